@@ -1,0 +1,181 @@
+//! Consent: the scopes of SPEC 4.1, the gate every insight passes through, and
+//! the purges that withdrawing consent requires (SPEC 4.2). Insights never
+//! touch the store: they read rows through a [`View`], which only this module
+//! can open and which holds exactly the rows the granted scope allows.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{Kind, Person, PersonKey};
+use crate::store::Store;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Interactions the signed-in user took part in; needs nothing.
+    Own,
+    /// Everyone's interactions, shown only as anonymized group figures.
+    Aggregated,
+    /// Everyone's interactions, shown per person.
+    Identifiable,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Own => "own",
+            Scope::Aggregated => "aggregated",
+            Scope::Identifiable => "identifiable",
+        }
+    }
+}
+
+/// The consent flags in force. `identifiable` does not imply `aggregated`:
+/// each scope is granted on its own (SPEC 4.1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Consent {
+    pub aggregated: bool,
+    pub identifiable: bool,
+}
+
+impl Consent {
+    pub fn grants(self, scope: Scope) -> bool {
+        match scope {
+            Scope::Own => true,
+            Scope::Aggregated => self.aggregated,
+            Scope::Identifiable => self.identifiable,
+        }
+    }
+
+    /// Whether any scope that covers other people's interactions is granted.
+    pub fn covers_others(self) -> bool {
+        self.aggregated || self.identifiable
+    }
+}
+
+/// Deletes every stored interaction the viewer did not take part in: what
+/// withdrawing both `aggregated` and `identifiable` requires (SPEC 4.2).
+pub fn purge_others(store: &mut Store, viewer: PersonKey) {
+    store.retain_rows(|rows, row| rows.involves(row, viewer));
+}
+
+/// What a load may store: everything, or (once consent to others' data was
+/// withdrawn, and until it is granted again) only the interactions the viewer
+/// takes part in, so that withdrawn data does not come back by a later load.
+#[derive(Clone, Copy, Debug)]
+pub struct Retention {
+    pub viewer: Option<PersonKey>,
+    pub others: bool,
+}
+
+/// A handle on one interaction that a [`View`] allows; only a view makes one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Row(u32);
+
+impl Row {
+    /// A dense index, for insights that keep per-row scratch tables.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Opens views on the store for the consent in force.
+pub struct Gate<'s> {
+    store: &'s Store,
+    consent: Consent,
+    viewer: Option<PersonKey>,
+}
+
+impl<'s> Gate<'s> {
+    pub fn new(store: &'s Store, consent: Consent, viewer: Option<PersonKey>) -> Gate<'s> {
+        Gate { store, consent, viewer }
+    }
+
+    /// The rows `scope` may read, or `CONSENT_REQUIRED` naming the scope.
+    pub fn open(&self, scope: Scope) -> Result<View<'s>> {
+        if !self.consent.grants(scope) {
+            return Err(Error::ConsentRequired { scope });
+        }
+        Ok(View { scope, store: self.store, viewer: self.viewer })
+    }
+}
+
+/// The interactions one call may read, and the people they name. Its scope is
+/// the scope of every result built from it.
+pub struct View<'s> {
+    scope: Scope,
+    store: &'s Store,
+    viewer: Option<PersonKey>,
+}
+
+impl<'s> View<'s> {
+    pub fn scope(&self) -> Scope {
+        self.scope
+    }
+
+    pub fn viewer(&self) -> Option<PersonKey> {
+        self.viewer
+    }
+
+    fn allows(&self, row: usize) -> bool {
+        match (self.scope, self.viewer) {
+            (Scope::Own, Some(v)) => self.store.rows().involves(row, v),
+            (Scope::Own, None) => false,
+            _ => true,
+        }
+    }
+
+    /// Every row the view allows, in load order.
+    pub fn rows(&self) -> Box<dyn Iterator<Item = Row> + '_> {
+        match (self.scope, self.viewer) {
+            (Scope::Own, Some(v)) => Box::new(self.store.rows_of(v).iter().map(|&r| Row(r))),
+            (Scope::Own, None) => Box::new(std::iter::empty()),
+            _ => Box::new((0..self.store.rows().len() as u32).map(Row)),
+        }
+    }
+
+    /// The rows a person sends or takes part in, among those the view allows.
+    pub fn rows_of(&self, p: PersonKey) -> impl Iterator<Item = Row> + '_ {
+        self.store.rows_of(p).iter().filter(move |&&r| self.allows(r as usize)).map(|&r| Row(r))
+    }
+
+    /// The canonical person behind a normalised id, if the engine knows them
+    /// and they have not opted out (an opted-out person is never resolved).
+    pub fn lookup(&self, id: &str) -> Option<PersonKey> {
+        self.store.lookup(id).filter(|&p| !self.store.person(p).opted_out)
+    }
+
+    pub fn kind(&self, r: Row) -> Kind {
+        self.store.rows().kind[r.index()]
+    }
+
+    pub fn from(&self, r: Row) -> PersonKey {
+        self.store.rows().from[r.index()]
+    }
+
+    pub fn at(&self, r: Row) -> i64 {
+        self.store.rows().at[r.index()]
+    }
+
+    pub fn duration_s(&self, r: Row) -> u32 {
+        self.store.rows().duration_s[r.index()]
+    }
+
+    pub fn participants(&self, r: Row) -> &'s [PersonKey] {
+        self.store.rows().participants(r.index())
+    }
+
+    /// The row `r` answers, when it is stored and this view allows it.
+    pub fn reply_parent(&self, r: Row) -> Option<Row> {
+        let parent = self.store.reply_parent(r.index())?;
+        self.allows(parent).then_some(Row(parent as u32))
+    }
+
+    pub fn person(&self, p: PersonKey) -> &'s Person {
+        self.store.person(p)
+    }
+
+    pub fn person_id(&self, p: PersonKey) -> &'s str {
+        self.store.person_id(p)
+    }
+}

@@ -1,0 +1,327 @@
+//! The engine: options, the store, the consent in force, and the public Rust
+//! API that the bindings wrap. Data flows one way: load (opt-outs applied) →
+//! store → consent gate → insight → result tagged with its scope.
+
+use serde::Deserialize;
+
+use crate::consent::{purge_others, Consent, Gate, Retention, Scope};
+use crate::error::{Error, Result};
+use crate::insights::own::{own_insights, OwnInsights};
+use crate::load::{self, LoadOptions, LoadReport};
+use crate::model::{normalize_person_id, PersonKey};
+use crate::store::Store;
+use crate::time::{from_epoch_ms, parse_rfc3339, Window};
+
+/// Default limit on one input, before it is parsed.
+pub const DEFAULT_MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
+const DEFAULT_DAYS: u32 = 90;
+const MAX_DAYS: u32 = 3660;
+/// The lowest group size SPEC 3.4 allows.
+pub const MIN_GROUP_SIZE: u32 = 5;
+
+/// Working hours, for after-hours shares and response times.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkingHours {
+    /// Hours of the day, 0–24, start before end.
+    pub start: f64,
+    pub end: f64,
+    /// Days of the week, 0 = Sunday … 6 = Saturday (as JavaScript's `getDay`).
+    pub days: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineOptions {
+    /// The signed-in user's person id.
+    pub viewer: String,
+    pub consent: Consent,
+    pub internal_domains: Vec<String>,
+    pub min_group_size: u32,
+    /// Reference time; by default the latest e-mail (SPEC 3.1).
+    pub now: Option<i64>,
+    pub working_hours: Option<WorkingHours>,
+    pub max_input_bytes: usize,
+}
+
+impl EngineOptions {
+    pub fn new(viewer: &str) -> EngineOptions {
+        EngineOptions {
+            viewer: viewer.to_string(),
+            consent: Consent::default(),
+            internal_domains: Vec::new(),
+            min_group_size: MIN_GROUP_SIZE,
+            now: None,
+            working_hours: None,
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+        }
+    }
+
+    /// Options as the JavaScript constructor takes them (SPEC 6), as JSON.
+    pub fn from_json(text: &str) -> Result<EngineOptions> {
+        let raw: RawOptions =
+            serde_json::from_str(text).map_err(|e| Error::options("options", e.to_string()))?;
+        if raw.consent_key.is_some() || raw.tenant.is_some() {
+            return Err(Error::NotImplemented { method: "signed consent (consentKey)" });
+        }
+        let mut o = EngineOptions::new(&raw.viewer);
+        o.consent = raw.consent.map(RawConsent::into_consent).unwrap_or_default();
+        o.internal_domains = raw.internal_domains;
+        if let Some(n) = raw.min_group_size {
+            o.min_group_size = n;
+        }
+        o.now = raw.now.map(|v| parse_time_option(&v)).transpose()?;
+        if let Some(w) = raw.working_hours {
+            if w.time_zone.as_deref().is_some_and(|z| z != "UTC") {
+                return Err(Error::options("workingHours.timeZone", "only \"UTC\" is supported so far"));
+            }
+            o.working_hours = Some(WorkingHours {
+                start: w.start,
+                end: w.end,
+                days: w.days.unwrap_or_else(|| vec![1, 2, 3, 4, 5]),
+            });
+        }
+        if let Some(max) = raw.max_input_bytes {
+            o.max_input_bytes = max;
+        }
+        Ok(o)
+    }
+
+    fn validate(&mut self) -> Result<()> {
+        let viewer = normalize_person_id(&self.viewer).into_owned();
+        if viewer.is_empty() {
+            return Err(Error::options("viewer", "must be a non-empty person id"));
+        }
+        self.viewer = viewer;
+        for d in &mut self.internal_domains {
+            *d = d.trim().trim_start_matches('@').to_lowercase();
+            if d.is_empty() {
+                return Err(Error::options("internalDomains", "a domain is empty"));
+            }
+        }
+        if self.min_group_size < MIN_GROUP_SIZE {
+            return Err(Error::options("minGroupSize", format!("must be at least {MIN_GROUP_SIZE}")));
+        }
+        if let Some(w) = &self.working_hours {
+            if !((0.0..24.0).contains(&w.start) && w.start < w.end && w.end <= 24.0) {
+                return Err(Error::options("workingHours", "start and end are hours 0–24, start before end"));
+            }
+            if w.days.iter().any(|&d| d > 6) {
+                return Err(Error::options("workingHours.days", "days are 0 (Sunday) to 6 (Saturday)"));
+            }
+        }
+        if self.max_input_bytes == 0 {
+            return Err(Error::options("maxInputBytes", "must be positive"));
+        }
+        Ok(())
+    }
+}
+
+fn parse_time_option(v: &serde_json::Value) -> Result<i64> {
+    match v {
+        serde_json::Value::String(s) => parse_rfc3339(s),
+        serde_json::Value::Number(n) => from_epoch_ms(n.as_f64().unwrap_or(f64::NAN)),
+        _ => Err("expected an RFC 3339 time or epoch milliseconds".to_string()),
+    }
+    .map_err(|reason| Error::options("now", reason))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawOptions {
+    viewer: String,
+    consent: Option<RawConsent>,
+    #[serde(default)]
+    internal_domains: Vec<String>,
+    min_group_size: Option<u32>,
+    now: Option<serde_json::Value>,
+    working_hours: Option<RawWorkingHours>,
+    consent_key: Option<String>,
+    tenant: Option<String>,
+    max_input_bytes: Option<usize>,
+}
+
+/// Consent flags as JavaScript passes them.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawConsent {
+    #[serde(default)]
+    aggregated: bool,
+    #[serde(default)]
+    identifiable: bool,
+}
+
+impl RawConsent {
+    pub fn into_consent(self) -> Consent {
+        Consent { aggregated: self.aggregated, identifiable: self.identifiable }
+    }
+
+    pub fn from_json(text: &str) -> Result<Consent> {
+        serde_json::from_str::<RawConsent>(text)
+            .map(RawConsent::into_consent)
+            .map_err(|e| Error::options("consent", e.to_string()))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawWorkingHours {
+    start: f64,
+    end: f64,
+    time_zone: Option<String>,
+    days: Option<Vec<u8>>,
+}
+
+/// A contact or an account (SPEC 6).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum Target {
+    Contact(String),
+    Account(String),
+}
+
+/// Which data a relationship uses: the viewer's own, or the whole team's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reach {
+    #[default]
+    Own,
+    Team,
+}
+
+pub struct Engine {
+    options: EngineOptions,
+    consent: Consent,
+    /// False once consent to others' data was withdrawn, until it is granted again.
+    retain_others: bool,
+    store: Store,
+}
+
+impl Engine {
+    pub fn new(mut options: EngineOptions) -> Result<Engine> {
+        options.validate()?;
+        let mut store = Store::new(options.internal_domains.clone());
+        // The signed-in user is a member of the organization by definition.
+        let viewer = store.person_key(&options.viewer);
+        store.person_mut(viewer).internal = true;
+        store.person_mut(viewer).account = None;
+        Ok(Engine { consent: options.consent, retain_others: true, store, options })
+    }
+
+    pub fn options(&self) -> &EngineOptions {
+        &self.options
+    }
+
+    pub fn consent(&self) -> Consent {
+        self.consent
+    }
+
+    fn viewer(&self) -> Option<PersonKey> {
+        self.store.lookup(&self.options.viewer)
+    }
+
+    pub fn load_people(&mut self, input: &[u8], opts: LoadOptions) -> Result<LoadReport> {
+        let text = load::batch_text(input, self.options.max_input_bytes)?;
+        let (report, rewrite) =
+            load::people::load(&mut self.store, text, opts, &self.options.internal_domains)?;
+        if rewrite {
+            self.store.reindex_people();
+        }
+        Ok(report)
+    }
+
+    pub fn load_interactions(&mut self, input: &[u8], opts: LoadOptions) -> Result<LoadReport> {
+        let text = load::batch_text(input, self.options.max_input_bytes)?;
+        let retention = Retention { viewer: self.viewer(), others: self.retain_others };
+        load::interactions::load(&mut self.store, text, opts, &retention)
+    }
+
+    /// Grants or withdraws consent, with effect on the next call. Leaving
+    /// neither `aggregated` nor `identifiable` granted deletes every stored
+    /// interaction the viewer did not take part in (SPEC 4.2).
+    pub fn set_consent(&mut self, consent: Consent) {
+        self.consent = consent;
+        self.retain_others = consent.covers_others();
+        if !self.retain_others {
+            if let Some(v) = self.viewer() {
+                purge_others(&mut self.store, v);
+            }
+        }
+    }
+
+    /// Marks a person opted out and purges their data (SPEC 4.3). A person
+    /// the engine has not seen yet is remembered, so later loads drop them.
+    pub fn opt_out(&mut self, person_id: &str) -> Result<()> {
+        let id = normalize_person_id(person_id);
+        if id.is_empty() {
+            return Err(Error::options("personId", "must be a non-empty person id"));
+        }
+        let p = self.store.person_key(&id);
+        if !self.store.person(p).opted_out {
+            self.store.person_mut(p).opted_out = true;
+            self.store.reindex_people();
+        }
+        Ok(())
+    }
+
+    /// The reference time: the `now` option, or the latest e-mail (SPEC 3.1).
+    pub fn now(&self) -> Option<i64> {
+        self.options.now.or_else(|| self.store.latest_activity())
+    }
+
+    fn window(&self, days: Option<u32>) -> Result<Option<(Window, u32)>> {
+        let days = days.unwrap_or(DEFAULT_DAYS);
+        if !(1..=MAX_DAYS).contains(&days) {
+            return Err(Error::options("days", format!("must be 1 to {MAX_DAYS}")));
+        }
+        Ok(self.now().map(|now| (Window::ending_at(now, days), days)))
+    }
+
+    fn gate(&self) -> Gate<'_> {
+        Gate::new(&self.store, self.consent, self.viewer())
+    }
+
+    /// The viewer's own figures (SPEC 3.3); scope `own`, needs no consent.
+    pub fn own_insights(&self, days: Option<u32>) -> Result<OwnInsights> {
+        let window = self.window(days)?;
+        let view = self.gate().open(Scope::Own)?;
+        Ok(own_insights(&view, &self.options.viewer, window))
+    }
+
+    /// Relationship analytics (SPEC 3.1). `Reach::Team` needs `identifiable`.
+    pub fn relationship(&self, _target: &Target, reach: Reach, days: Option<u32>) -> Result<()> {
+        self.window(days)?;
+        let scope = match reach {
+            Reach::Own => Scope::Own,
+            Reach::Team => Scope::Identifiable,
+        };
+        self.gate().open(scope)?;
+        Err(Error::NotImplemented { method: "relationship" })
+    }
+
+    /// Who knows whom (SPEC 3.2); needs `identifiable`.
+    pub fn who_knows_whom(&self, _target: &Target, _top: Option<u32>) -> Result<()> {
+        self.gate().open(Scope::Identifiable)?;
+        Err(Error::NotImplemented { method: "whoKnowsWhom" })
+    }
+
+    /// Introduction paths (SPEC 3.2); needs `identifiable`.
+    pub fn introduction_paths(
+        &self,
+        _target: &Target,
+        _top: Option<u32>,
+        _max_hops: Option<u32>,
+    ) -> Result<()> {
+        self.gate().open(Scope::Identifiable)?;
+        Err(Error::NotImplemented { method: "introductionPaths" })
+    }
+
+    /// Anonymized aggregates (SPEC 3.4); needs `aggregated`.
+    pub fn aggregates(&self) -> Result<()> {
+        self.gate().open(Scope::Aggregated)?;
+        Err(Error::NotImplemented { method: "aggregates" })
+    }
+
+    /// Interactions held, and approximate heap bytes of the store.
+    pub fn stats(&self) -> (usize, usize) {
+        (self.store.rows().len(), self.store.heap_bytes())
+    }
+}

@@ -1,0 +1,250 @@
+//! The relationship figures of SPEC 3.1, for two sides of a relationship,
+//! "us" and "them": the viewer and everyone else (own insights), or the
+//! organization and a contact or account (relationship analytics).
+//!
+//! Rules: an e-mail is *sent* when someone of ours sends it with one of them
+//! among the recipients, *received* when one of them sends it. A meeting or
+//! call counts when both sides take part; its minutes count once. A *reply*
+//! is an e-mail whose `inReplyTo` is an e-mail from the other side; a
+//! response time is the time to the first such reply, at or before the
+//! window's end. Time spent is meeting plus call minutes: e-mail time is not
+//! estimated, because a fixed per-e-mail guess is a figure nobody measured.
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::minutes;
+use crate::consent::{Row, View};
+use crate::model::{Kind, PersonKey};
+use crate::time::{format_date, format_rfc3339, week_start, Window, WEEK_MS};
+
+/// Which people stand on each side of the relationship.
+pub trait Sides {
+    fn is_us(&self, p: PersonKey) -> bool;
+    fn is_them(&self, p: PersonKey) -> bool;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    Sent,
+    Received,
+    Meeting,
+    Call,
+}
+
+/// How a row counts for the relationship, if it counts at all.
+pub fn classify(view: &View, r: Row, sides: &impl Sides) -> Option<Class> {
+    let from = view.from(r);
+    let parts = view.participants(r);
+    let takes_part = |side: &dyn Fn(PersonKey) -> bool| side(from) || parts.iter().any(|&p| side(p));
+    match view.kind(r) {
+        Kind::Email if sides.is_us(from) && parts.iter().any(|&p| sides.is_them(p)) => Some(Class::Sent),
+        Kind::Email if sides.is_them(from) => Some(Class::Received),
+        Kind::Email => None,
+        kind if takes_part(&|p| sides.is_us(p)) && takes_part(&|p| sides.is_them(p)) => {
+            Some(if kind == Kind::Meeting { Class::Meeting } else { Class::Call })
+        }
+        _ => None,
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Kpis {
+    pub emails_sent: u32,
+    pub emails_received: u32,
+    /// Our replies to their e-mails.
+    pub replies: u32,
+    /// Their replies to our e-mails.
+    pub replies_received: u32,
+    pub meetings: u32,
+    pub meeting_minutes: f64,
+    pub calls: u32,
+    pub call_minutes: f64,
+    pub time_spent_minutes: f64,
+    /// Share of their e-mails in the window that we replied to.
+    pub response_rate: Option<f64>,
+    pub median_response_minutes: Option<f64>,
+    pub p90_response_minutes: Option<f64>,
+    /// Share of our e-mails in the window that they replied to.
+    pub their_response_rate: Option<f64>,
+    pub their_median_response_minutes: Option<f64>,
+    pub their_p90_response_minutes: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Week {
+    /// The Monday (UTC) the week starts on.
+    pub week: String,
+    pub emails_sent: u32,
+    pub emails_received: u32,
+    pub meetings: u32,
+    pub meeting_minutes: f64,
+    pub calls: u32,
+    pub call_minutes: f64,
+}
+
+pub struct Tally {
+    pub kpis: Kpis,
+    pub weekly: Vec<Week>,
+    pub last_interaction_at: Option<String>,
+    pub next_interaction_at: Option<String>,
+    /// Rows that counted in the window.
+    pub interactions_used: usize,
+}
+
+/// The median of sorted values (the mean of the middle two when even).
+pub fn median(sorted: &[i64]) -> Option<f64> {
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2] as f64),
+        _ => Some((sorted[n / 2 - 1] as f64 + sorted[n / 2] as f64) / 2.0),
+    }
+}
+
+/// The 90th percentile of sorted values, nearest-rank: the smallest value
+/// with at least 90% of the values at or below it.
+pub fn p90(sorted: &[i64]) -> Option<f64> {
+    let n = sorted.len();
+    (n > 0).then(|| sorted[(n * 9).div_ceil(10) - 1] as f64)
+}
+
+fn ratio(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| ((part as f64 / whole as f64) * 10_000.0).round() / 10_000.0)
+}
+
+/// Response delays (ms) of one direction: for each e-mail `asked` in the
+/// window, the delay to the first answer in `first_answer`.
+fn responses(view: &View, asked: &[Row], first_answer: &FxHashMap<Row, i64>) -> (Option<f64>, Vec<i64>) {
+    let mut delays: Vec<i64> =
+        asked.iter().filter_map(|e| first_answer.get(e).map(|t| t - view.at(*e))).collect();
+    delays.sort_unstable();
+    (ratio(delays.len(), asked.len()), delays)
+}
+
+/// Every figure of the relationship between the two sides, over `rows`
+/// (which must include the replies: all rows either side takes part in).
+pub fn tally(view: &View, rows: impl Iterator<Item = Row>, sides: &impl Sides, window: Window) -> Tally {
+    let counted: Vec<(Row, Class)> = rows.filter_map(|r| classify(view, r, sides).map(|c| (r, c))).collect();
+
+    // First answers, in each direction, to e-mails from the other side.
+    let mut ours: FxHashMap<Row, i64> = FxHashMap::default();
+    let mut theirs: FxHashMap<Row, i64> = FxHashMap::default();
+    let mut answers: Vec<(Row, Class)> = Vec::new();
+    for &(r, class) in &counted {
+        let Some(parent) = view.reply_parent(r) else { continue };
+        if view.kind(parent) != Kind::Email || view.at(r) < view.at(parent) {
+            continue;
+        }
+        let parent_from = view.from(parent);
+        let first = match class {
+            Class::Sent if sides.is_them(parent_from) => &mut ours,
+            Class::Received if sides.is_us(parent_from) => &mut theirs,
+            _ => continue,
+        };
+        answers.push((r, class));
+        if view.at(r) <= window.end {
+            let t = first.entry(parent).or_insert(i64::MAX);
+            *t = (*t).min(view.at(r));
+        }
+    }
+
+    let first_week = week_start(window.start + 1);
+    let mut weekly: Vec<Week> =
+        window.weeks().map(|w| Week { week: format_date(w), ..Week::default() }).collect();
+    let mut k = Kpis::default();
+    let (mut meeting_ms, mut call_ms) = (0i64, 0i64);
+    let mut week_ms: Vec<(i64, i64)> = vec![(0, 0); weekly.len()];
+    let (mut last, mut next): (Option<i64>, Option<i64>) = (None, None);
+    let (mut asked_us, mut asked_them): (Vec<Row>, Vec<Row>) = (Vec::new(), Vec::new());
+    let mut used = 0;
+    for &(r, class) in &counted {
+        let at = view.at(r);
+        if at <= window.end {
+            last = last.max(Some(at));
+        } else {
+            next = Some(next.map_or(at, |n| n.min(at)));
+        }
+        if !window.contains(at) {
+            continue;
+        }
+        used += 1;
+        let w = ((week_start(at) - first_week) / WEEK_MS) as usize;
+        let ms = i64::from(view.duration_s(r)) * 1000;
+        match class {
+            Class::Sent => {
+                k.emails_sent += 1;
+                weekly[w].emails_sent += 1;
+                asked_them.push(r);
+            }
+            Class::Received => {
+                k.emails_received += 1;
+                weekly[w].emails_received += 1;
+                asked_us.push(r);
+            }
+            Class::Meeting => {
+                k.meetings += 1;
+                weekly[w].meetings += 1;
+                meeting_ms += ms;
+                week_ms[w].0 += ms;
+            }
+            Class::Call => {
+                k.calls += 1;
+                weekly[w].calls += 1;
+                call_ms += ms;
+                week_ms[w].1 += ms;
+            }
+        }
+    }
+    for &(r, class) in &answers {
+        if window.contains(view.at(r)) {
+            match class {
+                Class::Sent => k.replies += 1,
+                _ => k.replies_received += 1,
+            }
+        }
+    }
+    for (week, (m, c)) in weekly.iter_mut().zip(week_ms) {
+        week.meeting_minutes = minutes(m as f64);
+        week.call_minutes = minutes(c as f64);
+    }
+    k.meeting_minutes = minutes(meeting_ms as f64);
+    k.call_minutes = minutes(call_ms as f64);
+    k.time_spent_minutes = minutes((meeting_ms + call_ms) as f64);
+
+    let (rate, delays) = responses(view, &asked_us, &ours);
+    k.response_rate = rate;
+    k.median_response_minutes = median(&delays).map(minutes);
+    k.p90_response_minutes = p90(&delays).map(minutes);
+    let (rate, delays) = responses(view, &asked_them, &theirs);
+    k.their_response_rate = rate;
+    k.their_median_response_minutes = median(&delays).map(minutes);
+    k.their_p90_response_minutes = p90(&delays).map(minutes);
+
+    Tally {
+        kpis: k,
+        weekly,
+        last_interaction_at: last.map(format_rfc3339),
+        next_interaction_at: next.map(format_rfc3339),
+        interactions_used: used,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_and_nearest_rank_p90() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[5]), Some(5.0));
+        assert_eq!(median(&[1, 2, 10, 20]), Some(6.0));
+        assert_eq!(p90(&[7]), Some(7.0));
+        let ten: Vec<i64> = (1..=10).collect();
+        assert_eq!(p90(&ten), Some(9.0));
+        let eleven: Vec<i64> = (1..=11).collect();
+        assert_eq!(p90(&eleven), Some(10.0));
+    }
+}

@@ -1,0 +1,28 @@
+//! Insights: each reads rows only through a consent [`View`](crate::consent::View)
+//! and returns a result tagged with that view's scope.
+
+pub mod kpis;
+pub mod own;
+
+use serde::Serialize;
+
+use crate::time::{format_rfc3339, Window};
+
+/// The window a result covers, as RFC 3339 UTC times: `(start, end]`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WindowOut {
+    pub start: String,
+    pub end: String,
+    pub days: u32,
+}
+
+impl WindowOut {
+    pub fn new(w: Window, days: u32) -> WindowOut {
+        WindowOut { start: format_rfc3339(w.start), end: format_rfc3339(w.end), days }
+    }
+}
+
+/// Minutes from milliseconds, to the hundredth: figures are shown, not summed further.
+pub fn minutes(ms: f64) -> f64 {
+    (ms / 600.0).round() / 100.0
+}

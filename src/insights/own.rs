@@ -1,0 +1,108 @@
+//! Own insights (SPEC 3.3): the signed-in user's own figures, from the
+//! interactions they took part in, and the people they deal with most.
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::kpis::{tally, Kpis, Sides, Week};
+use super::WindowOut;
+use crate::consent::{Scope, View};
+use crate::model::PersonKey;
+use crate::time::Window;
+
+/// How many people each ranking lists.
+const TOP: usize = 3;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counterpart {
+    pub id: String,
+    pub name: Option<String>,
+    pub internal: bool,
+    pub interactions: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OwnInsights {
+    pub scope: Scope,
+    pub viewer: String,
+    /// `null` only when nothing is loaded and no `now` was given.
+    pub window: Option<WindowOut>,
+    pub kpis: Kpis,
+    pub last_interaction_at: Option<String>,
+    pub next_interaction_at: Option<String>,
+    pub weekly: Vec<Week>,
+    /// People the viewer reached out to most (e-mails sent, meetings
+    /// organized, calls made), most first.
+    pub top_contacted: Vec<Counterpart>,
+    /// People who reached out to the viewer most.
+    pub top_contacted_by: Vec<Counterpart>,
+    pub interactions_used: usize,
+}
+
+/// The viewer on one side, everyone else on the other.
+struct ViewerSides(PersonKey);
+
+impl Sides for ViewerSides {
+    fn is_us(&self, p: PersonKey) -> bool {
+        p == self.0
+    }
+    fn is_them(&self, p: PersonKey) -> bool {
+        p != self.0
+    }
+}
+
+fn ranking(view: &View, counts: FxHashMap<PersonKey, u32>) -> Vec<Counterpart> {
+    let mut ranked: Vec<(PersonKey, u32)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| view.person_id(a.0).cmp(view.person_id(b.0))));
+    ranked
+        .into_iter()
+        .take(TOP)
+        .map(|(p, n)| Counterpart {
+            id: view.person_id(p).to_string(),
+            name: view.person(p).name.clone(),
+            internal: view.person(p).internal,
+            interactions: n,
+        })
+        .collect()
+}
+
+pub fn own_insights(view: &View, viewer_id: &str, window: Option<(Window, u32)>) -> OwnInsights {
+    let empty = || OwnInsights {
+        scope: view.scope(),
+        viewer: viewer_id.to_string(),
+        window: window.map(|(w, days)| WindowOut::new(w, days)),
+        kpis: Kpis::default(),
+        last_interaction_at: None,
+        next_interaction_at: None,
+        weekly: Vec::new(),
+        top_contacted: Vec::new(),
+        top_contacted_by: Vec::new(),
+        interactions_used: 0,
+    };
+    let (Some(viewer), Some((w, _))) = (view.viewer(), window) else { return empty() };
+
+    let t = tally(view, view.rows(), &ViewerSides(viewer), w);
+    let mut contacted: FxHashMap<PersonKey, u32> = FxHashMap::default();
+    let mut contacted_by: FxHashMap<PersonKey, u32> = FxHashMap::default();
+    for r in view.rows().filter(|&r| w.contains(view.at(r))) {
+        if view.from(r) == viewer {
+            for &p in view.participants(r) {
+                *contacted.entry(p).or_default() += 1;
+            }
+        } else {
+            *contacted_by.entry(view.from(r)).or_default() += 1;
+        }
+    }
+    OwnInsights {
+        kpis: t.kpis,
+        last_interaction_at: t.last_interaction_at,
+        next_interaction_at: t.next_interaction_at,
+        weekly: t.weekly,
+        top_contacted: ranking(view, contacted),
+        top_contacted_by: ranking(view, contacted_by),
+        interactions_used: t.interactions_used,
+        ..empty()
+    }
+}

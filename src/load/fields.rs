@@ -1,0 +1,133 @@
+//! Reading one field of a record, with the limits that keep a hostile input
+//! from costing more than its size: each error names the field and says what
+//! was expected.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::Fault;
+
+/// Longest text accepted in any field, in bytes.
+pub const MAX_TEXT_BYTES: usize = 1024;
+/// Most person ids in one list field (`to`, `cc`, `aliases`). Exchange caps
+/// recipients at 500 and Graph meeting attendees likewise.
+pub const MAX_LIST_ITEMS: usize = 1000;
+
+const TOO_MANY: &str = "\u{0}too-many";
+
+#[derive(Deserialize)]
+struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
+
+fn describe(raw: &RawValue) -> &'static str {
+    match raw.get().as_bytes().first() {
+        Some(b'"') => "a string",
+        Some(b'[') => "an array",
+        Some(b'{') => "an object",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+fn wrong_type(field: &'static str, expected: &str, raw: &RawValue) -> Fault {
+    Fault::new(field, "wrong type", format!("expected {expected}, found {}", describe(raw)))
+}
+
+fn check_len<'a>(field: &'static str, s: Cow<'a, str>) -> Result<Cow<'a, str>, Fault> {
+    if s.len() > MAX_TEXT_BYTES {
+        return Err(Fault::new(
+            field,
+            "too long",
+            format!("text of {} bytes is longer than the limit of {MAX_TEXT_BYTES}", s.len()),
+        ));
+    }
+    Ok(s)
+}
+
+pub fn text<'a>(raw: &'a RawValue, field: &'static str) -> Result<Cow<'a, str>, Fault> {
+    // An escaped character takes at most six bytes: anything longer than this
+    // is too long whatever it holds, and is refused without decoding it.
+    if raw.get().len() > MAX_TEXT_BYTES * 6 + 2 {
+        return Err(Fault::new(
+            field,
+            "too long",
+            format!("text longer than the limit of {MAX_TEXT_BYTES} bytes"),
+        ));
+    }
+    let Text(s) = serde_json::from_str(raw.get()).map_err(|_| wrong_type(field, "a string", raw))?;
+    check_len(field, s)
+}
+
+/// A text that must hold something other than white space.
+pub fn required_text<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Cow<'a, str>, Fault> {
+    let raw = raw.ok_or_else(|| Fault::new(field, "missing", "required field is missing"))?;
+    let s = text(raw, field)?;
+    if s.trim().is_empty() {
+        return Err(Fault::new(field, "missing", "must not be empty"));
+    }
+    Ok(s)
+}
+
+pub fn optional_text<'a>(
+    raw: Option<&'a RawValue>,
+    field: &'static str,
+) -> Result<Option<Cow<'a, str>>, Fault> {
+    raw.map(|r| text(r, field)).transpose()
+}
+
+pub fn flag(raw: Option<&RawValue>, field: &'static str) -> Result<Option<bool>, Fault> {
+    raw.map(|r| serde_json::from_str::<bool>(r.get()).map_err(|_| wrong_type(field, "true or false", r)))
+        .transpose()
+}
+
+pub fn number(raw: &RawValue, field: &'static str) -> Result<f64, Fault> {
+    serde_json::from_str::<f64>(raw.get()).map_err(|_| wrong_type(field, "a number", raw))
+}
+
+struct ListVisitor;
+
+impl<'de> Visitor<'de> for ListVisitor {
+    type Value = Vec<Cow<'de, str>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of strings")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Text(s)) = seq.next_element::<Text<'de>>()? {
+            if items.len() == MAX_LIST_ITEMS {
+                return Err(de::Error::custom(TOO_MANY));
+            }
+            items.push(s);
+        }
+        Ok(items)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Self::Value, E> {
+        Ok(vec![Cow::Borrowed(s)])
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(vec![Cow::Owned(s.to_string())])
+    }
+}
+
+/// A list of strings (a lone string counts as a list of one), at most
+/// [`MAX_LIST_ITEMS`] long.
+pub fn text_list<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Vec<Cow<'a, str>>, Fault> {
+    let Some(raw) = raw else { return Ok(Vec::new()) };
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    let items = de.deserialize_any(ListVisitor).map_err(|e| {
+        if e.to_string().starts_with(TOO_MANY) {
+            Fault::new(field, "too many", format!("more than {MAX_LIST_ITEMS} entries"))
+        } else {
+            wrong_type(field, "a list of strings", raw)
+        }
+    })?;
+    items.into_iter().map(|s| check_len(field, s)).collect()
+}

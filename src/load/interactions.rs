@@ -1,0 +1,240 @@
+//! Interaction records (SPEC 2.2): parsing each record, then staging the
+//! batch against the store (opt-outs, duplicates, consent to keep others'
+//! data) before anything is stored, so that a refused batch changes nothing.
+
+use std::borrow::Cow;
+
+use rustc_hash::FxHashSet;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::fields::{flag, number, optional_text, required_text, text_list};
+use super::{parse_batch, reject_late, Fault, LoadOptions, LoadReport};
+use crate::consent::Retention;
+use crate::error::Result;
+use crate::model::{normalize_person_id, Kind, PersonKey};
+use crate::store::{NewRow, Store};
+use crate::time::{from_epoch_ms, parse_rfc3339};
+
+/// Longest meeting or call accepted: 31 days, in minutes.
+const MAX_DURATION_MINUTES: f64 = 31.0 * 24.0 * 60.0;
+
+#[derive(Deserialize)]
+struct RawInteraction<'a> {
+    #[serde(borrow)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    kind: Option<&'a RawValue>,
+    #[serde(borrow)]
+    from: Option<&'a RawValue>,
+    #[serde(borrow)]
+    to: Option<&'a RawValue>,
+    #[serde(borrow)]
+    cc: Option<&'a RawValue>,
+    #[serde(borrow)]
+    at: Option<&'a RawValue>,
+    #[serde(borrow, rename = "durationMinutes")]
+    duration_minutes: Option<&'a RawValue>,
+    #[serde(borrow, rename = "threadId")]
+    thread_id: Option<&'a RawValue>,
+    #[serde(borrow, rename = "inReplyTo")]
+    in_reply_to: Option<&'a RawValue>,
+    #[serde(borrow)]
+    cancelled: Option<&'a RawValue>,
+}
+
+/// One well-formed record, person ids normalised, not yet checked against the store.
+struct Parsed<'a> {
+    id: Cow<'a, str>,
+    kind: Kind,
+    from: Cow<'a, str>,
+    /// `to` and `cc` together, without repeats and without the sender.
+    parts: Vec<Cow<'a, str>>,
+    at: i64,
+    duration_s: u32,
+    thread: Option<Cow<'a, str>>,
+    reply_to: Option<Cow<'a, str>>,
+    cancelled: bool,
+}
+
+fn normalized(id: Cow<'_, str>) -> Cow<'_, str> {
+    match id {
+        Cow::Borrowed(s) => normalize_person_id(s),
+        Cow::Owned(s) => Cow::Owned(normalize_person_id(&s).into_owned()),
+    }
+}
+
+fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
+    match s {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
+        Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
+    }
+}
+
+pub(super) fn record_shape<'a, T: Deserialize<'a>>(raw: &'a RawValue) -> Result<T, Fault> {
+    if !raw.get().starts_with('{') {
+        return Err(Fault::new("", "not an object", "expected a JSON object"));
+    }
+    serde_json::from_str(raw.get()).map_err(|e| Fault::new("", "malformed", e.to_string()))
+}
+
+fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
+    let r: RawInteraction = record_shape(raw)?;
+    let id = required_text(r.id, "id")?;
+    let kind_text = required_text(r.kind, "kind")?;
+    let kind = Kind::parse(&kind_text)
+        .ok_or_else(|| Fault::new("kind", "invalid value", "expected \"email\", \"meeting\" or \"call\""))?;
+    let from = normalized(required_text(r.from, "from")?);
+    let at_raw = r.at.ok_or_else(|| Fault::new("at", "missing", "required field is missing"))?;
+    let at = if at_raw.get().starts_with('"') {
+        parse_rfc3339(&required_text(Some(at_raw), "at")?)
+    } else {
+        from_epoch_ms(number(at_raw, "at")?)
+    }
+    .map_err(|reason| Fault::new("at", "invalid value", reason))?;
+
+    let duration_s = match (kind, r.duration_minutes) {
+        (Kind::Email, _) | (_, None) => 0,
+        (_, Some(raw)) => {
+            let minutes = number(raw, "durationMinutes")?;
+            if !(0.0..=MAX_DURATION_MINUTES).contains(&minutes) {
+                return Err(Fault::new(
+                    "durationMinutes",
+                    "invalid value",
+                    format!("expected a number from 0 to {MAX_DURATION_MINUTES}"),
+                ));
+            }
+            (minutes * 60.0).round() as u32
+        }
+    };
+
+    let mut parts: Vec<Cow<str>> = Vec::new();
+    for (field, list) in [("to", r.to), ("cc", r.cc)] {
+        for p in text_list(list, field)? {
+            let p = normalized(p);
+            if p.is_empty() {
+                return Err(Fault::new(field, "invalid value", "a person id is empty"));
+            }
+            if p != from && !parts.contains(&p) {
+                parts.push(p);
+            }
+        }
+    }
+    if parts.is_empty() {
+        return Err(Fault::new("to", "missing", "needs a recipient or attendee other than the sender"));
+    }
+
+    Ok(Parsed {
+        id: trimmed(id),
+        kind,
+        from,
+        parts,
+        at,
+        duration_s,
+        thread: optional_text(r.thread_id, "threadId")?,
+        reply_to: optional_text(r.in_reply_to, "inReplyTo")?,
+        cancelled: flag(r.cancelled, "cancelled")?.unwrap_or(false),
+    })
+}
+
+/// A person as staging sees them: known to the store, or new in this batch.
+#[derive(PartialEq)]
+enum Who<'t> {
+    Known(PersonKey),
+    New(&'t str),
+}
+
+impl<'t> Who<'t> {
+    fn of(store: &Store, id: &'t str) -> Who<'t> {
+        store.lookup(id).map_or(Who::New(id), Who::Known)
+    }
+
+    fn opted_out(&self, store: &Store) -> bool {
+        matches!(self, Who::Known(k) if store.person(*k).opted_out)
+    }
+
+    fn key(&self, store: &mut Store) -> PersonKey {
+        match self {
+            Who::Known(k) => *k,
+            Who::New(id) => store.person_key(id),
+        }
+    }
+}
+
+struct Staged<'t> {
+    record: &'t Parsed<'t>,
+    from: Who<'t>,
+    parts: Vec<Who<'t>>,
+}
+
+/// Loads a batch of interactions: all of it or (strict) nothing.
+pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retention) -> Result<LoadReport> {
+    let mut report = LoadReport::default();
+    let parsed = parse_batch(text, opts, &mut report, parse)?;
+
+    let mut staged: Vec<Staged> = Vec::with_capacity(parsed.len());
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    for (index, record) in &parsed {
+        if record.cancelled {
+            report.cancelled += 1;
+            continue;
+        }
+        let from = Who::of(store, &record.from);
+        if from.opted_out(store) {
+            report.dropped_opted_out += 1;
+            continue;
+        }
+        let mut parts: Vec<Who> = Vec::with_capacity(record.parts.len());
+        let mut removed_opted_out = false;
+        for p in &record.parts {
+            let who = Who::of(store, p);
+            if who.opted_out(store) {
+                removed_opted_out = true;
+            } else if who != from && !parts.contains(&who) {
+                parts.push(who);
+            }
+        }
+        if parts.is_empty() {
+            if removed_opted_out {
+                report.dropped_opted_out += 1;
+            } else {
+                let fault =
+                    Fault::new("to", "invalid value", "every recipient is the sender under another address");
+                reject_late(opts, &mut report, *index, fault)?;
+            }
+            continue;
+        }
+        if !retention.others {
+            let viewer = retention.viewer.map(Who::Known);
+            if viewer.is_none_or(|v| v != from && !parts.contains(&v)) {
+                report.dropped_no_consent += 1;
+                continue;
+            }
+        }
+        if store.contains_interaction(&record.id) || !seen.insert(&record.id) {
+            report.duplicates += 1;
+            continue;
+        }
+        staged.push(Staged { record, from, parts });
+    }
+
+    let mut keys: Vec<PersonKey> = Vec::new();
+    for s in &staged {
+        let from = s.from.key(store);
+        keys.clear();
+        keys.extend(s.parts.iter().map(|p| p.key(store)));
+        store.push(NewRow {
+            id: &s.record.id,
+            kind: s.record.kind,
+            from,
+            at: s.record.at,
+            duration_s: s.record.duration_s,
+            thread: s.record.thread.as_deref(),
+            reply_to: s.record.reply_to.as_deref(),
+            parts: &keys,
+        });
+    }
+    report.accepted = staged.len();
+    Ok(report)
+}

@@ -1,0 +1,166 @@
+//! Loading (SPEC 2): splitting a batch into records, the all-or-nothing rule
+//! of strict loads, and the load report. One file per kind of record.
+
+mod fields;
+pub mod interactions;
+pub mod people;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::error::{Error, RecordError, Result};
+
+/// How the text of a batch is laid out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// A JSON array when the text starts with `[`, NDJSON otherwise.
+    #[default]
+    Auto,
+    Json,
+    Ndjson,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Result<Format> {
+        match s {
+            "json" => Ok(Format::Json),
+            "ndjson" => Ok(Format::Ndjson),
+            _ => Err(Error::options("format", "expected \"json\" or \"ndjson\"")),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    pub format: Format,
+    /// Skip bad records (and count them) instead of refusing the batch.
+    pub lenient: bool,
+}
+
+/// At most this many record errors are listed in a report.
+const LISTED_ERRORS: usize = 10;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadReport {
+    pub accepted: usize,
+    /// Records whose id was already loaded (or came earlier in the batch).
+    pub duplicates: usize,
+    /// Records dropped because an opted-out person sent them, or because
+    /// nobody else was left once opted-out people were removed (SPEC 4.3).
+    pub dropped_opted_out: usize,
+    /// Interactions the viewer took no part in, not kept because consent to
+    /// others' data was withdrawn (SPEC 4.2).
+    pub dropped_no_consent: usize,
+    /// Cancelled meetings, kept out of every figure and not stored.
+    pub cancelled: usize,
+    /// Bad records skipped by a lenient load.
+    pub rejected: usize,
+    /// The first few bad records.
+    pub errors: Vec<RecordError>,
+    /// Bad records counted by `"field: reason kind"`.
+    pub rejected_by_reason: BTreeMap<String, usize>,
+}
+
+impl LoadReport {
+    fn reject(&mut self, e: RecordError, kind: &str) {
+        self.rejected += 1;
+        let key = if e.field.is_empty() { kind.to_string() } else { format!("{}: {kind}", e.field) };
+        *self.rejected_by_reason.entry(key).or_default() += 1;
+        if self.errors.len() < LISTED_ERRORS {
+            self.errors.push(e);
+        }
+    }
+}
+
+/// A record's problem: the field at fault, a short kind for the report's
+/// tally, and the reason in full.
+pub(crate) struct Fault {
+    pub field: &'static str,
+    pub kind: &'static str,
+    pub reason: String,
+}
+
+impl Fault {
+    pub fn new(field: &'static str, kind: &'static str, reason: impl Into<String>) -> Fault {
+        Fault { field, kind, reason: reason.into() }
+    }
+}
+
+/// The text of a batch: valid UTF-8, within the size limit.
+pub fn batch_text(bytes: &[u8], limit: usize) -> Result<&str> {
+    if bytes.len() > limit {
+        return Err(Error::InputTooLarge { bytes: bytes.len(), limit });
+    }
+    std::str::from_utf8(bytes)
+        .map_err(|e| Error::InvalidInput(format!("not UTF-8 text (bad byte at offset {})", e.valid_up_to())))
+}
+
+/// Splits a batch into its records' JSON texts. A record that is not JSON is
+/// a record error (NDJSON); an array that is not JSON fails the whole batch.
+fn split_records(text: &str, format: Format) -> Result<Vec<(usize, Result<&RawValue, Fault>)>> {
+    let format = match format {
+        Format::Auto if text.trim_start().starts_with('[') => Format::Json,
+        Format::Auto => Format::Ndjson,
+        f => f,
+    };
+    if format == Format::Json {
+        let records: Vec<&RawValue> = serde_json::from_str(text)
+            .map_err(|e| Error::InvalidInput(format!("not a JSON array of records: {e}")))?;
+        return Ok(records.into_iter().enumerate().map(|(i, r)| (i, Ok(r))).collect());
+    }
+    Ok(text
+        .split('\n')
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            let record = serde_json::from_str::<&RawValue>(line)
+                .map_err(|e| Fault::new("", "not JSON", format!("line {} is not JSON: {e}", i + 1)));
+            (i, record)
+        })
+        .collect())
+}
+
+/// Parses every record of a batch with `parse`. Strict: the first bad
+/// record fails the batch, naming its index, field and reason. Lenient: bad
+/// records are skipped and tallied in `report`.
+pub(crate) fn parse_batch<'a, T>(
+    text: &'a str,
+    opts: LoadOptions,
+    report: &mut LoadReport,
+    mut parse: impl FnMut(&'a RawValue) -> Result<T, Fault>,
+) -> Result<Vec<(usize, T)>> {
+    let records = split_records(text, opts.format)?;
+    let mut parsed = Vec::with_capacity(records.len());
+    for (index, record) in records {
+        match record.and_then(&mut parse) {
+            Ok(t) => parsed.push((index, t)),
+            Err(fault) => {
+                let e = RecordError { index, field: fault.field.to_string(), reason: fault.reason };
+                if !opts.lenient {
+                    return Err(Error::InvalidRecord(e));
+                }
+                report.reject(e, fault.kind);
+            }
+        }
+    }
+    Ok(parsed)
+}
+
+/// A check that needs the whole batch (a repeated alias, say) failed on a
+/// record: refuse the batch when strict, skip the record when lenient.
+pub(crate) fn reject_late(
+    opts: LoadOptions,
+    report: &mut LoadReport,
+    index: usize,
+    fault: Fault,
+) -> Result<()> {
+    let e = RecordError { index, field: fault.field.to_string(), reason: fault.reason };
+    if !opts.lenient {
+        return Err(Error::InvalidRecord(e));
+    }
+    report.reject(e, fault.kind);
+    Ok(())
+}

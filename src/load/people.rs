@@ -1,0 +1,155 @@
+//! The people directory (SPEC 2.1): parsing entries, checking aliases against
+//! the store and the batch, then folding them in. A person marked opted out
+//! here is purged at once, like `optOut()`.
+
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::fields::{flag, optional_text, required_text, text_list};
+use super::interactions::record_shape;
+use super::{parse_batch, reject_late, Fault, LoadOptions, LoadReport};
+use crate::error::Result;
+use crate::model::{domain_of, is_internal_domain, normalize_person_id};
+use crate::store::Store;
+
+#[derive(Deserialize)]
+struct RawPerson<'a> {
+    #[serde(borrow)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    name: Option<&'a RawValue>,
+    #[serde(borrow)]
+    internal: Option<&'a RawValue>,
+    #[serde(borrow)]
+    department: Option<&'a RawValue>,
+    #[serde(borrow, rename = "accountId")]
+    account_id: Option<&'a RawValue>,
+    #[serde(borrow, rename = "optedOut")]
+    opted_out: Option<&'a RawValue>,
+    #[serde(borrow)]
+    aliases: Option<&'a RawValue>,
+}
+
+struct Entry {
+    id: String,
+    name: Option<String>,
+    internal: Option<bool>,
+    department: Option<String>,
+    account: Option<String>,
+    opted_out: bool,
+    aliases: Vec<String>,
+}
+
+fn owned_id(s: Cow<'_, str>) -> String {
+    normalize_person_id(&s).into_owned()
+}
+
+fn parse(raw: &RawValue) -> Result<Entry, Fault> {
+    let r: RawPerson = record_shape(raw)?;
+    let id = owned_id(required_text(r.id, "id")?);
+    let mut aliases = Vec::new();
+    for a in text_list(r.aliases, "aliases")? {
+        let a = owned_id(a);
+        if a.is_empty() {
+            return Err(Fault::new("aliases", "invalid value", "an alias is empty"));
+        }
+        if a != id && !aliases.contains(&a) {
+            aliases.push(a);
+        }
+    }
+    let some_text = |v: Option<Cow<str>>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    Ok(Entry {
+        name: some_text(optional_text(r.name, "name")?),
+        internal: flag(r.internal, "internal")?,
+        department: some_text(optional_text(r.department, "department")?),
+        account: some_text(optional_text(r.account_id, "accountId")?),
+        opted_out: flag(r.opted_out, "optedOut")?.unwrap_or(false),
+        aliases,
+        id,
+    })
+}
+
+/// Loads a batch of directory entries: all of it or (strict) nothing.
+/// Returns the report and whether stored rows must be rewritten (aliases
+/// folded in, or people newly opted out).
+pub fn load(
+    store: &mut Store,
+    text: &str,
+    opts: LoadOptions,
+    internal_domains: &[String],
+) -> Result<(LoadReport, bool)> {
+    let mut report = LoadReport::default();
+    let parsed = parse_batch(text, opts, &mut report, parse)?;
+
+    // Every id and alias of the batch names one person only: name → whether
+    // it is an entry's own id (a repeated id is a duplicate entry).
+    let mut claimed: FxHashMap<&str, bool> = FxHashMap::default();
+    let mut staged: Vec<&Entry> = Vec::with_capacity(parsed.len());
+    for (index, entry) in &parsed {
+        let known = store.lookup(&entry.id);
+        let conflict = match claimed.get(entry.id.as_str()) {
+            Some(true) => {
+                report.duplicates += 1;
+                continue;
+            }
+            Some(false) => Some(("id", "this id is also another person's alias")),
+            None if known.is_some_and(|k| store.person_id(k) != entry.id) => {
+                Some(("id", "this id is already an alias of another person"))
+            }
+            None if entry
+                .aliases
+                .iter()
+                .any(|a| claimed.contains_key(a.as_str()) || store.alias_conflict(a, known)) =>
+            {
+                Some(("aliases", "an alias that belongs to another person"))
+            }
+            None => None,
+        };
+        if let Some((field, reason)) = conflict {
+            reject_late(opts, &mut report, *index, Fault::new(field, "conflict", reason))?;
+            continue;
+        }
+        claimed.insert(&entry.id, true);
+        for alias in &entry.aliases {
+            claimed.insert(alias, false);
+        }
+        staged.push(entry);
+    }
+
+    let mut rewrite = false;
+    for entry in &staged {
+        let p = store.person_key(&entry.id);
+        for alias in &entry.aliases {
+            rewrite |= store.lookup(alias).is_some_and(|a| a != p && !store.rows_of(a).is_empty());
+            store.add_alias(alias, p);
+        }
+        let domain = domain_of(&entry.id);
+        let person = store.person_mut(p);
+        person.in_directory = true;
+        if entry.name.is_some() {
+            person.name.clone_from(&entry.name);
+        }
+        if let Some(internal) = entry.internal {
+            person.internal = internal;
+        } else if let Some(d) = domain {
+            person.internal = person.internal || is_internal_domain(d, internal_domains);
+        }
+        if entry.department.is_some() {
+            person.department.clone_from(&entry.department);
+        }
+        person.account = match (&entry.account, person.internal) {
+            (Some(a), _) => Some(a.clone()),
+            (None, true) => None,
+            (None, false) => person.account.take().or_else(|| domain.map(str::to_string)),
+        };
+        if entry.opted_out && !person.opted_out {
+            person.opted_out = true;
+            rewrite = true;
+        }
+    }
+    report.accepted = staged.len();
+    Ok((report, rewrite))
+}

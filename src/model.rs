@@ -1,0 +1,95 @@
+//! The data model: people (with their directory facts) and the kinds of
+//! interaction. Person keys are normalised here, so every part of the engine
+//! compares ids the same way (SPEC 2.1).
+
+use std::borrow::Cow;
+
+/// Dense handle of a person key (an id or an alias) in the store's interner.
+pub type PersonKey = u32;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Kind {
+    Email = 0,
+    Meeting = 1,
+    Call = 2,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "email" => Some(Kind::Email),
+            "meeting" => Some(Kind::Meeting),
+            "call" => Some(Kind::Call),
+            _ => None,
+        }
+    }
+}
+
+/// What the engine knows of one person, from the directory or inferred.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Person {
+    pub name: Option<String>,
+    pub internal: bool,
+    pub department: Option<String>,
+    pub account: Option<String>,
+    pub opted_out: bool,
+    /// Listed in the directory (as opposed to only seen in interactions).
+    pub in_directory: bool,
+}
+
+/// The canonical form of a person id: trimmed, and lower-cased when it looks
+/// like an e-mail address, which compares case-insensitively (SPEC 2.1).
+pub fn normalize_person_id(raw: &str) -> Cow<'_, str> {
+    let trimmed = raw.trim();
+    if !trimmed.contains('@') {
+        return Cow::Borrowed(trimmed);
+    }
+    if trimmed.is_ascii() {
+        if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(trimmed.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(trimmed)
+        }
+    } else {
+        Cow::Owned(trimmed.to_lowercase())
+    }
+}
+
+/// The domain of an e-mail-like id (already normalised), if any.
+pub fn domain_of(id: &str) -> Option<&str> {
+    let (_, domain) = id.rsplit_once('@')?;
+    (!domain.is_empty()).then_some(domain)
+}
+
+/// Whether `domain` is one of `internal` or a subdomain of one.
+pub fn is_internal_domain(domain: &str, internal: &[String]) -> bool {
+    internal.iter().any(|d| {
+        domain == d
+            || (domain.len() > d.len()
+                && domain.ends_with(d.as_str())
+                && domain.as_bytes()[domain.len() - d.len() - 1] == b'.')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_ids_compare_case_insensitively_after_trimming() {
+        assert_eq!(normalize_person_id("  Ada.Lovelace@Example.COM "), "ada.lovelace@example.com");
+        assert_eq!(normalize_person_id("ÉVA@Exämple.org"), "éva@exämple.org");
+        assert_eq!(normalize_person_id(" CRM-Contact-17 "), "CRM-Contact-17");
+    }
+
+    #[test]
+    fn internal_domains_match_whole_labels_only() {
+        let internal = vec!["northwind.example".to_string()];
+        assert!(is_internal_domain("northwind.example", &internal));
+        assert!(is_internal_domain("eu.northwind.example", &internal));
+        assert!(!is_internal_domain("evilnorthwind.example", &internal));
+        assert_eq!(domain_of("a@b.example"), Some("b.example"));
+        assert_eq!(domain_of("nobody"), None);
+    }
+}

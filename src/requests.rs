@@ -1,0 +1,134 @@
+//! Method options as JavaScript passes them (JSON objects), checked and turned
+//! into core values. Unknown option names are refused, so a typo is an error
+//! rather than a silently ignored setting.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::demo::{DemoFormat, DemoOptions};
+use crate::engine::{Reach, Target};
+use crate::error::{Error, Result};
+use crate::load::{Format, LoadOptions};
+
+/// Parses the options object `what` of a method call.
+pub fn parse<T: DeserializeOwned>(json: &str, what: &str) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| Error::options(what, e.to_string()))
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LoadRequest {
+    format: Option<String>,
+    #[serde(default)]
+    lenient: bool,
+}
+
+impl LoadRequest {
+    pub fn into_options(self) -> Result<LoadOptions> {
+        let format = self.format.as_deref().map(Format::parse).transpose()?.unwrap_or_default();
+        Ok(LoadOptions { format, lenient: self.lenient })
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WindowRequest {
+    pub days: Option<u32>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RelationshipRequest {
+    #[serde(default)]
+    pub scope: Reach,
+    pub days: Option<u32>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PathsRequest {
+    pub top: Option<u32>,
+    pub max_hops: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    Department,
+    Account,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Week,
+    Month,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Noise {
+    pub epsilon: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AggregatesRequest {
+    pub group_by: GroupBy,
+    pub period: Period,
+    pub noise: Option<Noise>,
+}
+
+/// Largest demo dataset: beyond this the texts alone outgrow a browser tab.
+pub const MAX_DEMO_INTERACTIONS: usize = 5_000_000;
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DemoRequest {
+    seed: Option<u64>,
+    interactions: Option<usize>,
+    format: Option<String>,
+}
+
+pub fn demo_options(json: &str) -> Result<DemoOptions> {
+    let req: DemoRequest = parse(json, "options")?;
+    let mut opts = DemoOptions::default();
+    if let Some(seed) = req.seed {
+        opts.seed = seed;
+    }
+    if let Some(n) = req.interactions {
+        if n > MAX_DEMO_INTERACTIONS {
+            return Err(Error::options("interactions", format!("at most {MAX_DEMO_INTERACTIONS}")));
+        }
+        opts.interactions = n;
+    }
+    opts.format = match req.format.as_deref() {
+        None | Some("json") => DemoFormat::Json,
+        Some("ndjson") => DemoFormat::Ndjson,
+        Some(_) => return Err(Error::options("format", "expected \"json\" or \"ndjson\"")),
+    };
+    Ok(opts)
+}
+
+/// `{ contact: "…" }` or `{ account: "…" }`.
+pub fn target(json: &str) -> Result<Target> {
+    parse(json, "target")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_unknown_options_and_reads_known_ones() {
+        let l: LoadRequest = parse(r#"{"format":"ndjson","lenient":true}"#, "options").unwrap();
+        let o = l.into_options().unwrap();
+        assert_eq!((o.format, o.lenient), (Format::Ndjson, true));
+        let e = parse::<LoadRequest>(r#"{"lenent":true}"#, "options").unwrap_err();
+        assert_eq!(e.code(), "INVALID_OPTIONS");
+        assert_eq!(target(r#"{"account":"contoso"}"#).unwrap(), Target::Account("contoso".into()));
+        assert!(target(r#"{"contact":"a","account":"b"}"#).is_err());
+        let r: RelationshipRequest = parse(r#"{"scope":"team"}"#, "options").unwrap();
+        assert_eq!(r.scope, Reach::Team);
+    }
+}

@@ -1,0 +1,314 @@
+//! What the engine holds: people keyed by interned ids (with aliases folded
+//! into one canonical person), interactions in compact columns, and the
+//! indexes built as rows arrive. Nothing here decides who may read what: that
+//! is `consent`'s job.
+
+use crate::ids::{Interner, NONE};
+use crate::model::{domain_of, is_internal_domain, Kind, Person, PersonKey};
+
+/// Interactions, one entry per row in each column.
+#[derive(Clone, Default)]
+pub struct Columns {
+    pub id: Vec<u32>,
+    pub kind: Vec<Kind>,
+    pub from: Vec<PersonKey>,
+    pub at: Vec<i64>,
+    pub duration_s: Vec<u32>,
+    pub thread: Vec<u32>,
+    /// Interned id of the interaction this one answers, or `NONE`.
+    pub reply_to: Vec<u32>,
+    /// End offset in `parts` of each row's participants (the start is the previous end).
+    pub part_end: Vec<u32>,
+    /// Participants other than the sender, canonical, without repeats.
+    pub parts: Vec<PersonKey>,
+}
+
+impl Columns {
+    pub fn len(&self) -> usize {
+        self.id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty()
+    }
+
+    pub fn participants(&self, row: usize) -> &[PersonKey] {
+        let start = if row == 0 { 0 } else { self.part_end[row - 1] as usize };
+        &self.parts[start..self.part_end[row] as usize]
+    }
+
+    pub fn involves(&self, row: usize, person: PersonKey) -> bool {
+        self.from[row] == person || self.participants(row).contains(&person)
+    }
+}
+
+/// One interaction ready to be stored: persons already canonical.
+pub struct NewRow<'a> {
+    pub id: &'a str,
+    pub kind: Kind,
+    pub from: PersonKey,
+    pub at: i64,
+    pub duration_s: u32,
+    pub thread: Option<&'a str>,
+    pub reply_to: Option<&'a str>,
+    pub parts: &'a [PersonKey],
+}
+
+#[derive(Clone, Default)]
+pub struct Store {
+    internal_domains: Vec<String>,
+    keys: Interner,
+    /// Key → canonical person key (itself unless the key is an alias).
+    canon: Vec<PersonKey>,
+    /// Indexed by key; meaningful where the key is canonical.
+    people: Vec<Person>,
+    interaction_ids: Interner,
+    threads: Interner,
+    rows: Columns,
+    /// Interned interaction id → row, or `NONE` when not stored.
+    row_of_id: Vec<u32>,
+    /// Canonical person → rows they send or take part in, in row order.
+    by_person: Vec<Vec<u32>>,
+    latest_email: Option<i64>,
+    latest_any: Option<i64>,
+}
+
+impl Store {
+    pub fn new(internal_domains: Vec<String>) -> Store {
+        Store { internal_domains, ..Store::default() }
+    }
+
+    pub fn rows(&self) -> &Columns {
+        &self.rows
+    }
+
+    /// The canonical person for a normalised id, if the engine has seen it.
+    pub fn lookup(&self, id: &str) -> Option<PersonKey> {
+        self.keys.get(id).map(|k| self.canon[k as usize])
+    }
+
+    /// The canonical person for a normalised id, created (with facts inferred
+    /// from the id's domain) when it is new.
+    pub fn person_key(&mut self, id: &str) -> PersonKey {
+        let k = self.keys.intern(id);
+        if k as usize == self.canon.len() {
+            let domain = domain_of(id);
+            let internal = domain.is_some_and(|d| is_internal_domain(d, &self.internal_domains));
+            self.canon.push(k);
+            self.people.push(Person {
+                internal,
+                account: if internal { None } else { domain.map(str::to_string) },
+                ..Person::default()
+            });
+            self.by_person.push(Vec::new());
+        }
+        self.canon[k as usize]
+    }
+
+    pub fn person(&self, p: PersonKey) -> &Person {
+        &self.people[p as usize]
+    }
+
+    pub fn person_mut(&mut self, p: PersonKey) -> &mut Person {
+        &mut self.people[p as usize]
+    }
+
+    /// The id a person is known by (their canonical, normalised id).
+    pub fn person_id(&self, p: PersonKey) -> &str {
+        self.keys.resolve(p)
+    }
+
+    pub fn is_canonical(&self, k: PersonKey) -> bool {
+        self.canon[k as usize] == k
+    }
+
+    /// Whether `alias` may be folded into `person`: new, already theirs, or a
+    /// person seen only in interactions (never listed in the directory).
+    pub fn alias_conflict(&self, alias: &str, person: Option<PersonKey>) -> bool {
+        match self.lookup(alias) {
+            None => false,
+            Some(a) if Some(a) == person => false,
+            Some(a) => self.people[a as usize].in_directory,
+        }
+    }
+
+    /// Makes `alias` another key of `person`. Rows are not rewritten here:
+    /// call [`Store::reindex_people`] once a batch of aliases is in.
+    pub fn add_alias(&mut self, alias: &str, person: PersonKey) {
+        let a = self.keys.intern(alias);
+        if a as usize == self.canon.len() {
+            self.canon.push(person);
+            self.people.push(Person::default());
+            self.by_person.push(Vec::new());
+            return;
+        }
+        let old = self.canon[a as usize];
+        if old != person {
+            for c in self.canon.iter_mut() {
+                if *c == old {
+                    *c = person;
+                }
+            }
+        }
+    }
+
+    pub fn contains_interaction(&self, id: &str) -> bool {
+        self.interaction_ids.get(id).is_some_and(|i| self.row_of_id[i as usize] != NONE)
+    }
+
+    pub fn interaction_id(&self, row: usize) -> &str {
+        self.interaction_ids.resolve(self.rows.id[row])
+    }
+
+    /// The stored row of the interaction `row` answers, if it is stored.
+    pub fn reply_parent(&self, row: usize) -> Option<usize> {
+        let r = self.rows.reply_to[row];
+        if r == NONE {
+            return None;
+        }
+        let parent = *self.row_of_id.get(r as usize)?;
+        (parent != NONE).then_some(parent as usize)
+    }
+
+    pub fn thread_id(&self, row: usize) -> Option<&str> {
+        let t = self.rows.thread[row];
+        (t != NONE).then(|| self.threads.resolve(t))
+    }
+
+    pub fn push(&mut self, new: NewRow<'_>) {
+        let row = self.rows.len() as u32;
+        let id = self.interaction_ids.intern(new.id);
+        let reply_to = new.reply_to.map_or(NONE, |r| self.interaction_ids.intern(r));
+        self.row_of_id.resize(self.interaction_ids.len(), NONE);
+        self.row_of_id[id as usize] = row;
+        let c = &mut self.rows;
+        c.id.push(id);
+        c.kind.push(new.kind);
+        c.from.push(new.from);
+        c.at.push(new.at);
+        c.duration_s.push(new.duration_s);
+        c.thread.push(new.thread.map_or(NONE, |t| self.threads.intern(t)));
+        c.reply_to.push(reply_to);
+        c.parts.extend_from_slice(new.parts);
+        c.part_end.push(c.parts.len() as u32);
+        self.by_person[new.from as usize].push(row);
+        for &p in new.parts {
+            self.by_person[p as usize].push(row);
+        }
+        self.note_time(new.kind, new.at);
+    }
+
+    fn note_time(&mut self, kind: Kind, at: i64) {
+        self.latest_any = self.latest_any.max(Some(at));
+        if kind == Kind::Email {
+            self.latest_email = self.latest_email.max(Some(at));
+        }
+    }
+
+    /// Rows a (canonical) person sends or takes part in.
+    pub fn rows_of(&self, p: PersonKey) -> &[u32] {
+        &self.by_person[p as usize]
+    }
+
+    /// Every canonical person, in key order.
+    pub fn people(&self) -> impl Iterator<Item = PersonKey> + '_ {
+        (0..self.canon.len() as u32).filter(|&k| self.canon[k as usize] == k)
+    }
+
+    /// Rewrites every row after aliases were folded in or people opted out:
+    /// persons become canonical, opted-out people disappear (rows they sent
+    /// are dropped, they leave the participants of the others), and a row left
+    /// with no participant is dropped (SPEC 4.3).
+    pub fn reindex_people(&mut self) {
+        let target: Vec<Option<PersonKey>> =
+            self.canon.iter().map(|&c| (!self.people[c as usize].opted_out).then_some(c)).collect();
+        self.rebuild(|_, _| true, |k| target[k as usize]);
+    }
+
+    /// Keeps only the rows for which `keep(columns, row)` holds.
+    pub fn retain_rows(&mut self, keep: impl FnMut(&Columns, usize) -> bool) {
+        self.rebuild(keep, Some);
+    }
+
+    fn rebuild(
+        &mut self,
+        mut keep: impl FnMut(&Columns, usize) -> bool,
+        map: impl Fn(PersonKey) -> Option<PersonKey>,
+    ) {
+        let old = std::mem::take(&mut self.rows);
+        let mut new = Columns::default();
+        let mut parts: Vec<PersonKey> = Vec::new();
+        for row in 0..old.len() {
+            if !keep(&old, row) {
+                continue;
+            }
+            let Some(from) = map(old.from[row]) else { continue };
+            parts.clear();
+            for &p in old.participants(row) {
+                if let Some(p) = map(p) {
+                    if p != from && !parts.contains(&p) {
+                        parts.push(p);
+                    }
+                }
+            }
+            if parts.is_empty() {
+                continue;
+            }
+            new.id.push(old.id[row]);
+            new.kind.push(old.kind[row]);
+            new.from.push(from);
+            new.at.push(old.at[row]);
+            new.duration_s.push(old.duration_s[row]);
+            new.thread.push(old.thread[row]);
+            new.reply_to.push(old.reply_to[row]);
+            new.parts.extend_from_slice(&parts);
+            new.part_end.push(new.parts.len() as u32);
+        }
+        self.rows = new;
+        self.reindex_rows();
+    }
+
+    fn reindex_rows(&mut self) {
+        self.row_of_id.clear();
+        self.row_of_id.resize(self.interaction_ids.len(), NONE);
+        for list in &mut self.by_person {
+            list.clear();
+        }
+        self.latest_email = None;
+        self.latest_any = None;
+        for row in 0..self.rows.len() {
+            self.note_time(self.rows.kind[row], self.rows.at[row]);
+            self.row_of_id[self.rows.id[row] as usize] = row as u32;
+            self.by_person[self.rows.from[row] as usize].push(row as u32);
+            let start = if row == 0 { 0 } else { self.rows.part_end[row - 1] as usize };
+            for &p in &self.rows.parts[start..self.rows.part_end[row] as usize] {
+                self.by_person[p as usize].push(row as u32);
+            }
+        }
+    }
+
+    /// The default reference time of SPEC 3.1: the latest e-mail, or the
+    /// latest interaction where there is no e-mail.
+    pub fn latest_activity(&self) -> Option<i64> {
+        self.latest_email.or(self.latest_any)
+    }
+
+    /// Approximate heap bytes held by the interaction columns and indexes.
+    pub fn heap_bytes(&self) -> usize {
+        let c = &self.rows;
+        c.id.capacity() * 4
+            + c.kind.capacity()
+            + c.from.capacity() * 4
+            + c.at.capacity() * 8
+            + c.duration_s.capacity() * 4
+            + c.thread.capacity() * 4
+            + c.reply_to.capacity() * 4
+            + c.part_end.capacity() * 4
+            + c.parts.capacity() * 4
+            + self.row_of_id.capacity() * 4
+            + self.by_person.iter().map(|v| v.capacity() * 4 + 24).sum::<usize>()
+            + self.interaction_ids.heap_bytes()
+            + self.threads.heap_bytes()
+            + self.keys.heap_bytes()
+    }
+}

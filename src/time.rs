@@ -1,0 +1,125 @@
+//! Instants as epoch milliseconds (UTC): parsing the two input forms of SPEC
+//! 2.2, formatting results as RFC 3339 UTC, and calendar weeks and windows.
+
+use chrono::{DateTime, Datelike, SecondsFormat, Utc};
+
+pub const MINUTE_MS: i64 = 60_000;
+pub const DAY_MS: i64 = 86_400_000;
+pub const WEEK_MS: i64 = 7 * DAY_MS;
+
+/// The range of instants accepted: years 0001 to 9999.
+const MIN_MS: i64 = -62_135_596_800_000;
+const MAX_MS: i64 = 253_402_300_799_999;
+
+/// Parses an RFC 3339 time that carries an offset (`Z` or `±hh:mm`).
+pub fn parse_rfc3339(s: &str) -> Result<i64, String> {
+    let t = DateTime::parse_from_rfc3339(s.trim())
+        .map_err(|e| format!("\"{}\" is not an RFC 3339 time with an offset ({e})", clip(s, 40)))?;
+    check_range(t.timestamp_millis())
+}
+
+/// Checks an epoch-milliseconds value given as a JSON number.
+pub fn from_epoch_ms(v: f64) -> Result<i64, String> {
+    if !v.is_finite() || v.fract() != 0.0 {
+        return Err("epoch milliseconds must be a whole number".into());
+    }
+    if v < MIN_MS as f64 || v > MAX_MS as f64 {
+        return Err("epoch milliseconds outside the years 0001 to 9999".into());
+    }
+    check_range(v as i64)
+}
+
+fn check_range(ms: i64) -> Result<i64, String> {
+    if (MIN_MS..=MAX_MS).contains(&ms) {
+        Ok(ms)
+    } else {
+        Err("time outside the years 0001 to 9999".into())
+    }
+}
+
+/// RFC 3339 in UTC, with milliseconds only when they are not zero.
+pub fn format_rfc3339(ms: i64) -> String {
+    match DateTime::<Utc>::from_timestamp_millis(ms) {
+        Some(t) if ms % 1000 == 0 => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+        Some(t) => t.to_rfc3339_opts(SecondsFormat::Millis, true),
+        None => String::new(),
+    }
+}
+
+/// Start (Monday 00:00 UTC) of the ISO week holding `ms`.
+pub fn week_start(ms: i64) -> i64 {
+    // 1970-01-01 was a Thursday: shift so that weeks start on Mondays.
+    let monday_offset = 3 * DAY_MS;
+    (ms + monday_offset).div_euclid(WEEK_MS) * WEEK_MS - monday_offset
+}
+
+/// The calendar date (`YYYY-MM-DD`) of an instant, in UTC.
+pub fn format_date(ms: i64) -> String {
+    match DateTime::<Utc>::from_timestamp_millis(ms) {
+        Some(t) => format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day()),
+        None => String::new(),
+    }
+}
+
+/// A half-open window `(start, end]` of instants, as SPEC 3.1 defines it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub start: i64,
+    pub end: i64,
+}
+
+impl Window {
+    pub fn ending_at(end: i64, days: u32) -> Window {
+        Window { start: end - i64::from(days) * DAY_MS, end }
+    }
+
+    pub fn contains(&self, ms: i64) -> bool {
+        self.start < ms && ms <= self.end
+    }
+
+    /// Starts of the weeks that overlap the window, oldest first.
+    pub fn weeks(&self) -> impl Iterator<Item = i64> {
+        let first = week_start(self.start + 1);
+        let last = week_start(self.end);
+        (0..).map(move |i| first + i * WEEK_MS).take_while(move |w| *w <= last)
+    }
+}
+
+fn clip(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_offsets_and_rejects_impossible_times() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Ok(0));
+        assert_eq!(parse_rfc3339("1970-01-01T02:00:00+02:00"), Ok(0));
+        assert_eq!(parse_rfc3339("2026-03-10T09:00:00.250-07:00"), Ok(1_773_158_400_250));
+        assert!(parse_rfc3339("2026-02-30T10:00:00Z").is_err());
+        assert!(parse_rfc3339("2026-01-01T25:00:00Z").is_err());
+        assert!(parse_rfc3339("2026-01-01T10:00:00").is_err(), "no offset");
+        assert!(from_epoch_ms(1.5).is_err());
+        assert!(from_epoch_ms(f64::NAN).is_err());
+        assert!(from_epoch_ms(1e300).is_err());
+        assert_eq!(from_epoch_ms(1_773_158_400_000.0), Ok(1_773_158_400_000));
+    }
+
+    #[test]
+    fn formats_utc_and_finds_monday_weeks() {
+        assert_eq!(format_rfc3339(1_773_158_400_000), "2026-03-10T16:00:00Z");
+        assert_eq!(format_rfc3339(1_773_158_400_250), "2026-03-10T16:00:00.250Z");
+        // 2026-03-10 is a Tuesday; its week starts on Monday 2026-03-09.
+        assert_eq!(format_date(week_start(1_773_158_400_000)), "2026-03-09");
+        assert_eq!(format_date(week_start(0)), "1969-12-29");
+        let w = Window::ending_at(1_773_158_400_000, 14);
+        let weeks: Vec<String> = w.weeks().map(format_date).collect();
+        assert_eq!(weeks, ["2026-02-23", "2026-03-02", "2026-03-09"]);
+        assert!(!w.contains(w.start) && w.contains(w.end));
+    }
+}

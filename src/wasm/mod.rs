@@ -1,0 +1,252 @@
+//! The JavaScript binding (wasm32 only): converts JavaScript values to what
+//! the core takes, calls the core, and converts results and errors back.
+//! Bulk input crosses as one string or one `Uint8Array`; results cross as one
+//! JSON text, parsed once on the JavaScript side.
+
+use js_sys::{Reflect, Uint8Array, JSON};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::engine::{self, EngineOptions, RawConsent};
+use crate::error::Error;
+use crate::requests::{
+    self, AggregatesRequest, LoadRequest, PathsRequest, RelationshipRequest, WindowRequest,
+};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("types.d.ts");
+
+/// A JavaScript `Error` with the error's stable `code` and, where they
+/// apply, the record `index`, `field` and `reason`, the missing `scope`, or
+/// the `option` at fault.
+fn js_error(e: Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    let set = |key: &str, value: JsValue| {
+        let _ = Reflect::set(&err, &JsValue::from_str(key), &value);
+    };
+    set("code", e.code().into());
+    match &e {
+        Error::InvalidRecord(r) => {
+            set("index", (r.index as f64).into());
+            set("field", r.field.as_str().into());
+            set("reason", r.reason.as_str().into());
+        }
+        Error::ConsentRequired { scope } => set("scope", scope.as_str().into()),
+        Error::InvalidOptions { option, .. } => set("option", option.as_str().into()),
+        _ => {}
+    }
+    err.into()
+}
+
+fn invalid_input(reason: impl Into<String>) -> JsValue {
+    js_error(Error::InvalidInput(reason.into()))
+}
+
+/// Serialises a core result to JSON, parsed once into a JavaScript value.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| invalid_input(e.to_string()))?;
+    JSON::parse(&text)
+}
+
+/// The JSON text of an options object (`{}` when it is absent).
+fn options_json(value: &JsValue) -> Result<String, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok("{}".to_string());
+    }
+    stringify(value)
+}
+
+fn stringify(value: &JsValue) -> Result<String, JsValue> {
+    let text = JSON::stringify(value)
+        .map_err(|_| invalid_input("cannot be turned into JSON (a cycle, or a BigInt)"))?;
+    text.as_string().ok_or_else(|| invalid_input("cannot be turned into JSON"))
+}
+
+/// The UTF-8 bytes of a bulk input: a string, a `Uint8Array`, or any other
+/// value (an array of records) as JSON. Sizes are checked before copying.
+fn input_bytes(value: &JsValue, limit: usize) -> Result<Vec<u8>, JsValue> {
+    let too_large = |bytes: usize| js_error(Error::InputTooLarge { bytes, limit });
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        let len = bytes.length() as usize;
+        return if len > limit { Err(too_large(len)) } else { Ok(bytes.to_vec()) };
+    }
+    if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
+        // A UTF-16 length over the limit means at least as many UTF-8 bytes.
+        let len = s.length() as usize;
+        if len > limit {
+            return Err(too_large(len));
+        }
+        return Ok(String::from(s).into_bytes());
+    }
+    if value.is_undefined() || value.is_null() {
+        return Err(invalid_input("no data given"));
+    }
+    Ok(stringify(value)?.into_bytes())
+}
+
+#[wasm_bindgen]
+pub struct Engine {
+    inner: engine::Engine,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: JsValue,
+    ) -> Result<Engine, JsValue> {
+        if !options.is_object() {
+            return Err(js_error(Error::options("options", "expected an object with at least `viewer`")));
+        }
+        let options = EngineOptions::from_json(&stringify(&options)?).map_err(js_error)?;
+        let inner = engine::Engine::new(options).map_err(js_error)?;
+        Ok(Engine { inner })
+    }
+
+    /// Loads people (SPEC 2.1): an array, a JSON or NDJSON string, or UTF-8 bytes.
+    #[wasm_bindgen(js_name = loadPeople, unchecked_return_type = "LoadReport")]
+    pub fn load_people(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Person[] | string | Uint8Array")] people: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let opts = load_options(&opts)?;
+        let bytes = input_bytes(&people, self.inner.options().max_input_bytes)?;
+        to_js(&self.inner.load_people(&bytes, opts).map_err(js_error)?)
+    }
+
+    /// Loads interactions (SPEC 2.2). A `Uint8Array` of UTF-8 text is the fast path for bulk.
+    #[wasm_bindgen(js_name = loadInteractions, unchecked_return_type = "LoadReport")]
+    pub fn load_interactions(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Interaction[] | string | Uint8Array")] data: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let opts = load_options(&opts)?;
+        let bytes = input_bytes(&data, self.inner.options().max_input_bytes)?;
+        to_js(&self.inner.load_interactions(&bytes, opts).map_err(js_error)?)
+    }
+
+    /// Grants or withdraws consent, with effect on the next call (SPEC 4.2).
+    #[wasm_bindgen(js_name = setConsent)]
+    pub fn set_consent(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ConsentFlags")] consent: JsValue,
+    ) -> Result<(), JsValue> {
+        if consent.is_string() {
+            return Err(js_error(Error::NotImplemented { method: "signed consent tokens" }));
+        }
+        if !consent.is_object() {
+            return Err(js_error(Error::options("consent", "expected { aggregated, identifiable }")));
+        }
+        let consent = RawConsent::from_json(&stringify(&consent)?).map_err(js_error)?;
+        self.inner.set_consent(consent);
+        Ok(())
+    }
+
+    /// Marks a person opted out and purges their data (SPEC 4.3).
+    #[wasm_bindgen(js_name = optOut)]
+    pub fn opt_out(&mut self, person_id: &str) -> Result<(), JsValue> {
+        self.inner.opt_out(person_id).map_err(js_error)
+    }
+
+    /// The viewer's own figures (SPEC 3.3).
+    #[wasm_bindgen(js_name = ownInsights, unchecked_return_type = "OwnInsights")]
+    pub fn own_insights(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ days?: number }")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: WindowRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
+        to_js(&self.inner.own_insights(req.days).map_err(js_error)?)
+    }
+
+    /// Relationship analytics (SPEC 3.1): refuses team scope without `identifiable`.
+    /// The figures come in a later version; until then it throws `NOT_IMPLEMENTED`.
+    #[wasm_bindgen(unchecked_return_type = "never")]
+    pub fn relationship(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RelationshipOptions")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let target = requests::target(&stringify(&target)?).map_err(js_error)?;
+        let req: RelationshipRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
+        self.inner.relationship(&target, req.scope, req.days).map_err(js_error)?;
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Who knows whom (SPEC 3.2): needs `identifiable`. Throws `NOT_IMPLEMENTED` once granted, for now.
+    #[wasm_bindgen(js_name = whoKnowsWhom, unchecked_return_type = "never")]
+    pub fn who_knows_whom(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ top?: number }")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let target = requests::target(&stringify(&target)?).map_err(js_error)?;
+        let req: PathsRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
+        self.inner.who_knows_whom(&target, req.top).map_err(js_error)?;
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Introduction paths (SPEC 3.2): needs `identifiable`. Throws `NOT_IMPLEMENTED` once granted, for now.
+    #[wasm_bindgen(js_name = introductionPaths, unchecked_return_type = "never")]
+    pub fn introduction_paths(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ contact: string }")] target: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ top?: number; maxHops?: number }")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let target = requests::target(&stringify(&target)?).map_err(js_error)?;
+        let req: PathsRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
+        self.inner.introduction_paths(&target, req.top, req.max_hops).map_err(js_error)?;
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Anonymized aggregates (SPEC 3.4): needs `aggregated`. Throws `NOT_IMPLEMENTED` once granted, for now.
+    #[wasm_bindgen(unchecked_return_type = "never")]
+    pub fn aggregates(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "{ groupBy: \"department\" | \"account\"; period: \"week\" | \"month\"; noise?: { epsilon: number } }"
+        )]
+        opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let _req: AggregatesRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
+        self.inner.aggregates().map_err(js_error)?;
+        Ok(JsValue::UNDEFINED)
+    }
+
+    /// Interactions held and the approximate bytes of the store.
+    #[wasm_bindgen(unchecked_return_type = "EngineStats")]
+    pub fn stats(&self) -> Result<JsValue, JsValue> {
+        let (interactions, store_bytes) = self.inner.stats();
+        to_js(&serde_json::json!({ "interactions": interactions, "storeBytes": store_bytes }))
+    }
+}
+
+fn load_options(opts: &JsValue) -> Result<crate::load::LoadOptions, JsValue> {
+    let req: LoadRequest = requests::parse(&options_json(opts)?, "options").map_err(js_error)?;
+    req.into_options().map_err(js_error)
+}
+
+/// A deterministic demo dataset in the SPEC 2 format, with the viewer to use.
+#[wasm_bindgen(js_name = demoDataset, unchecked_return_type = "DemoDataset")]
+pub fn demo_dataset(
+    #[wasm_bindgen(unchecked_param_type = "DemoOptions")] opts: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts = requests::demo_options(&options_json(&opts)?).map_err(js_error)?;
+    let d = crate::demo::demo_dataset(&opts);
+    // Built field by field: the texts can be hundreds of megabytes, and each
+    // is copied into JavaScript exactly once.
+    let out = js_sys::Object::new();
+    let domains: js_sys::Array = d.internal_domains.iter().map(|s| JsValue::from_str(s)).collect();
+    for (key, value) in [
+        ("people", JsValue::from_str(&d.people)),
+        ("interactions", JsValue::from_str(&d.interactions)),
+        ("viewer", JsValue::from_str(&d.viewer)),
+        ("internalDomains", domains.into()),
+        ("now", JsValue::from_str(&d.now)),
+    ] {
+        Reflect::set(&out, &JsValue::from_str(key), &value)?;
+    }
+    Ok(out.into())
+}

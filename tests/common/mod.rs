@@ -1,0 +1,185 @@
+//! Helpers shared by the native integration tests: engines, JSON records, and
+//! random datasets for the property tests.
+#![allow(dead_code)]
+
+use proptest::prelude::*;
+use rapport::{Consent, Engine, EngineOptions, LoadOptions};
+use serde_json::{json, Value};
+
+pub const ORG: &str = "northwind.example";
+
+pub fn engine(viewer: &str, consent: Consent) -> Engine {
+    let mut o = EngineOptions::new(viewer);
+    o.internal_domains = vec![ORG.to_string()];
+    o.consent = consent;
+    Engine::new(o).expect("engine")
+}
+
+pub fn load(e: &mut Engine, people: &Value, interactions: &Value) {
+    e.load_people(people.to_string().as_bytes(), LoadOptions::default()).expect("people");
+    e.load_interactions(interactions.to_string().as_bytes(), LoadOptions::default()).expect("interactions");
+}
+
+pub fn email(id: &str, from: &str, to: &[&str], at: &str) -> Value {
+    json!({ "id": id, "kind": "email", "from": from, "to": to, "at": at })
+}
+
+pub fn reply(id: &str, from: &str, to: &[&str], at: &str, in_reply_to: &str) -> Value {
+    json!({ "id": id, "kind": "email", "from": from, "to": to, "at": at, "inReplyTo": in_reply_to })
+}
+
+pub fn meeting(id: &str, from: &str, to: &[&str], at: &str, minutes: f64) -> Value {
+    json!({ "id": id, "kind": "meeting", "from": from, "to": to, "at": at, "durationMinutes": minutes })
+}
+
+pub fn call(id: &str, from: &str, to: &str, at: &str, minutes: f64) -> Value {
+    json!({ "id": id, "kind": "call", "from": from, "to": [to], "at": at, "durationMinutes": minutes })
+}
+
+/// Every output the engine gives for its viewer, as one text: what
+/// invariance tests compare byte for byte.
+pub fn outputs(e: &Engine) -> String {
+    use rapport::{Reach, Target};
+    let mut out = String::new();
+    for days in [7, 30, 90, 365] {
+        match e.own_insights(Some(days)) {
+            Ok(own) => out += &serde_json::to_string(&own).expect("json"),
+            Err(err) => out += &format!("error {}", err.code()),
+        }
+        out.push('\n');
+    }
+    for target in [Target::Contact("p1@ext.example".into()), Target::Account("ext.example".into())] {
+        for reach in [Reach::Own, Reach::Team] {
+            out += &format!("{:?}\n", e.relationship(&target, reach, None).map_err(|e| e.code()));
+        }
+        out += &format!("{:?}\n", e.who_knows_whom(&target, None).map_err(|e| e.code()));
+    }
+    out += &format!("{:?}\n", e.aggregates().map_err(|e| e.code()));
+    out
+}
+
+/// A small random world: people `p0…` (the first few internal), and
+/// interactions among them.
+#[derive(Clone, Debug)]
+pub struct World {
+    pub people: usize,
+    pub internal: usize,
+    pub records: Vec<Record>,
+    /// Letter case flipped on some ids, to exercise normalisation.
+    pub shout: Vec<bool>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub kind: u8,
+    pub from: usize,
+    pub to: Vec<usize>,
+    pub cc: Vec<usize>,
+    pub minute: i64,
+    pub duration: u32,
+    pub reply_to: Option<usize>,
+    pub cancelled: bool,
+}
+
+pub fn person_id(world: &World, i: usize) -> String {
+    let domain = if i < world.internal { ORG } else { "ext.example" };
+    let id = format!("p{i}@{domain}");
+    if world.shout.get(i).copied().unwrap_or(false) {
+        id.to_uppercase()
+    } else {
+        id
+    }
+}
+
+pub fn world() -> impl Strategy<Value = World> {
+    (3usize..9, 1usize..4).prop_flat_map(|(people, internal)| {
+        let internal = internal.min(people - 1);
+        let record = (
+            0u8..3,
+            0..people,
+            prop::collection::vec(0..people, 1..4),
+            prop::collection::vec(0..people, 0..2),
+            0i64..(200 * 24 * 60),
+            0u32..120,
+            prop::option::of(0usize..40),
+            prop::bool::weighted(0.05),
+        )
+            .prop_map(|(kind, from, to, cc, minute, duration, reply_to, cancelled)| Record {
+                kind,
+                from,
+                to,
+                cc,
+                minute,
+                duration,
+                reply_to,
+                cancelled,
+            });
+        (prop::collection::vec(record, 0..40), prop::collection::vec(prop::bool::weighted(0.2), people))
+            .prop_map(move |(records, shout)| World { people, internal, records, shout })
+    })
+}
+
+const BASE_MS: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+impl World {
+    /// The directory, with `opted_out` marked, and without `removed`.
+    pub fn people_json(&self, opted_out: Option<usize>, removed: Option<usize>) -> Value {
+        let entries: Vec<Value> = (0..self.people)
+            .filter(|&i| Some(i) != removed)
+            .map(|i| {
+                let mut p = json!({ "id": person_id(self, i).to_lowercase(), "name": format!("Person {i}") });
+                if i < self.internal {
+                    p["department"] = json!(if i % 2 == 0 { "Sales" } else { "Support" });
+                }
+                if Some(i) == opted_out {
+                    p["optedOut"] = json!(true);
+                }
+                p
+            })
+            .collect();
+        Value::Array(entries)
+    }
+
+    /// The interactions; with `removed`, as if that person had never been in
+    /// the data (SPEC 4.3): what they sent is gone, they leave every list,
+    /// and what is left with nobody else is gone.
+    pub fn interactions_json(&self, removed: Option<usize>) -> Value {
+        let mut out = Vec::new();
+        for (n, r) in self.records.iter().enumerate() {
+            if Some(r.from) == removed {
+                continue;
+            }
+            let keep = |list: &[usize]| -> Vec<String> {
+                list.iter().filter(|&&p| Some(p) != removed).map(|&p| person_id(self, p)).collect()
+            };
+            let (to, cc) = (keep(&r.to), keep(&r.cc));
+            let others = r.to.iter().chain(&r.cc).any(|&p| p != r.from && Some(p) != removed);
+            let had_others = r.to.iter().chain(&r.cc).any(|&p| p != r.from);
+            if !had_others || !others {
+                continue;
+            }
+            let kind = ["email", "meeting", "call"][r.kind as usize];
+            let mut v = json!({
+                "id": format!("i{n}"),
+                "kind": kind,
+                "from": person_id(self, r.from),
+                "to": to,
+                "at": BASE_MS + r.minute * 60_000,
+            });
+            if !cc.is_empty() {
+                v["cc"] = json!(cc);
+            }
+            if r.kind != 0 {
+                v["durationMinutes"] = json!(r.duration);
+            }
+            if let Some(parent) = r.reply_to {
+                v["inReplyTo"] = json!(format!("i{parent}"));
+            }
+            if r.cancelled {
+                v["cancelled"] = json!(true);
+            }
+            out.push(v);
+        }
+        Value::Array(out)
+    }
+}

@@ -1,0 +1,50 @@
+// The Node entry point (pkg/node, --target nodejs) as a Node user meets it:
+// errors are real Error objects with codes, results are plain objects, and
+// the bulk fast path (Uint8Array) gives the same figures as a string.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
+
+function loaded(demo, input) {
+  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains });
+  engine.loadPeople(demo.people);
+  const report = engine.loadInteractions(input);
+  return { engine, report };
+}
+
+test("a Uint8Array and a string give byte-identical results", () => {
+  const demo = demoDataset({ seed: 3, interactions: 3000 });
+  const a = loaded(demo, demo.interactions);
+  const b = loaded(demo, new TextEncoder().encode(demo.interactions));
+  assert.deepEqual(a.report, b.report);
+  assert.ok(a.report.accepted > 2500, `accepted ${a.report.accepted}`);
+  assert.equal(JSON.stringify(a.engine.ownInsights()), JSON.stringify(b.engine.ownInsights()));
+  assert.equal(Object.getPrototypeOf(a.engine.ownInsights()), Object.prototype, "a plain object, not a Map");
+  a.engine.free();
+  b.engine.free();
+});
+
+test("errors are Error instances with a stable code", () => {
+  const engine = new Engine({ viewer: "ada@northwind.example" });
+  assert.throws(() => engine.loadInteractions("[{]"), (e) => e instanceof Error && e.code === "INVALID_INPUT");
+  assert.throws(
+    () => engine.whoKnowsWhom({ contact: "x@contoso.example" }),
+    (e) => e instanceof Error && e.code === "CONSENT_REQUIRED" && e.scope === "identifiable",
+  );
+  assert.throws(() => new Engine({ viewer: "a@b.example", consent: { everything: true } }), { code: "INVALID_OPTIONS" });
+  assert.throws(() => engine.setConsent("a.signed.token"), { code: "NOT_IMPLEMENTED" });
+  const bad = [{ id: "a", kind: "email", from: "x@y.example", to: ["z@y.example"], at: "soon" }];
+  assert.throws(() => engine.loadInteractions(bad), (e) => e.index === 0 && e.field === "at" && typeof e.reason === "string");
+  // The engine is still usable after every refusal.
+  assert.equal(engine.loadInteractions([{ ...bad[0], at: 0 }]).accepted, 1);
+  engine.free();
+});
+
+test("a freed engine refuses further use instead of crashing the process", () => {
+  const engine = new Engine({ viewer: "ada@northwind.example" });
+  engine.free();
+  assert.throws(() => engine.ownInsights());
+});

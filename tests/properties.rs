@@ -1,0 +1,110 @@
+//! Property tests of the rules that matter most: opt-out invariance (SPEC
+//! 4.3), no result without its consent (SPEC 4.1), and all-or-nothing strict
+//! loads (SPEC 2.4).
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use rapport::{Consent, Error, LoadOptions, Reach, Scope, Target};
+use serde_json::{json, Value};
+
+fn consent(aggregated: bool, identifiable: bool) -> Consent {
+    Consent { aggregated, identifiable }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Every output is identical whether a person opted out in the directory,
+    /// was opted out after loading, or was never in the data at all.
+    #[test]
+    fn opt_out_is_the_same_as_never_having_been_there(
+        w in world(), pick in any::<prop::sample::Index>(), viewer in any::<prop::sample::Index>(),
+        grant in any::<(bool, bool)>(),
+    ) {
+        let x = pick.index(w.people);
+        let v = viewer.index(w.internal);
+        prop_assume!(x != v);
+        let viewer_id = person_id(&w, v);
+        let c = consent(grant.0, grant.1);
+
+        let mut never = engine(&viewer_id, c);
+        load(&mut never, &w.people_json(None, Some(x)), &w.interactions_json(Some(x)));
+
+        let mut flagged = engine(&viewer_id, c);
+        load(&mut flagged, &w.people_json(Some(x), None), &w.interactions_json(None));
+
+        let mut later = engine(&viewer_id, c);
+        load(&mut later, &w.people_json(None, None), &w.interactions_json(None));
+        later.opt_out(&person_id(&w, x).to_uppercase()).unwrap();
+
+        let expected = outputs(&never);
+        prop_assert_eq!(&outputs(&flagged), &expected);
+        prop_assert_eq!(&outputs(&later), &expected);
+        prop_assert_eq!(flagged.stats().0, never.stats().0);
+        prop_assert_eq!(later.stats().0, never.stats().0);
+    }
+
+    /// A method that needs `identifiable` or `aggregated` returns no result
+    /// without it, and a refusal names the missing scope.
+    #[test]
+    fn no_result_without_its_consent(w in world(), grant in any::<(bool, bool)>()) {
+        let c = consent(grant.0, grant.1);
+        let mut e = engine(&person_id(&w, 0), c);
+        load(&mut e, &w.people_json(None, None), &w.interactions_json(None));
+        let target = Target::Contact(person_id(&w, w.people - 1));
+        let needs = |scope: Scope, result: Result<(), Error>| match result {
+            Err(Error::ConsentRequired { scope: s }) => {
+                assert!(!c.grants(scope), "refused although granted");
+                assert_eq!(s, scope);
+            }
+            _ => assert!(c.grants(scope), "answered without {scope:?}"),
+        };
+        needs(Scope::Identifiable, e.relationship(&target, Reach::Team, None));
+        needs(Scope::Identifiable, e.who_knows_whom(&target, None));
+        needs(Scope::Identifiable, e.introduction_paths(&target, None, None));
+        needs(Scope::Aggregated, e.aggregates());
+        needs(Scope::Own, e.relationship(&target, Reach::Own, None));
+        let own = e.own_insights(None).unwrap();
+        prop_assert_eq!(own.scope, Scope::Own);
+    }
+
+    /// A strict load refused for one bad record changes no output, and the
+    /// same batch without that record then loads.
+    #[test]
+    fn a_refused_strict_load_changes_nothing(
+        w in world(), extra in world(), at in any::<prop::sample::Index>(), flaw in 0usize..6,
+    ) {
+        let mut e = engine(&person_id(&w, 0), consent(true, true));
+        load(&mut e, &w.people_json(None, None), &w.interactions_json(None));
+        let before = (outputs(&e), e.stats().0);
+
+        let mut batch: Vec<Value> = extra.interactions_json(None).as_array().cloned().unwrap_or_default();
+        for (n, r) in batch.iter_mut().enumerate() {
+            r["id"] = json!(format!("new{n}"));
+        }
+        let good = Value::Array(batch.clone());
+        let mut bad = email("bad", "p0@northwind.example", &["p1@ext.example"], "2026-01-05T10:00:00Z");
+        let field = match flaw {
+            0 => { bad["at"] = json!("2026-02-30T10:00:00Z"); "at" }
+            1 => { bad.as_object_mut().unwrap().remove("id"); "id" }
+            2 => { bad["to"] = json!(7); "to" }
+            3 => { bad["kind"] = json!("fax"); "kind" }
+            4 => { bad["durationMinutes"] = json!(-5); bad["kind"] = json!("call"); "durationMinutes" }
+            _ => { bad["to"] = json!(["P0@Northwind.example"]); "to" }
+        };
+        let index = at.index(batch.len() + 1);
+        batch.insert(index, bad);
+        let err = e.load_interactions(Value::Array(batch).to_string().as_bytes(), LoadOptions::default()).unwrap_err();
+        match err {
+            Error::InvalidRecord(r) => {
+                prop_assert_eq!(r.index, index);
+                prop_assert_eq!(r.field.as_str(), field);
+            }
+            other => prop_assert!(false, "unexpected error {other:?}"),
+        }
+        prop_assert_eq!(&(outputs(&e), e.stats().0), &before);
+        e.load_interactions(good.to_string().as_bytes(), LoadOptions::default()).unwrap();
+    }
+}

@@ -1,0 +1,48 @@
+// Type-checked (tsc --noEmit, strict) against the generated declarations:
+// a page's use of the API must compile without `any` leaking in.
+import init, {
+  Engine,
+  demoDataset,
+  type DemoDataset,
+  type EngineOptions,
+  type LoadReport,
+  type OwnInsights,
+  type RapportError,
+  type WeekFigures,
+} from "../../www/pkg/rapport.js";
+
+export async function ownSummary(): Promise<string> {
+  await init();
+  const demo: DemoDataset = demoDataset({ seed: 7, interactions: 1000 });
+  const options: EngineOptions = {
+    viewer: demo.viewer,
+    internalDomains: demo.internalDomains,
+    consent: { aggregated: false, identifiable: false },
+  };
+  const engine = new Engine(options);
+  try {
+    const people: LoadReport = engine.loadPeople(demo.people, { lenient: true });
+    const report: LoadReport = engine.loadInteractions(new TextEncoder().encode(demo.interactions), { format: "json" });
+    const own: OwnInsights = engine.ownInsights({ days: 30 });
+    const busiest: WeekFigures | undefined = [...own.weekly].sort((a, b) => b.emailsSent - a.emailsSent)[0];
+    const rate: string = own.kpis.responseRate === null ? "n/a" : `${Math.round(own.kpis.responseRate * 100)}%`;
+    const scope: "own" = own.scope;
+    return `${people.accepted}/${report.accepted} ${scope} ${rate} ${busiest?.week ?? "-"} ${own.window?.end ?? ""}`;
+  } catch (e) {
+    const err = e as RapportError;
+    if (err.code === "CONSENT_REQUIRED") return `needs ${err.scope ?? "?"}`;
+    throw err;
+  } finally {
+    engine.free();
+  }
+}
+
+export function refusal(engine: Engine): string {
+  try {
+    engine.relationship({ contact: "someone@contoso.example" }, { scope: "team" });
+    return "answered";
+  } catch (e) {
+    const err = e as RapportError;
+    return err.code;
+  }
+}

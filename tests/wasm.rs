@@ -1,0 +1,227 @@
+//! The binding layer where it runs: in Node, and (with WASM_BINDGEN_USE_BROWSER=1)
+//! in headless Chromium. Run by scripts/test.sh, which checks that every test
+//! below actually ran in both.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Function, Object, Reflect, Uint8Array, JSON};
+use rapport::wasm::{demo_dataset, Engine};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+fn js(json: &str) -> JsValue {
+    JSON::parse(json).expect("test JSON")
+}
+
+fn get(v: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(v.clone(), |v, key| Reflect::get(&v, &key.into()).expect("property"))
+}
+
+fn num(v: &JsValue, path: &str) -> f64 {
+    get(v, path).as_f64().unwrap_or_else(|| panic!("{path} is not a number"))
+}
+
+fn code(e: &JsValue) -> String {
+    assert!(e.is_instance_of::<js_sys::Error>(), "errors are JavaScript Error objects");
+    get(e, "code").as_string().expect("error.code")
+}
+
+fn engine(consent: &str) -> Engine {
+    Engine::new(js(&format!(
+        r#"{{"viewer":"Ada@Northwind.example","internalDomains":["northwind.example"],"consent":{consent}}}"#
+    )))
+    .expect("engine")
+}
+
+const PEOPLE: &str = r#"[
+  {"id":"ada@northwind.example","name":"Ada","department":"Sales"},
+  {"id":"bob@northwind.example","name":"Bob","department":"Sales"},
+  {"id":"cleo@contoso.example","name":"Cleo","accountId":"contoso"}
+]"#;
+
+const INTERACTIONS: &str = r#"[
+  {"id":"m1","kind":"email","from":"cleo@contoso.example","to":["ada@northwind.example"],"at":"2026-03-02T09:00:00Z","threadId":"t1"},
+  {"id":"m2","kind":"email","from":"ADA@northwind.example","to":["cleo@contoso.example"],"at":"2026-03-02T11:00:00Z","threadId":"t1","inReplyTo":"m1"},
+  {"id":"v1","kind":"meeting","from":"ada@northwind.example","to":["cleo@contoso.example","bob@northwind.example"],"at":"2026-03-03T15:00:00+01:00","durationMinutes":45},
+  {"id":"x1","kind":"email","from":"bob@northwind.example","to":["cleo@contoso.example"],"at":"2026-03-04T10:00:00Z"}
+]"#;
+
+#[wasm_bindgen_test]
+fn loads_an_array_a_string_and_bytes_alike() {
+    let mut e = engine("{}");
+    let report = e.load_people(js(PEOPLE), JsValue::UNDEFINED).expect("people");
+    assert_eq!(num(&report, "accepted"), 3.0);
+
+    let as_array = e.load_interactions(js(INTERACTIONS), JsValue::UNDEFINED).expect("array");
+    assert_eq!(num(&as_array, "accepted"), 4.0);
+
+    let mut s = engine("{}");
+    let as_string = s.load_interactions(JsValue::from_str(INTERACTIONS), JsValue::UNDEFINED).expect("string");
+    let mut b = engine("{}");
+    let bytes = Uint8Array::from(INTERACTIONS.as_bytes());
+    let as_bytes = b.load_interactions(bytes.into(), JsValue::UNDEFINED).expect("bytes");
+    assert_eq!(JSON::stringify(&as_string).unwrap(), JSON::stringify(&as_bytes).unwrap());
+
+    // Incremental: a second batch adds, and a repeated id is a duplicate.
+    let again = e.load_interactions(JsValue::from_str(INTERACTIONS), JsValue::UNDEFINED).expect("again");
+    assert_eq!(num(&again, "accepted"), 0.0);
+    assert_eq!(num(&again, "duplicates"), 4.0);
+}
+
+#[wasm_bindgen_test]
+fn own_insights_cross_the_boundary_with_their_figures() {
+    let mut e = engine("{}");
+    e.load_people(js(PEOPLE), JsValue::UNDEFINED).unwrap();
+    e.load_interactions(js(INTERACTIONS), JsValue::UNDEFINED).unwrap();
+    let own = e.own_insights(js(r#"{"days":30}"#)).expect("own insights");
+    assert_eq!(get(&own, "scope").as_string().unwrap(), "own");
+    assert_eq!(get(&own, "viewer").as_string().unwrap(), "ada@northwind.example");
+    // Ada sent m2, received m1, organised v1 (45 min); x1 is Bob's alone.
+    assert_eq!(num(&own, "kpis.emailsSent"), 1.0);
+    assert_eq!(num(&own, "kpis.emailsReceived"), 1.0);
+    assert_eq!(num(&own, "kpis.replies"), 1.0);
+    assert_eq!(num(&own, "kpis.meetings"), 1.0);
+    assert_eq!(num(&own, "kpis.meetingMinutes"), 45.0);
+    assert_eq!(num(&own, "kpis.medianResponseMinutes"), 120.0);
+    assert_eq!(num(&own, "interactionsUsed"), 3.0);
+    // The window ends at the latest e-mail, x1, even though Ada is not on it.
+    assert_eq!(get(&own, "window.end").as_string().unwrap(), "2026-03-04T10:00:00Z");
+    assert_eq!(get(&own, "lastInteractionAt").as_string().unwrap(), "2026-03-03T14:00:00Z");
+}
+
+#[wasm_bindgen_test]
+fn identifiable_and_aggregated_methods_refuse_without_consent() {
+    let mut e = engine("{}");
+    e.load_interactions(js(INTERACTIONS), JsValue::UNDEFINED).unwrap();
+    let contact = js(r#"{"contact":"cleo@contoso.example"}"#);
+    let refusals = [
+        e.relationship(contact.clone(), js(r#"{"scope":"team"}"#)).unwrap_err(),
+        e.who_knows_whom(contact.clone(), JsValue::UNDEFINED).unwrap_err(),
+        e.introduction_paths(contact.clone(), JsValue::UNDEFINED).unwrap_err(),
+    ];
+    for err in &refusals {
+        assert_eq!(code(err), "CONSENT_REQUIRED");
+        assert_eq!(get(err, "scope").as_string().unwrap(), "identifiable");
+        let message = get(err, "message").as_string().unwrap();
+        assert!(!message.contains("cleo"), "a refusal names no person: {message}");
+    }
+    let agg = e.aggregates(js(r#"{"groupBy":"department","period":"week"}"#)).unwrap_err();
+    assert_eq!(code(&agg), "CONSENT_REQUIRED");
+    assert_eq!(get(&agg, "scope").as_string().unwrap(), "aggregated");
+
+    // identifiable alone does not grant aggregated.
+    e.set_consent(js(r#"{"identifiable":true}"#)).unwrap();
+    let agg = e.aggregates(js(r#"{"groupBy":"department","period":"week"}"#)).unwrap_err();
+    assert_eq!(code(&agg), "CONSENT_REQUIRED");
+}
+
+#[wasm_bindgen_test]
+fn withdrawing_consent_deletes_others_interactions() {
+    let mut e = engine(r#"{"identifiable":true}"#);
+    e.load_interactions(js(INTERACTIONS), JsValue::UNDEFINED).unwrap();
+    assert_eq!(num(&e.stats().unwrap(), "interactions"), 4.0);
+    e.set_consent(js(r#"{"identifiable":false,"aggregated":false}"#)).unwrap();
+    // x1 (Bob to Cleo) is gone; Ada's three remain.
+    assert_eq!(num(&e.stats().unwrap(), "interactions"), 3.0);
+}
+
+#[wasm_bindgen_test]
+fn a_bad_record_fails_the_batch_with_its_index_and_field() {
+    let mut e = engine("{}");
+    let bad = r#"[{"id":"a","kind":"email","from":"x@y.example","to":["z@y.example"],"at":"2026-01-01T00:00:00Z"},
+                 {"id":"b","kind":"email","from":"x@y.example","to":["z@y.example"],"at":"2026-02-30T10:00:00Z"}]"#;
+    let err = e.load_interactions(JsValue::from_str(bad), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(code(&err), "INVALID_INPUT");
+    assert_eq!(num(&err, "index"), 1.0);
+    assert_eq!(get(&err, "field").as_string().unwrap(), "at");
+    assert_eq!(num(&e.stats().unwrap(), "interactions"), 0.0, "nothing of the batch is kept");
+
+    let report = e.load_interactions(JsValue::from_str(bad), js(r#"{"lenient":true}"#)).unwrap();
+    assert_eq!((num(&report, "accepted"), num(&report, "rejected")), (1.0, 1.0));
+    assert_eq!(num(&get(&report, "rejectedByReason"), "at: invalid value"), 1.0);
+}
+
+#[wasm_bindgen_test]
+fn hostile_inputs_give_coded_errors_and_leave_the_engine_usable() {
+    let mut e = engine("{}");
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let huge_field = format!(
+        r#"[{{"id":"{}","kind":"email","from":"a@b.example","to":["c@d.example"],"at":0}}]"#,
+        "x".repeat(10 * 1024 * 1024)
+    );
+    let many_to = format!(
+        r#"[{{"id":"m","kind":"email","from":"a@b.example","to":[{}],"at":0}}]"#,
+        vec!["\"c@d.example\""; 1_000_000].join(",")
+    );
+    let cases: Vec<(JsValue, &str)> = vec![
+        (JsValue::from_str("this is not JSON"), "INVALID_INPUT"),
+        (JsValue::from_str(&deep), "INVALID_INPUT"),
+        (JsValue::from_str(&huge_field), "INVALID_INPUT"),
+        (JsValue::from_str(&many_to), "INVALID_INPUT"),
+        (
+            js(r#"[{"id":7,"kind":"email","from":"a@b.example","to":["c@d.example"],"at":0}]"#),
+            "INVALID_INPUT",
+        ),
+        (Uint8Array::from(&[0xff_u8, 0xfe, 0x00][..]).into(), "INVALID_INPUT"),
+        (JsValue::UNDEFINED, "INVALID_INPUT"),
+    ];
+    for (input, want) in cases {
+        let err = e.load_interactions(input, JsValue::UNDEFINED).unwrap_err();
+        assert_eq!(code(&err), want);
+    }
+    // A JavaScript array nested 10,000 deep goes through JSON.stringify first.
+    let nested: JsValue = (0..10_000).fold(Array::new(), |inner, _| Array::of1(&inner)).into();
+    assert_eq!(code(&e.load_interactions(nested, JsValue::UNDEFINED).unwrap_err()), "INVALID_INPUT");
+
+    let mut small = Engine::new(js(r#"{"viewer":"a@b.example","maxInputBytes":100}"#)).unwrap();
+    let err = small.load_interactions(JsValue::from_str(&"x".repeat(101)), JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(code(&err), "INPUT_TOO_LARGE");
+
+    assert_eq!(num(&e.load_interactions(js(INTERACTIONS), JsValue::UNDEFINED).unwrap(), "accepted"), 4.0);
+}
+
+#[wasm_bindgen_test]
+fn bad_options_are_refused_with_a_code() {
+    for options in [
+        r#"{}"#,
+        r#"{"viewer":""}"#,
+        r#"{"viewer":"a@b.example","minGroupSize":2}"#,
+        r#"{"viewer":"a@b.example","colour":"red"}"#,
+    ] {
+        let err = Engine::new(js(options)).err().expect("refused");
+        assert_eq!(code(&err), "INVALID_OPTIONS", "{options}");
+    }
+    let e = engine("{}");
+    assert_eq!(code(&e.own_insights(js(r#"{"days":0}"#)).unwrap_err()), "INVALID_OPTIONS");
+}
+
+#[wasm_bindgen_test]
+fn the_demo_dataset_loads_whole_and_is_deterministic() {
+    let d = demo_dataset(js(r#"{"seed":7,"interactions":2000}"#)).unwrap();
+    let again = demo_dataset(js(r#"{"seed":7,"interactions":2000}"#)).unwrap();
+    assert_eq!(get(&d, "interactions"), get(&again, "interactions"));
+    let options = Object::new();
+    Reflect::set(&options, &"viewer".into(), &get(&d, "viewer")).unwrap();
+    Reflect::set(&options, &"internalDomains".into(), &get(&d, "internalDomains")).unwrap();
+    let mut e = Engine::new(options.into()).unwrap();
+    e.load_people(get(&d, "people"), JsValue::UNDEFINED).unwrap();
+    let report = e.load_interactions(get(&d, "interactions"), JsValue::UNDEFINED).unwrap();
+    let stored = num(&report, "accepted");
+    let skipped = num(&report, "droppedOptedOut") + num(&report, "cancelled");
+    assert_eq!(stored + skipped, 2000.0);
+    let own = e.own_insights(JsValue::UNDEFINED).unwrap();
+    assert!(num(&own, "kpis.emailsSent") > 0.0);
+    assert_eq!(get(&own, "window.end"), get(&d, "now"));
+}
+
+#[wasm_bindgen_test]
+fn errors_are_catchable_javascript_errors() {
+    // Thrown through a JavaScript function, the error keeps its class and code.
+    let thrower = Function::new_with_args(
+        "f",
+        "try { f(); return 'no error'; } catch (e) { return (e instanceof Error) + ':' + e.code; }",
+    );
+    let call = Closure::<dyn Fn() -> Result<(), JsValue>>::new(|| engine("{}").opt_out("  ").map(|_| ()));
+    let out = thrower.call1(&JsValue::NULL, call.as_ref()).unwrap();
+    assert_eq!(out.as_string().unwrap(), "true:INVALID_OPTIONS");
+}

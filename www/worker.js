@@ -1,0 +1,197 @@
+// The dashboard's analytics worker: owns the wasm module, the demo dataset and
+// the Engine, so that no generation, load or query runs on the page's thread.
+// Requests are handled one at a time, in the order they arrive.
+//
+// Protocol (every message is a plain object, cloned by postMessage):
+//   page → worker  { id, type, params }
+//     type "load"          params { seed, interactions, consent }  → LoadResult
+//     type "ownInsights"   params { days? }                        → OwnInsights
+//     type "setConsent"    params { aggregated, identifiable }     → ConsentResult
+//     type "relationship"  params { contact }                      → Relationship (team scope)
+//     type "whoKnowsWhom"  params { contact }                      → WhoKnowsWhom
+//     type "aggregates"    params { groupBy, period }              → AggregateTable
+//   worker → page
+//     { id, type: "progress", stage, message }                  while a request runs
+//     { id, type: "result", ok: true, value }                   once, when it succeeds
+//     { id, type: "result", ok: false, error: { code, message, name, scope?, index?, field?, reason?, option? } }
+
+import init, { Engine, demoDataset } from "./pkg/rapport.js";
+
+/** The wasm module, instantiated once, on the first request. */
+let wasmReady = null;
+/** The engine holding the demo data, or null before the first load. */
+let engine = null;
+/** The demo interactions as UTF-8 bytes, kept to reload them after a purge. */
+let interactionBytes = null;
+/**
+ * True once consent to others' data has been withdrawn entirely: the engine
+ * then deleted every interaction the viewer did not take part in (SPEC 4.2),
+ * and the demo data is reloaded when a scope is granted again.
+ */
+let othersPurged = false;
+
+/** Requests are chained so that each one sees the state the previous left. */
+let queue = Promise.resolve();
+
+self.addEventListener("message", (event) => {
+  const { id, type, params } = event.data ?? {};
+  queue = queue.then(() => run(id, type, params ?? {}));
+});
+
+async function run(id, type, params) {
+  const progress = (stage, message) => self.postMessage({ id, type: "progress", stage, message });
+  try {
+    const handler = handlers[type];
+    if (!handler) throw codedError("UNKNOWN_REQUEST", `unknown request type "${type}"`);
+    if (!wasmReady) {
+      progress("init", "Starting the analytics module…");
+      wasmReady = init();
+    }
+    await wasmReady;
+    const value = await handler(params, progress);
+    self.postMessage({ id, type: "result", ok: true, value });
+  } catch (err) {
+    self.postMessage({ id, type: "result", ok: false, error: plainError(err) });
+  }
+}
+
+const handlers = {
+  load({ seed, interactions, consent }, progress) {
+    progress("generate", `Generating the demo dataset (seed ${seed}, ${interactions} interactions)…`);
+    const started = performance.now();
+    const demo = demoDataset({ seed, interactions });
+    const generatedMs = performance.now() - started;
+
+    if (engine) engine.free();
+    engine = null;
+    interactionBytes = null;
+    othersPurged = false;
+    const next = new Engine({
+      viewer: demo.viewer,
+      internalDomains: demo.internalDomains,
+      consent: consentFlags(consent),
+    });
+    try {
+      progress("people", "Loading the people directory…");
+      const people = next.loadPeople(demo.people);
+      progress("interactions", `Loading interactions (${people.accepted} people loaded)…`);
+      const bytes = new TextEncoder().encode(demo.interactions);
+      const loaded = next.loadInteractions(bytes);
+      progress("contacts", `Loaded ${loaded.accepted} interactions; preparing the views…`);
+      const contacts = pickContacts(next, demo);
+      engine = next;
+      interactionBytes = bytes;
+      return {
+        viewer: demo.viewer,
+        internalDomains: demo.internalDomains,
+        now: demo.now,
+        seed,
+        requested: interactions,
+        people,
+        interactions: loaded,
+        stats: next.stats(),
+        contacts,
+        timings: { generatedMs, loadedMs: performance.now() - started - generatedMs },
+      };
+    } catch (err) {
+      next.free();
+      throw err;
+    }
+  },
+
+  ownInsights({ days }) {
+    return requireEngine().ownInsights(days === undefined ? {} : { days });
+  },
+
+  setConsent({ aggregated, identifiable }, progress) {
+    const e = requireEngine();
+    const consent = consentFlags({ aggregated, identifiable });
+    e.setConsent(consent);
+    const coversOthers = consent.aggregated || consent.identifiable;
+    let reloaded = null;
+    if (!coversOthers) {
+      othersPurged = true;
+    } else if (othersPurged) {
+      // Interactions the viewer took part in are still held: they come back as
+      // duplicates and are skipped; everyone else's are stored again.
+      progress("reload", "Reloading the demo data for the team views…");
+      reloaded = e.loadInteractions(interactionBytes);
+      othersPurged = false;
+    }
+    return { consent, purged: !coversOthers, reloaded, stats: e.stats() };
+  },
+
+  relationship({ contact }) {
+    return requireEngine().relationship({ contact }, { scope: "team" }) ?? null;
+  },
+
+  whoKnowsWhom({ contact }) {
+    return requireEngine().whoKnowsWhom({ contact }, {}) ?? null;
+  },
+
+  aggregates({ groupBy = "department", period = "week" }) {
+    return requireEngine().aggregates({ groupBy, period }) ?? null;
+  },
+};
+
+function requireEngine() {
+  if (!engine) throw codedError("NOT_READY", "the demo data is not loaded yet");
+  return engine;
+}
+
+function consentFlags(c) {
+  return { aggregated: Boolean(c?.aggregated), identifiable: Boolean(c?.identifiable) };
+}
+
+/** How many contacts the team view offers. */
+const CONTACT_CHOICES = 8;
+
+/**
+ * External contacts for the team view's selector: the viewer's own top
+ * counterparts first (own scope, no consent needed), then the directory's
+ * other external people, in directory order.
+ */
+function pickContacts(e, demo) {
+  const chosen = new Map();
+  const add = (id, name) => {
+    if (id && !chosen.has(id.toLowerCase()) && chosen.size < CONTACT_CHOICES) {
+      chosen.set(id.toLowerCase(), { id, name: name || null });
+    }
+  };
+  const own = e.ownInsights({});
+  for (const p of [...own.topContacted, ...own.topContactedBy]) {
+    if (!p.internal) add(p.id, p.name);
+  }
+  const domains = demo.internalDomains.map((d) => d.toLowerCase());
+  let people = [];
+  try {
+    people = JSON.parse(demo.people);
+  } catch {
+    // The engine accepted the directory; NDJSON would land here, and the
+    // selector then offers only the top counterparts.
+  }
+  for (const p of Array.isArray(people) ? people : []) {
+    if (!p || typeof p.id !== "string" || p.optedOut) continue;
+    const domain = p.id.split("@")[1]?.trim().toLowerCase() ?? "";
+    const internal = typeof p.internal === "boolean" ? p.internal : domains.includes(domain);
+    if (!internal) add(p.id.trim(), p.name);
+  }
+  return [...chosen.values()];
+}
+
+function codedError(code, message) {
+  return Object.assign(new Error(message), { code });
+}
+
+/** An Error as a cloneable object, keeping the engine's extra properties. */
+function plainError(err) {
+  const out = {
+    name: err?.name ?? "Error",
+    code: typeof err?.code === "string" ? err.code : "INTERNAL",
+    message: err?.message ?? String(err),
+  };
+  for (const key of ["scope", "index", "field", "reason", "option"]) {
+    if (err?.[key] !== undefined) out[key] = err[key];
+  }
+  return out;
+}
