@@ -139,10 +139,22 @@ impl<'s> View<'s> {
         self.store.rows_of(p).iter().filter(move |&&r| self.allows(r as usize)).map(|&r| Row(r))
     }
 
-    /// The canonical person behind a normalised id, if the engine knows them
-    /// and they have not opted out (an opted-out person is never resolved).
+    /// Whether the view may name this person: not opted out, and listed in
+    /// the directory or on a row the view allows. (A person seen only on rows
+    /// that were purged is as unknown as one never seen.)
+    fn knows(&self, p: PersonKey) -> bool {
+        let person = self.store.person(p);
+        !person.opted_out && (person.in_directory || self.rows_of(p).next().is_some())
+    }
+
+    /// The canonical person behind a normalised id, if the view may name them.
     pub fn lookup(&self, id: &str) -> Option<PersonKey> {
-        self.store.lookup(id).filter(|&p| !self.store.person(p).opted_out)
+        self.store.lookup(id).filter(|&p| self.knows(p))
+    }
+
+    /// Every person the view may name, in key order.
+    pub fn people(&self) -> impl Iterator<Item = PersonKey> + '_ {
+        self.store.people().filter(move |&p| self.knows(p))
     }
 
     pub fn kind(&self, r: Row) -> Kind {

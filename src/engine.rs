@@ -4,9 +4,19 @@
 
 use serde::Deserialize;
 
-use crate::consent::{purge_others, Consent, Gate, Retention, Scope};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::consent::{purge_others, Consent, Gate, Retention, Scope, View};
 use crate::error::{Error, Result};
+use crate::graph::RelationshipGraph;
+use crate::insights::health::HealthOptions;
 use crate::insights::own::{own_insights, OwnInsights};
+use crate::insights::paths::{introduction_paths, IntroductionPath};
+use crate::insights::relationship::{
+    relationship, resolve, summaries, target_out, Relationship, RelationshipSummary, Them,
+};
+use crate::insights::who_knows_whom::{who_knows_whom, WhoKnowsWhom};
 use crate::load::{self, LoadOptions, LoadReport};
 use crate::model::{normalize_person_id, PersonKey};
 use crate::store::Store;
@@ -115,6 +125,15 @@ impl EngineOptions {
     }
 }
 
+/// An optional count option within bounds, or its default.
+fn bounded(option: &str, value: Option<u32>, default: u32, min: u32, max: u32) -> Result<usize> {
+    let v = value.unwrap_or(default);
+    if !(min..=max).contains(&v) {
+        return Err(Error::options(option, format!("must be {min} to {max}")));
+    }
+    Ok(v as usize)
+}
+
 fn parse_time_option(v: &serde_json::Value) -> Result<i64> {
     match v {
         serde_json::Value::String(s) => parse_rfc3339(s),
@@ -193,6 +212,8 @@ pub struct Engine {
     /// False once consent to others' data was withdrawn, until it is granted again.
     retain_others: bool,
     store: Store,
+    /// Derived from `identifiable` data: dropped on every change of data or consent.
+    graph: RefCell<Option<Rc<RelationshipGraph>>>,
 }
 
 impl Engine {
@@ -203,7 +224,13 @@ impl Engine {
         let viewer = store.person_key(&options.viewer);
         store.person_mut(viewer).internal = true;
         store.person_mut(viewer).account = None;
-        Ok(Engine { consent: options.consent, retain_others: true, store, options })
+        Ok(Engine {
+            consent: options.consent,
+            retain_others: true,
+            store,
+            options,
+            graph: RefCell::new(None),
+        })
     }
 
     pub fn options(&self) -> &EngineOptions {
@@ -231,13 +258,16 @@ impl Engine {
     pub fn load_interactions(&mut self, input: &[u8], opts: LoadOptions) -> Result<LoadReport> {
         let text = load::batch_text(input, self.options.max_input_bytes)?;
         let retention = Retention { viewer: self.viewer(), others: self.retain_others };
-        load::interactions::load(&mut self.store, text, opts, &retention)
+        let report = load::interactions::load(&mut self.store, text, opts, &retention)?;
+        self.invalidate();
+        Ok(report)
     }
 
     /// Grants or withdraws consent, with effect on the next call. Leaving
     /// neither `aggregated` nor `identifiable` granted deletes every stored
     /// interaction the viewer did not take part in (SPEC 4.2).
     pub fn set_consent(&mut self, consent: Consent) {
+        self.invalidate();
         self.consent = consent;
         self.retain_others = consent.covers_others();
         if !self.retain_others {
@@ -255,6 +285,7 @@ impl Engine {
             return Err(Error::options("personId", "must be a non-empty person id"));
         }
         let p = self.store.person_key(&id);
+        self.invalidate();
         if !self.store.person(p).opted_out {
             self.store.person_mut(p).opted_out = true;
             self.store.reindex_people();
@@ -286,32 +317,88 @@ impl Engine {
         Ok(own_insights(&view, &self.options.viewer, window))
     }
 
-    /// Relationship analytics (SPEC 3.1). `Reach::Team` needs `identifiable`.
-    pub fn relationship(&self, _target: &Target, reach: Reach, days: Option<u32>) -> Result<()> {
-        self.window(days)?;
-        let scope = match reach {
+    fn reach_scope(reach: Reach) -> Scope {
+        match reach {
             Reach::Own => Scope::Own,
             Reach::Team => Scope::Identifiable,
-        };
-        self.gate().open(scope)?;
-        Err(Error::NotImplemented { method: "relationship" })
+        }
     }
 
-    /// Who knows whom (SPEC 3.2); needs `identifiable`.
-    pub fn who_knows_whom(&self, _target: &Target, _top: Option<u32>) -> Result<()> {
-        self.gate().open(Scope::Identifiable)?;
-        Err(Error::NotImplemented { method: "whoKnowsWhom" })
+    /// Relationship analytics (SPEC 3.1) for a contact or an account.
+    /// `Reach::Own` uses only the viewer's interactions; `Reach::Team` needs
+    /// `identifiable`. Consent is checked before the target is looked up, so
+    /// a refusal does not tell whether the target exists.
+    pub fn relationship(
+        &self,
+        target: &Target,
+        reach: Reach,
+        days: Option<u32>,
+        health: &HealthOptions,
+    ) -> Result<Relationship> {
+        health.validate()?;
+        let window = self.window(days)?;
+        let view = self.gate().open(Self::reach_scope(reach))?;
+        let them = resolve(&view, target)?;
+        let (window, days) = window.ok_or(Error::UnknownTarget { what: "contact or account" })?;
+        Ok(relationship(&view, &them, window, days, health))
     }
 
-    /// Introduction paths (SPEC 3.2); needs `identifiable`.
+    /// The figures of every contact or every account (`accounts`), without
+    /// weekly detail, in one call (SPEC 3.1 list views).
+    pub fn relationship_summaries(
+        &self,
+        accounts: bool,
+        reach: Reach,
+        days: Option<u32>,
+        health: &HealthOptions,
+    ) -> Result<Vec<RelationshipSummary>> {
+        health.validate()?;
+        let window = self.window(days)?;
+        let view = self.gate().open(Self::reach_scope(reach))?;
+        Ok(match window {
+            Some((window, days)) => summaries(&view, accounts, window, days, health),
+            None => Vec::new(),
+        })
+    }
+
+    /// Who knows whom (SPEC 3.2); needs `identifiable`. Default top 5.
+    pub fn who_knows_whom(&self, target: &Target, top: Option<u32>) -> Result<WhoKnowsWhom> {
+        let top = bounded("top", top, 5, 1, 100)?;
+        let view = self.gate().open(Scope::Identifiable)?;
+        let them = resolve(&view, target)?;
+        let now = self.now().ok_or(Error::UnknownTarget { what: "contact or account" })?;
+        Ok(who_knows_whom(&view, &them, target_out(&view, &them), now, top))
+    }
+
+    /// Introduction paths (SPEC 3.2) from the viewer to a contact; needs
+    /// `identifiable`. Default top 3, at most `maxHops` (default 3, up to 4) ties.
     pub fn introduction_paths(
         &self,
-        _target: &Target,
-        _top: Option<u32>,
-        _max_hops: Option<u32>,
-    ) -> Result<()> {
-        self.gate().open(Scope::Identifiable)?;
-        Err(Error::NotImplemented { method: "introductionPaths" })
+        target: &Target,
+        top: Option<u32>,
+        max_hops: Option<u32>,
+    ) -> Result<Vec<IntroductionPath>> {
+        let top = bounded("top", top, 3, 1, 20)?;
+        let max_hops = bounded("maxHops", max_hops, 3, 1, 4)?;
+        let view = self.gate().open(Scope::Identifiable)?;
+        let Them::Contact(contact) = resolve(&view, target)? else {
+            return Err(Error::options("target", "introduction paths lead to a contact, not an account"));
+        };
+        let (Some(viewer), Some(now)) = (self.viewer(), self.now()) else { return Ok(Vec::new()) };
+        let graph = self.graph(&view, now);
+        Ok(introduction_paths(&view, &graph, viewer, contact, top, max_hops))
+    }
+
+    /// The relationship graph, built once and kept until the data or the
+    /// consent changes.
+    fn graph(&self, view: &View, now: i64) -> Rc<RelationshipGraph> {
+        let mut cache = self.graph.borrow_mut();
+        cache.get_or_insert_with(|| Rc::new(RelationshipGraph::build(view, now))).clone()
+    }
+
+    /// Drops every cached result: after any change of data or consent.
+    fn invalidate(&mut self) {
+        *self.graph.get_mut() = None;
     }
 
     /// Anonymized aggregates (SPEC 3.4); needs `aggregated`.

@@ -12,6 +12,7 @@ pub mod consent;
 pub mod demo;
 pub mod engine;
 pub mod error;
+pub mod graph;
 pub mod ids;
 pub mod insights;
 pub mod load;

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::demo::{DemoFormat, DemoOptions};
 use crate::engine::{Reach, Target};
 use crate::error::{Error, Result};
+use crate::insights::health::HealthOptions;
 use crate::load::{Format, LoadOptions};
 
 /// Parses the options object `what` of a method call.
@@ -42,6 +43,32 @@ pub struct RelationshipRequest {
     #[serde(default)]
     pub scope: Reach,
     pub days: Option<u32>,
+    #[serde(default)]
+    pub health: HealthOptions,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Contact,
+    Account,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SummariesRequest {
+    pub level: Level,
+    #[serde(default)]
+    pub scope: Reach,
+    pub days: Option<u32>,
+    #[serde(default)]
+    pub health: HealthOptions,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TopRequest {
+    pub top: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
@@ -128,7 +155,12 @@ mod tests {
         assert_eq!(e.code(), "INVALID_OPTIONS");
         assert_eq!(target(r#"{"account":"contoso"}"#).unwrap(), Target::Account("contoso".into()));
         assert!(target(r#"{"contact":"a","account":"b"}"#).is_err());
-        let r: RelationshipRequest = parse(r#"{"scope":"team"}"#, "options").unwrap();
+        let r: RelationshipRequest =
+            parse(r#"{"scope":"team","health":{"weights":{"recency":0.5},"bands":{"good":70}}}"#, "options")
+                .unwrap();
         assert_eq!(r.scope, Reach::Team);
+        assert_eq!((r.health.weights.recency, r.health.weights.frequency), (0.5, 0.30));
+        assert_eq!((r.health.bands.good, r.health.bands.fair), (70, 40));
+        assert!(parse::<RelationshipRequest>(r#"{"health":{"weight":{}}}"#, "options").is_err());
     }
 }

@@ -26,7 +26,8 @@ fn json_array_and_ndjson_load_the_same_records() {
         .unwrap();
     let nd = LoadOptions { format: Format::Ndjson, lenient: false };
     assert_eq!(b.load_interactions(ndjson.as_bytes(), nd).unwrap().accepted, 2);
-    assert_eq!(outputs(&a), outputs(&b));
+    let ids = ["x@contoso.example".to_string()];
+    assert_eq!(outputs(&a, &ids), outputs(&b, &ids));
 }
 
 #[test]

@@ -6,8 +6,17 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
+use rapport::insights::health::HealthOptions;
 use rapport::{Consent, Error, LoadOptions, Reach, Scope, Target};
 use serde_json::{json, Value};
+
+/// Keeps only a consent refusal: any other outcome counts as answered.
+fn refusal<T>(r: Result<T, Error>) -> Result<(), Error> {
+    match r {
+        Err(e @ Error::ConsentRequired { .. }) => Err(e),
+        _ => Ok(()),
+    }
+}
 
 fn consent(aggregated: bool, identifiable: bool) -> Consent {
     Consent { aggregated, identifiable }
@@ -39,9 +48,10 @@ proptest! {
         load(&mut later, &w.people_json(None, None), &w.interactions_json(None));
         later.opt_out(&person_id(&w, x).to_uppercase()).unwrap();
 
-        let expected = outputs(&never);
-        prop_assert_eq!(&outputs(&flagged), &expected);
-        prop_assert_eq!(&outputs(&later), &expected);
+        let ids = w.ids();
+        let expected = outputs(&never, &ids);
+        prop_assert_eq!(&outputs(&flagged, &ids), &expected);
+        prop_assert_eq!(&outputs(&later, &ids), &expected);
         prop_assert_eq!(flagged.stats().0, never.stats().0);
         prop_assert_eq!(later.stats().0, never.stats().0);
     }
@@ -54,6 +64,7 @@ proptest! {
         let mut e = engine(&person_id(&w, 0), c);
         load(&mut e, &w.people_json(None, None), &w.interactions_json(None));
         let target = Target::Contact(person_id(&w, w.people - 1));
+        let h = HealthOptions::default();
         let needs = |scope: Scope, result: Result<(), Error>| match result {
             Err(Error::ConsentRequired { scope: s }) => {
                 assert!(!c.grants(scope), "refused although granted");
@@ -61,11 +72,13 @@ proptest! {
             }
             _ => assert!(c.grants(scope), "answered without {scope:?}"),
         };
-        needs(Scope::Identifiable, e.relationship(&target, Reach::Team, None));
-        needs(Scope::Identifiable, e.who_knows_whom(&target, None));
-        needs(Scope::Identifiable, e.introduction_paths(&target, None, None));
-        needs(Scope::Aggregated, e.aggregates());
-        needs(Scope::Own, e.relationship(&target, Reach::Own, None));
+        needs(Scope::Identifiable, refusal(e.relationship(&target, Reach::Team, None, &h)));
+        needs(Scope::Identifiable, refusal(e.relationship_summaries(true, Reach::Team, None, &h)));
+        needs(Scope::Identifiable, refusal(e.who_knows_whom(&target, None)));
+        needs(Scope::Identifiable, refusal(e.introduction_paths(&target, None, None)));
+        needs(Scope::Aggregated, refusal(e.aggregates()));
+        needs(Scope::Own, refusal(e.relationship(&target, Reach::Own, None, &h)));
+        needs(Scope::Own, refusal(e.relationship_summaries(false, Reach::Own, None, &h)));
         let own = e.own_insights(None).unwrap();
         prop_assert_eq!(own.scope, Scope::Own);
     }
@@ -78,7 +91,8 @@ proptest! {
     ) {
         let mut e = engine(&person_id(&w, 0), consent(true, true));
         load(&mut e, &w.people_json(None, None), &w.interactions_json(None));
-        let before = (outputs(&e), e.stats().0);
+        let ids = w.ids();
+        let before = (outputs(&e, &ids), e.stats().0);
 
         let mut batch: Vec<Value> = extra.interactions_json(None).as_array().cloned().unwrap_or_default();
         for (n, r) in batch.iter_mut().enumerate() {
@@ -104,7 +118,7 @@ proptest! {
             }
             other => prop_assert!(false, "unexpected error {other:?}"),
         }
-        prop_assert_eq!(&(outputs(&e), e.stats().0), &before);
+        prop_assert_eq!(&(outputs(&e, &ids), e.stats().0), &before);
         e.load_interactions(good.to_string().as_bytes(), LoadOptions::default()).unwrap();
     }
 }

@@ -49,21 +49,21 @@ const INTERACTIONS: &str = r#"[
 #[wasm_bindgen_test]
 fn loads_an_array_a_string_and_bytes_alike() {
     let mut e = engine("{}");
-    let report = e.load_people(js(PEOPLE), JsValue::UNDEFINED).expect("people");
+    let report = e.load_people(js(PEOPLE), None).expect("people");
     assert_eq!(num(&report, "accepted"), 3.0);
 
-    let as_array = e.load_interactions(js(INTERACTIONS), JsValue::UNDEFINED).expect("array");
+    let as_array = e.load_interactions(js(INTERACTIONS), None).expect("array");
     assert_eq!(num(&as_array, "accepted"), 4.0);
 
     let mut s = engine("{}");
-    let as_string = s.load_interactions(JsValue::from_str(INTERACTIONS), JsValue::UNDEFINED).expect("string");
+    let as_string = s.load_interactions(JsValue::from_str(INTERACTIONS), None).expect("string");
     let mut b = engine("{}");
     let bytes = Uint8Array::from(INTERACTIONS.as_bytes());
-    let as_bytes = b.load_interactions(bytes.into(), JsValue::UNDEFINED).expect("bytes");
+    let as_bytes = b.load_interactions(bytes.into(), None).expect("bytes");
     assert_eq!(JSON::stringify(&as_string).unwrap(), JSON::stringify(&as_bytes).unwrap());
 
     // Incremental: a second batch adds, and a repeated id is a duplicate.
-    let again = e.load_interactions(JsValue::from_str(INTERACTIONS), JsValue::UNDEFINED).expect("again");
+    let again = e.load_interactions(JsValue::from_str(INTERACTIONS), None).expect("again");
     assert_eq!(num(&again, "accepted"), 0.0);
     assert_eq!(num(&again, "duplicates"), 4.0);
 }
@@ -71,9 +71,9 @@ fn loads_an_array_a_string_and_bytes_alike() {
 #[wasm_bindgen_test]
 fn own_insights_cross_the_boundary_with_their_figures() {
     let mut e = engine("{}");
-    e.load_people(js(PEOPLE), JsValue::UNDEFINED).unwrap();
-    e.load_interactions(js(INTERACTIONS), JsValue::UNDEFINED).unwrap();
-    let own = e.own_insights(js(r#"{"days":30}"#)).expect("own insights");
+    e.load_people(js(PEOPLE), None).unwrap();
+    e.load_interactions(js(INTERACTIONS), None).unwrap();
+    let own = e.own_insights(Some(js(r#"{"days":30}"#))).expect("own insights");
     assert_eq!(get(&own, "scope").as_string().unwrap(), "own");
     assert_eq!(get(&own, "viewer").as_string().unwrap(), "ada@northwind.example");
     // Ada sent m2, received m1, organised v1 (45 min); x1 is Bob's alone.
@@ -92,12 +92,12 @@ fn own_insights_cross_the_boundary_with_their_figures() {
 #[wasm_bindgen_test]
 fn identifiable_and_aggregated_methods_refuse_without_consent() {
     let mut e = engine("{}");
-    e.load_interactions(js(INTERACTIONS), JsValue::UNDEFINED).unwrap();
+    e.load_interactions(js(INTERACTIONS), None).unwrap();
     let contact = js(r#"{"contact":"cleo@contoso.example"}"#);
     let refusals = [
-        e.relationship(contact.clone(), js(r#"{"scope":"team"}"#)).unwrap_err(),
-        e.who_knows_whom(contact.clone(), JsValue::UNDEFINED).unwrap_err(),
-        e.introduction_paths(contact.clone(), JsValue::UNDEFINED).unwrap_err(),
+        e.relationship(contact.clone(), Some(js(r#"{"scope":"team"}"#))).unwrap_err(),
+        e.who_knows_whom(contact.clone(), None).unwrap_err(),
+        e.introduction_paths(contact.clone(), None).unwrap_err(),
     ];
     for err in &refusals {
         assert_eq!(code(err), "CONSENT_REQUIRED");
@@ -118,7 +118,7 @@ fn identifiable_and_aggregated_methods_refuse_without_consent() {
 #[wasm_bindgen_test]
 fn withdrawing_consent_deletes_others_interactions() {
     let mut e = engine(r#"{"identifiable":true}"#);
-    e.load_interactions(js(INTERACTIONS), JsValue::UNDEFINED).unwrap();
+    e.load_interactions(js(INTERACTIONS), None).unwrap();
     assert_eq!(num(&e.stats().unwrap(), "interactions"), 4.0);
     e.set_consent(js(r#"{"identifiable":false,"aggregated":false}"#)).unwrap();
     // x1 (Bob to Cleo) is gone; Ada's three remain.
@@ -130,13 +130,13 @@ fn a_bad_record_fails_the_batch_with_its_index_and_field() {
     let mut e = engine("{}");
     let bad = r#"[{"id":"a","kind":"email","from":"x@y.example","to":["z@y.example"],"at":"2026-01-01T00:00:00Z"},
                  {"id":"b","kind":"email","from":"x@y.example","to":["z@y.example"],"at":"2026-02-30T10:00:00Z"}]"#;
-    let err = e.load_interactions(JsValue::from_str(bad), JsValue::UNDEFINED).unwrap_err();
+    let err = e.load_interactions(JsValue::from_str(bad), None).unwrap_err();
     assert_eq!(code(&err), "INVALID_INPUT");
     assert_eq!(num(&err, "index"), 1.0);
     assert_eq!(get(&err, "field").as_string().unwrap(), "at");
     assert_eq!(num(&e.stats().unwrap(), "interactions"), 0.0, "nothing of the batch is kept");
 
-    let report = e.load_interactions(JsValue::from_str(bad), js(r#"{"lenient":true}"#)).unwrap();
+    let report = e.load_interactions(JsValue::from_str(bad), Some(js(r#"{"lenient":true}"#))).unwrap();
     assert_eq!((num(&report, "accepted"), num(&report, "rejected")), (1.0, 1.0));
     assert_eq!(num(&get(&report, "rejectedByReason"), "at: invalid value"), 1.0);
 }
@@ -166,18 +166,18 @@ fn hostile_inputs_give_coded_errors_and_leave_the_engine_usable() {
         (JsValue::UNDEFINED, "INVALID_INPUT"),
     ];
     for (input, want) in cases {
-        let err = e.load_interactions(input, JsValue::UNDEFINED).unwrap_err();
+        let err = e.load_interactions(input, None).unwrap_err();
         assert_eq!(code(&err), want);
     }
     // A JavaScript array nested 10,000 deep goes through JSON.stringify first.
     let nested: JsValue = (0..10_000).fold(Array::new(), |inner, _| Array::of1(&inner)).into();
-    assert_eq!(code(&e.load_interactions(nested, JsValue::UNDEFINED).unwrap_err()), "INVALID_INPUT");
+    assert_eq!(code(&e.load_interactions(nested, None).unwrap_err()), "INVALID_INPUT");
 
     let mut small = Engine::new(js(r#"{"viewer":"a@b.example","maxInputBytes":100}"#)).unwrap();
-    let err = small.load_interactions(JsValue::from_str(&"x".repeat(101)), JsValue::UNDEFINED).unwrap_err();
+    let err = small.load_interactions(JsValue::from_str(&"x".repeat(101)), None).unwrap_err();
     assert_eq!(code(&err), "INPUT_TOO_LARGE");
 
-    assert_eq!(num(&e.load_interactions(js(INTERACTIONS), JsValue::UNDEFINED).unwrap(), "accepted"), 4.0);
+    assert_eq!(num(&e.load_interactions(js(INTERACTIONS), None).unwrap(), "accepted"), 4.0);
 }
 
 #[wasm_bindgen_test]
@@ -192,24 +192,24 @@ fn bad_options_are_refused_with_a_code() {
         assert_eq!(code(&err), "INVALID_OPTIONS", "{options}");
     }
     let e = engine("{}");
-    assert_eq!(code(&e.own_insights(js(r#"{"days":0}"#)).unwrap_err()), "INVALID_OPTIONS");
+    assert_eq!(code(&e.own_insights(Some(js(r#"{"days":0}"#))).unwrap_err()), "INVALID_OPTIONS");
 }
 
 #[wasm_bindgen_test]
 fn the_demo_dataset_loads_whole_and_is_deterministic() {
-    let d = demo_dataset(js(r#"{"seed":7,"interactions":2000}"#)).unwrap();
-    let again = demo_dataset(js(r#"{"seed":7,"interactions":2000}"#)).unwrap();
+    let d = demo_dataset(Some(js(r#"{"seed":7,"interactions":2000}"#))).unwrap();
+    let again = demo_dataset(Some(js(r#"{"seed":7,"interactions":2000}"#))).unwrap();
     assert_eq!(get(&d, "interactions"), get(&again, "interactions"));
     let options = Object::new();
     Reflect::set(&options, &"viewer".into(), &get(&d, "viewer")).unwrap();
     Reflect::set(&options, &"internalDomains".into(), &get(&d, "internalDomains")).unwrap();
     let mut e = Engine::new(options.into()).unwrap();
-    e.load_people(get(&d, "people"), JsValue::UNDEFINED).unwrap();
-    let report = e.load_interactions(get(&d, "interactions"), JsValue::UNDEFINED).unwrap();
+    e.load_people(get(&d, "people"), None).unwrap();
+    let report = e.load_interactions(get(&d, "interactions"), None).unwrap();
     let stored = num(&report, "accepted");
     let skipped = num(&report, "droppedOptedOut") + num(&report, "cancelled");
     assert_eq!(stored + skipped, 2000.0);
-    let own = e.own_insights(JsValue::UNDEFINED).unwrap();
+    let own = e.own_insights(None).unwrap();
     assert!(num(&own, "kpis.emailsSent") > 0.0);
     assert_eq!(get(&own, "window.end"), get(&d, "now"));
 }
@@ -224,4 +224,40 @@ fn errors_are_catchable_javascript_errors() {
     let call = Closure::<dyn Fn() -> Result<(), JsValue>>::new(|| engine("{}").opt_out("  ").map(|_| ()));
     let out = thrower.call1(&JsValue::NULL, call.as_ref()).unwrap();
     assert_eq!(out.as_string().unwrap(), "true:INVALID_OPTIONS");
+}
+
+#[wasm_bindgen_test]
+fn relationship_who_knows_whom_and_paths_cross_the_boundary() {
+    let mut e = engine(r#"{"identifiable":true}"#);
+    e.load_people(js(PEOPLE), None).unwrap();
+    e.load_interactions(js(INTERACTIONS), None).unwrap();
+    let cleo = js(r#"{"contact":"Cleo@Contoso.example"}"#);
+    let team = e.relationship(cleo.clone(), Some(js(r#"{"scope":"team"}"#))).unwrap();
+    assert_eq!(get(&team, "scope").as_string().unwrap(), "identifiable");
+    // By us: m2 (Ada) and x1 (Bob); by Cleo: m1; the meeting v1.
+    assert_eq!(num(&team, "kpis.emailsSent"), 2.0);
+    assert_eq!(num(&team, "kpis.emailsReceived"), 1.0);
+    assert_eq!(num(&team, "kpis.meetings"), 1.0);
+    assert_eq!(get(&team, "health.state").as_string().unwrap(), "scored");
+    let own = e.relationship(cleo.clone(), None).unwrap();
+    assert_eq!(get(&own, "scope").as_string().unwrap(), "own");
+    assert_eq!(num(&own, "kpis.emailsSent"), 1.0, "Bob's x1 is not the viewer's");
+
+    let who = e.who_knows_whom(cleo.clone(), None).unwrap();
+    let colleagues: Array = get(&who, "colleagues").dyn_into().unwrap();
+    assert_eq!(colleagues.length(), 2);
+    assert_eq!(get(&colleagues.get(0), "id").as_string().unwrap(), "ada@northwind.example");
+    assert!(num(&colleagues.get(0), "strength") > num(&colleagues.get(1), "strength"));
+
+    let paths: Array = e.introduction_paths(cleo, None).unwrap().dyn_into().unwrap();
+    assert_eq!(paths.length(), 2, "direct, and through Bob");
+    let first: Array = get(&paths.get(0), "people").dyn_into().unwrap();
+    assert_eq!(first.length(), 2);
+
+    let account = e.relationship(js(r#"{"account":"Contoso"}"#), Some(js(r#"{"scope":"team"}"#))).unwrap();
+    assert_eq!(num(&account, "kpis.emailsSent"), 2.0);
+    let list = e.relationship_summaries(js(r#"{"level":"account","scope":"team"}"#)).unwrap();
+    assert_eq!(Array::from(&list).length(), 1);
+    let unknown = e.relationship(js(r#"{"contact":"nobody@nowhere.example"}"#), None).unwrap_err();
+    assert_eq!(code(&unknown), "UNKNOWN_TARGET");
 }

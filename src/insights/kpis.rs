@@ -87,11 +87,27 @@ pub struct Week {
 
 pub struct Tally {
     pub kpis: Kpis,
+    /// Empty unless asked for.
     pub weekly: Vec<Week>,
-    pub last_interaction_at: Option<String>,
-    pub next_interaction_at: Option<String>,
+    pub last_at: Option<i64>,
+    pub next_at: Option<i64>,
+    /// The rows that counted in the window, with how they counted.
+    pub counted: Vec<(Row, Class)>,
+}
+
+impl Tally {
+    pub fn last_interaction_at(&self) -> Option<String> {
+        self.last_at.map(format_rfc3339)
+    }
+
+    pub fn next_interaction_at(&self) -> Option<String> {
+        self.next_at.map(format_rfc3339)
+    }
+
     /// Rows that counted in the window.
-    pub interactions_used: usize,
+    pub fn interactions_used(&self) -> usize {
+        self.counted.len()
+    }
 }
 
 /// The median of sorted values (the mean of the middle two when even).
@@ -125,8 +141,15 @@ fn responses(view: &View, asked: &[Row], first_answer: &FxHashMap<Row, i64>) -> 
 }
 
 /// Every figure of the relationship between the two sides, over `rows`
-/// (which must include the replies: all rows either side takes part in).
-pub fn tally(view: &View, rows: impl Iterator<Item = Row>, sides: &impl Sides, window: Window) -> Tally {
+/// (which must include the replies: all rows either side takes part in),
+/// with the weekly timeline when `weeks` is set.
+pub fn tally(
+    view: &View,
+    rows: impl Iterator<Item = Row>,
+    sides: &impl Sides,
+    window: Window,
+    weeks: bool,
+) -> Tally {
     let counted: Vec<(Row, Class)> = rows.filter_map(|r| classify(view, r, sides).map(|c| (r, c))).collect();
 
     // First answers, in each direction, to e-mails from the other side.
@@ -152,14 +175,18 @@ pub fn tally(view: &View, rows: impl Iterator<Item = Row>, sides: &impl Sides, w
     }
 
     let first_week = week_start(window.start + 1);
-    let mut weekly: Vec<Week> =
-        window.weeks().map(|w| Week { week: format_date(w), ..Week::default() }).collect();
+    let mut weekly: Vec<Week> = if weeks {
+        window.weeks().map(|w| Week { week: format_date(w), ..Week::default() }).collect()
+    } else {
+        Vec::new()
+    };
     let mut k = Kpis::default();
     let (mut meeting_ms, mut call_ms) = (0i64, 0i64);
     let mut week_ms: Vec<(i64, i64)> = vec![(0, 0); weekly.len()];
     let (mut last, mut next): (Option<i64>, Option<i64>) = (None, None);
     let (mut asked_us, mut asked_them): (Vec<Row>, Vec<Row>) = (Vec::new(), Vec::new());
-    let mut used = 0;
+    let mut in_window: Vec<(Row, Class)> = Vec::new();
+    let mut scratch = Week::default();
     for &(r, class) in &counted {
         let at = view.at(r);
         if at <= window.end {
@@ -170,31 +197,36 @@ pub fn tally(view: &View, rows: impl Iterator<Item = Row>, sides: &impl Sides, w
         if !window.contains(at) {
             continue;
         }
-        used += 1;
+        in_window.push((r, class));
         let w = ((week_start(at) - first_week) / WEEK_MS) as usize;
+        let week = weekly.get_mut(w).unwrap_or(&mut scratch);
         let ms = i64::from(view.duration_s(r)) * 1000;
         match class {
             Class::Sent => {
                 k.emails_sent += 1;
-                weekly[w].emails_sent += 1;
+                week.emails_sent += 1;
                 asked_them.push(r);
             }
             Class::Received => {
                 k.emails_received += 1;
-                weekly[w].emails_received += 1;
+                week.emails_received += 1;
                 asked_us.push(r);
             }
             Class::Meeting => {
                 k.meetings += 1;
-                weekly[w].meetings += 1;
+                week.meetings += 1;
                 meeting_ms += ms;
-                week_ms[w].0 += ms;
+                if let Some(m) = week_ms.get_mut(w) {
+                    m.0 += ms;
+                }
             }
             Class::Call => {
                 k.calls += 1;
-                weekly[w].calls += 1;
+                week.calls += 1;
                 call_ms += ms;
-                week_ms[w].1 += ms;
+                if let Some(m) = week_ms.get_mut(w) {
+                    m.1 += ms;
+                }
             }
         }
     }
@@ -223,13 +255,7 @@ pub fn tally(view: &View, rows: impl Iterator<Item = Row>, sides: &impl Sides, w
     k.their_median_response_minutes = median(&delays).map(minutes);
     k.their_p90_response_minutes = p90(&delays).map(minutes);
 
-    Tally {
-        kpis: k,
-        weekly,
-        last_interaction_at: last.map(format_rfc3339),
-        next_interaction_at: next.map(format_rfc3339),
-        interactions_used: used,
-    }
+    Tally { kpis: k, weekly, last_at: last, next_at: next, counted: in_window }
 }
 
 #[cfg(test)]

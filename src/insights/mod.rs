@@ -1,8 +1,12 @@
 //! Insights: each reads rows only through a consent [`View`](crate::consent::View)
 //! and returns a result tagged with that view's scope.
 
+pub mod health;
 pub mod kpis;
 pub mod own;
+pub mod paths;
+pub mod relationship;
+pub mod who_knows_whom;
 
 use serde::Serialize;
 

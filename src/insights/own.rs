@@ -83,7 +83,7 @@ pub fn own_insights(view: &View, viewer_id: &str, window: Option<(Window, u32)>)
     };
     let (Some(viewer), Some((w, _))) = (view.viewer(), window) else { return empty() };
 
-    let t = tally(view, view.rows(), &ViewerSides(viewer), w);
+    let t = tally(view, view.rows(), &ViewerSides(viewer), w, true);
     let mut contacted: FxHashMap<PersonKey, u32> = FxHashMap::default();
     let mut contacted_by: FxHashMap<PersonKey, u32> = FxHashMap::default();
     for r in view.rows().filter(|&r| w.contains(view.at(r))) {
@@ -96,13 +96,13 @@ pub fn own_insights(view: &View, viewer_id: &str, window: Option<(Window, u32)>)
         }
     }
     OwnInsights {
+        last_interaction_at: t.last_interaction_at(),
+        next_interaction_at: t.next_interaction_at(),
+        interactions_used: t.interactions_used(),
         kpis: t.kpis,
-        last_interaction_at: t.last_interaction_at,
-        next_interaction_at: t.next_interaction_at,
         weekly: t.weekly,
         top_contacted: ranking(view, contacted),
         top_contacted_by: ranking(view, contacted_by),
-        interactions_used: t.interactions_used,
         ..empty()
     }
 }

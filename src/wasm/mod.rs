@@ -11,7 +11,8 @@ use wasm_bindgen::JsCast;
 use crate::engine::{self, EngineOptions, RawConsent};
 use crate::error::Error;
 use crate::requests::{
-    self, AggregatesRequest, LoadRequest, PathsRequest, RelationshipRequest, WindowRequest,
+    self, AggregatesRequest, Level, LoadRequest, PathsRequest, RelationshipRequest, SummariesRequest,
+    TopRequest, WindowRequest,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -109,7 +110,7 @@ impl Engine {
     pub fn load_people(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Person[] | string | Uint8Array")] people: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LoadOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let opts = load_options(&opts)?;
         let bytes = input_bytes(&people, self.inner.options().max_input_bytes)?;
@@ -121,7 +122,7 @@ impl Engine {
     pub fn load_interactions(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Interaction[] | string | Uint8Array")] data: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LoadOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LoadOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let opts = load_options(&opts)?;
         let bytes = input_bytes(&data, self.inner.options().max_input_bytes)?;
@@ -155,50 +156,63 @@ impl Engine {
     #[wasm_bindgen(js_name = ownInsights, unchecked_return_type = "OwnInsights")]
     pub fn own_insights(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "{ days?: number }")] opts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ days?: number }")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let req: WindowRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
+        let req: WindowRequest = request(&opts)?;
         to_js(&self.inner.own_insights(req.days).map_err(js_error)?)
     }
 
-    /// Relationship analytics (SPEC 3.1): refuses team scope without `identifiable`.
-    /// The figures come in a later version; until then it throws `NOT_IMPLEMENTED`.
-    #[wasm_bindgen(unchecked_return_type = "never")]
+    /// Relationship analytics (SPEC 3.1) for a contact or an account; team
+    /// scope needs `identifiable`.
+    #[wasm_bindgen(unchecked_return_type = "Relationship")]
     pub fn relationship(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RelationshipOptions")] opts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RelationshipOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let target = requests::target(&stringify(&target)?).map_err(js_error)?;
-        let req: RelationshipRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
-        self.inner.relationship(&target, req.scope, req.days).map_err(js_error)?;
-        Ok(JsValue::UNDEFINED)
+        let req: RelationshipRequest = request(&opts)?;
+        to_js(&self.inner.relationship(&target, req.scope, req.days, &req.health).map_err(js_error)?)
     }
 
-    /// Who knows whom (SPEC 3.2): needs `identifiable`. Throws `NOT_IMPLEMENTED` once granted, for now.
-    #[wasm_bindgen(js_name = whoKnowsWhom, unchecked_return_type = "never")]
+    /// Every contact or account with its figures, without weekly detail (SPEC 3.1 list views).
+    #[wasm_bindgen(js_name = relationshipSummaries, unchecked_return_type = "RelationshipSummary[]")]
+    pub fn relationship_summaries(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SummariesOptions")] opts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let req: SummariesRequest = requests::parse(&stringify(&opts)?, "options").map_err(js_error)?;
+        let accounts = req.level == Level::Account;
+        to_js(
+            &self
+                .inner
+                .relationship_summaries(accounts, req.scope, req.days, &req.health)
+                .map_err(js_error)?,
+        )
+    }
+
+    /// Who knows whom (SPEC 3.2): colleagues by connection strength; needs `identifiable`.
+    #[wasm_bindgen(js_name = whoKnowsWhom, unchecked_return_type = "WhoKnowsWhom")]
     pub fn who_knows_whom(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ top?: number }")] opts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ top?: number }")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let target = requests::target(&stringify(&target)?).map_err(js_error)?;
-        let req: PathsRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
-        self.inner.who_knows_whom(&target, req.top).map_err(js_error)?;
-        Ok(JsValue::UNDEFINED)
+        let req: TopRequest = request(&opts)?;
+        to_js(&self.inner.who_knows_whom(&target, req.top).map_err(js_error)?)
     }
 
-    /// Introduction paths (SPEC 3.2): needs `identifiable`. Throws `NOT_IMPLEMENTED` once granted, for now.
-    #[wasm_bindgen(js_name = introductionPaths, unchecked_return_type = "never")]
+    /// Introduction paths (SPEC 3.2) from the viewer to a contact; needs `identifiable`.
+    #[wasm_bindgen(js_name = introductionPaths, unchecked_return_type = "IntroductionPath[]")]
     pub fn introduction_paths(
         &self,
         #[wasm_bindgen(unchecked_param_type = "{ contact: string }")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ top?: number; maxHops?: number }")] opts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ top?: number; maxHops?: number }")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let target = requests::target(&stringify(&target)?).map_err(js_error)?;
-        let req: PathsRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
-        self.inner.introduction_paths(&target, req.top, req.max_hops).map_err(js_error)?;
-        Ok(JsValue::UNDEFINED)
+        let req: PathsRequest = request(&opts)?;
+        to_js(&self.inner.introduction_paths(&target, req.top, req.max_hops).map_err(js_error)?)
     }
 
     /// Anonymized aggregates (SPEC 3.4): needs `aggregated`. Throws `NOT_IMPLEMENTED` once granted, for now.
@@ -223,17 +237,23 @@ impl Engine {
     }
 }
 
-fn load_options(opts: &JsValue) -> Result<crate::load::LoadOptions, JsValue> {
-    let req: LoadRequest = requests::parse(&options_json(opts)?, "options").map_err(js_error)?;
-    req.into_options().map_err(js_error)
+/// An optional options object of a method, parsed (absent: every default).
+fn request<T: serde::de::DeserializeOwned>(opts: &Option<JsValue>) -> Result<T, JsValue> {
+    let json = opts.as_ref().map_or(Ok("{}".to_string()), options_json)?;
+    requests::parse(&json, "options").map_err(js_error)
+}
+
+fn load_options(opts: &Option<JsValue>) -> Result<crate::load::LoadOptions, JsValue> {
+    request::<LoadRequest>(opts)?.into_options().map_err(js_error)
 }
 
 /// A deterministic demo dataset in the SPEC 2 format, with the viewer to use.
 #[wasm_bindgen(js_name = demoDataset, unchecked_return_type = "DemoDataset")]
 pub fn demo_dataset(
-    #[wasm_bindgen(unchecked_param_type = "DemoOptions")] opts: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "DemoOptions")] opts: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let opts = requests::demo_options(&options_json(&opts)?).map_err(js_error)?;
+    let json = opts.as_ref().map_or(Ok("{}".to_string()), options_json)?;
+    let opts = requests::demo_options(&json).map_err(js_error)?;
     let d = crate::demo::demo_dataset(&opts);
     // Built field by field: the texts can be hundreds of megabytes, and each
     // is copied into JavaScript exactly once.

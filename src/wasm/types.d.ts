@@ -138,9 +138,139 @@ export interface OwnInsights {
 
 export type Target = { contact: string } | { account: string };
 
+/** Health-score settings (README: "Health score"); every field optional. */
+export interface HealthOptions {
+  weights?: { frequency?: number; recency?: number; reciprocity?: number; responsiveness?: number; breadth?: number };
+  /** Lowest scores of the bands: default good 60, fair 40. */
+  bands?: { good?: number; fair?: number };
+  /** Interactions a month that earn full marks for frequency (default 4). */
+  expectedPerMonth?: number;
+  /** Days after which the recency factor halves (default 14). */
+  recencyHalfLifeDays?: number;
+  /** Fewer counted interactions in the window: "insufficient-data" (default 3). */
+  minInteractions?: number;
+  /** How many days back the trend compares (default 30). */
+  trendDays?: number;
+}
+
 export interface RelationshipOptions {
+  /** "own": only the viewer's interactions; "team": everyone's, needs identifiable. */
   scope?: "own" | "team";
   days?: number;
+  health?: HealthOptions;
+}
+
+export interface SummariesOptions extends RelationshipOptions {
+  level: "contact" | "account";
+}
+
+export interface TargetInfo {
+  kind: "contact" | "account";
+  id: string;
+  name: string | null;
+  /** The contact's account; null for an account. */
+  account: string | null;
+  /** The account's contacts; empty for a contact. */
+  contacts: string[];
+}
+
+export interface Colleague {
+  id: string;
+  name: string | null;
+  /** Interactions in the window the colleague started with the other side. */
+  initiated: number;
+  /** Interactions in the window the other side started with the colleague. */
+  received: number;
+  /** Interactions in the window the colleague took part in. */
+  interactions: number;
+}
+
+export interface HealthFactor {
+  factor: "frequency" | "recency" | "reciprocity" | "responsiveness" | "breadth";
+  /** 0–1, or null when the factor does not apply (its weight is then shared by the others). */
+  value: number | null;
+  weight: number;
+  /** Points of the score this factor contributes. */
+  points: number;
+  explanation: string;
+}
+
+export interface Health {
+  state: "scored" | "insufficient-data";
+  score: number | null;
+  band: "good" | "fair" | "poor" | null;
+  trend: { direction: "improving" | "steady" | "declining"; previousScore: number | null; change: number } | null;
+  factors: HealthFactor[];
+  /** One sentence for people. */
+  summary: string;
+}
+
+export interface Relationship {
+  scope: "own" | "identifiable";
+  target: TargetInfo;
+  window: TimeWindow;
+  kpis: Kpis;
+  lastInteractionAt: string | null;
+  nextInteractionAt: string | null;
+  weekly: WeekFigures[];
+  topColleagues: Colleague[];
+  mostContacting: Colleague[];
+  mostContacted: Colleague[];
+  health: Health;
+  interactionsUsed: number;
+}
+
+export interface RelationshipSummary {
+  id: string;
+  name: string | null;
+  account: string | null;
+  kpis: Kpis;
+  health: Health;
+  lastInteractionAt: string | null;
+  nextInteractionAt: string | null;
+  interactionsUsed: number;
+}
+
+export interface Evidence {
+  emails: number;
+  meetings: number;
+  calls: number;
+  lastInteractionAt: string | null;
+}
+
+export interface KnownColleague {
+  id: string;
+  name: string | null;
+  department: string | null;
+  /** Connection strength 0–1. */
+  strength: number;
+  evidence: Evidence;
+}
+
+export interface WhoKnowsWhom {
+  scope: "identifiable";
+  target: TargetInfo;
+  /** The reference time the strengths are computed at. */
+  asOf: string;
+  colleagues: KnownColleague[];
+}
+
+export interface IntroductionStep {
+  from: string;
+  to: string;
+  strength: number;
+  evidence: Evidence;
+}
+
+export interface IntroductionPath {
+  /** From the viewer to the target. */
+  people: string[];
+  names: (string | null)[];
+  /** The product of the steps' strengths. */
+  strength: number;
+  hops: number;
+  steps: IntroductionStep[];
+  explanation: string;
 }
 
 export interface EngineStats {

@@ -36,23 +36,42 @@ pub fn call(id: &str, from: &str, to: &str, at: &str, minutes: f64) -> Value {
     json!({ "id": id, "kind": "call", "from": from, "to": [to], "at": at, "durationMinutes": minutes })
 }
 
-/// Every output the engine gives for its viewer, as one text: what
+fn show<T: serde::Serialize>(r: Result<T, rapport::Error>) -> String {
+    match r {
+        Ok(v) => serde_json::to_string(&v).expect("json"),
+        Err(e) => format!("error {}", e.code()),
+    }
+}
+
+/// Every output the engine gives, for its viewer and for each of `contacts`
+/// (and the accounts `ext.example` and `contoso`), as one text: what
 /// invariance tests compare byte for byte.
-pub fn outputs(e: &Engine) -> String {
+pub fn outputs(e: &Engine, contacts: &[String]) -> String {
+    use rapport::insights::health::HealthOptions;
     use rapport::{Reach, Target};
+    let h = HealthOptions::default();
     let mut out = String::new();
     for days in [7, 30, 90, 365] {
-        match e.own_insights(Some(days)) {
-            Ok(own) => out += &serde_json::to_string(&own).expect("json"),
-            Err(err) => out += &format!("error {}", err.code()),
-        }
+        out += &show(e.own_insights(Some(days)));
         out.push('\n');
     }
-    for target in [Target::Contact("p1@ext.example".into()), Target::Account("ext.example".into())] {
+    let mut targets: Vec<Target> = contacts.iter().map(|c| Target::Contact(c.clone())).collect();
+    targets.push(Target::Account("ext.example".into()));
+    targets.push(Target::Account("contoso".into()));
+    for target in &targets {
         for reach in [Reach::Own, Reach::Team] {
-            out += &format!("{:?}\n", e.relationship(&target, reach, None).map_err(|e| e.code()));
+            out += &show(e.relationship(target, reach, None, &h));
+            out.push('\n');
         }
-        out += &format!("{:?}\n", e.who_knows_whom(&target, None).map_err(|e| e.code()));
+        out += &show(e.who_knows_whom(target, Some(100)));
+        out += &show(e.introduction_paths(target, Some(20), Some(4)));
+        out.push('\n');
+    }
+    for accounts in [false, true] {
+        for reach in [Reach::Own, Reach::Team] {
+            out += &show(e.relationship_summaries(accounts, reach, Some(120), &h));
+            out.push('\n');
+        }
     }
     out += &format!("{:?}\n", e.aggregates().map_err(|e| e.code()));
     out
@@ -122,6 +141,11 @@ pub fn world() -> impl Strategy<Value = World> {
 const BASE_MS: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
 impl World {
+    /// Every person's id, as the data spells it.
+    pub fn ids(&self) -> Vec<String> {
+        (0..self.people).map(|i| person_id(self, i)).collect()
+    }
+
     /// The directory, with `opted_out` marked, and without `removed`.
     pub fn people_json(&self, opted_out: Option<usize>, removed: Option<usize>) -> Value {
         let entries: Vec<Value> = (0..self.people)

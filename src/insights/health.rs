@@ -1,0 +1,375 @@
+//! The health score of a relationship (SPEC 3.1): five factors, each 0–1,
+//! weighted into a score 0–100, with a band, a trend and a plain-English line
+//! per factor. Too little data gives `insufficient-data`, never a silent 0.
+//!
+//! - frequency: interactions per 30 days over the window, against the
+//!   expected number (default 4); full marks at or above it.
+//! - recency: 2^(−days since the last interaction / half-life), half-life 14 days.
+//! - reciprocity: how evenly both sides start things: min(ours, theirs) / max.
+//! - responsiveness: the share of our e-mails they answer, times
+//!   2^(−median answer hours / 48); left out when we sent no e-mail.
+//! - breadth: colleagues involved / 3 (and, for an account, the average with
+//!   its contacts involved / 3), capped at 1: a relationship held by one
+//!   person on each side is fragile.
+//!
+//! A factor that does not apply is left out and the other weights are scaled
+//! up, so the score never punishes missing data as if it were bad news.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::time::DAY_MS;
+
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Weights {
+    pub frequency: f64,
+    pub recency: f64,
+    pub reciprocity: f64,
+    pub responsiveness: f64,
+    pub breadth: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights { frequency: 0.30, recency: 0.25, reciprocity: 0.20, responsiveness: 0.15, breadth: 0.10 }
+    }
+}
+
+/// Lowest scores of the Good and Fair bands; below Fair is Poor.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Bands {
+    pub good: u32,
+    pub fair: u32,
+}
+
+impl Default for Bands {
+    fn default() -> Self {
+        Bands { good: 60, fair: 40 }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct HealthOptions {
+    pub weights: Weights,
+    pub bands: Bands,
+    pub expected_per_month: f64,
+    pub recency_half_life_days: f64,
+    /// Fewer counted interactions than this in the window: `insufficient-data`.
+    pub min_interactions: usize,
+    /// How far back the trend compares, in days.
+    pub trend_days: u32,
+}
+
+impl Default for HealthOptions {
+    fn default() -> Self {
+        HealthOptions {
+            weights: Weights::default(),
+            bands: Bands::default(),
+            expected_per_month: 4.0,
+            recency_half_life_days: 14.0,
+            min_interactions: 3,
+            trend_days: 30,
+        }
+    }
+}
+
+impl HealthOptions {
+    pub fn validate(&self) -> Result<()> {
+        let w = self.weights;
+        let all = [w.frequency, w.recency, w.reciprocity, w.responsiveness, w.breadth];
+        if all.iter().any(|x| !x.is_finite() || *x < 0.0) || all.iter().sum::<f64>() <= 0.0 {
+            return Err(Error::options("health.weights", "weights are numbers ≥ 0, not all 0"));
+        }
+        if !(self.bands.fair < self.bands.good && self.bands.good <= 100) {
+            return Err(Error::options("health.bands", "expected 0 ≤ fair < good ≤ 100"));
+        }
+        if !(self.expected_per_month > 0.0 && self.expected_per_month.is_finite()) {
+            return Err(Error::options("health.expectedPerMonth", "must be a positive number"));
+        }
+        if !(self.recency_half_life_days > 0.0 && self.recency_half_life_days.is_finite()) {
+            return Err(Error::options("health.recencyHalfLifeDays", "must be a positive number"));
+        }
+        if !(1..=365).contains(&self.trend_days) {
+            return Err(Error::options("health.trendDays", "must be 1 to 365"));
+        }
+        Ok(())
+    }
+}
+
+/// What the score is computed from: figures of one window.
+#[derive(Clone, Debug, Default)]
+pub struct HealthInputs {
+    pub interactions: usize,
+    pub days: u32,
+    pub now: i64,
+    pub last_at: Option<i64>,
+    /// Interactions each side started (e-mails sent, meetings organized, calls made).
+    pub ours: u32,
+    pub theirs: u32,
+    pub their_response_rate: Option<f64>,
+    pub their_median_response_minutes: Option<f64>,
+    pub colleagues: usize,
+    /// Contacts involved; `None` for a single contact.
+    pub contacts: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Factor {
+    pub factor: &'static str,
+    /// 0–1, or `null` when the factor does not apply.
+    pub value: Option<f64>,
+    pub weight: f64,
+    /// Points of the score this factor contributes.
+    pub points: f64,
+    pub explanation: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Trend {
+    /// "improving", "steady" or "declining".
+    pub direction: &'static str,
+    /// The score `trendDays` earlier (`null` when that was too little data to score).
+    pub previous_score: Option<u32>,
+    pub change: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    /// "scored" or "insufficient-data".
+    pub state: &'static str,
+    pub score: Option<u32>,
+    pub band: Option<&'static str>,
+    pub trend: Option<Trend>,
+    pub factors: Vec<Factor>,
+    pub summary: String,
+}
+
+fn round(x: f64, places: i32) -> f64 {
+    let p = 10f64.powi(places);
+    (x * p).round() / p
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn factors(i: &HealthInputs, o: &HealthOptions) -> Vec<(&'static str, Option<f64>, f64, String)> {
+    let w = o.weights;
+    let per_month = i.interactions as f64 * 30.0 / f64::from(i.days.max(1));
+    let frequency = (per_month / o.expected_per_month).min(1.0);
+    let frequency_text = format!(
+        "{} in {} days: {:.1} a month against {} expected",
+        plural(i.interactions, "interaction", "interactions"),
+        i.days,
+        per_month,
+        o.expected_per_month
+    );
+
+    let (recency, recency_text) = match i.last_at {
+        Some(last) => {
+            let days = (i.now - last).max(0) as f64 / DAY_MS as f64;
+            (
+                0.5f64.powf(days / o.recency_half_life_days),
+                format!(
+                    "last interaction {:.1} days ago (the factor halves every {} days)",
+                    days, o.recency_half_life_days
+                ),
+            )
+        }
+        None => (0.0, "no interaction yet".to_string()),
+    };
+
+    let started = i.ours + i.theirs;
+    let reciprocity =
+        if started == 0 { 0.0 } else { f64::from(i.ours.min(i.theirs)) / f64::from(i.ours.max(i.theirs)) };
+    let reciprocity_text = format!("we started {} and they started {}", i.ours, i.theirs);
+
+    let (responsiveness, responsiveness_text) = match (i.their_response_rate, i.their_median_response_minutes)
+    {
+        (Some(rate), median) => {
+            let hours = median.unwrap_or(0.0) / 60.0;
+            let speed = if median.is_some() { 0.5f64.powf(hours / 48.0) } else { 1.0 };
+            let text = match median {
+                Some(_) => format!(
+                    "they answered {:.0}% of our e-mails, half within {:.1} hours",
+                    rate * 100.0,
+                    hours
+                ),
+                None => "they answered none of our e-mails".to_string(),
+            };
+            (Some(rate * speed), text)
+        }
+        (None, _) => (None, "not counted: we sent no e-mail in the window".to_string()),
+    };
+
+    let ours_breadth = (i.colleagues as f64 / 3.0).min(1.0);
+    let (breadth, breadth_text) = match i.contacts {
+        None => (ours_breadth, format!("{} involved", plural(i.colleagues, "colleague", "colleagues"))),
+        Some(c) => (
+            (ours_breadth + (c as f64 / 3.0).min(1.0)) / 2.0,
+            format!(
+                "{} and {} involved",
+                plural(i.colleagues, "colleague", "colleagues"),
+                plural(c, "contact", "contacts")
+            ),
+        ),
+    };
+
+    vec![
+        ("frequency", Some(frequency), w.frequency, frequency_text),
+        ("recency", Some(recency), w.recency, recency_text),
+        ("reciprocity", Some(reciprocity), w.reciprocity, reciprocity_text),
+        ("responsiveness", responsiveness, w.responsiveness, responsiveness_text),
+        ("breadth", Some(breadth), w.breadth, breadth_text),
+    ]
+}
+
+/// The score 0–100 and its factors, or `None` when there is too little data.
+pub fn score(i: &HealthInputs, o: &HealthOptions) -> Option<(u32, Vec<Factor>)> {
+    if i.interactions < o.min_interactions {
+        return None;
+    }
+    let parts = factors(i, o);
+    let total_weight: f64 = parts.iter().filter(|p| p.1.is_some()).map(|p| p.2).sum();
+    let scale = if total_weight > 0.0 { 100.0 / total_weight } else { 0.0 };
+    let factors: Vec<Factor> = parts
+        .into_iter()
+        .map(|(factor, value, weight, explanation)| Factor {
+            factor,
+            value: value.map(|v| round(v, 4)),
+            weight,
+            points: round(value.unwrap_or(0.0) * weight * scale, 1),
+            explanation,
+        })
+        .collect();
+    let raw: f64 = factors.iter().map(|f| f.value.unwrap_or(0.0) * f.weight * scale).sum();
+    Some((raw.round().clamp(0.0, 100.0) as u32, factors))
+}
+
+fn band(score: u32, bands: Bands) -> &'static str {
+    if score >= bands.good {
+        "good"
+    } else if score >= bands.fair {
+        "fair"
+    } else {
+        "poor"
+    }
+}
+
+/// The health now, with its trend against the same window `trendDays` earlier
+/// (a relationship too new to score then counts as 0 then: it is improving).
+pub fn health(now: &HealthInputs, before: &HealthInputs, o: &HealthOptions) -> Health {
+    let Some((score_now, factors)) = score(now, o) else {
+        return Health {
+            state: "insufficient-data",
+            score: None,
+            band: None,
+            trend: None,
+            factors: Vec::new(),
+            summary: format!(
+                "Not scored: {} in the window, and at least {} are needed.",
+                plural(now.interactions, "interaction", "interactions"),
+                o.min_interactions
+            ),
+        };
+    };
+    let previous = score(before, o).map(|(s, _)| s);
+    let change = i64::from(score_now) - i64::from(previous.unwrap_or(0));
+    let direction = match change {
+        c if c >= 5 => "improving",
+        c if c <= -5 => "declining",
+        _ => "steady",
+    };
+    let strongest = factors.iter().max_by(|a, b| a.points.total_cmp(&b.points)).map(|f| f.factor);
+    let weakest = factors
+        .iter()
+        .filter(|f| f.value.is_some())
+        .min_by(|a, b| (a.value.unwrap_or(0.0)).total_cmp(&b.value.unwrap_or(0.0)))
+        .map(|f| f.factor);
+    let b = band(score_now, o.bands);
+    Health {
+        state: "scored",
+        score: Some(score_now),
+        band: Some(b),
+        summary: format!(
+            "{score_now}/100 ({b}), {direction} ({change:+} in {} days); strongest: {}, weakest: {}.",
+            o.trend_days,
+            strongest.unwrap_or("-"),
+            weakest.unwrap_or("-")
+        ),
+        trend: Some(Trend { direction, previous_score: previous, change }),
+        factors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs() -> HealthInputs {
+        HealthInputs {
+            interactions: 12,
+            days: 90,
+            now: 100 * DAY_MS,
+            last_at: Some(93 * DAY_MS),
+            ours: 6,
+            theirs: 3,
+            their_response_rate: Some(0.5),
+            their_median_response_minutes: Some(48.0 * 60.0),
+            colleagues: 2,
+            contacts: None,
+        }
+    }
+
+    #[test]
+    fn factors_follow_their_formulas() {
+        let (s, f) = score(&inputs(), &HealthOptions::default()).unwrap();
+        // frequency 12*30/90 = 4/month against 4: 1.0; recency 7 days at a
+        // 14-day half-life: 0.7071; reciprocity 3/6 = 0.5; responsiveness
+        // 0.5 * 2^(-48/48) = 0.25; breadth 2/3.
+        let values: Vec<f64> = f.iter().map(|f| f.value.unwrap()).collect();
+        assert_eq!(values, [1.0, 0.7071, 0.5, 0.25, 0.6667]);
+        // 100 * (0.3 + 0.25*0.70711 + 0.2*0.5 + 0.15*0.25 + 0.1*0.66667) = 68.09
+        assert_eq!(s, 68);
+        let points: f64 = f.iter().map(|f| f.points).sum();
+        assert!((points - 68.1).abs() < 0.11, "{points}");
+    }
+
+    #[test]
+    fn a_factor_that_does_not_apply_is_left_out_not_zeroed() {
+        let mut i = inputs();
+        i.their_response_rate = None;
+        i.their_median_response_minutes = None;
+        let (s, f) = score(&i, &HealthOptions::default()).unwrap();
+        // (0.3 + 0.176777 + 0.1 + 0.066667) / 0.85 = 0.75709
+        assert_eq!(s, 76);
+        assert_eq!(f[3].value, None);
+        assert_eq!(f[3].points, 0.0);
+    }
+
+    #[test]
+    fn too_little_data_is_not_scored_and_trends_compare_windows() {
+        let o = HealthOptions::default();
+        let mut thin = inputs();
+        thin.interactions = 2;
+        let h = health(&thin, &thin, &o);
+        assert_eq!((h.state, h.score, h.band), ("insufficient-data", None, None));
+        assert!(h.summary.contains("at least 3"));
+
+        let h = health(&inputs(), &thin, &o);
+        assert_eq!(h.band, Some("good"));
+        let t = h.trend.unwrap();
+        assert_eq!((t.direction, t.previous_score, t.change), ("improving", None, 68));
+
+        let mut fair = HealthOptions::default();
+        fair.bands = Bands { good: 80, fair: 50 };
+        assert_eq!(health(&inputs(), &inputs(), &fair).band, Some("fair"));
+        assert_eq!(health(&inputs(), &inputs(), &fair).trend.unwrap().direction, "steady");
+    }
+}

@@ -1,0 +1,331 @@
+//! Relationship analytics (SPEC 3.1) for one external contact or account:
+//! the two-sided figures of `kpis`, the weekly timeline, the colleagues most
+//! engaged on each side, and the health score; and the same, without the
+//! weekly detail, for every contact or account in one call.
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::health::{health, Health, HealthInputs, HealthOptions};
+use super::kpis::{tally, Class, Kpis, Sides, Tally, Week};
+use super::WindowOut;
+use crate::consent::{Row, Scope, View};
+use crate::engine::Target;
+use crate::error::{Error, Result};
+use crate::model::{normalize_person_id, PersonKey};
+use crate::time::{Window, DAY_MS};
+
+/// How many colleagues each ranking lists.
+const TOP: usize = 3;
+
+/// The other side of a relationship: one contact, or an account's contacts.
+#[derive(Clone, Debug)]
+pub enum Them {
+    Contact(PersonKey),
+    /// The account id as the data spells it, and its contacts in key order.
+    Account(String, Vec<PersonKey>),
+}
+
+impl Sides for (&View<'_>, &Them) {
+    fn is_us(&self, p: PersonKey) -> bool {
+        self.0.person(p).internal
+    }
+    fn is_them(&self, p: PersonKey) -> bool {
+        match self.1 {
+            Them::Contact(c) => *c == p,
+            Them::Account(_, contacts) => contacts.binary_search(&p).is_ok(),
+        }
+    }
+}
+
+/// The account a person belongs to, compared case-insensitively.
+fn same_account(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// Finds the target in what the view may name. An internal person is not a
+/// contact; an opted-out one is not known at all.
+pub fn resolve(view: &View, target: &Target) -> Result<Them> {
+    match target {
+        Target::Contact(id) => view
+            .lookup(&normalize_person_id(id))
+            .filter(|&p| !view.person(p).internal)
+            .map(Them::Contact)
+            .ok_or(Error::UnknownTarget { what: "external contact" }),
+        Target::Account(id) => {
+            let contacts: Vec<PersonKey> = view
+                .people()
+                .filter(|&p| {
+                    let person = view.person(p);
+                    !person.internal && person.account.as_deref().is_some_and(|a| same_account(a, id))
+                })
+                .collect();
+            let name = contacts.first().and_then(|&c| view.person(c).account.clone());
+            name.map(|n| Them::Account(n, contacts)).ok_or(Error::UnknownTarget { what: "account" })
+        }
+    }
+}
+
+/// Every row either side of the relationship may be on: the rows of `them`.
+pub(crate) fn rows(view: &View, them: &Them) -> Vec<Row> {
+    match them {
+        Them::Contact(c) => view.rows_of(*c).collect(),
+        Them::Account(_, contacts) => {
+            let mut rows: Vec<Row> = contacts.iter().flat_map(|&c| view.rows_of(c)).collect();
+            rows.sort_unstable();
+            rows.dedup();
+            rows
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetOut {
+    /// "contact" or "account".
+    pub kind: &'static str,
+    pub id: String,
+    pub name: Option<String>,
+    /// The contact's account, or `null` for an account.
+    pub account: Option<String>,
+    /// The account's contacts (ids), empty for a contact.
+    pub contacts: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Colleague {
+    pub id: String,
+    pub name: Option<String>,
+    /// Interactions in the window the colleague started with the other side.
+    pub initiated: u32,
+    /// Interactions in the window the other side started with the colleague.
+    pub received: u32,
+    /// Interactions in the window the colleague took part in.
+    pub interactions: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Relationship {
+    pub scope: Scope,
+    pub target: TargetOut,
+    pub window: WindowOut,
+    pub kpis: Kpis,
+    pub last_interaction_at: Option<String>,
+    pub next_interaction_at: Option<String>,
+    pub weekly: Vec<Week>,
+    /// The colleagues with the most interactions with the other side, most first.
+    pub top_colleagues: Vec<Colleague>,
+    /// The colleagues who reached out to the other side most.
+    pub most_contacting: Vec<Colleague>,
+    /// The colleagues the other side reached out to most.
+    pub most_contacted: Vec<Colleague>,
+    pub health: Health,
+    pub interactions_used: usize,
+}
+
+/// One line of a list view: the figures without the weekly detail.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationshipSummary {
+    pub id: String,
+    pub name: Option<String>,
+    pub account: Option<String>,
+    pub kpis: Kpis,
+    pub health: Health,
+    pub last_interaction_at: Option<String>,
+    pub next_interaction_at: Option<String>,
+    pub interactions_used: usize,
+}
+
+/// For each colleague on a counted row: rows they started with the other
+/// side, rows the other side started with them, and all rows they were on.
+fn colleagues(view: &View, them: &Them, t: &Tally) -> Vec<Colleague> {
+    let sides = (view, them);
+    let mut by: FxHashMap<PersonKey, Colleague> = FxHashMap::default();
+    for &(r, _) in &t.counted {
+        let from = view.from(r);
+        let theirs_started = sides.is_them(from);
+        for p in std::iter::once(from).chain(view.participants(r).iter().copied()) {
+            if !sides.is_us(p) {
+                continue;
+            }
+            let c = by.entry(p).or_insert_with(|| Colleague {
+                id: view.person_id(p).to_string(),
+                name: view.person(p).name.clone(),
+                initiated: 0,
+                received: 0,
+                interactions: 0,
+            });
+            c.interactions += 1;
+            if p == from {
+                c.initiated += 1;
+            } else if theirs_started {
+                c.received += 1;
+            }
+        }
+    }
+    let mut list: Vec<Colleague> = by.into_values().collect();
+    list.sort_by(|a, b| a.id.cmp(&b.id));
+    list
+}
+
+fn top_by(list: &[Colleague], key: impl Fn(&Colleague) -> u32) -> Vec<Colleague> {
+    let mut ranked: Vec<&Colleague> = list.iter().filter(|c| key(c) > 0).collect();
+    ranked.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id)));
+    ranked.into_iter().take(TOP).cloned().collect()
+}
+
+fn health_inputs(view: &View, them: &Them, t: &Tally, window: Window, days: u32) -> HealthInputs {
+    let sides = (view, them);
+    let (mut ours, mut theirs) = (0, 0);
+    let mut colleagues: Vec<PersonKey> = Vec::new();
+    let mut contacts: Vec<PersonKey> = Vec::new();
+    for &(r, class) in &t.counted {
+        let from = view.from(r);
+        match class {
+            Class::Sent => ours += 1,
+            Class::Received => theirs += 1,
+            _ if sides.is_us(from) => ours += 1,
+            _ if sides.is_them(from) => theirs += 1,
+            _ => {}
+        }
+        for p in std::iter::once(from).chain(view.participants(r).iter().copied()) {
+            if sides.is_us(p) {
+                colleagues.push(p);
+            } else if sides.is_them(p) {
+                contacts.push(p);
+            }
+        }
+    }
+    colleagues.sort_unstable();
+    colleagues.dedup();
+    contacts.sort_unstable();
+    contacts.dedup();
+    HealthInputs {
+        interactions: t.counted.len(),
+        days,
+        now: window.end,
+        last_at: t.last_at,
+        ours,
+        theirs,
+        their_response_rate: t.kpis.their_response_rate,
+        their_median_response_minutes: t.kpis.their_median_response_minutes,
+        colleagues: colleagues.len(),
+        contacts: matches!(them, Them::Account(..)).then_some(contacts.len()),
+    }
+}
+
+/// The figures of one relationship, for the window and, for its trend,
+/// the same window `trend_days` earlier.
+fn assess(
+    view: &View,
+    them: &Them,
+    window: Window,
+    days: u32,
+    o: &HealthOptions,
+    weeks: bool,
+) -> (Tally, Health, Vec<Row>) {
+    let rows = rows(view, them);
+    let sides = (view, them);
+    let now = tally(view, rows.iter().copied(), &sides, window, weeks);
+    let earlier = Window {
+        start: window.start - i64::from(o.trend_days) * DAY_MS,
+        end: window.end - i64::from(o.trend_days) * DAY_MS,
+    };
+    let before = tally(view, rows.iter().copied(), &sides, earlier, false);
+    let h = health(
+        &health_inputs(view, them, &now, window, days),
+        &health_inputs(view, them, &before, earlier, days),
+        o,
+    );
+    (now, h, rows)
+}
+
+pub(crate) fn target_out(view: &View, them: &Them) -> TargetOut {
+    match them {
+        Them::Contact(c) => TargetOut {
+            kind: "contact",
+            id: view.person_id(*c).to_string(),
+            name: view.person(*c).name.clone(),
+            account: view.person(*c).account.clone(),
+            contacts: Vec::new(),
+        },
+        Them::Account(name, contacts) => TargetOut {
+            kind: "account",
+            id: name.clone(),
+            name: Some(name.clone()),
+            account: None,
+            contacts: contacts.iter().map(|&c| view.person_id(c).to_string()).collect(),
+        },
+    }
+}
+
+pub fn relationship(view: &View, them: &Them, window: Window, days: u32, o: &HealthOptions) -> Relationship {
+    let (t, health, _) = assess(view, them, window, days, o, true);
+    let list = colleagues(view, them, &t);
+    Relationship {
+        scope: view.scope(),
+        target: target_out(view, them),
+        window: WindowOut::new(window, days),
+        last_interaction_at: t.last_interaction_at(),
+        next_interaction_at: t.next_interaction_at(),
+        interactions_used: t.interactions_used(),
+        top_colleagues: top_by(&list, |c| c.interactions),
+        most_contacting: top_by(&list, |c| c.initiated),
+        most_contacted: top_by(&list, |c| c.received),
+        kpis: t.kpis,
+        weekly: t.weekly,
+        health,
+    }
+}
+
+/// Every external contact, or every account, that has at least one
+/// interaction the view allows, with its figures; ordered by id.
+pub fn summaries(
+    view: &View,
+    accounts: bool,
+    window: Window,
+    days: u32,
+    o: &HealthOptions,
+) -> Vec<RelationshipSummary> {
+    let contacts: Vec<PersonKey> =
+        view.people().filter(|&p| !view.person(p).internal && view.rows_of(p).next().is_some()).collect();
+    let targets: Vec<Them> = if accounts {
+        let mut by_account: FxHashMap<String, (String, Vec<PersonKey>)> = FxHashMap::default();
+        for &c in &contacts {
+            if let Some(a) = &view.person(c).account {
+                by_account
+                    .entry(a.trim().to_ascii_lowercase())
+                    .or_insert_with(|| (a.clone(), Vec::new()))
+                    .1
+                    .push(c);
+            }
+        }
+        let mut list: Vec<(String, (String, Vec<PersonKey>))> = by_account.into_iter().collect();
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        list.into_iter().map(|(_, (name, members))| Them::Account(name, members)).collect()
+    } else {
+        let mut list = contacts;
+        list.sort_by(|&a, &b| view.person_id(a).cmp(view.person_id(b)));
+        list.into_iter().map(Them::Contact).collect()
+    };
+    targets
+        .iter()
+        .map(|them| {
+            let (t, health, _) = assess(view, them, window, days, o, false);
+            let target = target_out(view, them);
+            RelationshipSummary {
+                id: target.id,
+                name: target.name,
+                account: target.account,
+                last_interaction_at: t.last_interaction_at(),
+                next_interaction_at: t.next_interaction_at(),
+                interactions_used: t.interactions_used(),
+                kpis: t.kpis,
+                health,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,88 @@
+//! Who knows whom (SPEC 3.2): the colleagues ranked by connection strength
+//! with a contact or an account (the formula is in `graph`), each with the
+//! interactions behind it.
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use super::kpis::Sides;
+use super::relationship::{rows, Them};
+use crate::consent::{Row, Scope, View};
+use crate::graph::{pairs, Evidence, Tie};
+use crate::model::PersonKey;
+use crate::time::format_rfc3339;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Known {
+    pub id: String,
+    pub name: Option<String>,
+    pub department: Option<String>,
+    pub strength: f64,
+    pub evidence: Evidence,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhoKnowsWhom {
+    pub scope: Scope,
+    pub target: super::relationship::TargetOut,
+    /// The reference time the strengths are computed at.
+    pub as_of: String,
+    pub colleagues: Vec<Known>,
+}
+
+/// Each colleague's tie with the other side: every interaction at or before
+/// `now` that links them with one of its people, counted once however many
+/// of its people it links them with.
+pub fn ties(view: &View, them: &Them, now: i64) -> Vec<(PersonKey, Tie)> {
+    let sides = (view, them);
+    let mut ties: FxHashMap<PersonKey, (Tie, Option<Row>)> = FxHashMap::default();
+    for r in rows(view, them) {
+        let at = view.at(r);
+        if at > now {
+            continue;
+        }
+        let kind = view.kind(r);
+        pairs(view, r, |a, b, a_started| {
+            // Side 0 of the tie is the colleague, side 1 the other side.
+            let (colleague, started) = if sides.is_us(a) && sides.is_them(b) {
+                (a, a_started.then_some(0))
+            } else if sides.is_us(b) && sides.is_them(a) {
+                (b, a_started.then_some(1))
+            } else {
+                return;
+            };
+            let (tie, last_row) = ties.entry(colleague).or_insert((Tie::default(), None));
+            if *last_row != Some(r) {
+                *last_row = Some(r);
+                tie.add(kind, at, now, started);
+            }
+        });
+    }
+    let mut list: Vec<(PersonKey, Tie)> = ties.into_iter().map(|(p, (t, _))| (p, t)).collect();
+    list.sort_unstable_by_key(|(p, _)| *p);
+    list
+}
+
+pub fn who_knows_whom(
+    view: &View,
+    them: &Them,
+    target: super::relationship::TargetOut,
+    now: i64,
+    top: usize,
+) -> WhoKnowsWhom {
+    let mut ranked: Vec<Known> = ties(view, them, now)
+        .into_iter()
+        .map(|(p, tie)| Known {
+            id: view.person_id(p).to_string(),
+            name: view.person(p).name.clone(),
+            department: view.person(p).department.clone(),
+            strength: tie.strength(),
+            evidence: tie.evidence(),
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.strength.total_cmp(&a.strength).then_with(|| a.id.cmp(&b.id)));
+    ranked.truncate(top);
+    WhoKnowsWhom { scope: view.scope(), target, as_of: format_rfc3339(now), colleagues: ranked }
+}
