@@ -21,8 +21,12 @@ import init, { Engine, demoDataset } from "./pkg/rapport.js";
 let wasmReady = null;
 /** The engine holding the demo data, or null before the first load. */
 let engine = null;
-/** The demo interactions as UTF-8 bytes, kept to reload them after a purge. */
-let interactionBytes = null;
+/**
+ * The options the demo data was generated with: it is deterministic, so it is
+ * generated again to reload it after a purge rather than kept (hundreds of
+ * megabytes at a million interactions).
+ */
+let demoOptions = null;
 /**
  * True once consent to others' data has been withdrawn entirely: the engine
  * then deleted every interaction the viewer did not take part in (SPEC 4.2),
@@ -57,14 +61,14 @@ async function run(id, type, params) {
 
 const handlers = {
   load({ seed, interactions, consent }, progress) {
-    progress("generate", `Generating the demo dataset (seed ${seed}, ${interactions} interactions)…`);
+    progress("generate", `Generating the demo dataset (seed ${seed}, ${interactions.toLocaleString()} interactions)…`);
     const started = performance.now();
     const demo = demoDataset({ seed, interactions });
     const generatedMs = performance.now() - started;
 
     if (engine) engine.free();
     engine = null;
-    interactionBytes = null;
+    demoOptions = null;
     othersPurged = false;
     const next = new Engine({
       viewer: demo.viewer,
@@ -74,13 +78,13 @@ const handlers = {
     try {
       progress("people", "Loading the people directory…");
       const people = next.loadPeople(demo.people);
-      progress("interactions", `Loading interactions (${people.accepted} people loaded)…`);
-      const bytes = new TextEncoder().encode(demo.interactions);
-      const loaded = next.loadInteractions(bytes);
-      progress("contacts", `Loaded ${loaded.accepted} interactions; preparing the views…`);
+      progress("interactions", `Loaded ${people.accepted.toLocaleString()} people; loading interactions…`);
+      // UTF-8 bytes are the engine's fast path for bulk input.
+      const loaded = next.loadInteractions(new TextEncoder().encode(demo.interactions));
+      progress("contacts", `Loaded ${loaded.accepted.toLocaleString()} interactions; preparing the views…`);
       const contacts = pickContacts(next, demo);
       engine = next;
-      interactionBytes = bytes;
+      demoOptions = { seed, interactions };
       return {
         viewer: demo.viewer,
         internalDomains: demo.internalDomains,
@@ -115,7 +119,8 @@ const handlers = {
       // Interactions the viewer took part in are still held: they come back as
       // duplicates and are skipped; everyone else's are stored again.
       progress("reload", "Reloading the demo data for the team views…");
-      reloaded = e.loadInteractions(interactionBytes);
+      const demo = demoDataset(demoOptions);
+      reloaded = e.loadInteractions(new TextEncoder().encode(demo.interactions));
       othersPurged = false;
     }
     return { consent, purged: !coversOthers, reloaded, stats: e.stats() };
