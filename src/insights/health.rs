@@ -334,7 +334,8 @@ mod tests {
         // 14-day half-life: 0.7071; reciprocity 3/6 = 0.5; responsiveness
         // 0.5 * 2^(-48/48) = 0.25; breadth 2/3.
         let values: Vec<f64> = f.iter().map(|f| f.value.unwrap()).collect();
-        assert_eq!(values, [1.0, 0.7071, 0.5, 0.25, 0.6667]);
+        let half_a_half_life = (0.5f64.sqrt() * 10_000.0).round() / 10_000.0;
+        assert_eq!(values, [1.0, half_a_half_life, 0.5, 0.25, 0.6667]);
         // 100 * (0.3 + 0.25*0.70711 + 0.2*0.5 + 0.15*0.25 + 0.1*0.66667) = 68.09
         assert_eq!(s, 68);
         let points: f64 = f.iter().map(|f| f.points).sum();
