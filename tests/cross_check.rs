@@ -1,0 +1,226 @@
+//! Cross-check: on the demo dataset (10,000 interactions), every count and
+//! minute figure of team-scope `relationship` equals a deliberately naive
+//! recomputation from the raw records, for every contact and every account.
+//! The naive side shares no code with the engine: it reads the JSON itself
+//! and applies SPEC 2 and 3.1 literally.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::DateTime;
+use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
+use rapport::insights::health::HealthOptions;
+use rapport::{Consent, Engine, EngineOptions, LoadOptions, Reach, Target};
+use serde_json::Value;
+
+const DAY: i64 = 86_400_000;
+
+struct Record {
+    kind: String,
+    from: String,
+    parts: Vec<String>,
+    at: i64,
+    minutes: f64,
+    reply_to: Option<String>,
+}
+
+struct Naive {
+    internal: BTreeSet<String>,
+    account: HashMap<String, String>,
+    records: BTreeMap<String, Record>,
+    now: i64,
+}
+
+fn norm(id: &str) -> String {
+    let t = id.trim();
+    if t.contains('@') {
+        t.to_lowercase()
+    } else {
+        t.to_string()
+    }
+}
+
+fn naive(people: &str, interactions: &str, org: &str) -> Naive {
+    let people: Vec<Value> = serde_json::from_str(people).unwrap();
+    let mut canon: HashMap<String, String> = HashMap::new();
+    let mut opted_out = BTreeSet::new();
+    let mut internal = BTreeSet::new();
+    let mut account = HashMap::new();
+    for p in &people {
+        let id = norm(p["id"].as_str().unwrap());
+        for a in p["aliases"].as_array().into_iter().flatten() {
+            canon.insert(norm(a.as_str().unwrap()), id.clone());
+        }
+        if p["optedOut"] == true {
+            opted_out.insert(id.clone());
+        }
+        if p["internal"] == true {
+            internal.insert(id.clone());
+        }
+        if let Some(a) = p["accountId"].as_str() {
+            account.insert(id.clone(), a.to_string());
+        }
+    }
+    let canonical = |raw: &str| {
+        let n = norm(raw);
+        canon.get(&n).cloned().unwrap_or(n)
+    };
+    let mut records = BTreeMap::new();
+    let mut now = i64::MIN;
+    for r in serde_json::from_str::<Vec<Value>>(interactions).unwrap() {
+        if r["cancelled"] == true {
+            continue;
+        }
+        let from = canonical(r["from"].as_str().unwrap());
+        if opted_out.contains(&from) {
+            continue;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        for list in ["to", "cc"] {
+            for p in r[list].as_array().into_iter().flatten() {
+                let p = canonical(p.as_str().unwrap());
+                if p != from && !opted_out.contains(&p) && !parts.contains(&p) {
+                    parts.push(p);
+                }
+            }
+        }
+        let id = r["id"].as_str().unwrap().to_string();
+        if parts.is_empty() || records.contains_key(&id) {
+            continue;
+        }
+        for p in std::iter::once(&from).chain(&parts) {
+            let domain = p.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+            if domain == org {
+                internal.insert(p.clone());
+            } else if !account.contains_key(p) {
+                account.insert(p.clone(), domain.to_string());
+            }
+        }
+        let at = DateTime::parse_from_rfc3339(r["at"].as_str().unwrap()).unwrap().timestamp_millis();
+        let kind = r["kind"].as_str().unwrap().to_string();
+        if kind == "email" {
+            now = now.max(at);
+        }
+        let minutes = if kind == "email" { 0.0 } else { r["durationMinutes"].as_f64().unwrap_or(0.0) };
+        let reply_to = r["inReplyTo"].as_str().map(str::to_string);
+        records.insert(id, Record { kind, from, parts, at, minutes, reply_to });
+    }
+    Naive { internal, account, records, now }
+}
+
+/// The counts and minutes of SPEC 3.1 for the people in `them`, as
+/// `[sent, received, replies, repliesReceived, meetings, calls]`, minutes,
+/// and the last and next interaction.
+fn figures(n: &Naive, them: &BTreeSet<String>) -> ([u32; 6], [f64; 2], Option<i64>, Option<i64>) {
+    let (start, end) = (n.now - 90 * DAY, n.now);
+    let us = |p: &String| n.internal.contains(p);
+    let has = |r: &Record, f: &dyn Fn(&String) -> bool| f(&r.from) || r.parts.iter().any(f);
+    let mut c = [0u32; 6];
+    let mut minutes = [0.0f64; 2];
+    let (mut last, mut next) = (None::<i64>, None::<i64>);
+    for r in n.records.values() {
+        let is_them = |p: &String| them.contains(p);
+        let counts = match r.kind.as_str() {
+            "email" => (us(&r.from) && r.parts.iter().any(is_them)) || is_them(&r.from),
+            _ => has(r, &is_them) && has(r, &|p| us(p)),
+        };
+        if !counts {
+            continue;
+        }
+        if r.at <= end {
+            last = last.max(Some(r.at));
+        } else if next.is_none_or(|x| r.at < x) {
+            next = Some(r.at);
+        }
+        if !(start < r.at && r.at <= end) {
+            continue;
+        }
+        let parent = r
+            .reply_to
+            .as_ref()
+            .and_then(|id| n.records.get(id))
+            .filter(|p| p.kind == "email" && p.at <= r.at);
+        match r.kind.as_str() {
+            "email" if us(&r.from) => {
+                c[0] += 1;
+                c[2] += u32::from(parent.is_some_and(|p| is_them(&p.from)));
+            }
+            "email" => {
+                c[1] += 1;
+                c[3] += u32::from(parent.is_some_and(|p| us(&p.from)));
+            }
+            "meeting" => {
+                c[4] += 1;
+                minutes[0] += r.minutes;
+            }
+            _ => {
+                c[5] += 1;
+                minutes[1] += r.minutes;
+            }
+        }
+    }
+    (c, minutes, last, next)
+}
+
+#[test]
+fn team_relationship_figures_equal_a_naive_recomputation() {
+    let demo = demo_dataset(&DemoOptions { seed: 42, interactions: 10_000, format: DemoFormat::Json });
+    let org = demo.internal_domains[0].clone();
+    let mut o = EngineOptions::new(&demo.viewer);
+    o.internal_domains = demo.internal_domains.clone();
+    o.consent = Consent { aggregated: false, identifiable: true };
+    let mut e = Engine::new(o).unwrap();
+    e.load_people(demo.people.as_bytes(), LoadOptions::default()).unwrap();
+    e.load_interactions(demo.interactions.as_bytes(), LoadOptions::default()).unwrap();
+    let n = naive(&demo.people, &demo.interactions, &org);
+    assert_eq!(e.stats().0, n.records.len());
+
+    let mut contacts: BTreeSet<String> = BTreeSet::new();
+    for r in n.records.values() {
+        for p in std::iter::once(&r.from).chain(&r.parts) {
+            if !n.internal.contains(p) {
+                contacts.insert(p.clone());
+            }
+        }
+    }
+    let mut accounts: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for c in &contacts {
+        accounts.entry(n.account[c].to_lowercase()).or_default().insert(c.clone());
+    }
+    assert!(
+        contacts.len() > 150 && accounts.len() > 40,
+        "{} contacts, {} accounts",
+        contacts.len(),
+        accounts.len()
+    );
+
+    let h = HealthOptions::default();
+    let listed = e.relationship_summaries(false, Reach::Team, None, &h).unwrap();
+    assert_eq!(listed.iter().map(|s| s.id.clone()).collect::<BTreeSet<_>>(), contacts);
+    let listed = e.relationship_summaries(true, Reach::Team, None, &h).unwrap();
+    assert_eq!(
+        listed.iter().map(|s| s.id.to_lowercase()).collect::<BTreeSet<_>>(),
+        accounts.keys().cloned().collect()
+    );
+
+    let mut checked = 0;
+    let targets = contacts
+        .iter()
+        .map(|c| (Target::Contact(c.clone()), BTreeSet::from([c.clone()])))
+        .chain(accounts.iter().map(|(a, members)| (Target::Account(a.clone()), members.clone())));
+    for (target, them) in targets {
+        let r = e.relationship(&target, Reach::Team, None, &h).unwrap();
+        let k = &r.kpis;
+        let (c, minutes, last, next) = figures(&n, &them);
+        let got = [k.emails_sent, k.emails_received, k.replies, k.replies_received, k.meetings, k.calls];
+        assert_eq!(got, c, "{target:?}: sent, received, replies, replies received, meetings, calls");
+        assert_eq!([k.meeting_minutes, k.call_minutes], minutes, "{target:?}: minutes");
+        assert_eq!(k.time_spent_minutes, minutes[0] + minutes[1]);
+        assert_eq!(r.interactions_used as u32, c[0] + c[1] + c[4] + c[5]);
+        let at = |s: &Option<String>| {
+            s.as_ref().map(|s| DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis())
+        };
+        assert_eq!((at(&r.last_interaction_at), at(&r.next_interaction_at)), (last, next), "{target:?}");
+        checked += 1;
+    }
+    assert_eq!(checked, contacts.len() + accounts.len());
+}
