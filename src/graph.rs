@@ -10,7 +10,8 @@
 //! min / max of the interactions each side started (1 when only shared
 //! meetings link them): a one-way tie keeps 60% of its strength.
 
-use petgraph::graph::{NodeIndex, UnGraph};
+use petgraph::graph::{EdgeIndex, NodeIndex, UnGraph};
+use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -120,6 +121,10 @@ pub fn pairs(view: &View, r: Row, mut f: impl FnMut(PersonKey, PersonKey, bool))
 
 pub struct RelationshipGraph {
     pub graph: UnGraph<PersonKey, Tie>,
+    /// Each edge's connection strength, by edge index.
+    strengths: Vec<f64>,
+    /// Whether each node is a member of the organization, by node index.
+    internal: Vec<bool>,
     nodes: FxHashMap<PersonKey, NodeIndex>,
 }
 
@@ -145,17 +150,28 @@ impl RelationshipGraph {
         people.dedup();
         let mut graph = UnGraph::with_capacity(people.len(), ordered.len());
         let nodes: FxHashMap<PersonKey, NodeIndex> = people.iter().map(|&p| (p, graph.add_node(p))).collect();
+        let strengths = ordered.iter().map(|(_, tie)| tie.strength()).collect();
         for ((a, b), tie) in ordered {
             graph.add_edge(nodes[&a], nodes[&b], tie);
         }
-        RelationshipGraph { graph, nodes }
+        let internal = people.iter().map(|&p| view.person(p).internal).collect();
+        RelationshipGraph { graph, strengths, internal, nodes }
+    }
+
+    /// A node's neighbours with the strength of the tie to each.
+    pub fn ties_of(&self, n: NodeIndex) -> impl Iterator<Item = (NodeIndex, f64)> + '_ {
+        self.graph.edges(n).map(move |e| (e.target(), self.strengths[e.id().index()]))
     }
 
     pub fn node(&self, p: PersonKey) -> Option<NodeIndex> {
         self.nodes.get(&p).copied()
     }
 
-    pub fn tie(&self, a: NodeIndex, b: NodeIndex) -> Option<&Tie> {
-        self.graph.find_edge(a, b).map(|e| &self.graph[e])
+    pub fn is_internal(&self, n: NodeIndex) -> bool {
+        self.internal[n.index()]
+    }
+
+    pub fn strength(&self, e: EdgeIndex) -> f64 {
+        self.strengths[e.index()]
     }
 }

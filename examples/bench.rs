@@ -1,0 +1,97 @@
+//! The native half of `npm run bench`: times the same operations as
+//! bench/wasm.mjs on the same demo data and prints one JSON line per
+//! measurement (`{"op","size","ms"}`, the median of the runs).
+//! Usage: cargo run --release --example bench -- 100000 1000000
+
+use std::time::Instant;
+
+use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
+use rapport::insights::health::HealthOptions;
+use rapport::{Consent, Engine, EngineOptions, LoadOptions, Reach, Target};
+
+/// Sample contacts for the per-contact operations.
+const SAMPLE: usize = 1000;
+
+fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+fn report(op: &str, size: usize, ms: f64) {
+    println!("{{\"op\":\"{op}\",\"size\":{size},\"ms\":{ms:.3}}}");
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    for size in if sizes.is_empty() { vec![100_000] } else { sizes } {
+        let runs = if size >= 1_000_000 { 3 } else { 5 };
+        let demo = demo_dataset(&DemoOptions { seed: 42, interactions: size, format: DemoFormat::Json });
+        let fresh = || {
+            let mut o = EngineOptions::new(&demo.viewer);
+            o.internal_domains = demo.internal_domains.clone();
+            o.consent = Consent { aggregated: true, identifiable: true };
+            let mut e = Engine::new(o).expect("engine");
+            e.load_people(demo.people.as_bytes(), LoadOptions::default()).expect("people");
+            e
+        };
+        let mut engine = None;
+        report(
+            "load",
+            size,
+            median_ms(runs, || {
+                let mut e = fresh();
+                e.load_interactions(demo.interactions.as_bytes(), LoadOptions::default()).expect("load");
+                engine = Some(e);
+            }),
+        );
+        let Some(e) = engine else { return };
+        let h = HealthOptions::default();
+        report("ownInsights", size, median_ms(runs, || drop(e.own_insights(None).expect("own"))));
+        let mut contacts: Vec<String> = Vec::new();
+        report(
+            "relationshipSummaries(contacts)",
+            size,
+            median_ms(runs, || {
+                let list = e.relationship_summaries(false, Reach::Team, None, &h).expect("summaries");
+                contacts = list.into_iter().map(|s| s.id).collect();
+            }),
+        );
+        report(
+            "relationship(every contact)",
+            size,
+            median_ms(runs, || {
+                for c in &contacts {
+                    let r = e.relationship(&Target::Contact(c.clone()), Reach::Team, None, &h).expect("r");
+                    drop(serde_json::to_string(&r));
+                }
+            }),
+        );
+        let sample: Vec<Target> = contacts.iter().take(SAMPLE).map(|c| Target::Contact(c.clone())).collect();
+        report(
+            "whoKnowsWhom(1000 contacts)",
+            size,
+            median_ms(runs, || {
+                for t in &sample {
+                    drop(serde_json::to_string(&e.who_knows_whom(t, None).expect("w")));
+                }
+            }),
+        );
+        report(
+            "introductionPaths(1000 contacts)",
+            size,
+            median_ms(runs, || {
+                for t in &sample {
+                    drop(serde_json::to_string(&e.introduction_paths(t, None, None).expect("p")));
+                }
+            }),
+        );
+        eprintln!("native {size}: {} contacts, store {} MB", contacts.len(), e.stats().1 >> 20);
+    }
+}
