@@ -67,8 +67,11 @@ pub struct Store {
     rows: Columns,
     /// Interned interaction id → row, or `NONE` when not stored.
     row_of_id: Vec<u32>,
-    /// Canonical person → rows they send or take part in, in row order.
+    /// Canonical person → rows they send or take part in, oldest first
+    /// (ties in row order), so that a time window is a slice of it.
     by_person: Vec<Vec<u32>>,
+    /// People whose list got rows since it was last put in time order.
+    unsorted: Vec<PersonKey>,
     latest_email: Option<i64>,
     latest_any: Option<i64>,
 }
@@ -191,9 +194,12 @@ impl Store {
         c.reply_to.push(reply_to);
         c.parts.extend_from_slice(new.parts);
         c.part_end.push(c.parts.len() as u32);
-        self.by_person[new.from as usize].push(row);
-        for &p in new.parts {
-            self.by_person[p as usize].push(row);
+        for p in std::iter::once(new.from).chain(new.parts.iter().copied()) {
+            let list = &mut self.by_person[p as usize];
+            if list.last().is_some_and(|&last| self.rows.at[last as usize] > new.at) {
+                self.unsorted.push(p);
+            }
+            list.push(row);
         }
         self.note_time(new.kind, new.at);
     }
@@ -205,7 +211,20 @@ impl Store {
         }
     }
 
-    /// Rows a (canonical) person sends or takes part in.
+    /// Puts back in time order the lists that rows arrived in out of order:
+    /// once after each load, so that queries find a window by binary search.
+    pub fn sort_people_rows(&mut self) {
+        let mut people = std::mem::take(&mut self.unsorted);
+        people.sort_unstable();
+        people.dedup();
+        let at = &self.rows.at;
+        for p in people {
+            // Stable: rows of the same instant stay in load order.
+            self.by_person[p as usize].sort_by_key(|&r| at[r as usize]);
+        }
+    }
+
+    /// Rows a (canonical) person sends or takes part in, oldest first.
     pub fn rows_of(&self, p: PersonKey) -> &[u32] {
         &self.by_person[p as usize]
     }
@@ -285,6 +304,8 @@ impl Store {
                 self.by_person[p as usize].push(row as u32);
             }
         }
+        self.unsorted = self.people().collect();
+        self.sort_people_rows();
     }
 
     /// The default reference time of SPEC 3.1: the latest e-mail, or the

@@ -7,9 +7,20 @@
 //     type "load"          params { seed, interactions, consent }  → LoadResult
 //     type "ownInsights"   params { days? }                        → OwnInsights
 //     type "setConsent"    params { aggregated, identifiable }     → ConsentResult
-//     type "relationship"  params { contact }                      → Relationship (team scope)
-//     type "whoKnowsWhom"  params { contact }                      → WhoKnowsWhom
+//     type "targets"       params {}                               → Targets (the team view's selector)
+//     type "relationship"  params { target, scope?, days? }        → Relationship
+//     type "relationshipSummaries" params { level, scope?, days? } → RelationshipSummary[]
+//     type "whoKnowsWhom"  params { target, top? }                 → WhoKnowsWhom
+//     type "introductionPaths" params { contact, top?, maxHops? }  → { target, maxHops, paths: IntroductionPath[] }
 //     type "aggregates"    params { groupBy, period }              → AggregateTable
+//   target is { contact: id } or { account: id }; a bare { contact } in params
+//   is accepted too. scope is "own" or "team" (default "team", which needs the
+//   identifiable consent scope; "own" needs none).
+//   Targets = { scope: "own" | "team", frequent: [{ id, name }],
+//               accounts: [{ id, name }], contacts: [{ id, name, account }] }:
+//   frequent = the viewer's own top external counterparts; accounts and
+//   contacts = every one the relationship summaries list in that scope (team
+//   once identifiable is granted, own before), sorted by name.
 //   worker → page
 //     { id, type: "progress", stage, message }                  while a request runs
 //     { id, type: "result", ok: true, value }                   once, when it succeeds
@@ -33,6 +44,10 @@ let demoOptions = null;
  * and the demo data is reloaded when a scope is granted again.
  */
 let othersPurged = false;
+/** The consent flags last given to the engine. */
+let consentNow = { aggregated: false, identifiable: false };
+/** The viewer's own top external counterparts, picked at load time. */
+let frequentContacts = [];
 
 /** Requests are chained so that each one sees the state the previous left. */
 let queue = Promise.resolve();
@@ -85,6 +100,8 @@ const handlers = {
       const contacts = pickContacts(next, demo);
       engine = next;
       demoOptions = { seed, interactions };
+      consentNow = consentFlags(consent);
+      frequentContacts = contacts;
       return {
         viewer: demo.viewer,
         internalDomains: demo.internalDomains,
@@ -111,6 +128,7 @@ const handlers = {
     const e = requireEngine();
     const consent = consentFlags({ aggregated, identifiable });
     e.setConsent(consent);
+    consentNow = consent;
     const coversOthers = consent.aggregated || consent.identifiable;
     let reloaded = null;
     if (!coversOthers) {
@@ -126,12 +144,46 @@ const handlers = {
     return { consent, purged: !coversOthers, reloaded, stats: e.stats() };
   },
 
-  relationship({ contact }) {
-    return requireEngine().relationship({ contact }, { scope: "team" }) ?? null;
+  targets() {
+    const e = requireEngine();
+    const scope = consentNow.identifiable ? "team" : "own";
+    const byName = (a, b) => collator.compare(a.name ?? a.id, b.name ?? b.id) || collator.compare(a.id, b.id);
+    const accounts = e
+      .relationshipSummaries({ level: "account", scope })
+      .map((s) => ({ id: s.id, name: s.name }))
+      .sort(byName);
+    const contacts = e
+      .relationshipSummaries({ level: "contact", scope })
+      .map((s) => ({ id: s.id, name: s.name, account: s.account }))
+      .sort(byName);
+    return { scope, frequent: frequentContacts, accounts, contacts };
   },
 
-  whoKnowsWhom({ contact }) {
-    return requireEngine().whoKnowsWhom({ contact }, {}) ?? null;
+  relationship(params) {
+    const opts = { scope: teamOrOwn(params.scope) };
+    if (params.days !== undefined) opts.days = params.days;
+    return requireEngine().relationship(targetOf(params), opts);
+  },
+
+  relationshipSummaries({ level = "account", scope, days }) {
+    const opts = { level, scope: teamOrOwn(scope) };
+    if (days !== undefined) opts.days = days;
+    return requireEngine().relationshipSummaries(opts);
+  },
+
+  whoKnowsWhom(params) {
+    const opts = params.top === undefined ? {} : { top: params.top };
+    return requireEngine().whoKnowsWhom(targetOf(params), opts);
+  },
+
+  introductionPaths({ contact, top, maxHops = 3 }) {
+    if (typeof contact !== "string" || contact === "") {
+      throw codedError("INVALID_OPTIONS", "introduction paths lead to a contact: pick a contact, not an account");
+    }
+    const opts = { maxHops };
+    if (top !== undefined) opts.top = top;
+    const paths = requireEngine().introductionPaths({ contact }, opts);
+    return { target: contact, maxHops, paths };
   },
 
   aggregates({ groupBy = "department", period = "week" }) {
@@ -142,6 +194,22 @@ const handlers = {
 function requireEngine() {
   if (!engine) throw codedError("NOT_READY", "the demo data is not loaded yet");
   return engine;
+}
+
+const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+
+/** The engine's target object from request params: { target } or a bare { contact } / { account }. */
+function targetOf(params) {
+  const t = params.target ?? params;
+  if (typeof t?.account === "string" && t.account !== "") return { account: t.account };
+  if (typeof t?.contact === "string" && t.contact !== "") return { contact: t.contact };
+  throw codedError("INVALID_OPTIONS", "pick a contact or an account");
+}
+
+function teamOrOwn(scope) {
+  if (scope === undefined || scope === "team") return "team";
+  if (scope === "own") return "own";
+  throw codedError("INVALID_OPTIONS", `scope must be "own" or "team", not "${scope}"`);
 }
 
 function consentFlags(c) {

@@ -141,16 +141,19 @@ fn responses(view: &View, asked: &[Row], first_answer: &FxHashMap<Row, i64>) -> 
 }
 
 /// Every figure of the relationship between the two sides, over `rows`
-/// (which must include the replies: all rows either side takes part in),
-/// with the weekly timeline when `weeks` is set.
-pub fn tally(
-    view: &View,
-    rows: impl Iterator<Item = Row>,
-    sides: &impl Sides,
-    window: Window,
-    weeks: bool,
-) -> Tally {
-    let counted: Vec<(Row, Class)> = rows.filter_map(|r| classify(view, r, sides).map(|c| (r, c))).collect();
+/// (every row either side takes part in, oldest first), with the weekly
+/// timeline when `weeks` is set.
+pub fn tally(view: &View, rows: &[Row], sides: &impl Sides, window: Window, weeks: bool) -> Tally {
+    // The window is a slice of the time-ordered rows; outside it, only the
+    // last interaction before it and the first after it are looked for.
+    let start = rows.partition_point(|&r| view.at(r) <= window.start);
+    let end = start + rows[start..].partition_point(|&r| view.at(r) <= window.end);
+    let counted: Vec<(Row, Class)> =
+        rows[start..end].iter().filter_map(|&r| classify(view, r, sides).map(|c| (r, c))).collect();
+    let counts = |r: &&Row| classify(view, **r, sides).is_some();
+    let last = counted.last().map(|&(r, _)| r).or_else(|| rows[..start].iter().rev().find(counts).copied());
+    let next = rows[end..].iter().find(counts).copied();
+    let (last, next) = (last.map(|r| view.at(r)), next.map(|r| view.at(r)));
 
     // First answers, in each direction, to e-mails from the other side.
     let mut ours: FxHashMap<Row, i64> = FxHashMap::default();
@@ -168,10 +171,8 @@ pub fn tally(
             _ => continue,
         };
         answers.push((r, class));
-        if view.at(r) <= window.end {
-            let t = first.entry(parent).or_insert(i64::MAX);
-            *t = (*t).min(view.at(r));
-        }
+        let t = first.entry(parent).or_insert(i64::MAX);
+        *t = (*t).min(view.at(r));
     }
 
     let first_week = week_start(window.start + 1);
@@ -183,21 +184,10 @@ pub fn tally(
     let mut k = Kpis::default();
     let (mut meeting_ms, mut call_ms) = (0i64, 0i64);
     let mut week_ms: Vec<(i64, i64)> = vec![(0, 0); weekly.len()];
-    let (mut last, mut next): (Option<i64>, Option<i64>) = (None, None);
     let (mut asked_us, mut asked_them): (Vec<Row>, Vec<Row>) = (Vec::new(), Vec::new());
-    let mut in_window: Vec<(Row, Class)> = Vec::new();
     let mut scratch = Week::default();
     for &(r, class) in &counted {
         let at = view.at(r);
-        if at <= window.end {
-            last = last.max(Some(at));
-        } else {
-            next = Some(next.map_or(at, |n| n.min(at)));
-        }
-        if !window.contains(at) {
-            continue;
-        }
-        in_window.push((r, class));
         let w = ((week_start(at) - first_week) / WEEK_MS) as usize;
         let week = weekly.get_mut(w).unwrap_or(&mut scratch);
         let ms = i64::from(view.duration_s(r)) * 1000;
@@ -230,12 +220,10 @@ pub fn tally(
             }
         }
     }
-    for &(r, class) in &answers {
-        if window.contains(view.at(r)) {
-            match class {
-                Class::Sent => k.replies += 1,
-                _ => k.replies_received += 1,
-            }
+    for &(_, class) in &answers {
+        match class {
+            Class::Sent => k.replies += 1,
+            _ => k.replies_received += 1,
         }
     }
     for (week, (m, c)) in weekly.iter_mut().zip(week_ms) {
@@ -255,7 +243,7 @@ pub fn tally(
     k.their_median_response_minutes = median(&delays).map(minutes);
     k.their_p90_response_minutes = p90(&delays).map(minutes);
 
-    Tally { kpis: k, weekly, last_at: last, next_at: next, counted: in_window }
+    Tally { kpis: k, weekly, last_at: last, next_at: next, counted }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::kpis::{tally, Kpis, Sides, Week};
 use super::WindowOut;
-use crate::consent::{Scope, View};
+use crate::consent::{Row, Scope, View};
 use crate::model::PersonKey;
 use crate::time::Window;
 
@@ -83,10 +83,11 @@ pub fn own_insights(view: &View, viewer_id: &str, window: Option<(Window, u32)>)
     };
     let (Some(viewer), Some((w, _))) = (view.viewer(), window) else { return empty() };
 
-    let t = tally(view, view.rows(), &ViewerSides(viewer), w, true);
+    let rows: Vec<Row> = view.rows().collect();
+    let t = tally(view, &rows, &ViewerSides(viewer), w, true);
     let mut contacted: FxHashMap<PersonKey, u32> = FxHashMap::default();
     let mut contacted_by: FxHashMap<PersonKey, u32> = FxHashMap::default();
-    for r in view.rows().filter(|&r| w.contains(view.at(r))) {
+    for &(r, _) in &t.counted {
         if view.from(r) == viewer {
             for &p in view.participants(r) {
                 *contacted.entry(p).or_default() += 1;

@@ -53,9 +53,8 @@ pub fn introduction_paths(
 ) -> Vec<IntroductionPath> {
     let (Some(from), Some(to)) = (graph.node(viewer), graph.node(target)) else { return Vec::new() };
     let g = &graph.graph;
-    let colleagues = |n: NodeIndex| {
-        graph.ties_of(n).filter(move |&(m, _)| m != from && m != to && graph.is_internal(m))
-    };
+    let colleagues =
+        |n: NodeIndex| graph.ties_of(n).filter(move |&(m, _)| m != from && m != to && graph.is_internal(m));
     // Strength of the viewer's tie to each node (0: none), by node index.
     let mut near_viewer = vec![0.0f64; g.node_count()];
     for (m, s) in colleagues(from) {
@@ -185,7 +184,16 @@ mod tests {
                 }
                 let kind = [Kind::Email, Kind::Meeting, Kind::Call][next(3) as usize];
                 let id = format!("r{round}-{r}");
-                store.push(NewRow { id: &id, kind, from: a, at: 0, duration_s: 60, thread: None, reply_to: None, parts: &[b] });
+                store.push(NewRow {
+                    id: &id,
+                    kind,
+                    from: a,
+                    at: 0,
+                    duration_s: 60,
+                    thread: None,
+                    reply_to: None,
+                    parts: &[b],
+                });
             }
             let consent = Consent { aggregated: false, identifiable: true };
             let view = Gate::new(&store, consent, Some(people[0])).open(Scope::Identifiable).unwrap();
@@ -202,10 +210,15 @@ mod tests {
                     let g = &graph.graph;
                     let ok = |n: NodeIndex| n == from || n == to || view.person(g[n]).internal;
                     let allowed = EdgeFiltered::from_fn(g, |e| ok(e.source()) && ok(e.target()));
-                    let mut slow: Vec<Vec<String>> =
-                        all_simple_paths::<Vec<NodeIndex>, _, FxBuildHasher>(&allowed, from, to, 0, Some(hops - 1))
-                            .map(|p| p.iter().map(|&n| view.person_id(g[n]).to_string()).collect())
-                            .collect();
+                    let mut slow: Vec<Vec<String>> = all_simple_paths::<Vec<NodeIndex>, _, FxBuildHasher>(
+                        &allowed,
+                        from,
+                        to,
+                        0,
+                        Some(hops - 1),
+                    )
+                    .map(|p| p.iter().map(|&n| view.person_id(g[n]).to_string()).collect())
+                    .collect();
                     slow.sort();
                     compared += slow.len();
                     assert_eq!(fast, slow, "round {round}, {hops} hops");

@@ -66,13 +66,14 @@ pub fn resolve(view: &View, target: &Target) -> Result<Them> {
     }
 }
 
-/// Every row either side of the relationship may be on: the rows of `them`.
+/// Every row either side of the relationship may be on: the rows of `them`,
+/// oldest first.
 pub(crate) fn rows(view: &View, them: &Them) -> Vec<Row> {
     match them {
         Them::Contact(c) => view.rows_of(*c).collect(),
         Them::Account(_, contacts) => {
             let mut rows: Vec<Row> = contacts.iter().flat_map(|&c| view.rows_of(c)).collect();
-            rows.sort_unstable();
+            rows.sort_unstable_by_key(|&r| (view.at(r), r));
             rows.dedup();
             rows
         }
@@ -229,12 +230,12 @@ fn assess(
 ) -> (Tally, Health, Vec<Row>) {
     let rows = rows(view, them);
     let sides = (view, them);
-    let now = tally(view, rows.iter().copied(), &sides, window, weeks);
+    let now = tally(view, &rows, &sides, window, weeks);
     let earlier = Window {
         start: window.start - i64::from(o.trend_days) * DAY_MS,
         end: window.end - i64::from(o.trend_days) * DAY_MS,
     };
-    let before = tally(view, rows.iter().copied(), &sides, earlier, false);
+    let before = tally(view, &rows, &sides, earlier, false);
     let h = health(
         &health_inputs(view, them, &now, window, days),
         &health_inputs(view, them, &before, earlier, days),

@@ -235,6 +235,7 @@ pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retent
             parts: &keys,
         });
     }
+    store.sort_people_rows();
     report.accepted = staged.len();
     Ok(report)
 }

@@ -110,7 +110,7 @@ impl Engine {
     pub fn load_people(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Person[] | string | Uint8Array")] people: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LoadOptions")] opts: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let opts = load_options(&opts)?;
         let bytes = input_bytes(&people, self.inner.options().max_input_bytes)?;
@@ -122,7 +122,7 @@ impl Engine {
     pub fn load_interactions(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Interaction[] | string | Uint8Array")] data: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "LoadOptions")] opts: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let opts = load_options(&opts)?;
         let bytes = input_bytes(&data, self.inner.options().max_input_bytes)?;
@@ -156,7 +156,7 @@ impl Engine {
     #[wasm_bindgen(js_name = ownInsights, unchecked_return_type = "OwnInsights")]
     pub fn own_insights(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "{ days?: number }")] opts: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ days?: number }")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let req: WindowRequest = request(&opts)?;
         to_js(&self.inner.own_insights(req.days).map_err(js_error)?)
@@ -168,7 +168,7 @@ impl Engine {
     pub fn relationship(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RelationshipOptions")] opts: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RelationshipOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let target = requests::target(&stringify(&target)?).map_err(js_error)?;
         let req: RelationshipRequest = request(&opts)?;
@@ -196,7 +196,7 @@ impl Engine {
     pub fn who_knows_whom(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ top?: number }")] opts: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ top?: number }")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let target = requests::target(&stringify(&target)?).map_err(js_error)?;
         let req: TopRequest = request(&opts)?;
@@ -208,7 +208,9 @@ impl Engine {
     pub fn introduction_paths(
         &self,
         #[wasm_bindgen(unchecked_param_type = "{ contact: string }")] target: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "{ top?: number; maxHops?: number }")] opts: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ top?: number; maxHops?: number }")] opts: Option<
+            JsValue,
+        >,
     ) -> Result<JsValue, JsValue> {
         let target = requests::target(&stringify(&target)?).map_err(js_error)?;
         let req: PathsRequest = request(&opts)?;
@@ -250,7 +252,7 @@ fn load_options(opts: &Option<JsValue>) -> Result<crate::load::LoadOptions, JsVa
 /// A deterministic demo dataset in the SPEC 2 format, with the viewer to use.
 #[wasm_bindgen(js_name = demoDataset, unchecked_return_type = "DemoDataset")]
 pub fn demo_dataset(
-    #[wasm_bindgen(unchecked_param_type = "DemoOptions")] opts: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "DemoOptions")] opts: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let json = opts.as_ref().map_or(Ok("{}".to_string()), options_json)?;
     let opts = requests::demo_options(&json).map_err(js_error)?;

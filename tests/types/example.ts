@@ -9,6 +9,11 @@ import init, {
   type OwnInsights,
   type RapportError,
   type WeekFigures,
+  type Relationship,
+  type RelationshipSummary,
+  type HealthFactor,
+  type WhoKnowsWhom,
+  type IntroductionPath,
 } from "../../www/pkg/rapport.js";
 
 export async function ownSummary(): Promise<string> {
@@ -39,10 +44,19 @@ export async function ownSummary(): Promise<string> {
 
 export function refusal(engine: Engine): string {
   try {
-    engine.relationship({ contact: "someone@contoso.example" }, { scope: "team" });
-    return "answered";
+    const r: Relationship = engine.relationship({ contact: "someone@contoso.example" }, { scope: "team" });
+    const band: "good" | "fair" | "poor" | null = r.health.band;
+    const factors: string[] = r.health.factors.map((f: HealthFactor) => `${f.factor}: ${f.points} (${f.explanation})`);
+    return `${r.target.kind} ${band ?? "insufficient data"} ${factors.join("; ")}`;
   } catch (e) {
     const err = e as RapportError;
     return err.code;
   }
+}
+
+export function introductions(engine: Engine, contact: string): string[] {
+  const list: RelationshipSummary[] = engine.relationshipSummaries({ level: "account", scope: "team", health: { weights: { recency: 0.4 } } });
+  const who: WhoKnowsWhom = engine.whoKnowsWhom({ account: list[0]?.id ?? "none" }, { top: 3 });
+  const paths: IntroductionPath[] = engine.introductionPaths({ contact }, { maxHops: 2 });
+  return [...who.colleagues.map((c) => `${c.id} ${c.strength}`), ...paths.map((p) => p.explanation)];
 }
