@@ -7,10 +7,6 @@ use common::*;
 use rapport::{Consent, Error, LoadOptions, Reach, Scope, Target};
 use serde_json::json;
 
-const ADA: &str = "ada@northwind.example";
-const BOB: &str = "bob@northwind.example";
-const CLEO: &str = "cleo@contoso.example";
-
 fn mixed() -> serde_json::Value {
     json!([
         email("a1", ADA, &[CLEO], "2026-01-05T10:00:00Z"),

@@ -7,8 +7,6 @@ use common::*;
 use rapport::{Consent, Error, Format, LoadOptions};
 use serde_json::json;
 
-const ADA: &str = "ada@northwind.example";
-
 fn lenient() -> LoadOptions {
     LoadOptions { lenient: true, ..LoadOptions::default() }
 }

@@ -7,12 +7,6 @@ use common::*;
 use rapport::{Consent, LoadOptions};
 use serde_json::{json, Value};
 
-const ADA: &str = "ada@northwind.example";
-const BOB: &str = "bob@northwind.example";
-const CLEO: &str = "cleo@contoso.example";
-const DAN: &str = "dan@contoso.example";
-const EVE: &str = "eve@fabrikam.example";
-
 fn dataset() -> (Value, Value) {
     let people = json!([
         { "id": ADA, "name": "Ada", "department": "Sales" },

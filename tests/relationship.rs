@@ -9,12 +9,6 @@ use rapport::insights::health::HealthOptions;
 use rapport::{Consent, Engine, EngineOptions, Error, LoadOptions, Reach, Target};
 use serde_json::{json, Value};
 
-const ADA: &str = "ada@northwind.example";
-const BOB: &str = "bob@northwind.example";
-const CLEO: &str = "cleo@contoso.example";
-const DAN: &str = "dan@contoso.example";
-const EVE: &str = "eve@fabrikam.example";
-
 fn dataset() -> (Value, Value) {
     let people = json!([
         { "id": ADA, "name": "Ada", "department": "Sales" },
@@ -137,8 +131,7 @@ fn the_health_score_is_explained_factor_by_factor() {
     // Nothing in the 30 days before: not scorable then, so the trend is up.
     assert_eq!(h["trend"], json!({ "direction": "improving", "previousScore": null, "change": 67 }));
 
-    let mut strict = HealthOptions::default();
-    strict.min_interactions = 9;
+    let strict = HealthOptions { min_interactions: 9, ..HealthOptions::default() };
     let thin = e.relationship(&Target::Contact(CLEO.into()), Reach::Team, Some(30), &strict).unwrap();
     assert_eq!((thin.health.state, thin.health.score), ("insufficient-data", None));
 }

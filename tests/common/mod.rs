@@ -8,6 +8,13 @@ use serde_json::{json, Value};
 
 pub const ORG: &str = "northwind.example";
 
+/// The people of the hand-built datasets.
+pub const ADA: &str = "ada@northwind.example";
+pub const BOB: &str = "bob@northwind.example";
+pub const CLEO: &str = "cleo@contoso.example";
+pub const DAN: &str = "dan@contoso.example";
+pub const EVE: &str = "eve@fabrikam.example";
+
 pub fn engine(viewer: &str, consent: Consent) -> Engine {
     let mut o = EngineOptions::new(viewer);
     o.internal_domains = vec![ORG.to_string()];
