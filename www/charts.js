@@ -42,6 +42,8 @@ export const SERIES = [
   { key: "emailsReceived", label: "received", class: "received" },
   { key: "meetings", label: "meetings", class: "meetings" },
 ];
+/** The relationship timeline adds calls. */
+export const SERIES_WITH_CALLS = [...SERIES, { key: "calls", label: "calls", class: "calls" }];
 
 /** A round step for about `ticks` gridlines up to `max`. */
 function niceStep(max, ticks) {
@@ -55,17 +57,17 @@ function niceStep(max, ticks) {
  * The weekly bar chart (e-mails sent, received, meetings per week) in `host`.
  * `labels` names the series for the tooltips, e.g. { emailsSent: "by us" }.
  */
-export function weeklyChart(host, weeks, { title = "Weekly activity", labels = {} } = {}) {
-  drawResponsive(host, (hostWidth) => host.replaceChildren(weeklySvg(weeks, hostWidth, title, labels)));
+export function weeklyChart(host, weeks, { title = "Weekly activity", labels = {}, series = SERIES } = {}) {
+  drawResponsive(host, (hostWidth) => host.replaceChildren(weeklySvg(weeks, hostWidth, title, labels, series)));
 }
 
-function weeklySvg(weeks, hostWidth, title, labels) {
+function weeklySvg(weeks, hostWidth, title, labels, series) {
   const width = Math.max(280, hostWidth || 640);
   const height = width < 480 ? 190 : 230;
   const margin = { top: 10, right: 8, bottom: 26, left: 34 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
-  const max = Math.max(1, ...weeks.flatMap((w) => SERIES.map((s) => w[s.key])));
+  const max = Math.max(1, ...weeks.flatMap((w) => series.map((s) => w[s.key])));
   const step = niceStep(max, 4);
   const top = Math.ceil(max / step) * step;
   const y = (v) => margin.top + plotH - (v / top) * plotH;
@@ -75,7 +77,7 @@ function weeklySvg(weeks, hostWidth, title, labels) {
     viewBox: `0 0 ${width} ${height}`,
     role: "img",
     "aria-label": weeks.length
-      ? `${title} over ${weeks.length} weeks: ${SERIES.map(label).join(", ")} per week.`
+      ? `${title} over ${weeks.length} weeks: ${series.map(label).join(", ")} per week.`
       : `${title}: no weeks in the window`,
   });
   chart.append(svg("title", {}, title));
@@ -90,14 +92,14 @@ function weeklySvg(weeks, hostWidth, title, labels) {
   chart.append(grid);
 
   const groupW = weeks.length ? plotW / weeks.length : plotW;
-  const barW = Math.max(2, Math.min(14, (groupW * 0.78) / SERIES.length));
+  const barW = Math.max(2, Math.min(14, (groupW * 0.78) / series.length));
   const labelEvery = Math.max(1, Math.ceil(weeks.length / Math.max(1, Math.floor(plotW / 52))));
   weeks.forEach((w, i) => {
-    const x0 = margin.left + i * groupW + (groupW - barW * SERIES.length) / 2;
+    const x0 = margin.left + i * groupW + (groupW - barW * series.length) / 2;
     const g = svg("g", { class: "week", "data-week": w.week });
     const day = shortDateFormat.format(new Date(`${w.week}T00:00:00Z`));
-    g.append(svg("title", {}, `Week of ${day}: ${SERIES.map((s) => `${w[s.key]} ${label(s)}`).join(", ")}`));
-    SERIES.forEach((s, j) => {
+    g.append(svg("title", {}, `Week of ${day}: ${series.map((s) => `${w[s.key]} ${label(s)}`).join(", ")}`));
+    series.forEach((s, j) => {
       const value = w[s.key];
       g.append(
         svg("rect", {
@@ -121,12 +123,12 @@ function weeklySvg(weeks, hostWidth, title, labels) {
 }
 
 /** The legend of the weekly chart; `labels` as for weeklyChart. */
-export function weeklyLegend(labels = {}) {
-  const names = { emailsSent: "E-mails sent", emailsReceived: "E-mails received", meetings: "Meetings" };
+export function weeklyLegend(labels = {}, series = SERIES) {
+  const names = { emailsSent: "E-mails sent", emailsReceived: "E-mails received", meetings: "Meetings", calls: "Calls" };
   return el(
     "ul",
     { class: "legend", "aria-hidden": "true" },
-    ...SERIES.map((s) => el("li", {}, el("span", { class: `swatch ${s.class}` }), labels[s.key] ?? names[s.key])),
+    ...series.map((s) => el("li", {}, el("span", { class: `swatch ${s.class}` }), labels[s.key] ?? names[s.key])),
   );
 }
 
@@ -166,7 +168,7 @@ export function bar(fraction, className = "") {
   );
 }
 
-/** The health score as a ring filled to score/100, the score in its middle; "n/a" for insufficient data. */
+/** The health score as a ring filled to score/100 (decorative: the score is printed in its middle by the caller); dashed when not scored. */
 export function healthGauge(health) {
   const r = 34;
   const c = 2 * Math.PI * r;
@@ -188,9 +190,6 @@ export function healthGauge(health) {
       }),
     );
   }
-  ring.append(
-    svg("text", { class: "gauge-score", x: 42, y: scored ? 47 : 46, "text-anchor": "middle" }, scored ? String(health.score) : "n/a"),
-  );
   return ring;
 }
 

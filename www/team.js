@@ -22,7 +22,7 @@ import {
   timeElement,
   SCOPE_LABELS,
 } from "./ui.js";
-import { weeklyChart, weeklyLegend, weeklyTableRows, bar, healthGauge, pathGraph } from "./charts.js";
+import { weeklyChart, weeklyLegend, weeklyTableRows, bar, healthGauge, pathGraph, SERIES_WITH_CALLS } from "./charts.js";
 
 /** How many colleagues "who knows whom" asks for (the engine's default is 5). */
 export const WHO_KNOWS_WHOM_TOP = 10;
@@ -367,7 +367,8 @@ function trendText(trend) {
   if (!trend) return null;
   const word = { improving: "Improving", steady: "Steady", declining: "Declining" }[trend.direction] ?? trend.direction;
   if (trend.previousScore === null) return `${word}: not scored ${TREND_DAYS} days earlier`;
-  return `${word}: ${signed(trend.change)} points in ${TREND_DAYS} days (was ${trend.previousScore})`;
+  const points = Math.abs(trend.change) === 1 ? "point" : "points";
+  return `${word}: ${signed(trend.change)} ${points} in ${TREND_DAYS} days (was ${trend.previousScore})`;
 }
 
 function openButton(kind, id, text, className = "link") {
@@ -428,13 +429,11 @@ function renderRelationship(r) {
 
   const chartHost = el("div", { class: "chart" });
   const tableHost = el("table");
-  const labels = own
-    ? { emailsSent: "E-mails by you", emailsReceived: "E-mails by them", meetings: "Meetings" }
-    : { emailsSent: "E-mails by us", emailsReceived: "E-mails by them", meetings: "Meetings" };
+  const labels = { emailsSent: own ? "E-mails by you" : "E-mails by us", emailsReceived: "E-mails by them", meetings: "Meetings", calls: "Calls" };
   const chartCard = el(
     "figure",
     { class: "card chart-card" },
-    el("figcaption", {}, el("h4", { text: "Weekly timeline" }), weeklyLegend(labels)),
+    el("figcaption", {}, el("h4", { text: "Weekly timeline" }), weeklyLegend(labels, SERIES_WITH_CALLS)),
     chartHost,
     el(
       "details",
@@ -464,21 +463,22 @@ function renderRelationship(r) {
   result().replaceChildren(view);
   weeklyChart(chartHost, r.weekly, {
     title: `Weekly timeline with ${name}`,
-    labels: { emailsSent: own ? "by you" : "by us", emailsReceived: "by them", meetings: "meetings" },
+    labels: { emailsSent: own ? "e-mails by you" : "e-mails by us", emailsReceived: "e-mails by them", meetings: "meetings", calls: "calls" },
+    series: SERIES_WITH_CALLS,
   });
 }
 
 function healthCard(health) {
   const scored = health.state === "scored" && health.score !== null;
   const trend = trendText(health.trend);
+  const score = scored
+    ? el("data", { class: "gauge-score", "data-health": "score", "data-value": JSON.stringify(health.score), value: String(health.score), text: String(health.score) })
+    : el("data", { class: "gauge-score none", "data-health": "score", "data-value": "null", value: "", title: "not scored", text: "—" });
   const scoreLine = el(
     "p",
     { class: "score-line" },
-    scored
-      ? el("data", { class: "score", "data-health": "score", "data-value": JSON.stringify(health.score), value: String(health.score), text: String(health.score) })
-      : el("data", { class: "score none", "data-health": "score", "data-value": "null", value: "", text: "Not scored" }),
-    scored ? el("span", { class: "muted", text: " / 100 " }) : " ",
     bandBadge(health),
+    el("span", { class: "muted", text: scored ? "score out of 100" : "not scored" }),
   );
   const trendLine = trend
     ? el(
@@ -528,7 +528,7 @@ function healthCard(health) {
     "section",
     { class: "card health", "data-health-state": health.state, "aria-labelledby": "health-title" },
     el("h4", { id: "health-title", text: "Health" }),
-    el("div", { class: "health-score" }, healthGauge(health), el("div", {}, scoreLine, trendLine)),
+    el("div", { class: "health-score" }, el("div", { class: "gauge-wrap" }, healthGauge(health), score), el("div", {}, scoreLine, trendLine)),
     el("p", { class: "health-summary", "data-health": "summary", text: health.summary }),
     factors.length
       ? el(
@@ -752,7 +752,7 @@ function renderAccounts(rows, scope) {
       headCell("name"),
       headCell("health"),
       el("th", { scope: "col", text: "Trend" }),
-      el("th", { scope: "col", class: "num", text: "Interactions" }),
+      el("th", { scope: "col", class: "num mid", text: "Interactions" }),
       headCell("last", "wide"),
       el("th", { scope: "col", class: "wide", text: "Next interaction" }),
     ),
@@ -788,7 +788,7 @@ function renderAccounts(rows, scope) {
                 : el("span", { title: trendText(trend), text: `${TREND_ARROWS[trend.direction]} ${signed(trend.change)}` })
               : "—",
           ),
-          el("td", { class: "num", text: countFormat.format(a.interactionsUsed) }),
+          el("td", { class: "num mid", text: countFormat.format(a.interactionsUsed) }),
           el("td", { class: "wide" }, timeElement("last-interaction", a.lastInteractionAt, formatDate(a.lastInteractionAt))),
           el("td", { class: "wide" }, timeElement("next-interaction", a.nextInteractionAt, formatDate(a.nextInteractionAt))),
         );

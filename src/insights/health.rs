@@ -125,6 +125,9 @@ pub struct Factor {
     pub weight: f64,
     /// Points of the score this factor contributes.
     pub points: f64,
+    /// The points it would contribute at full marks: its weight's share of
+    /// 100 among the factors that apply (0 when it does not apply).
+    pub max_points: f64,
     pub explanation: String,
 }
 
@@ -245,6 +248,7 @@ pub fn score(i: &HealthInputs, o: &HealthOptions) -> Option<(u32, Vec<Factor>)> 
             value: value.map(|v| round(v, 4)),
             weight,
             points: round(value.unwrap_or(0.0) * weight * scale, 1),
+            max_points: if value.is_some() { round(weight * scale, 1) } else { 0.0 },
             explanation,
         })
         .collect();
@@ -351,7 +355,9 @@ mod tests {
         // (0.3 + 0.176777 + 0.1 + 0.066667) / 0.85 = 0.75709
         assert_eq!(s, 76);
         assert_eq!(f[3].value, None);
-        assert_eq!(f[3].points, 0.0);
+        assert_eq!((f[3].points, f[3].max_points), (0.0, 0.0));
+        // The other weights (0.85 in all) share the 100 points: 0.3 / 0.85.
+        assert_eq!(f[0].max_points, 35.3);
     }
 
     #[test]

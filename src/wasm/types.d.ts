@@ -192,6 +192,8 @@ export interface HealthFactor {
   weight: number;
   /** Points of the score this factor contributes. */
   points: number;
+  /** The points it would contribute at full marks (0 when it does not apply). */
+  maxPoints: number;
   explanation: string;
 }
 

@@ -1,7 +1,9 @@
 // Drives the dashboard (www/) in headless Chromium: the figures it renders
-// must equal what the Node binding computes on the same demo data, team views
-// must refuse without consent and pass the consent gate with it, and the page
-// must make no request beyond the local server and throw no error.
+// must equal what the Node binding computes on the same demo data (own
+// insights; a contact's and an account's relationship, who knows whom and
+// introduction paths), team views must refuse without consent and pass the
+// consent gate with it, own scope must work without it, and the page must
+// make no request beyond the local server and throw no error.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -22,26 +24,128 @@ let context;
 let page;
 let profileDir;
 let expected;
+/** Node engines on the same data: without consent, and with identifiable consent. */
+let ownEngine;
+let teamEngine;
+/** The contact the team tests open: scored, with several colleagues and introduction paths. */
+let contactId;
+const WHO_KNOWS_WHOM_TOP = 10; // as www/team.js asks
+const MAX_HOPS = 3;
 const pageErrors = [];
 const consoleErrors = [];
 const requests = [];
 
-/** What the Node binding computes for the same demo data and options as the page's worker. */
-function engineInsights() {
+/** A Node engine with the same demo data and options as the page's worker. */
+function nodeEngine(consent = {}) {
   const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
   const demo = demoDataset({ seed: SEED, interactions: INTERACTIONS });
-  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains });
-  try {
-    engine.loadPeople(demo.people);
-    engine.loadInteractions(demo.interactions);
-    return engine.ownInsights();
-  } finally {
-    engine.free();
+  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, consent });
+  engine.loadPeople(demo.people);
+  engine.loadInteractions(demo.interactions);
+  return engine;
+}
+
+/** The busiest scored contact with at least two introduction paths and three colleagues who know them. */
+function pickContact(engine) {
+  const candidates = engine
+    .relationshipSummaries({ level: "contact", scope: "team" })
+    .filter((c) => c.health.state === "scored")
+    .filter(
+      (c) =>
+        engine.introductionPaths({ contact: c.id }, { maxHops: MAX_HOPS }).length >= 2 &&
+        engine.whoKnowsWhom({ contact: c.id }, { top: WHO_KNOWS_WHOM_TOP }).colleagues.length >= 3,
+    )
+    .sort((a, b) => b.interactionsUsed - a.interactionsUsed || a.id.localeCompare(b.id));
+  assert.ok(candidates.length > 0, "the demo data has a contact worth showing");
+  return candidates[0].id;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the team view shows `selector` and no request is in flight. */
+async function teamShows(selector) {
+  await page.locator(`#team-result ${selector}`).first().waitFor({ state: "visible" });
+  await page.waitForFunction(() => !document.getElementById("team-result").hasAttribute("aria-busy"));
+}
+
+/** Everything the relationship view shows that the tests compare, read from the page. */
+async function shownRelationship() {
+  return page.$eval('#team-result [data-view="relationship"]', (view) => ({
+    scope: view.dataset.scope,
+    kind: view.dataset.targetKind,
+    id: view.dataset.targetId,
+    kpis: [...view.querySelectorAll("[data-kpi]")].map((n) => [n.dataset.kpi, JSON.parse(n.dataset.value), n.textContent.trim()]),
+    score: JSON.parse(view.querySelector('[data-health="score"]').dataset.value),
+    scoreText: view.querySelector('[data-health="score"]').textContent.trim(),
+    band: JSON.parse(view.querySelector('[data-health="band"]').dataset.value),
+    bandText: view.querySelector('[data-health="band"]').textContent.trim(),
+    trend: view.querySelector('[data-health="trend"]') ? JSON.parse(view.querySelector('[data-health="trend"]').dataset.value) : null,
+    summary: view.querySelector('[data-health="summary"]').textContent,
+    factors: [...view.querySelectorAll("[data-factor-points]")].map((n) => [n.dataset.factorPoints, Number(n.value)]),
+    weeks: [...view.querySelectorAll("svg [data-week]")].map((g) => g.dataset.week),
+    bars: [...view.querySelectorAll("svg [data-week]")].map((g) =>
+      [...g.querySelectorAll("rect[data-series]")].map((r) => [r.dataset.series, Number(r.dataset.value)]),
+    ),
+    last: JSON.parse(view.querySelector('[data-field="last-interaction"]').dataset.value),
+    next: JSON.parse(view.querySelector('[data-field="next-interaction"]').dataset.value),
+    windowEnd: JSON.parse(view.querySelector('[data-field="window-end"]').dataset.value),
+    used: Number(view.querySelector('[data-field="interactions-used"]').value),
+    lists: Object.fromEntries(
+      [...view.querySelectorAll("[data-list]")].map((l) => [l.dataset.list, [...l.querySelectorAll("[data-person]")].map((li) => li.dataset.person)]),
+    ),
+  }));
+}
+
+/** Asserts that the relationship view shows exactly the Node binding's relationship `r`. */
+function assertRelationship(shown, r) {
+  assert.equal(shown.scope, r.scope);
+  assert.equal(shown.kind, r.target.kind);
+  assert.equal(shown.id, r.target.id);
+  assert.deepEqual(shown.kpis.map(([field]) => field).sort(), Object.keys(r.kpis).sort(), "every KPI is rendered exactly once");
+  for (const [field, value, text] of shown.kpis) {
+    assert.deepEqual(value, r.kpis[field], `data-value of ${field}`);
+    assert.ok(text.length > 0, `${field} has a display text`);
   }
+  assert.equal(shown.score, r.health.score, "health score");
+  assert.equal(shown.band, r.health.band ?? "insufficient-data", "health band");
+  if (r.health.state === "scored") {
+    assert.equal(shown.scoreText, String(r.health.score));
+    assert.equal(shown.bandText.toLowerCase(), r.health.band);
+  } else {
+    assert.match(shown.bandText, /insufficient data/i, "insufficient data is said as such");
+    assert.doesNotMatch(shown.scoreText, /\d/, "an unscored relationship shows no number as its score");
+  }
+  assert.equal(shown.trend, r.health.trend?.direction ?? null, "trend");
+  assert.equal(shown.summary, r.health.summary);
+  assert.deepEqual(shown.factors, r.health.factors.map((f) => [f.factor, f.points]), "each factor's points");
+  assert.equal(shown.weeks.length, r.weekly.length, "one bar group per week");
+  assert.deepEqual(shown.weeks, r.weekly.map((w) => w.week));
+  assert.deepEqual(
+    shown.bars,
+    r.weekly.map((w) => [["emailsSent", w.emailsSent], ["emailsReceived", w.emailsReceived], ["meetings", w.meetings], ["calls", w.calls]]),
+    "each week's bars: e-mails by us, by them, meetings, calls",
+  );
+  assert.equal(shown.last, r.lastInteractionAt);
+  assert.equal(shown.next, r.nextInteractionAt);
+  assert.equal(shown.windowEnd, r.window.end);
+  assert.equal(shown.used, r.interactionsUsed);
+  assert.deepEqual(shown.lists["top-colleagues"], r.topColleagues.map((c) => c.id));
+  assert.deepEqual(shown.lists["most-contacting"], r.mostContacting.map((c) => c.id));
+  assert.deepEqual(shown.lists["most-contacted"], r.mostContacted.map((c) => c.id));
+}
+
+/** The ranked colleagues of the who-knows-whom view: [id, strength] in order. */
+async function shownWhoKnowsWhom() {
+  return page.$$eval('#team-result [data-view="who-knows-whom"] li[data-person]', (items) =>
+    items.map((li) => [li.dataset.person, Number(li.dataset.strength)]),
+  );
 }
 
 before(async () => {
-  expected = engineInsights();
+  ownEngine = nodeEngine();
+  teamEngine = nodeEngine({ identifiable: true });
+  expected = ownEngine.ownInsights();
+  contactId = pickContact(teamEngine);
   const started = await startServer(0);
   server = started.server;
   profileDir = mkdtempSync(join(tmpdir(), "rapport-dashboard-"));
@@ -81,6 +185,8 @@ before(async () => {
 });
 
 after(async () => {
+  ownEngine?.free();
+  teamEngine?.free();
   await context?.close();
   await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
@@ -92,7 +198,7 @@ test("the demo data is not empty, so the comparisons below compare something", (
 });
 
 test("own insights on the page equal the Node binding's figures", async () => {
-  const shown = await page.$$eval("[data-kpi]", (nodes) =>
+  const shown = await page.$$eval("#own [data-kpi]", (nodes) =>
     nodes.map((n) => ({ field: n.dataset.kpi, value: n.dataset.value, text: n.textContent.trim() })),
   );
   const fields = shown.map((s) => s.field).sort();
@@ -107,9 +213,9 @@ test("own insights on the page equal the Node binding's figures", async () => {
   const rate = shown.find((s) => s.field === "responseRate");
   if (expected.kpis.responseRate !== null) assert.match(rate.text, /%/);
 
-  const windowEnd = await page.getAttribute('[data-field="window-end"]', "data-value");
+  const windowEnd = await page.getAttribute('#own [data-field="window-end"]', "data-value");
   assert.equal(JSON.parse(windowEnd), expected.window.end);
-  const last = await page.getAttribute('[data-field="last-interaction"]', "data-value");
+  const last = await page.getAttribute('#own [data-field="last-interaction"]', "data-value");
   assert.equal(JSON.parse(last), expected.lastInteractionAt);
 
   const weeks = await page.$$eval("#chart svg [data-week]", (groups) =>
@@ -136,43 +242,246 @@ test("own insights on the page equal the Node binding's figures", async () => {
 test("without consent, team views show a refusal naming the missing scope", async () => {
   assert.equal(await page.isChecked("#consent-identifiable"), false);
   assert.equal(await page.isChecked("#consent-aggregated"), false);
-  const options = await page.$$eval("#contact option", (o) => o.map((n) => n.value).filter(Boolean));
-  assert.ok(options.length > 0, "the contact selector offers contacts");
+  assert.equal(await page.isChecked("#scope-team"), true, "the team view starts on team data");
+  const options = await page.$$eval("#target option", (o) => o.map((n) => n.value).filter(Boolean));
+  assert.ok(options.some((v) => v.startsWith("contact:")), "the selector offers contacts");
+  assert.ok(options.some((v) => v.startsWith("account:")), "the selector offers accounts from the viewer's own interactions");
 
   await page.getByRole("button", { name: "Relationship" }).click();
   const refusal = page.locator('#team-result [role="alert"][data-refusal]');
   await refusal.waitFor({ state: "visible" });
   assert.equal(await refusal.getAttribute("data-refusal"), "identifiable");
   assert.match(await refusal.textContent(), /identifiable/i);
+  assert.equal(await page.locator('#team-result [data-view="relationship"]').count(), 0, "no partial result");
+
+  for (const name of ["Who knows whom", "Introduction paths", "All accounts"]) {
+    await page.getByRole("button", { name }).click();
+    await teamShows('[role="alert"][data-refusal="identifiable"]');
+  }
 
   await page.getByRole("button", { name: "Organization aggregates" }).click();
   await page.locator('#team-result [data-refusal="aggregated"]').waitFor({ state: "visible" });
   assert.match(await refusal.textContent(), /aggregated/);
 });
 
+test("own scope works without consent and equals the Node binding's own-scope relationship", async () => {
+  const contact = expected.topContacted.find((p) => !p.internal).id;
+  await page.selectOption("#target", `contact:${contact}`);
+  await page.locator('label[for="scope-own"]').click();
+  assert.equal(await page.isChecked("#scope-own"), true);
+  await page.getByRole("button", { name: "Relationship" }).click();
+  await teamShows('[data-view="relationship"][data-scope="own"]');
+  assert.equal(await page.locator("#team-result [data-refusal]").count(), 0);
+  assertRelationship(await shownRelationship(), ownEngine.relationship({ contact }, { scope: "own" }));
+
+  // The accounts list in own scope, too.
+  await page.getByRole("button", { name: "All accounts" }).click();
+  await teamShows('[data-view="accounts"][data-scope="own"]');
+  const rows = await page.$$eval('#team-result [data-view="accounts"] tbody tr', (r) => r.map((n) => n.dataset.account));
+  assert.deepEqual(
+    [...rows].sort(),
+    ownEngine.relationshipSummaries({ level: "account", scope: "own" }).map((a) => a.id).sort(),
+  );
+
+  // Back to team data: refused again, with a way to own data offered.
+  await page.locator('label[for="scope-team"]').click();
+  await page.getByRole("button", { name: "Relationship" }).click();
+  await teamShows('[data-refusal="identifiable"]');
+  assert.equal(await page.getByRole("button", { name: "Show your own interactions instead" }).count(), 1);
+});
+
 test("with identifiable consent, Relationship passes the gate and aggregates still need their own", async () => {
   await page.getByLabel("Identifiable team data").check();
   await page.getByRole("button", { name: "Relationship" }).click();
-  const notice = page.locator('#team-result [data-notice="not-implemented"]');
-  await notice.waitFor({ state: "visible" });
-  assert.match(await notice.textContent(), /later release/);
+  await teamShows('[data-view="relationship"][data-scope="identifiable"]');
   assert.equal(await page.locator("#team-result [data-refusal]").count(), 0);
 
   await page.getByRole("button", { name: "Organization aggregates" }).click();
   await page.locator('#team-result [data-refusal="aggregated"]').waitFor({ state: "visible" });
+
+  // The selector now lists every account and contact of the team data.
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('#target option[value^="account:"]').length === n,
+    teamEngine.relationshipSummaries({ level: "account", scope: "team" }).length,
+  );
+});
+
+test("a contact's relationship, who knows whom and introduction paths equal the Node binding's", async () => {
+  await page.selectOption("#target", `contact:${contactId}`);
+  await page.getByRole("button", { name: "Relationship" }).click();
+  await teamShows(`[data-view="relationship"][data-target-id="${contactId}"]`);
+  const r = teamEngine.relationship({ contact: contactId }, { scope: "team" });
+  assert.equal(r.health.state, "scored");
+  assertRelationship(await shownRelationship(), r);
+
+  await page.getByRole("button", { name: "Who knows whom" }).click();
+  await teamShows(`[data-view="who-knows-whom"][data-target-id="${contactId}"]`);
+  const wkw = teamEngine.whoKnowsWhom({ contact: contactId }, { top: WHO_KNOWS_WHOM_TOP });
+  assert.deepEqual(await shownWhoKnowsWhom(), wkw.colleagues.map((c) => [c.id, c.strength]), "ranked colleagues, strongest first");
+  const evidence = await page.$$eval('#team-result [data-view="who-knows-whom"] .evidence', (n) => n.map((e) => e.textContent));
+  evidence.forEach((text, i) => assert.match(text, new RegExp(`^${wkw.colleagues[i].evidence.emails} e-mails?`)));
+
+  await page.getByRole("button", { name: "Introduction paths" }).click();
+  await teamShows(`[data-view="introduction-paths"][data-target-id="${contactId}"]`);
+  const paths = teamEngine.introductionPaths({ contact: contactId }, { maxHops: MAX_HOPS });
+  const shownPaths = await page.$$eval('#team-result [data-view="introduction-paths"] [data-path]', (items) =>
+    items.map((p) => ({
+      people: JSON.parse(p.dataset.people),
+      nodes: [...p.querySelectorAll("svg .node")].map((n) => n.dataset.person),
+      edges: [...p.querySelectorAll("svg .edge")].map((e) => Number(e.dataset.strength)),
+      explanation: p.querySelector(".path-explanation").textContent,
+    })),
+  );
+  assert.equal(shownPaths.length, paths.length);
+  assert.deepEqual(shownPaths[0].people, paths[0].people, "the first path's people");
+  shownPaths.forEach((p, i) => {
+    assert.deepEqual(p.nodes, paths[i].people, `path ${i + 1} is drawn node by node, viewer first`);
+    assert.deepEqual(p.edges, paths[i].steps.map((s) => s.strength), `path ${i + 1} edges`);
+    assert.equal(p.explanation, paths[i].explanation);
+  });
+});
+
+test("the accounts list sorts, says 'insufficient data' as such, and opens an account equal to the Node binding's", async () => {
+  const summaries = teamEngine.relationshipSummaries({ level: "account", scope: "team" });
+  await page.getByRole("button", { name: "All accounts" }).click();
+  await teamShows('[data-view="accounts"][data-scope="identifiable"]');
+  const rows = () =>
+    page.$$eval('#team-result [data-view="accounts"] tbody tr', (r) =>
+      r.map((n) => ({
+        id: n.dataset.account,
+        state: n.dataset.healthState,
+        band: JSON.parse(n.querySelector('[data-health="band"]').dataset.value),
+        badge: n.querySelector('[data-health="band"]').textContent.trim(),
+      })),
+    );
+
+  // Default: health, best first; accounts without a score last.
+  let shown = await rows();
+  assert.equal(shown.length, summaries.length);
+  const byId = new Map(summaries.map((a) => [a.id, a]));
+  const scores = shown.map((r) => byId.get(r.id).health.score);
+  const scored = scores.filter((s) => s !== null);
+  assert.deepEqual(scored, [...scored].sort((a, b) => b - a), "sorted by health, descending");
+  assert.ok(scores.indexOf(null) === -1 || scores.slice(scores.indexOf(null)).every((s) => s === null), "unscored accounts last");
+  const unscored = shown.filter((r) => byId.get(r.id).health.state === "insufficient-data");
+  assert.ok(unscored.length > 0, "the demo data has accounts with too little data");
+  for (const row of unscored) {
+    assert.equal(row.band, "insufficient-data");
+    assert.equal(row.badge, "Insufficient data", `${row.id} says so, and shows no 0`);
+  }
+  for (const row of shown.filter((r) => r.state === "scored")) {
+    const h = byId.get(row.id).health;
+    assert.equal(row.band, h.band);
+    assert.ok(row.badge.startsWith(`${h.score} `), `${row.id} shows its score ${h.score}`);
+  }
+
+  // By name, then by name descending (the same heading again).
+  const sortButton = (label) => page.locator('#team-result [data-view="accounts"] thead button', { hasText: label });
+  await sortButton("Account").click();
+  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+  const names = summaries.map((a) => a.name ?? a.id).sort(collator.compare);
+  shown = await rows();
+  assert.deepEqual(shown.map((r) => byId.get(r.id).name ?? r.id), names);
+  assert.equal(await page.getAttribute('#team-result th[data-sort-key="name"]', "aria-sort"), "ascending");
+  await sortButton("Account").click();
+  assert.deepEqual((await rows()).map((r) => byId.get(r.id).name ?? r.id), [...names].reverse());
+  assert.equal(await page.getAttribute('#team-result th[data-sort-key="name"]', "aria-sort"), "descending");
+
+  // By last interaction, latest first, never-in-touch last.
+  await sortButton("Last interaction").click();
+  const lasts = (await rows()).map((r) => byId.get(r.id).lastInteractionAt);
+  const dated = lasts.filter(Boolean);
+  assert.deepEqual(dated, [...dated].sort().reverse());
+  assert.ok(lasts.indexOf(null) === -1 || lasts.slice(lasts.indexOf(null)).every((v) => v === null));
+
+  // A click on a row opens that account.
+  const account = summaries.filter((a) => a.health.state === "scored").sort((a, b) => b.interactionsUsed - a.interactionsUsed)[0].id;
+  await page.locator(`#team-result tr[data-account="${account}"] td.num`).click();
+  await teamShows(`[data-view="relationship"][data-target-id="${account}"]`);
+  assert.equal(await page.inputValue("#target"), `account:${account}`, "the selector follows");
+  const r = teamEngine.relationship({ account }, { scope: "team" });
+  assertRelationship(await shownRelationship(), r);
+  const contacts = await page.$$eval('#team-result [data-view="relationship"] .chips [data-open]', (b) => b.map((n) => n.dataset.open));
+  assert.deepEqual(contacts, r.target.contacts.map((c) => `contact:${c}`));
+
+  await page.getByRole("button", { name: "Who knows whom" }).click();
+  await teamShows(`[data-view="who-knows-whom"][data-target-id="${account}"]`);
+  const wkw = teamEngine.whoKnowsWhom({ account }, { top: WHO_KNOWS_WHOM_TOP });
+  assert.deepEqual(await shownWhoKnowsWhom(), wkw.colleagues.map((c) => [c.id, c.strength]));
+
+  await page.getByRole("button", { name: "Introduction paths" }).click();
+  await teamShows('[data-notice="pick-contact"]');
+
+  // With the keyboard: an unscored account from the list, opened with Enter.
+  const weak = summaries.find((a) => a.health.state === "insufficient-data").id;
+  await page.getByRole("button", { name: "All accounts" }).click();
+  await teamShows('[data-view="accounts"]');
+  await page.focus(`#team-result button[data-open="account:${weak}"]`);
+  await page.keyboard.press("Enter");
+  await teamShows(`[data-view="relationship"][data-target-id="${weak}"]`);
+  const shownWeak = await shownRelationship();
+  assertRelationship(shownWeak, teamEngine.relationship({ account: weak }, { scope: "team" }));
+  assert.equal(shownWeak.score, null);
+});
+
+test("an unknown contact gets a clear message", async () => {
+  await page.$eval("#target", (select) => {
+    const option = document.createElement("option");
+    option.value = "contact:nobody@nowhere.example";
+    option.textContent = "nobody@nowhere.example";
+    select.append(option);
+  });
+  await page.selectOption("#target", "contact:nobody@nowhere.example");
+  await page.getByRole("button", { name: "Relationship" }).click();
+  const box = page.locator('#team-result [role="alert"][data-error-code="UNKNOWN_TARGET"]');
+  await box.waitFor({ state: "visible" });
+  assert.match(await box.textContent(), /No such contact: nobody@nowhere\.example/);
+  await page.$eval('#target option[value="contact:nobody@nowhere.example"]', (o) => o.remove());
+});
+
+test("screenshots of the relationship view at desktop and 390 px width, with no horizontal overflow", async () => {
+  mkdirSync(join(repo, "test-artifacts"), { recursive: true });
+  await page.selectOption("#target", `contact:${contactId}`);
+  await page.getByRole("button", { name: "Relationship" }).click();
+  await teamShows(`[data-view="relationship"][data-target-id="${contactId}"]`);
+  await page.screenshot({ path: join(repo, "test-artifacts", "relationship.png"), fullPage: true });
+
+  try {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await sleep(200); // the charts redraw at the new width
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(await overflow(), 0, "the relationship view fits 390 px");
+    await page.locator("#team").screenshot({ path: join(repo, "test-artifacts", "relationship-390.png") });
+
+    await page.getByRole("button", { name: "Introduction paths" }).click();
+    await teamShows("[data-view=\"introduction-paths\"]");
+    await sleep(100);
+    assert.equal(await overflow(), 0, "introduction paths fit 390 px");
+    const graphWidth = await page.$eval("#team-result .path-graph", (g) => g.getBoundingClientRect().width);
+    assert.ok(graphWidth <= 390 && graphWidth > 250, `the path graph is drawn at the phone's width (${graphWidth})`);
+    await page.locator("#team-result").screenshot({ path: join(repo, "test-artifacts", "introduction-paths-390.png") });
+
+    await page.getByRole("button", { name: "All accounts" }).click();
+    await teamShows('[data-view="accounts"]');
+    assert.equal(await overflow(), 0, "the accounts list fits 390 px");
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
 });
 
 test("withdrawing both scopes purges, granting again reloads, own insights stay", async () => {
-  const kpisBefore = await page.$$eval("[data-kpi]", (n) => n.map((e) => e.dataset.value));
+  const kpisBefore = await page.$$eval("#own [data-kpi]", (n) => n.map((e) => e.dataset.value));
   await page.getByLabel("Identifiable team data").uncheck();
   await page.locator("#consent-note", { hasText: "deleted" }).waitFor();
+  await page.getByRole("button", { name: "Relationship" }).click();
+  await teamShows('[role="alert"][data-refusal="identifiable"]');
   await page.getByLabel("Anonymized aggregates").check();
   await page.locator("#consent-note", { hasText: "reloaded" }).waitFor();
   await page.getByRole("button", { name: "Organization aggregates" }).click();
   await page.locator('#team-result [data-notice="not-implemented"]').waitFor({ state: "visible" });
   await page.getByRole("button", { name: "Who knows whom" }).click();
   await page.locator('#team-result [data-refusal="identifiable"]').waitFor({ state: "visible" });
-  assert.deepEqual(await page.$$eval("[data-kpi]", (n) => n.map((e) => e.dataset.value)), kpisBefore);
+  assert.deepEqual(await page.$$eval("#own [data-kpi]", (n) => n.map((e) => e.dataset.value)), kpisBefore);
 });
 
 test("no page errors and no request beyond 127.0.0.1; full-page screenshot", async () => {
