@@ -52,6 +52,7 @@ for (const size of process.argv.slice(2).map(Number).filter(Boolean)) {
   report("introductionPaths(1000 contacts)", size, medianMs(runs, () => {
     for (const contact of sample) engine.introductionPaths({ contact });
   }));
+  report("aggregates(department, week)", size, medianMs(runs, () => engine.aggregates({ groupBy: "department", period: "week" })));
   const memory = engine.stats();
   console.error(`wasm ${size}: ${contacts.length} contacts, store ${memory.storeBytes >> 20} MB`);
   engine.free();

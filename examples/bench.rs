@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::health::HealthOptions;
+use rapport::requests::{AggregatesRequest, GroupBy, Period};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions, Reach, Target};
 
 /// Sample contacts for the per-contact operations.
@@ -108,6 +109,17 @@ fn main() {
                     drop(serde_json::to_string(&e.introduction_paths(t, None, None).expect("p")));
                 }
             }),
+        );
+        let weekly = AggregatesRequest {
+            group_by: GroupBy::Department,
+            period: Period::Week,
+            noise: None,
+            days: None,
+        };
+        report(
+            "aggregates(department, week)",
+            size,
+            median_ms(runs, || drop(json(&e.aggregates(&weekly).expect("aggregates")))),
         );
         eprintln!("native {size}: {} contacts, store {} MB", contacts.len(), e.stats().1 >> 20);
     }

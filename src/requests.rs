@@ -104,6 +104,8 @@ pub struct AggregatesRequest {
     pub group_by: GroupBy,
     pub period: Period,
     pub noise: Option<Noise>,
+    /// The window whose periods are shown (default 90 days up to `now`).
+    pub days: Option<u32>,
 }
 
 /// Largest demo dataset: beyond this the texts alone outgrow a browser tab.

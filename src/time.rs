@@ -53,6 +53,28 @@ pub fn week_start(ms: i64) -> i64 {
     (ms + monday_offset).div_euclid(WEEK_MS) * WEEK_MS - monday_offset
 }
 
+/// Start (the 1st, 00:00 UTC) of the calendar month holding `ms`, and of the next one.
+pub fn month_bounds(ms: i64) -> (i64, i64) {
+    let Some(t) = DateTime::<Utc>::from_timestamp_millis(ms) else { return (ms, ms) };
+    let (y, m) = (t.year(), t.month());
+    let start = |y: i32, m: u32| {
+        chrono::NaiveDate::from_ymd_opt(y, m, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map_or(ms, |d| d.and_utc().timestamp_millis())
+    };
+    let next = if m == 12 { start(y + 1, 1) } else { start(y, m + 1) };
+    (start(y, m), next)
+}
+
+/// Whether an instant falls in working hours (UTC): on one of `days`
+/// (0 = Sunday) between the hours `start` and `end`.
+pub fn in_working_hours(ms: i64, start: f64, end: f64, days: &[u8]) -> bool {
+    let Some(t) = DateTime::<Utc>::from_timestamp_millis(ms) else { return false };
+    let weekday = t.weekday().num_days_from_sunday() as u8;
+    let hour = ms.rem_euclid(DAY_MS) as f64 / 3_600_000.0;
+    days.contains(&weekday) && start <= hour && hour < end
+}
+
 /// The calendar date (`YYYY-MM-DD`) of an instant, in UTC.
 pub fn format_date(ms: i64) -> String {
     match DateTime::<Utc>::from_timestamp_millis(ms) {
@@ -121,5 +143,18 @@ mod tests {
         let weeks: Vec<String> = w.weeks().map(format_date).collect();
         assert_eq!(weeks, ["2026-02-23", "2026-03-02", "2026-03-09"]);
         assert!(!w.contains(w.start) && w.contains(w.end));
+        let (start, next) = month_bounds(1_773_158_400_000);
+        assert_eq!((format_date(start), format_date(next)), ("2026-03-01".into(), "2026-04-01".into()));
+        let (start, next) = month_bounds(parse_rfc3339("2026-12-31T23:59:59Z").unwrap());
+        assert_eq!((format_date(start), format_date(next)), ("2026-12-01".into(), "2027-01-01".into()));
+        // Tuesday 16:00 UTC is within Monday–Friday 8–18; Sunday is not.
+        assert!(in_working_hours(1_773_158_400_000, 8.0, 18.0, &[1, 2, 3, 4, 5]));
+        assert!(!in_working_hours(1_773_158_400_000, 8.0, 16.0, &[1, 2, 3, 4, 5]));
+        assert!(!in_working_hours(
+            parse_rfc3339("2026-03-08T12:00:00Z").unwrap(),
+            8.0,
+            18.0,
+            &[1, 2, 3, 4, 5]
+        ));
     }
 }

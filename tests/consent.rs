@@ -25,10 +25,16 @@ fn refusals_name_the_missing_scope_and_no_person() {
     assert_eq!(err, Error::ConsentRequired { scope: Scope::Identifiable });
     assert_eq!(err.code(), "CONSENT_REQUIRED");
     assert!(err.to_string().contains("identifiable") && !err.to_string().contains("cleo"));
-    assert_eq!(e.aggregates().unwrap_err(), Error::ConsentRequired { scope: Scope::Aggregated });
+    assert_eq!(
+        e.aggregates(&departments(rapport::requests::Period::Week)).unwrap_err(),
+        Error::ConsentRequired { scope: Scope::Aggregated }
+    );
     // identifiable alone does not grant aggregated, nor the reverse.
     e.set_consent(Consent { aggregated: false, identifiable: true });
-    assert_eq!(e.aggregates().unwrap_err(), Error::ConsentRequired { scope: Scope::Aggregated });
+    assert_eq!(
+        e.aggregates(&departments(rapport::requests::Period::Week)).unwrap_err(),
+        Error::ConsentRequired { scope: Scope::Aggregated }
+    );
     e.set_consent(Consent { aggregated: true, identifiable: false });
     assert!(matches!(
         e.who_knows_whom(&Target::Contact(CLEO.into()), None),

@@ -76,7 +76,7 @@ proptest! {
         needs(Scope::Identifiable, refusal(e.relationship_summaries(true, Reach::Team, None, &h)));
         needs(Scope::Identifiable, refusal(e.who_knows_whom(&target, None)));
         needs(Scope::Identifiable, refusal(e.introduction_paths(&target, None, None)));
-        needs(Scope::Aggregated, refusal(e.aggregates()));
+        needs(Scope::Aggregated, refusal(e.aggregates(&departments(rapport::requests::Period::Week))));
         needs(Scope::Own, refusal(e.relationship(&target, Reach::Own, None, &h)));
         needs(Scope::Own, refusal(e.relationship_summaries(false, Reach::Own, None, &h)));
         let own = e.own_insights(None).unwrap();

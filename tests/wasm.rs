@@ -113,6 +113,17 @@ fn identifiable_and_aggregated_methods_refuse_without_consent() {
     e.set_consent(js(r#"{"identifiable":true}"#)).unwrap();
     let agg = e.aggregates(js(r#"{"groupBy":"department","period":"week"}"#)).unwrap_err();
     assert_eq!(code(&agg), "CONSENT_REQUIRED");
+    // Granted, the table comes back with every cell, suppressed ones included:
+    // two departments with one or two people each never reach five.
+    e.set_consent(js(r#"{"aggregated":true}"#)).unwrap();
+    e.load_people(js(PEOPLE), None).unwrap();
+    let table = e.aggregates(js(r#"{"groupBy":"department","period":"week"}"#)).unwrap();
+    assert_eq!(get(&table, "scope").as_string().unwrap(), "aggregated");
+    let rows: Array = get(&table, "rows").dyn_into().unwrap();
+    assert!(rows.length() > 0);
+    assert!(rows
+        .iter()
+        .all(|r| get(&r, "suppressed").as_bool() == Some(true) && get(&r, "metrics").is_null()));
 }
 
 #[wasm_bindgen_test]

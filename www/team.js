@@ -1,6 +1,7 @@
 // The team view: a contact or an account, seen through the engine's
 // relationship analytics (own or team scope), who knows whom, introduction
-// paths, and the accounts list. Every figure comes from the worker; this
+// paths, the accounts list, and the organization aggregates (drawn by
+// aggregates.js). Every figure comes from the worker; this
 // module only asks for it and draws it. Refusals (missing consent) and
 // unknown targets are shown as such, never as empty figures.
 
@@ -23,6 +24,7 @@ import {
   SCOPE_LABELS,
 } from "./ui.js";
 import { weeklyChart, weeklyLegend, weeklyTableRows, bar, healthGauge, pathGraph, SERIES_WITH_CALLS } from "./charts.js";
+import { aggregatesShell, aggregatesBody, notImplementedBody, metricOf, NOISE_EPSILON } from "./aggregates.js";
 
 /** How many colleagues "who knows whom" asks for (the engine's default is 5). */
 export const WHO_KNOWS_WHOM_TOP = 10;
@@ -67,6 +69,22 @@ const state = {
   generation: 0,
   /** state.token when consent last changed. */
   tokenAtConsent: 0,
+  /**
+   * The aggregates view's options; the period, grouping and noise are asked of the engine, the metric and the
+   * collaboration matrix's period (per kind of period; null = the latest) only drawn.
+   */
+  agg: {
+    period: "week",
+    groupBy: "department",
+    noise: false,
+    metric: { department: "emailsSent", account: "emailsTo" },
+    matrixPeriod: { week: null, month: null },
+  },
+  /** The aggregates view's frame on screen ({ root, body }) and the table it last drew. */
+  aggShell: null,
+  aggTable: null,
+  /** The demo data's reference time (ISO), to mark the period in progress. */
+  now: null,
 };
 
 const result = () => $("team-result");
@@ -216,14 +234,18 @@ async function run(view, target = selectedTarget()) {
   } else if (view === "accounts") {
     request = ["relationshipSummaries", { level: "account", scope }];
   } else {
-    request = ["aggregates", { groupBy: "department", period: "week" }];
+    const params = { groupBy: state.agg.groupBy, period: state.agg.period };
+    if (state.agg.noise) params.noise = { epsilon: NOISE_EPSILON };
+    request = ["aggregates", params];
   }
   if (!target && (view === "relationship" || view === "whoKnowsWhom" || view === "introductionPaths")) {
     message("Pick a contact or an account first.");
     return;
   }
 
-  result().classList.add("stale");
+  // A new aggregates query keeps its controls usable: only the figures are dimmed.
+  const dim = view === "aggregates" && state.aggShell?.root.isConnected ? state.aggShell.body : result();
+  dim.classList.add("stale");
   result().setAttribute("aria-busy", "true");
   teamStatus(`${title}${about && view !== "accounts" && view !== "aggregates" ? ` for ${about}` : ""}: asking the engine…`);
   try {
@@ -233,17 +255,20 @@ async function run(view, target = selectedTarget()) {
     else if (view === "whoKnowsWhom") renderWhoKnowsWhom(value);
     else if (view === "introductionPaths") renderPaths(value);
     else if (view === "accounts") renderAccounts(value, scope);
+    else if (view === "aggregates") renderAggregates(value);
     else renderRaw(view, value);
     teamStatus(`${title}${about && view !== "accounts" && view !== "aggregates" ? ` for ${about}` : ""}: shown below.`);
   } catch (err) {
     if (stale()) return;
     if (err.code === "CONSENT_REQUIRED") renderRefusal(view, err, scope);
+    else if (err.code === "NOT_IMPLEMENTED" && view === "aggregates") renderAggregatesNotice(err);
     else if (err.code === "NOT_IMPLEMENTED") renderNotice(view);
     else if (err.code === "UNKNOWN_TARGET") renderUnknownTarget(view, target, err);
     else renderQueryError(view, err);
     teamStatus(`${title}: ${err.code === "CONSENT_REQUIRED" ? "consent needed" : "not shown"}.`);
   } finally {
     if (!stale()) {
+      dim.classList.remove("stale");
       result().classList.remove("stale");
       result().removeAttribute("aria-busy");
     }
@@ -835,6 +860,72 @@ function renderAccounts(rows, scope) {
   );
 }
 
+// ---------------------------------------------------------------- organization aggregates
+
+/** The aggregates view's frame (heading and controls), kept across its queries so that focus stays on a control. */
+function aggregatesFrame() {
+  if (!state.aggShell?.root.isConnected) {
+    state.aggShell = aggregatesShell(state.agg, onAggregatesOption);
+    state.aggTable = null;
+    result().replaceChildren(state.aggShell.root);
+  }
+  return state.aggShell;
+}
+
+function renderAggregates(table) {
+  const { root, body, setMetrics } = aggregatesFrame();
+  state.aggTable = table;
+  const metric = metricOf(table.groupBy, state.agg.metric[table.groupBy]).key;
+  state.agg.metric[table.groupBy] = metric;
+  setMetrics(table.groupBy, metric);
+  root.dataset.shown = "table";
+  root.dataset.period = table.period;
+  root.dataset.groupBy = table.groupBy;
+  root.dataset.metric = metric;
+  root.dataset.minGroupSize = String(table.minGroupSize);
+  body.replaceChildren(...aggregatesBody(table, metric, state.now, matrixOptions(table)));
+}
+
+/** The collaboration matrix's period for `table` and where to keep the one picked. */
+function matrixOptions(table) {
+  const root = state.aggShell?.root;
+  if (root) delete root.dataset.matrixPeriod;
+  return {
+    period: state.agg.matrixPeriod[table.period],
+    onPeriod: (period) => {
+      state.agg.matrixPeriod[table.period] = period;
+      if (root) root.dataset.matrixPeriod = period;
+    },
+  };
+}
+
+function renderAggregatesNotice(err) {
+  const { root, body } = aggregatesFrame();
+  state.aggTable = null;
+  root.dataset.shown = "notice";
+  for (const key of ["period", "groupBy", "metric", "minGroupSize", "matrixPeriod"]) delete root.dataset[key];
+  body.replaceChildren(...notImplementedBody(state.agg, err));
+}
+
+/** A control of the aggregates view changed: the metric is drawn again from the table on screen, the rest asks the engine. */
+function onAggregatesOption(key, value) {
+  if (key !== "metric") {
+    state.agg[key] = value;
+    run("aggregates");
+    return;
+  }
+  const shell = state.aggShell;
+  const table = state.aggTable;
+  if (!table) return;
+  const metric = metricOf(table.groupBy, value);
+  state.agg.metric[table.groupBy] = metric.key;
+  if (shell?.root.isConnected && state.view === "aggregates") {
+    shell.root.dataset.metric = metric.key;
+    shell.body.replaceChildren(...aggregatesBody(table, metric.key, state.now, matrixOptions(table)));
+    teamStatus(`Organization aggregates: ${metric.label.toLowerCase()} shown below.`);
+  }
+}
+
 // ---------------------------------------------------------------- wiring
 
 /** Wires the controls; called once at start. */
@@ -857,6 +948,7 @@ export function initTeam() {
 /** After the data is loaded: fills the selector and enables the controls. */
 export async function teamReady(load, consent) {
   state.consent = consent;
+  state.now = load.now ?? null;
   state.targets = { scope: "own", frequent: load.contacts, accounts: [], contacts: [] };
   renderTargets();
   await refreshTargets();

@@ -12,7 +12,10 @@
 //     type "relationshipSummaries" params { level, scope?, days? } → RelationshipSummary[]
 //     type "whoKnowsWhom"  params { target, top? }                 → WhoKnowsWhom
 //     type "introductionPaths" params { contact, top?, maxHops? }  → { target, maxHops, paths: IntroductionPath[] }
-//     type "aggregates"    params { groupBy, period }              → AggregateTable
+//     type "aggregates"    params { groupBy, period, noise?, days? } → AggregateTable
+//       groupBy "department" (default) or "account"; period "week" (default)
+//       or "month"; noise { epsilon }. What the engine does not compute yet
+//       (noise; per account in builds before it landed) is NOT_IMPLEMENTED.
 //   target is { contact: id } or { account: id }; a bare { contact } in params
 //   is accepted too. scope is "own" or "team" (default "team", which needs the
 //   identifiable consent scope; "own" needs none).
@@ -186,8 +189,11 @@ const handlers = {
     return { target: contact, maxHops, paths };
   },
 
-  aggregates({ groupBy = "department", period = "week" }) {
-    return requireEngine().aggregates({ groupBy, period }) ?? null;
+  aggregates({ groupBy = "department", period = "week", noise, days }) {
+    const opts = { groupBy, period };
+    if (noise !== undefined && noise !== null) opts.noise = noise;
+    if (days !== undefined) opts.days = days;
+    return requireEngine().aggregates(opts);
   },
 };
 

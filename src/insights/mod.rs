@@ -1,6 +1,7 @@
 //! Insights: each reads rows only through a consent [`View`](crate::consent::View)
 //! and returns a result tagged with that view's scope.
 
+pub mod aggregates;
 pub mod health;
 pub mod kpis;
 pub mod own;

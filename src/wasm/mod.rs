@@ -217,18 +217,14 @@ impl Engine {
         to_js(&self.inner.introduction_paths(&target, req.top, req.max_hops).map_err(js_error)?)
     }
 
-    /// Anonymized aggregates (SPEC 3.4): needs `aggregated`. Throws `NOT_IMPLEMENTED` once granted, for now.
-    #[wasm_bindgen(unchecked_return_type = "never")]
+    /// Anonymized aggregates (SPEC 3.4) per department: needs `aggregated`.
+    #[wasm_bindgen(unchecked_return_type = "AggregateTable")]
     pub fn aggregates(
         &self,
-        #[wasm_bindgen(
-            unchecked_param_type = "{ groupBy: \"department\" | \"account\"; period: \"week\" | \"month\"; noise?: { epsilon: number } }"
-        )]
-        opts: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "AggregatesOptions")] opts: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let _req: AggregatesRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
-        self.inner.aggregates().map_err(js_error)?;
-        Ok(JsValue::UNDEFINED)
+        let req: AggregatesRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
+        to_js(&self.inner.aggregates(&req).map_err(js_error)?)
     }
 
     /// Interactions held and the approximate bytes of the store.

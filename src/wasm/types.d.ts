@@ -275,6 +275,84 @@ export interface IntroductionPath {
   explanation: string;
 }
 
+export interface AggregatesOptions {
+  groupBy: "department" | "account";
+  period: "week" | "month";
+  /** Differential-privacy noise: not available yet (NOT_IMPLEMENTED). */
+  noise?: { epsilon: number };
+  /** The window whose whole periods are shown (default 90 days up to `now`). */
+  days?: number;
+}
+
+export interface DepartmentMetrics {
+  emailsSent: number;
+  /** E-mails with at least one recipient in the department, each once. */
+  emailsReceived: number;
+  /** Meetings with at least one member, each once. */
+  meetings: number;
+  meetingMinutes: number;
+  /** Share of the e-mails sent outside working hours; null when none were sent. */
+  afterHoursShare: number | null;
+  externalContacts: number;
+}
+
+export interface AccountMetrics {
+  /** E-mails from an internal person to the account's contacts. */
+  emailsTo: number;
+  /** E-mails from the account's contacts. */
+  emailsFrom: number;
+  /** Meetings with internal people and the account's contacts, each once. */
+  meetings: number;
+  internalPeople: number;
+  accountPeople: number;
+  /** Whole days from the period's last e-mail (meeting) to the period's end. */
+  daysSinceLastEmail: number | null;
+  daysSinceLastMeeting: number | null;
+  averageMeetingMinutes: number | null;
+  /** Mean delay of our replies in the period to the account's e-mails of the period. */
+  averageReplyMinutes: number | null;
+  /** 0–100 against the most active account shown for the same period. */
+  engagementScore: number | null;
+}
+
+export interface AggregateRow {
+  group: string;
+  /** "2026-08-03" (the Monday a week starts) or "2026-08" (a month). */
+  period: string;
+  suppressed: boolean;
+  /** Why the cell is suppressed; null when it is shown. */
+  reason: string | null;
+  /** DepartmentMetrics when grouped by department, AccountMetrics by account. */
+  metrics: DepartmentMetrics | AccountMetrics | null;
+}
+
+export interface MatrixCell {
+  from: string;
+  to: string;
+  period: string;
+  suppressed: boolean;
+  reason: string | null;
+  /** E-mails and meetings linking a member of each side in the period. */
+  interactions: number | null;
+}
+
+export interface AggregateTable {
+  scope: "aggregated";
+  groupBy: "department" | "account";
+  period: "week" | "month";
+  minGroupSize: number;
+  /** The span of the whole periods shown, [start, end). */
+  window: TimeWindow;
+  groups: string[];
+  periods: string[];
+  /** Every group × every period, suppressed cells included. */
+  rows: AggregateRow[];
+  /** Every unordered pair of departments (a department with itself included) × every period; empty by account. */
+  matrix: MatrixCell[];
+  epsilonSpent: number | null;
+  epsilonRemaining: number | null;
+}
+
 export interface EngineStats {
   interactions: number;
   storeBytes: number;

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use proptest::prelude::*;
+use rapport::requests::{AggregatesRequest, GroupBy, Period};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
 use serde_json::{json, Value};
 
@@ -43,6 +44,11 @@ pub fn call(id: &str, from: &str, to: &str, at: &str, minutes: f64) -> Value {
     json!({ "id": id, "kind": "call", "from": from, "to": [to], "at": at, "durationMinutes": minutes })
 }
 
+/// An aggregates request per department, without noise.
+pub fn departments(period: Period) -> AggregatesRequest {
+    AggregatesRequest { group_by: GroupBy::Department, period, noise: None, days: None }
+}
+
 fn show<T: serde::Serialize>(r: Result<T, rapport::Error>) -> String {
     match r {
         Ok(v) => serde_json::to_string(&v).expect("json"),
@@ -80,7 +86,12 @@ pub fn outputs(e: &Engine, contacts: &[String]) -> String {
             out.push('\n');
         }
     }
-    out += &format!("{:?}\n", e.aggregates().map_err(|e| e.code()));
+    for period in [Period::Week, Period::Month] {
+        out += &show(e.aggregates(&departments(period)));
+        let by_account = AggregatesRequest { group_by: GroupBy::Account, ..departments(period) };
+        out += &show(e.aggregates(&by_account));
+        out.push('\n');
+    }
     out
 }
 

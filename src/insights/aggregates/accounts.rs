@@ -1,0 +1,187 @@
+//! Aggregates per external account: the organization's engagement with each
+//! customer per period. A cell counts the internal people who dealt with the
+//! account's contacts in it; fewer than `minGroupSize` suppress it.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use super::{suppression, table, AggregateRow, AggregateTable, Metrics, Period};
+use crate::consent::{Row, View};
+use crate::model::{Kind, PersonKey};
+use crate::time::DAY_MS;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountMetrics {
+    /// E-mails from an internal person to the account's contacts.
+    pub emails_to: u32,
+    /// E-mails from the account's contacts.
+    pub emails_from: u32,
+    /// Meetings with internal people and the account's contacts, each once.
+    pub meetings: u32,
+    pub internal_people: u32,
+    pub account_people: u32,
+    /// Whole days from the last e-mail (meeting) of the period to the period's end.
+    pub days_since_last_email: Option<u32>,
+    pub days_since_last_meeting: Option<u32>,
+    pub average_meeting_minutes: Option<f64>,
+    /// The mean delay of our replies in the period to the account's e-mails of the same period.
+    pub average_reply_minutes: Option<f64>,
+    /// 0–100: the cell's activity (e-mails + 2 × meetings) against the most
+    /// active account shown for the same period.
+    pub engagement_score: Option<u32>,
+}
+
+#[derive(Default)]
+struct Tally {
+    m: AccountMetrics,
+    internal: FxHashSet<PersonKey>,
+    contacts: FxHashSet<PersonKey>,
+    last_email: Option<i64>,
+    last_meeting: Option<i64>,
+    meeting_s: u64,
+    replies: Vec<i64>,
+}
+
+fn average(total: f64, n: usize) -> Option<f64> {
+    (n > 0).then(|| (total / n as f64 * 100.0).round() / 100.0)
+}
+
+/// The account table over `periods` (oldest first). The accounts are those
+/// of the opted-in external people listed in the directory.
+pub fn accounts(view: &View, periods: &[Period], min_group_size: u32) -> AggregateTable {
+    let mut listed: Vec<(PersonKey, String)> = view
+        .people()
+        .filter_map(|p| {
+            let person = view.person(p);
+            let account = person.account.as_ref().filter(|_| !person.internal && person.in_directory)?;
+            Some((p, account.clone()))
+        })
+        .collect();
+    listed.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)));
+    let mut groups: Vec<String> = Vec::new();
+    let mut account_of: FxHashMap<PersonKey, usize> = FxHashMap::default();
+    for (p, account) in listed {
+        if !groups.last().is_some_and(|g| g.eq_ignore_ascii_case(&account)) {
+            groups.push(account);
+        }
+        account_of.insert(p, groups.len() - 1);
+    }
+
+    let np = periods.len().max(1);
+    let mut cells: Vec<Tally> = (0..groups.len() * periods.len()).map(|_| Tally::default()).collect();
+    let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
+    let in_period = |at: i64| (first <= at && at < last).then(|| periods.partition_point(|p| p.end <= at));
+    let mut accounts_here: Vec<usize> = Vec::new();
+    for r in view.rows() {
+        let at = view.at(r);
+        let Some(pi) = in_period(at) else { continue };
+        let kind = view.kind(r);
+        if kind == Kind::Call {
+            continue;
+        }
+        let from = view.from(r);
+        let everyone: Vec<PersonKey> =
+            std::iter::once(from).chain(view.participants(r).iter().copied()).collect();
+        let internal: Vec<PersonKey> =
+            everyone.iter().copied().filter(|&p| view.person(p).internal).collect();
+        if internal.is_empty() {
+            continue;
+        }
+        accounts_here.clear();
+        accounts_here.extend(everyone.iter().filter_map(|p| account_of.get(p).copied()));
+        accounts_here.sort_unstable();
+        accounts_here.dedup();
+        for &g in &accounts_here {
+            let cell = &mut cells[g * periods.len() + pi];
+            let contacts = everyone.iter().copied().filter(|p| account_of.get(p) == Some(&g));
+            match kind {
+                Kind::Meeting => {
+                    cell.m.meetings += 1;
+                    cell.meeting_s += u64::from(view.duration_s(r));
+                    cell.last_meeting = cell.last_meeting.max(Some(at));
+                }
+                _ if account_of.get(&from) == Some(&g) => {
+                    cell.m.emails_from += 1;
+                    cell.last_email = cell.last_email.max(Some(at));
+                }
+                _ if view.person(from).internal => {
+                    cell.m.emails_to += 1;
+                    cell.last_email = cell.last_email.max(Some(at));
+                    if let Some(delay) = reply_delay(view, r, &account_of, g, periods[pi].start) {
+                        cell.replies.push(delay);
+                    }
+                }
+                _ => continue,
+            }
+            cell.contacts.extend(contacts);
+            cell.internal.extend(internal.iter().copied());
+        }
+    }
+
+    let mut rows: Vec<AggregateRow> = Vec::with_capacity(cells.len());
+    for (i, cell) in cells.into_iter().enumerate() {
+        let period = &periods[i % np];
+        let reason = suppression(cell.internal.len(), min_group_size, "with this account in this period");
+        let metrics = reason.is_none().then(|| {
+            let mut m = cell.m;
+            m.internal_people = cell.internal.len() as u32;
+            m.account_people = cell.contacts.len() as u32;
+            let days = |t: Option<i64>| t.map(|t| ((period.end - 1 - t) / DAY_MS) as u32);
+            m.days_since_last_email = days(cell.last_email);
+            m.days_since_last_meeting = days(cell.last_meeting);
+            m.average_meeting_minutes = average(cell.meeting_s as f64 / 60.0, m.meetings as usize);
+            m.average_reply_minutes =
+                average(cell.replies.iter().sum::<i64>() as f64 / 60_000.0, cell.replies.len());
+            Metrics::Account(m)
+        });
+        rows.push(AggregateRow {
+            group: groups[i / np].clone(),
+            period: period.label.clone(),
+            suppressed: reason.is_some(),
+            reason,
+            metrics,
+        });
+    }
+    table(view, "account", periods, min_group_size, groups, rows, Vec::new())
+}
+
+/// Sets each shown cell's engagement score against the most active account
+/// shown for the same period. Run once suppression is final: a suppressed
+/// cell never sets the scale.
+pub fn score_engagement(table: &mut AggregateTable) {
+    let mut peak: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    for row in &table.rows {
+        if let Some(Metrics::Account(m)) = &row.metrics {
+            let top = peak.entry(row.period.clone()).or_default();
+            *top = (*top).max(activity(m));
+        }
+    }
+    for row in &mut table.rows {
+        if let Some(Metrics::Account(m)) = &mut row.metrics {
+            let top = peak.get(&row.period).copied().unwrap_or(0);
+            m.engagement_score =
+                (top > 0).then(|| (100.0 * f64::from(activity(m)) / f64::from(top)).round() as u32);
+        }
+    }
+}
+
+fn activity(m: &AccountMetrics) -> u32 {
+    m.emails_to + m.emails_from + 2 * m.meetings
+}
+
+/// For an internal e-mail that answers an e-mail of account `g`'s contacts
+/// sent in the same period (from `since`): the delay. An answer to an e-mail
+/// of an earlier period is left out, so no cell tells of another's timing.
+fn reply_delay(
+    view: &View,
+    r: Row,
+    account_of: &FxHashMap<PersonKey, usize>,
+    g: usize,
+    since: i64,
+) -> Option<i64> {
+    let parent = view.reply_parent(r)?;
+    let asked = view.at(parent);
+    let answers = view.kind(parent) == Kind::Email && account_of.get(&view.from(parent)) == Some(&g);
+    (answers && since <= asked && asked <= view.at(r)).then(|| view.at(r) - asked)
+}

@@ -1,0 +1,211 @@
+//! Aggregates per department: e-mails, meetings, after-hours share and
+//! external contacts per department and period, and the department ×
+//! department collaboration matrix.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use super::{suppression, table, AggregateRow, AggregateTable, MatrixCell, Metrics, Period};
+use crate::consent::{Row, View};
+use crate::model::{Kind, PersonKey};
+use crate::time::in_working_hours;
+
+/// Working hours for the after-hours share (UTC).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hours {
+    pub start: f64,
+    pub end: f64,
+    pub days: Vec<u8>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DepartmentMetrics {
+    pub emails_sent: u32,
+    /// E-mails with at least one recipient in the department (each once).
+    pub emails_received: u32,
+    /// Meetings with at least one member attending or organizing (each once).
+    pub meetings: u32,
+    pub meeting_minutes: f64,
+    /// Share of the e-mails sent outside working hours; `null` when none were sent.
+    pub after_hours_share: Option<f64>,
+    /// Distinct external people the department exchanged e-mail or met with.
+    pub external_contacts: u32,
+}
+
+#[derive(Default)]
+struct Tally {
+    metrics: DepartmentMetrics,
+    after_hours: u32,
+    minutes_s: u64,
+    active: FxHashSet<PersonKey>,
+    external: FxHashSet<PersonKey>,
+}
+
+#[derive(Default)]
+struct Link {
+    interactions: u32,
+    /// People of the first and of the second group involved.
+    active: [FxHashSet<PersonKey>; 2],
+}
+
+/// The department table over `periods` (oldest first).
+pub fn departments(view: &View, periods: &[Period], min_group_size: u32, hours: &Hours) -> AggregateTable {
+    // The partition: each opted-in internal person listed with a department.
+    let mut groups: Vec<String> = Vec::new();
+    let mut member: FxHashMap<PersonKey, usize> = FxHashMap::default();
+    let mut listed: Vec<(PersonKey, String)> = view
+        .people()
+        .filter_map(|p| {
+            let person = view.person(p);
+            let dept = person.department.as_ref().filter(|_| person.internal && person.in_directory)?;
+            Some((p, dept.clone()))
+        })
+        .collect();
+    listed.sort_by(|a, b| a.1.cmp(&b.1));
+    for (p, dept) in listed {
+        if groups.last() != Some(&dept) {
+            groups.push(dept);
+        }
+        member.insert(p, groups.len() - 1);
+    }
+
+    let n = groups.len();
+    let mut cells: Vec<Tally> = (0..n * periods.len()).map(|_| Tally::default()).collect();
+    let mut links: FxHashMap<(usize, usize, usize), Link> = FxHashMap::default();
+    let first = periods.first().map_or(0, |p| p.start);
+    let last = periods.last().map_or(0, |p| p.end);
+    let mut present: Vec<(usize, PersonKey)> = Vec::new();
+    for r in view.rows() {
+        let at = view.at(r);
+        if at < first || at >= last {
+            continue;
+        }
+        let kind = view.kind(r);
+        if kind == Kind::Call {
+            continue;
+        }
+        let pi = periods.partition_point(|p| p.end <= at);
+        let from = view.from(r);
+        let everyone = || std::iter::once(from).chain(view.participants(r).iter().copied());
+        present.clear();
+        present.extend(everyone().filter_map(|p| member.get(&p).map(|&g| (g, p))));
+        present.sort_unstable();
+        let externals: Vec<PersonKey> = everyone().filter(|&p| !view.person(p).internal).collect();
+        let mut seen_group = usize::MAX;
+        for &(g, p) in &present {
+            let cell = &mut cells[g * periods.len() + pi];
+            cell.active.insert(p);
+            if g == seen_group {
+                continue;
+            }
+            seen_group = g;
+            cell.external.extend(externals.iter().copied());
+            match kind {
+                Kind::Meeting => {
+                    cell.metrics.meetings += 1;
+                    cell.minutes_s += u64::from(view.duration_s(r));
+                }
+                _ => {
+                    if member.get(&from) == Some(&g) {
+                        cell.metrics.emails_sent += 1;
+                        if !in_working_hours(at, hours.start, hours.end, &hours.days) {
+                            cell.after_hours += 1;
+                        }
+                    }
+                    if view.participants(r).iter().any(|q| member.get(q) == Some(&g)) {
+                        cell.metrics.emails_received += 1;
+                    }
+                }
+            }
+        }
+        link(view, r, kind, &member, &present, pi, &mut links);
+    }
+
+    let mut rows = Vec::with_capacity(cells.len());
+    for (i, cell) in cells.into_iter().enumerate() {
+        let (g, pi) = (i / periods.len().max(1), i % periods.len().max(1));
+        let reason = suppression(cell.active.len(), min_group_size, "in this department and period");
+        let metrics = reason.is_none().then(|| {
+            let mut m = cell.metrics;
+            m.meeting_minutes = crate::insights::minutes(cell.minutes_s as f64 * 1000.0);
+            m.after_hours_share = (m.emails_sent > 0).then(|| {
+                ((f64::from(cell.after_hours) / f64::from(m.emails_sent)) * 10_000.0).round() / 10_000.0
+            });
+            m.external_contacts = cell.external.len() as u32;
+            m
+        });
+        rows.push(AggregateRow {
+            group: groups[g].clone(),
+            period: periods[pi].label.clone(),
+            suppressed: reason.is_some(),
+            reason,
+            metrics: metrics.map(Metrics::Department),
+        });
+    }
+
+    let mut matrix = Vec::new();
+    for a in 0..n {
+        for b in a..n {
+            for (pi, period) in periods.iter().enumerate() {
+                let link = links.remove(&(a, b, pi)).unwrap_or_default();
+                // A department with itself: its people on either end count.
+                let fewest = if a == b {
+                    link.active[0].union(&link.active[1]).count()
+                } else {
+                    link.active[0].len().min(link.active[1].len())
+                };
+                let reason = suppression(fewest, min_group_size, "on a side of this pair in this period");
+                matrix.push(MatrixCell {
+                    from: groups[a].clone(),
+                    to: groups[b].clone(),
+                    period: period.label.clone(),
+                    suppressed: reason.is_some(),
+                    interactions: reason.is_none().then_some(link.interactions),
+                    reason,
+                });
+            }
+        }
+    }
+
+    table(view, "department", periods, min_group_size, groups, rows, matrix)
+}
+
+/// Adds a row to the collaboration matrix: an e-mail links its sender's
+/// group with each recipient's; a meeting links every pair of groups in it
+/// (a group with itself when two of its members are there).
+fn link(
+    view: &View,
+    r: Row,
+    kind: Kind,
+    member: &FxHashMap<PersonKey, usize>,
+    present: &[(usize, PersonKey)],
+    period: usize,
+    links: &mut FxHashMap<(usize, usize, usize), Link>,
+) {
+    let mut pairs: Vec<((usize, PersonKey), (usize, PersonKey))> = Vec::new();
+    if kind == Kind::Meeting {
+        for (i, &x) in present.iter().enumerate() {
+            for &y in &present[i + 1..] {
+                pairs.push((x, y));
+            }
+        }
+    } else if let Some(&gs) = member.get(&view.from(r)) {
+        for &q in view.participants(r) {
+            if let Some(&gq) = member.get(&q) {
+                pairs.push(((gs, view.from(r)), (gq, q)));
+            }
+        }
+    }
+    let mut counted: Vec<(usize, usize, usize)> = Vec::new();
+    for ((ga, pa), (gb, pb)) in pairs {
+        let (key, sides) = if ga <= gb { ((ga, gb, period), [pa, pb]) } else { ((gb, ga, period), [pb, pa]) };
+        let l = links.entry(key).or_default();
+        l.active[0].insert(sides[0]);
+        l.active[1].insert(sides[1]);
+        if !counted.contains(&key) {
+            counted.push(key);
+            l.interactions += 1;
+        }
+    }
+}

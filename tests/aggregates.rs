@@ -1,0 +1,506 @@
+//! Department aggregates (SPEC 3.4, issue 4, without noise so far): every
+//! emitted cell counts at least `minGroupSize` people and equals a naive
+//! recomputation from the raw records; the key set does not depend on the
+//! interactions.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Datelike, Timelike};
+use common::departments;
+use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
+use rapport::insights::aggregates::{AggregateTable, Metrics};
+use rapport::requests::Period;
+use rapport::requests::{AggregatesRequest, GroupBy};
+use rapport::{Consent, Engine, EngineOptions, LoadOptions};
+use serde_json::Value;
+
+fn norm(id: &str) -> String {
+    let t = id.trim();
+    if t.contains('@') {
+        t.to_lowercase()
+    } else {
+        t.to_string()
+    }
+}
+
+/// Per pair of departments: the people of each side involved, and the interactions.
+type Links = BTreeMap<(String, String, String), (BTreeSet<String>, BTreeSet<String>, u32)>;
+
+#[derive(Default, Debug)]
+struct Cell {
+    active: BTreeSet<String>,
+    sent: u32,
+    received: u32,
+    meetings: u32,
+    minutes: f64,
+    after_hours: u32,
+    external: BTreeSet<String>,
+}
+
+/// The table recomputed from the JSON records, SPEC 3.4 read literally.
+fn naive(
+    people: &str,
+    interactions: &str,
+    table: &AggregateTable,
+) -> (BTreeMap<(String, String), Cell>, Links) {
+    let mut canon: HashMap<String, String> = HashMap::new();
+    let mut opted_out = BTreeSet::new();
+    let mut dept: HashMap<String, String> = HashMap::new();
+    for p in serde_json::from_str::<Vec<Value>>(people).unwrap() {
+        let id = norm(p["id"].as_str().unwrap());
+        for a in p["aliases"].as_array().into_iter().flatten() {
+            canon.insert(norm(a.as_str().unwrap()), id.clone());
+        }
+        if p["optedOut"] == true {
+            opted_out.insert(id.clone());
+        } else if p["internal"] == true {
+            if let Some(d) = p["department"].as_str() {
+                dept.insert(id.clone(), d.to_string());
+            }
+        }
+    }
+    let canonical = |raw: &str| {
+        let n = norm(raw);
+        canon.get(&n).cloned().unwrap_or(n)
+    };
+    let weekly = table.period == "week";
+    let label = |ms: i64| {
+        let t = DateTime::from_timestamp_millis(ms).unwrap();
+        if weekly {
+            let monday = t.date_naive() - chrono::Days::new(u64::from(t.weekday().num_days_from_monday()));
+            monday.format("%Y-%m-%d").to_string()
+        } else {
+            t.format("%Y-%m").to_string()
+        }
+    };
+    let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();
+    let mut links: Links = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for r in serde_json::from_str::<Vec<Value>>(interactions).unwrap() {
+        let kind = r["kind"].as_str().unwrap();
+        if r["cancelled"] == true || kind == "call" {
+            continue;
+        }
+        let from = canonical(r["from"].as_str().unwrap());
+        if opted_out.contains(&from) {
+            continue;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        for list in ["to", "cc"] {
+            for p in r[list].as_array().into_iter().flatten() {
+                let p = canonical(p.as_str().unwrap());
+                if p != from && !opted_out.contains(&p) && !parts.contains(&p) {
+                    parts.push(p);
+                }
+            }
+        }
+        if parts.is_empty() || !seen.insert(r["id"].as_str().unwrap().to_string()) {
+            continue;
+        }
+        let at = DateTime::parse_from_rfc3339(r["at"].as_str().unwrap()).unwrap();
+        let period = label(at.timestamp_millis());
+        if !table.periods.contains(&period) {
+            continue;
+        }
+        let everyone: Vec<&String> = std::iter::once(&from).chain(&parts).collect();
+        let externals: Vec<String> =
+            everyone.iter().filter(|p| !p.ends_with("@northwind.example")).map(|p| p.to_string()).collect();
+        let groups: BTreeSet<&String> = everyone.iter().filter_map(|p| dept.get(*p)).collect();
+        for g in &groups {
+            let cell = cells.entry(((*g).clone(), period.clone())).or_default();
+            cell.active.extend(everyone.iter().filter(|p| dept.get(**p) == Some(g)).map(|p| p.to_string()));
+            cell.external.extend(externals.iter().cloned());
+            if kind == "meeting" {
+                cell.meetings += 1;
+                cell.minutes += r["durationMinutes"].as_f64().unwrap_or(0.0);
+            } else {
+                if dept.get(&from) == Some(g) {
+                    cell.sent += 1;
+                    let working = at.weekday().num_days_from_monday() < 5
+                        && (8..18).contains(&at.with_timezone(&chrono::Utc).hour());
+                    cell.after_hours += u32::from(!working);
+                }
+                if parts.iter().any(|p| dept.get(p) == Some(g)) {
+                    cell.received += 1;
+                }
+            }
+        }
+        // The matrix: sender with each recipient, or every pair in a meeting.
+        let pairs: Vec<(&String, &String)> = if kind == "meeting" {
+            everyone
+                .iter()
+                .enumerate()
+                .flat_map(|(i, a)| everyone[i + 1..].iter().map(move |b| (*a, *b)))
+                .collect()
+        } else {
+            parts.iter().map(|p| (&from, p)).collect()
+        };
+        let mut counted = BTreeSet::new();
+        for (a, b) in pairs {
+            let (Some(ga), Some(gb)) = (dept.get(a), dept.get(b)) else { continue };
+            let (key, sides) = if ga <= gb {
+                ((ga.clone(), gb.clone(), period.clone()), (a, b))
+            } else {
+                ((gb.clone(), ga.clone(), period.clone()), (b, a))
+            };
+            let link = links.entry(key.clone()).or_default();
+            link.0.insert(sides.0.clone());
+            link.1.insert(sides.1.clone());
+            if counted.insert(key) {
+                link.2 += 1;
+            }
+        }
+    }
+    (cells, links)
+}
+
+fn engine(demo: &rapport::demo::DemoDataset, min_group_size: u32) -> Engine {
+    let mut o = EngineOptions::new(&demo.viewer);
+    o.internal_domains = demo.internal_domains.clone();
+    o.consent = Consent { aggregated: true, identifiable: false };
+    o.min_group_size = min_group_size;
+    let mut e = Engine::new(o).unwrap();
+    e.load_people(demo.people.as_bytes(), LoadOptions::default()).unwrap();
+    e.load_interactions(demo.interactions.as_bytes(), LoadOptions::default()).unwrap();
+    e
+}
+
+#[test]
+fn every_emitted_cell_has_enough_people_and_equals_a_naive_recomputation() {
+    let demo = demo_dataset(&DemoOptions { seed: 42, interactions: 100_000, format: DemoFormat::Json });
+    let (mut shown, mut hidden) = (0, 0);
+    for (k, period) in [(5, Period::Week), (10, Period::Week), (5, Period::Month), (40, Period::Week)] {
+        let e = engine(&demo, k);
+        let table = e.aggregates(&departments(period)).unwrap();
+        let (cells, links) = naive(&demo.people, &demo.interactions, &table);
+        assert_eq!(table.rows.len(), table.groups.len() * table.periods.len(), "the fixed key set");
+        // A month is also hidden when a week it overlaps is (weeks minus months).
+        let weeks = e.aggregates(&departments(Period::Week)).unwrap();
+        let hidden_week = |group: &str, month: &str, pair: Option<&str>| {
+            let overlaps = |week: &str| {
+                let monday = chrono::NaiveDate::parse_from_str(week, "%Y-%m-%d").unwrap();
+                let sunday = monday + chrono::Days::new(6);
+                monday.format("%Y-%m").to_string() == month || sunday.format("%Y-%m").to_string() == month
+            };
+            match pair {
+                None => weeks.rows.iter().any(|r| r.group == group && r.suppressed && overlaps(&r.period)),
+                Some(to) => weeks
+                    .matrix
+                    .iter()
+                    .any(|c| c.from == group && c.to == to && c.suppressed && overlaps(&c.period)),
+            }
+        };
+        let monthly = period == Period::Month;
+        for row in &table.rows {
+            let cell = cells.get(&(row.group.clone(), row.period.clone()));
+            let people = cell.map_or(0, |c| c.active.len());
+            let expect = people < k as usize || (monthly && hidden_week(&row.group, &row.period, None));
+            assert_eq!(row.suppressed, expect, "{} {}: {people} people", row.group, row.period);
+            let Some(Metrics::Department(m)) = &row.metrics else {
+                assert!(row.metrics.is_none() && row.reason.is_some());
+                hidden += 1;
+                continue;
+            };
+            shown += 1;
+            let c = cell.unwrap();
+            assert_eq!(
+                (m.emails_sent, m.emails_received, m.meetings),
+                (c.sent, c.received, c.meetings),
+                "{row:?}"
+            );
+            assert_eq!(m.meeting_minutes, c.minutes);
+            assert_eq!(m.external_contacts as usize, c.external.len());
+            let share = (c.sent > 0)
+                .then(|| ((f64::from(c.after_hours) / f64::from(c.sent)) * 10_000.0).round() / 10_000.0);
+            assert_eq!(m.after_hours_share, share);
+        }
+        assert_eq!(
+            table.matrix.len(),
+            table.groups.len() * (table.groups.len() + 1) / 2 * table.periods.len()
+        );
+        for m in &table.matrix {
+            let link = links.get(&(m.from.clone(), m.to.clone(), m.period.clone()));
+            let fewest = link.map_or(0, |l| {
+                if m.from == m.to {
+                    l.0.union(&l.1).count()
+                } else {
+                    l.0.len().min(l.1.len())
+                }
+            });
+            let expect = fewest < k as usize || (monthly && hidden_week(&m.from, &m.period, Some(&m.to)));
+            assert_eq!(m.suppressed, expect, "{} × {} {}", m.from, m.to, m.period);
+            if let Some(n) = m.interactions {
+                assert_eq!(n, link.unwrap().2);
+            }
+        }
+    }
+    assert!(shown > 100 && hidden > 20, "{shown} cells shown, {hidden} suppressed: both rules exercised");
+}
+
+#[test]
+fn the_key_set_does_not_depend_on_the_interactions() {
+    let demo = demo_dataset(&DemoOptions { seed: 3, interactions: 20_000, format: DemoFormat::Json });
+    let full = engine(&demo, 5).aggregates(&departments(Period::Week)).unwrap();
+    let mut o = EngineOptions::new(&demo.viewer);
+    o.internal_domains = demo.internal_domains.clone();
+    o.consent = Consent { aggregated: true, identifiable: false };
+    o.now = Some(DateTime::parse_from_rfc3339(&demo.now).unwrap().timestamp_millis());
+    let mut empty = Engine::new(o).unwrap();
+    empty.load_people(demo.people.as_bytes(), LoadOptions::default()).unwrap();
+    let none = empty.aggregates(&departments(Period::Week)).unwrap();
+    let keys = |t: &AggregateTable| -> Vec<(String, String)> {
+        t.rows.iter().map(|r| (r.group.clone(), r.period.clone())).collect()
+    };
+    assert_eq!(keys(&full), keys(&none));
+    assert!(none.rows.iter().all(|r| r.suppressed && r.metrics.is_none()));
+    let pairs = |t: &AggregateTable| -> Vec<(String, String)> {
+        t.matrix.iter().map(|m| (m.from.clone(), m.to.clone())).collect()
+    };
+    assert_eq!(pairs(&full), pairs(&none));
+    // No totals or margins: nothing beyond the cells from which a suppressed one could be derived.
+    let json = serde_json::to_value(&full).unwrap();
+    let fields: BTreeSet<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        fields,
+        BTreeSet::from([
+            "scope",
+            "groupBy",
+            "period",
+            "minGroupSize",
+            "window",
+            "groups",
+            "periods",
+            "rows",
+            "matrix",
+            "epsilonSpent",
+            "epsilonRemaining"
+        ])
+    );
+}
+
+#[test]
+fn account_cells_count_enough_colleagues_and_equal_a_naive_recomputation() {
+    let demo = demo_dataset(&DemoOptions { seed: 42, interactions: 100_000, format: DemoFormat::Json });
+    let request =
+        AggregatesRequest { group_by: GroupBy::Account, period: Period::Month, noise: None, days: None };
+    let e = engine(&demo, 5);
+    let table = e.aggregates(&request).unwrap();
+    let weeks = e.aggregates(&AggregatesRequest { period: Period::Week, ..request }).unwrap();
+    assert_eq!(table.rows.len(), table.groups.len() * table.periods.len());
+
+    // Naive: per (account, month) the e-mails each way, the meetings, and the
+    // internal and account people on them.
+    let mut canon: HashMap<String, String> = HashMap::new();
+    let mut account: HashMap<String, String> = HashMap::new();
+    let mut opted_out = BTreeSet::new();
+    for p in serde_json::from_str::<Vec<Value>>(&demo.people).unwrap() {
+        let id = norm(p["id"].as_str().unwrap());
+        for a in p["aliases"].as_array().into_iter().flatten() {
+            canon.insert(norm(a.as_str().unwrap()), id.clone());
+        }
+        if p["optedOut"] == true {
+            opted_out.insert(id.clone());
+        } else if p["internal"] != true {
+            account.insert(id.clone(), p["accountId"].as_str().unwrap().to_string());
+        }
+    }
+    let canonical = |raw: &str| {
+        let n = norm(raw);
+        canon.get(&n).cloned().unwrap_or(n)
+    };
+    type Counts = ([u32; 3], BTreeSet<String>, BTreeSet<String>);
+    let mut cells: BTreeMap<(String, String), Counts> = BTreeMap::new();
+    for r in serde_json::from_str::<Vec<Value>>(&demo.interactions).unwrap() {
+        let kind = r["kind"].as_str().unwrap();
+        let from = canonical(r["from"].as_str().unwrap());
+        if r["cancelled"] == true || kind == "call" || opted_out.contains(&from) {
+            continue;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        for p in ["to", "cc"].iter().flat_map(|l| r[*l].as_array().into_iter().flatten()) {
+            let p = canonical(p.as_str().unwrap());
+            if p != from && !opted_out.contains(&p) && !parts.contains(&p) {
+                parts.push(p);
+            }
+        }
+        let month = r["at"].as_str().unwrap()[..7].to_string();
+        if parts.is_empty() || !table.periods.contains(&month) {
+            continue;
+        }
+        let everyone: Vec<&String> = std::iter::once(&from).chain(&parts).collect();
+        let internal: Vec<&&String> = everyone.iter().filter(|p| p.ends_with("@northwind.example")).collect();
+        if internal.is_empty() {
+            continue;
+        }
+        let accounts: BTreeSet<&String> = everyone.iter().filter_map(|p| account.get(*p)).collect();
+        for a in accounts {
+            let slot = match kind {
+                "meeting" => 2,
+                _ if account.get(&from) == Some(a) => 1,
+                _ if from.ends_with("@northwind.example") => 0,
+                _ => continue,
+            };
+            let cell = cells.entry((a.clone(), month.clone())).or_default();
+            cell.0[slot] += 1;
+            cell.1.extend(internal.iter().map(|p| p.to_string()));
+            cell.2.extend(everyone.iter().filter(|p| account.get(**p) == Some(a)).map(|p| p.to_string()));
+        }
+    }
+    let (mut shown, mut hidden) = (0, 0);
+    for row in &table.rows {
+        let cell = cells.get(&(row.group.clone(), row.period.clone()));
+        let colleagues = cell.map_or(0, |c| c.1.len());
+        let hidden_week = weeks.rows.iter().any(|w| {
+            let monday = chrono::NaiveDate::parse_from_str(&w.period, "%Y-%m-%d").unwrap();
+            let sunday = monday + chrono::Days::new(6);
+            let overlaps = [monday, sunday].iter().any(|d| d.format("%Y-%m").to_string() == row.period);
+            w.group == row.group && w.suppressed && overlaps
+        });
+        assert_eq!(row.suppressed, colleagues < 5 || hidden_week, "{} {}", row.group, row.period);
+        let Some(Metrics::Account(m)) = &row.metrics else {
+            hidden += 1;
+            continue;
+        };
+        shown += 1;
+        let c = cell.unwrap();
+        assert_eq!([m.emails_to, m.emails_from, m.meetings], c.0, "{} {}", row.group, row.period);
+        assert_eq!((m.internal_people as usize, m.account_people as usize), (c.1.len(), c.2.len()));
+        assert!(m.engagement_score.is_some_and(|s| s <= 100));
+    }
+    assert!(shown > 10 && hidden > 50, "{shown} shown, {hidden} suppressed");
+    for period in &table.periods {
+        let top = table
+            .rows
+            .iter()
+            .filter(|r| &r.period == period)
+            .filter_map(|r| match &r.metrics {
+                Some(Metrics::Account(m)) => m.engagement_score,
+                _ => None,
+            })
+            .max();
+        assert!(top.is_none() || top == Some(100), "the most engaged account shown scores 100");
+    }
+}
+
+#[test]
+fn opting_out_is_the_same_as_never_having_been_there_for_every_aggregate() {
+    let demo = demo_dataset(&DemoOptions { seed: 11, interactions: 30_000, format: DemoFormat::Json });
+    let people: Vec<Value> = serde_json::from_str(&demo.people).unwrap();
+    // An active Sales colleague (not the viewer, no aliases), and a contact.
+    let pick = |internal: bool| {
+        people
+            .iter()
+            .find(|p| {
+                (p["internal"] == true) == internal
+                    && p["aliases"].is_null()
+                    && p["optedOut"].is_null()
+                    && p["id"] != demo.viewer.as_str()
+                    && (!internal || p["department"] == "Sales")
+            })
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    for x in [pick(true), pick(false)] {
+        let flagged: Vec<Value> = people
+            .iter()
+            .cloned()
+            .map(|mut p| {
+                if p["id"] == x.as_str() {
+                    p["optedOut"] = Value::Bool(true);
+                }
+                p
+            })
+            .collect();
+        let without: Vec<Value> = people.iter().filter(|p| p["id"] != x.as_str()).cloned().collect();
+        let records: Vec<Value> = serde_json::from_str(&demo.interactions).unwrap();
+        let is_x = |v: &Value| v.as_str().is_some_and(|s| norm(s) == x);
+        let removed: Vec<Value> = records
+            .iter()
+            .filter(|r| !is_x(&r["from"]))
+            .filter_map(|r| {
+                let mut r = r.clone();
+                for list in ["to", "cc"] {
+                    if let Some(a) = r[list].as_array() {
+                        r[list] = Value::Array(a.iter().filter(|p| !is_x(p)).cloned().collect());
+                    }
+                }
+                let left = ["to", "cc"].iter().any(|l| r[*l].as_array().is_some_and(|a| !a.is_empty()));
+                left.then_some(r)
+            })
+            .collect();
+        let run = |people: &Vec<Value>, records: &Vec<Value>| {
+            let mut o = EngineOptions::new(&demo.viewer);
+            o.internal_domains = demo.internal_domains.clone();
+            o.consent = Consent { aggregated: true, identifiable: false };
+            let mut e = Engine::new(o).unwrap();
+            e.load_people(serde_json::to_string(people).unwrap().as_bytes(), LoadOptions::default()).unwrap();
+            e.load_interactions(serde_json::to_string(records).unwrap().as_bytes(), LoadOptions::default())
+                .unwrap();
+            let mut out = String::new();
+            for group_by in [GroupBy::Department, GroupBy::Account] {
+                for period in [Period::Week, Period::Month] {
+                    let table = e
+                        .aggregates(&AggregatesRequest { group_by, period, noise: None, days: Some(120) })
+                        .unwrap();
+                    out += &serde_json::to_string(&table).unwrap();
+                }
+            }
+            out
+        };
+        assert!(removed.len() < records.len(), "{x} is on some interactions");
+        let expected = run(&without, &removed);
+        assert!(expected.contains("\"suppressed\":false"), "some cells are shown");
+        assert_eq!(run(&flagged, &records), expected, "opting out {x}");
+    }
+}
+
+/// The attacks of SPEC 4.4 that need no noise: a month minus the weeks shown
+/// beside it, and the same table over two windows. Neither gives a figure
+/// of a suppressed cell.
+#[test]
+fn differencing_weeks_months_and_windows_reveals_no_suppressed_cell() {
+    let demo = demo_dataset(&DemoOptions { seed: 7, interactions: 30_000, format: DemoFormat::Json });
+    let e = engine(&demo, 5);
+    let ask = |group_by, period, days| {
+        e.aggregates(&AggregatesRequest { group_by, period, noise: None, days: Some(days) }).unwrap()
+    };
+    for group_by in [GroupBy::Department, GroupBy::Account] {
+        let weeks = ask(group_by, Period::Week, 365);
+        let months = ask(group_by, Period::Month, 365);
+        let mut hidden_weeks = 0;
+        // Every week a shown month overlaps is shown too: the month holds no hidden part.
+        for month in months.rows.iter().filter(|r| !r.suppressed) {
+            for week in weeks.rows.iter().filter(|w| w.group == month.group) {
+                let monday = chrono::NaiveDate::parse_from_str(&week.period, "%Y-%m-%d").unwrap();
+                let sunday = monday + chrono::Days::new(6);
+                let overlaps = [monday, sunday].iter().any(|d| d.format("%Y-%m").to_string() == month.period);
+                assert!(
+                    !(overlaps && week.suppressed),
+                    "{:?}: month {} shown over hidden week {}",
+                    group_by,
+                    month.period,
+                    week.period
+                );
+            }
+        }
+        for week in &weeks.rows {
+            hidden_weeks += usize::from(week.suppressed);
+        }
+        assert!(hidden_weeks > 0, "the attack has something to find");
+        // Two windows: every period they share has the same cells (whole periods only).
+        let (long, short) = (ask(group_by, Period::Week, 90), ask(group_by, Period::Week, 83));
+        for row in &short.rows {
+            let same = long.rows.iter().find(|r| r.group == row.group && r.period == row.period);
+            assert_eq!(same, Some(row));
+        }
+        for cell in &short.matrix {
+            let same = long
+                .matrix
+                .iter()
+                .find(|c| c.from == cell.from && c.to == cell.to && c.period == cell.period);
+            assert_eq!(same, Some(cell));
+        }
+    }
+}
