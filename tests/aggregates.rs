@@ -5,25 +5,17 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Timelike};
 use common::departments;
+use common::naive::{norm, read};
 use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::aggregates::{AggregateTable, Metrics};
 use rapport::requests::Period;
 use rapport::requests::{AggregatesRequest, GroupBy};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
 use serde_json::Value;
-
-fn norm(id: &str) -> String {
-    let t = id.trim();
-    if t.contains('@') {
-        t.to_lowercase()
-    } else {
-        t.to_string()
-    }
-}
 
 /// Per pair of departments: the people of each side involved, and the interactions.
 type Links = BTreeMap<(String, String, String), (BTreeSet<String>, BTreeSet<String>, u32)>;
@@ -45,26 +37,8 @@ fn naive(
     interactions: &str,
     table: &AggregateTable,
 ) -> (BTreeMap<(String, String), Cell>, Links) {
-    let mut canon: HashMap<String, String> = HashMap::new();
-    let mut opted_out = BTreeSet::new();
-    let mut dept: HashMap<String, String> = HashMap::new();
-    for p in serde_json::from_str::<Vec<Value>>(people).unwrap() {
-        let id = norm(p["id"].as_str().unwrap());
-        for a in p["aliases"].as_array().into_iter().flatten() {
-            canon.insert(norm(a.as_str().unwrap()), id.clone());
-        }
-        if p["optedOut"] == true {
-            opted_out.insert(id.clone());
-        } else if p["internal"] == true {
-            if let Some(d) = p["department"].as_str() {
-                dept.insert(id.clone(), d.to_string());
-            }
-        }
-    }
-    let canonical = |raw: &str| {
-        let n = norm(raw);
-        canon.get(&n).cloned().unwrap_or(n)
-    };
+    let (d, records) = read(people, interactions, "northwind.example");
+    let dept = &d.department;
     let weekly = table.period == "week";
     let label = |ms: i64| {
         let t = DateTime::from_timestamp_millis(ms).unwrap();
@@ -77,34 +51,18 @@ fn naive(
     };
     let mut cells: BTreeMap<(String, String), Cell> = BTreeMap::new();
     let mut links: Links = BTreeMap::new();
-    let mut seen = BTreeSet::new();
-    for r in serde_json::from_str::<Vec<Value>>(interactions).unwrap() {
-        let kind = r["kind"].as_str().unwrap();
-        if r["cancelled"] == true || kind == "call" {
+    for (_, r) in &records {
+        let kind = r.kind.as_str();
+        if kind == "call" {
             continue;
         }
-        let from = canonical(r["from"].as_str().unwrap());
-        if opted_out.contains(&from) {
-            continue;
-        }
-        let mut parts: Vec<String> = Vec::new();
-        for list in ["to", "cc"] {
-            for p in r[list].as_array().into_iter().flatten() {
-                let p = canonical(p.as_str().unwrap());
-                if p != from && !opted_out.contains(&p) && !parts.contains(&p) {
-                    parts.push(p);
-                }
-            }
-        }
-        if parts.is_empty() || !seen.insert(r["id"].as_str().unwrap().to_string()) {
-            continue;
-        }
-        let at = DateTime::parse_from_rfc3339(r["at"].as_str().unwrap()).unwrap();
-        let period = label(at.timestamp_millis());
+        let (from, parts) = (&r.from, &r.parts);
+        let at = DateTime::from_timestamp_millis(r.at).unwrap();
+        let period = label(r.at);
         if !table.periods.contains(&period) {
             continue;
         }
-        let everyone: Vec<&String> = std::iter::once(&from).chain(&parts).collect();
+        let everyone: Vec<&String> = r.everyone().collect();
         let externals: Vec<String> =
             everyone.iter().filter(|p| !p.ends_with("@northwind.example")).map(|p| p.to_string()).collect();
         let groups: BTreeSet<&String> = everyone.iter().filter_map(|p| dept.get(*p)).collect();
@@ -114,12 +72,11 @@ fn naive(
             cell.external.extend(externals.iter().cloned());
             if kind == "meeting" {
                 cell.meetings += 1;
-                cell.minutes += r["durationMinutes"].as_f64().unwrap_or(0.0);
+                cell.minutes += r.minutes;
             } else {
-                if dept.get(&from) == Some(g) {
+                if dept.get(from) == Some(g) {
                     cell.sent += 1;
-                    let working = at.weekday().num_days_from_monday() < 5
-                        && (8..18).contains(&at.with_timezone(&chrono::Utc).hour());
+                    let working = at.weekday().num_days_from_monday() < 5 && (8..18).contains(&at.hour());
                     cell.after_hours += u32::from(!working);
                 }
                 if parts.iter().any(|p| dept.get(p) == Some(g)) {
@@ -135,7 +92,7 @@ fn naive(
                 .flat_map(|(i, a)| everyone[i + 1..].iter().map(move |b| (*a, *b)))
                 .collect()
         } else {
-            parts.iter().map(|p| (&from, p)).collect()
+            parts.iter().map(|p| (from, p)).collect()
         };
         let mut counted = BTreeSet::new();
         for (a, b) in pairs {
@@ -292,44 +249,18 @@ fn account_cells_count_enough_colleagues_and_equal_a_naive_recomputation() {
 
     // Naive: per (account, month) the e-mails each way, the meetings, and the
     // internal and account people on them.
-    let mut canon: HashMap<String, String> = HashMap::new();
-    let mut account: HashMap<String, String> = HashMap::new();
-    let mut opted_out = BTreeSet::new();
-    for p in serde_json::from_str::<Vec<Value>>(&demo.people).unwrap() {
-        let id = norm(p["id"].as_str().unwrap());
-        for a in p["aliases"].as_array().into_iter().flatten() {
-            canon.insert(norm(a.as_str().unwrap()), id.clone());
-        }
-        if p["optedOut"] == true {
-            opted_out.insert(id.clone());
-        } else if p["internal"] != true {
-            account.insert(id.clone(), p["accountId"].as_str().unwrap().to_string());
-        }
-    }
-    let canonical = |raw: &str| {
-        let n = norm(raw);
-        canon.get(&n).cloned().unwrap_or(n)
-    };
+    let (d, records) = read(&demo.people, &demo.interactions, "northwind.example");
+    let account = &d.listed_account;
     type Counts = ([u32; 3], BTreeSet<String>, BTreeSet<String>);
     let mut cells: BTreeMap<(String, String), Counts> = BTreeMap::new();
-    for r in serde_json::from_str::<Vec<Value>>(&demo.interactions).unwrap() {
-        let kind = r["kind"].as_str().unwrap();
-        let from = canonical(r["from"].as_str().unwrap());
-        if r["cancelled"] == true || kind == "call" || opted_out.contains(&from) {
+    for (_, r) in &records {
+        let kind = r.kind.as_str();
+        let month = DateTime::from_timestamp_millis(r.at).unwrap().format("%Y-%m").to_string();
+        if kind == "call" || !table.periods.contains(&month) {
             continue;
         }
-        let mut parts: Vec<String> = Vec::new();
-        for p in ["to", "cc"].iter().flat_map(|l| r[*l].as_array().into_iter().flatten()) {
-            let p = canonical(p.as_str().unwrap());
-            if p != from && !opted_out.contains(&p) && !parts.contains(&p) {
-                parts.push(p);
-            }
-        }
-        let month = r["at"].as_str().unwrap()[..7].to_string();
-        if parts.is_empty() || !table.periods.contains(&month) {
-            continue;
-        }
-        let everyone: Vec<&String> = std::iter::once(&from).chain(&parts).collect();
+        let from = &r.from;
+        let everyone: Vec<&String> = r.everyone().collect();
         let internal: Vec<&&String> = everyone.iter().filter(|p| p.ends_with("@northwind.example")).collect();
         if internal.is_empty() {
             continue;
@@ -338,7 +269,7 @@ fn account_cells_count_enough_colleagues_and_equal_a_naive_recomputation() {
         for a in accounts {
             let slot = match kind {
                 "meeting" => 2,
-                _ if account.get(&from) == Some(a) => 1,
+                _ if account.get(from) == Some(a) => 1,
                 _ if from.ends_with("@northwind.example") => 0,
                 _ => continue,
             };

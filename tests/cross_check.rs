@@ -6,22 +6,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+mod common;
+
 use chrono::DateTime;
+use common::naive::{read, Record};
 use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::health::HealthOptions;
 use rapport::{Consent, Engine, EngineOptions, LoadOptions, Reach, Target};
-use serde_json::Value;
 
 const DAY: i64 = 86_400_000;
-
-struct Record {
-    kind: String,
-    from: String,
-    parts: Vec<String>,
-    at: i64,
-    minutes: f64,
-    reply_to: Option<String>,
-}
 
 struct Naive {
     internal: BTreeSet<String>,
@@ -30,81 +23,10 @@ struct Naive {
     now: i64,
 }
 
-fn norm(id: &str) -> String {
-    let t = id.trim();
-    if t.contains('@') {
-        t.to_lowercase()
-    } else {
-        t.to_string()
-    }
-}
-
 fn naive(people: &str, interactions: &str, org: &str) -> Naive {
-    let people: Vec<Value> = serde_json::from_str(people).unwrap();
-    let mut canon: HashMap<String, String> = HashMap::new();
-    let mut opted_out = BTreeSet::new();
-    let mut internal = BTreeSet::new();
-    let mut account = HashMap::new();
-    for p in &people {
-        let id = norm(p["id"].as_str().unwrap());
-        for a in p["aliases"].as_array().into_iter().flatten() {
-            canon.insert(norm(a.as_str().unwrap()), id.clone());
-        }
-        if p["optedOut"] == true {
-            opted_out.insert(id.clone());
-        }
-        if p["internal"] == true {
-            internal.insert(id.clone());
-        }
-        if let Some(a) = p["accountId"].as_str() {
-            account.insert(id.clone(), a.to_string());
-        }
-    }
-    let canonical = |raw: &str| {
-        let n = norm(raw);
-        canon.get(&n).cloned().unwrap_or(n)
-    };
-    let mut records = BTreeMap::new();
-    let mut now = i64::MIN;
-    for r in serde_json::from_str::<Vec<Value>>(interactions).unwrap() {
-        if r["cancelled"] == true {
-            continue;
-        }
-        let from = canonical(r["from"].as_str().unwrap());
-        if opted_out.contains(&from) {
-            continue;
-        }
-        let mut parts: Vec<String> = Vec::new();
-        for list in ["to", "cc"] {
-            for p in r[list].as_array().into_iter().flatten() {
-                let p = canonical(p.as_str().unwrap());
-                if p != from && !opted_out.contains(&p) && !parts.contains(&p) {
-                    parts.push(p);
-                }
-            }
-        }
-        let id = r["id"].as_str().unwrap().to_string();
-        if parts.is_empty() || records.contains_key(&id) {
-            continue;
-        }
-        for p in std::iter::once(&from).chain(&parts) {
-            let domain = p.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
-            if domain == org {
-                internal.insert(p.clone());
-            } else if !account.contains_key(p) {
-                account.insert(p.clone(), domain.to_string());
-            }
-        }
-        let at = DateTime::parse_from_rfc3339(r["at"].as_str().unwrap()).unwrap().timestamp_millis();
-        let kind = r["kind"].as_str().unwrap().to_string();
-        if kind == "email" {
-            now = now.max(at);
-        }
-        let minutes = if kind == "email" { 0.0 } else { r["durationMinutes"].as_f64().unwrap_or(0.0) };
-        let reply_to = r["inReplyTo"].as_str().map(str::to_string);
-        records.insert(id, Record { kind, from, parts, at, minutes, reply_to });
-    }
-    Naive { internal, account, records, now }
+    let (d, list) = read(people, interactions, org);
+    let now = list.iter().filter(|(_, r)| r.kind == "email").map(|(_, r)| r.at).max().unwrap_or(i64::MIN);
+    Naive { internal: d.internal, account: d.account, records: list.into_iter().collect(), now }
 }
 
 /// The counts and minutes of SPEC 3.1 for the people in `them`, as

@@ -2,6 +2,8 @@
 //! random datasets for the property tests.
 #![allow(dead_code)]
 
+pub mod naive;
+
 use proptest::prelude::*;
 use rapport::requests::{AggregatesRequest, GroupBy, Period};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
