@@ -17,6 +17,7 @@ pub mod ids;
 pub mod insights;
 pub mod load;
 pub mod model;
+pub mod privacy;
 pub mod requests;
 pub mod store;
 pub mod time;

@@ -272,3 +272,20 @@ fn relationship_who_knows_whom_and_paths_cross_the_boundary() {
     let unknown = e.relationship(js(r#"{"contact":"nobody@nowhere.example"}"#), None).unwrap_err();
     assert_eq!(code(&unknown), "UNKNOWN_TARGET");
 }
+
+#[wasm_bindgen_test]
+fn discrete_noise_draws_inside_wasm_from_the_platform_crypto() {
+    use rapport::privacy::noise::NoiseSource;
+    let mut noise = NoiseSource::from_platform().expect("crypto.getRandomValues");
+    let draws: Vec<i64> = (0..2000).map(|_| noise.discrete_laplace(3, 1).unwrap()).collect();
+    let mean = draws.iter().sum::<i64>() as f64 / draws.len() as f64;
+    // Scale 3: variance 2q/(1−q)² ≈ 17.5, so the mean of 2,000 draws is within 0.5 of 0 with near certainty.
+    assert!(mean.abs() < 0.5, "mean {mean}");
+    assert!(draws.iter().any(|&x| x > 2) && draws.iter().any(|&x| x < -2), "both tails appear");
+    let seeded = |s| {
+        let mut source = NoiseSource::seeded(s);
+        (0..10).map(|_| source.discrete_laplace(3, 1).unwrap()).collect::<Vec<_>>()
+    };
+    assert_eq!(seeded(9), seeded(9));
+    assert_ne!(seeded(9), seeded(10));
+}
