@@ -10,10 +10,7 @@ use std::rc::Rc;
 use crate::consent::{purge_others, Consent, Gate, Retention, Scope, View};
 use crate::error::{Error, Result};
 use crate::graph::RelationshipGraph;
-use crate::insights::aggregates::{
-    accounts, departments, hide_months_with_hidden_weeks, periods, score_engagement, AggregateTable, Hours,
-    Period as AggPeriod,
-};
+use crate::insights::aggregates::{aggregate, AggregateTable, Hours};
 use crate::insights::health::HealthOptions;
 use crate::insights::own::{own_insights, OwnInsights};
 use crate::insights::paths::{introduction_paths, IntroductionPath};
@@ -23,7 +20,7 @@ use crate::insights::relationship::{
 use crate::insights::who_knows_whom::{who_knows_whom, WhoKnowsWhom};
 use crate::load::{self, LoadOptions, LoadReport};
 use crate::model::{normalize_person_id, PersonKey};
-use crate::requests::{AggregatesRequest, GroupBy, Period};
+use crate::requests::{AggregatesRequest, Period};
 use crate::store::Store;
 use crate::time::{from_epoch_ms, parse_rfc3339, Window};
 
@@ -414,26 +411,13 @@ impl Engine {
         if request.noise.is_some() {
             return Err(Error::NotImplemented { method: "aggregates with noise" });
         }
-        let monthly = request.period == Period::Month;
-        let chosen = window.map_or_else(Vec::new, |(w, _)| periods(w, monthly));
         let hours = match &self.options.working_hours {
             Some(w) => Hours { start: w.start, end: w.end, days: w.days.clone() },
             None => Hours { start: 8.0, end: 18.0, days: vec![1, 2, 3, 4, 5] },
         };
-        let k = self.options.min_group_size;
-        let build = |periods: &[AggPeriod]| match request.group_by {
-            GroupBy::Department => departments(&view, periods, k, &hours),
-            GroupBy::Account => accounts(&view, periods, k),
-        };
-        let mut table = build(&chosen);
-        if let (true, Some(first), Some(last)) = (monthly, chosen.first(), chosen.last()) {
-            let weeks = periods(Window { start: first.start - 1, end: last.end - 1 }, false);
-            hide_months_with_hidden_weeks(&mut table, &chosen, &build(&weeks), &weeks);
-        }
-        if request.group_by == GroupBy::Account {
-            score_engagement(&mut table);
-        }
-        Ok(table)
+        let monthly = request.period == Period::Month;
+        let window = window.map(|(w, _)| w);
+        Ok(aggregate(&view, request.group_by, monthly, window, self.options.min_group_size, &hours))
     }
 
     /// Interactions held, and approximate heap bytes of the store.

@@ -17,11 +17,15 @@ mod departments;
 
 use serde::Serialize;
 
-pub use accounts::{accounts, score_engagement, AccountMetrics};
-pub use departments::{departments, DepartmentMetrics, Hours};
+use accounts::{accounts, score_engagement};
+use departments::departments;
+
+pub use accounts::AccountMetrics;
+pub use departments::{DepartmentMetrics, Hours};
 
 use super::WindowOut;
 use crate::consent::{Scope, View};
+use crate::requests::GroupBy;
 use crate::time::{format_date, format_rfc3339, month_bounds, week_start, Window, DAY_MS, WEEK_MS};
 
 /// A calendar period `[start, end)` and its label (`2026-08-03` for the week
@@ -111,7 +115,7 @@ pub(crate) fn suppression(people: usize, min: u32, what: &str) -> Option<String>
 /// and in the matrix: otherwise a month minus the weeks shown beside it
 /// would give the hidden week (weeks and months are two groupings of the
 /// same interactions). `weeks` must cover every week the months overlap.
-pub fn hide_months_with_hidden_weeks(
+fn hide_months_with_hidden_weeks(
     months: &mut AggregateTable,
     month_periods: &[Period],
     weeks: &AggregateTable,
@@ -146,6 +150,33 @@ pub fn hide_months_with_hidden_weeks(
             }
         }
     }
+}
+
+/// The table of SPEC 3.4 for every whole week or month overlapping `window`
+/// (none when there is no data and no `now`): built, then months hidden over
+/// hidden weeks, then (by account) engagement scored among the shown cells.
+pub fn aggregate(
+    view: &View,
+    by: GroupBy,
+    monthly: bool,
+    window: Option<Window>,
+    min_group_size: u32,
+    hours: &Hours,
+) -> AggregateTable {
+    let chosen = window.map_or_else(Vec::new, |w| periods(w, monthly));
+    let build = |periods: &[Period]| match by {
+        GroupBy::Department => departments(view, periods, min_group_size, hours),
+        GroupBy::Account => accounts(view, periods, min_group_size),
+    };
+    let mut table = build(&chosen);
+    if let (true, Some(first), Some(last)) = (monthly, chosen.first(), chosen.last()) {
+        let weeks = periods(Window { start: first.start - 1, end: last.end - 1 }, false);
+        hide_months_with_hidden_weeks(&mut table, &chosen, &build(&weeks), &weeks);
+    }
+    if by == GroupBy::Account {
+        score_engagement(&mut table);
+    }
+    table
 }
 
 /// A table of `rows` and `matrix` over `periods`, for `view`.
