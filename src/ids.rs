@@ -55,6 +55,15 @@ impl Interner {
         i
     }
 
+    /// Makes room for `n` more strings of about `bytes` bytes in all, so that
+    /// a large batch does not grow the table step by step.
+    pub fn reserve(&mut self, n: usize, bytes: usize) {
+        let Interner { text, ends, table } = self;
+        text.reserve(bytes);
+        ends.reserve(n);
+        table.reserve(n, |&j| hash(slice(text, ends, j)));
+    }
+
     /// The string behind a handle this interner returned.
     pub fn resolve(&self, i: u32) -> &str {
         slice(&self.text, &self.ends, i)

@@ -155,6 +155,23 @@ impl Store {
         }
     }
 
+    /// Makes room for `n` more interactions with about `parts` participants
+    /// and `id_bytes` bytes of ids in all.
+    pub fn reserve(&mut self, n: usize, parts: usize, id_bytes: usize) {
+        self.interaction_ids.reserve(n, id_bytes);
+        self.row_of_id.reserve(n);
+        let c = &mut self.rows;
+        c.id.reserve(n);
+        c.kind.reserve(n);
+        c.from.reserve(n);
+        c.at.reserve(n);
+        c.duration_s.reserve(n);
+        c.thread.reserve(n);
+        c.reply_to.reserve(n);
+        c.part_end.reserve(n);
+        c.parts.reserve(parts);
+    }
+
     pub fn contains_interaction(&self, id: &str) -> bool {
         self.interaction_ids.get(id).is_some_and(|i| self.row_of_id[i as usize] != NONE)
     }

@@ -174,7 +174,7 @@ pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retent
     let parsed = parse_batch(text, opts, &mut report, parse)?;
 
     let mut staged: Vec<Staged> = Vec::with_capacity(parsed.len());
-    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    let mut seen: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(parsed.len(), Default::default());
     for (index, record) in &parsed {
         if record.cancelled {
             report.cancelled += 1;
@@ -219,6 +219,9 @@ pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retent
         staged.push(Staged { record, from, parts });
     }
 
+    let parts: usize = staged.iter().map(|s| s.parts.len()).sum();
+    let id_bytes: usize = staged.iter().map(|s| s.record.id.len()).sum();
+    store.reserve(staged.len(), parts, id_bytes);
     let mut keys: Vec<PersonKey> = Vec::new();
     for s in &staged {
         let from = s.from.key(store);
