@@ -8,13 +8,7 @@ use rapport::{Consent, LoadOptions};
 use serde_json::{json, Value};
 
 fn dataset() -> (Value, Value) {
-    let people = json!([
-        { "id": ADA, "name": "Ada", "department": "Sales" },
-        { "id": BOB, "name": "Bob", "department": "Support" },
-        { "id": CLEO, "name": "Cleo", "accountId": "contoso" },
-        { "id": DAN, "name": "Dan", "accountId": "contoso" },
-        { "id": EVE, "name": "Eve" },
-    ]);
+    let people = directory();
     let mut e6 = email("e6", ADA, &[DAN], "2026-03-11T09:00:00Z");
     e6["cc"] = json!([EVE]);
     let mut m4 = meeting("m4", ADA, &[BOB], "2026-03-05T10:00:00Z", 30.0);

@@ -10,13 +10,7 @@ use rapport::{Consent, Engine, EngineOptions, Error, LoadOptions, Reach, Target}
 use serde_json::{json, Value};
 
 fn dataset() -> (Value, Value) {
-    let people = json!([
-        { "id": ADA, "name": "Ada", "department": "Sales" },
-        { "id": BOB, "name": "Bob", "department": "Support" },
-        { "id": CLEO, "name": "Cleo", "accountId": "contoso" },
-        { "id": DAN, "name": "Dan", "accountId": "contoso" },
-        { "id": EVE, "name": "Eve", "accountId": "fabrikam" },
-    ]);
+    let people = directory();
     let mut r1 = email("r1", CLEO, &[ADA], "2026-03-02T09:00:00Z");
     r1["cc"] = json!([BOB]);
     let interactions = json!([

@@ -18,6 +18,17 @@ pub const CLEO: &str = "cleo@contoso.example";
 pub const DAN: &str = "dan@contoso.example";
 pub const EVE: &str = "eve@fabrikam.example";
 
+/// The directory of the hand-built datasets.
+pub fn directory() -> Value {
+    json!([
+        { "id": ADA, "name": "Ada", "department": "Sales" },
+        { "id": BOB, "name": "Bob", "department": "Support" },
+        { "id": CLEO, "name": "Cleo", "accountId": "contoso" },
+        { "id": DAN, "name": "Dan", "accountId": "contoso" },
+        { "id": EVE, "name": "Eve", "accountId": "fabrikam" },
+    ])
+}
+
 pub fn engine(viewer: &str, consent: Consent) -> Engine {
     let mut o = EngineOptions::new(viewer);
     o.internal_domains = vec![ORG.to_string()];
