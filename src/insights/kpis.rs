@@ -158,7 +158,7 @@ pub fn tally(view: &View, rows: &[Row], sides: &impl Sides, window: Window, week
     // First answers, in each direction, to e-mails from the other side.
     let mut ours: FxHashMap<Row, i64> = FxHashMap::default();
     let mut theirs: FxHashMap<Row, i64> = FxHashMap::default();
-    let mut answers: Vec<(Row, Class)> = Vec::new();
+    let (mut replies, mut replies_received) = (0, 0);
     for &(r, class) in &counted {
         let Some(parent) = view.reply_parent(r) else { continue };
         if view.kind(parent) != Kind::Email || view.at(r) < view.at(parent) {
@@ -166,11 +166,16 @@ pub fn tally(view: &View, rows: &[Row], sides: &impl Sides, window: Window, week
         }
         let parent_from = view.from(parent);
         let first = match class {
-            Class::Sent if sides.is_them(parent_from) => &mut ours,
-            Class::Received if sides.is_us(parent_from) => &mut theirs,
+            Class::Sent if sides.is_them(parent_from) => {
+                replies += 1;
+                &mut ours
+            }
+            Class::Received if sides.is_us(parent_from) => {
+                replies_received += 1;
+                &mut theirs
+            }
             _ => continue,
         };
-        answers.push((r, class));
         let t = first.entry(parent).or_insert(i64::MAX);
         *t = (*t).min(view.at(r));
     }
@@ -220,12 +225,8 @@ pub fn tally(view: &View, rows: &[Row], sides: &impl Sides, window: Window, week
             }
         }
     }
-    for &(_, class) in &answers {
-        match class {
-            Class::Sent => k.replies += 1,
-            _ => k.replies_received += 1,
-        }
-    }
+    k.replies = replies;
+    k.replies_received = replies_received;
     for (week, (m, c)) in weekly.iter_mut().zip(week_ms) {
         week.meeting_minutes = minutes(m as f64);
         week.call_minutes = minutes(c as f64);
