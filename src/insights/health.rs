@@ -180,8 +180,13 @@ fn factors(i: &HealthInputs, o: &HealthOptions) -> Vec<(&'static str, Option<f64
             (
                 0.5f64.powf(days / o.recency_half_life_days),
                 format!(
-                    "last interaction {:.1} days ago (the factor halves every {} days)",
-                    days, o.recency_half_life_days
+                    "last interaction {} (the factor halves every {} days)",
+                    if days < 1.0 {
+                        "less than a day ago".to_string()
+                    } else {
+                        format!("{days:.1} days ago")
+                    },
+                    o.recency_half_life_days
                 ),
             )
         }
@@ -340,6 +345,10 @@ mod tests {
         let values: Vec<f64> = f.iter().map(|f| f.value.unwrap()).collect();
         let half_a_half_life = (0.5f64.sqrt() * 10_000.0).round() / 10_000.0;
         assert_eq!(values, [1.0, half_a_half_life, 0.5, 0.25, 0.6667]);
+        assert_eq!(f[1].explanation, "last interaction 7.0 days ago (the factor halves every 14 days)");
+        let today = HealthInputs { last_at: Some(100 * DAY_MS - 3_600_000), ..inputs() };
+        let (_, recent) = score(&today, &HealthOptions::default()).unwrap();
+        assert!(recent[1].explanation.starts_with("last interaction less than a day ago"));
         // 100 * (0.3 + 0.25*0.70711 + 0.2*0.5 + 0.15*0.25 + 0.1*0.66667) = 68.09
         assert_eq!(s, 68);
         let points: f64 = f.iter().map(|f| f.points).sum();
