@@ -227,7 +227,7 @@ fn assess(
     days: u32,
     o: &HealthOptions,
     weeks: bool,
-) -> (Tally, Health, Vec<Row>) {
+) -> (Tally, Health) {
     let rows = rows(view, them);
     let sides = (view, them);
     let now = tally(view, &rows, &sides, window, weeks);
@@ -241,7 +241,7 @@ fn assess(
         &health_inputs(view, them, &before, earlier, days),
         o,
     );
-    (now, h, rows)
+    (now, h)
 }
 
 pub(crate) fn target_out(view: &View, them: &Them) -> TargetOut {
@@ -264,7 +264,7 @@ pub(crate) fn target_out(view: &View, them: &Them) -> TargetOut {
 }
 
 pub fn relationship(view: &View, them: &Them, window: Window, days: u32, o: &HealthOptions) -> Relationship {
-    let (t, health, _) = assess(view, them, window, days, o, true);
+    let (t, health) = assess(view, them, window, days, o, true);
     let list = colleagues(view, them, &t);
     Relationship {
         scope: view.scope(),
@@ -315,7 +315,7 @@ pub fn summaries(
     targets
         .iter()
         .map(|them| {
-            let (t, health, _) = assess(view, them, window, days, o, false);
+            let (t, health) = assess(view, them, window, days, o, false);
             let target = target_out(view, them);
             RelationshipSummary {
                 id: target.id,
