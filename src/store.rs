@@ -70,8 +70,11 @@ pub struct Store {
     /// Canonical person → rows they send or take part in, oldest first
     /// (ties in row order), so that a time window is a slice of it.
     by_person: Vec<Vec<u32>>,
-    /// People whose list got rows since it was last put in time order.
+    /// People whose list got a row out of time order since it was last
+    /// sorted; each listed once (see `out_of_order`).
     unsorted: Vec<PersonKey>,
+    /// By person: whether they are in `unsorted`.
+    out_of_order: Vec<bool>,
     latest_email: Option<i64>,
     latest_any: Option<i64>,
 }
@@ -104,6 +107,7 @@ impl Store {
                 ..Person::default()
             });
             self.by_person.push(Vec::new());
+            self.out_of_order.push(false);
         }
         self.canon[k as usize]
     }
@@ -143,6 +147,7 @@ impl Store {
             self.canon.push(person);
             self.people.push(Person::default());
             self.by_person.push(Vec::new());
+            self.out_of_order.push(false);
             return;
         }
         let old = self.canon[a as usize];
@@ -213,7 +218,9 @@ impl Store {
         c.part_end.push(c.parts.len() as u32);
         for p in std::iter::once(new.from).chain(new.parts.iter().copied()) {
             let list = &mut self.by_person[p as usize];
-            if list.last().is_some_and(|&last| self.rows.at[last as usize] > new.at) {
+            let flag = &mut self.out_of_order[p as usize];
+            if !*flag && list.last().is_some_and(|&last| self.rows.at[last as usize] > new.at) {
+                *flag = true;
                 self.unsorted.push(p);
             }
             list.push(row);
@@ -231,11 +238,9 @@ impl Store {
     /// Puts back in time order the lists that rows arrived in out of order:
     /// once after each load, so that queries find a window by binary search.
     pub fn sort_people_rows(&mut self) {
-        let mut people = std::mem::take(&mut self.unsorted);
-        people.sort_unstable();
-        people.dedup();
         let at = &self.rows.at;
-        for p in people {
+        for p in self.unsorted.drain(..) {
+            self.out_of_order[p as usize] = false;
             // Stable: rows of the same instant stay in load order.
             self.by_person[p as usize].sort_by_key(|&r| at[r as usize]);
         }
@@ -321,8 +326,14 @@ impl Store {
                 self.by_person[p as usize].push(row as u32);
             }
         }
-        self.unsorted = self.people().collect();
-        self.sort_people_rows();
+        // Rebuilt in row order: put every list in time order.
+        let at = &self.rows.at;
+        for list in &mut self.by_person {
+            list.sort_by_key(|&r| at[r as usize]);
+        }
+        for p in self.unsorted.drain(..) {
+            self.out_of_order[p as usize] = false;
+        }
     }
 
     /// The default reference time of SPEC 3.1: the latest e-mail, or the
