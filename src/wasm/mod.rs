@@ -58,6 +58,11 @@ fn options_json(value: &JsValue) -> Result<String, JsValue> {
     stringify(value)
 }
 
+/// The JSON text of an optional options argument (`{}` when it is absent).
+fn optional_json(opts: &Option<JsValue>) -> Result<String, JsValue> {
+    opts.as_ref().map_or(Ok("{}".to_string()), options_json)
+}
+
 fn stringify(value: &JsValue) -> Result<String, JsValue> {
     let text = JSON::stringify(value)
         .map_err(|_| invalid_input("cannot be turned into JSON (a cycle, or a BigInt)"))?;
@@ -181,7 +186,7 @@ impl Engine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "SummariesOptions")] opts: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: SummariesRequest = requests::parse(&stringify(&opts)?, "options").map_err(js_error)?;
+        let req: SummariesRequest = request(&Some(opts))?;
         let accounts = req.level == Level::Account;
         to_js(
             &self
@@ -223,7 +228,7 @@ impl Engine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "AggregatesOptions")] opts: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let req: AggregatesRequest = requests::parse(&options_json(&opts)?, "options").map_err(js_error)?;
+        let req: AggregatesRequest = request(&Some(opts))?;
         to_js(&self.inner.aggregates(&req).map_err(js_error)?)
     }
 
@@ -237,8 +242,7 @@ impl Engine {
 
 /// An optional options object of a method, parsed (absent: every default).
 fn request<T: serde::de::DeserializeOwned>(opts: &Option<JsValue>) -> Result<T, JsValue> {
-    let json = opts.as_ref().map_or(Ok("{}".to_string()), options_json)?;
-    requests::parse(&json, "options").map_err(js_error)
+    requests::parse(&optional_json(opts)?, "options").map_err(js_error)
 }
 
 fn load_options(opts: &Option<JsValue>) -> Result<crate::load::LoadOptions, JsValue> {
@@ -250,8 +254,7 @@ fn load_options(opts: &Option<JsValue>) -> Result<crate::load::LoadOptions, JsVa
 pub fn demo_dataset(
     #[wasm_bindgen(unchecked_optional_param_type = "DemoOptions")] opts: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let json = opts.as_ref().map_or(Ok("{}".to_string()), options_json)?;
-    let opts = requests::demo_options(&json).map_err(js_error)?;
+    let opts = requests::demo_options(&optional_json(&opts)?).map_err(js_error)?;
     let d = crate::demo::demo_dataset(&opts);
     // Built field by field: the texts can be hundreds of megabytes, and each
     // is copied into JavaScript exactly once.
