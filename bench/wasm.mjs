@@ -53,6 +53,12 @@ for (const size of process.argv.slice(2).map(Number).filter(Boolean)) {
     for (const contact of sample) engine.introductionPaths({ contact });
   }));
   report("aggregates(department, week)", size, medianMs(runs, () => engine.aggregates({ groupBy: "department", period: "week" })));
+  // Each run a new question (another epsilon), so none is answered from cache.
+  let epsilon = 0.5;
+  report("aggregates(department, week, noise)", size, medianMs(runs, () => {
+    epsilon += 0.001;
+    engine.aggregates({ groupBy: "department", period: "week", noise: { epsilon } });
+  }));
   const memory = engine.stats();
   console.error(`wasm ${size}: ${contacts.length} contacts, store ${memory.storeBytes >> 20} MB`);
   engine.free();

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::health::HealthOptions;
-use rapport::requests::{AggregatesRequest, GroupBy, Period};
+use rapport::requests::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions, Reach, Target};
 
 /// Sample contacts for the per-contact operations.
@@ -120,6 +120,17 @@ fn main() {
             "aggregates(department, week)",
             size,
             median_ms(runs, || drop(json(&e.aggregates(&weekly).expect("aggregates")))),
+        );
+        // Each run a new question (another epsilon), so none is answered from cache.
+        let mut epsilon = 0.5;
+        report(
+            "aggregates(department, week, noise)",
+            size,
+            median_ms(runs, || {
+                epsilon += 0.001;
+                let noisy = AggregatesRequest { noise: Some(Noise::with_epsilon(epsilon)), ..weekly.clone() };
+                drop(json(&e.aggregates(&noisy).expect("noisy aggregates")));
+            }),
         );
         eprintln!("native {size}: {} contacts, store {} MB", contacts.len(), e.stats().1 >> 20);
     }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use crate::consent::{purge_others, Consent, Gate, Retention, Scope, View};
 use crate::error::{Error, Result};
 use crate::graph::RelationshipGraph;
-use crate::insights::aggregates::{aggregate, AggregateTable, Hours};
+use crate::insights::aggregates::{aggregate, noisy_aggregate, AggregateTable, Hours, Question};
 use crate::insights::health::HealthOptions;
 use crate::insights::own::{own_insights, OwnInsights};
 use crate::insights::paths::{introduction_paths, IntroductionPath};
@@ -20,6 +20,8 @@ use crate::insights::relationship::{
 use crate::insights::who_knows_whom::{who_knows_whom, WhoKnowsWhom};
 use crate::load::{self, LoadOptions, LoadReport};
 use crate::model::{normalize_person_id, PersonKey};
+use crate::privacy::budget::{Epsilon, Ledger};
+use crate::privacy::noise::NoiseSource;
 use crate::requests::{AggregatesRequest, Period};
 use crate::store::Store;
 use crate::time::{from_epoch_ms, parse_rfc3339, Window};
@@ -27,6 +29,8 @@ use crate::time::{from_epoch_ms, parse_rfc3339, Window};
 /// Default limit on one input, before it is parsed.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
 const DEFAULT_DAYS: u32 = 90;
+/// Ten answers at epsilon 1 (README: what one epsilon buys).
+const DEFAULT_EPSILON_BUDGET: f64 = 10.0;
 const MAX_DAYS: u32 = 3660;
 /// The lowest group size SPEC 3.4 allows.
 pub const MIN_GROUP_SIZE: u32 = 5;
@@ -52,6 +56,12 @@ pub struct EngineOptions {
     pub now: Option<i64>,
     pub working_hours: Option<WorkingHours>,
     pub max_input_bytes: usize,
+    /// The epsilon all noisy aggregates of this engine may spend together.
+    pub epsilon_budget: Epsilon,
+    /// Refuse aggregates asked for without noise.
+    pub require_noise: bool,
+    /// A fixed seed for the noise: reproducible figures, for tests only.
+    pub noise_seed: Option<u64>,
 }
 
 impl EngineOptions {
@@ -64,6 +74,9 @@ impl EngineOptions {
             now: None,
             working_hours: None,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            epsilon_budget: Epsilon::new("epsilonBudget", DEFAULT_EPSILON_BUDGET).expect("a valid default"),
+            require_noise: false,
+            noise_seed: None,
         }
     }
 
@@ -94,6 +107,11 @@ impl EngineOptions {
         if let Some(max) = raw.max_input_bytes {
             o.max_input_bytes = max;
         }
+        if let Some(budget) = raw.epsilon_budget {
+            o.epsilon_budget = Epsilon::new("epsilonBudget", budget)?;
+        }
+        o.require_noise = raw.require_noise;
+        o.noise_seed = raw.noise_seed;
         Ok(o)
     }
 
@@ -158,6 +176,10 @@ struct RawOptions {
     consent_key: Option<String>,
     tenant: Option<String>,
     max_input_bytes: Option<usize>,
+    epsilon_budget: Option<f64>,
+    #[serde(default)]
+    require_noise: bool,
+    noise_seed: Option<u64>,
 }
 
 /// Consent flags as JavaScript passes them.
@@ -216,6 +238,15 @@ pub struct Engine {
     store: Store,
     /// Derived from `identifiable` data: dropped on every change of data or consent.
     graph: RefCell<Option<Rc<RelationshipGraph>>>,
+    /// Counts changes of data or consent: part of every cached answer's key.
+    version: u64,
+    privacy: RefCell<Privacy>,
+}
+
+/// The noisy answers' budget and cache, and the noise source (made on first use).
+struct Privacy {
+    ledger: Ledger<AggregateTable>,
+    noise: Option<NoiseSource>,
 }
 
 impl Engine {
@@ -230,8 +261,10 @@ impl Engine {
             consent: options.consent,
             retain_others: true,
             store,
+            privacy: RefCell::new(Privacy { ledger: Ledger::new(options.epsilon_budget), noise: None }),
             options,
             graph: RefCell::new(None),
+            version: 0,
         })
     }
 
@@ -254,6 +287,7 @@ impl Engine {
         if rewrite {
             self.store.reindex_people();
         }
+        self.invalidate();
         Ok(report)
     }
 
@@ -401,23 +435,63 @@ impl Engine {
     /// Drops every cached result: after any change of data or consent.
     fn invalidate(&mut self) {
         *self.graph.get_mut() = None;
+        self.version += 1;
+        self.privacy.get_mut().ledger.forget_answers();
     }
 
     /// Anonymized aggregates (SPEC 3.4) per department or account; needs
-    /// `aggregated`. Differential-privacy noise comes later.
+    /// `aggregated`. With `noise`, the figures are differentially private
+    /// (SPEC 4.4): a new answer spends its epsilon from the engine's budget,
+    /// and the same question on the same data is answered from cache.
     pub fn aggregates(&self, request: &AggregatesRequest) -> Result<AggregateTable> {
-        let window = self.window(request.days)?;
+        let window = self.window(request.days)?.map(|(w, _)| w);
         let view = self.gate().open(Scope::Aggregated)?;
-        if request.noise.is_some() {
-            return Err(Error::NotImplemented { method: "aggregates with noise" });
-        }
         let hours = match &self.options.working_hours {
             Some(w) => Hours { start: w.start, end: w.end, days: w.days.clone() },
             None => Hours { start: 8.0, end: 18.0, days: vec![1, 2, 3, 4, 5] },
         };
         let monthly = request.period == Period::Month;
-        let window = window.map(|(w, _)| w);
-        Ok(aggregate(&view, request.group_by, monthly, window, self.options.min_group_size, &hours))
+        let by = request.group_by;
+        let q = Question { by, monthly, window, min_group_size: self.options.min_group_size, hours: &hours };
+        let Some(noise) = &request.noise else {
+            if self.options.require_noise {
+                return Err(Error::options(
+                    "noise",
+                    "this engine gives aggregates only with noise: { epsilon }",
+                ));
+            }
+            return Ok(aggregate(&view, &q));
+        };
+        let (epsilon, caps) = (noise.epsilon()?, noise.caps(monthly)?);
+        let key = format!(
+            "{}|{by:?}|{monthly}|{:?}|{epsilon:?}|{caps:?}",
+            self.version,
+            window.map(|w| (w.start, w.end))
+        );
+        let mut privacy = self.privacy.borrow_mut();
+        let Privacy { ledger, noise } = &mut *privacy;
+        let (mut table, from_cache) = match ledger.answer(&key) {
+            Some(table) => (table, true),
+            None => {
+                ledger.can_spend(epsilon)?;
+                let source = match noise {
+                    Some(source) => source,
+                    None => noise.insert(match self.options.noise_seed {
+                        Some(seed) => NoiseSource::seeded(seed),
+                        None => NoiseSource::from_platform()?,
+                    }),
+                };
+                let table = noisy_aggregate(&view, &q, epsilon, &caps, source)?;
+                ledger.spend(epsilon, key, table.clone());
+                (table, false)
+            }
+        };
+        table.epsilon_spent = Some(ledger.spent().as_f64());
+        table.epsilon_remaining = Some(ledger.remaining().as_f64());
+        if let Some(report) = &mut table.noise {
+            report.from_cache = from_cache;
+        }
+        Ok(table)
     }
 
     /// Interactions held, and approximate heap bytes of the store.

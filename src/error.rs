@@ -33,6 +33,9 @@ pub enum Error {
     UnknownTarget { what: &'static str },
     /// A capability that this version of the module does not compute yet.
     NotImplemented { method: &'static str },
+    /// A noisy answer would spend more epsilon than the engine has left
+    /// (both in thousandths).
+    PrivacyBudgetExhausted { asked: u32, left: u32 },
 }
 
 impl Error {
@@ -45,6 +48,7 @@ impl Error {
             Error::ConsentRequired { .. } => "CONSENT_REQUIRED",
             Error::UnknownTarget { .. } => "UNKNOWN_TARGET",
             Error::NotImplemented { .. } => "NOT_IMPLEMENTED",
+            Error::PrivacyBudgetExhausted { .. } => "PRIVACY_BUDGET_EXHAUSTED",
         }
     }
 
@@ -76,6 +80,13 @@ impl fmt::Display for Error {
             Error::NotImplemented { method } => {
                 write!(f, "{method} is not available in this version of rapport")
             }
+            Error::PrivacyBudgetExhausted { asked, left } => write!(
+                f,
+                "this answer needs epsilon {} and the engine's privacy budget has {} left; \
+                 repeat an earlier query (answered from cache at no cost) or ask with a smaller epsilon",
+                f64::from(*asked) / 1000.0,
+                f64::from(*left) / 1000.0
+            ),
         }
     }
 }

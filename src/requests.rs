@@ -8,8 +8,10 @@ use serde::Deserialize;
 use crate::demo::{DemoFormat, DemoOptions};
 use crate::engine::{Reach, Target};
 use crate::error::{Error, Result};
+use crate::insights::aggregates::noisy::Caps;
 use crate::insights::health::HealthOptions;
 use crate::load::{Format, LoadOptions};
+use crate::privacy::budget::Epsilon;
 
 /// Parses the options object `what` of a method call.
 pub fn parse<T: DeserializeOwned>(json: &str, what: &str) -> Result<T> {
@@ -92,13 +94,55 @@ pub enum Period {
     Month,
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Noise {
     pub epsilon: f64,
+    /// Contribution caps (see `insights::aggregates::noisy`); defaults by period.
+    pub records_per_period: Option<u32>,
+    pub groups_per_record: Option<u32>,
+    pub minutes_per_meeting: Option<u32>,
 }
 
-#[derive(Deserialize)]
+impl Noise {
+    /// Noise of `epsilon` with the default caps.
+    pub fn with_epsilon(epsilon: f64) -> Noise {
+        Noise { epsilon, records_per_period: None, groups_per_record: None, minutes_per_meeting: None }
+    }
+
+    pub fn epsilon(&self) -> Result<Epsilon> {
+        Epsilon::new("noise.epsilon", self.epsilon)
+    }
+
+    /// The caps asked for, or the defaults for the period.
+    pub fn caps(&self, monthly: bool) -> Result<Caps> {
+        let d = Caps::defaults(monthly);
+        let pick = |name: &str, v: Option<u32>, default: u32, max: u32| -> Result<u32> {
+            let v = v.unwrap_or(default);
+            if !(1..=max).contains(&v) {
+                return Err(Error::options(name, format!("must be 1 to {max}")));
+            }
+            Ok(v)
+        };
+        Ok(Caps {
+            records_per_period: pick(
+                "noise.recordsPerPeriod",
+                self.records_per_period,
+                d.records_per_period,
+                1000,
+            )?,
+            groups_per_record: pick("noise.groupsPerRecord", self.groups_per_record, d.groups_per_record, 5)?,
+            minutes_per_meeting: pick(
+                "noise.minutesPerMeeting",
+                self.minutes_per_meeting,
+                d.minutes_per_meeting,
+                480,
+            )?,
+        })
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AggregatesRequest {
     pub group_by: GroupBy,

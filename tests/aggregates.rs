@@ -13,7 +13,7 @@ use common::naive::{norm, read};
 use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::aggregates::{AggregateTable, Metrics};
 use rapport::requests::Period;
-use rapport::requests::{AggregatesRequest, GroupBy};
+use rapport::requests::{AggregatesRequest, GroupBy, Noise};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
 use serde_json::Value;
 
@@ -168,7 +168,7 @@ fn every_emitted_cell_has_enough_people_and_equals_a_naive_recomputation() {
                 "{row:?}"
             );
             assert_eq!(m.meeting_minutes, c.minutes);
-            assert_eq!(m.external_contacts as usize, c.external.len());
+            assert_eq!(m.external_contacts, Some(c.external.len() as u32));
             let share = (c.sent > 0)
                 .then(|| ((f64::from(c.after_hours) / f64::from(c.sent)) * 10_000.0).round() / 10_000.0);
             assert_eq!(m.after_hours_share, share);
@@ -232,7 +232,8 @@ fn the_key_set_does_not_depend_on_the_interactions() {
             "rows",
             "matrix",
             "epsilonSpent",
-            "epsilonRemaining"
+            "epsilonRemaining",
+            "noise"
         ])
     );
 }
@@ -297,7 +298,7 @@ fn account_cells_count_enough_colleagues_and_equal_a_naive_recomputation() {
         shown += 1;
         let c = cell.unwrap();
         assert_eq!([m.emails_to, m.emails_from, m.meetings], c.0, "{} {}", row.group, row.period);
-        assert_eq!((m.internal_people as usize, m.account_people as usize), (c.1.len(), c.2.len()));
+        assert_eq!((m.internal_people, m.account_people), (Some(c.1.len() as u32), Some(c.2.len() as u32)));
         assert!(m.engagement_score.is_some_and(|s| s <= 100));
     }
     assert!(shown > 10 && hidden > 50, "{shown} shown, {hidden} suppressed");
@@ -365,17 +366,21 @@ fn opting_out_is_the_same_as_never_having_been_there_for_every_aggregate() {
             let mut o = EngineOptions::new(&demo.viewer);
             o.internal_domains = demo.internal_domains.clone();
             o.consent = Consent { aggregated: true, identifiable: false };
+            o.noise_seed = Some(2026);
             let mut e = Engine::new(o).unwrap();
             e.load_people(serde_json::to_string(people).unwrap().as_bytes(), LoadOptions::default()).unwrap();
             e.load_interactions(serde_json::to_string(records).unwrap().as_bytes(), LoadOptions::default())
                 .unwrap();
             let mut out = String::new();
-            for group_by in [GroupBy::Department, GroupBy::Account] {
-                for period in [Period::Week, Period::Month] {
-                    let table = e
-                        .aggregates(&AggregatesRequest { group_by, period, noise: None, days: Some(120) })
-                        .unwrap();
-                    out += &serde_json::to_string(&table).unwrap();
+            // Without noise, then with it (the same seed draws the same noise
+            // when the data are the same).
+            for noisy in [false, true] {
+                for group_by in [GroupBy::Department, GroupBy::Account] {
+                    for period in [Period::Week, Period::Month] {
+                        let noise = noisy.then(|| Noise::with_epsilon(1.0));
+                        let request = AggregatesRequest { group_by, period, noise, days: Some(120) };
+                        out += &serde_json::to_string(&e.aggregates(&request).unwrap()).unwrap();
+                    }
                 }
             }
             out

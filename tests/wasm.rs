@@ -289,3 +289,35 @@ fn discrete_noise_draws_inside_wasm_from_the_platform_crypto() {
     assert_eq!(seeded(9), seeded(9));
     assert_ne!(seeded(9), seeded(10));
 }
+
+/// Noisy aggregates end to end in wasm: noise from the platform's crypto, a
+/// repeat from cache at no cost, and the budget refusal as a coded Error.
+#[wasm_bindgen_test]
+fn noisy_aggregates_spend_the_budget_and_refuse_when_it_is_spent() {
+    let demo = demo_dataset(Some(js(r#"{"seed":5,"interactions":3000}"#))).unwrap();
+    let options = format!(
+        r#"{{"viewer":{},"internalDomains":{},"consent":{{"aggregated":true}},"epsilonBudget":1}}"#,
+        JSON::stringify(&get(&demo, "viewer")).unwrap(),
+        JSON::stringify(&get(&demo, "internalDomains")).unwrap()
+    );
+    let mut e = Engine::new(js(&options)).unwrap();
+    e.load_people(get(&demo, "people"), None).unwrap();
+    e.load_interactions(get(&demo, "interactions"), None).unwrap();
+    let ask = |e: &Engine, eps: &str| {
+        e.aggregates(js(&format!(
+            r#"{{"groupBy":"department","period":"month","noise":{{"epsilon":{eps}}}}}"#
+        )))
+    };
+    let first = ask(&e, "0.75").unwrap();
+    assert_eq!((num(&first, "epsilonSpent"), num(&first, "epsilonRemaining")), (0.75, 0.25));
+    assert_eq!(get(&first, "noise.fromCache"), JsValue::FALSE);
+    let again = ask(&e, "0.75").unwrap();
+    assert_eq!(get(&again, "noise.fromCache"), JsValue::TRUE);
+    assert_eq!(
+        JSON::stringify(&get(&again, "rows")).unwrap(),
+        JSON::stringify(&get(&first, "rows")).unwrap()
+    );
+    assert_eq!(num(&again, "epsilonSpent"), 0.75);
+    assert_eq!(code(&ask(&e, "0.5").unwrap_err()), "PRIVACY_BUDGET_EXHAUSTED");
+    assert_eq!(num(&ask(&e, "0.25").unwrap(), "epsilonRemaining"), 0.0);
+}

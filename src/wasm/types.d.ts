@@ -28,6 +28,12 @@ export interface EngineOptions {
   workingHours?: WorkingHours;
   /** Inputs larger than this many bytes are refused before parsing (default 512 MiB). */
   maxInputBytes?: number;
+  /** The epsilon all noisy aggregates of this engine may spend together (default 10, at most 100). */
+  epsilonBudget?: number;
+  /** Refuse aggregates asked for without noise (INVALID_OPTIONS). */
+  requireNoise?: boolean;
+  /** A fixed seed for the noise: reproducible figures, for tests only, never for released figures. */
+  noiseSeed?: number;
 }
 
 /** A directory entry (SPEC 2.1). */
@@ -278,10 +284,32 @@ export interface IntroductionPath {
 export interface AggregatesOptions {
   groupBy: "department" | "account";
   period: "week" | "month";
-  /** Differential-privacy noise: not available yet (NOT_IMPLEMENTED). */
-  noise?: { epsilon: number };
+  /** Differential-privacy noise (README: Differential privacy); each new answer spends `epsilon`. */
+  noise?: NoiseOptions;
   /** The window whose whole periods are shown (default 90 days up to `now`). */
   days?: number;
+}
+
+export interface NoiseOptions {
+  /** 0.001 to 100, in thousandths. */
+  epsilon: number;
+  /** Records (e-mails sent, meetings organized) of one person counted per period: default 20 a week, 80 a month; 1 to 1000. */
+  recordsPerPeriod?: number;
+  /** Groups one record counts for: default 2; 1 to 5. */
+  groupsPerRecord?: number;
+  /** Minutes one meeting adds: default 60; 1 to 480. */
+  minutesPerMeeting?: number;
+}
+
+export interface NoiseReport {
+  epsilon: number;
+  /** Whose data one epsilon protects: "one person's records in one period". */
+  unit: string;
+  caps: { recordsPerPeriod: number; groupsPerRecord: number; minutesPerMeeting: number };
+  /** True when this answer repeats an earlier one, at no cost. */
+  fromCache: boolean;
+  /** Per figure, the scale b of its noise: P(x) ∝ exp(−|x|/b), standard deviation about 1.41·b. */
+  scales: Record<string, number>;
 }
 
 export interface DepartmentMetrics {
@@ -293,7 +321,8 @@ export interface DepartmentMetrics {
   meetingMinutes: number;
   /** Share of the e-mails sent outside working hours; null when none were sent. */
   afterHoursShare: number | null;
-  externalContacts: number;
+  /** Null with noise: distinct people have no bounded sensitivity. */
+  externalContacts: number | null;
 }
 
 export interface AccountMetrics {
@@ -303,8 +332,9 @@ export interface AccountMetrics {
   emailsFrom: number;
   /** Meetings with internal people and the account's contacts, each once. */
   meetings: number;
-  internalPeople: number;
-  accountPeople: number;
+  /** Null with noise, as are the days since, and the reply time. */
+  internalPeople: number | null;
+  accountPeople: number | null;
   /** Whole days from the period's last e-mail (meeting) to the period's end. */
   daysSinceLastEmail: number | null;
   daysSinceLastMeeting: number | null;
@@ -349,8 +379,11 @@ export interface AggregateTable {
   rows: AggregateRow[];
   /** Every unordered pair of departments (a department with itself included) × every period; empty by account. */
   matrix: MatrixCell[];
+  /** With noise: what the engine has spent so far, and what it has left. */
   epsilonSpent: number | null;
   epsilonRemaining: number | null;
+  /** With noise: its epsilon, caps and scales; null without. */
+  noise: NoiseReport | null;
 }
 
 export interface EngineStats {
@@ -378,7 +411,8 @@ export type ErrorCode =
   | "INPUT_TOO_LARGE"
   | "CONSENT_REQUIRED"
   | "UNKNOWN_TARGET"
-  | "NOT_IMPLEMENTED";
+  | "NOT_IMPLEMENTED"
+  | "PRIVACY_BUDGET_EXHAUSTED";
 
 /** Every error the module throws is an `Error` with these extra properties. */
 export interface RapportError extends Error {

@@ -48,3 +48,26 @@ test("a freed engine refuses further use instead of crashing the process", () =>
   engine.free();
   assert.throws(() => engine.ownInsights());
 });
+
+test("noisy aggregates spend the budget once per question and refuse when it is spent", () => {
+  const demo = demoDataset({ seed: 3, interactions: 5000 });
+  const engine = new Engine({
+    viewer: demo.viewer,
+    internalDomains: demo.internalDomains,
+    consent: { aggregated: true },
+    epsilonBudget: 1.5,
+  });
+  engine.loadPeople(demo.people);
+  engine.loadInteractions(demo.interactions);
+  const ask = (epsilon) => engine.aggregates({ groupBy: "department", period: "month", noise: { epsilon } });
+  const first = ask(1);
+  assert.equal(first.noise.fromCache, false);
+  assert.deepEqual([first.epsilonSpent, first.epsilonRemaining], [1, 0.5]);
+  const again = ask(1);
+  assert.equal(again.noise.fromCache, true);
+  assert.deepEqual(again.rows, first.rows, "the cached answer, figure for figure");
+  assert.equal(again.epsilonSpent, 1, "a repeat spends nothing");
+  assert.throws(() => ask(0.6), (e) => e instanceof Error && e.code === "PRIVACY_BUDGET_EXHAUSTED");
+  assert.equal(ask(0.5).epsilonRemaining, 0);
+  engine.free();
+});

@@ -14,6 +14,8 @@ import init, {
   type HealthFactor,
   type WhoKnowsWhom,
   type IntroductionPath,
+  type AggregateTable,
+  type NoiseReport,
 } from "../../www/pkg/rapport.js";
 
 export async function ownSummary(): Promise<string> {
@@ -59,4 +61,16 @@ export function introductions(engine: Engine, contact: string): string[] {
   const who: WhoKnowsWhom = engine.whoKnowsWhom({ account: list[0]?.id ?? "none" }, { top: 3 });
   const paths: IntroductionPath[] = engine.introductionPaths({ contact }, { maxHops: 2 });
   return [...who.colleagues.map((c) => `${c.id} ${c.strength}`), ...paths.map((p) => p.explanation)];
+}
+
+export function noisyWeeks(engine: Engine): string {
+  try {
+    const t: AggregateTable = engine.aggregates({ groupBy: "department", period: "week", noise: { epsilon: 1, recordsPerPeriod: 10 } });
+    const report: NoiseReport | null = t.noise;
+    const sd: number = (report?.scales["emailsSent"] ?? 0) * Math.SQRT2;
+    return `${t.epsilonRemaining ?? "-"} left, ±${sd.toFixed(0)} e-mails${report?.fromCache ? " (cached)" : ""}`;
+  } catch (e) {
+    const err = e as RapportError;
+    return err.code === "PRIVACY_BUDGET_EXHAUSTED" ? "budget spent" : err.code;
+  }
 }

@@ -19,8 +19,9 @@ pub struct AccountMetrics {
     pub emails_from: u32,
     /// Meetings with internal people and the account's contacts, each once.
     pub meetings: u32,
-    pub internal_people: u32,
-    pub account_people: u32,
+    /// Distinct people of ours, and of the account, involved (left out with noise).
+    pub internal_people: Option<u32>,
+    pub account_people: Option<u32>,
     /// Whole days from the last e-mail (meeting) of the period to the period's end.
     pub days_since_last_email: Option<u32>,
     pub days_since_last_meeting: Option<u32>,
@@ -47,9 +48,9 @@ fn average(total: f64, n: usize) -> Option<f64> {
     (n > 0).then(|| (total / n as f64 * 100.0).round() / 100.0)
 }
 
-/// The account table over `periods` (oldest first). The accounts are those
-/// of the opted-in external people listed in the directory.
-pub fn accounts(view: &View, periods: &[Period], min_group_size: u32) -> AggregateTable {
+/// The accounts of the opted-in external people listed in the directory
+/// (in name order, case aside), and each such person's account.
+pub(super) fn account_groups(view: &View) -> (Vec<String>, FxHashMap<PersonKey, usize>) {
     let mut listed: Vec<(PersonKey, String)> = view
         .people()
         .filter_map(|p| {
@@ -67,7 +68,12 @@ pub fn accounts(view: &View, periods: &[Period], min_group_size: u32) -> Aggrega
         }
         account_of.insert(p, groups.len() - 1);
     }
+    (groups, account_of)
+}
 
+/// The account table over `periods` (oldest first).
+pub fn accounts(view: &View, periods: &[Period], min_group_size: u32) -> AggregateTable {
+    let (groups, account_of) = account_groups(view);
     let np = periods.len().max(1);
     let mut cells: Vec<Tally> = (0..groups.len() * periods.len()).map(|_| Tally::default()).collect();
     let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
@@ -125,8 +131,8 @@ pub fn accounts(view: &View, periods: &[Period], min_group_size: u32) -> Aggrega
         let reason = suppression(cell.internal.len(), min_group_size, "with this account in this period");
         let metrics = reason.is_none().then(|| {
             let mut m = cell.m;
-            m.internal_people = cell.internal.len() as u32;
-            m.account_people = cell.contacts.len() as u32;
+            m.internal_people = Some(cell.internal.len() as u32);
+            m.account_people = Some(cell.contacts.len() as u32);
             let days = |t: Option<i64>| t.map(|t| ((period.end - 1 - t) / DAY_MS) as u32);
             m.days_since_last_email = days(cell.last_email);
             m.days_since_last_meeting = days(cell.last_meeting);

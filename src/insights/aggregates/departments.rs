@@ -29,8 +29,9 @@ pub struct DepartmentMetrics {
     pub meeting_minutes: f64,
     /// Share of the e-mails sent outside working hours; `null` when none were sent.
     pub after_hours_share: Option<f64>,
-    /// Distinct external people the department exchanged e-mail or met with.
-    pub external_contacts: u32,
+    /// Distinct external people the department exchanged e-mail or met with
+    /// (left out with noise: a count of distinct people has no bounded sensitivity).
+    pub external_contacts: Option<u32>,
 }
 
 #[derive(Default)]
@@ -49,9 +50,9 @@ struct Link {
     active: [FxHashSet<PersonKey>; 2],
 }
 
-/// The department table over `periods` (oldest first).
-pub fn departments(view: &View, periods: &[Period], min_group_size: u32, hours: &Hours) -> AggregateTable {
-    // The partition: each opted-in internal person listed with a department.
+/// The partition: each opted-in internal person listed with a department,
+/// and the departments in name order.
+pub(super) fn department_groups(view: &View) -> (Vec<String>, FxHashMap<PersonKey, usize>) {
     let mut groups: Vec<String> = Vec::new();
     let mut member: FxHashMap<PersonKey, usize> = FxHashMap::default();
     let mut listed: Vec<(PersonKey, String)> = view
@@ -69,7 +70,12 @@ pub fn departments(view: &View, periods: &[Period], min_group_size: u32, hours: 
         }
         member.insert(p, groups.len() - 1);
     }
+    (groups, member)
+}
 
+/// The department table over `periods` (oldest first).
+pub fn departments(view: &View, periods: &[Period], min_group_size: u32, hours: &Hours) -> AggregateTable {
+    let (groups, member) = department_groups(view);
     let n = groups.len();
     let mut cells: Vec<Tally> = (0..n * periods.len()).map(|_| Tally::default()).collect();
     let mut links: FxHashMap<(usize, usize, usize), Link> = FxHashMap::default();
@@ -132,7 +138,7 @@ pub fn departments(view: &View, periods: &[Period], min_group_size: u32, hours: 
             m.after_hours_share = (m.emails_sent > 0).then(|| {
                 ((f64::from(cell.after_hours) / f64::from(m.emails_sent)) * 10_000.0).round() / 10_000.0
             });
-            m.external_contacts = cell.external.len() as u32;
+            m.external_contacts = Some(cell.external.len() as u32);
             m
         });
         rows.push(AggregateRow {

@@ -14,6 +14,7 @@
 
 mod accounts;
 mod departments;
+pub mod noisy;
 
 use serde::Serialize;
 
@@ -25,6 +26,9 @@ pub use departments::{DepartmentMetrics, Hours};
 
 use super::WindowOut;
 use crate::consent::{Scope, View};
+use crate::error::Result;
+use crate::privacy::budget::Epsilon;
+use crate::privacy::noise::NoiseSource;
 use crate::requests::GroupBy;
 use crate::time::{format_date, format_rfc3339, month_bounds, week_start, Window, DAY_MS, WEEK_MS};
 
@@ -103,8 +107,12 @@ pub struct AggregateTable {
     pub rows: Vec<AggregateRow>,
     /// One cell per unordered pair of groups (a group with itself included).
     pub matrix: Vec<MatrixCell>,
+    /// With noise: the epsilon this answer cost (0 when it came from cache)
+    /// and what the engine has left.
     pub epsilon_spent: Option<f64>,
     pub epsilon_remaining: Option<f64>,
+    /// With noise: its epsilon, caps and scales.
+    pub noise: Option<noisy::NoiseReport>,
 }
 
 pub(crate) fn suppression(people: usize, min: u32, what: &str) -> Option<String> {
@@ -152,31 +160,55 @@ fn hide_months_with_hidden_weeks(
     }
 }
 
-/// The table of SPEC 3.4 for every whole week or month overlapping `window`
-/// (none when there is no data and no `now`): built, then months hidden over
-/// hidden weeks, then (by account) engagement scored among the shown cells.
-pub fn aggregate(
-    view: &View,
-    by: GroupBy,
-    monthly: bool,
-    window: Option<Window>,
-    min_group_size: u32,
-    hours: &Hours,
-) -> AggregateTable {
-    let chosen = window.map_or_else(Vec::new, |w| periods(w, monthly));
-    let build = |periods: &[Period]| match by {
-        GroupBy::Department => departments(view, periods, min_group_size, hours),
-        GroupBy::Account => accounts(view, periods, min_group_size),
+/// What a table is asked for.
+pub struct Question<'h> {
+    pub by: GroupBy,
+    pub monthly: bool,
+    /// None when there is no data and no `now`: a table without periods.
+    pub window: Option<Window>,
+    pub min_group_size: u32,
+    pub hours: &'h Hours,
+}
+
+impl Question<'_> {
+    fn periods(&self) -> Vec<Period> {
+        self.window.map_or_else(Vec::new, |w| periods(w, self.monthly))
+    }
+}
+
+/// The table of SPEC 3.4 for every whole week or month overlapping the
+/// window: built, then months hidden over hidden weeks, then (by account)
+/// engagement scored among the shown cells.
+pub fn aggregate(view: &View, q: &Question) -> AggregateTable {
+    let chosen = q.periods();
+    let build = |periods: &[Period]| match q.by {
+        GroupBy::Department => departments(view, periods, q.min_group_size, q.hours),
+        GroupBy::Account => accounts(view, periods, q.min_group_size),
     };
     let mut table = build(&chosen);
-    if let (true, Some(first), Some(last)) = (monthly, chosen.first(), chosen.last()) {
+    if let (true, Some(first), Some(last)) = (q.monthly, chosen.first(), chosen.last()) {
         let weeks = periods(Window { start: first.start - 1, end: last.end - 1 }, false);
         hide_months_with_hidden_weeks(&mut table, &chosen, &build(&weeks), &weeks);
     }
-    if by == GroupBy::Account {
+    if q.by == GroupBy::Account {
         score_engagement(&mut table);
     }
     table
+}
+
+/// The table of `aggregate`, its shown figures replaced by noisy ones
+/// (`noisy` says how).
+pub fn noisy_aggregate(
+    view: &View,
+    q: &Question,
+    epsilon: Epsilon,
+    caps: &noisy::Caps,
+    noise: &mut NoiseSource,
+) -> Result<AggregateTable> {
+    let mut table = aggregate(view, q);
+    let sums = noisy::capped_sums(view, q.by, &q.periods(), q.hours, caps);
+    noisy::add_noise(&mut table, &sums, q.by, epsilon, caps, noise)?;
+    Ok(table)
 }
 
 /// A table of `rows` and `matrix` over `periods`, for `view`.
@@ -207,5 +239,6 @@ pub(crate) fn table(
         matrix,
         epsilon_spent: None,
         epsilon_remaining: None,
+        noise: None,
     }
 }
