@@ -6,6 +6,9 @@
 // inline styles (the page runs under style-src 'self'). Suppressed cells are
 // drawn hatched, say why, and carry no figure. No totals are drawn: a row or
 // column total beside its visible cells would give away the hidden one.
+// With privacy noise, a panel above the figures says what the answer cost and
+// how far off a figure may be; noisy cells are marked approximate (≈), and
+// the metrics the engine does not release with noise cannot be picked.
 
 import { el, countFormat, percentFormat, formatDuration, formatDelay, dateFormat, shortDateFormat, NO_DATA } from "./ui.js";
 
@@ -13,28 +16,52 @@ import { el, countFormat, percentFormat, formatDuration, formatDelay, dateFormat
  * The metrics a heatmap can show per grouping, in the selector's order.
  * format: "count", "minutes" (a count of minutes), "percent", "duration"
  * (minutes as "1 h 5 min"), "delay" (minutes, in days past two days), "days";
- * `none` says why a shown cell has no value (null).
+ * `none` says why a shown cell has no value (null). `noise` says how the
+ * figure is drawn from the engine's noisy figures (the keys of its
+ * `noise.scales`): { scale } a noisy count itself, { share: [part, whole] },
+ * { ratio: [numerator, denominator] }, { score } a score of noisy counts; a
+ * metric without `noise` is not released with noise (the engine gives null).
  */
 export const METRICS = {
   department: [
-    { key: "emailsSent", label: "E-mails sent", unit: "e-mails sent", format: "count" },
-    { key: "emailsReceived", label: "E-mails received", unit: "e-mails received", format: "count" },
-    { key: "meetings", label: "Meetings", unit: "meetings", format: "count" },
-    { key: "meetingMinutes", label: "Meeting minutes", unit: "minutes in meetings", format: "minutes" },
-    { key: "afterHoursShare", label: "After-hours share", unit: "of e-mails sent after hours", format: "percent", none: "no e-mails sent, so no share" },
+    { key: "emailsSent", label: "E-mails sent", unit: "e-mails sent", format: "count", noise: { scale: "emailsSent" } },
+    { key: "emailsReceived", label: "E-mails received", unit: "e-mails received", format: "count", noise: { scale: "emailsReceived" } },
+    { key: "meetings", label: "Meetings", unit: "meetings", format: "count", noise: { scale: "meetings" } },
+    { key: "meetingMinutes", label: "Meeting minutes", unit: "minutes in meetings", format: "minutes", noise: { scale: "meetingMinutes" } },
+    {
+      key: "afterHoursShare",
+      label: "After-hours share",
+      unit: "of e-mails sent after hours",
+      format: "percent",
+      none: "no e-mails sent, so no share",
+      noise: { share: ["afterHoursEmails", "emailsSent"] },
+    },
     { key: "externalContacts", label: "External contacts", unit: "external people", format: "count" },
   ],
   account: [
-    { key: "emailsTo", label: "E-mails to the account", unit: "e-mails from us to its contacts", format: "count" },
-    { key: "emailsFrom", label: "E-mails from the account", unit: "e-mails from its contacts", format: "count" },
-    { key: "meetings", label: "Meetings", unit: "meetings with both sides", format: "count" },
+    { key: "emailsTo", label: "E-mails to the account", unit: "e-mails from us to its contacts", format: "count", noise: { scale: "emailsTo" } },
+    { key: "emailsFrom", label: "E-mails from the account", unit: "e-mails from its contacts", format: "count", noise: { scale: "emailsFrom" } },
+    { key: "meetings", label: "Meetings", unit: "meetings with both sides", format: "count", noise: { scale: "meetings" } },
     { key: "internalPeople", label: "Our people involved", unit: "of our people involved", format: "count" },
     { key: "accountPeople", label: "Their people involved", unit: "of the account's people involved", format: "count" },
     { key: "daysSinceLastEmail", label: "Days since last e-mail", unit: "from the last e-mail to the period's end", format: "days", none: "no e-mail in this period" },
     { key: "daysSinceLastMeeting", label: "Days since last meeting", unit: "from the last meeting to the period's end", format: "days", none: "no meeting in this period" },
-    { key: "averageMeetingMinutes", label: "Average meeting length", unit: "per meeting on average", format: "duration", none: "no meeting in this period" },
+    {
+      key: "averageMeetingMinutes",
+      label: "Average meeting length",
+      unit: "per meeting on average",
+      format: "duration",
+      none: "no meeting in this period",
+      noise: { ratio: ["meetingMinutes", "meetings"] },
+    },
     { key: "averageReplyMinutes", label: "Average reply time", unit: "for our replies on average", format: "delay", none: "no reply of ours in this period" },
-    { key: "engagementScore", label: "Engagement score", unit: "of 100, against the most active account shown", format: "count" },
+    {
+      key: "engagementScore",
+      label: "Engagement score",
+      unit: "of 100, against the most active account shown",
+      format: "count",
+      noise: { score: ["emailsTo", "emailsFrom", "meetings"] },
+    },
   ],
 };
 
@@ -46,11 +73,16 @@ export const GROUPINGS = [
   { value: "department", label: "Department" },
   { value: "account", label: "Account" },
 ];
-/** The privacy budget asked for when noise is ticked (noise is a later release of the engine). */
+/** The epsilon each new noisy answer spends when noise is ticked. */
 export const NOISE_EPSILON = 1;
+/** The standard deviation of the engine's noise per unit of its scale b (√2). */
+const SD_PER_SCALE = 1.41;
 
 /** Quantile bands of the colour scale. */
 const BANDS = 6;
+
+/** Epsilons are given in thousandths. */
+const epsilonFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
 
 const monthFormat = new Intl.DateTimeFormat(undefined, { month: "short", year: "numeric", timeZone: "UTC" });
 const longMonthFormat = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
@@ -59,6 +91,40 @@ const longMonthFormat = new Intl.DateTimeFormat(undefined, { month: "long", year
 export function metricOf(groupBy, key) {
   const list = METRICS[groupBy] ?? METRICS.department;
   return list.find((m) => m.key === key) ?? list[0];
+}
+
+/** Whether `metric` is released in `table`: with noise, the engine gives null for the metrics it cannot noise safely. */
+function released(metric, table) {
+  return !table?.noise || Boolean(metric.noise);
+}
+
+/** The metric `key` of `table`'s grouping when it is released, else the grouping's first released one. */
+export function shownMetric(table, key) {
+  const wanted = metricOf(table.groupBy, key);
+  if (released(wanted, table)) return wanted;
+  return (METRICS[table.groupBy] ?? METRICS.department).find((m) => released(m, table)) ?? wanted;
+}
+
+/** One standard deviation of the noise on the engine's figure `figure`, in its units (null when the engine gives no scale). */
+function noiseSpread(noise, figure) {
+  const b = noise?.scales?.[figure];
+  return Number.isFinite(b) ? Math.round(SD_PER_SCALE * b) : null;
+}
+
+/** "± about 170" for the engine's figure `figure`, or "" without its scale. */
+function plusMinus(noise, figure) {
+  const sd = noiseSpread(noise, figure);
+  return sd === null ? "" : `± about ${countFormat.format(sd)}`;
+}
+
+/** How far off a noisy figure of `metric` may be, in a few words for a tooltip. */
+function noiseHint(metric, noise) {
+  const how = metric.noise ?? {};
+  if (how.scale) return `noisy, ${plusMinus(noise, how.scale) || "approximate"}`;
+  if (how.share) return "a share of noisy counts";
+  if (how.ratio) return "noisy minutes ÷ noisy meetings";
+  if (how.score) return "a score of noisy counts";
+  return "approximate";
 }
 
 /** A metric's value as the cell shows it (the raw value stays in data-value). */
@@ -71,8 +137,14 @@ export function formatMetric(metric, value) {
   return countFormat.format(value);
 }
 
+/** The tooltip's figure; with noise, marked approximate and how far off it may be. */
+function figureText(metric, value, noise = null) {
+  const text = exactFigureText(metric, value);
+  return noise ? `≈ ${text} (${noiseHint(metric, noise)})` : text;
+}
+
 /** The tooltip's figure: the cell's text, with minutes spelled out as hours too. */
-function figureText(metric, value) {
+function exactFigureText(metric, value) {
   const text = formatMetric(metric, value);
   if (metric.format === "minutes") return `${text} ${metric.unit} (${formatDuration(value)})`;
   if (metric.format === "duration" || metric.format === "delay") return `${text} ${metric.unit} (${countFormat.format(value)} min)`;
@@ -154,15 +226,25 @@ export function aggregatesShell(options, onChange) {
   });
 
   const metric = el("select", { id: id("metric"), "data-control": "metric" });
-  /** Offers the metrics of `groupBy`, with `key` selected. */
-  const setMetrics = (groupBy, key) => {
-    if (metric.dataset.groupBy !== groupBy) {
-      metric.replaceChildren(...(METRICS[groupBy] ?? METRICS.department).map((m) => el("option", { value: m.key, text: m.label })));
-      metric.dataset.groupBy = groupBy;
+  /**
+   * Offers the metrics of `groupBy`, with `key` selected; with `noisy`, those
+   * the engine does not release with noise are offered disabled, saying so.
+   */
+  const setMetrics = (groupBy, key, noisy = false) => {
+    const offer = `${groupBy}${noisy ? " noisy" : ""}`;
+    if (metric.dataset.offer !== offer) {
+      metric.replaceChildren(
+        ...(METRICS[groupBy] ?? METRICS.department).map((m) =>
+          noisy && !m.noise
+            ? el("option", { value: m.key, text: `${m.label} (not released with noise)`, disabled: true, "data-unreleased": "noise" })
+            : el("option", { value: m.key, text: m.label }),
+        ),
+      );
+      metric.dataset.offer = offer;
     }
     metric.value = metricOf(groupBy, key).key;
   };
-  setMetrics(options.groupBy, options.metric[options.groupBy]);
+  setMetrics(options.groupBy, options.metric[options.groupBy], options.noise);
   metric.addEventListener("change", () => onChange("metric", metric.value));
 
   const groupBy = el(
@@ -207,7 +289,7 @@ export function aggregatesShell(options, onChange) {
     ),
     body,
   );
-  return { root, body, setMetrics };
+  return { root, body, setMetrics, noise };
 }
 
 // ---------------------------------------------------------------- cells
@@ -313,7 +395,29 @@ function legend(bands, metric, table, { matrix = false, words = GROUP_WORDS.depa
   if (!matrix && metric.none) {
     items.push(el("li", { "data-band": "none" }, el("span", { class: "swatch heat none", "aria-hidden": "true" }), `${NO_DATA} ${metric.none}`));
   }
+  if (table.noise) {
+    items.push(el("li", { "data-band": "approx" }, el("span", { class: "swatch heat approx", "aria-hidden": "true" }), "≈ approximate: privacy noise added"));
+  }
   return el("ul", { class: "legend agg-legend", "aria-label": "Colour key" }, ...items);
+}
+
+/**
+ * A cell with a figure, coloured by its quantile `band`. With `noise` it is
+ * marked approximate: a ≈ drawn before it (class "approx"), its tooltip and
+ * accessible name say "about", and how far off it may be.
+ */
+function figureCell(attrs, where, band, value, metric, noise) {
+  const text = formatMetric(metric, value);
+  return el("td", {
+    class: noise ? `heat q${band} approx` : `heat q${band}`,
+    ...attrs,
+    "data-value": JSON.stringify(value),
+    "data-approx": noise ? "true" : null,
+    title: `${where}: ${figureText(metric, value, noise)}`,
+    "aria-label": noise ? `about ${text}` : null,
+    tabIndex: -1,
+    text,
+  });
 }
 
 // ---------------------------------------------------------------- heatmap
@@ -380,14 +484,7 @@ function heatmap(table, metric, now, showDetail, pickPeriod = null) {
             text: NO_DATA,
           });
         }
-        return el("td", {
-          class: `heat q${bands.band(value)}`,
-          ...attrs,
-          "data-value": JSON.stringify(value),
-          title: `${where}: ${figureText(metric, value)}`,
-          tabIndex: -1,
-          text: formatMetric(metric, value),
-        });
+        return figureCell(attrs, where, bands.band(value), value, metric, table.noise);
       });
       cells.push(rowCells);
       return el("tr", { "data-group": group }, el("th", { scope: "row", text: group }), ...rowCells);
@@ -411,6 +508,11 @@ function heatmap(table, metric, now, showDetail, pickPeriod = null) {
     `${countFormat.format(suppressed)} of ${countFormat.format(table.rows.length)} here. `,
     `No totals are shown, on purpose: ${words.one === "account" ? "an account's" : "a department's"} or a period's total next to its visible cells would let anyone subtract them and recover a suppressed one.`,
   ];
+  if (table.noise) {
+    notes.push(
+      ` With privacy noise every figure shown is approximate (≈), the colours too; a cell is suppressed by the exact number of people, as without noise.`,
+    );
+  }
   if (current.length) notes.push(` • marks the current ${periodWord}, still in progress.`);
   if (pickPeriod) notes.push(` Click a ${periodWord}'s heading to show it in the collaboration matrix below.`);
 
@@ -444,7 +546,13 @@ export function matrixPeriodOf(table, wanted) {
   return table.periods.includes(wanted) ? wanted : (table.periods.at(-1) ?? null);
 }
 
-const MATRIX_METRIC = { key: "interactions", label: "Interactions", unit: "e-mails and meetings", format: "count" };
+const MATRIX_METRIC = {
+  key: "interactions",
+  label: "Interactions",
+  unit: "e-mails and meetings",
+  format: "count",
+  noise: { scale: "matrixInteractions" },
+};
 
 /** The grid, legend and notes of the matrix for one `period`. */
 function matrixParts(table, period, inProgress, showDetail) {
@@ -469,15 +577,7 @@ function matrixParts(table, period, inProgress, showDetail) {
         if (!pair || pair.suppressed || pair.interactions === null) {
           cell = suppressedCell(attrs, where, pair?.reason ?? (pair ? null : "no figure in the engine's answer"));
         } else {
-          const text = countFormat.format(pair.interactions);
-          cell = el("td", {
-            class: `heat q${bands.band(pair.interactions)}`,
-            ...attrs,
-            "data-value": JSON.stringify(pair.interactions),
-            title: `${where}: ${text} e-mails and meetings`,
-            tabIndex: -1,
-            text,
-          });
+          cell = figureCell(attrs, where, bands.band(pair.interactions), pair.interactions, MATRIX_METRIC, table.noise);
         }
         if (from === to) cell.classList.add("self");
         return cell;
@@ -517,6 +617,7 @@ function matrixParts(table, period, inProgress, showDetail) {
     `(on the diagonal, fewer than ${table.minGroupSize} of the department's people)`,
     periodWord === "month" ? ", or when a week the month overlaps is suppressed for that pair (the month's figure would give the week away)" : "",
     `: ${countFormat.format(suppressed)} of ${countFormat.format(shown.length)} pairs in this ${periodWord}. `,
+    table.noise ? `With privacy noise every figure is approximate (≈), ${plusMinus(table.noise, "matrixInteractions") || "give or take"} (one standard deviation). ` : "",
     `Pick another ${periodWord} with the selector above${table.periods.length > 1 ? " or by clicking its heading in the heatmap" : ""}.`,
   );
   return { grid, legend: legend(bands, MATRIX_METRIC, table, { matrix: true }), notes };
@@ -572,16 +673,139 @@ function collaborationMatrix(table, period, now, showDetail, onPeriod) {
   return { figure, setPeriod };
 }
 
+// ---------------------------------------------------------------- privacy noise
+
+/** The engine's noisy figures (the keys of `noise.scales`), as people name them. */
+const FIGURE_WORDS = {
+  emailsSent: "e-mails sent",
+  afterHoursEmails: "after-hours e-mails",
+  emailsReceived: "e-mails received",
+  meetings: "meetings",
+  meetingMinutes: "meeting minutes",
+  matrixInteractions: "interactions",
+  emailsTo: "e-mails to",
+  emailsFrom: "e-mails from",
+};
+
+/** "meetings ± about 226": a noisy figure and its spread. */
+function figureSpread(noise, figure) {
+  return [FIGURE_WORDS[figure] ?? figure, plusMinus(noise, figure)].filter(Boolean).join(" ");
+}
+
+/** What the noise on `metric` means for a figure shown, in plain words. */
+function noiseMeaning(metric, noise) {
+  const how = metric.noise ?? {};
+  if (how.scale) {
+    const spread = plusMinus(noise, how.scale);
+    return spread ? `each figure ${spread} (one standard deviation).` : "each figure is approximate.";
+  }
+  if (how.share) {
+    const [part, whole] = how.share;
+    return `a share of noisy counts, ${figureSpread(noise, part)} ÷ ${figureSpread(noise, whole)} (one standard deviation each), so least reliable where few were sent.`;
+  }
+  if (how.ratio) {
+    const [minutes, meetings] = how.ratio;
+    return `noisy minutes ÷ noisy meetings, ${figureSpread(noise, minutes)} ÷ ${figureSpread(noise, meetings)} (one standard deviation each), so least reliable where meetings are few.`;
+  }
+  if (how.score) {
+    return `worked out from the noisy counts (${how.score.map((f) => figureSpread(noise, f)).join(", ")}, one standard deviation each), against the most active account shown; it costs no more budget.`;
+  }
+  return "not released with noise.";
+}
+
+/** "ε = 1 for this answer; budget spent 1 of 10, 9 left." (or repeated from cache), and a warning when too little is left for a new one. */
+function noiseCost(table) {
+  const n = table.noise;
+  const eps = `ε = ${epsilonFormat.format(n.epsilon)}`;
+  const cost = n.fromCache ? `Repeated from cache, no cost (${eps} when first asked)` : `${eps} for this answer`;
+  const spent = table.epsilonSpent;
+  const left = table.epsilonRemaining;
+  if (!Number.isFinite(spent) || !Number.isFinite(left)) return `${cost}.`;
+  // The engine counts in thousandths: round the sum so that 0.1 + 0.2 reads 0.3.
+  const total = Math.round((spent + left) * 1000) / 1000;
+  const low = left < NOISE_EPSILON ? " Too little is left for a new question: only those asked before can be shown with noise." : "";
+  return `${cost}; budget spent ${epsilonFormat.format(spent)} of ${epsilonFormat.format(total)}, ${epsilonFormat.format(left)} left.${low}`;
+}
+
+/** Whose data the noise protects, and the caps that bound one person's part in a figure. */
+function noiseUnit(table) {
+  const n = table.noise;
+  const c = n.caps ?? {};
+  const per = table.period === "month" ? "month" : "week";
+  const caps =
+    Number.isFinite(c.recordsPerPeriod) && Number.isFinite(c.groupsPerRecord) && Number.isFinite(c.minutesPerMeeting)
+      ? ` A person counts for at most ${countFormat.format(c.recordsPerPeriod)} records (e-mails sent, meetings organized) a ${per}, ` +
+        `each in at most ${countFormat.format(c.groupsPerRecord)} groups, a meeting for at most ${countFormat.format(c.minutesPerMeeting)} min.`
+      : "";
+  return `Protects ${n.unit ?? "one person's records in one period"}.${caps} Counts are whole numbers, never below 0.`;
+}
+
+/**
+ * The panel above a noisy answer's figures: its cost and the budget left,
+ * how far off a figure of `metric` may be, and what is not released with
+ * noise. `wanted` is the metric asked for when noise hid it (`metric` is
+ * shown instead), null otherwise.
+ */
+function privacyPanel(table, metric, wanted) {
+  const n = table.noise;
+  const unreleased = (METRICS[table.groupBy] ?? METRICS.department).filter((m) => !m.noise);
+  return el(
+    "section",
+    {
+      class: "privacy-panel",
+      "aria-label": "Privacy noise",
+      "data-privacy": "noise",
+      "data-epsilon": String(n.epsilon),
+      "data-from-cache": String(Boolean(n.fromCache)),
+      "data-epsilon-spent": String(table.epsilonSpent ?? ""),
+      "data-epsilon-remaining": String(table.epsilonRemaining ?? ""),
+    },
+    el(
+      "p",
+      { class: "privacy-cost", "data-field": "noise-cost" },
+      el("strong", { text: "Privacy noise on: " }),
+      noiseCost(table),
+    ),
+    wanted
+      ? el("p", {
+          class: "privacy-fallback",
+          "data-field": "noise-fallback",
+          text: `${wanted.label} is not released with noise: showing ${metric.label.toLowerCase()} instead.`,
+        })
+      : null,
+    el("p", { "data-field": "noise-metric" }, el("strong", { text: `${metric.label}: ` }), noiseMeaning(metric, n)),
+    table.groupBy === "department" && table.periods.length
+      ? el(
+          "p",
+          { "data-field": "noise-matrix" },
+          el("strong", { text: "Collaboration matrix: " }),
+          noiseMeaning(MATRIX_METRIC, n),
+        )
+      : null,
+    el(
+      "p",
+      { class: "muted small", "data-field": "noise-unit" },
+      noiseUnit(table),
+      unreleased.length
+        ? ` Not released with noise (one person could change them without bound): ${unreleased.map((m) => m.label.toLowerCase()).join(", ")}.`
+        : "",
+    ),
+  );
+}
+
 // ---------------------------------------------------------------- the body
 
 /**
  * The figures of `table` for `metric` (a key of METRICS); `now` (ISO) marks
  * the period in progress. `matrix.period` is the period the collaboration
  * matrix shows (default: the table's latest), `matrix.onPeriod(period)` is
- * told when it changes.
+ * told when it changes. A metric not released with noise gives way to the
+ * first one released (see shownMetric), and the privacy panel says so.
  */
 export function aggregatesBody(table, metricKey, now = null, matrix = {}) {
-  const metric = metricOf(table.groupBy, metricKey);
+  const wanted = metricOf(table.groupBy, metricKey);
+  const metric = shownMetric(table, metricKey);
+  const privacy = table.noise ? privacyPanel(table, metric, metric === wanted ? null : wanted) : null;
   const words = GROUP_WORDS[table.groupBy] ?? GROUP_WORDS.department;
   const detail = el("p", { class: "agg-detail", "data-detail": "", "aria-hidden": "true" });
   const defaultDetail = "Hover, tap or focus a cell (arrow keys move) to read it here.";
@@ -596,9 +820,9 @@ export function aggregatesBody(table, metricKey, now = null, matrix = {}) {
     } else if (d.value === "null") {
       detail.replaceChildren(el("strong", { text: where }), `: ${metric.label.toLowerCase()}: ${metric.none ?? "no value"}.`);
     } else if (d.group) {
-      detail.replaceChildren(el("strong", { text: where }), `: ${figureText(metric, JSON.parse(d.value))}.`);
+      detail.replaceChildren(el("strong", { text: where }), `: ${figureText(metric, JSON.parse(d.value), table.noise)}.`);
     } else {
-      detail.replaceChildren(el("strong", { text: where }), `: ${countFormat.format(JSON.parse(d.value))} e-mails and meetings.`);
+      detail.replaceChildren(el("strong", { text: where }), `: ${figureText(MATRIX_METRIC, JSON.parse(d.value), table.noise)}.`);
     }
   };
   const nowDate = now ? new Date(now) : null;
@@ -620,14 +844,15 @@ export function aggregatesBody(table, metricKey, now = null, matrix = {}) {
   );
   if (!table.groups.length) {
     return [
+      privacy,
       summary,
       el("p", { class: "empty", "data-empty": "groups", text: `The people directory lists no ${words.one}s, so there is nothing to aggregate.` }),
-    ];
+    ].filter(Boolean);
   }
   const withMatrix = (table.groupBy === "department" || table.matrix.length > 0) && table.periods.length > 0;
   let pick = null;
   const heat = heatmap(table, metric, nowDate, show, withMatrix ? (p) => pick?.(p) : null);
-  const parts = [summary, heat.figure, detail];
+  const parts = [privacy, summary, heat.figure, detail].filter(Boolean);
   if (withMatrix) {
     const m = collaborationMatrix(table, matrixPeriodOf(table, matrix.period), nowDate, show, (p) => {
       heat.mark(p);
@@ -643,22 +868,51 @@ export function aggregatesBody(table, metricKey, now = null, matrix = {}) {
   return parts;
 }
 
-/** What the engine does not compute yet (aggregates per account, or with noise). */
+/** What the engine does not compute yet (aggregates per account, in builds before they landed). */
 export function notImplementedBody(options, err) {
-  const what = options.noise
-    ? `Aggregates per ${options.groupBy}, with privacy noise`
-    : `Aggregates per ${options.groupBy}`;
   return [
     el(
       "div",
       { class: "card notice", role: "status", "data-notice": "not-implemented" },
-      el("h3", { text: `${what}: coming in a later release` }),
+      el("h3", { text: `Aggregates per ${options.groupBy}: coming in a later release` }),
       el("p", {
-        text: options.noise
-          ? "Consent allows this view, but this version of rapport does not add privacy noise yet. Untick the noise option to see the figures without it."
-          : "Consent allows this view, but this version of rapport does not compute these figures yet. Group by department to see the current figures.",
+        text: "Consent allows this view, but this version of rapport does not compute these figures yet. Group by department to see the current figures.",
       }),
       err ? el("p", { class: "muted small" }, el("code", { text: err.code }), ` ${err.message}`) : null,
+    ),
+  ];
+}
+
+/**
+ * The engine's privacy budget cannot pay for this noisy question
+ * (PRIVACY_BUDGET_EXHAUSTED). `asked` lists the noisy questions answered
+ * before ({ groupBy, period }), which still answer from cache;
+ * `withoutNoise()` unticks the noise option.
+ */
+export function budgetExhaustedBody(options, err, asked = [], withoutNoise = null) {
+  const periodWord = options.period === "month" ? "month" : "week";
+  const earlier = asked.map((q) => `per ${q.groupBy} by ${q.period === "month" ? "month" : "week"}`);
+  const button = withoutNoise ? el("button", { type: "button", class: "secondary", text: "Show the figures without noise" }) : null;
+  button?.addEventListener("click", withoutNoise);
+  return [
+    el(
+      "div",
+      { class: "card notice budget-exhausted", role: "alert", "data-notice": "budget-exhausted" },
+      el("h3", { text: "Privacy budget spent: no new noisy figures" }),
+      el("p", {
+        text:
+          `Every new answer with privacy noise spends part of this engine's privacy budget, so that together they reveal no more than it allows about anyone. ` +
+          `It is spent: aggregates per ${options.groupBy} by ${periodWord} cannot be released with noise any more.`,
+      }),
+      el("p", {
+        text:
+          (earlier.length
+            ? `Earlier answers are still shown, from cache and at no cost while the data is unchanged: pick them again (${earlier.join("; ")}). `
+            : "Earlier noisy answers are still shown, from cache and at no cost while the data is unchanged: pick the same grouping and period again. ") +
+          "The figures without noise remain available: untick the noise option.",
+      }),
+      el("p", { class: "muted small" }, el("code", { text: err.code }), ` ${err.message}`),
+      button ? el("div", { class: "buttons" }, button) : null,
     ),
   ];
 }

@@ -47,7 +47,13 @@ function readParams() {
     const n = Number(raw);
     return Number.isSafeInteger(n) && n >= 0 ? n : fallback;
   };
-  return { seed: integer("seed", DEFAULT_SEED), interactions: integer("interactions", DEFAULT_INTERACTIONS) };
+  // The engine's privacy budget for noisy aggregates; absent or not a positive number: the engine's default.
+  const budget = Number(params.get("epsilonBudget") ?? NaN);
+  return {
+    seed: integer("seed", DEFAULT_SEED),
+    interactions: integer("interactions", DEFAULT_INTERACTIONS),
+    epsilonBudget: Number.isFinite(budget) && budget > 0 ? budget : undefined,
+  };
 }
 
 // ---------------------------------------------------------------- own insights
@@ -160,12 +166,12 @@ function loadSummary(load) {
 }
 
 async function start() {
-  const { seed, interactions } = readParams();
+  const { seed, interactions, epsilonBudget } = readParams();
   setState("loading");
   setStatus(el("span", { class: "dot busy", "aria-hidden": "true" }), "Starting the analytics worker…");
   const progress = (p) => setStatus(el("span", { class: "dot busy", "aria-hidden": "true" }), p.message);
   try {
-    const load = await call("load", { seed, interactions, consent: currentConsent() }, progress);
+    const load = await call("load", { seed, interactions, consent: currentConsent(), epsilonBudget }, progress);
     setStatus(...loadSummary(load));
     const insights = await call("ownInsights", {});
     renderOwnInsights(insights);

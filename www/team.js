@@ -24,7 +24,15 @@ import {
   SCOPE_LABELS,
 } from "./ui.js";
 import { weeklyChart, weeklyLegend, weeklyTableRows, bar, healthGauge, pathGraph, SERIES_WITH_CALLS } from "./charts.js";
-import { aggregatesShell, aggregatesBody, notImplementedBody, metricOf, NOISE_EPSILON } from "./aggregates.js";
+import {
+  aggregatesShell,
+  aggregatesBody,
+  notImplementedBody,
+  budgetExhaustedBody,
+  metricOf,
+  shownMetric,
+  NOISE_EPSILON,
+} from "./aggregates.js";
 
 /** How many colleagues "who knows whom" asks for (the engine's default is 5). */
 export const WHO_KNOWS_WHOM_TOP = 10;
@@ -79,8 +87,10 @@ const state = {
     noise: false,
     metric: { department: "emailsSent", account: "emailsTo" },
     matrixPeriod: { week: null, month: null },
+    /** The questions answered with noise ({ groupBy, period }): once the budget is spent, only they still answer (from cache). */
+    noisyAsked: [],
   },
-  /** The aggregates view's frame on screen ({ root, body }) and the table it last drew. */
+  /** The aggregates view's frame on screen ({ root, body, setMetrics, noise }) and the table it last drew. */
   aggShell: null,
   aggTable: null,
   /** The demo data's reference time (ISO), to mark the period in progress. */
@@ -251,21 +261,24 @@ async function run(view, target = selectedTarget()) {
   try {
     const value = await call(...request);
     if (stale()) return;
+    let shown = "shown below.";
     if (view === "relationship") renderRelationship(value);
     else if (view === "whoKnowsWhom") renderWhoKnowsWhom(value);
     else if (view === "introductionPaths") renderPaths(value);
     else if (view === "accounts") renderAccounts(value, scope);
-    else if (view === "aggregates") renderAggregates(value);
+    else if (view === "aggregates") shown = renderAggregates(value);
     else renderRaw(view, value);
-    teamStatus(`${title}${about && view !== "accounts" && view !== "aggregates" ? ` for ${about}` : ""}: shown below.`);
+    teamStatus(`${title}${about && view !== "accounts" && view !== "aggregates" ? ` for ${about}` : ""}: ${shown}`);
   } catch (err) {
     if (stale()) return;
     if (err.code === "CONSENT_REQUIRED") renderRefusal(view, err, scope);
     else if (err.code === "NOT_IMPLEMENTED" && view === "aggregates") renderAggregatesNotice(err);
+    else if (err.code === "PRIVACY_BUDGET_EXHAUSTED" && view === "aggregates") renderBudgetExhausted(err);
     else if (err.code === "NOT_IMPLEMENTED") renderNotice(view);
     else if (err.code === "UNKNOWN_TARGET") renderUnknownTarget(view, target, err);
     else renderQueryError(view, err);
-    teamStatus(`${title}: ${err.code === "CONSENT_REQUIRED" ? "consent needed" : "not shown"}.`);
+    const why = { CONSENT_REQUIRED: "consent needed", PRIVACY_BUDGET_EXHAUSTED: "privacy budget spent, not shown with noise" }[err.code];
+    teamStatus(`${title}: ${why ?? "not shown"}.`);
   } finally {
     if (!stale()) {
       dim.classList.remove("stale");
@@ -872,18 +885,40 @@ function aggregatesFrame() {
   return state.aggShell;
 }
 
+/** Draws `table`; returns the status line's ending (which says when noise hid the metric asked for). */
 function renderAggregates(table) {
   const { root, body, setMetrics } = aggregatesFrame();
   state.aggTable = table;
-  const metric = metricOf(table.groupBy, state.agg.metric[table.groupBy]).key;
-  state.agg.metric[table.groupBy] = metric;
-  setMetrics(table.groupBy, metric);
+  const wanted = metricOf(table.groupBy, state.agg.metric[table.groupBy]);
+  // A metric not released with noise gives way to the first released one; the picker follows, so that it shows what is drawn.
+  const metric = shownMetric(table, wanted.key);
+  state.agg.metric[table.groupBy] = metric.key;
+  setMetrics(table.groupBy, metric.key, Boolean(table.noise));
   root.dataset.shown = "table";
   root.dataset.period = table.period;
   root.dataset.groupBy = table.groupBy;
-  root.dataset.metric = metric;
+  root.dataset.metric = metric.key;
   root.dataset.minGroupSize = String(table.minGroupSize);
-  body.replaceChildren(...aggregatesBody(table, metric, state.now, matrixOptions(table)));
+  if (table.noise) {
+    root.dataset.noise = "on";
+    rememberNoisy(table);
+  } else {
+    delete root.dataset.noise;
+  }
+  body.replaceChildren(...aggregatesBody(table, wanted.key, state.now, matrixOptions(table)));
+  if (!table.noise) return "shown below.";
+  const cost = table.noise.fromCache ? "repeated from cache at no cost" : `ε = ${table.noise.epsilon} spent`;
+  return metric === wanted
+    ? `shown below with privacy noise (${cost}).`
+    : `shown below with privacy noise (${cost}); ${wanted.label.toLowerCase()} is not released with noise: showing ${metric.label.toLowerCase()} instead.`;
+}
+
+/** Remembers a question answered with noise, to name it once the budget is spent. */
+function rememberNoisy(table) {
+  const asked = state.agg.noisyAsked;
+  if (!asked.some((q) => q.groupBy === table.groupBy && q.period === table.period)) {
+    asked.push({ groupBy: table.groupBy, period: table.period });
+  }
 }
 
 /** The collaboration matrix's period for `table` and where to keep the one picked. */
@@ -899,12 +934,29 @@ function matrixOptions(table) {
   };
 }
 
-function renderAggregatesNotice(err) {
-  const { root, body } = aggregatesFrame();
+/** The aggregates frame without a table: a notice instead of figures. */
+function aggregatesNoticeFrame() {
+  const frame = aggregatesFrame();
   state.aggTable = null;
-  root.dataset.shown = "notice";
-  for (const key of ["period", "groupBy", "metric", "minGroupSize", "matrixPeriod"]) delete root.dataset[key];
+  frame.root.dataset.shown = "notice";
+  for (const key of ["period", "groupBy", "metric", "minGroupSize", "matrixPeriod", "noise"]) delete frame.root.dataset[key];
+  return frame;
+}
+
+function renderAggregatesNotice(err) {
+  const { body } = aggregatesNoticeFrame();
   body.replaceChildren(...notImplementedBody(state.agg, err));
+}
+
+/** The budget cannot pay for this noisy question: the questions asked before still answer, and so do the figures without noise. */
+function renderBudgetExhausted(err) {
+  const { body, noise } = aggregatesNoticeFrame();
+  const withoutNoise = () => {
+    noise.checked = false;
+    onAggregatesOption("noise", false);
+    noise.focus();
+  };
+  body.replaceChildren(...budgetExhaustedBody(state.agg, err, state.agg.noisyAsked, withoutNoise));
 }
 
 /** A control of the aggregates view changed: the metric is drawn again from the table on screen, the rest asks the engine. */
@@ -917,7 +969,7 @@ function onAggregatesOption(key, value) {
   const shell = state.aggShell;
   const table = state.aggTable;
   if (!table) return;
-  const metric = metricOf(table.groupBy, value);
+  const metric = shownMetric(table, value);
   state.agg.metric[table.groupBy] = metric.key;
   if (shell?.root.isConnected && state.view === "aggregates") {
     shell.root.dataset.metric = metric.key;

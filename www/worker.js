@@ -4,7 +4,8 @@
 //
 // Protocol (every message is a plain object, cloned by postMessage):
 //   page → worker  { id, type, params }
-//     type "load"          params { seed, interactions, consent }  → LoadResult
+//     type "load"          params { seed, interactions, consent, epsilonBudget? } → LoadResult
+//       epsilonBudget: what the engine's noisy aggregates may spend together (the engine's default 10)
 //     type "ownInsights"   params { days? }                        → OwnInsights
 //     type "setConsent"    params { aggregated, identifiable }     → ConsentResult
 //     type "targets"       params {}                               → Targets (the team view's selector)
@@ -14,8 +15,10 @@
 //     type "introductionPaths" params { contact, top?, maxHops? }  → { target, maxHops, paths: IntroductionPath[] }
 //     type "aggregates"    params { groupBy, period, noise?, days? } → AggregateTable
 //       groupBy "department" (default) or "account"; period "week" (default)
-//       or "month"; noise { epsilon }. What the engine does not compute yet
-//       (noise; per account in builds before it landed) is NOT_IMPLEMENTED.
+//       or "month"; noise { epsilon }: each new noisy answer spends epsilon of the
+//       engine's budget, a repeated one is answered from cache at no cost, and
+//       one the budget cannot pay for is PRIVACY_BUDGET_EXHAUSTED. What the
+//       engine does not compute yet is NOT_IMPLEMENTED.
 //   target is { contact: id } or { account: id }; a bare { contact } in params
 //   is accepted too. scope is "own" or "team" (default "team", which needs the
 //   identifiable consent scope; "own" needs none).
@@ -78,7 +81,7 @@ async function run(id, type, params) {
 }
 
 const handlers = {
-  load({ seed, interactions, consent }, progress) {
+  load({ seed, interactions, consent, epsilonBudget }, progress) {
     progress("generate", `Generating the demo dataset (seed ${seed}, ${interactions.toLocaleString()} interactions)…`);
     const started = performance.now();
     const demo = demoDataset({ seed, interactions });
@@ -92,6 +95,8 @@ const handlers = {
       viewer: demo.viewer,
       internalDomains: demo.internalDomains,
       consent: consentFlags(consent),
+      // Only when asked for (?epsilonBudget= in the page's URL): else the engine's default.
+      ...(epsilonBudget === undefined || epsilonBudget === null ? {} : { epsilonBudget }),
     });
     try {
       progress("people", "Loading the people directory…");

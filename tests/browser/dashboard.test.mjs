@@ -3,8 +3,10 @@
 // insights; a contact's and an account's relationship, who knows whom and
 // introduction paths; the organization aggregates heatmap and collaboration
 // matrix, suppressed cells included), team views must refuse without consent
-// and pass the consent gate with it, own scope must work without it, and the
-// page must make no request beyond the local server and throw no error.
+// and pass the consent gate with it, own scope must work without it, noisy
+// aggregates must say what they cost and mark their figures approximate, a
+// spent privacy budget must be said as such, and the page must make no
+// request beyond the local server and throw no error.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -63,11 +65,11 @@ const pageErrors = [];
 const consoleErrors = [];
 const requests = [];
 
-/** A Node engine with the same demo data and options as the page's worker. */
-function nodeEngine(consent = {}, interactions = INTERACTIONS) {
+/** A Node engine with the same demo data and options as the page's worker (`options`: more engine options, e.g. epsilonBudget). */
+function nodeEngine(consent = {}, interactions = INTERACTIONS, options = {}) {
   const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
   const demo = demoDataset({ seed: SEED, interactions });
-  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, consent });
+  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, consent, ...options });
   engine.loadPeople(demo.people);
   engine.loadInteractions(demo.interactions);
   return engine;
@@ -304,6 +306,128 @@ function assertMatrix(shown, table, period) {
     assert.deepEqual([mirror.value, mirror.suppressed, mirror.reason], [c.value, c.suppressed, c.reason], `${c.from} × ${c.to} is symmetric`);
   }
   return ofPeriod;
+}
+
+/** The epsilon each noisy answer of the dashboard spends (www/aggregates.js NOISE_EPSILON). */
+const NOISE_EPSILON = 1;
+/** Metrics the engine does not release with noise (null), per grouping. */
+const UNRELEASED = {
+  department: ["externalContacts"],
+  account: ["internalPeople", "accountPeople", "daysSinceLastEmail", "daysSinceLastMeeting", "averageReplyMinutes"],
+};
+
+/**
+ * A new page of the dashboard at `query` (seed, interactions, …) with the
+ * aggregated scope granted and the aggregates view open on its default
+ * table; `shows(selector)` waits for the view to show `selector`, `errors`
+ * collects the page's errors.
+ */
+async function aggregatesPage(query) {
+  const p = await context.newPage();
+  const errors = [];
+  p.on("pageerror", (err) => errors.push(err.message));
+  p.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
+  const shows = async (selector) => {
+    await p.locator(`#team-result ${selector}`).first().waitFor({ state: "visible" });
+    await p.waitForFunction(() => !document.getElementById("team-result").hasAttribute("aria-busy"));
+  };
+  await p.goto(`${serverUrl}?${query}`);
+  await p.waitForSelector('main[data-state="ready"]', { timeout: 20_000 });
+  await p.getByLabel("Anonymized aggregates").check();
+  await p.locator("#consent-note", { hasText: "Granted" }).waitFor();
+  await p.getByRole("button", { name: "Organization aggregates" }).click();
+  await shows('[data-view="aggregates"][data-shown="table"]');
+  return { p, errors, shows };
+}
+
+/** The privacy panel of the aggregates view on `p`, or null when it shows none. */
+async function shownPrivacy(p) {
+  return p.$eval('#team-result [data-view="aggregates"]', (view) => {
+    const panel = view.querySelector('[data-privacy="noise"]');
+    const field = (name) => panel.querySelector(`[data-field="${name}"]`)?.textContent ?? null;
+    return panel
+      ? {
+          epsilon: Number(panel.dataset.epsilon),
+          fromCache: panel.dataset.fromCache,
+          spent: Number(panel.dataset.epsilonSpent),
+          remaining: Number(panel.dataset.epsilonRemaining),
+          cost: field("noise-cost"),
+          fallback: field("noise-fallback"),
+          metric: field("noise-metric"),
+          matrix: field("noise-matrix"),
+          unit: field("noise-unit"),
+          text: panel.textContent,
+        }
+      : null;
+  });
+}
+
+/** The metric picker's options: [key, text, disabled]. */
+async function metricOptions(p) {
+  return p.$$eval('#team-result [data-view="aggregates"] select[data-control="metric"] option', (o) =>
+    o.map((n) => [n.value, n.textContent, n.disabled]),
+  );
+}
+
+/** Every text a person can read or hear in the aggregates view: its text, tooltips and accessible names. */
+async function viewTexts(p) {
+  return p.$eval('#team-result [data-view="aggregates"]', (view) =>
+    [
+      view.textContent,
+      ...[...view.querySelectorAll("[title]")].map((n) => n.title),
+      ...[...view.querySelectorAll("[aria-label]")].map((n) => n.getAttribute("aria-label")),
+    ].join("\n"),
+  );
+}
+
+/** One standard deviation of the noise on `figure`, as the privacy panel says it: ± about round(1.41·b). */
+function spreadOf(table, figure) {
+  const b = table.noise.scales[figure];
+  assert.ok(Number.isFinite(b), `the engine gives the scale of ${figure}`);
+  return Math.round(1.41 * b);
+}
+
+/** Asserts that `text` says "± about <sd>" (digits compared, whatever the locale's separators). */
+function assertSpread(text, sd, what) {
+  const said = [...text.matchAll(/± about ([\d.,\u00a0\u202f ]+\d)/g)].map((m) => Number(m[1].replace(/\D/g, "")));
+  assert.ok(said.includes(sd), `${what} says ± about ${sd}: ${text}`);
+}
+
+/**
+ * Asserts that the heatmap of a noisy answer shows the cells of `exact` (the
+ * same question without noise): suppressed where it is, by its reason, and
+ * elsewhere a noisy figure marked approximate, never null text.
+ */
+function assertNoisyHeatmap(shown, exact, metric) {
+  assert.equal(shown.metric, metric);
+  assert.deepEqual(shown.groups, exact.groups);
+  assert.deepEqual(shown.periods, exact.periods);
+  const rows = new Map(exact.rows.map((r) => [`${r.group}\u0000${r.period}`, r]));
+  let approx = 0;
+  for (const c of shown.cells) {
+    const r = rows.get(`${c.group}\u0000${c.period}`);
+    const where = `noisy ${metric} of ${c.group} in ${c.period}`;
+    if (r.suppressed) {
+      assertSuppressedCell(c, r.reason, where);
+      continue;
+    }
+    assert.equal(c.suppressed, undefined, `${where} is not suppressed, as without noise`);
+    if (c.value === null) {
+      assert.equal(c.text, "—", `${where}: no value is said as such`);
+      continue;
+    }
+    approx++;
+    assert.match(c.className, /\bapprox\b/, `${where} is drawn as approximate`);
+    assert.match(c.title, /: ≈ /, `${where}'s tooltip says ≈`);
+    assert.match(c.label, /^about /, `${where}'s accessible name says "about"`);
+    if (PLAIN_METRICS.has(metric)) {
+      assert.ok(Number.isInteger(c.value) && c.value >= 0, `${where} is a whole number ≥ 0: ${c.value}`);
+      assert.equal(Number(c.text.replace(/\D/g, "")), c.value, `${where} shows ${c.text} for ${c.value}`);
+    } else {
+      assert.match(c.text, /\d/, `${where} shows a figure`);
+    }
+  }
+  assert.ok(approx > 0, `some ${metric} cells carry a figure`);
 }
 
 /** The ranked colleagues of the who-knows-whom view: [id, strength] in order. */
@@ -785,12 +909,14 @@ test("with aggregated consent, the heatmap and the matrix equal the Node binding
     } else {
       await shows('[data-view="aggregates"][data-shown="notice"] [data-notice="not-implemented"]');
     }
-    // With noise: not computed yet, said so; the controls stay.
+    // With noise: a noisy table with its privacy panel (tested in depth below); unticked, the exact figures again.
     await agg.locator(`${view} select[data-control="group-by"]`).selectOption("department");
     await shows('[data-view="aggregates"][data-shown="table"][data-period="month"]');
     await agg.locator(`${view} [data-control="noise"]`).check();
-    await shows('[data-view="aggregates"][data-shown="notice"] [data-notice="not-implemented"]');
+    await shows('[data-view="aggregates"][data-shown="table"][data-noise="on"] [data-privacy="noise"]');
     await agg.locator(`${view} [data-control="noise"]`).uncheck();
+    await shows('[data-view="aggregates"][data-shown="table"][data-period="month"]:not([data-noise])');
+    assert.equal(await agg.locator(`${view} [data-privacy], ${view} td.approx`).count(), 0, "no noise marks without noise");
     await agg.locator(`${view} [data-control="period"] label`, { hasText: "Week" }).click();
     await shows('[data-view="aggregates"][data-shown="table"][data-period="week"]');
     shown = await shownAggregates(agg);
@@ -815,6 +941,198 @@ test("with aggregated consent, the heatmap and the matrix equal the Node binding
   } finally {
     engine.free();
     await agg.close();
+  }
+});
+
+test("with privacy noise, the heatmap says what the answer cost and how far off it is, marks figures approximate and never shows null", async () => {
+  const engine = nodeEngine({ aggregated: true }, AGG_INTERACTIONS);
+  const { p, errors, shows } = await aggregatesPage(`seed=${SEED}&interactions=${AGG_INTERACTIONS}`);
+  const view = '#team-result [data-view="aggregates"]';
+  const noiseBox = p.locator(`${view} [data-control="noise"]`);
+  const pickMetric = async (metric) => {
+    await p.locator(`${view} select[data-control="metric"]`).selectOption(metric);
+    await shows(`[data-view="aggregates"][data-metric="${metric}"]`);
+  };
+  /** No "null", "NaN" or "undefined" anywhere a person reads or hears. */
+  const assertNoNullText = async (where) => {
+    const text = await viewTexts(p);
+    assert.doesNotMatch(text, /\bnull\b|\bNaN\b|\bundefined\b/, `${where}: no null, NaN or undefined is shown`);
+  };
+  try {
+    const exact = engine.aggregates({ groupBy: "department", period: "week" });
+    // The Node engine's noisy answer gives the scales (they depend on epsilon and the caps, not on the draw).
+    const noisy = engine.aggregates({ groupBy: "department", period: "week", noise: { epsilon: NOISE_EPSILON } });
+
+    // External contacts picked first: noise does not release it, so the view falls back and says so.
+    await pickMetric("externalContacts");
+    assert.equal(await p.locator(`${view} [data-privacy]`).count(), 0, "no privacy panel without noise");
+    await noiseBox.check();
+    await shows('[data-view="aggregates"][data-shown="table"][data-noise="on"] [data-privacy="noise"]');
+    let privacy = await shownPrivacy(p);
+    assert.equal(privacy.epsilon, NOISE_EPSILON);
+    assert.equal(privacy.fromCache, "false");
+    assert.deepEqual([privacy.spent, privacy.remaining], [1, 9], "the default budget of 10, one answer spent");
+    assert.match(privacy.cost, /Privacy noise on: ε = 1 for this answer; budget spent 1 of 10, 9 left\./);
+    assert.match(privacy.fallback, /External contacts is not released with noise: showing e-mails sent instead/);
+    assert.match(await p.textContent("#team-status"), /not released with noise/, "the status line says so too");
+    assert.match(privacy.metric, /^E-mails sent: each figure ± about/);
+    assertSpread(privacy.metric, spreadOf(noisy, "emailsSent"), "the e-mails sent line");
+    assert.match(privacy.metric, /one standard deviation/);
+    assertSpread(privacy.matrix, spreadOf(noisy, "matrixInteractions"), "the collaboration matrix line");
+    assert.match(privacy.unit, /one person's records in one period/);
+    assert.match(privacy.unit, /Not released with noise.*external contacts/);
+
+    // The picker follows: external contacts cannot be picked, and says why.
+    assert.equal(await p.inputValue(`${view} select[data-control="metric"]`), "emailsSent");
+    let options = await metricOptions(p);
+    for (const [key, text, disabled] of options) {
+      const unreleased = UNRELEASED.department.includes(key);
+      assert.equal(disabled, unreleased, `${key} is ${unreleased ? "disabled" : "enabled"} with noise`);
+      if (unreleased) assert.match(text, /not released with noise/, `${key} says why`);
+    }
+
+    // The figures: suppressed as without noise, every other cell approximate; the matrix too.
+    let shown = await shownAggregates(p);
+    assertNoisyHeatmap(shown, exact, "emailsSent");
+    const firstNoisy = shown.cells.map((c) => c.value);
+    assert.ok(shown.matrix.some((c) => c.suppressed !== "true"), "the matrix shows noisy pairs");
+    for (const c of shown.matrix.filter((m) => m.suppressed !== "true")) {
+      assert.match(c.className, /\bapprox\b/, `matrix ${c.from} × ${c.to} is drawn as approximate`);
+      assert.ok(Number.isInteger(c.value) && c.value >= 0, `matrix ${c.from} × ${c.to} is a whole number ≥ 0`);
+    }
+    assert.match(shown.legends, /≈ approximate/, "the legend explains ≈");
+    const cell = p.locator(`${view} table[data-heatmap] td.approx`).first();
+    await cell.hover();
+    assert.match(await p.textContent(`${view} [data-detail]`), /: ≈ .*± about/, "the detail line says ≈ and how far off");
+    await assertNoNullText("e-mails sent with noise");
+
+    // Every released metric, drawn from the same noisy answer: its own explanation, no null text.
+    for (const metric of AGG_METRICS.filter((m) => !UNRELEASED.department.includes(m)).slice(1)) {
+      await pickMetric(metric);
+      shown = await shownAggregates(p);
+      assertNoisyHeatmap(shown, exact, metric);
+      privacy = await shownPrivacy(p);
+      assert.equal(privacy.fallback, null, "no fallback note once a released metric is picked");
+      if (metric === "afterHoursShare") {
+        assert.match(privacy.metric, /^After-hours share: a share of noisy counts/);
+        assertSpread(privacy.metric, spreadOf(noisy, "afterHoursEmails"), "the after-hours line");
+      } else {
+        assertSpread(privacy.metric, spreadOf(noisy, metric), `the ${metric} line`);
+      }
+      await assertNoNullText(`${metric} with noise`);
+    }
+    mkdirSync(join(repo, "test-artifacts"), { recursive: true });
+    await p.locator("#team").screenshot({ path: join(repo, "test-artifacts", "aggregates-noise.png") });
+
+    // Unticked: the exact figures, nothing marked; ticked again: the same question, from cache, at no cost.
+    await pickMetric("emailsSent");
+    await noiseBox.uncheck();
+    await shows('[data-view="aggregates"][data-shown="table"]:not([data-noise])');
+    assertHeatmap(await shownAggregates(p), exact, "emailsSent");
+    assert.equal(await p.locator(`${view} [data-privacy], ${view} td.approx`).count(), 0, "no noise marks without noise");
+    options = await metricOptions(p);
+    assert.ok(options.every(([, text, disabled]) => !disabled && !/not released/.test(text)), "every metric can be picked without noise");
+    await noiseBox.check();
+    await shows('[data-view="aggregates"][data-noise="on"] [data-privacy="noise"][data-from-cache="true"]');
+    privacy = await shownPrivacy(p);
+    assert.deepEqual([privacy.spent, privacy.remaining], [1, 9], "a repeated question spends nothing");
+    assert.match(privacy.cost, /Repeated from cache, no cost.*budget spent 1 of 10, 9 left/);
+    assert.deepEqual((await shownAggregates(p)).cells.map((c) => c.value), firstNoisy, "the cached answer is the same answer");
+
+    // Per account: a new question (one more ε), and the metrics noise does not release cannot be picked.
+    const exactAccounts = engine.aggregates({ groupBy: "account", period: "week" });
+    const noisyAccounts = engine.aggregates({ groupBy: "account", period: "week", noise: { epsilon: NOISE_EPSILON } });
+    await p.locator(`${view} select[data-control="group-by"]`).selectOption("account");
+    await shows('[data-view="aggregates"][data-group-by="account"][data-noise="on"] [data-privacy="noise"][data-from-cache="false"]');
+    privacy = await shownPrivacy(p);
+    assert.deepEqual([privacy.spent, privacy.remaining], [2, 8]);
+    assert.equal(privacy.matrix, null, "no matrix line per account");
+    options = await metricOptions(p);
+    assert.deepEqual(
+      options.filter(([, , disabled]) => disabled).map(([key]) => key),
+      UNRELEASED.account,
+      "the account metrics noise does not release are disabled",
+    );
+    for (const metric of ACCOUNT_METRICS.filter((m) => !UNRELEASED.account.includes(m))) {
+      if (metric !== "emailsTo") await pickMetric(metric);
+      assertNoisyHeatmap(await shownAggregates(p), exactAccounts, metric);
+      privacy = await shownPrivacy(p);
+      if (metric === "averageMeetingMinutes") assert.match(privacy.metric, /noisy minutes ÷ noisy meetings/);
+      else if (metric === "engagementScore") assert.match(privacy.metric, /noisy counts/);
+      else assertSpread(privacy.metric, spreadOf(noisyAccounts, metric), `the ${metric} line`);
+      await assertNoNullText(`${metric} per account with noise`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    engine.free();
+    await p.close();
+  }
+});
+
+test("once the privacy budget is spent, a card says so; earlier noisy answers come from cache and the exact figures stay", async () => {
+  // A budget of 2 (?epsilonBudget=2): two noisy questions, and the third is refused.
+  const budget = 2;
+  const engine = nodeEngine({ aggregated: true }, INTERACTIONS, { epsilonBudget: budget });
+  const { p, errors, shows } = await aggregatesPage(`seed=${SEED}&interactions=${INTERACTIONS}&epsilonBudget=${budget}`);
+  const view = '#team-result [data-view="aggregates"]';
+  const noiseBox = p.locator(`${view} [data-control="noise"]`);
+  const card = p.locator(`${view} [data-notice="budget-exhausted"]`);
+  try {
+    // The Node engine asks the same questions, for the refusal's message.
+    engine.aggregates({ groupBy: "department", period: "week", noise: { epsilon: NOISE_EPSILON } });
+    engine.aggregates({ groupBy: "department", period: "month", noise: { epsilon: NOISE_EPSILON } });
+    let refusal = null;
+    try {
+      engine.aggregates({ groupBy: "account", period: "month", noise: { epsilon: NOISE_EPSILON } });
+    } catch (err) {
+      refusal = err;
+    }
+    assert.equal(refusal?.code, "PRIVACY_BUDGET_EXHAUSTED", "the Node engine refuses the third question");
+
+    await noiseBox.check();
+    await shows('[data-view="aggregates"][data-period="week"][data-noise="on"] [data-privacy="noise"]');
+    let privacy = await shownPrivacy(p);
+    assert.deepEqual([privacy.spent, privacy.remaining], [1, 1]);
+    assert.match(privacy.cost, /budget spent 1 of 2, 1 left/);
+
+    await p.locator(`${view} [data-control="period"] label`, { hasText: "Month" }).click();
+    await shows('[data-view="aggregates"][data-period="month"][data-noise="on"] [data-privacy="noise"]');
+    privacy = await shownPrivacy(p);
+    assert.deepEqual([privacy.spent, privacy.remaining], [2, 0]);
+    assert.match(privacy.cost, /budget spent 2 of 2, 0 left\. Too little is left for a new question/);
+
+    // A third question: refused with a card, the controls kept.
+    await p.locator(`${view} select[data-control="group-by"]`).selectOption("account");
+    await shows('[data-view="aggregates"][data-shown="notice"] [data-notice="budget-exhausted"]');
+    const text = await card.textContent();
+    assert.match(text, /budget/i);
+    assert.match(text, /cache/i, "earlier answers are said to come from cache");
+    assert.match(text, /per department by week; per department by month/, "the questions asked before are named");
+    assert.match(text, /without noise remain available: untick the noise option/);
+    assert.ok(text.includes("PRIVACY_BUDGET_EXHAUSTED"), "the error code is shown");
+    assert.ok(text.includes(refusal.message), `the engine's message is shown: ${refusal.message}`);
+    assert.equal(await card.getAttribute("role"), "alert");
+    assert.equal(await p.locator(`${view} table[data-heatmap], ${view} [data-privacy]`).count(), 0, "no figures under the card");
+    assert.equal(await noiseBox.isChecked(), true, "the noise option stays ticked");
+    assert.match(await p.textContent("#team-status"), /privacy budget spent/);
+
+    // An earlier question still answers, from cache.
+    await p.locator(`${view} select[data-control="group-by"]`).selectOption("department");
+    await shows('[data-view="aggregates"][data-group-by="department"][data-period="month"] [data-privacy="noise"][data-from-cache="true"]');
+    privacy = await shownPrivacy(p);
+    assert.deepEqual([privacy.spent, privacy.remaining], [2, 0]);
+
+    // The new question again, then its card's button: the exact figures, noise unticked.
+    await p.locator(`${view} select[data-control="group-by"]`).selectOption("account");
+    await shows('[data-view="aggregates"][data-shown="notice"] [data-notice="budget-exhausted"]');
+    await card.getByRole("button", { name: "Show the figures without noise" }).click();
+    await shows('[data-view="aggregates"][data-shown="table"][data-group-by="account"][data-period="month"]:not([data-noise])');
+    assert.equal(await noiseBox.isChecked(), false, "the noise option is unticked");
+    assertHeatmap(await shownAggregates(p), engine.aggregates({ groupBy: "account", period: "month" }), "emailsTo");
+    assert.deepEqual(errors, []);
+  } finally {
+    engine.free();
+    await p.close();
   }
 });
 
