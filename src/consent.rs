@@ -53,6 +53,22 @@ impl Consent {
     }
 }
 
+/// Where the consent in force comes from, for the provenance of results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ConsentBasis {
+    /// Flags the host passed (an engine without `consentKey`).
+    Flags { aggregated: bool, identifiable: bool },
+    /// A verified token (SPEC 4.5): its `jti`, and when it stops granting.
+    Token {
+        jti: String,
+        #[serde(rename = "expiresAt")]
+        expires_at: String,
+    },
+    /// An engine with `consentKey` and no token in force: only `own`.
+    None,
+}
+
 /// Deletes every stored interaction the viewer did not take part in: what
 /// withdrawing both `aggregated` and `identifiable` requires (SPEC 4.2).
 pub fn purge_others(store: &mut Store, viewer: PersonKey) {
@@ -84,11 +100,20 @@ pub struct Gate<'s> {
     store: &'s Store,
     consent: Consent,
     viewer: Option<PersonKey>,
+    basis: ConsentBasis,
 }
 
 impl<'s> Gate<'s> {
+    /// A gate for consent given as flags.
     pub fn new(store: &'s Store, consent: Consent, viewer: Option<PersonKey>) -> Gate<'s> {
-        Gate { store, consent, viewer }
+        let basis =
+            ConsentBasis::Flags { aggregated: consent.aggregated, identifiable: consent.identifiable };
+        Gate { store, consent, viewer, basis }
+    }
+
+    /// Where the consent comes from, as every result will state it.
+    pub fn with_basis(self, basis: ConsentBasis) -> Gate<'s> {
+        Gate { basis, ..self }
     }
 
     /// The rows `scope` may read, or `CONSENT_REQUIRED` naming the scope.
@@ -96,7 +121,7 @@ impl<'s> Gate<'s> {
         if !self.consent.grants(scope) {
             return Err(Error::ConsentRequired { scope });
         }
-        Ok(View { scope, store: self.store, viewer: self.viewer })
+        Ok(View { scope, store: self.store, viewer: self.viewer, basis: self.basis.clone() })
     }
 }
 
@@ -106,9 +131,15 @@ pub struct View<'s> {
     scope: Scope,
     store: &'s Store,
     viewer: Option<PersonKey>,
+    basis: ConsentBasis,
 }
 
 impl<'s> View<'s> {
+    /// The consent that opened this view: every result states it (provenance).
+    pub fn basis(&self) -> ConsentBasis {
+        self.basis.clone()
+    }
+
     pub fn scope(&self) -> Scope {
         self.scope
     }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::consent::{purge_others, Consent, Gate, Retention, Scope, View};
+use crate::consent::{purge_others, Consent, ConsentBasis, Gate, Retention, Scope, View};
 use crate::error::{Error, Result};
 use crate::graph::RelationshipGraph;
 use crate::insights::aggregates::{aggregate, noisy_aggregate, AggregateTable, Hours, Question};
@@ -23,8 +23,10 @@ use crate::model::{normalize_person_id, PersonKey};
 use crate::privacy::budget::{Epsilon, Ledger};
 use crate::privacy::noise::NoiseSource;
 use crate::requests::{AggregatesRequest, Period};
+use crate::store::snapshot::{open, seal, Reader, Writer};
 use crate::store::Store;
-use crate::time::{from_epoch_ms, parse_rfc3339, Window};
+use crate::time::{format_rfc3339, from_epoch_ms, parse_rfc3339, Window};
+use crate::token::{self, ConsentKey, Expected};
 
 /// Default limit on one input, before it is parsed.
 pub const DEFAULT_MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
@@ -62,6 +64,11 @@ pub struct EngineOptions {
     pub require_noise: bool,
     /// A fixed seed for the noise: reproducible figures, for tests only.
     pub noise_seed: Option<u64>,
+    /// The key that signs consent tokens (SPEC 4.5). With it, consent comes
+    /// only as a token naming `tenant`; flags can only withdraw.
+    pub consent_key: Option<ConsentKey>,
+    /// The tenant (`tid`) consent tokens must name; required with the key.
+    pub tenant: Option<String>,
 }
 
 impl EngineOptions {
@@ -77,6 +84,8 @@ impl EngineOptions {
             epsilon_budget: Epsilon::new("epsilonBudget", DEFAULT_EPSILON_BUDGET).expect("a valid default"),
             require_noise: false,
             noise_seed: None,
+            consent_key: None,
+            tenant: None,
         }
     }
 
@@ -84,10 +93,12 @@ impl EngineOptions {
     pub fn from_json(text: &str) -> Result<EngineOptions> {
         let raw: RawOptions =
             serde_json::from_str(text).map_err(|e| Error::options("options", e.to_string()))?;
-        if raw.consent_key.is_some() || raw.tenant.is_some() {
-            return Err(Error::NotImplemented { method: "signed consent (consentKey)" });
-        }
         let mut o = EngineOptions::new(&raw.viewer);
+        o.consent_key = raw
+            .consent_key
+            .map(|k| ConsentKey::from_base64url(&k).map_err(|reason| Error::options("consentKey", reason)))
+            .transpose()?;
+        o.tenant = raw.tenant;
         o.consent = raw.consent.map(RawConsent::into_consent).unwrap_or_default();
         o.internal_domains = raw.internal_domains;
         if let Some(n) = raw.min_group_size {
@@ -140,6 +151,40 @@ impl EngineOptions {
         }
         if self.max_input_bytes == 0 {
             return Err(Error::options("maxInputBytes", "must be positive"));
+        }
+        self.validate_signed_consent()
+    }
+
+    /// With a `consentKey` (SPEC 4.5) the engine is a deployment: a tenant
+    /// to check tokens against, no consent granted by flags, no fixed noise.
+    fn validate_signed_consent(&self) -> Result<()> {
+        match (&self.consent_key, self.tenant.as_deref()) {
+            (None, None) => return Ok(()),
+            (None, Some(_)) => {
+                return Err(Error::options(
+                    "consentKey",
+                    "a tenant only applies to signed consent: give consentKey too",
+                ))
+            }
+            (Some(_), None) => {
+                return Err(Error::options(
+                    "tenant",
+                    "a consentKey needs the tenant its tokens name (\"tid\")",
+                ))
+            }
+            (Some(_), Some(t)) if t.trim().is_empty() => {
+                return Err(Error::options("tenant", "must be a non-empty tenant id"))
+            }
+            (Some(_), Some(_)) => {}
+        }
+        if self.consent.covers_others() {
+            return Err(Error::options(
+                "consent",
+                "with a consentKey, consent is granted only by a signed token (setConsent(token))",
+            ));
+        }
+        if self.noise_seed.is_some() {
+            return Err(Error::options("noiseSeed", "an engine with a consentKey never uses fixed noise"));
         }
         Ok(())
     }
@@ -204,6 +249,22 @@ impl RawConsent {
     }
 }
 
+/// The options of `setConsent(token, { at })`: the current time, epoch ms.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentAt {
+    at: Option<f64>,
+}
+
+impl ConsentAt {
+    /// The `at` given, if any (the binding's default is `Date.now()`).
+    pub fn from_json(text: &str) -> Result<Option<i64>> {
+        let raw: ConsentAt =
+            serde_json::from_str(text).map_err(|e| Error::options("options", e.to_string()))?;
+        raw.at.map(|at| from_epoch_ms(at).map_err(|reason| Error::options("at", reason))).transpose()
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawWorkingHours {
@@ -241,6 +302,13 @@ pub struct Engine {
     /// Counts changes of data or consent: part of every cached answer's key.
     version: u64,
     privacy: RefCell<Privacy>,
+    /// The signed consent in force (SPEC 4.5), until its expiry.
+    token: Option<ActiveToken>,
+}
+
+struct ActiveToken {
+    jti: String,
+    expires_at_ms: i64,
 }
 
 /// The noisy answers' budget and cache, and the noise source (made on first use).
@@ -265,6 +333,7 @@ impl Engine {
             options,
             graph: RefCell::new(None),
             version: 0,
+            token: None,
         })
     }
 
@@ -299,10 +368,98 @@ impl Engine {
         Ok(report)
     }
 
-    /// Grants or withdraws consent, with effect on the next call. Leaving
-    /// neither `aggregated` nor `identifiable` granted deletes every stored
-    /// interaction the viewer did not take part in (SPEC 4.2).
+    /// Grants or withdraws consent as flags, with effect on the next call.
+    /// On an engine with a `consentKey`, flags only withdraw: flags that
+    /// grant anything leave nothing beyond `own` (`set_consent_flags` says so
+    /// with an error), and withdrawing ends the token in force too.
     pub fn set_consent(&mut self, consent: Consent) {
+        let keyed = self.options.consent_key.is_some();
+        self.token = None;
+        self.apply_consent(if keyed { Consent::default() } else { consent });
+    }
+
+    /// `set_consent`, refusing (`INVALID_OPTIONS`) flags that grant anything
+    /// on an engine with a `consentKey`: there consent comes only as a signed
+    /// token, and the refused call leaves nothing beyond `own`.
+    pub fn set_consent_flags(&mut self, consent: Consent) -> Result<()> {
+        self.set_consent(consent);
+        if self.consent != consent {
+            return Err(Error::options(
+                "consent",
+                "this engine has a consentKey: consent is granted only by a signed token \
+                 (setConsent(token)); flags can only withdraw, and nothing beyond \"own\" is granted now",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Verifies a signed consent token (SPEC 4.5) at `now_ms` (epoch ms, from
+    /// the host) and grants its scopes until its `exp`; its `eps`, if any,
+    /// becomes the epsilon budget's total (else the `epsilon_budget` option),
+    /// never refunding what was spent. Fails closed: a refused token leaves
+    /// nothing beyond `own` (withdrawal and its purge, SPEC 4.2) and returns
+    /// `INVALID_CONSENT_TOKEN`. An engine without a key refuses any token
+    /// (`INVALID_OPTIONS`) and keeps its flags: tokens are not its consent.
+    pub fn set_consent_token(&mut self, token: &str, now_ms: i64) -> Result<()> {
+        let (Some(key), Some(tenant)) = (&self.options.consent_key, &self.options.tenant) else {
+            return Err(Error::options(
+                "consentKey",
+                "this engine has no consentKey to check a consent token with",
+            ));
+        };
+        let expected = Expected { key, tenant, viewer: &self.options.viewer };
+        let verified =
+            token::verify(token, &expected, now_ms).map_err(|reason| Error::InvalidConsentToken { reason });
+        self.token = None;
+        match verified {
+            Ok(grant) => {
+                let total = grant.epsilon.unwrap_or(self.options.epsilon_budget);
+                self.privacy.get_mut().ledger.set_total(total);
+                self.token = Some(ActiveToken { jti: grant.jti, expires_at_ms: grant.expires_at_ms });
+                self.apply_consent(grant.consent);
+                Ok(())
+            }
+            Err(e) => {
+                self.apply_consent(Consent::default());
+                Err(e)
+            }
+        }
+    }
+
+    /// Ends the token in force once its `exp` has passed, as withdrawing
+    /// consent does (SPEC 4.2). The core does not read a clock: the host calls
+    /// this with the current time before every call that reads data (the
+    /// JavaScript binding does, with `Date.now()`). Returns whether it ended one.
+    pub fn observe_clock(&mut self, now_ms: i64) -> bool {
+        match &self.token {
+            Some(t) if now_ms >= t.expires_at_ms => {
+                self.token = None;
+                self.apply_consent(Consent::default());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Where the consent in force comes from: flags, a token's `jti` and
+    /// expiry, or (an engine with a key and no valid token) nothing.
+    pub fn consent_basis(&self) -> ConsentBasis {
+        match (&self.options.consent_key, &self.token) {
+            (None, _) => ConsentBasis::Flags {
+                aggregated: self.consent.aggregated,
+                identifiable: self.consent.identifiable,
+            },
+            (Some(_), Some(t)) => {
+                ConsentBasis::Token { jti: t.jti.clone(), expires_at: format_rfc3339(t.expires_at_ms) }
+            }
+            (Some(_), None) => ConsentBasis::None,
+        }
+    }
+
+    /// Puts `consent` in force. Leaving neither `aggregated` nor
+    /// `identifiable` granted deletes every stored interaction the viewer did
+    /// not take part in (SPEC 4.2).
+    fn apply_consent(&mut self, consent: Consent) {
         self.invalidate();
         self.consent = consent;
         self.retain_others = consent.covers_others();
@@ -343,7 +500,7 @@ impl Engine {
     }
 
     fn gate(&self) -> Gate<'_> {
-        Gate::new(&self.store, self.consent, self.viewer())
+        Gate::new(&self.store, self.consent, self.viewer()).with_basis(self.consent_basis())
     }
 
     /// The viewer's own figures (SPEC 3.3); scope `own`, needs no consent.
@@ -497,5 +654,50 @@ impl Engine {
     /// Interactions held, and approximate heap bytes of the store.
     pub fn stats(&self) -> (usize, usize) {
         (self.store.rows().len(), self.store.heap_bytes())
+    }
+
+    /// What the consent in force covers, as bytes for `from_snapshot`: the
+    /// store (only the viewer's own interactions unless `aggregated` or
+    /// `identifiable` is granted, so that nothing reaches storage without
+    /// consent) and the epsilon spent so far (layout in `store::snapshot`).
+    pub fn export_snapshot(&self) -> Vec<u8> {
+        let covered = self.consent.covers_others();
+        let mut w = Writer::default();
+        w.str(&self.options.viewer);
+        w.u8(u8::from(self.retain_others && covered));
+        w.u32(self.privacy.borrow().ledger.spent().milli());
+        match self.viewer().filter(|_| !covered) {
+            Some(viewer) => {
+                let mut own = self.store.clone();
+                purge_others(&mut own, viewer);
+                own.write(&mut w);
+            }
+            None => self.store.write(&mut w),
+        }
+        seal(w.out)
+    }
+
+    /// An engine with `options` and the data of a snapshot, or
+    /// `INVALID_SNAPSHOT` (damaged, truncated, another format version) and
+    /// `INVALID_OPTIONS` (another viewer or other internal domains): nothing
+    /// is half-loaded. Consent is the one in `options`.
+    pub fn from_snapshot(bytes: &[u8], options: EngineOptions) -> Result<Engine> {
+        let mut engine = Engine::new(options)?;
+        let mut r = Reader::new(open(bytes)?);
+        if r.str()? != engine.options.viewer {
+            return Err(Error::options("viewer", "the snapshot was taken for another viewer"));
+        }
+        let retain_others = r.bool()?;
+        let spent = r.u32()?;
+        let store = Store::read(&mut r)?;
+        r.finish()?;
+        if store.internal_domains() != engine.options.internal_domains {
+            return Err(Error::options("internalDomains", "differ from the snapshot's"));
+        }
+        engine.store = store;
+        // Data withdrawn before the export stays withdrawn until consent is given again.
+        engine.retain_others = retain_others || engine.consent.covers_others();
+        engine.privacy.get_mut().ledger.restore_spent(spent);
+        Ok(engine)
     }
 }

@@ -29,10 +29,15 @@ pub enum Error {
     InputTooLarge { bytes: usize, limit: usize },
     /// The result would need a scope that is not granted.
     ConsentRequired { scope: Scope },
+    /// A signed consent token (SPEC 4.5) was refused; the engine now grants
+    /// nothing beyond `own`. The reason names no person.
+    InvalidConsentToken { reason: String },
     /// A target (contact or account) that the engine does not know.
     UnknownTarget { what: &'static str },
     /// A capability that this version of the module does not compute yet.
     NotImplemented { method: &'static str },
+    /// A snapshot that is not one, is damaged, or is of another format version.
+    InvalidSnapshot(String),
     /// A noisy answer would spend more epsilon than the engine has left
     /// (both in thousandths).
     PrivacyBudgetExhausted { asked: u32, left: u32 },
@@ -46,9 +51,11 @@ impl Error {
             Error::InvalidOptions { .. } => "INVALID_OPTIONS",
             Error::InputTooLarge { .. } => "INPUT_TOO_LARGE",
             Error::ConsentRequired { .. } => "CONSENT_REQUIRED",
+            Error::InvalidConsentToken { .. } => "INVALID_CONSENT_TOKEN",
             Error::UnknownTarget { .. } => "UNKNOWN_TARGET",
             Error::NotImplemented { .. } => "NOT_IMPLEMENTED",
             Error::PrivacyBudgetExhausted { .. } => "PRIVACY_BUDGET_EXHAUSTED",
+            Error::InvalidSnapshot(_) => "INVALID_SNAPSHOT",
         }
     }
 
@@ -76,10 +83,14 @@ impl fmt::Display for Error {
             Error::ConsentRequired { scope } => {
                 write!(f, "this result needs the \"{}\" consent scope, which is not granted", scope.as_str())
             }
+            Error::InvalidConsentToken { reason } => {
+                write!(f, "consent token refused: {reason}; nothing beyond the \"own\" scope is granted")
+            }
             Error::UnknownTarget { what } => write!(f, "no such {what} in the loaded data"),
             Error::NotImplemented { method } => {
                 write!(f, "{method} is not available in this version of rapport")
             }
+            Error::InvalidSnapshot(why) => write!(f, "snapshot refused: {why}"),
             Error::PrivacyBudgetExhausted { asked, left } => write!(
                 f,
                 "this answer needs epsilon {} and the engine's privacy budget has {} left; \

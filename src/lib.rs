@@ -5,8 +5,9 @@
 //!
 //! Module map, in the order data flows: `model` and `ids` (people and
 //! interned ids) → `load` (input formats, all-or-nothing batches) → `store`
-//! (columns and indexes) → `consent` (the gate every result passes) →
-//! `insights` → `engine` (the public API). `wasm` is the JavaScript binding.
+//! (columns and indexes) → `consent` (the gate every result passes; `token`
+//! verifies signed consent) → `insights` → `engine` (the public API). `wasm`
+//! is the JavaScript binding.
 
 pub mod consent;
 pub mod demo;
@@ -21,6 +22,7 @@ pub mod privacy;
 pub mod requests;
 pub mod store;
 pub mod time;
+pub mod token;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -3,6 +3,8 @@
 //! indexes built as rows arrive. Nothing here decides who may read what: that
 //! is `consent`'s job.
 
+pub mod snapshot;
+
 use crate::ids::{Interner, NONE};
 use crate::model::{domain_of, is_internal_domain, Kind, Person, PersonKey};
 
@@ -198,6 +200,22 @@ impl Store {
     pub fn thread_id(&self, row: usize) -> Option<&str> {
         let t = self.rows.thread[row];
         (t != NONE).then(|| self.threads.resolve(t))
+    }
+
+    /// The handle of a conversation id in the `thread` column, if it was ever stored.
+    pub fn thread_key(&self, thread: &str) -> Option<u32> {
+        self.threads.get(thread)
+    }
+
+    /// Points a stored row at the interaction it answers (stored yet or not),
+    /// or at none: for replies worked out from a conversation's order, which
+    /// a later batch can change (Microsoft Graph pages, SPEC 2.3).
+    pub fn set_reply_to(&mut self, row: usize, parent: Option<&str>) {
+        let r = parent.map_or(NONE, |p| self.interaction_ids.intern(p));
+        self.row_of_id.resize(self.interaction_ids.len(), NONE);
+        if let Some(slot) = self.rows.reply_to.get_mut(row) {
+            *slot = r;
+        }
     }
 
     pub fn push(&mut self, new: NewRow<'_>) {

@@ -8,14 +8,31 @@ pub const DAY_MS: i64 = 86_400_000;
 pub const WEEK_MS: i64 = 7 * DAY_MS;
 
 /// The range of instants accepted: years 0001 to 9999.
-const MIN_MS: i64 = -62_135_596_800_000;
-const MAX_MS: i64 = 253_402_300_799_999;
+pub const MIN_MS: i64 = -62_135_596_800_000;
+pub const MAX_MS: i64 = 253_402_300_799_999;
 
 /// Parses an RFC 3339 time that carries an offset (`Z` or `±hh:mm`).
 pub fn parse_rfc3339(s: &str) -> Result<i64, String> {
     let t = DateTime::parse_from_rfc3339(s.trim())
         .map_err(|e| format!("\"{}\" is not an RFC 3339 time with an offset ({e})", clip(s, 40)))?;
     check_range(t.timestamp_millis())
+}
+
+/// Parses a wall-clock date and time without an offset, as Microsoft Graph
+/// writes event times (`2026-03-10T09:00:00.0000000`), into epoch
+/// milliseconds as if the time were UTC: the caller applies the time zone.
+pub fn parse_local(s: &str) -> Result<i64, String> {
+    let s = s.trim();
+    let has_offset = s.ends_with(['Z', 'z']) || s.get(10..).is_some_and(|t| t.contains(['+', '-']));
+    if has_offset {
+        return Err(format!("\"{}\" has an offset; expected a local date and time", clip(s, 40)));
+    }
+    DateTime::parse_from_rfc3339(&format!("{s}Z"))
+        .map(|t| t.timestamp_millis())
+        .map_err(|_| {
+            format!("\"{}\" is not a local date and time such as 2026-03-10T09:00:00.0000000", clip(s, 40))
+        })
+        .and_then(check_range)
 }
 
 /// Checks an epoch-milliseconds value given as a JSON number.
@@ -29,7 +46,8 @@ pub fn from_epoch_ms(v: f64) -> Result<i64, String> {
     check_range(v as i64)
 }
 
-fn check_range(ms: i64) -> Result<i64, String> {
+/// Checks that an instant lies in the years 0001 to 9999.
+pub fn check_range(ms: i64) -> Result<i64, String> {
     if (MIN_MS..=MAX_MS).contains(&ms) {
         Ok(ms)
     } else {
@@ -130,6 +148,18 @@ mod tests {
         assert!(from_epoch_ms(f64::NAN).is_err());
         assert!(from_epoch_ms(1e300).is_err());
         assert_eq!(from_epoch_ms(1_773_158_400_000.0), Ok(1_773_158_400_000));
+    }
+
+    #[test]
+    fn parses_local_times_as_graph_writes_them() {
+        assert_eq!(parse_local("2026-03-10T16:00:00.0000000"), Ok(1_773_158_400_000));
+        assert_eq!(parse_local("2026-03-10T16:00:00"), Ok(1_773_158_400_000));
+        assert_eq!(parse_local("2026-03-10T16:00:00.2500000"), Ok(1_773_158_400_250));
+        for bad in
+            ["2026-03-10T16:00:00Z", "2026-03-10T16:00:00+02:00", "2026-03-10", "2026-02-30T10:00:00", ""]
+        {
+            assert!(parse_local(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -233,7 +233,9 @@ fn the_key_set_does_not_depend_on_the_interactions() {
             "matrix",
             "epsilonSpent",
             "epsilonRemaining",
-            "noise"
+            "noise",
+            "interactionsUsed",
+            "consentBasis"
         ])
     );
 }

@@ -106,7 +106,8 @@ proptest! {
         };
         let mut everything = with_now(consent(true, true));
         load(&mut everything, &w.people_json(None, None), &all);
-        let mut mine = with_now(Consent::default());
+        // The same consent, so that the results state the same basis.
+        let mut mine = with_now(consent(true, true));
         load(&mut mine, &w.people_json(None, None), &own_only);
 
         let h = HealthOptions::default();

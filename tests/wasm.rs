@@ -110,12 +110,12 @@ fn identifiable_and_aggregated_methods_refuse_without_consent() {
     assert_eq!(get(&agg, "scope").as_string().unwrap(), "aggregated");
 
     // identifiable alone does not grant aggregated.
-    e.set_consent(js(r#"{"identifiable":true}"#)).unwrap();
+    e.set_consent(js(r#"{"identifiable":true}"#), None).unwrap();
     let agg = e.aggregates(js(r#"{"groupBy":"department","period":"week"}"#)).unwrap_err();
     assert_eq!(code(&agg), "CONSENT_REQUIRED");
     // Granted, the table comes back with every cell, suppressed ones included:
     // two departments with one or two people each never reach five.
-    e.set_consent(js(r#"{"aggregated":true}"#)).unwrap();
+    e.set_consent(js(r#"{"aggregated":true}"#), None).unwrap();
     e.load_people(js(PEOPLE), None).unwrap();
     let table = e.aggregates(js(r#"{"groupBy":"department","period":"week"}"#)).unwrap();
     assert_eq!(get(&table, "scope").as_string().unwrap(), "aggregated");
@@ -131,7 +131,7 @@ fn withdrawing_consent_deletes_others_interactions() {
     let mut e = engine(r#"{"identifiable":true}"#);
     e.load_interactions(js(INTERACTIONS), None).unwrap();
     assert_eq!(num(&e.stats().unwrap(), "interactions"), 4.0);
-    e.set_consent(js(r#"{"identifiable":false,"aggregated":false}"#)).unwrap();
+    e.set_consent(js(r#"{"identifiable":false,"aggregated":false}"#), None).unwrap();
     // x1 (Bob to Cleo) is gone; Ada's three remain.
     assert_eq!(num(&e.stats().unwrap(), "interactions"), 3.0);
 }
@@ -202,7 +202,7 @@ fn bad_options_are_refused_with_a_code() {
         let err = Engine::new(js(options)).err().expect("refused");
         assert_eq!(code(&err), "INVALID_OPTIONS", "{options}");
     }
-    let e = engine("{}");
+    let mut e = engine("{}");
     assert_eq!(code(&e.own_insights(Some(js(r#"{"days":0}"#))).unwrap_err()), "INVALID_OPTIONS");
 }
 
@@ -303,21 +303,93 @@ fn noisy_aggregates_spend_the_budget_and_refuse_when_it_is_spent() {
     let mut e = Engine::new(js(&options)).unwrap();
     e.load_people(get(&demo, "people"), None).unwrap();
     e.load_interactions(get(&demo, "interactions"), None).unwrap();
-    let ask = |e: &Engine, eps: &str| {
+    let ask = |e: &mut Engine, eps: &str| {
         e.aggregates(js(&format!(
             r#"{{"groupBy":"department","period":"month","noise":{{"epsilon":{eps}}}}}"#
         )))
     };
-    let first = ask(&e, "0.75").unwrap();
+    let first = ask(&mut e, "0.75").unwrap();
     assert_eq!((num(&first, "epsilonSpent"), num(&first, "epsilonRemaining")), (0.75, 0.25));
     assert_eq!(get(&first, "noise.fromCache"), JsValue::FALSE);
-    let again = ask(&e, "0.75").unwrap();
+    let again = ask(&mut e, "0.75").unwrap();
     assert_eq!(get(&again, "noise.fromCache"), JsValue::TRUE);
     assert_eq!(
         JSON::stringify(&get(&again, "rows")).unwrap(),
         JSON::stringify(&get(&first, "rows")).unwrap()
     );
     assert_eq!(num(&again, "epsilonSpent"), 0.75);
-    assert_eq!(code(&ask(&e, "0.5").unwrap_err()), "PRIVACY_BUDGET_EXHAUSTED");
-    assert_eq!(num(&ask(&e, "0.25").unwrap(), "epsilonRemaining"), 0.0);
+    assert_eq!(code(&ask(&mut e, "0.5").unwrap_err()), "PRIVACY_BUDGET_EXHAUSTED");
+    assert_eq!(num(&ask(&mut e, "0.25").unwrap(), "epsilonRemaining"), 0.0);
+}
+
+/// Signed consent through the binding (SPEC 4.5): with a consentKey, flags
+/// are refused, a valid token grants its scopes, and a tampered or expired
+/// one is refused with its code and leaves only "own".
+#[wasm_bindgen_test]
+fn a_signed_token_grants_and_a_tampered_one_does_not() {
+    use ed25519_dalek::{Signer, SigningKey};
+    let b64 = |bytes: &[u8]| -> String {
+        const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+            out.extend((0..=chunk.len()).map(|i| ABC[(n >> (18 - 6 * i) & 63) as usize] as char));
+        }
+        out
+    };
+    let key = SigningKey::from_bytes(&[7; 32]);
+    let sign = |claims: &str| {
+        let input = format!("{}.{}", b64(br#"{"alg":"EdDSA","typ":"JWT"}"#), b64(claims.as_bytes()));
+        format!("{input}.{}", b64(&key.sign(input.as_bytes()).to_bytes()))
+    };
+    let now = (js_sys::Date::now() / 1000.0) as i64;
+    let claims = |scopes: &str, iat: i64, exp: i64| {
+        format!(
+            r#"{{"aud":"rapport","tid":"northwind","sub":"ada@northwind.example","scp":{scopes},"iat":{iat},"exp":{exp},"jti":"wasm-1"}}"#
+        )
+    };
+    let token = sign(&claims(r#"["identifiable"]"#, now - 60, now + 3600));
+    let options = format!(
+        r#"{{"viewer":"Ada@Northwind.example","internalDomains":["northwind.example"],"consentKey":"{}","tenant":"northwind"}}"#,
+        b64(key.verifying_key().as_bytes())
+    );
+    let mut e = Engine::new(js(&options)).unwrap();
+    let flags = e.set_consent(js(r#"{"identifiable":true}"#), None).unwrap_err();
+    assert_eq!(code(&flags), "INVALID_OPTIONS");
+
+    e.set_consent(JsValue::from_str(&token), None).unwrap();
+    e.load_people(js(PEOPLE), None).unwrap();
+    e.load_interactions(js(INTERACTIONS), None).unwrap();
+    let cleo = js(r#"{"contact":"cleo@contoso.example"}"#);
+    assert!(e.who_knows_whom(cleo.clone(), None).is_ok());
+    let agg = e.aggregates(js(r#"{"groupBy":"department","period":"week"}"#)).unwrap_err();
+    assert_eq!(code(&agg), "CONSENT_REQUIRED", "the token grants identifiable only");
+    let basis = e.consent_basis().unwrap();
+    assert_eq!(get(&basis, "kind").as_string().unwrap(), "token");
+    assert_eq!(get(&basis, "jti").as_string().unwrap(), "wasm-1");
+
+    // The payload widened to both scopes, under the original signature.
+    let (header, rest) = token.split_once('.').unwrap();
+    let signature = rest.split_once('.').unwrap().1;
+    let widened = b64(claims(r#"["aggregated","identifiable"]"#, now - 60, now + 3600).as_bytes());
+    let err = e.set_consent(JsValue::from_str(&format!("{header}.{widened}.{signature}")), None).unwrap_err();
+    assert_eq!(code(&err), "INVALID_CONSENT_TOKEN");
+    assert!(get(&err, "reason").as_string().unwrap().contains("signature"));
+    assert_eq!(code(&e.who_knows_whom(cleo.clone(), None).unwrap_err()), "CONSENT_REQUIRED");
+    assert!(e.own_insights(None).is_ok());
+    assert_eq!(num(&e.stats().unwrap(), "interactions"), 3.0, "Bob's x1 is purged");
+    assert_eq!(get(&e.consent_basis().unwrap(), "kind").as_string().unwrap(), "none");
+
+    // `at` is the time a token is checked at: past its exp, refused.
+    let late = js(&format!(r#"{{"at":{}}}"#, (now + 7200) * 1000));
+    assert_eq!(
+        code(&e.set_consent(JsValue::from_str(&token), Some(late)).unwrap_err()),
+        "INVALID_CONSENT_TOKEN"
+    );
+    // Valid at `at` but expired by the clock: the next call ends it (Date.now()).
+    let expired = sign(&claims(r#"["identifiable"]"#, now - 120, now - 1));
+    let then = js(&format!(r#"{{"at":{}}}"#, (now - 60) * 1000));
+    e.set_consent(JsValue::from_str(&expired), Some(then)).unwrap();
+    assert_eq!(code(&e.who_knows_whom(cleo, None).unwrap_err()), "CONSENT_REQUIRED");
+    assert_eq!(get(&e.consent_basis().unwrap(), "kind").as_string().unwrap(), "none");
 }

@@ -4,6 +4,8 @@
 // styles: the page runs under script-src 'self' 'wasm-unsafe-eval').
 // ui.js holds the shared helpers, charts.js the SVG charts, team.js the team
 // view (contacts, accounts, who knows whom, introduction paths).
+// The data is kept in IndexedDB by the worker (store.js) and the app's files
+// by a service worker (sw.js), so that the page reopens quickly and offline.
 
 import { call, onWorkerFailure } from "./rpc.js";
 import { $, el, countFormat, dateFormat, formatInstant, timeElement, kpiCards, personLabel, peopleItems, SCOPE_LABELS } from "./ui.js";
@@ -124,7 +126,7 @@ async function onConsentChange() {
     const result = await call("setConsent", consent, (p) => (note.textContent = p.message));
     if (result.purged) {
       note.textContent =
-        "Both scopes withdrawn: other people's interactions were deleted from this page's engine. Your own activity is unaffected.";
+        "Both scopes withdrawn: other people's interactions were deleted from this page's engine and from the copy stored in this browser. Your own activity is unaffected.";
     } else if (result.reloaded) {
       note.textContent = `Granted. The demo data was reloaded for the team views (${countFormat.format(
         result.reloaded.accepted,
@@ -133,9 +135,50 @@ async function onConsentChange() {
       const granted = Object.keys(SCOPE_LABELS).filter((s) => result.consent[s]);
       note.textContent = `Granted: ${granted.map((s) => SCOPE_LABELS[s]).join(" and ")}.`;
     }
+    storageNote(result.stored);
     await consentApplied();
   } catch (err) {
     note.textContent = `Consent could not be changed: ${err.code} ${err.message}`;
+  }
+}
+
+/** What became of the stored copy, when it is not the usual "saved". */
+function storageNote(stored) {
+  $("storage-note").textContent =
+    stored === "deleted"
+      ? "The stored copy could not be rewritten, so it was deleted."
+      : stored === "failed"
+        ? "This browser's storage could not be written: nothing new was stored. Use Forget stored data to be sure nothing is kept."
+        : "";
+}
+
+// ---------------------------------------------------------------- stored data
+
+$("forget").addEventListener("click", async () => {
+  const button = $("forget");
+  button.disabled = true;
+  $("storage-note").textContent = "Deleting the stored data…";
+  try {
+    await call("forget");
+    location.reload();
+  } catch (err) {
+    $("storage-note").textContent = `The stored data could not be deleted: ${err.code} ${err.message}`;
+    button.disabled = false;
+  }
+});
+
+/**
+ * The service worker (sw.js) keeps the app's files so that the page reopens
+ * offline; the data itself comes from IndexedDB. Registered once the data is
+ * shown, so that its downloads do not compete with the first load.
+ */
+async function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  try {
+    await navigator.serviceWorker.register("./sw.js", { scope: "./" });
+  } catch (err) {
+    // Not a failure of the dashboard: it only will not open offline.
+    $("storage-note").textContent = `Offline use is not available: ${err.message}`;
   }
 }
 
@@ -155,13 +198,35 @@ function loadSummary(load) {
     .filter(([n]) => n > 0)
     .map(([n, what]) => `${countFormat.format(n)} ${what}`);
   const seconds = (load.timings.generatedMs + load.timings.loadedMs) / 1000;
+  const discarded = load.discarded
+    ? [
+        el("span", { "data-load": "discarded", "data-code": load.discarded.code },
+          `The data stored in this browser could not be opened (${load.discarded.code}) and was deleted; the demo data was loaded again. `),
+      ]
+    : [];
   return [
     el("span", { class: "dot ok", "aria-hidden": "true" }),
+    ...discarded,
     `Demo data (seed ${load.seed}): `,
     el("strong", { "data-load": "people", text: countFormat.format(p.accepted) }),
     " people and ",
     el("strong", { "data-load": "interactions", text: countFormat.format(i.accepted) }),
     ` interactions loaded${skipped.length ? ` (skipped: ${skipped.join(", ")})` : ""} in ${seconds.toFixed(1)} s.`,
+    load.stored === "saved" ? " Stored in this browser for next time." : "",
+  ];
+}
+
+/** The status line when the data was reopened from this browser's IndexedDB instead of generated. */
+function storedSummary(load) {
+  return [
+    el("span", { class: "dot ok", "aria-hidden": "true" }),
+    el("span", { "data-load": "source", text: "Reopened from this browser's storage" }),
+    ` (demo seed ${load.seed}, saved ${formatInstant(load.savedAt)}): `,
+    el("strong", { "data-load": "people", text: countFormat.format(load.people?.accepted ?? 0) }),
+    " people and ",
+    el("strong", { "data-load": "interactions", text: countFormat.format(load.stats.interactions) }),
+    ` interactions in ${(load.timings.openedMs / 1000).toFixed(2)} s.`,
+    load.reloaded ? " Others' interactions were loaded again under the consent given." : "",
   ];
 }
 
@@ -172,15 +237,18 @@ async function start() {
   const progress = (p) => setStatus(el("span", { class: "dot busy", "aria-hidden": "true" }), p.message);
   try {
     const load = await call("load", { seed, interactions, consent: currentConsent(), epsilonBudget }, progress);
-    setStatus(...loadSummary(load));
+    setStatus(...(load.source === "stored" ? storedSummary(load) : loadSummary(load)));
+    storageNote(load.stored);
     const insights = await call("ownInsights", {});
     renderOwnInsights(insights);
     await teamReady(load, currentConsent());
     for (const box of Object.values(consentBoxes)) box.disabled = false;
+    $("forget").disabled = false;
     setState("ready");
   } catch (err) {
     showFailure(err);
   }
+  registerServiceWorker();
 }
 
 onWorkerFailure(showFailure);

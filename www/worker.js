@@ -6,8 +6,14 @@
 //   page → worker  { id, type, params }
 //     type "load"          params { seed, interactions, consent, epsilonBudget? } → LoadResult
 //       epsilonBudget: what the engine's noisy aggregates may spend together (the engine's default 10)
+//       LoadResult.source: "stored" when the snapshot kept in IndexedDB (store.js)
+//       for the same seed and interactions was reopened, else "demo" (generated,
+//       loaded, then stored); discarded { code, message }: a stored snapshot was
+//       refused and deleted first; stored: "saved" | "deleted" | "failed".
 //     type "ownInsights"   params { days? }                        → OwnInsights
 //     type "setConsent"    params { aggregated, identifiable }     → ConsentResult
+//       the stored snapshot is rewritten (or deleted) before the answer: ConsentResult.stored
+//     type "forget"        params {}                               → {} (the IndexedDB database is deleted)
 //     type "targets"       params {}                               → Targets (the team view's selector)
 //     type "relationship"  params { target, scope?, days? }        → Relationship
 //     type "relationshipSummaries" params { level, scope?, days? } → RelationshipSummary[]
@@ -33,6 +39,7 @@
 //     { id, type: "result", ok: false, error: { code, message, name, scope?, index?, field?, reason?, option? } }
 
 import init, { Engine, demoDataset } from "./pkg/rapport.js";
+import { FORMAT, getSnapshot, putSnapshot, deleteSnapshot, forgetAll } from "./store.js";
 
 /** The wasm module, instantiated once, on the first request. */
 let wasmReady = null;
@@ -54,6 +61,8 @@ let othersPurged = false;
 let consentNow = { aggregated: false, identifiable: false };
 /** The viewer's own top external counterparts, picked at load time. */
 let frequentContacts = [];
+/** What the stored record keeps beside the bytes (see store.js), set at load time. */
+let storedMeta = null;
 
 /** Requests are chained so that each one sees the state the previous left. */
 let queue = Promise.resolve();
@@ -81,23 +90,74 @@ async function run(id, type, params) {
 }
 
 const handlers = {
-  load({ seed, interactions, consent, epsilonBudget }, progress) {
+  async load({ seed, interactions, consent, epsilonBudget }, progress) {
+    const options = (viewer, internalDomains) => ({
+      viewer,
+      internalDomains,
+      consent: consentFlags(consent),
+      // Only when asked for (?epsilonBudget= in the page's URL): else the engine's default.
+      ...(epsilonBudget === undefined || epsilonBudget === null ? {} : { epsilonBudget }),
+    });
+    if (engine) engine.free();
+    engine = null;
+
+    // A snapshot stored for the same demo parameters opens in a fraction of the
+    // time the demo takes to generate and load.
+    progress("open", "Looking for data stored in this browser…");
+    const record = await getSnapshot().catch(() => null); // no IndexedDB: load the demo
+    let discarded = null;
+    if (record && record.format === FORMAT && record.seed === seed && record.interactions === interactions) {
+      const started = performance.now();
+      progress("open", "Opening the data stored in this browser…");
+      let opened = null;
+      try {
+        opened = Engine.fromSnapshot(record.bytes, options(record.viewer, record.internalDomains));
+      } catch (err) {
+        // Damaged, truncated or foreign (INVALID_SNAPSHOT, INVALID_OPTIONS), or a
+        // record that is not what store.js writes: never worth keeping, and never
+        // a reason for a blank page.
+        discarded = { code: typeof err?.code === "string" ? err.code : "INVALID_SNAPSHOT", message: err?.message ?? String(err) };
+        await deleteSnapshot().catch(() => {});
+      }
+      if (opened) {
+        engine = opened;
+        demoOptions = { seed, interactions };
+        othersPurged = Boolean(record.purged);
+        consentNow = consentFlags(consent);
+        frequentContacts = record.contacts ?? [];
+        storedMeta = pick(record, ["viewer", "internalDomains", "seed", "interactions", "now", "people", "contacts"]);
+        const openedMs = performance.now() - started;
+        // Stored after a purge, opened under consent to others' data (a page
+        // whose consent boxes the browser restored): bring others' data back.
+        const reloaded = othersPurged && (consentNow.aggregated || consentNow.identifiable) ? reloadOthers(progress) : null;
+        const stored = reloaded ? await persist(progress) : null;
+        return {
+          source: "stored",
+          viewer: record.viewer,
+          internalDomains: record.internalDomains,
+          now: record.now,
+          seed,
+          requested: interactions,
+          savedAt: record.savedAt,
+          purged: othersPurged,
+          reloaded,
+          stored,
+          people: record.people,
+          stats: opened.stats(),
+          contacts: frequentContacts,
+          timings: { openedMs },
+        };
+      }
+    }
+
     progress("generate", `Generating the demo dataset (seed ${seed}, ${interactions.toLocaleString()} interactions)…`);
     const started = performance.now();
     const demo = demoDataset({ seed, interactions });
     const generatedMs = performance.now() - started;
 
-    if (engine) engine.free();
-    engine = null;
     demoOptions = null;
     othersPurged = false;
-    const next = new Engine({
-      viewer: demo.viewer,
-      internalDomains: demo.internalDomains,
-      consent: consentFlags(consent),
-      // Only when asked for (?epsilonBudget= in the page's URL): else the engine's default.
-      ...(epsilonBudget === undefined || epsilonBudget === null ? {} : { epsilonBudget }),
-    });
+    const next = new Engine(options(demo.viewer, demo.internalDomains));
     try {
       progress("people", "Loading the people directory…");
       const people = next.loadPeople(demo.people);
@@ -110,7 +170,14 @@ const handlers = {
       demoOptions = { seed, interactions };
       consentNow = consentFlags(consent);
       frequentContacts = contacts;
+      const loadedMs = performance.now() - started - generatedMs;
+      const { viewer, internalDomains, now } = demo;
+      storedMeta = { viewer, internalDomains, seed, interactions, now, people, contacts };
+      const stored = await persist(progress);
       return {
+        source: "demo",
+        discarded,
+        stored,
         viewer: demo.viewer,
         internalDomains: demo.internalDomains,
         now: demo.now,
@@ -120,7 +187,7 @@ const handlers = {
         interactions: loaded,
         stats: next.stats(),
         contacts,
-        timings: { generatedMs, loadedMs: performance.now() - started - generatedMs },
+        timings: { generatedMs, loadedMs },
       };
     } catch (err) {
       next.free();
@@ -132,7 +199,7 @@ const handlers = {
     return requireEngine().ownInsights(days === undefined ? {} : { days });
   },
 
-  setConsent({ aggregated, identifiable }, progress) {
+  async setConsent({ aggregated, identifiable }, progress) {
     const e = requireEngine();
     const consent = consentFlags({ aggregated, identifiable });
     e.setConsent(consent);
@@ -142,14 +209,21 @@ const handlers = {
     if (!coversOthers) {
       othersPurged = true;
     } else if (othersPurged) {
-      // Interactions the viewer took part in are still held: they come back as
-      // duplicates and are skipped; everyone else's are stored again.
-      progress("reload", "Reloading the demo data for the team views…");
-      const demo = demoDataset(demoOptions);
-      reloaded = e.loadInteractions(new TextEncoder().encode(demo.interactions));
-      othersPurged = false;
+      reloaded = reloadOthers(progress);
     }
-    return { consent, purged: !coversOthers, reloaded, stats: e.stats() };
+    // Data follows consent on disk in the same action: the page hears "done"
+    // only once IndexedDB holds what this consent covers (after a purge, only
+    // the viewer's own interactions).
+    const stored = await persist(progress);
+    return { consent, purged: !coversOthers, reloaded, stored, stats: e.stats() };
+  },
+
+  async forget() {
+    if (engine) engine.free();
+    engine = null;
+    storedMeta = null; // nothing is stored again by this worker; the page reloads
+    await forgetAll();
+    return {};
   },
 
   targets() {
@@ -201,6 +275,46 @@ const handlers = {
     return requireEngine().aggregates(opts);
   },
 };
+
+/**
+ * Loads the demo's interactions again after a purge. Interactions the viewer
+ * took part in are still held: they come back as duplicates and are skipped;
+ * everyone else's are stored again.
+ */
+function reloadOthers(progress) {
+  progress("reload", "Reloading the demo data for the team views…");
+  const demo = demoDataset(demoOptions);
+  const reloaded = requireEngine().loadInteractions(new TextEncoder().encode(demo.interactions));
+  othersPurged = false;
+  return reloaded;
+}
+
+/**
+ * Replaces the stored snapshot with the engine's data as it is now. If that
+ * fails (quota, no IndexedDB), the old copy is deleted rather than left
+ * holding what consent may no longer cover. Resolves to "saved", "deleted"
+ * or "failed" (nothing could be written or deleted).
+ */
+async function persist(progress) {
+  if (!engine || !storedMeta) return "failed";
+  progress("store", "Saving the data in this browser…");
+  try {
+    // Without consent to others' data the engine exports only the viewer's own
+    // interactions, so the stored copy is then a purged one.
+    const purged = othersPurged || !(consentNow.aggregated || consentNow.identifiable);
+    await putSnapshot({ ...storedMeta, bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
+    return "saved";
+  } catch {
+    return deleteSnapshot().then(
+      () => "deleted",
+      () => "failed",
+    );
+  }
+}
+
+function pick(obj, keys) {
+  return Object.fromEntries(keys.map((k) => [k, obj[k]]));
+}
 
 function requireEngine() {
   if (!engine) throw codedError("NOT_READY", "the demo data is not loaded yet");

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::kpis::{tally, Kpis, Sides, Week};
 use super::WindowOut;
-use crate::consent::{Row, Scope, View};
+use crate::consent::{ConsentBasis, Row, Scope, View};
 use crate::model::PersonKey;
 use crate::time::Window;
 
@@ -38,7 +38,10 @@ pub struct OwnInsights {
     pub top_contacted: Vec<Counterpart>,
     /// People who reached out to the viewer most.
     pub top_contacted_by: Vec<Counterpart>,
+    /// Provenance: the interactions the figures were computed from, and the
+    /// consent that allowed them.
     pub interactions_used: usize,
+    pub consent_basis: ConsentBasis,
 }
 
 /// The viewer on one side, everyone else on the other.
@@ -80,6 +83,7 @@ pub fn own_insights(view: &View, viewer_id: &str, window: Option<(Window, u32)>)
         top_contacted: Vec::new(),
         top_contacted_by: Vec::new(),
         interactions_used: 0,
+        consent_basis: view.basis(),
     };
     let (Some(viewer), Some((w, _))) = (view.viewer(), window) else { return empty() };
 

@@ -12,7 +12,7 @@
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
-use crate::consent::View;
+use crate::consent::{ConsentBasis, View};
 use crate::graph::{Evidence, RelationshipGraph};
 use crate::model::PersonKey;
 
@@ -37,6 +37,10 @@ pub struct IntroductionPath {
     pub steps: Vec<Step>,
     /// The path in words, with each step's strength.
     pub explanation: String,
+    /// Provenance: the interactions behind the steps (one behind two steps
+    /// counts for each), and the consent that allowed them.
+    pub interactions_used: usize,
+    pub consent_basis: ConsentBasis,
 }
 
 fn label(view: &View, p: PersonKey) -> String {
@@ -145,6 +149,11 @@ fn describe(view: &View, graph: &RelationshipGraph, nodes: &[NodeIndex]) -> Intr
         names: nodes.iter().map(|&n| view.person(g[n]).name.clone()).collect(),
         strength: (strength * 10_000.0).round() / 10_000.0,
         hops: steps.len(),
+        interactions_used: steps
+            .iter()
+            .map(|s| (s.evidence.emails + s.evidence.meetings + s.evidence.calls) as usize)
+            .sum(),
+        consent_basis: view.basis(),
         steps,
         explanation,
     }

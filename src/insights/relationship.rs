@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::health::{health, Health, HealthInputs, HealthOptions};
 use super::kpis::{tally, Class, Kpis, Sides, Tally, Week};
 use super::WindowOut;
-use crate::consent::{Row, Scope, View};
+use crate::consent::{ConsentBasis, Row, Scope, View};
 use crate::engine::Target;
 use crate::error::{Error, Result};
 use crate::model::{normalize_person_id, PersonKey};
@@ -123,7 +123,9 @@ pub struct Relationship {
     /// The colleagues the other side reached out to most.
     pub most_contacted: Vec<Colleague>,
     pub health: Health,
+    /// Provenance, as in `OwnInsights`.
     pub interactions_used: usize,
+    pub consent_basis: ConsentBasis,
 }
 
 /// One line of a list view: the figures without the weekly detail.
@@ -138,6 +140,7 @@ pub struct RelationshipSummary {
     pub last_interaction_at: Option<String>,
     pub next_interaction_at: Option<String>,
     pub interactions_used: usize,
+    pub consent_basis: ConsentBasis,
 }
 
 /// For each colleague on a counted row: rows they started with the other
@@ -273,6 +276,7 @@ pub fn relationship(view: &View, them: &Them, window: Window, days: u32, o: &Hea
         last_interaction_at: t.last_interaction_at(),
         next_interaction_at: t.next_interaction_at(),
         interactions_used: t.interactions_used(),
+        consent_basis: view.basis(),
         top_colleagues: top_by(&list, |c| c.interactions),
         most_contacting: top_by(&list, |c| c.initiated),
         most_contacted: top_by(&list, |c| c.received),
@@ -324,6 +328,7 @@ pub fn summaries(
                 last_interaction_at: t.last_interaction_at(),
                 next_interaction_at: t.next_interaction_at(),
                 interactions_used: t.interactions_used(),
+                consent_basis: view.basis(),
                 kpis: t.kpis,
                 health,
             }

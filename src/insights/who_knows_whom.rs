@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::kpis::Sides;
 use super::relationship::{rows, Them};
-use crate::consent::{Row, Scope, View};
+use crate::consent::{ConsentBasis, Row, Scope, View};
 use crate::graph::{pairs, Evidence, Tie};
 use crate::model::PersonKey;
 use crate::time::format_rfc3339;
@@ -30,13 +30,18 @@ pub struct WhoKnowsWhom {
     /// The reference time the strengths are computed at.
     pub as_of: String,
     pub colleagues: Vec<Known>,
+    /// Provenance: the interactions behind the ties ranked (before `top`),
+    /// and the consent that allowed them.
+    pub interactions_used: usize,
+    pub consent_basis: ConsentBasis,
 }
 
 /// Each colleague's tie with the other side: every interaction at or before
 /// `now` that links them with one of its people, counted once however many
 /// of its people it links them with.
-pub fn ties(view: &View, them: &Them, now: i64) -> Vec<(PersonKey, Tie)> {
+pub fn ties(view: &View, them: &Them, now: i64) -> (Vec<(PersonKey, Tie)>, usize) {
     let sides = (view, them);
+    let mut used = 0;
     let mut ties: FxHashMap<PersonKey, (Tie, Option<Row>)> = FxHashMap::default();
     for r in rows(view, them) {
         let at = view.at(r);
@@ -44,6 +49,7 @@ pub fn ties(view: &View, them: &Them, now: i64) -> Vec<(PersonKey, Tie)> {
             continue;
         }
         let kind = view.kind(r);
+        let mut last_used = None;
         pairs(view, r, |a, b, a_started| {
             // Side 0 of the tie is the colleague, side 1 the other side.
             let (colleague, started) = if sides.is_us(a) && sides.is_them(b) {
@@ -54,6 +60,10 @@ pub fn ties(view: &View, them: &Them, now: i64) -> Vec<(PersonKey, Tie)> {
                 return;
             };
             let (tie, last_row) = ties.entry(colleague).or_insert((Tie::default(), None));
+            if last_used != Some(r) {
+                last_used = Some(r);
+                used += 1;
+            }
             if *last_row != Some(r) {
                 *last_row = Some(r);
                 tie.add(kind, at, now, started);
@@ -62,7 +72,7 @@ pub fn ties(view: &View, them: &Them, now: i64) -> Vec<(PersonKey, Tie)> {
     }
     let mut list: Vec<(PersonKey, Tie)> = ties.into_iter().map(|(p, (t, _))| (p, t)).collect();
     list.sort_unstable_by_key(|(p, _)| *p);
-    list
+    (list, used)
 }
 
 pub fn who_knows_whom(
@@ -72,7 +82,8 @@ pub fn who_knows_whom(
     now: i64,
     top: usize,
 ) -> WhoKnowsWhom {
-    let mut ranked: Vec<Known> = ties(view, them, now)
+    let (ties, interactions_used) = ties(view, them, now);
+    let mut ranked: Vec<Known> = ties
         .into_iter()
         .map(|(p, tie)| Known {
             id: view.person_id(p).to_string(),
@@ -84,5 +95,12 @@ pub fn who_knows_whom(
         .collect();
     ranked.sort_by(|a, b| b.strength.total_cmp(&a.strength).then_with(|| a.id.cmp(&b.id)));
     ranked.truncate(top);
-    WhoKnowsWhom { scope: view.scope(), target, as_of: format_rfc3339(now), colleagues: ranked }
+    WhoKnowsWhom {
+        scope: view.scope(),
+        target,
+        as_of: format_rfc3339(now),
+        colleagues: ranked,
+        interactions_used,
+        consent_basis: view.basis(),
+    }
 }

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -115,6 +115,74 @@ impl<'de> Visitor<'de> for ListVisitor {
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
         Ok(vec![Cow::Owned(s.to_string())])
     }
+}
+
+struct RawListVisitor;
+
+impl<'de> Visitor<'de> for RawListVisitor {
+    type Value = Vec<&'de RawValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<&'de RawValue>()? {
+            if items.len() == MAX_LIST_ITEMS {
+                return Err(de::Error::custom(TOO_MANY));
+            }
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+/// The entries of a list, unparsed, at most [`MAX_LIST_ITEMS`] of them;
+/// missing or `null` is an empty list.
+pub fn raw_list<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Vec<&'a RawValue>, Fault> {
+    let Some(raw) = raw.filter(|r| r.get() != "null") else { return Ok(Vec::new()) };
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    de.deserialize_seq(RawListVisitor).map_err(|e| {
+        if e.to_string().starts_with(TOO_MANY) {
+            Fault::new(field, "too many", format!("more than {MAX_LIST_ITEMS} entries"))
+        } else {
+            wrong_type(field, "a list", raw)
+        }
+    })
+}
+
+/// Reads the members named in `.0` of a JSON object.
+struct MembersVisitor<'n>(&'n [&'n str]);
+
+impl<'de> Visitor<'de> for MembersVisitor<'_> {
+    type Value = Vec<Option<&'de RawValue>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut values = vec![None; self.0.len()];
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+            let value = map.next_value::<&'de RawValue>()?;
+            if let Some(i) = self.0.iter().position(|&n| n == key) {
+                values[i] = Some(value);
+            }
+        }
+        Ok(values)
+    }
+}
+
+/// The members `names` of the JSON object `json`, each unparsed (`null`
+/// included), in the order of `names`; other members are skipped. An error
+/// when `json` is not one object. One reader for every shape of object, so
+/// that a new shape costs no code of its own.
+pub fn members<'a>(json: &'a str, names: &[&str]) -> Result<Vec<Option<&'a RawValue>>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let values = de.deserialize_map(MembersVisitor(names))?;
+    de.end()?;
+    Ok(values)
 }
 
 /// A list of strings (a lone string counts as a list of one), at most

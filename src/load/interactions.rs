@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::fields::{flag, number, optional_text, required_text, text_list};
-use super::{parse_batch, reject_late, Fault, LoadOptions, LoadReport};
+use super::{graph, parse_batch, reject_late, Fault, Format, LoadOptions, LoadReport};
 use crate::consent::Retention;
 use crate::error::Result;
 use crate::model::{normalize_person_id, Kind, PersonKey};
@@ -44,27 +44,27 @@ struct RawInteraction<'a> {
 }
 
 /// One well-formed record, person ids normalised, not yet checked against the store.
-struct Parsed<'a> {
-    id: Cow<'a, str>,
-    kind: Kind,
-    from: Cow<'a, str>,
+pub(super) struct Parsed<'a> {
+    pub id: Cow<'a, str>,
+    pub kind: Kind,
+    pub from: Cow<'a, str>,
     /// `to` and `cc` together, without repeats and without the sender.
-    parts: Vec<Cow<'a, str>>,
-    at: i64,
-    duration_s: u32,
-    thread: Option<Cow<'a, str>>,
-    reply_to: Option<Cow<'a, str>>,
-    cancelled: bool,
+    pub parts: Vec<Cow<'a, str>>,
+    pub at: i64,
+    pub duration_s: u32,
+    pub thread: Option<Cow<'a, str>>,
+    pub reply_to: Option<Cow<'a, str>>,
+    pub cancelled: bool,
 }
 
-fn normalized(id: Cow<'_, str>) -> Cow<'_, str> {
+pub(super) fn normalized(id: Cow<'_, str>) -> Cow<'_, str> {
     match id {
         Cow::Borrowed(s) => normalize_person_id(s),
         Cow::Owned(s) => Cow::Owned(normalize_person_id(&s).into_owned()),
     }
 }
 
-fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
+pub(super) fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
     match s {
         Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
         Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
@@ -139,8 +139,8 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
 }
 
 /// A person as staging sees them: known to the store, or new in this batch.
-#[derive(PartialEq)]
-enum Who<'t> {
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Who<'t> {
     Known(PersonKey),
     New(&'t str),
 }
@@ -162,20 +162,60 @@ impl<'t> Who<'t> {
     }
 }
 
-struct Staged<'t> {
-    record: &'t Parsed<'t>,
-    from: Who<'t>,
-    parts: Vec<Who<'t>>,
+/// A record that passed staging: what will be stored.
+pub(super) struct Staged<'t> {
+    pub record: &'t Parsed<'t>,
+    pub from: Who<'t>,
+    pub parts: Vec<Who<'t>>,
+    /// The interaction it answers: the record's own `inReplyTo`, or what the
+    /// Graph loader works out from its conversation.
+    pub reply_to: Option<Cow<'t, str>>,
+}
+
+/// What staging does with a record whose every recipient turns out to be
+/// its sender under another address.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Alone {
+    /// A bad record (field `to`).
+    Refuse,
+    /// Skipped and counted in `skipped_solo` (Graph: a note to oneself).
+    Skip,
 }
 
 /// Loads a batch of interactions: all of it or (strict) nothing.
 pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retention) -> Result<LoadReport> {
+    match opts.format {
+        Format::Graph => return graph::load(store, graph::page_items(text)?, opts, retention),
+        Format::Auto => {
+            if let Some(items) = graph::detect_page(text) {
+                return graph::load(store, items, opts, retention);
+            }
+        }
+        Format::Json | Format::Ndjson => {}
+    }
     let mut report = LoadReport::default();
     let parsed = parse_batch(text, opts, &mut report, parse)?;
+    let staged = stage(store, &parsed, opts, &mut report, retention, Alone::Refuse)?;
+    commit(store, &staged);
+    report.accepted = staged.len();
+    Ok(report)
+}
 
+/// Checks parsed records against the store (opt-outs, consent to keep
+/// others' data, duplicates) without changing it: what is left is what
+/// [`commit`] stores. Fails, strict, on a record that only the whole batch
+/// shows to be bad.
+pub(super) fn stage<'t>(
+    store: &Store,
+    parsed: &'t [(usize, Parsed<'t>)],
+    opts: LoadOptions,
+    report: &mut LoadReport,
+    retention: &Retention,
+    alone: Alone,
+) -> Result<Vec<Staged<'t>>> {
     let mut staged: Vec<Staged> = Vec::with_capacity(parsed.len());
     let mut seen: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(parsed.len(), Default::default());
-    for (index, record) in &parsed {
+    for (index, record) in parsed {
         if record.cancelled {
             report.cancelled += 1;
             continue;
@@ -198,10 +238,12 @@ pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retent
         if parts.is_empty() {
             if removed_opted_out {
                 report.dropped_opted_out += 1;
+            } else if alone == Alone::Skip {
+                report.skipped_solo += 1;
             } else {
                 let fault =
                     Fault::new("to", "invalid value", "every recipient is the sender under another address");
-                reject_late(opts, &mut report, *index, fault)?;
+                reject_late(opts, report, *index, fault)?;
             }
             continue;
         }
@@ -216,14 +258,18 @@ pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retent
             report.duplicates += 1;
             continue;
         }
-        staged.push(Staged { record, from, parts });
+        staged.push(Staged { record, from, parts, reply_to: record.reply_to.clone() });
     }
+    Ok(staged)
+}
 
+/// Stores staged records: nothing here can fail.
+pub(super) fn commit(store: &mut Store, staged: &[Staged]) {
     let parts: usize = staged.iter().map(|s| s.parts.len()).sum();
     let id_bytes: usize = staged.iter().map(|s| s.record.id.len()).sum();
     store.reserve(staged.len(), parts, id_bytes);
     let mut keys: Vec<PersonKey> = Vec::new();
-    for s in &staged {
+    for s in staged {
         let from = s.from.key(store);
         keys.clear();
         keys.extend(s.parts.iter().map(|p| p.key(store)));
@@ -234,11 +280,9 @@ pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retent
             at: s.record.at,
             duration_s: s.record.duration_s,
             thread: s.record.thread.as_deref(),
-            reply_to: s.record.reply_to.as_deref(),
+            reply_to: s.reply_to.as_deref(),
             parts: &keys,
         });
     }
     store.sort_people_rows();
-    report.accepted = staged.len();
-    Ok(report)
 }

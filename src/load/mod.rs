@@ -2,6 +2,7 @@
 //! of strict loads, and the load report. One file per kind of record.
 
 mod fields;
+pub mod graph;
 pub mod interactions;
 pub mod people;
 
@@ -15,11 +16,16 @@ use crate::error::{Error, RecordError, Result};
 /// How the text of a batch is laid out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Format {
-    /// A JSON array when the text starts with `[`, NDJSON otherwise.
+    /// A JSON array when the text starts with `[`; for interactions, a
+    /// Microsoft Graph page when it is one object with a `value` array;
+    /// NDJSON otherwise.
     #[default]
     Auto,
     Json,
     Ndjson,
+    /// Microsoft Graph messages and events (SPEC 2.3): a page object with a
+    /// `value` array, or that array. Interactions only.
+    Graph,
 }
 
 impl Format {
@@ -27,7 +33,8 @@ impl Format {
         match s {
             "json" => Ok(Format::Json),
             "ndjson" => Ok(Format::Ndjson),
-            _ => Err(Error::options("format", "expected \"json\" or \"ndjson\"")),
+            "graph" => Ok(Format::Graph),
+            _ => Err(Error::options("format", "expected \"json\", \"ndjson\" or \"graph\"")),
         }
     }
 }
@@ -56,6 +63,11 @@ pub struct LoadReport {
     pub dropped_no_consent: usize,
     /// Cancelled meetings, kept out of every figure and not stored.
     pub cancelled: usize,
+    /// Graph drafts (`isDraft`, or a null `sentDateTime`): never sent, not stored.
+    pub skipped_drafts: usize,
+    /// Graph items with nobody but their sender or organizer (a note to self,
+    /// a personal appointment, a meeting every other attendee declined): not stored.
+    pub skipped_solo: usize,
     /// Bad records skipped by a lenient load.
     pub rejected: usize,
     /// The first few bad records.
@@ -104,6 +116,9 @@ fn split_records(text: &str, format: Format) -> Result<Vec<(usize, Result<&RawVa
     let format = match format {
         Format::Auto if text.trim_start().starts_with('[') => Format::Json,
         Format::Auto => Format::Ndjson,
+        Format::Graph => {
+            return Err(Error::options("format", "\"graph\" is for loadInteractions, not the directory"))
+        }
         f => f,
     };
     if format == Format::Json {
@@ -130,9 +145,18 @@ pub(crate) fn parse_batch<'a, T>(
     text: &'a str,
     opts: LoadOptions,
     report: &mut LoadReport,
+    parse: impl FnMut(&'a RawValue) -> Result<T, Fault>,
+) -> Result<Vec<(usize, T)>> {
+    parse_records(split_records(text, opts.format)?, opts, report, parse)
+}
+
+/// [`parse_batch`] over records already split out of the batch.
+pub(crate) fn parse_records<'a, T>(
+    records: Vec<(usize, Result<&'a RawValue, Fault>)>,
+    opts: LoadOptions,
+    report: &mut LoadReport,
     mut parse: impl FnMut(&'a RawValue) -> Result<T, Fault>,
 ) -> Result<Vec<(usize, T)>> {
-    let records = split_records(text, opts.format)?;
     let mut parsed = Vec::with_capacity(records.len());
     for (index, record) in records {
         match record.and_then(&mut parse) {

@@ -55,6 +55,18 @@ impl<T: Clone> Ledger<T> {
         Epsilon(self.total - self.spent)
     }
 
+    /// Carries over what an earlier engine spent (from its snapshot), so that
+    /// exporting and importing never refills a budget.
+    pub fn restore_spent(&mut self, spent: u32) {
+        self.spent = self.spent.max(spent.min(self.total));
+    }
+
+    /// Sets the total (a consent token's `eps`). What was spent stays spent:
+    /// a total below it leaves nothing to spend, and no total refunds.
+    pub fn set_total(&mut self, total: Epsilon) {
+        self.total = total.0.max(self.spent);
+    }
+
     /// The answer paid for under `key`, if any.
     pub fn answer(&self, key: &str) -> Option<T> {
         self.answers.iter().find(|(k, _)| k == key).map(|(_, t)| t.clone())
@@ -101,6 +113,17 @@ mod tests {
         assert_eq!(ledger.answer("3"), Some(3));
         ledger.forget_answers();
         assert_eq!((ledger.answer("3"), ledger.spent().milli()), (None, 1000));
+    }
+
+    #[test]
+    fn a_new_total_never_refunds_what_was_spent() {
+        let mut ledger: Ledger<u8> = Ledger::new(Epsilon::new("b", 10.0).unwrap());
+        let three = Epsilon::new("e", 3.0).unwrap();
+        ledger.spend(three, "a".into(), 1);
+        ledger.set_total(Epsilon::new("eps", 2.0).unwrap());
+        assert_eq!((ledger.spent().milli(), ledger.remaining().milli()), (3000, 0));
+        ledger.set_total(Epsilon::new("eps", 5.0).unwrap());
+        assert_eq!((ledger.spent().milli(), ledger.remaining().milli()), (3000, 2000));
     }
 
     #[test]

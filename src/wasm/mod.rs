@@ -8,7 +8,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::engine::{self, EngineOptions, RawConsent};
+use crate::engine::{self, ConsentAt, EngineOptions, RawConsent};
 use crate::error::Error;
 use crate::requests::{
     self, AggregatesRequest, Level, LoadRequest, PathsRequest, RelationshipRequest, SummariesRequest,
@@ -35,6 +35,7 @@ fn js_error(e: Error) -> JsValue {
         }
         Error::ConsentRequired { scope } => set("scope", scope.as_str().into()),
         Error::InvalidOptions { option, .. } => set("option", option.as_str().into()),
+        Error::InvalidConsentToken { reason } => set("reason", reason.as_str().into()),
         _ => {}
     }
     err.into()
@@ -91,6 +92,14 @@ fn input_bytes(value: &JsValue, limit: usize) -> Result<Vec<u8>, JsValue> {
     Ok(stringify(value)?.into_bytes())
 }
 
+/// The constructor's options object, checked.
+fn engine_options(options: &JsValue) -> Result<EngineOptions, JsValue> {
+    if !options.is_object() {
+        return Err(js_error(Error::options("options", "expected an object with at least `viewer`")));
+    }
+    EngineOptions::from_json(&stringify(options)?).map_err(js_error)
+}
+
 #[wasm_bindgen]
 pub struct Engine {
     inner: engine::Engine,
@@ -102,10 +111,7 @@ impl Engine {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: JsValue,
     ) -> Result<Engine, JsValue> {
-        if !options.is_object() {
-            return Err(js_error(Error::options("options", "expected an object with at least `viewer`")));
-        }
-        let options = EngineOptions::from_json(&stringify(&options)?).map_err(js_error)?;
+        let options = engine_options(&options)?;
         let inner = engine::Engine::new(options).map_err(js_error)?;
         Ok(Engine { inner })
     }
@@ -129,26 +135,42 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "Interaction[] | string | Uint8Array")] data: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        self.observe_clock();
         let opts = load_options(&opts)?;
         let bytes = input_bytes(&data, self.inner.options().max_input_bytes)?;
         to_js(&self.inner.load_interactions(&bytes, opts).map_err(js_error)?)
     }
 
-    /// Grants or withdraws consent, with effect on the next call (SPEC 4.2).
+    /// Grants or withdraws consent, with effect on the next call (SPEC 4.2):
+    /// flags, or a signed token (SPEC 4.5) checked at `opts.at` (epoch ms,
+    /// default `Date.now()`). A refused token, or flags that grant on an
+    /// engine with a consentKey, leave nothing beyond "own".
     #[wasm_bindgen(js_name = setConsent)]
     pub fn set_consent(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "ConsentFlags")] consent: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ConsentFlags | string")] consent: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SetConsentOptions")] opts: Option<JsValue>,
     ) -> Result<(), JsValue> {
-        if consent.is_string() {
-            return Err(js_error(Error::NotImplemented { method: "signed consent tokens" }));
+        let at = ConsentAt::from_json(&optional_json(&opts)?).map_err(js_error)?;
+        if let Some(token) = consent.as_string() {
+            let now = at.unwrap_or_else(|| js_sys::Date::now() as i64);
+            return self.inner.set_consent_token(&token, now).map_err(js_error);
         }
         if !consent.is_object() {
-            return Err(js_error(Error::options("consent", "expected { aggregated, identifiable }")));
+            return Err(js_error(Error::options(
+                "consent",
+                "expected { aggregated, identifiable } or a signed token (a string)",
+            )));
         }
         let consent = RawConsent::from_json(&stringify(&consent)?).map_err(js_error)?;
-        self.inner.set_consent(consent);
-        Ok(())
+        self.inner.set_consent_flags(consent).map_err(js_error)
+    }
+
+    /// Where the consent in force comes from (flags, or a token's `jti`), for provenance.
+    #[wasm_bindgen(js_name = consentBasis, unchecked_return_type = "ConsentBasis")]
+    pub fn consent_basis(&mut self) -> Result<JsValue, JsValue> {
+        self.observe_clock();
+        to_js(&self.inner.consent_basis())
     }
 
     /// Marks a person opted out and purges their data (SPEC 4.3).
@@ -160,9 +182,10 @@ impl Engine {
     /// The viewer's own figures (SPEC 3.3).
     #[wasm_bindgen(js_name = ownInsights, unchecked_return_type = "OwnInsights")]
     pub fn own_insights(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_optional_param_type = "{ days?: number }")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        self.observe_clock();
         let req: WindowRequest = request(&opts)?;
         to_js(&self.inner.own_insights(req.days).map_err(js_error)?)
     }
@@ -171,10 +194,11 @@ impl Engine {
     /// scope needs `identifiable`.
     #[wasm_bindgen(unchecked_return_type = "Relationship")]
     pub fn relationship(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RelationshipOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        self.observe_clock();
         let target = requests::target(&stringify(&target)?).map_err(js_error)?;
         let req: RelationshipRequest = request(&opts)?;
         to_js(&self.inner.relationship(&target, req.scope, req.days, &req.health).map_err(js_error)?)
@@ -183,9 +207,10 @@ impl Engine {
     /// Every contact or account with its figures, without weekly detail (SPEC 3.1 list views).
     #[wasm_bindgen(js_name = relationshipSummaries, unchecked_return_type = "RelationshipSummary[]")]
     pub fn relationship_summaries(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_param_type = "SummariesOptions")] opts: JsValue,
     ) -> Result<JsValue, JsValue> {
+        self.observe_clock();
         let req: SummariesRequest = request(&Some(opts))?;
         let accounts = req.level == Level::Account;
         to_js(
@@ -199,10 +224,11 @@ impl Engine {
     /// Who knows whom (SPEC 3.2): colleagues by connection strength; needs `identifiable`.
     #[wasm_bindgen(js_name = whoKnowsWhom, unchecked_return_type = "WhoKnowsWhom")]
     pub fn who_knows_whom(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "{ top?: number }")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
+        self.observe_clock();
         let target = requests::target(&stringify(&target)?).map_err(js_error)?;
         let req: TopRequest = request(&opts)?;
         to_js(&self.inner.who_knows_whom(&target, req.top).map_err(js_error)?)
@@ -211,12 +237,13 @@ impl Engine {
     /// Introduction paths (SPEC 3.2) from the viewer to a contact; needs `identifiable`.
     #[wasm_bindgen(js_name = introductionPaths, unchecked_return_type = "IntroductionPath[]")]
     pub fn introduction_paths(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_param_type = "{ contact: string }")] target: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "{ top?: number; maxHops?: number }")] opts: Option<
             JsValue,
         >,
     ) -> Result<JsValue, JsValue> {
+        self.observe_clock();
         let target = requests::target(&stringify(&target)?).map_err(js_error)?;
         let req: PathsRequest = request(&opts)?;
         to_js(&self.inner.introduction_paths(&target, req.top, req.max_hops).map_err(js_error)?)
@@ -225,18 +252,47 @@ impl Engine {
     /// Anonymized aggregates (SPEC 3.4) per department: needs `aggregated`.
     #[wasm_bindgen(unchecked_return_type = "AggregateTable")]
     pub fn aggregates(
-        &self,
+        &mut self,
         #[wasm_bindgen(unchecked_param_type = "AggregatesOptions")] opts: JsValue,
     ) -> Result<JsValue, JsValue> {
+        self.observe_clock();
         let req: AggregatesRequest = request(&Some(opts))?;
         to_js(&self.inner.aggregates(&req).map_err(js_error)?)
     }
 
     /// Interactions held and the approximate bytes of the store.
     #[wasm_bindgen(unchecked_return_type = "EngineStats")]
-    pub fn stats(&self) -> Result<JsValue, JsValue> {
+    pub fn stats(&mut self) -> Result<JsValue, JsValue> {
+        self.observe_clock();
         let (interactions, store_bytes) = self.inner.stats();
         to_js(&serde_json::json!({ "interactions": interactions, "storeBytes": store_bytes }))
+    }
+
+    /// Everything loaded, as bytes to keep (IndexedDB) and reopen with `fromSnapshot`.
+    #[wasm_bindgen(js_name = exportSnapshot)]
+    pub fn export_snapshot(&mut self) -> Uint8Array {
+        self.observe_clock();
+        Uint8Array::from(self.inner.export_snapshot().as_slice())
+    }
+
+    /// An engine with `options` and a snapshot's data; a damaged, truncated or
+    /// foreign snapshot is refused whole (INVALID_SNAPSHOT, INVALID_OPTIONS).
+    #[wasm_bindgen(js_name = fromSnapshot)]
+    pub fn from_snapshot(
+        bytes: &Uint8Array,
+        #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: JsValue,
+    ) -> Result<Engine, JsValue> {
+        let options = engine_options(&options)?;
+        let inner = engine::Engine::from_snapshot(&bytes.to_vec(), options).map_err(js_error)?;
+        Ok(Engine { inner })
+    }
+}
+
+impl Engine {
+    /// Ends a consent token whose `exp` has passed (SPEC 4.5), before a call
+    /// that reads or keeps data: the core does not read the clock itself.
+    fn observe_clock(&mut self) {
+        self.inner.observe_clock(js_sys::Date::now() as i64);
     }
 }
 

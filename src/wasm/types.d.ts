@@ -6,6 +6,20 @@ export interface ConsentFlags {
   identifiable?: boolean;
 }
 
+/** The second argument of `setConsent`. */
+export interface SetConsentOptions {
+  /** The current time in epoch milliseconds, that a token is checked at; default `Date.now()`. */
+  at?: number;
+}
+
+/** Where the consent in force comes from, for the provenance of results. */
+export type ConsentBasis =
+  | { kind: "flags"; aggregated: boolean; identifiable: boolean }
+  /** A verified token (SPEC 4.5): its `jti`, and when it stops granting (RFC 3339). */
+  | { kind: "token"; jti: string; expiresAt: string }
+  /** An engine with a consentKey and no token in force: only "own". */
+  | { kind: "none" };
+
 export interface WorkingHours {
   /** Hour of the day the working day starts, 0–24. */
   start: number;
@@ -19,6 +33,7 @@ export interface WorkingHours {
 export interface EngineOptions {
   /** The signed-in user's person id. */
   viewer: string;
+  /** Consent by flags (demos). Not with `consentKey`, where any flag set to true is refused. */
   consent?: ConsentFlags;
   internalDomains?: string[];
   /** Default 5, lowest 5. */
@@ -32,8 +47,16 @@ export interface EngineOptions {
   epsilonBudget?: number;
   /** Refuse aggregates asked for without noise (INVALID_OPTIONS). */
   requireNoise?: boolean;
-  /** A fixed seed for the noise: reproducible figures, for tests only, never for released figures. */
+  /** A fixed seed for the noise: reproducible figures, for tests only, never for released figures. Refused with `consentKey`. */
   noiseSeed?: number;
+  /**
+   * Signed consent (SPEC 4.5): the 32-byte Ed25519 public key that signs consent tokens,
+   * base64url without padding (`node scripts/sign-consent.mjs keygen` prints one).
+   * With it, consent is granted only by `setConsent(token)`; flags can only withdraw.
+   */
+  consentKey?: string;
+  /** The tenant (`tid`) consent tokens must name; required with `consentKey`. */
+  tenant?: string;
 }
 
 /** A directory entry (SPEC 2.1). */
@@ -63,8 +86,16 @@ export interface Interaction {
 }
 
 export interface LoadOptions {
-  /** Default: a JSON array when the text starts with "[", NDJSON otherwise. */
-  format?: "json" | "ndjson";
+  /**
+   * Default: a JSON array when the text starts with "["; for
+   * `loadInteractions`, a Microsoft Graph page when the text is one object
+   * with a `value` array; NDJSON otherwise. `"graph"`: what Graph returns
+   * for `/messages`, `/events` or `/calendarView`, a page object or its
+   * `value` array (messages and events, told apart item by item; error
+   * indexes are positions in `value`). Event times are converted from their
+   * Windows or IANA `timeZone` with each zone's current daylight-saving rule.
+   */
+  format?: "json" | "ndjson" | "graph";
   /** Skip bad records and count them instead of refusing the batch. */
   lenient?: boolean;
 }
@@ -81,6 +112,10 @@ export interface LoadReport {
   droppedOptedOut: number;
   droppedNoConsent: number;
   cancelled: number;
+  /** Graph drafts (`isDraft`, or a null `sentDateTime`), not loaded. */
+  skippedDrafts: number;
+  /** Graph items with nobody but their sender or organizer, not loaded. */
+  skippedSolo: number;
   rejected: number;
   errors: RecordError[];
   rejectedByReason: Record<string, number>;
@@ -139,7 +174,10 @@ export interface OwnInsights {
   weekly: WeekFigures[];
   topContacted: Counterpart[];
   topContactedBy: Counterpart[];
+  /** Provenance: the interactions the figures were computed from. */
   interactionsUsed: number;
+  /** Provenance: the consent that allowed this result (flags, or a token's jti). */
+  consentBasis: ConsentBasis;
 }
 
 export type Target = { contact: string } | { account: string };
@@ -225,7 +263,10 @@ export interface Relationship {
   mostContacting: Colleague[];
   mostContacted: Colleague[];
   health: Health;
+  /** Provenance: the interactions the figures were computed from. */
   interactionsUsed: number;
+  /** Provenance: the consent that allowed this result (flags, or a token's jti). */
+  consentBasis: ConsentBasis;
 }
 
 export interface RelationshipSummary {
@@ -236,7 +277,10 @@ export interface RelationshipSummary {
   health: Health;
   lastInteractionAt: string | null;
   nextInteractionAt: string | null;
+  /** Provenance: the interactions the figures were computed from. */
   interactionsUsed: number;
+  /** Provenance: the consent that allowed this result (flags, or a token's jti). */
+  consentBasis: ConsentBasis;
 }
 
 export interface Evidence {
@@ -261,6 +305,10 @@ export interface WhoKnowsWhom {
   /** The reference time the strengths are computed at. */
   asOf: string;
   colleagues: KnownColleague[];
+  /** Provenance: the interactions the result was computed from. */
+  interactionsUsed: number;
+  /** Provenance: the consent that allowed this result (flags, or a token's jti). */
+  consentBasis: ConsentBasis;
 }
 
 export interface IntroductionStep {
@@ -279,6 +327,10 @@ export interface IntroductionPath {
   hops: number;
   steps: IntroductionStep[];
   explanation: string;
+  /** Provenance: the interactions the result was computed from. */
+  interactionsUsed: number;
+  /** Provenance: the consent that allowed this result (flags, or a token's jti). */
+  consentBasis: ConsentBasis;
 }
 
 export interface AggregatesOptions {
@@ -384,6 +436,10 @@ export interface AggregateTable {
   epsilonRemaining: number | null;
   /** With noise: its epsilon, caps and scales; null without. */
   noise: NoiseReport | null;
+  /** Provenance: the interactions the result was computed from. */
+  interactionsUsed: number;
+  /** Provenance: the consent that allowed this result (flags, or a token's jti). */
+  consentBasis: ConsentBasis;
 }
 
 export interface EngineStats {
@@ -412,12 +468,14 @@ export type ErrorCode =
   | "CONSENT_REQUIRED"
   | "UNKNOWN_TARGET"
   | "NOT_IMPLEMENTED"
-  | "PRIVACY_BUDGET_EXHAUSTED";
+  | "PRIVACY_BUDGET_EXHAUSTED"
+  | "INVALID_CONSENT_TOKEN"
+  | "INVALID_SNAPSHOT";
 
 /** Every error the module throws is an `Error` with these extra properties. */
 export interface RapportError extends Error {
   code: ErrorCode;
-  /** INVALID_INPUT on one record: its index, field and reason. */
+  /** INVALID_INPUT on one record: its index, field and reason; INVALID_CONSENT_TOKEN: why. */
   index?: number;
   field?: string;
   reason?: string;

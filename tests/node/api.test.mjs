@@ -35,7 +35,8 @@ test("errors are Error instances with a stable code", () => {
     (e) => e instanceof Error && e.code === "CONSENT_REQUIRED" && e.scope === "identifiable",
   );
   assert.throws(() => new Engine({ viewer: "a@b.example", consent: { everything: true } }), { code: "INVALID_OPTIONS" });
-  assert.throws(() => engine.setConsent("a.signed.token"), { code: "NOT_IMPLEMENTED" });
+  // A token needs an engine with a consentKey (SPEC 4.5).
+  assert.throws(() => engine.setConsent("a.signed.token"), { code: "INVALID_OPTIONS", option: "consentKey" });
   const bad = [{ id: "a", kind: "email", from: "x@y.example", to: ["z@y.example"], at: "soon" }];
   assert.throws(() => engine.loadInteractions(bad), (e) => e.index === 0 && e.field === "at" && typeof e.reason === "string");
   // The engine is still usable after every refusal.

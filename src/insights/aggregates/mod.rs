@@ -25,8 +25,9 @@ pub use accounts::AccountMetrics;
 pub use departments::{DepartmentMetrics, Hours};
 
 use super::WindowOut;
-use crate::consent::{Scope, View};
+use crate::consent::{ConsentBasis, Scope, View};
 use crate::error::Result;
+use crate::model::Kind;
 use crate::privacy::budget::Epsilon;
 use crate::privacy::noise::NoiseSource;
 use crate::requests::GroupBy;
@@ -113,6 +114,10 @@ pub struct AggregateTable {
     pub epsilon_remaining: Option<f64>,
     /// With noise: its epsilon, caps and scales.
     pub noise: Option<noisy::NoiseReport>,
+    /// Provenance: the e-mails and meetings in the table's periods, and the
+    /// consent that allowed them.
+    pub interactions_used: usize,
+    pub consent_basis: ConsentBasis,
 }
 
 pub(crate) fn suppression(people: usize, min: u32, what: &str) -> Option<String> {
@@ -240,5 +245,10 @@ pub(crate) fn table(
         epsilon_spent: None,
         epsilon_remaining: None,
         noise: None,
+        interactions_used: view
+            .rows()
+            .filter(|&r| view.kind(r) != Kind::Call && (first..last).contains(&view.at(r)))
+            .count(),
+        consent_basis: view.basis(),
     }
 }

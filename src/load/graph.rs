@@ -1,0 +1,361 @@
+//! Microsoft Graph payloads (SPEC 2.3): what `GET /users/{id}/messages` and
+//! `/events` (or `/calendarView`) return, a page object with a `value` array
+//! or the array itself, mapped item by item onto interactions, then staged and
+//! stored like any batch. `zones` turns event times into UTC; `replies` works
+//! out who answers whom from each conversation's order.
+//!
+//! Rules beyond the field mapping:
+//! - a message is a draft when `isDraft` is true or `sentDateTime` is null:
+//!   skipped and counted (`skippedDrafts`);
+//! - an item with nobody but its sender or organizer (a note to self, a
+//!   personal appointment, a meeting every attendee declined) is skipped and
+//!   counted (`skippedSolo`), not refused: a calendar is full of them;
+//! - attendees who declined, and resources (rooms, equipment), do not take
+//!   part; recipients or attendees without an address are left out;
+//! - an all-day event counts as a meeting on its first day (local midnight)
+//!   with no minutes: a day blocked for an offsite is not eight hours of
+//!   meeting, and would swamp every minutes figure;
+//! - `/events` lists a recurring series once (its master); `/calendarView`
+//!   lists each occurrence, which is what meeting counts want.
+
+mod replies;
+mod zone_table;
+mod zones;
+
+use std::borrow::Cow;
+
+use serde_json::value::RawValue;
+
+use super::fields::{flag, members, optional_text, raw_list, required_text, text};
+use super::interactions::{commit, normalized, stage, trimmed, Alone, Parsed};
+use super::{parse_records, Fault, LoadOptions, LoadReport};
+use crate::consent::Retention;
+use crate::error::{Error, Result};
+use crate::model::Kind;
+use crate::store::Store;
+use crate::time::{check_range, format_rfc3339, parse_local, parse_rfc3339};
+
+/// Longest meeting accepted, as for any interaction: 31 days, in ms.
+const MAX_DURATION_MS: i64 = 31 * 24 * 3_600_000;
+
+/// The `value` array of a page object.
+fn page_value(text: &str) -> Result<&RawValue, String> {
+    let value = members(text, &["value"]).map_err(|e| e.to_string())?[0];
+    value.filter(|v| v.get().starts_with('[')).ok_or_else(|| "no \"value\" array".to_string())
+}
+
+/// The items of a Graph page: its `value` array, or the text's own array.
+pub(super) fn page_items(text: &str) -> Result<Vec<&RawValue>> {
+    let array = if text.trim_start().starts_with('[') {
+        text
+    } else {
+        page_value(text)
+            .map_err(|why| {
+                Error::InvalidInput(format!(
+                    "not a Microsoft Graph page (an object with a \"value\" array): {why}"
+                ))
+            })?
+            .get()
+    };
+    serde_json::from_str(array)
+        .map_err(|e| Error::InvalidInput(format!("not a JSON array of Graph items: {e}")))
+}
+
+/// The items of `text` when it is one JSON object with a `value` array: how
+/// the default format tells a Graph page from NDJSON, whose first record
+/// ends at its line (the read stops there).
+pub(super) fn detect_page(text: &str) -> Option<Vec<&RawValue>> {
+    serde_json::from_str(page_value(text).ok()?.get()).ok()
+}
+
+/// Loads the items of one Graph page: all of them or (strict) none. Indexes
+/// in errors are positions in the page's `value` array.
+pub(super) fn load(
+    store: &mut Store,
+    items: Vec<&RawValue>,
+    opts: LoadOptions,
+    retention: &Retention,
+) -> Result<LoadReport> {
+    let mut report = LoadReport::default();
+    let records = items.into_iter().enumerate().map(|(i, r)| (i, Ok(r))).collect();
+    let parsed = parse_records(records, opts, &mut report, parse)?;
+    let mut interactions = Vec::with_capacity(parsed.len());
+    for (index, item) in parsed {
+        match item {
+            Mapped::Interaction(record) => interactions.push((index, record)),
+            Mapped::Draft => report.skipped_drafts += 1,
+            Mapped::Solo => report.skipped_solo += 1,
+        }
+    }
+    let mut staged = stage(store, &interactions, opts, &mut report, retention, Alone::Skip)?;
+    let rethreaded = replies::thread(store, &mut staged);
+    commit(store, &staged);
+    for (row, parent) in rethreaded {
+        store.set_reply_to(row, parent.as_deref());
+    }
+    report.accepted = staged.len();
+    Ok(report)
+}
+
+/// What an item maps to.
+enum Mapped<'a> {
+    Interaction(Parsed<'a>),
+    Draft,
+    Solo,
+}
+
+/// The members of a message or an event that the mapping reads, in the
+/// order of [`ITEM_MEMBERS`].
+#[derive(Clone, Copy)]
+enum Member {
+    ODataType,
+    Id,
+    IsDraft,
+    SentDateTime,
+    From,
+    Sender,
+    ToRecipients,
+    CcRecipients,
+    ConversationId,
+    Organizer,
+    Attendees,
+    Start,
+    End,
+    IsAllDay,
+    IsCancelled,
+}
+
+const ITEM_MEMBERS: [&str; 15] = [
+    "@odata.type",
+    "id",
+    "isDraft",
+    "sentDateTime",
+    "from",
+    "sender",
+    "toRecipients",
+    "ccRecipients",
+    "conversationId",
+    "organizer",
+    "attendees",
+    "start",
+    "end",
+    "isAllDay",
+    "isCancelled",
+];
+
+struct Item<'a>(Vec<Option<&'a RawValue>>);
+
+impl<'a> Item<'a> {
+    /// A member's value; `null` reads as missing.
+    fn get(&self, m: Member) -> Option<&'a RawValue> {
+        non_null(self.raw(m))
+    }
+
+    /// A member's value, `null` included.
+    fn raw(&self, m: Member) -> Option<&'a RawValue> {
+        self.0.get(m as usize).copied().flatten()
+    }
+}
+
+/// `null` read as missing, as Graph writes absent values.
+fn non_null(value: Option<&RawValue>) -> Option<&RawValue> {
+    value.filter(|v| v.get() != "null")
+}
+
+const PARTY: &str = "{ \"emailAddress\": { \"address\": \"…\" } }";
+
+fn parse(raw: &RawValue) -> Result<Mapped<'_>, Fault> {
+    if !raw.get().starts_with('{') {
+        return Err(Fault::new("", "not an object", "expected a JSON object"));
+    }
+    let item = members(raw.get(), &ITEM_MEMBERS)
+        .map(Item)
+        .map_err(|e| Fault::new("", "malformed", e.to_string()))?;
+    if is_event(&item)? {
+        event(&item)
+    } else {
+        message(&item)
+    }
+}
+
+/// Whether an item is an event (else a message): by `@odata.type` when it
+/// is there, else by the members only one of the two has.
+fn is_event(item: &Item) -> Result<bool, Fault> {
+    use Member::*;
+    if let Some(t) = item.get(ODataType) {
+        let t = text(t, "@odata.type")?;
+        return match t.strip_prefix("#microsoft.graph.") {
+            Some("event") => Ok(true),
+            Some(m) if m == "message" || m.contains("Message") => Ok(false),
+            _ => Err(Fault::new(
+                "@odata.type",
+                "unsupported",
+                format!("expected a message or an event, found \"{}\"", clip(&t)),
+            )),
+        };
+    }
+    let has = |members: &[Member]| members.iter().any(|&m| item.raw(m).is_some());
+    if has(&[Start, Organizer, Attendees]) {
+        return Ok(true);
+    }
+    if has(&[SentDateTime, From, IsDraft, ToRecipients]) {
+        return Ok(false);
+    }
+    Err(Fault::new(
+        "",
+        "not a Graph item",
+        "neither a message (sentDateTime, from, toRecipients) nor an event (start, organizer, attendees)",
+    ))
+}
+
+fn message<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
+    use Member::*;
+    let draft = flag(item.get(IsDraft), "isDraft")?.unwrap_or(false);
+    if draft || item.raw(SentDateTime).is_some_and(|s| s.get() == "null") {
+        return Ok(Mapped::Draft);
+    }
+    let id = required_text(item.get(Id), "id")?;
+    let from = match address(item.get(From), "from.emailAddress.address")? {
+        Some(from) => from,
+        None => address(item.get(Sender), "sender.emailAddress.address")?.ok_or_else(|| {
+            Fault::new("from.emailAddress.address", "missing", "the message has no sender address")
+        })?,
+    };
+    let mut parts = Vec::new();
+    add_parties(&mut parts, &from, item.get(ToRecipients), "toRecipients")?;
+    add_parties(&mut parts, &from, item.get(CcRecipients), "ccRecipients")?;
+    if parts.is_empty() {
+        return Ok(Mapped::Solo);
+    }
+    let sent = required_text(item.get(SentDateTime), "sentDateTime")?;
+    let at = parse_rfc3339(&sent).map_err(|reason| Fault::new("sentDateTime", "invalid value", reason))?;
+    let thread = optional_text(item.get(ConversationId), "conversationId")?.filter(|t| !t.trim().is_empty());
+    Ok(Mapped::Interaction(Parsed {
+        id: trimmed(id),
+        kind: Kind::Email,
+        from,
+        parts,
+        at,
+        duration_s: 0,
+        thread,
+        reply_to: None,
+        cancelled: false,
+    }))
+}
+
+fn event<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
+    use Member::*;
+    let id = required_text(item.get(Id), "id")?;
+    let from = address(item.get(Organizer), "organizer.emailAddress.address")?.ok_or_else(|| {
+        Fault::new("organizer.emailAddress.address", "missing", "the event has no organizer address")
+    })?;
+    let mut parts = Vec::new();
+    add_parties(&mut parts, &from, item.get(Attendees), "attendees")?;
+    if parts.is_empty() {
+        return Ok(Mapped::Solo);
+    }
+    let start = instant(item.get(Start), &STARTS)?;
+    let end = instant(item.get(End), &ENDS)?;
+    if end < start {
+        return Err(Fault::new(
+            "end.dateTime",
+            "invalid value",
+            format!("the event ends ({}) before it starts ({})", format_rfc3339(end), format_rfc3339(start)),
+        ));
+    }
+    if end - start > MAX_DURATION_MS {
+        return Err(Fault::new("end.dateTime", "invalid value", "the event lasts longer than 31 days"));
+    }
+    let all_day = flag(item.get(IsAllDay), "isAllDay")?.unwrap_or(false);
+    let duration_s = if all_day { 0 } else { ((end - start + 500) / 1000) as u32 };
+    Ok(Mapped::Interaction(Parsed {
+        id: trimmed(id),
+        kind: Kind::Meeting,
+        from,
+        parts,
+        at: start,
+        duration_s,
+        thread: None,
+        reply_to: None,
+        cancelled: flag(item.get(IsCancelled), "isCancelled")?.unwrap_or(false),
+    }))
+}
+
+/// The normalised address of a `{ "emailAddress": { "address" } }` object;
+/// `None` when it is missing, `null` or blank.
+fn address<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Cow<'a, str>>, Fault> {
+    let Some(raw) = raw else { return Ok(None) };
+    let party = members(raw.get(), &["emailAddress"])
+        .map_err(|_| Fault::new(field, "wrong type", format!("expected {PARTY}")))?;
+    mailbox(party[0], field)
+}
+
+/// The normalised `address` of an `emailAddress` object, if it has one.
+fn mailbox<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Cow<'a, str>>, Fault> {
+    let Some(raw) = non_null(raw) else { return Ok(None) };
+    let mailbox = members(raw.get(), &["address"])
+        .map_err(|_| Fault::new(field, "wrong type", format!("expected {PARTY}")))?;
+    let Some(address) = non_null(mailbox[0]) else { return Ok(None) };
+    let id = normalized(text(address, field)?);
+    Ok((!id.is_empty()).then_some(id))
+}
+
+/// Adds the people of a recipients or attendees list to `parts`: without
+/// the sender, repeats, declined attendees or resources (rooms, equipment).
+fn add_parties<'a>(
+    parts: &mut Vec<Cow<'a, str>>,
+    from: &str,
+    raw: Option<&'a RawValue>,
+    field: &'static str,
+) -> Result<(), Fault> {
+    let wrong = || Fault::new(field, "wrong type", format!("expected every entry to be {PARTY}"));
+    for entry in raw_list(raw, field)? {
+        let party = members(entry.get(), &["emailAddress", "type", "status"]).map_err(|_| wrong())?;
+        let is = |value: Option<&RawValue>, expected: &str| value.is_some_and(|v| v.get() == expected);
+        let response = party[2].and_then(|s| members(s.get(), &["response"]).ok()).and_then(|r| r[0]);
+        if is(party[1], "\"resource\"") || is(response, "\"declined\"") {
+            continue;
+        }
+        if let Some(id) = mailbox(party[0], field)? {
+            if id != from && !parts.contains(&id) {
+                parts.push(id);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The member names of an event's `start` or `end`, for error messages.
+struct Side {
+    whole: &'static str,
+    date_time: &'static str,
+    time_zone: &'static str,
+}
+
+const STARTS: Side = Side { whole: "start", date_time: "start.dateTime", time_zone: "start.timeZone" };
+const ENDS: Side = Side { whole: "end", date_time: "end.dateTime", time_zone: "end.timeZone" };
+
+/// The UTC instant of a `{ "dateTime", "timeZone" }` object.
+fn instant(raw: Option<&RawValue>, side: &Side) -> Result<i64, Fault> {
+    let raw = raw.ok_or_else(|| Fault::new(side.whole, "missing", "required field is missing"))?;
+    let value = members(raw.get(), &["dateTime", "timeZone"]).map_err(|_| {
+        Fault::new(side.whole, "wrong type", "expected { \"dateTime\": \"…\", \"timeZone\": \"…\" }")
+    })?;
+    let local = parse_local(&required_text(non_null(value[0]), side.date_time)?)
+        .map_err(|reason| Fault::new(side.date_time, "invalid value", reason))?;
+    let zone = required_text(non_null(value[1]), side.time_zone)?;
+    let rule = zones::find(&zone).ok_or_else(|| {
+        Fault::new(
+            side.time_zone,
+            "unknown time zone",
+            format!("\"{}\" is not a Windows or IANA time zone name", clip(&zone)),
+        )
+    })?;
+    check_range(zones::to_utc(rule, local))
+        .map_err(|reason| Fault::new(side.date_time, "invalid value", reason))
+}
+
+/// At most 40 characters of a value quoted in an error message.
+fn clip(s: &str) -> &str {
+    s.char_indices().nth(40).map_or(s, |(i, _)| &s[..i])
+}

@@ -1,0 +1,371 @@
+//! The store as bytes, for `exportSnapshot` and `Engine.fromSnapshot`.
+//!
+//! Layout: the magic `RAPPORT\0`, the format version (u32), the payload's
+//! length (u64), the payload, and the CRC-32 of everything before it. All
+//! integers are little-endian. The payload holds what cannot be derived
+//! (people, interned ids, the interaction columns, and the engine's own
+//! fields); the indexes are rebuilt on import, exactly as a load builds
+//! them. Import checks every length against the bytes left before
+//! allocating and every handle against what it points into, so a truncated
+//! or altered snapshot is refused, never half-loaded. The CRC finds damage,
+//! not forgery: whoever can write the stored bytes can write any data.
+
+use super::{Columns, Store};
+use crate::error::{Error, Result};
+use crate::ids::{Interner, NONE};
+use crate::model::{Kind, Person};
+use crate::time::{MAX_MS, MIN_MS};
+
+const MAGIC: &[u8; 8] = b"RAPPORT\0";
+/// The longest meeting or call a load accepts, in seconds.
+const MAX_DURATION_S: u32 = 31 * 24 * 3600;
+/// Bumped whenever the payload's layout changes: older snapshots are then refused.
+pub const VERSION: u32 = 1;
+
+fn corrupt(why: impl Into<String>) -> Error {
+    Error::InvalidSnapshot(why.into())
+}
+
+/// CRC-32 (IEEE), table-driven.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    const TABLE: [u32; 256] = {
+        let mut table = [0u32; 256];
+        let mut i = 0;
+        while i < 256 {
+            let mut c = i as u32;
+            let mut k = 0;
+            while k < 8 {
+                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+                k += 1;
+            }
+            table[i] = c;
+            i += 1;
+        }
+        table
+    };
+    !bytes.iter().fold(!0u32, |c, &b| TABLE[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8))
+}
+
+/// Frames a payload: magic, version, length, payload, CRC.
+pub fn seal(payload: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + 24);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&payload);
+    let crc = crc32(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// The payload of a sealed snapshot, once its frame and CRC check out.
+pub fn open(bytes: &[u8]) -> Result<&[u8]> {
+    if bytes.len() < 24 || &bytes[..8] != MAGIC {
+        return Err(corrupt("not a rapport snapshot"));
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != VERSION {
+        return Err(corrupt(format!("format version {version}; this module reads version {VERSION}")));
+    }
+    let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+    if len != (bytes.len() - 24) as u64 {
+        return Err(corrupt("truncated, or with bytes added"));
+    }
+    let (body, tail) = bytes.split_at(bytes.len() - 4);
+    if crc32(body) != u32::from_le_bytes(tail.try_into().expect("4 bytes")) {
+        return Err(corrupt("damaged: the checksum does not match"));
+    }
+    Ok(&body[20..])
+}
+
+/// Appends values to a payload.
+#[derive(Default)]
+pub struct Writer {
+    pub out: Vec<u8>,
+}
+
+impl Writer {
+    pub fn u8(&mut self, v: u8) {
+        self.out.push(v);
+    }
+    pub fn u32(&mut self, v: u32) {
+        self.out.extend_from_slice(&v.to_le_bytes());
+    }
+    pub fn u64(&mut self, v: u64) {
+        self.out.extend_from_slice(&v.to_le_bytes());
+    }
+    pub fn str(&mut self, s: &str) {
+        self.u64(s.len() as u64);
+        self.out.extend_from_slice(s.as_bytes());
+    }
+    pub fn opt_str(&mut self, s: Option<&str>) {
+        self.u8(u8::from(s.is_some()));
+        if let Some(s) = s {
+            self.str(s);
+        }
+    }
+    pub fn u32s(&mut self, v: &[u32]) {
+        self.u64(v.len() as u64);
+        v.iter().for_each(|&x| self.u32(x));
+    }
+}
+
+/// Reads values back, refusing anything that runs past the end.
+pub struct Reader<'b> {
+    bytes: &'b [u8],
+}
+
+impl<'b> Reader<'b> {
+    pub fn new(bytes: &'b [u8]) -> Reader<'b> {
+        Reader { bytes }
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'b [u8]> {
+        if n > self.bytes.len() {
+            return Err(corrupt("a field runs past the end"));
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+    pub fn u8(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+    pub fn bool(&mut self) -> Result<bool> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(corrupt("a flag is neither 0 nor 1")),
+        }
+    }
+    pub fn u32(&mut self) -> Result<u32> {
+        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+    }
+    pub fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+    }
+    /// A count of items of at least `item_bytes` each: never more than the bytes left allow.
+    fn count(&mut self, item_bytes: usize) -> Result<usize> {
+        let n = self.u64()?;
+        if n.saturating_mul(item_bytes.max(1) as u64) > self.bytes.len() as u64 {
+            return Err(corrupt("a length is larger than the snapshot"));
+        }
+        Ok(n as usize)
+    }
+    pub fn str(&mut self) -> Result<&'b str> {
+        let n = self.count(1)?;
+        std::str::from_utf8(self.take(n)?).map_err(|_| corrupt("text that is not UTF-8"))
+    }
+    pub fn opt_str(&mut self) -> Result<Option<String>> {
+        Ok(if self.bool()? { Some(self.str()?.to_string()) } else { None })
+    }
+    pub fn u32s(&mut self) -> Result<Vec<u32>> {
+        let n = self.count(4)?;
+        (0..n).map(|_| self.u32()).collect()
+    }
+    pub fn finish(self) -> Result<()> {
+        if self.bytes.is_empty() {
+            Ok(())
+        } else {
+            Err(corrupt("bytes left over after the last field"))
+        }
+    }
+}
+
+fn write_interner(w: &mut Writer, interner: &Interner) {
+    w.u64(interner.len() as u64);
+    for i in 0..interner.len() as u32 {
+        w.str(interner.resolve(i));
+    }
+}
+
+fn read_interner(r: &mut Reader) -> Result<Interner> {
+    let n = r.count(8)?;
+    let mut interner = Interner::default();
+    for i in 0..n {
+        if interner.intern(r.str()?) as usize != i {
+            return Err(corrupt("an id appears twice"));
+        }
+    }
+    Ok(interner)
+}
+
+/// Every handle in `values` is below `len` (or `NONE` where `none_ok`).
+fn check_handles(values: &[u32], len: usize, none_ok: bool, what: &str) -> Result<()> {
+    match values.iter().find(|&&v| !((v as usize) < len || (none_ok && v == NONE))) {
+        Some(_) => Err(corrupt(format!("{what} points at nothing"))),
+        None => Ok(()),
+    }
+}
+
+impl Store {
+    /// Writes what cannot be derived; `read` rebuilds the rest.
+    pub fn write(&self, w: &mut Writer) {
+        w.u64(self.internal_domains.len() as u64);
+        self.internal_domains.iter().for_each(|d| w.str(d));
+        write_interner(w, &self.keys);
+        w.u32s(&self.canon);
+        for p in &self.people {
+            w.opt_str(p.name.as_deref());
+            w.opt_str(p.department.as_deref());
+            w.opt_str(p.account.as_deref());
+            w.u8(u8::from(p.internal) | u8::from(p.opted_out) << 1 | u8::from(p.in_directory) << 2);
+        }
+        write_interner(w, &self.interaction_ids);
+        write_interner(w, &self.threads);
+        let c = &self.rows;
+        w.u32s(&c.id);
+        w.u64(c.kind.len() as u64);
+        c.kind.iter().for_each(|&k| w.u8(k as u8));
+        w.u32s(&c.from);
+        w.u64(c.at.len() as u64);
+        c.at.iter().for_each(|&t| w.u64(t as u64));
+        w.u32s(&c.duration_s);
+        w.u32s(&c.thread);
+        w.u32s(&c.reply_to);
+        w.u32s(&c.part_end);
+        w.u32s(&c.parts);
+    }
+
+    /// A store read back from `write`'s bytes, every handle checked, its
+    /// indexes rebuilt.
+    pub fn read(r: &mut Reader) -> Result<Store> {
+        let n = r.count(8)?;
+        let internal_domains = (0..n).map(|_| r.str().map(str::to_string)).collect::<Result<Vec<_>>>()?;
+        let keys = read_interner(r)?;
+        let canon = r.u32s()?;
+        let people_n = keys.len();
+        if canon.len() != people_n {
+            return Err(corrupt("people and their keys differ in number"));
+        }
+        check_handles(&canon, people_n, false, "an alias")?;
+        if canon.iter().any(|&c| canon[c as usize] != c) {
+            return Err(corrupt("an alias of an alias"));
+        }
+        let mut people = Vec::with_capacity(people_n);
+        for _ in 0..people_n {
+            let (name, department, account) = (r.opt_str()?, r.opt_str()?, r.opt_str()?);
+            let flags = r.u8()?;
+            if flags > 7 {
+                return Err(corrupt("unknown person flags"));
+            }
+            people.push(Person {
+                name,
+                department,
+                account,
+                internal: flags & 1 != 0,
+                opted_out: flags & 2 != 0,
+                in_directory: flags & 4 != 0,
+            });
+        }
+        let interaction_ids = read_interner(r)?;
+        let threads = read_interner(r)?;
+        let id = r.u32s()?;
+        let rows = id.len();
+        let kinds = r.count(1)?;
+        let kind = (0..kinds)
+            .map(|_| match r.u8()? {
+                0 => Ok(Kind::Email),
+                1 => Ok(Kind::Meeting),
+                2 => Ok(Kind::Call),
+                _ => Err(corrupt("an unknown kind of interaction")),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let from = r.u32s()?;
+        let times = r.count(8)?;
+        let at = (0..times).map(|_| r.u64().map(|t| t as i64)).collect::<Result<Vec<_>>>()?;
+        let c = Columns {
+            id,
+            kind,
+            from,
+            at,
+            duration_s: r.u32s()?,
+            thread: r.u32s()?,
+            reply_to: r.u32s()?,
+            part_end: r.u32s()?,
+            parts: r.u32s()?,
+        };
+        let lens = [c.kind.len(), c.from.len(), c.at.len(), c.duration_s.len(), c.thread.len()];
+        if lens.iter().chain([c.reply_to.len(), c.part_end.len()].iter()).any(|&l| l != rows) {
+            return Err(corrupt("the interaction columns differ in length"));
+        }
+        check_handles(&c.id, interaction_ids.len(), false, "an interaction id")?;
+        check_handles(&c.thread, threads.len(), true, "a thread")?;
+        check_handles(&c.reply_to, interaction_ids.len(), true, "a reply")?;
+        check_handles(&c.from, people_n, false, "a sender")?;
+        check_handles(&c.parts, people_n, false, "a participant")?;
+        if c.part_end.windows(2).any(|w| w[0] > w[1])
+            || c.part_end.last().map_or(0, |&e| e as usize) != c.parts.len()
+        {
+            return Err(corrupt("participant lists out of order"));
+        }
+        if c.at.iter().any(|t| !(MIN_MS..=MAX_MS).contains(t)) {
+            return Err(corrupt("a time outside the years 1 to 9999"));
+        }
+        if c.duration_s.iter().any(|&d| d > MAX_DURATION_S) {
+            return Err(corrupt("a duration longer than 31 days"));
+        }
+        // What a load guarantees of every row: canonical, opted-in people, a
+        // sender not among the participants, no one twice, someone left.
+        let usable = |p: u32| canon[p as usize] == p && !people[p as usize].opted_out;
+        let mut scratch: Vec<u32> = Vec::new();
+        for row in 0..rows {
+            scratch.clear();
+            scratch.extend_from_slice(c.participants(row));
+            scratch.push(c.from[row]);
+            scratch.sort_unstable();
+            let repeats = scratch.windows(2).any(|w| w[0] == w[1]);
+            if scratch.len() < 2 || repeats || !scratch.iter().all(|&p| usable(p)) {
+                return Err(corrupt("an interaction whose people a load would not have stored"));
+            }
+        }
+        let mut seen = vec![false; interaction_ids.len()];
+        for &i in &c.id {
+            if std::mem::replace(&mut seen[i as usize], true) {
+                return Err(corrupt("an interaction appears twice"));
+            }
+        }
+        let mut store = Store {
+            internal_domains,
+            keys,
+            canon,
+            by_person: vec![Vec::new(); people_n],
+            out_of_order: vec![false; people_n],
+            people,
+            interaction_ids,
+            threads,
+            rows: c,
+            ..Store::default()
+        };
+        store.reindex_rows();
+        Ok(store)
+    }
+
+    pub fn internal_domains(&self) -> &[String] {
+        &self.internal_domains
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc32_matches_the_standard_check_value() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn every_truncation_and_every_flipped_byte_of_a_sealed_payload_is_refused() {
+        let sealed = seal(b"some payload bytes".to_vec());
+        assert_eq!(open(&sealed).unwrap(), b"some payload bytes");
+        for cut in 0..sealed.len() {
+            assert_eq!(open(&sealed[..cut]).unwrap_err().code(), "INVALID_SNAPSHOT", "cut at {cut}");
+        }
+        for i in 0..sealed.len() {
+            let mut bad = sealed.clone();
+            bad[i] ^= 0x10;
+            assert!(open(&bad).is_err(), "byte {i} flipped");
+        }
+    }
+}

@@ -1,0 +1,325 @@
+// Persistence in the dashboard (www/store.js, www/worker.js, www/sw.js), in
+// headless Chromium on a fresh profile: the first load stores a snapshot in
+// IndexedDB; offline, a reload reopens the app shell from the service worker
+// and the data from that snapshot, with the same figures; withdrawing consent
+// rewrites the stored snapshot before the page says so, leaving only the
+// viewer's own interactions (checked in Node against an engine loaded with
+// exactly those); a damaged or foreign snapshot is deleted and the demo loaded
+// again; "Forget stored data" deletes the database.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+import { startServer } from "../../scripts/serve.mjs";
+
+const require = createRequire(import.meta.url);
+const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
+const SEED = 7;
+const INTERACTIONS = 5000;
+const FULL_CONSENT = { aggregated: true, identifiable: true };
+
+let server;
+let serverUrl;
+let context;
+let page;
+let profileDir;
+let demo;
+/** The Node engine on the whole demo data, with full consent. */
+let fullEngine;
+/** The figures the page showed on its first load: own KPIs and a team relationship's KPIs. */
+let firstOwn;
+let firstTeam;
+let contactId;
+const pageErrors = [];
+const consoleErrors = [];
+const requests = [];
+
+/** An engine on `interactions` (JSON text) of the demo, with full consent. */
+function nodeEngine(interactions = demo.interactions) {
+  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, consent: FULL_CONSENT });
+  engine.loadPeople(demo.people);
+  engine.loadInteractions(interactions);
+  return engine;
+}
+
+/** The stored record (store.js), read in the page; the bytes as a plain array so that they reach Node. */
+async function storedRecord() {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("rapport-dashboard");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("data")) {
+            db.close();
+            resolve(null);
+            return;
+          }
+          const get = db.transaction("data").objectStore("data").get("snapshot");
+          get.onsuccess = () => {
+            // Closed at once: an open connection would hold up "Forget stored data".
+            db.close();
+            const r = get.result;
+            resolve(r ? { ...r, bytes: r.bytes instanceof Uint8Array ? Array.from(r.bytes) : null } : null);
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
+}
+
+/** Changes the stored record in the page: `change(record)` runs there and returns the record to put. */
+async function alterRecord(change) {
+  await page.evaluate(
+    (source) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("rapport-dashboard");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction("data", "readwrite");
+          const store = tx.objectStore("data");
+          const get = store.get("snapshot");
+          // The page's CSP allows no eval: the change is picked by name.
+          get.onsuccess = () => store.put(source === "garbage" ? { ...get.result, bytes: new Uint8Array(4096).fill(0x5a) } : { ...get.result, viewer: "someone.else@northwind.example" }, "snapshot");
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    change,
+  );
+}
+
+/** The stored snapshot opened in Node with full consent (the viewer and domains of the demo). */
+function openInNode(record) {
+  return Engine.fromSnapshot(new Uint8Array(record.bytes), {
+    viewer: demo.viewer,
+    internalDomains: demo.internalDomains,
+    consent: FULL_CONSENT,
+  });
+}
+
+/** The interactions the viewer took part in (from, to or cc; ids compared
+ * case-insensitively), loaded on their own: what a purged snapshot must equal. */
+function ownOnlyEngine() {
+  const viewer = demo.viewer.toLowerCase();
+  const isViewer = (id) => typeof id === "string" && id.trim().toLowerCase() === viewer;
+  const own = JSON.parse(demo.interactions).filter((i) => isViewer(i.from) || (i.to ?? []).some(isViewer) || (i.cc ?? []).some(isViewer));
+  return nodeEngine(JSON.stringify(own));
+}
+
+async function waitReady() {
+  await page.waitForSelector('main[data-state="ready"], main[data-state="error"]', { timeout: 20_000 });
+  assert.equal(await page.getAttribute("main", "data-state"), "ready", `the page did not get ready: ${await page.textContent("#failure")}`);
+}
+
+/** The own-insights KPIs as shown (raw values). */
+async function ownKpis() {
+  return page.$$eval("#own [data-kpi]", (nodes) => nodes.map((n) => [n.dataset.kpi, n.dataset.value]));
+}
+
+/** Grants identifiable consent (unless granted), opens the contact's relationship in team scope and reads its KPIs. */
+async function teamKpis() {
+  if (!(await page.isChecked("#consent-identifiable"))) {
+    await page.getByLabel("Identifiable team data").check();
+    await page.locator("#consent-note", { hasText: "Granted" }).waitFor();
+  }
+  await page.selectOption("#target", `contact:${contactId}`);
+  await page.getByRole("button", { name: "Relationship" }).click();
+  const view = page.locator(`#team-result [data-view="relationship"][data-scope="identifiable"][data-target-id="${contactId}"]`);
+  await view.waitFor({ state: "visible" });
+  await page.waitForFunction(() => !document.getElementById("team-result").hasAttribute("aria-busy"));
+  return view.evaluate((v) => [...v.querySelectorAll("[data-kpi]")].map((n) => [n.dataset.kpi, n.dataset.value]));
+}
+
+/** Whether a request for a file the service worker does not cache gets an answer (it must not, offline). */
+async function networkReachable() {
+  return page.evaluate(() => fetch(`./not-cached-${Date.now()}.txt`).then(() => true, () => false));
+}
+
+before(async () => {
+  demo = demoDataset({ seed: SEED, interactions: INTERACTIONS });
+  fullEngine = nodeEngine();
+  const started = await startServer(0);
+  server = started.server;
+  serverUrl = `${started.url}?seed=${SEED}&interactions=${INTERACTIONS}`;
+  profileDir = mkdtempSync(join(tmpdir(), "rapport-persistence-"));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  context.on("request", (request) => requests.push(request.url()));
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  page.on("console", (msg) => msg.type() === "error" && consoleErrors.push(`${msg.text()} (${msg.location().url})`));
+  page.on("worker", (worker) => worker.on("console", (msg) => msg.type() === "error" && consoleErrors.push(`worker: ${msg.text()}`)));
+  await page.goto(serverUrl);
+  await waitReady();
+  // A contact the team view offers, with interactions in the window.
+  const offered = await page.$$eval("#target option", (o) => o.map((n) => n.value).filter((v) => v.startsWith("contact:")));
+  contactId = offered[0].slice("contact:".length);
+});
+
+after(async () => {
+  fullEngine?.free();
+  await context?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+test("the first load stores only the viewer's own interactions until consent covers others', then all of them", async () => {
+  assert.match(await page.textContent("#status"), /Demo data \(seed 7\).*Stored in this browser/s);
+  const record = await storedRecord();
+  assert.ok(record, "a snapshot is stored");
+  assert.equal(record.seed, SEED);
+  assert.equal(record.interactions, INTERACTIONS);
+  assert.equal(record.viewer, demo.viewer);
+  assert.deepEqual(record.internalDomains, demo.internalDomains);
+  assert.equal(record.purged, true, "no consent to others' data yet: none of it on disk");
+  assert.ok(Date.parse(record.savedAt) > Date.now() - 60_000, "savedAt is a recent RFC 3339 time");
+  assert.ok(record.bytes.length > 1000, "the bytes are stored as a Uint8Array");
+  const ownOnly = ownOnlyEngine();
+  const stored = openInNode(record);
+  try {
+    assert.equal(stored.stats().interactions, ownOnly.stats().interactions, "only the viewer's interactions are stored");
+    assert.deepEqual(stored.ownInsights(), fullEngine.ownInsights());
+  } finally {
+    stored.free();
+    ownOnly.free();
+  }
+  firstOwn = await ownKpis();
+  firstTeam = await teamKpis(); // grants identifiable
+  const granted = await storedRecord();
+  assert.equal(granted.purged, false);
+  const whole = openInNode(granted);
+  try {
+    assert.equal(whole.stats().interactions, fullEngine.stats().interactions, "with consent, every interaction is stored");
+  } finally {
+    whole.free();
+  }
+  assert.ok(firstOwn.length > 0 && firstTeam.length > 0);
+  assert.deepEqual(
+    Object.fromEntries(firstTeam),
+    Object.fromEntries(Object.entries(fullEngine.relationship({ contact: contactId }, { scope: "team" }).kpis).map(([k, v]) => [k, JSON.stringify(v)])),
+  );
+});
+
+test("offline, a reload reopens the app from the service worker and the data from IndexedDB, with the same figures", async () => {
+  // The service worker controls the page once it has cached the shell and claimed it.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20_000 });
+  await context.setOffline(true);
+  assert.equal(await networkReachable(), false, "the network is really gone");
+  await page.reload();
+  await waitReady();
+  assert.equal(await networkReachable(), false, "still offline");
+  assert.match(await page.textContent("#status"), /Reopened from this browser's storage/);
+  assert.equal((await page.textContent('#status [data-load="interactions"]')).replace(/\D/g, ""), String(fullEngine.stats().interactions));
+  assert.deepEqual(await ownKpis(), firstOwn, "own insights as before");
+  assert.deepEqual(await teamKpis(), firstTeam, "the team view's relationship as before");
+});
+
+test("withdrawing both scopes rewrites the stored snapshot before the page says so: only the viewer's own interactions remain", async () => {
+  const before = await storedRecord();
+  await page.getByLabel("Identifiable team data").uncheck();
+  assert.equal(await page.isChecked("#consent-aggregated"), false);
+  await page.locator("#consent-note", { hasText: "deleted" }).waitFor();
+  // Read at once: the worker answered only after the rewrite.
+  const record = await storedRecord();
+  assert.equal(record.purged, true);
+  assert.ok(record.savedAt > before.savedAt, "rewritten");
+  assert.ok(record.bytes.length < before.bytes.length);
+
+  const ownOnly = ownOnlyEngine();
+  const stored = openInNode(record);
+  try {
+    assert.ok(ownOnly.stats().interactions < fullEngine.stats().interactions, "others' interactions exist to be removed");
+    assert.equal(stored.stats().interactions, ownOnly.stats().interactions, "the snapshot holds only the viewer's interactions");
+    assert.deepEqual(stored.ownInsights(), fullEngine.ownInsights(), "and all of them");
+    // Even under full consent, the org-wide views see no one else's interactions.
+    assert.deepEqual(stored.aggregates({ groupBy: "department", period: "week" }), ownOnly.aggregates({ groupBy: "department", period: "week" }));
+    assert.deepEqual(stored.relationshipSummaries({ level: "account", scope: "team" }), ownOnly.relationshipSummaries({ level: "account", scope: "team" }));
+  } finally {
+    stored.free();
+    ownOnly.free();
+  }
+});
+
+test("a purged snapshot reopens with own data only; granting again reloads the demo and stores it whole", async () => {
+  await page.reload();
+  await waitReady();
+  assert.match(await page.textContent("#status"), /Reopened from this browser's storage/);
+  assert.deepEqual(await ownKpis(), firstOwn);
+  assert.deepEqual(await teamKpis(), firstTeam, "granting identifiable brought others' interactions back");
+  assert.match(await page.textContent("#consent-note"), /reloaded/);
+  const record = await storedRecord();
+  assert.equal(record.purged, false);
+  const stored = openInNode(record);
+  try {
+    assert.equal(stored.stats().interactions, fullEngine.stats().interactions);
+  } finally {
+    stored.free();
+  }
+});
+
+for (const [change, code] of [
+  ["garbage", "INVALID_SNAPSHOT"],
+  ["foreign", "INVALID_OPTIONS"],
+]) {
+  test(`a ${change} stored snapshot is deleted, the demo loaded again, and the status line says so (${code})`, async () => {
+    await alterRecord(change);
+    await page.reload();
+    await waitReady();
+    const status = await page.textContent("#status");
+    assert.match(status, /could not be opened/);
+    assert.equal(await page.getAttribute('#status [data-load="discarded"]', "data-code"), code);
+    assert.match(status, /Demo data \(seed 7\)/);
+    assert.deepEqual(await ownKpis(), firstOwn);
+    const record = await storedRecord();
+    assert.equal(record.viewer, demo.viewer, "a good snapshot is stored again");
+    // As much as the consent boxes now cover: everything, or the viewer's own.
+    const covers = (await page.isChecked("#consent-aggregated")) || (await page.isChecked("#consent-identifiable"));
+    const expected = covers ? fullEngine : ownOnlyEngine();
+    const stored = openInNode(record);
+    try {
+      assert.equal(record.purged, !covers);
+      assert.equal(stored.stats().interactions, expected.stats().interactions);
+    } finally {
+      stored.free();
+      if (expected !== fullEngine) expected.free();
+    }
+  });
+}
+
+test("Forget stored data deletes the database and reloads; the page explains what is stored where", async () => {
+  assert.match(await page.textContent("#consent .storage"), /IndexedDB.*service-worker cache/s);
+  const savedAt = (await storedRecord()).savedAt;
+  await page.evaluate(() => (window.beforeForget = true));
+  await page.getByRole("button", { name: "Forget stored data" }).click();
+  await page.waitForFunction(() => !window.beforeForget && document.querySelector('main[data-state="ready"]'), null, { timeout: 20_000 });
+  // The reloaded page found nothing stored, so it generated the demo (and stored it anew).
+  assert.match(await page.textContent("#status"), /Demo data \(seed 7\)/);
+  assert.doesNotMatch(await page.textContent("#status"), /could not be opened|Reopened/);
+  assert.ok((await storedRecord()).savedAt > savedAt);
+  assert.deepEqual(await ownKpis(), firstOwn);
+});
+
+test("no page errors and no request beyond 127.0.0.1", async () => {
+  await context.setOffline(false);
+  assert.deepEqual(pageErrors, []);
+  // The offline probes (networkReachable) are meant to fail; nothing else may.
+  assert.deepEqual(consoleErrors.filter((e) => !/ERR_FAILED \(.*\/not-cached-\d+\.txt\)$/.test(e)), []);
+  const foreign = requests.filter((u) => {
+    const { protocol, hostname } = new URL(u);
+    return !(protocol === "data:" || protocol === "blob:" || hostname === "127.0.0.1");
+  });
+  assert.deepEqual(foreign, []);
+});
