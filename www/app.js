@@ -251,6 +251,15 @@ async function start() {
   registerServiceWorker();
 }
 
+/** After an opt-out: own insights named and counted that person too. */
+async function refreshOwnInsights() {
+  try {
+    renderOwnInsights(await call("ownInsights", {}));
+  } catch (err) {
+    $("viewer").textContent = `Your activity could not be refreshed: ${err.code} ${err.message}`;
+  }
+}
+
 onWorkerFailure(showFailure);
-initTeam();
+initTeam({ onDataChanged: refreshOwnInsights });
 start();

@@ -5,12 +5,15 @@
 // Record under key "snapshot":
 //   { format, bytes: Uint8Array (Engine.exportSnapshot()), viewer, internalDomains,
 //     seed, interactions (the demo's parameters), savedAt (RFC 3339),
-//     now, people (the load's people report), contacts, purged }
+//     now, people (the load's people report), contacts, purged, optedOut }
 // viewer and internalDomains are kept because Engine.fromSnapshot needs the same
 // ones as at export; now, people and contacts are what the page's load summary
 // and team view need without generating the demo; purged says the snapshot
 // holds only the viewer's own interactions (consent to others' was withdrawn),
-// so that granting consent again reloads the demo.
+// so that granting consent again reloads the demo. optedOut lists the
+// (lower-cased) ids opted out in this browser, applied to every engine the
+// worker makes, so that a demo generated again never brings them back; it is
+// optional (a record without it has none), so FORMAT did not change.
 
 export const DB_NAME = "rapport-dashboard";
 export const STORE = "data";

@@ -95,6 +95,13 @@ const state = {
   aggTable: null,
   /** The demo data's reference time (ISO), to mark the period in progress. */
   now: null,
+  /** True once the data is loaded (teamReady). */
+  ready: false,
+  /** The contact id the opt-out confirmation is about, and whether an opt-out is running. */
+  optOutId: null,
+  optingOut: false,
+  /** Called after an opt-out changed the data (the page redraws its own insights). */
+  onDataChanged: null,
 };
 
 const result = () => $("team-result");
@@ -171,11 +178,13 @@ function renderTargets() {
   if (!groups.length) {
     select().replaceChildren(el("option", { value: "", text: "No external contacts in the data" }));
     select().disabled = true;
+    updateOptOut();
     return;
   }
   select().replaceChildren(...groups);
   select().disabled = false;
   if (previous && [...select().options].some((o) => o.value === previous)) select().value = previous;
+  updateOptOut();
   $("target-help").textContent =
     scope === "team"
       ? `${countFormat.format(accounts.length)} accounts and ${countFormat.format(contacts.length)} contacts.`
@@ -191,6 +200,7 @@ function selectTarget(kind, id) {
     select().append(option(kind, { id, name: nameOf(id) }));
   }
   select().value = value;
+  updateOptOut();
 }
 
 async function refreshTargets() {
@@ -978,10 +988,87 @@ function onAggregatesOption(key, value) {
   }
 }
 
+// ---------------------------------------------------------------- opt-out
+
+/** The opt-out button works on the selected contact (an account is many people: not offered). */
+function updateOptOut() {
+  const target = selectedTarget();
+  $("optout").disabled = !state.ready || state.optingOut || target?.kind !== "contact";
+  // The confirmation names one contact: picking another one closes it.
+  if (state.optOutId !== null && (target?.kind !== "contact" || target.id !== state.optOutId)) closeOptOut();
+}
+
+function contactLabel(id) {
+  const name = nameOf(id);
+  return name && name !== id ? `${name} (${id})` : id;
+}
+
+/** Shows the confirmation step: what opting out does, before anything is deleted. */
+function openOptOut() {
+  const target = selectedTarget();
+  if (target?.kind !== "contact") return;
+  state.optOutId = target.id;
+  $("optout-title").textContent = `Opt ${contactLabel(target.id)} out?`;
+  $("optout-confirm").hidden = false;
+  $("optout").setAttribute("aria-expanded", "true");
+  // The safe choice has the focus: Enter does not delete anything.
+  $("optout-cancel").focus();
+}
+
+function closeOptOut({ focus = false } = {}) {
+  state.optOutId = null;
+  $("optout-confirm").hidden = true;
+  $("optout").setAttribute("aria-expanded", "false");
+  if (focus) $("optout").focus();
+}
+
+/** Opts the confirmed contact out: the worker purges them from the engine and rewrites the stored copy before answering. */
+async function confirmOptOut() {
+  const id = state.optOutId;
+  if (!id) return;
+  const label = contactLabel(id);
+  const note = $("optout-note");
+  closeOptOut();
+  state.optingOut = true;
+  updateOptOut();
+  // Answers asked for before the opt-out may still count or name them: dropped.
+  state.generation++;
+  delete note.dataset.optedOut;
+  note.textContent = `Opting ${label} out…`;
+  try {
+    const answer = await call("optOut", { personId: id }, (p) => (note.textContent = p.message));
+    await refreshTargets(); // no longer offered: the worker dropped them from its lists
+    const stored = {
+      saved: " and from the copy stored in this browser",
+      deleted: "; the stored copy could not be rewritten, so it was deleted",
+      failed: "; this browser's storage could not be written (use Forget stored data to be sure nothing is kept)",
+    }[answer.stored] ?? "";
+    // What is on screen may show them: the view is drawn again, for the
+    // selector's new choice when it was about them (as on any change of target).
+    if (state.view) run(state.view);
+    await state.onDataChanged?.();
+    // Said last, once the page no longer shows them anywhere.
+    note.textContent = `Done: ${label} is opted out. Their interactions were deleted from this browser's engine${stored}; they will not be shown or counted again.`;
+    note.dataset.optedOut = answer.personId;
+  } catch (err) {
+    note.textContent = `${label} could not be opted out: ${err.code} ${err.message}`;
+  } finally {
+    state.optingOut = false;
+    updateOptOut();
+  }
+}
+
 // ---------------------------------------------------------------- wiring
 
-/** Wires the controls; called once at start. */
-export function initTeam() {
+/** Wires the controls; called once at start. `onDataChanged` runs after an opt-out changed the data. */
+export function initTeam({ onDataChanged = null } = {}) {
+  state.onDataChanged = onDataChanged;
+  $("optout").addEventListener("click", openOptOut);
+  $("optout-cancel").addEventListener("click", () => closeOptOut({ focus: true }));
+  $("optout-confirm-yes").addEventListener("click", confirmOptOut);
+  $("optout-confirm").addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeOptOut({ focus: true });
+  });
   for (const button of document.querySelectorAll("#team button[data-query]")) {
     button.addEventListener("click", () => run(button.dataset.query));
   }
@@ -992,6 +1079,7 @@ export function initTeam() {
     });
   }
   select().addEventListener("change", () => {
+    updateOptOut();
     if (state.view && state.view !== "accounts" && state.view !== "aggregates") run(state.view);
   });
   updateScopeHelp();
@@ -1005,6 +1093,8 @@ export async function teamReady(load, consent) {
   renderTargets();
   await refreshTargets();
   for (const control of document.querySelectorAll("#team button[data-query], #team input[name='scope']")) control.disabled = false;
+  state.ready = true;
+  updateOptOut();
   updateScopeHelp();
 }
 

@@ -14,6 +14,9 @@
 //     type "setConsent"    params { aggregated, identifiable }     → ConsentResult
 //       the stored snapshot is rewritten (or deleted) before the answer: ConsentResult.stored
 //     type "forget"        params {}                               → {} (the IndexedDB database is deleted)
+//     type "optOut"        params { personId }                     → { personId, stored, stats }
+//       engine.optOut (SPEC 4.3): their data is purged and they are never named or
+//       counted again; the stored snapshot is rewritten (or deleted) before the answer.
 //     type "targets"       params {}                               → Targets (the team view's selector)
 //     type "relationship"  params { target, scope?, days? }        → Relationship
 //     type "relationshipSummaries" params { level, scope?, days? } → RelationshipSummary[]
@@ -63,6 +66,14 @@ let consentNow = { aggregated: false, identifiable: false };
 let frequentContacts = [];
 /** What the stored record keeps beside the bytes (see store.js), set at load time. */
 let storedMeta = null;
+/**
+ * Lower-cased ids of the people opted out in this browser, kept in the stored
+ * record (store.js) and applied to every engine before it loads anything (see
+ * applyOptOuts): the engine and its snapshot remember opt-outs too, but the
+ * demo is also generated afresh (a discarded snapshot, another seed) into a
+ * new engine that remembers nothing.
+ */
+let optedOut = [];
 
 /** Requests are chained so that each one sees the state the previous left. */
 let queue = Promise.resolve();
@@ -105,6 +116,9 @@ const handlers = {
     // time the demo takes to generate and load.
     progress("open", "Looking for data stored in this browser…");
     const record = await getSnapshot().catch(() => null); // no IndexedDB: load the demo
+    // Opt-outs are a person's choice, not a dataset's: kept from any record
+    // found, even one of another seed or one whose bytes are refused below.
+    optedOut = Array.isArray(record?.optedOut) ? record.optedOut.filter((id) => typeof id === "string" && id !== "") : [];
     let discarded = null;
     if (record && record.format === FORMAT && record.seed === seed && record.interactions === interactions) {
       const started = performance.now();
@@ -121,11 +135,12 @@ const handlers = {
       }
       if (opened) {
         engine = opened;
+        applyOptOuts(opened); // the snapshot carries them already: this keeps the two in step
         demoOptions = { seed, interactions };
         othersPurged = Boolean(record.purged);
         consentNow = consentFlags(consent);
-        frequentContacts = record.contacts ?? [];
-        storedMeta = pick(record, ["viewer", "internalDomains", "seed", "interactions", "now", "people", "contacts"]);
+        frequentContacts = withoutOptedOut(record.contacts ?? []);
+        storedMeta = { ...pick(record, ["viewer", "internalDomains", "seed", "interactions", "now", "people"]), contacts: frequentContacts };
         const openedMs = performance.now() - started;
         // Stored after a purge, opened under consent to others' data (a page
         // whose consent boxes the browser restored): bring others' data back.
@@ -159,6 +174,8 @@ const handlers = {
     othersPurged = false;
     const next = new Engine(options(demo.viewer, demo.internalDomains));
     try {
+      // Before loading: the load then drops them (counted in droppedOptedOut).
+      applyOptOuts(next);
       progress("people", "Loading the people directory…");
       const people = next.loadPeople(demo.people);
       progress("interactions", `Loaded ${people.accepted.toLocaleString()} people; loading interactions…`);
@@ -222,8 +239,25 @@ const handlers = {
     if (engine) engine.free();
     engine = null;
     storedMeta = null; // nothing is stored again by this worker; the page reloads
+    optedOut = []; // forgotten with the rest: the list is data kept in this browser too
     await forgetAll();
     return {};
+  },
+
+  async optOut({ personId }, progress) {
+    const e = requireEngine();
+    const id = typeof personId === "string" ? personId.trim() : "";
+    if (id === "") throw codedError("INVALID_OPTIONS", "pick a contact to opt out");
+    progress("optOut", "Deleting their data…");
+    e.optOut(id);
+    const key = id.toLowerCase();
+    if (!optedOut.includes(key)) optedOut.push(key);
+    frequentContacts = withoutOptedOut(frequentContacts);
+    if (storedMeta) storedMeta = { ...storedMeta, contacts: frequentContacts };
+    // As for consent: the page hears "done" only once IndexedDB no longer
+    // holds their data (persist also stores the list of opt-outs).
+    const stored = await persist(progress);
+    return { personId: id, stored, stats: e.stats() };
   },
 
   targets() {
@@ -284,6 +318,11 @@ const handlers = {
 function reloadOthers(progress) {
   progress("reload", "Reloading the demo data for the team views…");
   const demo = demoDataset(demoOptions);
+  // The regenerated demo still holds the opted-out people's interactions: the
+  // engine remembers its opt-outs (and the snapshot it came from carried
+  // them), and applying the stored list again before the load makes sure,
+  // whatever path this engine took, that the load drops them.
+  applyOptOuts(requireEngine());
   const reloaded = requireEngine().loadInteractions(new TextEncoder().encode(demo.interactions));
   othersPurged = false;
   return reloaded;
@@ -302,7 +341,7 @@ async function persist(progress) {
     // Without consent to others' data the engine exports only the viewer's own
     // interactions, so the stored copy is then a purged one.
     const purged = othersPurged || !(consentNow.aggregated || consentNow.identifiable);
-    await putSnapshot({ ...storedMeta, bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
+    await putSnapshot({ ...storedMeta, optedOut: [...optedOut], bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
     return "saved";
   } catch {
     return deleteSnapshot().then(
@@ -310,6 +349,16 @@ async function persist(progress) {
       () => "failed",
     );
   }
+}
+
+/** Marks every person in `optedOut` opted out in `e` (a no-op for those it knows already). */
+function applyOptOuts(e) {
+  for (const id of optedOut) e.optOut(id);
+}
+
+/** `people` ({ id }[]) without the opted-out ones. */
+function withoutOptedOut(people) {
+  return people.filter((p) => !optedOut.includes(String(p.id).toLowerCase()));
 }
 
 function pick(obj, keys) {
@@ -352,7 +401,8 @@ const CONTACT_CHOICES = 8;
 function pickContacts(e, demo) {
   const chosen = new Map();
   const add = (id, name) => {
-    if (id && !chosen.has(id.toLowerCase()) && chosen.size < CONTACT_CHOICES) {
+    // The directory still lists people opted out in this browser: never offer them.
+    if (id && !chosen.has(id.toLowerCase()) && !optedOut.includes(id.toLowerCase()) && chosen.size < CONTACT_CHOICES) {
       chosen.set(id.toLowerCase(), { id, name: name || null });
     }
   };

@@ -5,7 +5,9 @@
 // rewrites the stored snapshot before the page says so, leaving only the
 // viewer's own interactions (checked in Node against an engine loaded with
 // exactly those); a damaged or foreign snapshot is deleted and the demo loaded
-// again; "Forget stored data" deletes the database.
+// again; "Forget stored data" deletes the database; opting a contact out
+// rewrites the stored snapshot without them, and they stay out after a
+// reload, a purge and reload of the demo, and a demo generated afresh.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -113,6 +115,21 @@ function ownOnlyEngine() {
   const isViewer = (id) => typeof id === "string" && id.trim().toLowerCase() === viewer;
   const own = JSON.parse(demo.interactions).filter((i) => isViewer(i.from) || (i.to ?? []).some(isViewer) || (i.cc ?? []).some(isViewer));
   return nodeEngine(JSON.stringify(own));
+}
+
+/** The contact ids the team view's selector offers. */
+async function contactsOffered() {
+  return page.$$eval("#target option", (o) => o.map((n) => n.value).filter((v) => v.startsWith("contact:")).map((v) => v.slice("contact:".length)));
+}
+
+/** The people named in the own-insights top lists. */
+async function ownPeople() {
+  return page.$$eval("#own [data-person]", (n) => n.map((li) => li.dataset.person.toLowerCase()));
+}
+
+/** Whether the page's consent boxes cover others' data. */
+async function consentCoversOthers() {
+  return (await page.isChecked("#consent-aggregated")) || (await page.isChecked("#consent-identifiable"));
 }
 
 async function waitReady() {
@@ -310,6 +327,94 @@ test("Forget stored data deletes the database and reloads; the page explains wha
   assert.doesNotMatch(await page.textContent("#status"), /could not be opened|Reopened/);
   assert.ok((await storedRecord()).savedAt > savedAt);
   assert.deepEqual(await ownKpis(), firstOwn);
+});
+
+// After "Forget stored data": it changes the data for good in this profile
+// (the figures the tests above compare would no longer match).
+test("opting a contact out rewrites the stored snapshot without them; they stay out after a reload and after the demo is loaded again", async () => {
+  // Consent to others' data: the snapshot then holds everyone's interactions but theirs.
+  if (!(await page.isChecked("#consent-identifiable"))) {
+    await page.getByLabel("Identifiable team data").check();
+    await page.locator("#consent-note", { hasText: "Granted" }).waitFor();
+  }
+  const id = (await contactsOffered())[0]; // a frequent contact: named in the viewer's own top lists
+  const key = id.toLowerCase();
+  assert.ok((await ownPeople()).includes(key), "named in own insights before");
+  const expected = nodeEngine();
+  expected.optOut(id);
+  const ownExpected = ownOnlyEngine();
+  ownExpected.optOut(id);
+  /** The stored snapshot, opened in Node with full consent: no trace of them, and what an engine with them opted out holds. */
+  const checkStored = (record, covers) => {
+    assert.deepEqual(record.optedOut, [key], "the record keeps the opt-out");
+    assert.ok(!record.contacts.some((c) => c.id.toLowerCase() === key), "nor offers them");
+    assert.equal(record.purged, !covers);
+    const want = covers ? expected : ownExpected;
+    const stored = openInNode(record);
+    try {
+      assert.throws(() => stored.relationship({ contact: id }, { scope: "team" }), (err) => err.code === "UNKNOWN_TARGET");
+      assert.equal(stored.stats().interactions, want.stats().interactions);
+      assert.deepEqual(stored.relationshipSummaries({ level: "account", scope: "team" }), want.relationshipSummaries({ level: "account", scope: "team" }));
+    } finally {
+      stored.free();
+    }
+  };
+  const offeredOrNamed = async () => (await contactsOffered()).some((c) => c.toLowerCase() === key) || (await ownPeople()).includes(key);
+
+  try {
+    assert.ok(expected.stats().interactions < fullEngine.stats().interactions, "they have interactions to remove");
+    // The control, its confirmation step, and "done" only once stored.
+    await page.selectOption("#target", `contact:${id}`);
+    await page.getByRole("button", { name: "Opt this contact out…" }).click();
+    const confirm = page.locator("#optout-confirm");
+    await confirm.waitFor({ state: "visible" });
+    assert.ok((await page.textContent("#optout-title")).includes(id), "the confirmation names the contact");
+    assert.match(await confirm.textContent(), /deleted from this browser's engine and from the copy stored in this browser.*not be shown or counted again/s);
+    const before = await storedRecord();
+    await page.getByRole("button", { name: "Opt out and delete their data" }).click();
+    await page.locator(`#optout-note[data-opted-out="${id}"]`).waitFor();
+    assert.match(await page.textContent("#optout-note"), /^Done: .* is opted out/);
+    assert.ok(await confirm.isHidden());
+    // Read at once: the worker answered only after the rewrite.
+    const record = await storedRecord();
+    assert.ok(record.savedAt > before.savedAt, "rewritten");
+    checkStored(record, true);
+    assert.equal(await offeredOrNamed(), false, "no longer offered in the team view nor named in own insights");
+
+    // Reopened from the stored snapshot.
+    await page.reload();
+    await waitReady();
+    assert.match(await page.textContent("#status"), /Reopened from this browser's storage/);
+    assert.equal(await offeredOrNamed(), false, "still out after a reload");
+
+    // Consent withdrawn (others' data purged), then granted again: the demo is generated and loaded again.
+    // (The reloaded page may or may not have its boxes restored: granted first, so that withdrawing is a change.)
+    if (!(await page.isChecked("#consent-identifiable"))) {
+      await page.getByLabel("Identifiable team data").check();
+      await page.locator("#consent-note", { hasText: "Granted" }).waitFor();
+    }
+    for (const box of ["#consent-identifiable", "#consent-aggregated"]) {
+      if (await page.isChecked(box)) await page.uncheck(box);
+    }
+    await page.locator("#consent-note", { hasText: "deleted" }).waitFor();
+    checkStored(await storedRecord(), false);
+    await page.getByLabel("Identifiable team data").check();
+    await page.locator("#consent-note", { hasText: "reloaded" }).waitFor();
+    checkStored(await storedRecord(), true);
+    assert.equal(await offeredOrNamed(), false, "still out after the demo was reloaded");
+
+    // A snapshot that cannot be opened: the demo is generated afresh into a new engine, which only the record's list tells.
+    await alterRecord("garbage");
+    await page.reload();
+    await waitReady();
+    const status = await page.textContent("#status");
+    assert.match(status, /could not be opened.*Demo data \(seed 7\).*from opted-out people/s);
+    assert.equal(await offeredOrNamed(), false, "still out after the demo was generated again");
+    checkStored(await storedRecord(), await consentCoversOthers());
+  } finally {
+    expected.free();
+    ownExpected.free();
+  }
 });
 
 test("no page errors and no request beyond 127.0.0.1", async () => {
