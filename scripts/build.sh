@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the .wasm once and generates its two JavaScript faces: `--target web`
 # into www/pkg (served to the dashboard, no bundler) and `--target nodejs`
-# into pkg/node. Prints the .wasm size raw and gzipped.
+# into pkg/node, and copies the web package into examples/extension/pkg.
+# Prints the .wasm size raw and gzipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +23,16 @@ for out in www/pkg/rapport_bg.wasm pkg/node/rapport_bg.wasm; do
   mv "$out.opt" "$out"
 done
 
+# The Manifest V3 extension (examples/extension) loads the same web package
+# from inside itself: extension pages may only run the extension's own files.
+mkdir -p examples/extension/pkg
+cp www/pkg/rapport.js www/pkg/rapport.d.ts www/pkg/rapport_bg.wasm examples/extension/pkg/
+
 size=$(stat -c %s www/pkg/rapport_bg.wasm)
 gz=$(gzip -9 -c www/pkg/rapport_bg.wasm | wc -c)
 printf '[build] rapport_bg.wasm: %s bytes raw, %s bytes gzipped (%s KB / %s KB)\n' \
   "$size" "$gz" $((size / 1024)) $((gz / 1024))
+
+# The publishable npm package, assembled from the two builds into dist/npm
+# (`npm run package` also packs it into dist/rapport-analytics-<version>.tgz).
+node scripts/package.mjs
