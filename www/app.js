@@ -6,11 +6,14 @@
 // view (contacts, accounts, who knows whom, introduction paths).
 // The data is kept in IndexedDB by the worker (store.js) and the app's files
 // by a service worker (sw.js), so that the page reopens quickly and offline.
+// load.js is the "Load your own data" panel: the user's files replace the
+// demo data once they have all loaded.
 
 import { call, onWorkerFailure } from "./rpc.js";
 import { $, el, countFormat, dateFormat, formatInstant, timeElement, kpiCards, personLabel, peopleItems, SCOPE_LABELS } from "./ui.js";
 import { weeklyChart, weeklyTableRows } from "./charts.js";
-import { initTeam, teamReady, consentChanging, consentApplied } from "./team.js";
+import { initTeam, teamReady, consentChanging, consentApplied, dataReplaced, dataSwitching, setDataBusy } from "./team.js";
+import { initLoad, loadReady, prefillViewer } from "./load.js";
 
 const DEFAULT_SEED = 42;
 const DEFAULT_INTERACTIONS = 20000;
@@ -124,7 +127,10 @@ async function onConsentChange() {
   note.textContent = "Applying…";
   try {
     const result = await call("setConsent", consent, (p) => (note.textContent = p.message));
-    if (result.purged) {
+    if (result.othersMissing) {
+      note.textContent =
+        "Granted. Other people's interactions from your files were deleted when consent was withdrawn and are not kept anywhere: load the files again to include them.";
+    } else if (result.purged) {
       note.textContent =
         "Both scopes withdrawn: other people's interactions were deleted from this page's engine and from the copy stored in this browser. Your own activity is unaffected.";
     } else if (result.reloaded) {
@@ -218,16 +224,84 @@ function loadSummary(load) {
 
 /** The status line when the data was reopened from this browser's IndexedDB instead of generated. */
 function storedSummary(load) {
+  const files = load.dataset === "files";
   return [
     el("span", { class: "dot ok", "aria-hidden": "true" }),
     el("span", { "data-load": "source", text: "Reopened from this browser's storage" }),
-    ` (demo seed ${load.seed}, saved ${formatInstant(load.savedAt)}): `,
+    files
+      ? ` (your data from ${filesText(load.files)}, saved ${formatInstant(load.savedAt)}): `
+      : ` (demo seed ${load.seed}, saved ${formatInstant(load.savedAt)}): `,
     el("strong", { "data-load": "people", text: countFormat.format(load.people?.accepted ?? 0) }),
     " people and ",
     el("strong", { "data-load": "interactions", text: countFormat.format(load.stats.interactions) }),
     ` interactions in ${(load.timings.openedMs / 1000).toFixed(2)} s.`,
     load.reloaded ? " Others' interactions were loaded again under the consent given." : "",
+    load.othersMissing ? " Others' interactions were not kept while consent was withdrawn: load your files again to include them." : "",
+    load.restricted && load.stored === "saved"
+      ? el("span", {
+          "data-load": "restricted",
+          text: " Without consent to others' data, the stored copy was rewritten at once to hold only your own interactions.",
+        })
+      : "",
   ];
+}
+
+/** The status line after the user's files replaced the data. */
+function filesSummary(load) {
+  return [
+    el("span", { class: "dot ok", "aria-hidden": "true" }),
+    el("span", { "data-load": "source", text: "Your data" }),
+    ` (${filesText(load.files)}): `,
+    el("strong", { "data-load": "people", text: countFormat.format(load.people.accepted) }),
+    " people and ",
+    el("strong", { "data-load": "interactions", text: countFormat.format(load.stats.interactions) }),
+    ` interactions loaded in ${load.seconds.toFixed(1)} s.`,
+    load.stored === "saved" ? " Stored in this browser for next time." : "",
+  ];
+}
+
+/** "a.json", "a.json and b.json", "3 files". */
+function filesText(files = []) {
+  const names = files.map((f) => f.name);
+  if (names.length === 0) return "no files";
+  if (names.length === 1) return names[0];
+  if (names.length === 2) return `${names[0]} and ${names[1]}`;
+  return `${countFormat.format(names.length)} files`;
+}
+
+// ---------------------------------------------------------------- the data shown
+
+/** What the page shows now, for the Data panel and the load reports. */
+let dataShown = null;
+
+function showDataset(load) {
+  const files = load.dataset === "files";
+  dataShown = files
+    ? { kind: "files", text: `your data from ${filesText(load.files)}` }
+    : { kind: "demo", text: `the demo data (seed ${load.seed})` };
+  const p = $("dataset");
+  p.dataset.dataset = dataShown.kind;
+  p.textContent = files
+    ? `Showing your data from ${filesText(load.files)}${load.loadedAt ? `, loaded ${formatInstant(load.loadedAt)}` : ""}, as ${load.viewer}.`
+    : `Showing the demo data (seed ${load.seed}), generated in this browser, as ${load.viewer}.`;
+}
+
+/** A load of the user's files starts (true) or ends: what would change the data meanwhile waits. */
+function dataBusy(busy) {
+  for (const box of Object.values(consentBoxes)) box.disabled = busy;
+  $("forget").disabled = busy;
+  setDataBusy(busy);
+}
+
+/** The user's files are the data now (load.js): everything shown is drawn again from them. */
+async function dataLoaded(load) {
+  setStatus(...filesSummary(load));
+  storageNote(load.stored);
+  showDataset(load);
+  prefillViewer(load.viewer);
+  $("consent-note").textContent = "";
+  renderOwnInsights(await call("ownInsights", {}));
+  await dataReplaced(load, currentConsent());
 }
 
 async function start() {
@@ -239,11 +313,13 @@ async function start() {
     const load = await call("load", { seed, interactions, consent: currentConsent(), epsilonBudget }, progress);
     setStatus(...(load.source === "stored" ? storedSummary(load) : loadSummary(load)));
     storageNote(load.stored);
+    showDataset(load);
     const insights = await call("ownInsights", {});
     renderOwnInsights(insights);
     await teamReady(load, currentConsent());
     for (const box of Object.values(consentBoxes)) box.disabled = false;
     $("forget").disabled = false;
+    loadReady(load.viewer);
     setState("ready");
   } catch (err) {
     showFailure(err);
@@ -262,4 +338,12 @@ async function refreshOwnInsights() {
 
 onWorkerFailure(showFailure);
 initTeam({ onDataChanged: refreshOwnInsights });
+initLoad({
+  consent: currentConsent,
+  epsilonBudget: readParams().epsilonBudget,
+  describeData: () => dataShown?.text ?? "the data shown before",
+  onBusy: dataBusy,
+  onSwitch: dataSwitching,
+  onLoaded: dataLoaded,
+});
 start();

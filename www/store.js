@@ -14,6 +14,10 @@
 // (lower-cased) ids opted out in this browser, applied to every engine the
 // worker makes, so that a demo generated again never brings them back; it is
 // optional (a record without it has none), so FORMAT did not change.
+// A record of the user's own files (worker.js loadFiles) has source: "files"
+// and, instead of seed and interactions, files ([{ name, size, kind }]),
+// loadedAt and interactionsReport (the load's totals); it is reopened
+// whatever demo the page asks for. A record without source is the demo's.
 
 export const DB_NAME = "rapport-dashboard";
 export const STORE = "data";

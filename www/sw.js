@@ -8,7 +8,7 @@
 // the new worker caches the new files on install and deletes the old caches
 // on activate; without a bump, browsers that have the shell keep the old one.
 
-const VERSION = "rapport-shell-v3";
+const VERSION = "rapport-shell-v4";
 const PREFIX = "rapport-shell-";
 const SHELL = [
   "./",
@@ -22,6 +22,8 @@ const SHELL = [
   "./aggregates.js",
   "./worker.js",
   "./store.js",
+  "./load.js",
+  "./files.js",
   "./pkg/rapport.js",
   "./pkg/rapport_bg.wasm",
 ];

@@ -49,6 +49,18 @@ const VIEWS = {
   aggregates: { title: "Organization aggregates", scoped: false },
 };
 
+/**
+ * The consent scope each view needs, with Data: Team and with Data: Own (null:
+ * none). Shown on each view button and in the consent panel's table.
+ */
+const NEEDS = {
+  relationship: { team: "identifiable", own: null },
+  whoKnowsWhom: { team: "identifiable", own: "identifiable" },
+  introductionPaths: { team: "identifiable", own: "identifiable" },
+  accounts: { team: "identifiable", own: null },
+  aggregates: { team: "aggregated", own: "aggregated" },
+};
+
 const FACTOR_NAMES = {
   frequency: "Frequency",
   recency: "Recency",
@@ -102,6 +114,8 @@ const state = {
   optingOut: false,
   /** Called after an opt-out changed the data (the page redraws its own insights). */
   onDataChanged: null,
+  /** True while the user's files load: an opt-out then would miss the data being loaded. */
+  dataBusy: false,
 };
 
 const result = () => $("team-result");
@@ -118,7 +132,41 @@ function setScope(scope) {
   updateScopeHelp();
 }
 
+/** The "needs" tag of each view button and the consent panel's table, for the consent and the Data choice in force. */
+function updateNeeds() {
+  const scope = currentScope();
+  for (const [view, needs] of Object.entries(NEEDS)) {
+    const needed = needs[scope];
+    const granted = needed === null || Boolean(state.consent[needed]);
+    const tag = $(`needs-${view}`);
+    if (tag) {
+      tag.dataset.needs = needed ?? "none";
+      tag.dataset.granted = String(granted);
+      tag.replaceChildren(
+        needed === null ? "needs no consent" : `needs: ${needed}`,
+        needed === null ? "" : el("span", { class: "tag-state", text: granted ? " · granted" : " · not granted" }),
+      );
+    }
+    const cell = document.querySelector(`[data-needs-view="${view}"] [data-needs-state]`);
+    if (!cell) continue;
+    const teamOk = Boolean(state.consent[needs.team]);
+    const ownOk = needs.own === null || Boolean(state.consent[needs.own]);
+    const label = SCOPE_LABELS[needs.team];
+    if (teamOk) {
+      cell.dataset.needsState = "allowed";
+      cell.textContent = "allowed";
+    } else if (ownOk) {
+      cell.dataset.needsState = "own-only";
+      cell.textContent = `refused with Data: Team (tick “${label}”); allowed with Data: Own`;
+    } else {
+      cell.dataset.needsState = "refused";
+      cell.textContent = `refused: tick “${label}”`;
+    }
+  }
+}
+
 function updateScopeHelp() {
+  updateNeeds();
   const help = $("scope-help");
   if (currentScope() === "own") {
     help.textContent = "Only interactions you took part in. Needs no consent.";
@@ -993,7 +1041,7 @@ function onAggregatesOption(key, value) {
 /** The opt-out button works on the selected contact (an account is many people: not offered). */
 function updateOptOut() {
   const target = selectedTarget();
-  $("optout").disabled = !state.ready || state.optingOut || target?.kind !== "contact";
+  $("optout").disabled = !state.ready || state.optingOut || state.dataBusy || target?.kind !== "contact";
   // The confirmation names one contact: picking another one closes it.
   if (state.optOutId !== null && (target?.kind !== "contact" || target.id !== state.optOutId)) closeOptOut();
 }
@@ -1096,6 +1144,40 @@ export async function teamReady(load, consent) {
   state.ready = true;
   updateOptOut();
   updateScopeHelp();
+}
+
+/** The user's files are loading (true) or done (false): opting out waits, so that it reaches the data being loaded. */
+export function setDataBusy(busy) {
+  state.dataBusy = busy;
+  updateOptOut();
+}
+
+/** The data is about to be replaced: answers still on their way are about the old data and are dropped. */
+export function dataSwitching() {
+  state.generation++;
+}
+
+/**
+ * The data was replaced (the user's files loaded): what is on screen is about
+ * the old data, and so are the noisy questions asked; the selector is filled
+ * again for the new data (teamReady).
+ */
+export async function dataReplaced(load, consent) {
+  state.generation++;
+  state.tokenAtConsent = state.token;
+  state.view = null;
+  setPressed(null);
+  closeOptOut();
+  $("optout-note").textContent = "";
+  state.agg.noisyAsked = [];
+  state.agg.matrixPeriod = { week: null, month: null };
+  state.aggShell = null;
+  state.aggTable = null;
+  teamStatus("");
+  result().classList.remove("stale");
+  result().removeAttribute("aria-busy");
+  message("New data loaded. Pick a contact or an account and a view.");
+  await teamReady(load, consent);
 }
 
 /** Consent is changing: answers asked for under the old consent are dropped, and so is what is on screen. */

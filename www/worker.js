@@ -10,6 +10,29 @@
 //       for the same seed and interactions was reopened, else "demo" (generated,
 //       loaded, then stored); discarded { code, message }: a stored snapshot was
 //       refused and deleted first; stored: "saved" | "deleted" | "failed".
+//       LoadResult.dataset: "demo", or "files" when the stored snapshot holds the
+//       user's own files (loadFiles below): it is reopened whatever the seed.
+//       restricted: true when the snapshot reopened held others' interactions
+//       while the consent given covers none: it was rewritten at once with
+//       only the viewer's own (stored says how that went).
+//     type "loadFiles"     params { files: File[], viewer, internalDomains?, lenient?, consent, epsilonBudget?, optedOut? }
+//                                                                 → FilesResult
+//       Builds a new engine for `viewer` (internalDomains: default the domain
+//       of the viewer's address), reads the files (files.js tells people,
+//       SPEC 2 interactions and Microsoft Graph pages apart by content, and
+//       cuts them into chunks), people first, one engine call a chunk, with a
+//       progress message after each ({ done, total } in bytes) and a turn of
+//       the event loop between. The new engine replaces this worker's only
+//       once every file loaded; on an error the worker keeps what it had. The
+//       page sends this to a spare worker (rpc.js), so that Cancel can
+//       terminate it while the data shown stays in the other.
+//       FilesResult = { dataset: "files", viewer, internalDomains, now, files:
+//       FileReport[], people: LoadReport, interactions: LoadReport, stats, contacts, timings }
+//       FileReport = LoadReport & { name, size, kind: "people" | "interactions" |
+//       "graph" | "empty", syntax, pages, messages, events, chunks }
+//     type "commitLoad"    params {}                               → { stored }
+//       Stores the engine's snapshot (the loaded files replace the stored data).
+//     type "optOuts"       params {}                               → { optedOut: string[] }
 //     type "ownInsights"   params { days? }                        → OwnInsights
 //     type "setConsent"    params { aggregated, identifiable }     → ConsentResult
 //       the stored snapshot is rewritten (or deleted) before the answer: ConsentResult.stored
@@ -37,12 +60,13 @@
 //   contacts = every one the relationship summaries list in that scope (team
 //   once identifiable is granted, own before), sorted by name.
 //   worker → page
-//     { id, type: "progress", stage, message }                  while a request runs
+//     { id, type: "progress", stage, message, done?, total? }   while a request runs
 //     { id, type: "result", ok: true, value }                   once, when it succeeds
 //     { id, type: "result", ok: false, error: { code, message, name, scope?, index?, field?, reason?, option? } }
 
 import init, { Engine, demoDataset } from "./pkg/rapport.js";
 import { FORMAT, getSnapshot, putSnapshot, deleteSnapshot, forgetAll } from "./store.js";
+import { detect, chunksOf, graphItemCounts } from "./files.js";
 
 /** The wasm module, instantiated once, on the first request. */
 let wasmReady = null;
@@ -84,7 +108,7 @@ self.addEventListener("message", (event) => {
 });
 
 async function run(id, type, params) {
-  const progress = (stage, message) => self.postMessage({ id, type: "progress", stage, message });
+  const progress = (stage, message, extra = {}) => self.postMessage({ id, type: "progress", stage, message, ...extra });
   try {
     const handler = handlers[type];
     if (!handler) throw codedError("UNKNOWN_REQUEST", `unknown request type "${type}"`);
@@ -120,12 +144,18 @@ const handlers = {
     // found, even one of another seed or one whose bytes are refused below.
     optedOut = Array.isArray(record?.optedOut) ? record.optedOut.filter((id) => typeof id === "string" && id !== "") : [];
     let discarded = null;
-    if (record && record.format === FORMAT && record.seed === seed && record.interactions === interactions) {
+    // The user's own files replace the demo until "Forget stored data": reopened whatever the seed.
+    const files = record?.source === "files";
+    if (record && record.format === FORMAT && (files || (record.seed === seed && record.interactions === interactions))) {
       const started = performance.now();
       progress("open", "Opening the data stored in this browser…");
       let opened = null;
       try {
-        opened = Engine.fromSnapshot(record.bytes, options(record.viewer, record.internalDomains));
+        // The user's data keeps the reference time it was loaded with: the
+        // engine's default (the latest e-mail) may be someone else's e-mail,
+        // which a snapshot stored without consent to others' data lacks.
+        const reference = files && typeof record.now === "string" ? { now: record.now } : {};
+        opened = Engine.fromSnapshot(record.bytes, { ...options(record.viewer, record.internalDomains), ...reference });
       } catch (err) {
         // Damaged, truncated or foreign (INVALID_SNAPSHOT, INVALID_OPTIONS), or a
         // record that is not what store.js writes: never worth keeping, and never
@@ -136,18 +166,36 @@ const handlers = {
       if (opened) {
         engine = opened;
         applyOptOuts(opened); // the snapshot carries them already: this keeps the two in step
-        demoOptions = { seed, interactions };
+        // Files are not kept: only the demo can be loaded again after a purge.
+        demoOptions = files ? null : { seed, interactions };
         othersPurged = Boolean(record.purged);
         consentNow = consentFlags(consent);
         frequentContacts = withoutOptedOut(record.contacts ?? []);
-        storedMeta = { ...pick(record, ["viewer", "internalDomains", "seed", "interactions", "now", "people"]), contacts: frequentContacts };
+        storedMeta = files
+          ? { ...pick(record, ["source", "viewer", "internalDomains", "files", "now", "people", "interactionsReport", "loadedAt"]), contacts: frequentContacts }
+          : { ...pick(record, ["viewer", "internalDomains", "seed", "interactions", "now", "people"]), contacts: frequentContacts };
         const openedMs = performance.now() - started;
+        const coversOthers = consentNow.aggregated || consentNow.identifiable;
         // Stored after a purge, opened under consent to others' data (a page
         // whose consent boxes the browser restored): bring others' data back.
-        const reloaded = othersPurged && (consentNow.aggregated || consentNow.identifiable) ? reloadOthers(progress) : null;
-        const stored = reloaded ? await persist(progress) : null;
+        const reloaded = othersPurged && coversOthers && demoOptions ? reloadOthers(progress) : null;
+        let stored = reloaded ? await persist(progress) : null;
+        // Stored while consent covered others' data, opened without it (the
+        // page does not restore its consent boxes): the copy on disk is
+        // rewritten at once to what the consent in force covers, the
+        // viewer's own interactions (exportSnapshot keeps no more), and
+        // marked purged, so that granting consent after a reload loads the
+        // demo again. The engine in memory keeps the rest, as a fresh load
+        // does before any consent is given.
+        const restricted = !record.purged && !coversOthers;
+        if (restricted) stored = await persist(progress);
         return {
           source: "stored",
+          dataset: files ? "files" : "demo",
+          files: files ? record.files ?? [] : undefined,
+          loadedAt: files ? record.loadedAt ?? null : undefined,
+          othersMissing: othersPurged && coversOthers && !demoOptions,
+          restricted,
           viewer: record.viewer,
           internalDomains: record.internalDomains,
           now: record.now,
@@ -193,6 +241,7 @@ const handlers = {
       const stored = await persist(progress);
       return {
         source: "demo",
+        dataset: "demo",
         discarded,
         stored,
         viewer: demo.viewer,
@@ -223,16 +272,20 @@ const handlers = {
     consentNow = consent;
     const coversOthers = consent.aggregated || consent.identifiable;
     let reloaded = null;
+    let othersMissing = false;
     if (!coversOthers) {
       othersPurged = true;
-    } else if (othersPurged) {
+    } else if (othersPurged && demoOptions) {
       reloaded = reloadOthers(progress);
+    } else if (othersPurged) {
+      // The user's files are not kept: others' interactions from them come back only with the files.
+      othersMissing = true;
     }
     // Data follows consent on disk in the same action: the page hears "done"
     // only once IndexedDB holds what this consent covers (after a purge, only
     // the viewer's own interactions).
     const stored = await persist(progress);
-    return { consent, purged: !coversOthers, reloaded, stored, stats: e.stats() };
+    return { consent, purged: !coversOthers, reloaded, othersMissing, stored, stats: e.stats() };
   },
 
   async forget() {
@@ -242,6 +295,97 @@ const handlers = {
     optedOut = []; // forgotten with the rest: the list is data kept in this browser too
     await forgetAll();
     return {};
+  },
+
+  async loadFiles({ files, viewer, internalDomains, lenient = false, consent, epsilonBudget, optedOut: known = [] }, progress) {
+    const list = Array.isArray(files) ? files.filter((f) => f instanceof Blob) : [];
+    if (!list.length) throw codedError("INVALID_OPTIONS", "choose at least one file to load", { option: "files" });
+    const who = typeof viewer === "string" ? viewer.trim() : "";
+    if (who === "") throw codedError("INVALID_OPTIONS", "give your e-mail address: the figures are about the signed-in user", { option: "viewer" });
+    const domains = domainsFor(internalDomains, who);
+    const started = performance.now();
+    const total = list.reduce((sum, f) => sum + f.size, 0);
+
+    // Opt-outs are a person's choice, not a dataset's: those of the data
+    // shown (passed by the page) and those stored apply to the new engine too.
+    const record = await getSnapshot().catch(() => null);
+    const stored = Array.isArray(record?.optedOut) ? record.optedOut : [];
+    const keep = new Set([...optedOut, ...stored, ...(Array.isArray(known) ? known : [])].filter((id) => typeof id === "string" && id !== "").map((id) => id.toLowerCase()));
+
+    progress("detect", `Looking at ${list.length === 1 ? "the file" : `${list.length} files`}…`, { done: 0, total });
+    const plan = [];
+    for (const file of list) plan.push({ file, detected: await detect(file) });
+    // People first: their directory decides who is internal, who is whom
+    // (aliases) and who opted out before the interactions are counted.
+    plan.sort((a, b) => (a.detected.kind === "people" ? 0 : 1) - (b.detected.kind === "people" ? 0 : 1));
+
+    const next = new Engine({
+      viewer: who,
+      internalDomains: domains,
+      consent: consentFlags(consent),
+      ...(epsilonBudget === undefined || epsilonBudget === null ? {} : { epsilonBudget }),
+    });
+    try {
+      optedOut = [...keep];
+      applyOptOuts(next);
+      const reports = [];
+      let base = 0;
+      for (const { file, detected } of plan) {
+        reports.push(await loadFile(next, file, detected, { lenient: Boolean(lenient), base, total, progress }));
+        base += file.size;
+      }
+      progress("contacts", "Preparing the views…", { done: total, total });
+      const own = next.ownInsights({});
+      const contacts = topCounterparts(own);
+      const people = sumReports(reports.filter((r) => r.kind === "people"));
+      const interactions = sumReports(reports.filter((r) => r.kind !== "people" && r.kind !== "empty"));
+      if (engine && engine !== next) engine.free();
+      engine = next;
+      demoOptions = null;
+      othersPurged = false;
+      consentNow = consentFlags(consent);
+      frequentContacts = contacts;
+      const now = own.window?.end ?? null;
+      const loadedAt = new Date().toISOString();
+      storedMeta = {
+        source: "files",
+        viewer: who,
+        internalDomains: domains,
+        files: reports.map((r) => ({ name: r.name, size: r.size, kind: r.kind })),
+        now,
+        people,
+        interactionsReport: interactions,
+        contacts,
+        loadedAt,
+      };
+      return {
+        dataset: "files",
+        viewer: who,
+        internalDomains: domains,
+        now,
+        loadedAt,
+        lenient: Boolean(lenient),
+        files: reports,
+        people,
+        interactions,
+        stats: next.stats(),
+        contacts,
+        timings: { loadedMs: performance.now() - started },
+      };
+    } catch (err) {
+      if (engine !== next) next.free();
+      throw err;
+    }
+  },
+
+  /** The files loaded by loadFiles are the data now: stored in place of what was. */
+  async commitLoad(_params, progress) {
+    requireEngine();
+    return { stored: await persist(progress) };
+  },
+
+  optOuts() {
+    return { optedOut: [...optedOut] };
   },
 
   async optOut({ personId }, progress) {
@@ -309,6 +453,134 @@ const handlers = {
     return requireEngine().aggregates(opts);
   },
 };
+
+/** A turn of the event loop: progress messages go out, and the page stays in touch. */
+const breathe = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+const REPORT_COUNTS = ["accepted", "duplicates", "droppedOptedOut", "droppedNoConsent", "cancelled", "skippedDrafts", "skippedSolo", "rejected"];
+/** How many record errors a report keeps (as the engine does). */
+const MAX_ERRORS = 10;
+
+function emptyReport() {
+  return { ...Object.fromEntries(REPORT_COUNTS.map((k) => [k, 0])), errors: [], rejectedByReason: {} };
+}
+
+/** Adds `r` (a LoadReport) to `into`; `locate(error)` turns a chunk's error into the file's. */
+function addReport(into, r, locate = (e) => e) {
+  for (const k of REPORT_COUNTS) into[k] += r[k] ?? 0;
+  for (const [reason, n] of Object.entries(r.rejectedByReason ?? {})) into.rejectedByReason[reason] = (into.rejectedByReason[reason] ?? 0) + n;
+  for (const e of r.errors ?? []) if (into.errors.length < MAX_ERRORS) into.errors.push(locate({ ...e }));
+  return into;
+}
+
+function sumReports(reports) {
+  return reports.reduce((sum, r) => addReport(sum, r), emptyReport());
+}
+
+const NOUNS = { people: "people", interactions: "records", graph: "items" };
+
+/**
+ * Loads one file into `e`, chunk by chunk (files.js): a progress message after
+ * each call and a turn of the event loop before the next. Resolves to the
+ * file's report; a strict load's error names the file and the record in it.
+ */
+async function loadFile(e, file, detected, { lenient, base, total, progress }) {
+  const report = {
+    name: file.name,
+    size: file.size,
+    kind: detected.kind,
+    syntax: detected.syntax,
+    graph: detected.graph ?? null,
+    pages: 0,
+    messages: 0,
+    events: 0,
+    chunks: 0,
+    ...emptyReport(),
+  };
+  if (detected.kind === "empty") return report;
+  const load = detected.kind === "people" ? (bytes, opts) => e.loadPeople(bytes, opts) : (bytes, opts) => e.loadInteractions(bytes, opts);
+  const noun = NOUNS[detected.kind];
+  progress("read", `Reading ${file.name}…`, { done: base, total, file: file.name });
+  for await (const chunk of chunksOf(file, detected)) {
+    if (chunk.format === "graph") {
+      // Graph pages are small (Graph pages at most 1,000 items): parsed here only to say how many e-mails and meetings they hold.
+      let parsed = null;
+      try {
+        parsed = JSON.parse(new TextDecoder().decode(chunk.bytes));
+      } catch {
+        // The engine says what is wrong with it.
+      }
+      const items = Array.isArray(parsed) ? parsed : Array.isArray(parsed?.value) ? parsed.value : [];
+      const counts = graphItemCounts(items);
+      report.messages += counts.messages;
+      report.events += counts.events;
+      if (chunk.page !== undefined) report.pages++;
+    }
+    const locate = (err) => locateError(err, file, detected, chunk);
+    let r;
+    try {
+      r = load(chunk.bytes, { format: chunk.format, lenient });
+    } catch (err) {
+      throw Object.assign(err instanceof Error ? err : new Error(String(err)), locate(err));
+    }
+    addReport(report, r, locate);
+    report.chunks++;
+    const done = base + chunk.end;
+    progress(
+      "load",
+      `Loading ${file.name}: ${report.accepted.toLocaleString()} ${noun} loaded (${megabytes(done)} of ${megabytes(total)} MB)…`,
+      { done, total, file: file.name },
+    );
+    await breathe();
+  }
+  return report;
+}
+
+function megabytes(bytes) {
+  return (bytes / (1024 * 1024)).toLocaleString(undefined, { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+}
+
+/**
+ * A chunk's error as the file's: `index` counted from the file's start (for
+ * NDJSON, the 0-based line), `line` (1-based, NDJSON), `page` (Graph, 1-based)
+ * and `file`; the message says the same in words.
+ */
+function locateError(err, file, detected, chunk) {
+  const out = { file: file.name };
+  const hasIndex = typeof err?.index === "number";
+  if (hasIndex) out.index = chunk.firstIndex + err.index;
+  if (chunk.page !== undefined) out.page = chunk.page + 1;
+  let where;
+  if (!hasIndex) where = chunk.page !== undefined ? `page ${out.page}` : null;
+  else if (chunk.page !== undefined) where = `page ${out.page}, item ${out.index + 1} of "value" (index ${out.index})`;
+  else if (detected.syntax === "ndjson") {
+    out.line = out.index + 1;
+    where = `line ${out.line}`;
+  } else where = `record ${out.index + 1} (index ${out.index})`;
+  if (err?.field !== undefined) out.field = err.field;
+  if (err?.reason !== undefined) out.reason = err.reason;
+  if (err instanceof Error || typeof err?.message === "string") {
+    const detail = hasIndex && err.reason !== undefined ? `${err.field ? `field "${err.field}": ` : ""}${err.reason}` : err.message;
+    out.message = `${file.name}${where ? `, ${where}` : ""}: ${detail}`;
+  }
+  return out;
+}
+
+/** The engine's internal domains: those given (a list or comma-separated text), else the domain of the viewer's address. */
+function domainsFor(given, viewer) {
+  const list = (Array.isArray(given) ? given : typeof given === "string" ? given.split(/[\s,;]+/) : [])
+    .map((d) => String(d).trim().toLowerCase().replace(/^@/, ""))
+    .filter(Boolean);
+  for (const d of list) {
+    if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)) {
+      throw codedError("INVALID_OPTIONS", `"${d}" is not a domain name (like contoso.com)`, { option: "internalDomains" });
+    }
+  }
+  if (list.length) return [...new Set(list)];
+  const at = viewer.lastIndexOf("@");
+  const own = at >= 0 ? viewer.slice(at + 1).trim().toLowerCase() : "";
+  return own ? [own] : [];
+}
 
 /**
  * Loads the demo's interactions again after a purge. Interactions the viewer
@@ -393,6 +665,18 @@ function consentFlags(c) {
 /** How many contacts the team view offers. */
 const CONTACT_CHOICES = 8;
 
+/** The viewer's own top external counterparts (own insights' top lists), at most CONTACT_CHOICES. */
+function topCounterparts(own) {
+  const chosen = new Map();
+  for (const p of [...own.topContacted, ...own.topContactedBy]) {
+    const key = String(p.id).toLowerCase();
+    if (!p.internal && !chosen.has(key) && !optedOut.includes(key) && chosen.size < CONTACT_CHOICES) {
+      chosen.set(key, { id: p.id, name: p.name || null });
+    }
+  }
+  return [...chosen.values()];
+}
+
 /**
  * External contacts for the team view's selector: the viewer's own top
  * counterparts first (own scope, no consent needed), then the directory's
@@ -406,10 +690,7 @@ function pickContacts(e, demo) {
       chosen.set(id.toLowerCase(), { id, name: name || null });
     }
   };
-  const own = e.ownInsights({});
-  for (const p of [...own.topContacted, ...own.topContactedBy]) {
-    if (!p.internal) add(p.id, p.name);
-  }
+  for (const p of topCounterparts(e.ownInsights({}))) add(p.id, p.name);
   const domains = demo.internalDomains.map((d) => d.toLowerCase());
   let people = [];
   try {
@@ -438,7 +719,7 @@ function plainError(err) {
     code: typeof err?.code === "string" ? err.code : "INTERNAL",
     message: err?.message ?? String(err),
   };
-  for (const key of ["scope", "index", "field", "reason", "option"]) {
+  for (const key of ["scope", "index", "field", "reason", "option", "file", "line", "page"]) {
     if (err?.[key] !== undefined) out[key] = err[key];
   }
   return out;
