@@ -1,44 +1,142 @@
-// `npm run bench`: runs the native and the wasm (Node) halves on the same
-// demo data and prints one table: the median time of each operation, the
-// wasm/native ratio, and each operation's 1M/100k ratio. A benchmark, not a
-// test: it asserts nothing and is not part of `npm test`.
-import { execFileSync } from "node:child_process";
-import { cpus } from "node:os";
+// `npm run bench`: runs the native half (examples/bench.rs), the wasm-in-Node
+// half (bench/wasm.mjs) and the wasm-in-Chromium half (bench/chromium.mjs,
+// which opens bench/browser.html) on the same demo data, one after the other,
+// and prints one Markdown table: the median time of each operation in each
+// runtime, each wasm/native ratio, each row's growth from the smallest size to
+// the largest, the peak wasm memory of a chunked NDJSON load and the bytes
+// per stored interaction; then the .wasm size raw, gzipped and brotli'd.
+// A benchmark, not a test: it asserts nothing and is not part of `npm test`.
+// BENCH_SIZES (default 100000,1000000): the sizes, in interactions.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { constants, brotliCompressSync, gzipSync } from "node:zlib";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const sizes = (process.env.BENCH_SIZES ?? "100000,1000000").split(",");
+const sizes = (process.env.BENCH_SIZES ?? "100000,1000000").split(",").map(Number).filter(Boolean);
+const wasmFile = "www/pkg/rapport_bg.wasm";
+const load = loadavg()[0];
 
-function run(cmd, args) {
-  const out = execFileSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 });
-  return out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+/** Runs one half; returns its JSON lines (those it printed before failing, if it failed). */
+function half(name, cmd, args) {
+  const started = Date.now();
+  console.error(`${name} …`);
+  const run = spawnSync(cmd, args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 1 << 26 });
+  const ok = run.status === 0;
+  console.error(`${name}: ${ok ? "done" : `FAILED (${run.error?.message ?? `exit ${run.status ?? run.signal}`})`} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const records = (run.stdout ?? "").split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  return { ok, records };
 }
 
-console.error("native (cargo --release) …");
-const native = run("cargo", ["run", "--quiet", "--release", "--example", "bench", "--", ...sizes]);
-console.error("wasm in Node …");
-const wasm = run(process.execPath, ["--max-old-space-size=8192", "bench/wasm.mjs", ...sizes]);
+const runtimes = [
+  ["native", "native (cargo --release)", "cargo", ["run", "--quiet", "--release", "--example", "bench", "--", ...sizes.map(String)]],
+  ["Node", "wasm in Node", process.execPath, ["--max-old-space-size=8192", "bench/wasm.mjs", ...sizes.map(String)]],
+  ["Chromium", "wasm in headless Chromium", process.execPath, ["bench/chromium.mjs", ...sizes.map(String)]],
+];
+const results = new Map(runtimes.map(([key, name, cmd, args]) => [key, half(name, cmd, args)]));
+const [, node, chromium] = [...results.values()];
 
-const key = (r) => `${r.op}@${r.size}`;
-const wasmBy = new Map(wasm.map((r) => [key(r), r.ms]));
-const nativeBy = new Map(native.map((r) => [key(r), r.ms]));
-const ops = [...new Set(native.map((r) => r.op))];
-const fmt = (ms) => (ms === undefined ? "-" : ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
-const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : "-");
+/** runtime → "op@size" → record */
+const by = new Map([...results].map(([key, { records }]) => [key, new Map(records.map((r) => [`${r.op}@${r.size}`, r]))]));
+const get = (runtime, op, size) => by.get(runtime).get(`${op}@${size}`);
 
-console.log(`\nrapport benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`);
-console.log("median ms; wasm/native per row; growth = time at the largest size / time at the smallest\n");
-const header = ["operation", ...sizes.flatMap((s) => [`native ${s}`, `wasm ${s}`, `wasm/native ${s}`]), "growth native", "growth wasm"];
-const rows = ops.map((op) => {
-  const cells = sizes.flatMap((s) => {
-    const n = nativeBy.get(`${op}@${s}`);
-    const w = wasmBy.get(`${op}@${s}`);
-    return [fmt(n), fmt(w), ratio(w, n)];
-  });
-  const first = sizes[0];
-  const last = sizes[sizes.length - 1];
-  return [op, ...cells, ratio(nativeBy.get(`${op}@${last}`), nativeBy.get(`${op}@${first}`)), ratio(wasmBy.get(`${op}@${last}`), wasmBy.get(`${op}@${first}`))];
-});
+const ms = (op) => (runtime, size) => get(runtime, op, size)?.ms;
+const memory = (f) => (runtime, size) => {
+  const r = get(runtime, "memory", size);
+  return r ? f(r) : undefined;
+};
+const fmtMs = (v) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toFixed(2));
+const fmtMiB = (v) => `${(v / 2 ** 20).toFixed(1)} MiB`;
+const fmtBytes = (v) => `${v.toFixed(0)} B`;
+
+/** [label, value(runtime, size), format, native value the wasm columns are compared with (default: the row's own)] */
+const rows = [
+  ["load (JSON bytes)", ms("load(json bytes)"), fmtMs],
+  ["load (JS array)", (rt, s) => (rt === "native" ? undefined : ms("load(js array)")(rt, s)), fmtMs, ms("load(json bytes)")],
+  ["load (NDJSON bytes)", ms("load(ndjson bytes)"), fmtMs],
+  ["load (NDJSON bytes, chunks ≤ 16 MiB)", ms("load(ndjson chunks)"), fmtMs],
+  ["ownInsights", ms("ownInsights"), fmtMs],
+  ["relationshipSummaries, every contact", ms("relationshipSummaries(contacts)"), fmtMs],
+  ["relationship, one call per contact", ms("relationship(every contact)"), fmtMs],
+  ["whoKnowsWhom, 1,000 contacts", ms("whoKnowsWhom(1000 contacts)"), fmtMs],
+  ["introductionPaths, 1,000 contacts", ms("introductionPaths(1000 contacts)"), fmtMs],
+  ["aggregates, department × week", ms("aggregates(department, week)"), fmtMs],
+  ["aggregates, department × week, with noise", ms("aggregates(department, week, noise)"), fmtMs],
+  ["peak wasm memory, NDJSON in chunks (new instance)", memory((r) => r.peakBytes), fmtMiB],
+  ["stats().storeBytes after the chunked load", memory((r) => r.storeBytes), fmtMiB],
+  ["stats().storeBytes after one JSON load", (rt, s) => get(rt, "info", s)?.storeBytes, fmtMiB],
+  ["bytes / stored interaction, peak wasm memory", memory((r) => r.peakBytes / r.interactions), fmtBytes],
+  ["bytes / stored interaction, storeBytes after the chunked load", memory((r) => r.storeBytes / r.interactions), fmtBytes],
+];
+
+const sizeName = (n) => (n % 1e6 === 0 ? `${n / 1e6}M` : n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : "-");
+const cell = (v, format) => (Number.isFinite(v) ? format(v) : "-");
+const wasmRuntimes = ["Node", "Chromium"];
+const first = sizes[0];
+const last = sizes[sizes.length - 1];
+const growth = sizes.length > 1;
+
+const header = [
+  "operation",
+  ...sizes.flatMap((s) => [
+    ...runtimes.map(([rt]) => `${rt} ${sizeName(s)}`),
+    ...wasmRuntimes.map((rt) => `${rt}/native ${sizeName(s)}`),
+  ]),
+  ...(growth ? runtimes.map(([rt]) => `${sizeName(last)}/${sizeName(first)} ${rt}`) : []),
+];
+const table = rows.map(([label, value, format, nativeValue = value]) => [
+  label,
+  ...sizes.flatMap((s) => [
+    ...runtimes.map(([rt]) => cell(value(rt, s), format)),
+    ...wasmRuntimes.map((rt) => ratio(value(rt, s), nativeValue("native", s))),
+  ]),
+  ...(growth ? runtimes.map(([rt]) => ratio(value(rt, last), value(rt, first))) : []),
+]);
+
+const envOf = (records) => records.find((r) => r.op === "env") ?? {};
+const runs = sizes.map((s) => `${s >= 1_000_000 ? 3 : 5} runs at ${sizeName(s)}`).join(", ");
+console.log(
+  `\nrapport benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}` +
+    ` (load average ${load.toFixed(2)} at the start), Node ${envOf(node.records).version ?? process.version},` +
+    ` Chromium ${envOf(chromium.records).version ?? "-"} (headless)`,
+);
+console.log(`median ms (${runs}, after one warm-up run); Node/native and Chromium/native per row` +
+  `${growth ? `; ${sizeName(last)}/${sizeName(first)} = the row at ${sizeName(last)} ÷ the row at ${sizeName(first)}` : ""}\n`);
 console.log(`| ${header.join(" | ")} |`);
 console.log(`|${header.map(() => "---").join("|")}|`);
-for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+for (const r of table) console.log(`| ${r.join(" | ")} |`);
+
+// Contacts and chunks, from whichever half got that far.
+const info = (s) => ["native", "Node", "Chromium"].map((rt) => get(rt, "info", s)).find(Boolean);
+const mem = (s) => ["Node", "Chromium", "native"].map((rt) => get(rt, "memory", s)).find(Boolean);
+const counts = sizes.map((s) => {
+  const i = info(s);
+  const m = mem(s);
+  return `${sizeName(s)}: ${i ? `${i.contacts.toLocaleString("en")} contacts, ${i.interactions.toLocaleString("en")} interactions stored` : "-"}` +
+    (m ? `, NDJSON ${(i?.ndjsonBytes ?? 0) >> 20} MiB in ${m.chunks} chunk${m.chunks === 1 ? "" : "s"}` : "");
+});
+console.log(`\n(${counts.join("; ")}. Per-contact rows are for every contact up to 1,000. ` +
+  "The JS array row is compared with native JSON bytes; peak memory is the wasm memory's size after loading " +
+  "the people and then the NDJSON chunk by chunk into a new instance.)");
+
+const wasm = readFileSync(new URL(`../${wasmFile}`, import.meta.url));
+// gzip -9 as scripts/build.sh reports it (zlib's level 9 if there is no gzip: a few KB more).
+const gzip = spawnSync("gzip", ["-9", "-c", wasmFile], { cwd: root, maxBuffer: 1 << 26 });
+const gz = gzip.status === 0 ? gzip.stdout.length : gzipSync(wasm, { level: 9 }).length;
+const br = brotliCompressSync(wasm, {
+  params: {
+    [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+    [constants.BROTLI_PARAM_LGWIN]: constants.BROTLI_MAX_WINDOW_BITS,
+    [constants.BROTLI_PARAM_SIZE_HINT]: wasm.length,
+  },
+}).length;
+const kb = (n) => `${n.toLocaleString("en")} bytes (${(n / 1024).toFixed(0)} KB)`;
+console.log(`\n${wasmFile}: ${kb(wasm.length)} raw, ${kb(gz)} gzip -9, ${kb(br)} brotli (quality 11).`);
+
+const failed = [...results].filter(([, r]) => !r.ok).map(([key]) => key);
+if (failed.length) {
+  console.error(`\nfailed: ${failed.join(", ")} (their cells are "-")`);
+  process.exitCode = 1;
+}

@@ -1,65 +1,47 @@
-// The wasm half of `npm run bench`: the same operations as examples/bench.rs,
-// through the Node binding (pkg/node), on the same demo data. Prints one JSON
-// line per measurement ({ op, size, ms }, the median of the runs), like the
-// native half. Usage: node bench/wasm.mjs 100000 1000000
+// The wasm-in-Node half of `npm run bench`: the operations of bench/suite.mjs
+// (the same as examples/bench.rs) through the Node binding (pkg/node), on the
+// same demo data. Prints one JSON line per measurement, like the native half.
+// Usage: node bench/wasm.mjs 100000 1000000
 import { createRequire } from "node:module";
-import { performance } from "node:perf_hooks";
+import { runSize } from "./suite.mjs";
 
 const require = createRequire(import.meta.url);
-const { Engine, demoDataset } = require("../pkg/node/rapport.js");
-const SAMPLE = 1000;
+const binding = require.resolve("../pkg/node/rapport.js");
 
-// One untimed run first: V8 compiles wasm with its baseline compiler and
-// tiers hot functions up later, so a first call measures the compiler.
-function medianMs(runs, f) {
-  f();
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    f();
-    times.push(performance.now() - t);
+/**
+ * Loads pkg/node/rapport.js as a new module, with its own wasm instance, and
+ * returns its exports and that instance's WebAssembly.Memory. The nodejs glue
+ * keeps its instance (`wasm = wasmInstance.exports`) to itself: it makes it
+ * with `new WebAssembly.Instance(…)` when it is required, so the constructor
+ * is wrapped for that one require to see the instance it makes.
+ */
+function instantiate() {
+  delete require.cache[binding];
+  const Instance = WebAssembly.Instance;
+  let made = null;
+  WebAssembly.Instance = new Proxy(Instance, {
+    construct(target, args, newTarget) {
+      made = Reflect.construct(target, args, newTarget);
+      return made;
+    },
+  });
+  let api;
+  try {
+    api = require(binding);
+  } finally {
+    WebAssembly.Instance = Instance;
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  if (!(made?.exports.memory instanceof WebAssembly.Memory)) throw new Error("pkg/node/rapport.js made no wasm instance with a memory");
+  return { api, memory: made.exports.memory };
 }
 
-const report = (op, size, ms) => console.log(JSON.stringify({ op, size, ms: Number(ms.toFixed(3)) }));
+const report = (record) => console.log(JSON.stringify(record));
+report({ op: "env", runtime: "node", version: process.version });
 
+// One instance generates the data and runs the timed operations; each size's
+// peak memory is read from a new instance that only loads.
+const main = instantiate();
 for (const size of process.argv.slice(2).map(Number).filter(Boolean)) {
-  const runs = size >= 1_000_000 ? 3 : 5;
-  const demo = demoDataset({ seed: 42, interactions: size });
-  const bytes = new TextEncoder().encode(demo.interactions);
-  const options = { viewer: demo.viewer, internalDomains: demo.internalDomains, consent: { aggregated: true, identifiable: true } };
-  let engine = null;
-  report("load", size, medianMs(runs, () => {
-    engine?.free();
-    engine = new Engine(options);
-    engine.loadPeople(demo.people);
-    engine.loadInteractions(bytes);
-  }));
-  report("ownInsights", size, medianMs(runs, () => engine.ownInsights()));
-  let contacts = [];
-  report("relationshipSummaries(contacts)", size, medianMs(runs, () => {
-    contacts = engine.relationshipSummaries({ level: "contact", scope: "team" }).map((s) => s.id);
-  }));
-  report("relationship(every contact)", size, medianMs(runs, () => {
-    for (const contact of contacts) engine.relationship({ contact }, { scope: "team" });
-  }));
-  const sample = contacts.slice(0, SAMPLE);
-  report("whoKnowsWhom(1000 contacts)", size, medianMs(runs, () => {
-    for (const contact of sample) engine.whoKnowsWhom({ contact });
-  }));
-  report("introductionPaths(1000 contacts)", size, medianMs(runs, () => {
-    for (const contact of sample) engine.introductionPaths({ contact });
-  }));
-  report("aggregates(department, week)", size, medianMs(runs, () => engine.aggregates({ groupBy: "department", period: "week" })));
-  // Each run a new question (another epsilon), so none is answered from cache.
-  let epsilon = 0.5;
-  report("aggregates(department, week, noise)", size, medianMs(runs, () => {
-    epsilon += 0.001;
-    engine.aggregates({ groupBy: "department", period: "week", noise: { epsilon } });
-  }));
-  const memory = engine.stats();
-  console.error(`wasm ${size}: ${contacts.length} contacts, store ${memory.storeBytes >> 20} MB`);
-  engine.free();
+  await runSize(size, { api: main.api, memory: main.memory, fresh: async () => instantiate(), report });
+  console.error(`wasm in Node ${size}: done, wasm memory of the timed instance ${main.memory.buffer.byteLength >> 20} MiB`);
 }

@@ -1,6 +1,8 @@
 //! The native half of `npm run bench`: times the same operations as
-//! bench/wasm.mjs on the same demo data and prints one JSON line per
-//! measurement (`{"op","size","ms"}`, the median of the runs).
+//! bench/wasm.mjs and bench/browser.mjs on the same demo data and prints one
+//! JSON line per measurement (`{"op","size","ms"}`, the median of the runs),
+//! plus one `{"op":"memory",…}` line per size (the store after loading the
+//! NDJSON in chunks of at most 16 MiB) and one `{"op":"info",…}` line.
 //! Usage: cargo run --release --example bench -- 100000 1000000
 
 use std::time::Instant;
@@ -8,10 +10,12 @@ use std::time::Instant;
 use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::health::HealthOptions;
 use rapport::requests::{AggregatesRequest, GroupBy, Noise, Period};
-use rapport::{Consent, Engine, EngineOptions, LoadOptions, Reach, Target};
+use rapport::{Consent, Engine, EngineOptions, Format, LoadOptions, Reach, Target};
 
 /// Sample contacts for the per-contact operations.
 const SAMPLE: usize = 1000;
+/// The largest NDJSON chunk handed to one load, as a page reading a file would.
+const CHUNK: usize = 16 << 20;
 
 mod erased {
     /// Serialises any result, so one closure can time them all alike.
@@ -43,11 +47,31 @@ fn report(op: &str, size: usize, ms: f64) {
     println!("{{\"op\":\"{op}\",\"size\":{size},\"ms\":{ms:.3}}}");
 }
 
+/// NDJSON split at line ends into pieces of at most `CHUNK` bytes.
+fn chunks(text: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = text.len();
+        if end - start > CHUNK {
+            let window = &text[start..start + CHUNK];
+            let newline = window.iter().rposition(|&b| b == b'\n').expect("a line longer than a chunk");
+            end = start + newline + 1;
+        }
+        out.push(&text[start..end]);
+        start = end;
+    }
+    out
+}
+
 fn main() {
     let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     for size in if sizes.is_empty() { vec![100_000] } else { sizes } {
         let runs = if size >= 1_000_000 { 3 } else { 5 };
         let demo = demo_dataset(&DemoOptions { seed: 42, interactions: size, format: DemoFormat::Json });
+        let ndjson = demo_dataset(&DemoOptions { seed: 42, interactions: size, format: DemoFormat::Ndjson })
+            .interactions;
+        let pieces = chunks(ndjson.as_bytes());
         let fresh = || {
             let mut o = EngineOptions::new(&demo.viewer);
             o.internal_domains = demo.internal_domains.clone();
@@ -56,13 +80,43 @@ fn main() {
             e.load_people(demo.people.as_bytes(), LoadOptions::default()).expect("people");
             e
         };
-        let mut engine = None;
+        let json_format = LoadOptions { format: Format::Json, ..LoadOptions::default() };
+        let ndjson_format = LoadOptions { format: Format::Ndjson, ..LoadOptions::default() };
+
+        // NDJSON first, whole and in chunks; the engine the JSON load leaves is the one queried.
         report(
-            "load",
+            "load(ndjson bytes)",
             size,
             median_ms(runs, || {
+                fresh().load_interactions(ndjson.as_bytes(), ndjson_format).expect("ndjson");
+            }),
+        );
+        let mut chunked = None;
+        report(
+            "load(ndjson chunks)",
+            size,
+            median_ms(runs, || {
+                chunked = None;
                 let mut e = fresh();
-                e.load_interactions(demo.interactions.as_bytes(), LoadOptions::default()).expect("load");
+                for piece in &pieces {
+                    e.load_interactions(piece, ndjson_format).expect("chunk");
+                }
+                chunked = Some(e);
+            }),
+        );
+        let (interactions, store_bytes) = chunked.take().expect("chunked engine").stats();
+        println!(
+            "{{\"op\":\"memory\",\"size\":{size},\"interactions\":{interactions},\"storeBytes\":{store_bytes},\"chunks\":{}}}",
+            pieces.len()
+        );
+        let mut engine = None;
+        report(
+            "load(json bytes)",
+            size,
+            median_ms(runs, || {
+                engine = None;
+                let mut e = fresh();
+                e.load_interactions(demo.interactions.as_bytes(), json_format).expect("load");
                 engine = Some(e);
             }),
         );
@@ -131,6 +185,14 @@ fn main() {
                 let noisy = AggregatesRequest { noise: Some(Noise::with_epsilon(epsilon)), ..weekly.clone() };
                 drop(json(&e.aggregates(&noisy).expect("noisy aggregates")));
             }),
+        );
+        println!(
+            "{{\"op\":\"info\",\"size\":{size},\"contacts\":{},\"interactions\":{},\"storeBytes\":{},\"jsonBytes\":{},\"ndjsonBytes\":{}}}",
+            contacts.len(),
+            e.stats().0,
+            e.stats().1,
+            demo.interactions.len(),
+            ndjson.len()
         );
         eprintln!("native {size}: {} contacts, store {} MB", contacts.len(), e.stats().1 >> 20);
     }
