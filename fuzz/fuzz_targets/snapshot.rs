@@ -1,0 +1,6 @@
+#![no_main]
+//! See `rapport_fuzz::snapshot` for what an input means and what is checked.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = rapport_fuzz::snapshot(data);
+});
