@@ -5,6 +5,8 @@
 
 pub mod snapshot;
 
+use rustc_hash::FxHashMap;
+
 use crate::ids::{Interner, NONE};
 use crate::model::{domain_of, is_internal_domain, Kind, Person, PersonKey};
 
@@ -62,6 +64,9 @@ pub struct Store {
     keys: Interner,
     /// Key → canonical person key (itself unless the key is an alias).
     canon: Vec<PersonKey>,
+    /// Canonical person → the other keys folded into them, so that folding a
+    /// person into another rewrites only their keys, not every key.
+    folded: FxHashMap<PersonKey, Vec<PersonKey>>,
     /// Indexed by key; meaningful where the key is canonical.
     people: Vec<Person>,
     interaction_ids: Interner,
@@ -150,15 +155,17 @@ impl Store {
             self.people.push(Person::default());
             self.by_person.push(Vec::new());
             self.out_of_order.push(false);
+            self.folded.entry(person).or_default().push(a);
             return;
         }
         let old = self.canon[a as usize];
         if old != person {
-            for c in self.canon.iter_mut() {
-                if *c == old {
-                    *c = person;
-                }
+            let mut moved = self.folded.remove(&old).unwrap_or_default();
+            moved.push(old);
+            for &k in &moved {
+                self.canon[k as usize] = person;
             }
+            self.folded.entry(person).or_default().extend(moved);
         }
     }
 

@@ -325,10 +325,17 @@ impl Store {
                 return Err(corrupt("an interaction appears twice"));
             }
         }
+        let mut folded: rustc_hash::FxHashMap<u32, Vec<u32>> = rustc_hash::FxHashMap::default();
+        for (k, &c) in canon.iter().enumerate() {
+            if c as usize != k {
+                folded.entry(c).or_default().push(k as u32);
+            }
+        }
         let mut store = Store {
             internal_domains,
             keys,
             canon,
+            folded,
             by_person: vec![Vec::new(); people_n],
             out_of_order: vec![false; people_n],
             people,
