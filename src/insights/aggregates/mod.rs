@@ -198,6 +198,10 @@ pub fn aggregate(view: &View, q: &Question) -> AggregateTable {
     if q.by == GroupBy::Account {
         score_engagement(&mut table);
     }
+    // Counted once, for the table returned (not for the weeks built to hide months).
+    let (first, last) = (chosen.first().map_or(0, |p| p.start), chosen.last().map_or(0, |p| p.end));
+    table.interactions_used =
+        view.rows().filter(|&r| view.kind(r) != Kind::Call && (first..last).contains(&view.at(r))).count();
     table
 }
 
@@ -245,10 +249,7 @@ pub(crate) fn table(
         epsilon_spent: None,
         epsilon_remaining: None,
         noise: None,
-        interactions_used: view
-            .rows()
-            .filter(|&r| view.kind(r) != Kind::Call && (first..last).contains(&view.at(r)))
-            .count(),
+        interactions_used: 0,
         consent_basis: view.basis(),
     }
 }
