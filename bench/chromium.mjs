@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS } from "../tests/browser/helpers.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
@@ -59,16 +60,10 @@ let timer = null;
 let failed = false;
 try {
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    executablePath: process.env.CHROMIUM ?? CHROMIUM,
     headless: true,
     args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
+      ...CHROMIUM_ARGS,
       // A long run in one tab: no throttling, and room for 1M records as strings and objects.
       "--disable-background-timer-throttling",
       "--disable-renderer-backgrounding",

@@ -65,25 +65,9 @@ fn interactions(dir: &Path) {
 /// The members of a Graph item that the mapping reads; the rest is noise
 /// the fuzzer need not carry.
 fn compact(page: &Value) -> Value {
-    const KEEP: [&str; 15] = [
-        "@odata.type",
-        "id",
-        "isDraft",
-        "sentDateTime",
-        "from",
-        "sender",
-        "toRecipients",
-        "ccRecipients",
-        "conversationId",
-        "organizer",
-        "attendees",
-        "start",
-        "end",
-        "isAllDay",
-        "isCancelled",
-    ];
+    use rapport::load::graph::ITEM_MEMBERS;
     let items = page["value"].as_array().expect("a page").iter().map(|item| {
-        let kept = item.as_object().expect("an item").iter().filter(|(k, _)| KEEP.contains(&k.as_str()));
+        let kept = item.as_object().expect("an item").iter().filter(|(k, _)| ITEM_MEMBERS.contains(&k.as_str()));
         Value::Object(kept.map(|(k, v)| (k.clone(), v.clone())).collect())
     });
     json!({ "value": items.collect::<Vec<_>>(), "@odata.nextLink": "https://example.invalid/next" })

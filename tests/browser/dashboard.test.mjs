@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startServer } from "../../scripts/serve.mjs";
+import { CHROMIUM, CHROMIUM_ARGS } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -447,18 +448,10 @@ before(async () => {
   serverUrl = started.url;
   profileDir = mkdtempSync(join(tmpdir(), "rapport-dashboard-"));
   context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
   });
   // Requests from the page and from its worker both reach the context.
   context.on("request", (request) => requests.push(request.url()));

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
@@ -219,20 +220,14 @@ before(async () => {
   profileDir = mkdtempSync(join(tmpdir(), "rapport-extension-"));
   workDir = mkdtempSync(join(tmpdir(), "rapport-extension-files-"));
   context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 360, height: 800 },
     args: [
       "--headless=new",
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-quic",
+      ...CHROMIUM_ARGS,
     ],
   });
   context.on("request", (request) => requests.push(request.url()));

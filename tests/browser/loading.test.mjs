@@ -20,6 +20,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startServer } from "../../scripts/serve.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, storedRecord as storedIn, waitReady as readyIn } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
@@ -53,11 +54,6 @@ function nodeEngine({ viewer, internalDomains, people = null, interactions = [],
   return { engine, reports };
 }
 
-async function waitReady() {
-  await page.waitForSelector('main[data-state="ready"], main[data-state="error"]', { timeout: 30_000 });
-  assert.equal(await page.getAttribute("main", "data-state"), "ready", `the page did not get ready: ${await page.textContent("#failure")}`);
-}
-
 /** The own-insights KPIs as shown: { field: value }. */
 async function ownKpis() {
   return Object.fromEntries(await page.$$eval("#own [data-kpi]", (nodes) => nodes.map((n) => [n.dataset.kpi, JSON.parse(n.dataset.value)])));
@@ -77,32 +73,6 @@ async function ownShown() {
 function ownExpected(engine) {
   const o = engine.ownInsights();
   return { kpis: o.kpis, windowEnd: o.window?.end ?? null, last: o.lastInteractionAt, used: o.interactionsUsed, top: o.topContacted.map((p) => p.id) };
-}
-
-/** The stored record (store.js), read in the page; the bytes as a plain array so that they reach Node. */
-async function storedRecord() {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open("rapport-dashboard");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains("data")) {
-            db.close();
-            resolve(null);
-            return;
-          }
-          const get = db.transaction("data").objectStore("data").get("snapshot");
-          get.onsuccess = () => {
-            db.close();
-            const r = get.result;
-            resolve(r ? { ...r, bytes: r.bytes instanceof Uint8Array ? Array.from(r.bytes) : null } : null);
-          };
-          get.onerror = () => reject(get.error);
-        };
-      }),
-  );
 }
 
 /** Opens the load form (unless open). */
@@ -149,6 +119,9 @@ function ownOnlyCount(engine, viewer, internalDomains) {
   }
 }
 
+const storedRecord = () => storedIn(page);
+const waitReady = () => readyIn(page, 30_000);
+
 before(async () => {
   demo = demoDataset({ seed: SEED, interactions: INTERACTIONS });
   dataDir = mkdtempSync(join(tmpdir(), "rapport-loading-data-"));
@@ -165,10 +138,10 @@ before(async () => {
   serverUrl = `${started.url}?seed=${SEED}&interactions=${INTERACTIONS}`;
   profileDir = mkdtempSync(join(tmpdir(), "rapport-loading-"));
   context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: CHROMIUM_ARGS,
   });
   context.on("request", (request) => requests.push(request.url()));
   page = context.pages()[0] ?? (await context.newPage());

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { startServer } from "../../scripts/serve.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, storedRecord as storedIn, waitReady as readyIn } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
@@ -45,33 +46,6 @@ function nodeEngine(interactions = demo.interactions) {
   engine.loadPeople(demo.people);
   engine.loadInteractions(interactions);
   return engine;
-}
-
-/** The stored record (store.js), read in the page; the bytes as a plain array so that they reach Node. */
-async function storedRecord() {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open("rapport-dashboard");
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains("data")) {
-            db.close();
-            resolve(null);
-            return;
-          }
-          const get = db.transaction("data").objectStore("data").get("snapshot");
-          get.onsuccess = () => {
-            // Closed at once: an open connection would hold up "Forget stored data".
-            db.close();
-            const r = get.result;
-            resolve(r ? { ...r, bytes: r.bytes instanceof Uint8Array ? Array.from(r.bytes) : null } : null);
-          };
-          get.onerror = () => reject(get.error);
-        };
-      }),
-  );
 }
 
 /** Changes the stored record in the page: `change(record)` runs there and returns the record to put. */
@@ -132,11 +106,6 @@ async function consentCoversOthers() {
   return (await page.isChecked("#consent-aggregated")) || (await page.isChecked("#consent-identifiable"));
 }
 
-async function waitReady() {
-  await page.waitForSelector('main[data-state="ready"], main[data-state="error"]', { timeout: 20_000 });
-  assert.equal(await page.getAttribute("main", "data-state"), "ready", `the page did not get ready: ${await page.textContent("#failure")}`);
-}
-
 /** The own-insights KPIs as shown (raw values). */
 async function ownKpis() {
   return page.$$eval("#own [data-kpi]", (nodes) => nodes.map((n) => [n.dataset.kpi, n.dataset.value]));
@@ -161,6 +130,9 @@ async function networkReachable() {
   return page.evaluate(() => fetch(`./not-cached-${Date.now()}.txt`).then(() => true, () => false));
 }
 
+const storedRecord = () => storedIn(page);
+const waitReady = () => readyIn(page, 20_000);
+
 before(async () => {
   demo = demoDataset({ seed: SEED, interactions: INTERACTIONS });
   fullEngine = nodeEngine();
@@ -169,10 +141,10 @@ before(async () => {
   serverUrl = `${started.url}?seed=${SEED}&interactions=${INTERACTIONS}`;
   profileDir = mkdtempSync(join(tmpdir(), "rapport-persistence-"));
   context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: CHROMIUM_ARGS,
   });
   context.on("request", (request) => requests.push(request.url()));
   page = context.pages()[0] ?? (await context.newPage());
