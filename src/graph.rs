@@ -123,9 +123,15 @@ pub struct RelationshipGraph {
     pub graph: UnGraph<PersonKey, Tie>,
     /// Each edge's connection strength, by edge index.
     strengths: Vec<f64>,
-    /// Whether each node is a member of the organization, by node index.
-    internal: Vec<bool>,
     nodes: FxHashMap<PersonKey, NodeIndex>,
+    /// Each node's ties to members of the organization, strongest first, as
+    /// one list cut at `colleague_ends[n]`: the introduction search stops
+    /// reading a list once its ties are too weak to matter.
+    colleagues: Vec<(NodeIndex, f64)>,
+    colleague_ends: Vec<usize>,
+    /// The tie between two nodes (the lower index first): petgraph's own
+    /// lookup walks a node's every edge, and the viewer has thousands.
+    edges: FxHashMap<(NodeIndex, NodeIndex), EdgeIndex>,
 }
 
 impl RelationshipGraph {
@@ -150,25 +156,41 @@ impl RelationshipGraph {
         people.dedup();
         let mut graph = UnGraph::with_capacity(people.len(), ordered.len());
         let nodes: FxHashMap<PersonKey, NodeIndex> = people.iter().map(|&p| (p, graph.add_node(p))).collect();
-        let strengths = ordered.iter().map(|(_, tie)| tie.strength()).collect();
+        let strengths: Vec<f64> = ordered.iter().map(|(_, tie)| tie.strength()).collect();
+        let mut edges = FxHashMap::with_capacity_and_hasher(ordered.len(), Default::default());
         for ((a, b), tie) in ordered {
-            graph.add_edge(nodes[&a], nodes[&b], tie);
+            let (a, b) = (nodes[&a], nodes[&b]);
+            edges.insert((a.min(b), a.max(b)), graph.add_edge(a, b, tie));
         }
-        let internal = people.iter().map(|&p| view.person(p).internal).collect();
-        RelationshipGraph { graph, strengths, internal, nodes }
+        let internal: Vec<bool> = people.iter().map(|&p| view.person(p).internal).collect();
+        let (mut colleagues, mut colleague_ends) = (Vec::new(), Vec::with_capacity(people.len()));
+        for n in graph.node_indices() {
+            let start = colleagues.len();
+            colleagues.extend(
+                graph
+                    .edges(n)
+                    .filter(|e| internal[e.target().index()])
+                    .map(|e| (e.target(), strengths[e.id().index()])),
+            );
+            colleagues[start..].sort_unstable_by(|a: &(NodeIndex, f64), b| b.1.total_cmp(&a.1));
+            colleague_ends.push(colleagues.len());
+        }
+        RelationshipGraph { graph, strengths, nodes, colleagues, colleague_ends, edges }
     }
 
-    /// A node's neighbours with the strength of the tie to each.
-    pub fn ties_of(&self, n: NodeIndex) -> impl Iterator<Item = (NodeIndex, f64)> + '_ {
-        self.graph.edges(n).map(move |e| (e.target(), self.strengths[e.id().index()]))
+    /// A node's ties to members of the organization, strongest first.
+    pub fn colleagues_of(&self, n: NodeIndex) -> &[(NodeIndex, f64)] {
+        let start = if n.index() == 0 { 0 } else { self.colleague_ends[n.index() - 1] };
+        &self.colleagues[start..self.colleague_ends[n.index()]]
+    }
+
+    /// The tie between two people, if they have one.
+    pub fn edge(&self, a: NodeIndex, b: NodeIndex) -> Option<EdgeIndex> {
+        self.edges.get(&(a.min(b), a.max(b))).copied()
     }
 
     pub fn node(&self, p: PersonKey) -> Option<NodeIndex> {
         self.nodes.get(&p).copied()
-    }
-
-    pub fn is_internal(&self, n: NodeIndex) -> bool {
-        self.internal[n.index()]
     }
 
     pub fn strength(&self, e: EdgeIndex) -> f64 {

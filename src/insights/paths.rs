@@ -7,7 +7,10 @@
 //!
 //! The search meets in the middle: chains are grown from the contact's few
 //! colleagues back towards the viewer's neighbours, so a query costs the
-//! contact's ties times a colleague's, not every chain leaving the viewer.
+//! contact's ties times a colleague's, not every chain leaving the viewer;
+//! and it reads every list of ties strongest first, leaving a list as soon
+//! as no chain through the rest of it could reach the top (exact: the
+//! result is the exhaustive search's).
 
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
@@ -58,39 +61,49 @@ pub fn introduction_paths(
     let (Some(from), Some(to)) = (graph.node(viewer), graph.node(target)) else { return Vec::new() };
     let g = &graph.graph;
     let colleagues =
-        |n: NodeIndex| graph.ties_of(n).filter(move |&(m, _)| m != from && m != to && graph.is_internal(m));
+        |n: NodeIndex| graph.colleagues_of(n).iter().copied().filter(move |&(m, _)| m != from && m != to);
     // Strength of the viewer's tie to each node (0: none), by node index.
     let mut near_viewer = vec![0.0f64; g.node_count()];
+    let mut strongest = 0.0f64;
     for (m, s) in colleagues(from) {
         near_viewer[m.index()] = s;
+        strongest = strongest.max(s);
     }
     let near = |n: NodeIndex| Some(near_viewer[n.index()]).filter(|&s| s > 0.0);
-    // Chains as (strength, nodes), grown back from the contact's colleagues c.
-    let mut found: Vec<Chain> = Vec::new();
-    if let Some(e) = g.find_edge(from, to) {
-        found.push(Chain::new(graph.strength(e), &[from, to]));
+    // Chains grown back from the contact's colleagues c, strongest ties first:
+    // a chain is at most as strong as the viewer's strongest tie times the
+    // ties already chosen, so once that bound falls below the `top`-th chain
+    // found, the rest of a list cannot matter.
+    let mut found = Found::new(top);
+    if let Some(e) = graph.edge(from, to) {
+        found.offer(graph.strength(e), &[from, to]);
     }
-    for (c, s_ct) in colleagues(to) {
-        if let Some(s_vc) = near(c).filter(|_| max_hops >= 2) {
-            found.push(Chain::new(s_vc * s_ct, &[from, c, to]));
+    for (c, s_ct) in colleagues(to).take_while(|_| max_hops >= 2) {
+        if found.beyond(strongest * s_ct) {
+            break;
         }
-        if max_hops < 3 {
-            continue;
+        if let Some(s_vc) = near(c) {
+            found.offer(s_vc * s_ct, &[from, c, to]);
         }
-        for (b, s_bc) in colleagues(c) {
-            if let Some(s_vb) = near(b) {
-                found.push(Chain::new(s_vb * s_bc * s_ct, &[from, b, c, to]));
+        for (b, s_bc) in colleagues(c).take_while(|_| max_hops >= 3) {
+            if found.beyond(strongest * (s_bc * s_ct)) {
+                break;
             }
-            if max_hops >= 4 {
-                for (a, s_ab) in colleagues(b).filter(|&(a, _)| a != c) {
-                    if let Some(s_va) = near(a) {
-                        found.push(Chain::new(s_va * s_ab * s_bc * s_ct, &[from, a, b, c, to]));
-                    }
+            if let Some(s_vb) = near(b) {
+                found.offer(s_vb * s_bc * s_ct, &[from, b, c, to]);
+            }
+            for (a, s_ab) in colleagues(b).filter(|&(a, _)| a != c).take_while(|_| max_hops >= 4) {
+                if found.beyond(strongest * (s_ab * (s_bc * s_ct))) {
+                    break;
+                }
+                if let Some(s_va) = near(a) {
+                    found.offer(s_va * s_ab * s_bc * s_ct, &[from, a, b, c, to]);
                 }
             }
         }
     }
     // The strongest first; ties (only those that reach the top) by the people's ids.
+    let mut found = found.chains;
     if found.len() > top {
         found.select_nth_unstable_by(top - 1, |a, b| b.strength.total_cmp(&a.strength));
         let cut = found[top - 1].strength;
@@ -102,6 +115,47 @@ pub fn introduction_paths(
     });
     found.truncate(top);
     found.iter().map(|chain| describe(view, graph, chain.nodes())).collect()
+}
+
+/// The chains found so far that may still reach the top, and the strength
+/// of the `top`-th strongest of them: what a chain must at least match.
+struct Found {
+    chains: Vec<Chain>,
+    /// The `top` strongest strengths so far, strongest first.
+    best: Vec<f64>,
+    top: usize,
+}
+
+impl Found {
+    fn new(top: usize) -> Found {
+        Found { chains: Vec::new(), best: Vec::with_capacity(top + 1), top }
+    }
+
+    fn cut(&self) -> f64 {
+        if self.best.len() < self.top {
+            f64::NEG_INFINITY
+        } else {
+            self.best[self.top - 1]
+        }
+    }
+
+    /// Whether chains at most `bound` strong are out of the top for good.
+    /// The margin covers rounding: a bound multiplies in another order than
+    /// the chain it stands for.
+    fn beyond(&self, bound: f64) -> bool {
+        bound * (1.0 + 1e-9) < self.cut()
+    }
+
+    /// Keeps a chain that matches the cut (equals stay, for the tie-break).
+    fn offer(&mut self, strength: f64, path: &[NodeIndex]) {
+        if strength < self.cut() {
+            return;
+        }
+        self.chains.push(Chain::new(strength, path));
+        let at = self.best.partition_point(|&s| s >= strength);
+        self.best.insert(at, strength);
+        self.best.truncate(self.top);
+    }
 }
 
 /// A candidate chain, kept without allocating: at most five people.
@@ -129,7 +183,7 @@ fn describe(view: &View, graph: &RelationshipGraph, nodes: &[NodeIndex]) -> Intr
     let steps: Vec<Step> = nodes
         .windows(2)
         .filter_map(|w| {
-            let e = g.find_edge(w[0], w[1])?;
+            let e = graph.edge(w[0], w[1])?;
             Some(Step {
                 from: view.person_id(g[w[0]]).to_string(),
                 to: view.person_id(g[w[1]]).to_string(),
@@ -171,7 +225,8 @@ mod tests {
     use crate::store::{NewRow, Store};
 
     /// The meet-in-the-middle search finds exactly the chains petgraph's
-    /// exhaustive `all_simple_paths` finds, on random graphs.
+    /// exhaustive `all_simple_paths` finds, on random graphs, and its pruned
+    /// top few are the head of the whole ranking.
     #[test]
     fn finds_the_same_chains_as_an_exhaustive_search() {
         let mut seed = 7u64;
@@ -210,6 +265,11 @@ mod tests {
             for target in &people[6..] {
                 for hops in 1..=4 {
                     let fast = introduction_paths(&view, &graph, people[0], *target, 10_000, hops);
+                    // A short list is the head of the whole one: pruning loses no chain of the top.
+                    for top in [1, 2, 3] {
+                        let head = introduction_paths(&view, &graph, people[0], *target, top, hops);
+                        assert_eq!(head[..], fast[..fast.len().min(top)], "top {top}, round {round}, {hops} hops");
+                    }
                     let mut fast: Vec<Vec<String>> = fast.into_iter().map(|p| p.people).collect();
                     fast.sort();
                     let (Some(from), Some(to)) = (graph.node(people[0]), graph.node(*target)) else {
