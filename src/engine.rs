@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::graph::RelationshipGraph;
 use crate::insights::aggregates::{aggregate, noisy_aggregate, AggregateTable, Hours, Question};
 use crate::insights::health::HealthOptions;
+use crate::insights::hits::ContactHits;
 use crate::insights::own::{own_insights, OwnInsights};
 use crate::insights::paths::{introduction_paths, IntroductionPath};
 use crate::insights::relationship::{
@@ -299,6 +300,9 @@ pub struct Engine {
     store: Store,
     /// Derived from `identifiable` data: dropped on every change of data or consent.
     graph: RefCell<Option<Rc<RelationshipGraph>>>,
+    /// Every contact's hits, for the `own` and the `identifiable` view:
+    /// dropped with the graph.
+    contact_hits: RefCell<[Option<Rc<ContactHits>>; 2]>,
     /// Counts changes of data or consent: part of every cached answer's key.
     version: u64,
     privacy: RefCell<Privacy>,
@@ -332,6 +336,7 @@ impl Engine {
             privacy: RefCell::new(Privacy { ledger: Ledger::new(options.epsilon_budget), noise: None }),
             options,
             graph: RefCell::new(None),
+            contact_hits: RefCell::new([None, None]),
             version: 0,
             token: None,
         })
@@ -533,7 +538,8 @@ impl Engine {
         let view = self.gate().open(Self::reach_scope(reach))?;
         let them = resolve(&view, target)?;
         let (window, days) = window.ok_or(Error::UnknownTarget { what: "contact or account" })?;
-        Ok(relationship(&view, &them, window, days, health))
+        let index = self.contact_hits.borrow()[Self::hits_slot(&view)].clone();
+        Ok(relationship(&view, &them, index.as_deref(), window, days, health))
     }
 
     /// The figures of every contact or every account (`accounts`), without
@@ -549,7 +555,9 @@ impl Engine {
         let window = self.window(days)?;
         let view = self.gate().open(Self::reach_scope(reach))?;
         Ok(match window {
-            Some((window, days)) => summaries(&view, accounts, window, days, health),
+            Some((window, days)) => {
+                summaries(&view, accounts, &self.contact_hits(&view), window, days, health)
+            }
             None => Vec::new(),
         })
     }
@@ -589,9 +597,24 @@ impl Engine {
         cache.get_or_insert_with(|| Rc::new(RelationshipGraph::build(view, now))).clone()
     }
 
+    /// Every contact's hits in the view, built by the first list view and
+    /// kept until the data or the consent changes. (A single relationship
+    /// uses it when it is there, and otherwise reads its own rows: one
+    /// contact does not pay for indexing them all.)
+    fn contact_hits(&self, view: &View) -> Rc<ContactHits> {
+        let mut cache = self.contact_hits.borrow_mut();
+        let slot = &mut cache[Self::hits_slot(view)];
+        slot.get_or_insert_with(|| Rc::new(ContactHits::build(view))).clone()
+    }
+
+    fn hits_slot(view: &View) -> usize {
+        usize::from(view.scope() != Scope::Own)
+    }
+
     /// Drops every cached result: after any change of data or consent.
     fn invalidate(&mut self) {
         *self.graph.get_mut() = None;
+        *self.contact_hits.get_mut() = [None, None];
         self.version += 1;
         self.privacy.get_mut().ledger.forget_answers();
     }

@@ -13,6 +13,7 @@
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::hits::{Hit, Hits};
 use super::minutes;
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
@@ -85,17 +86,19 @@ pub struct Week {
     pub call_minutes: f64,
 }
 
-pub struct Tally {
+pub struct Tally<'h> {
     pub kpis: Kpis,
     /// Empty unless asked for.
     pub weekly: Vec<Week>,
     pub last_at: Option<i64>,
     pub next_at: Option<i64>,
-    /// The rows that counted in the window, with how they counted.
-    pub counted: Vec<(Row, Class)>,
+    /// The hits in the window.
+    pub counted: &'h [Hit],
+    /// All of the relationship's hits, for the people on each.
+    pub hits: &'h Hits,
 }
 
-impl Tally {
+impl Tally<'_> {
     pub fn last_interaction_at(&self) -> Option<String> {
         self.last_at.map(format_rfc3339)
     }
@@ -132,52 +135,41 @@ fn ratio(part: usize, whole: usize) -> Option<f64> {
 }
 
 /// Response delays (ms) of one direction: for each e-mail `asked` in the
-/// window, the delay to the first answer in `first_answer`.
-fn responses(view: &View, asked: &[Row], first_answer: &FxHashMap<Row, i64>) -> (Option<f64>, Vec<i64>) {
+/// window (row index, time), the delay to the first answer in `first_answer`.
+fn responses(asked: &[(u32, i64)], first_answer: &FxHashMap<u32, i64>) -> (Option<f64>, Vec<i64>) {
     let mut delays: Vec<i64> =
-        asked.iter().filter_map(|e| first_answer.get(e).map(|t| t - view.at(*e))).collect();
+        asked.iter().filter_map(|(e, at)| first_answer.get(e).map(|t| t - at)).collect();
     delays.sort_unstable();
     (ratio(delays.len(), asked.len()), delays)
 }
 
-/// Every figure of the relationship between the two sides, over `rows`
-/// (every row either side takes part in, oldest first), with the weekly
-/// timeline when `weeks` is set.
-pub fn tally(view: &View, rows: &[Row], sides: &impl Sides, window: Window, weeks: bool) -> Tally {
-    // The window is a slice of the time-ordered rows; outside it, only the
-    // last interaction before it and the first after it are looked for.
-    let start = rows.partition_point(|&r| view.at(r) <= window.start);
-    let end = start + rows[start..].partition_point(|&r| view.at(r) <= window.end);
-    let counted: Vec<(Row, Class)> =
-        rows[start..end].iter().filter_map(|&r| classify(view, r, sides).map(|c| (r, c))).collect();
-    let counts = |r: &&Row| classify(view, **r, sides).is_some();
-    let last = counted.last().map(|&(r, _)| r).or_else(|| rows[..start].iter().rev().find(counts).copied());
-    let next = rows[end..].iter().find(counts).copied();
-    let (last, next) = (last.map(|r| view.at(r)), next.map(|r| view.at(r)));
+/// Every figure of a relationship from its hits, for the window, with the
+/// weekly timeline when `weeks` is set.
+pub fn tally(hits: &Hits, window: Window, weeks: bool) -> Tally<'_> {
+    // The window is a slice of the time-ordered hits; the last interaction
+    // is the last hit up to its end, the next one the first hit after it.
+    let list = &hits.list;
+    let start = list.partition_point(|h| h.at <= window.start);
+    let end = start + list[start..].partition_point(|h| h.at <= window.end);
+    let counted = &list[start..end];
+    let last = list[..end].last().map(|h| h.at);
+    let next = list.get(end).map(|h| h.at);
 
     // First answers, in each direction, to e-mails from the other side.
-    let mut ours: FxHashMap<Row, i64> = FxHashMap::default();
-    let mut theirs: FxHashMap<Row, i64> = FxHashMap::default();
+    let mut ours: FxHashMap<u32, i64> = FxHashMap::default();
+    let mut theirs: FxHashMap<u32, i64> = FxHashMap::default();
     let (mut replies, mut replies_received) = (0, 0);
-    for &(r, class) in &counted {
-        let Some(parent) = view.reply_parent(r) else { continue };
-        if view.kind(parent) != Kind::Email || view.at(r) < view.at(parent) {
-            continue;
-        }
-        let parent_from = view.from(parent);
-        let first = match class {
-            Class::Sent if sides.is_them(parent_from) => {
-                replies += 1;
-                &mut ours
-            }
-            Class::Received if sides.is_us(parent_from) => {
-                replies_received += 1;
-                &mut theirs
-            }
-            _ => continue,
+    for h in counted {
+        let Some(parent) = h.answers() else { continue };
+        let first = if h.class == Class::Sent {
+            replies += 1;
+            &mut ours
+        } else {
+            replies_received += 1;
+            &mut theirs
         };
         let t = first.entry(parent).or_insert(i64::MAX);
-        *t = (*t).min(view.at(r));
+        *t = (*t).min(h.at);
     }
 
     let first_week = week_start(window.start + 1);
@@ -189,23 +181,25 @@ pub fn tally(view: &View, rows: &[Row], sides: &impl Sides, window: Window, week
     let mut k = Kpis::default();
     let (mut meeting_ms, mut call_ms) = (0i64, 0i64);
     let mut week_ms: Vec<(i64, i64)> = vec![(0, 0); weekly.len()];
-    let (mut asked_us, mut asked_them): (Vec<Row>, Vec<Row>) = (Vec::new(), Vec::new());
+    // E-mails (row index, time) each side was sent and may answer.
+    let mut asked_us: Vec<(u32, i64)> = Vec::new();
+    let mut asked_them: Vec<(u32, i64)> = Vec::new();
     let mut scratch = Week::default();
-    for &(r, class) in &counted {
-        let at = view.at(r);
-        let w = ((week_start(at) - first_week) / WEEK_MS) as usize;
+    for h in counted {
+        let w = ((week_start(h.at) - first_week) / WEEK_MS) as usize;
         let week = weekly.get_mut(w).unwrap_or(&mut scratch);
-        let ms = i64::from(view.duration_s(r)) * 1000;
-        match class {
+        let ms = i64::from(h.duration_s()) * 1000;
+        let asked = (h.row.index() as u32, h.at);
+        match h.class {
             Class::Sent => {
                 k.emails_sent += 1;
                 week.emails_sent += 1;
-                asked_them.push(r);
+                asked_them.push(asked);
             }
             Class::Received => {
                 k.emails_received += 1;
                 week.emails_received += 1;
-                asked_us.push(r);
+                asked_us.push(asked);
             }
             Class::Meeting => {
                 k.meetings += 1;
@@ -235,16 +229,16 @@ pub fn tally(view: &View, rows: &[Row], sides: &impl Sides, window: Window, week
     k.call_minutes = minutes(call_ms as f64);
     k.time_spent_minutes = minutes((meeting_ms + call_ms) as f64);
 
-    let (rate, delays) = responses(view, &asked_us, &ours);
+    let (rate, delays) = responses(&asked_us, &ours);
     k.response_rate = rate;
     k.median_response_minutes = median(&delays).map(minutes);
     k.p90_response_minutes = p90(&delays).map(minutes);
-    let (rate, delays) = responses(view, &asked_them, &theirs);
+    let (rate, delays) = responses(&asked_them, &theirs);
     k.their_response_rate = rate;
     k.their_median_response_minutes = median(&delays).map(minutes);
     k.their_p90_response_minutes = p90(&delays).map(minutes);
 
-    Tally { kpis: k, weekly, last_at: last, next_at: next, counted }
+    Tally { kpis: k, weekly, last_at: last, next_at: next, counted, hits }
 }
 
 #[cfg(test)]

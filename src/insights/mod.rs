@@ -3,6 +3,7 @@
 
 pub mod aggregates;
 pub mod health;
+pub mod hits;
 pub mod kpis;
 pub mod own;
 pub mod paths;

@@ -4,6 +4,7 @@
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::hits::{Hits, Started};
 use super::kpis::{tally, Kpis, Sides, Week};
 use super::WindowOut;
 use crate::consent::{ConsentBasis, Row, Scope, View};
@@ -88,16 +89,19 @@ pub fn own_insights(view: &View, viewer_id: &str, window: Option<(Window, u32)>)
     let (Some(viewer), Some((w, _))) = (view.viewer(), window) else { return empty() };
 
     let rows: Vec<Row> = view.rows().collect();
-    let t = tally(view, &rows, &ViewerSides(viewer), w, true);
+    let hits = Hits::around(view, &rows, w, &ViewerSides(viewer));
+    let t = tally(&hits, w, true);
     let mut contacted: FxHashMap<PersonKey, u32> = FxHashMap::default();
     let mut contacted_by: FxHashMap<PersonKey, u32> = FxHashMap::default();
-    for &(r, _) in &t.counted {
-        if view.from(r) == viewer {
-            for &p in view.participants(r) {
+    for h in t.counted {
+        // Everyone but the viewer is on their side, the sender first.
+        let them = hits.them(h);
+        if h.started == Started::Us {
+            for &p in them {
                 *contacted.entry(p).or_default() += 1;
             }
-        } else {
-            *contacted_by.entry(view.from(r)).or_default() += 1;
+        } else if let Some(&sender) = them.first() {
+            *contacted_by.entry(sender).or_default() += 1;
         }
     }
     OwnInsights {

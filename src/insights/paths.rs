@@ -268,7 +268,11 @@ mod tests {
                     // A short list is the head of the whole one: pruning loses no chain of the top.
                     for top in [1, 2, 3] {
                         let head = introduction_paths(&view, &graph, people[0], *target, top, hops);
-                        assert_eq!(head[..], fast[..fast.len().min(top)], "top {top}, round {round}, {hops} hops");
+                        assert_eq!(
+                            head[..],
+                            fast[..fast.len().min(top)],
+                            "top {top}, round {round}, {hops} hops"
+                        );
                     }
                     let mut fast: Vec<Vec<String>> = fast.into_iter().map(|p| p.people).collect();
                     fast.sort();

@@ -7,7 +7,8 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::health::{health, Health, HealthInputs, HealthOptions};
-use super::kpis::{tally, Class, Kpis, Sides, Tally, Week};
+use super::hits::{ContactHits, Hits, Started};
+use super::kpis::{tally, Kpis, Sides, Tally, Week};
 use super::WindowOut;
 use crate::consent::{ConsentBasis, Row, Scope, View};
 use crate::engine::Target;
@@ -145,16 +146,10 @@ pub struct RelationshipSummary {
 
 /// For each colleague on a counted row: rows they started with the other
 /// side, rows the other side started with them, and all rows they were on.
-fn colleagues(view: &View, them: &Them, t: &Tally) -> Vec<Colleague> {
-    let sides = (view, them);
+fn colleagues(view: &View, t: &Tally) -> Vec<Colleague> {
     let mut by: FxHashMap<PersonKey, Colleague> = FxHashMap::default();
-    for &(r, _) in &t.counted {
-        let from = view.from(r);
-        let theirs_started = sides.is_them(from);
-        for p in std::iter::once(from).chain(view.participants(r).iter().copied()) {
-            if !sides.is_us(p) {
-                continue;
-            }
+    for h in t.counted {
+        for (i, &p) in t.hits.us(h).iter().enumerate() {
             let c = by.entry(p).or_insert_with(|| Colleague {
                 id: view.person_id(p).to_string(),
                 name: view.person(p).name.clone(),
@@ -163,9 +158,10 @@ fn colleagues(view: &View, them: &Them, t: &Tally) -> Vec<Colleague> {
                 interactions: 0,
             });
             c.interactions += 1;
-            if p == from {
+            // Ours on a row we started: the sender is listed first.
+            if h.started == Started::Us && i == 0 {
                 c.initiated += 1;
-            } else if theirs_started {
+            } else if h.started == Started::Them {
                 c.received += 1;
             }
         }
@@ -181,27 +177,18 @@ fn top_by(list: &[Colleague], key: impl Fn(&Colleague) -> u32) -> Vec<Colleague>
     ranked.into_iter().take(TOP).cloned().collect()
 }
 
-fn health_inputs(view: &View, them: &Them, t: &Tally, window: Window, days: u32) -> HealthInputs {
-    let sides = (view, them);
+fn health_inputs(them: &Them, t: &Tally, window: Window, days: u32) -> HealthInputs {
     let (mut ours, mut theirs) = (0, 0);
-    let mut colleagues: Vec<PersonKey> = Vec::new();
-    let mut contacts: Vec<PersonKey> = Vec::new();
-    for &(r, class) in &t.counted {
-        let from = view.from(r);
-        match class {
-            Class::Sent => ours += 1,
-            Class::Received => theirs += 1,
-            _ if sides.is_us(from) => ours += 1,
-            _ if sides.is_them(from) => theirs += 1,
-            _ => {}
+    let mut colleagues: Vec<PersonKey> = Vec::with_capacity(2 * t.counted.len());
+    let mut contacts: Vec<PersonKey> = Vec::with_capacity(t.counted.len());
+    for h in t.counted {
+        match h.started {
+            Started::Us => ours += 1,
+            Started::Them => theirs += 1,
+            Started::Neither => {}
         }
-        for p in std::iter::once(from).chain(view.participants(r).iter().copied()) {
-            if sides.is_us(p) {
-                colleagues.push(p);
-            } else if sides.is_them(p) {
-                contacts.push(p);
-            }
-        }
+        colleagues.extend_from_slice(t.hits.us(h));
+        contacts.extend_from_slice(t.hits.them(h));
     }
     colleagues.sort_unstable();
     colleagues.dedup();
@@ -221,29 +208,35 @@ fn health_inputs(view: &View, them: &Them, t: &Tally, window: Window, days: u32)
     }
 }
 
+/// The hits of one relationship: a contact's from the index when there is
+/// one, otherwise (and an account's) built from its rows into `built`.
+fn hits_of<'a>(view: &View, them: &Them, index: Option<&'a ContactHits>, built: &'a mut Hits) -> &'a Hits {
+    match (them, index) {
+        (Them::Contact(c), Some(index)) => index.of(*c),
+        _ => {
+            *built = Hits::of(view, rows(view, them).into_iter(), &(view, them));
+            built
+        }
+    }
+}
+
 /// The figures of one relationship, for the window and, for its trend,
 /// the same window `trend_days` earlier.
-fn assess(
-    view: &View,
+fn assess<'h>(
     them: &Them,
+    hits: &'h Hits,
     window: Window,
     days: u32,
     o: &HealthOptions,
     weeks: bool,
-) -> (Tally, Health) {
-    let rows = rows(view, them);
-    let sides = (view, them);
-    let now = tally(view, &rows, &sides, window, weeks);
+) -> (Tally<'h>, Health) {
+    let now = tally(hits, window, weeks);
     let earlier = Window {
         start: window.start - i64::from(o.trend_days) * DAY_MS,
         end: window.end - i64::from(o.trend_days) * DAY_MS,
     };
-    let before = tally(view, &rows, &sides, earlier, false);
-    let h = health(
-        &health_inputs(view, them, &now, window, days),
-        &health_inputs(view, them, &before, earlier, days),
-        o,
-    );
+    let before = tally(hits, earlier, false);
+    let h = health(&health_inputs(them, &now, window, days), &health_inputs(them, &before, earlier, days), o);
     (now, h)
 }
 
@@ -266,9 +259,20 @@ pub(crate) fn target_out(view: &View, them: &Them) -> TargetOut {
     }
 }
 
-pub fn relationship(view: &View, them: &Them, window: Window, days: u32, o: &HealthOptions) -> Relationship {
-    let (t, health) = assess(view, them, window, days, o, true);
-    let list = colleagues(view, them, &t);
+/// One relationship's figures; a contact's from `index` when given (the
+/// list view builds it), otherwise from the contact's own rows.
+pub fn relationship(
+    view: &View,
+    them: &Them,
+    index: Option<&ContactHits>,
+    window: Window,
+    days: u32,
+    o: &HealthOptions,
+) -> Relationship {
+    let mut built = Hits::default();
+    let hits = hits_of(view, them, index, &mut built);
+    let (t, health) = assess(them, hits, window, days, o, true);
+    let list = colleagues(view, &t);
     Relationship {
         scope: view.scope(),
         target: target_out(view, them),
@@ -291,6 +295,7 @@ pub fn relationship(view: &View, them: &Them, window: Window, days: u32, o: &Hea
 pub fn summaries(
     view: &View,
     accounts: bool,
+    index: &ContactHits,
     window: Window,
     days: u32,
     o: &HealthOptions,
@@ -319,7 +324,9 @@ pub fn summaries(
     targets
         .iter()
         .map(|them| {
-            let (t, health) = assess(view, them, window, days, o, false);
+            let mut built = Hits::default();
+            let hits = hits_of(view, them, Some(index), &mut built);
+            let (t, health) = assess(them, hits, window, days, o, false);
             let target = target_out(view, them);
             RelationshipSummary {
                 id: target.id,
