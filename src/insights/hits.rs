@@ -214,6 +214,7 @@ mod tests {
     use crate::consent::{Consent, Gate, Retention, Scope};
     use crate::demo::{demo_dataset, DemoFormat, DemoOptions};
     use crate::insights::kpis::tally;
+    use crate::insights::own::ViewerSides;
     use crate::load::{self, LoadOptions};
     use crate::store::Store;
     use crate::time::DAY_MS;
@@ -269,20 +270,11 @@ mod tests {
         let (store, viewer) = demo_store();
         let view = Gate::new(&store, Consent::default(), Some(viewer)).open(Scope::Own).unwrap();
         let rows: Vec<Row> = view.rows().collect();
-        struct Viewer(PersonKey);
-        impl Sides for Viewer {
-            fn is_us(&self, p: PersonKey) -> bool {
-                p == self.0
-            }
-            fn is_them(&self, p: PersonKey) -> bool {
-                p != self.0
-            }
-        }
-        let all = Hits::of(&view, rows.iter().copied(), &Viewer(viewer));
+        let all = Hits::of(&view, rows.iter().copied(), &ViewerSides(viewer));
         let end = all.list.last().unwrap().at;
         for (back, days) in [(0, 90), (40, 7), (200, 30), (-30, 14)] {
             let w = Window { start: end - (back + days) * DAY_MS, end: end - back * DAY_MS };
-            let near = Hits::around(&view, &rows, w, &Viewer(viewer));
+            let near = Hits::around(&view, &rows, w, &ViewerSides(viewer));
             assert!(near.list.len() < all.list.len());
             let (a, b) = (tally(&all, w, true), tally(&near, w, true));
             assert_eq!((a.kpis, a.weekly, a.last_at, a.next_at), (b.kpis, b.weekly, b.last_at, b.next_at));

@@ -46,7 +46,7 @@ pub struct OwnInsights {
 }
 
 /// The viewer on one side, everyone else on the other.
-struct ViewerSides(PersonKey);
+pub(crate) struct ViewerSides(pub(crate) PersonKey);
 
 impl Sides for ViewerSides {
     fn is_us(&self, p: PersonKey) -> bool {
