@@ -56,6 +56,7 @@ const rows = [
   ["load (JS array)", (rt, s) => (rt === "native" ? undefined : ms("load(js array)")(rt, s)), fmtMs, ms("load(json bytes)")],
   ["load (NDJSON bytes)", ms("load(ndjson bytes)"), fmtMs],
   ["load (NDJSON bytes, chunks ≤ 16 MiB)", ms("load(ndjson chunks)"), fmtMs],
+  ["relationshipSummaries, first call after a load (builds the contact index; one run)", ms("relationshipSummaries(first call)"), fmtMs],
   ["ownInsights", ms("ownInsights"), fmtMs],
   ["relationshipSummaries, every contact", ms("relationshipSummaries(contacts)"), fmtMs],
   ["relationship, one call per contact", ms("relationship(every contact)"), fmtMs],
@@ -66,6 +67,7 @@ const rows = [
   ["peak wasm memory, NDJSON in chunks (new instance)", memory((r) => r.peakBytes), fmtMiB],
   ["stats().storeBytes after the chunked load", memory((r) => r.storeBytes), fmtMiB],
   ["stats().storeBytes after one JSON load", (rt, s) => get(rt, "info", s)?.storeBytes, fmtMiB],
+  ["stats().indexBytes after the analyses", (rt, s) => get(rt, "info", s)?.indexBytes, fmtMiB],
   ["bytes / stored interaction, peak wasm memory", memory((r) => r.peakBytes / r.interactions), fmtBytes],
   ["bytes / stored interaction, storeBytes after the chunked load", memory((r) => r.storeBytes / r.interactions), fmtBytes],
 ];

@@ -679,6 +679,12 @@ impl Engine {
         (self.store.rows().len(), self.store.heap_bytes())
     }
 
+    /// Approximate heap bytes of the contact index the list views built
+    /// (none until one runs; dropped on every change of data or consent).
+    pub fn index_bytes(&self) -> usize {
+        self.contact_hits.borrow().iter().flatten().map(|hits| hits.heap_bytes()).sum()
+    }
+
     /// What the consent in force covers, as bytes for `from_snapshot`: the
     /// store (only the viewer's own interactions unless `aggregated` or
     /// `identifiable` is granted, so that nothing reaches storage without

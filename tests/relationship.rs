@@ -256,3 +256,28 @@ fn same_input_same_options_byte_identical_json() {
     };
     assert_eq!(run(), run());
 }
+
+/// The contact index the list views build answers as each contact's own
+/// rows do, and goes with any change of data (no stale figures).
+#[test]
+fn the_contact_index_answers_alike_and_goes_with_new_data() {
+    let mut e = loaded(team());
+    let cleo = || Target::Contact(CLEO.into());
+    let h = HealthOptions::default();
+    let direct = relationship(&e, cleo(), Reach::Team);
+    assert_eq!(e.index_bytes(), 0, "a single relationship call builds no index");
+    let listed = e.relationship_summaries(false, Reach::Team, Some(30), &h).unwrap();
+    assert!(e.index_bytes() > 0, "the list view builds the index");
+    assert_eq!(relationship(&e, cleo(), Reach::Team), direct);
+    let summary = listed.iter().find(|s| s.id == CLEO).unwrap();
+    assert_eq!(serde_json::to_value(&summary.kpis).unwrap(), direct["kpis"]);
+
+    let more = json!([email("r15", CLEO, &[ADA], "2026-03-28T09:00:00Z")]);
+    e.load_interactions(more.to_string().as_bytes(), LoadOptions::default()).unwrap();
+    assert_eq!(e.index_bytes(), 0, "new data drops the index");
+    let after = relationship(&e, cleo(), Reach::Team);
+    let received = |v: &Value| v["kpis"]["emailsReceived"].as_u64().unwrap();
+    assert_eq!(received(&after), received(&direct) + 1);
+    e.relationship_summaries(false, Reach::Team, Some(30), &h).unwrap();
+    assert_eq!(relationship(&e, cleo(), Reach::Team), after);
+}

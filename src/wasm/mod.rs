@@ -260,12 +260,18 @@ impl Engine {
         to_js(&self.inner.aggregates(&req).map_err(js_error)?)
     }
 
-    /// Interactions held and the approximate bytes of the store.
+    /// Interactions held, and the approximate bytes of the store and of the
+    /// contact index.
     #[wasm_bindgen(unchecked_return_type = "EngineStats")]
     pub fn stats(&mut self) -> Result<JsValue, JsValue> {
         self.observe_clock();
         let (interactions, store_bytes) = self.inner.stats();
-        to_js(&serde_json::json!({ "interactions": interactions, "storeBytes": store_bytes }))
+        let index_bytes = self.inner.index_bytes();
+        to_js(&serde_json::json!({
+            "interactions": interactions,
+            "storeBytes": store_bytes,
+            "indexBytes": index_bytes
+        }))
     }
 
     /// Everything loaded, as bytes to keep (IndexedDB) and reopen with `fromSnapshot`.

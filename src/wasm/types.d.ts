@@ -445,6 +445,8 @@ export interface AggregateTable {
 export interface EngineStats {
   interactions: number;
   storeBytes: number;
+  /** Every contact's relationship rows, built by the first list view; 0 until then, and again after any change of data or consent. */
+  indexBytes: number;
 }
 
 export interface DemoOptions {
