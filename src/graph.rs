@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
+use crate::sort;
 use crate::time::{format_rfc3339, DAY_MS};
 
 const HALF_LIFE_MS: f64 = 90.0 * DAY_MS as f64;
@@ -172,7 +173,9 @@ impl RelationshipGraph {
                     .filter(|e| internal[e.target().index()])
                     .map(|e| (e.target(), strengths[e.id().index()])),
             );
-            colleagues[start..].sort_unstable_by(|a: &(NodeIndex, f64), b| b.1.total_cmp(&a.1));
+            let mut list = colleagues.split_off(start);
+            sort::by(&mut list, |a: &(NodeIndex, f64), b| b.1.total_cmp(&a.1));
+            colleagues.append(&mut list);
             colleague_ends.push(colleagues.len());
         }
         RelationshipGraph { graph, strengths, nodes, colleagues, colleague_ends, edges }

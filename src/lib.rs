@@ -20,7 +20,9 @@ pub mod load;
 pub mod model;
 pub mod privacy;
 pub mod requests;
+mod sort;
 pub mod store;
+mod text;
 pub mod time;
 pub mod token;
 

@@ -9,6 +9,7 @@ use super::kpis::{tally, Kpis, Sides, Week};
 use super::WindowOut;
 use crate::consent::{ConsentBasis, Row, Scope, View};
 use crate::model::PersonKey;
+use crate::sort;
 use crate::time::Window;
 
 /// How many people each ranking lists.
@@ -59,7 +60,7 @@ impl Sides for ViewerSides {
 
 fn ranking(view: &View, counts: FxHashMap<PersonKey, u32>) -> Vec<Counterpart> {
     let mut ranked: Vec<(PersonKey, u32)> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| view.person_id(a.0).cmp(view.person_id(b.0))));
+    sort::by(&mut ranked, |a, b| b.1.cmp(&a.1).then_with(|| view.person_id(a.0).cmp(view.person_id(b.0))));
     ranked
         .into_iter()
         .take(TOP)

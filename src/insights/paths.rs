@@ -18,6 +18,8 @@ use serde::Serialize;
 use crate::consent::{ConsentBasis, View};
 use crate::graph::{Evidence, RelationshipGraph};
 use crate::model::PersonKey;
+use crate::sort;
+use crate::text::fixed;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -103,14 +105,10 @@ pub fn introduction_paths(
         }
     }
     // The strongest first; ties (only those that reach the top) by the people's ids.
+    // (Only chains that match the cut were kept, so the list is short.)
     let mut found = found.chains;
-    if found.len() > top {
-        found.select_nth_unstable_by(top - 1, |a, b| b.strength.total_cmp(&a.strength));
-        let cut = found[top - 1].strength;
-        found.retain(|f| f.strength >= cut);
-    }
     let id = |n: &NodeIndex| view.person_id(g[*n]);
-    found.sort_by(|a, b| {
+    sort::by(&mut found, |a, b| {
         b.strength.total_cmp(&a.strength).then_with(|| a.nodes().iter().map(id).cmp(b.nodes().iter().map(id)))
     });
     found.truncate(top);
@@ -195,9 +193,9 @@ fn describe(view: &View, graph: &RelationshipGraph, nodes: &[NodeIndex]) -> Intr
     let strength = steps.iter().map(|s| s.strength).product::<f64>();
     let mut explanation = label(view, g[nodes[0]]);
     for (w, s) in nodes.windows(2).zip(&steps) {
-        explanation += &format!(" → {} ({:.2})", label(view, g[w[1]]), s.strength);
+        explanation += &format!(" → {} ({})", label(view, g[w[1]]), fixed(s.strength, 2));
     }
-    explanation += &format!(": strength {strength:.2}");
+    explanation += &format!(": strength {}", fixed(strength, 2));
     IntroductionPath {
         people: nodes.iter().map(|&n| view.person_id(g[n]).to_string()).collect(),
         names: nodes.iter().map(|&n| view.person(g[n]).name.clone()).collect(),

@@ -14,6 +14,7 @@ use crate::consent::{ConsentBasis, Row, Scope, View};
 use crate::engine::Target;
 use crate::error::{Error, Result};
 use crate::model::{normalize_person_id, PersonKey};
+use crate::sort;
 use crate::time::{Window, DAY_MS};
 
 /// How many colleagues each ranking lists.
@@ -73,10 +74,12 @@ pub(crate) fn rows(view: &View, them: &Them) -> Vec<Row> {
     match them {
         Them::Contact(c) => view.rows_of(*c).collect(),
         Them::Account(_, contacts) => {
-            let mut rows: Vec<Row> = contacts.iter().flat_map(|&c| view.rows_of(c)).collect();
-            rows.sort_unstable_by_key(|&r| (view.at(r), r));
+            // Sorted as (time, row) pairs: a sort the module already holds.
+            let mut rows: Vec<(i64, Row)> =
+                contacts.iter().flat_map(|&c| view.rows_of(c)).map(|r| (view.at(r), r)).collect();
+            rows.sort_unstable();
             rows.dedup();
-            rows
+            rows.into_iter().map(|(_, r)| r).collect()
         }
     }
 }
@@ -167,13 +170,13 @@ fn colleagues(view: &View, t: &Tally) -> Vec<Colleague> {
         }
     }
     let mut list: Vec<Colleague> = by.into_values().collect();
-    list.sort_by(|a, b| a.id.cmp(&b.id));
+    sort::by(&mut list, |a, b| a.id.cmp(&b.id));
     list
 }
 
 fn top_by(list: &[Colleague], key: impl Fn(&Colleague) -> u32) -> Vec<Colleague> {
     let mut ranked: Vec<&Colleague> = list.iter().filter(|c| key(c) > 0).collect();
-    ranked.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id)));
+    sort::by(&mut ranked, |a, b| key(b).cmp(&key(a)).then_with(|| a.id.cmp(&b.id)));
     ranked.into_iter().take(TOP).cloned().collect()
 }
 
@@ -314,11 +317,11 @@ pub fn summaries(
             }
         }
         let mut list: Vec<(String, (String, Vec<PersonKey>))> = by_account.into_iter().collect();
-        list.sort_by(|a, b| a.0.cmp(&b.0));
+        sort::by(&mut list, |a, b| a.0.cmp(&b.0));
         list.into_iter().map(|(_, (name, members))| Them::Account(name, members)).collect()
     } else {
         let mut list = contacts;
-        list.sort_by(|&a, &b| view.person_id(a).cmp(view.person_id(b)));
+        sort::by(&mut list, |&a, &b| view.person_id(a).cmp(view.person_id(b)));
         list.into_iter().map(Them::Contact).collect()
     };
     targets

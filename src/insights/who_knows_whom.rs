@@ -10,6 +10,7 @@ use super::relationship::{rows, Them};
 use crate::consent::{ConsentBasis, Row, Scope, View};
 use crate::graph::{pairs, Evidence, Tie};
 use crate::model::PersonKey;
+use crate::sort;
 use crate::time::format_rfc3339;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -71,7 +72,8 @@ pub fn ties(view: &View, them: &Them, now: i64) -> (Vec<(PersonKey, Tie)>, usize
         });
     }
     let mut list: Vec<(PersonKey, Tie)> = ties.into_iter().map(|(p, (t, _))| (p, t)).collect();
-    list.sort_unstable_by_key(|(p, _)| *p);
+    // One entry a person (the keys of a map): any sort gives this order.
+    sort::by_key(&mut list, |(p, _)| *p);
     (list, used)
 }
 
@@ -93,7 +95,7 @@ pub fn who_knows_whom(
             evidence: tie.evidence(),
         })
         .collect();
-    ranked.sort_by(|a, b| b.strength.total_cmp(&a.strength).then_with(|| a.id.cmp(&b.id)));
+    sort::by(&mut ranked, |a, b| b.strength.total_cmp(&a.strength).then_with(|| a.id.cmp(&b.id)));
     ranked.truncate(top);
     WhoKnowsWhom {
         scope: view.scope(),

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{suppression, table, AggregateRow, AggregateTable, Metrics, Period};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
+use crate::sort;
 use crate::time::DAY_MS;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -59,7 +60,7 @@ pub(super) fn account_groups(view: &View) -> (Vec<String>, FxHashMap<PersonKey, 
             Some((p, account.clone()))
         })
         .collect();
-    listed.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)));
+    sort::by(&mut listed, |a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)));
     let mut groups: Vec<String> = Vec::new();
     let mut account_of: FxHashMap<PersonKey, usize> = FxHashMap::default();
     for (p, account) in listed {

@@ -31,6 +31,7 @@ use crate::model::Kind;
 use crate::privacy::budget::Epsilon;
 use crate::privacy::noise::NoiseSource;
 use crate::requests::GroupBy;
+use crate::sort;
 use crate::time::{format_date, format_rfc3339, month_bounds, week_start, Window, DAY_MS, WEEK_MS};
 
 /// A calendar period `[start, end)` and its label (`2026-08-03` for the week
@@ -137,26 +138,32 @@ fn hide_months_with_hidden_weeks(
     let overlapping = |m: &Period| -> Vec<&str> {
         week_periods.iter().filter(|w| w.start < m.end && m.start < w.end).map(|w| w.label.as_str()).collect()
     };
-    let hidden_rows: std::collections::BTreeSet<(&str, &str)> =
+    // Sorted lists searched by halves: sets without a sort compiled for them.
+    let mut hidden_rows: Vec<(&str, &str)> =
         weeks.rows.iter().filter(|r| r.suppressed).map(|r| (r.group.as_str(), r.period.as_str())).collect();
-    let hidden_links: std::collections::BTreeSet<(&str, &str, &str)> = weeks
+    sort::by(&mut hidden_rows, Ord::cmp);
+    let mut hidden_links: Vec<(&str, &str, &str)> = weeks
         .matrix
         .iter()
         .filter(|c| c.suppressed)
         .map(|c| (c.from.as_str(), c.to.as_str(), c.period.as_str()))
         .collect();
+    sort::by(&mut hidden_links, Ord::cmp);
     const WHY: &str = "a week of this month is suppressed, and the month would give it away";
     for m in month_periods {
         let weeks_of = overlapping(m);
         for row in months.rows.iter_mut().filter(|r| r.period == m.label && !r.suppressed) {
-            if weeks_of.iter().any(|w| hidden_rows.contains(&(row.group.as_str(), *w))) {
+            if weeks_of.iter().any(|w| hidden_rows.binary_search(&(row.group.as_str(), *w)).is_ok()) {
                 row.suppressed = true;
                 row.metrics = None;
                 row.reason = Some(WHY.to_string());
             }
         }
         for cell in months.matrix.iter_mut().filter(|c| c.period == m.label && !c.suppressed) {
-            if weeks_of.iter().any(|w| hidden_links.contains(&(cell.from.as_str(), cell.to.as_str(), *w))) {
+            if weeks_of
+                .iter()
+                .any(|w| hidden_links.binary_search(&(cell.from.as_str(), cell.to.as_str(), *w)).is_ok())
+            {
                 cell.suppressed = true;
                 cell.interactions = None;
                 cell.reason = Some(WHY.to_string());
