@@ -5,7 +5,6 @@
 use std::fmt;
 
 use crate::consent::Scope;
-use crate::text::shortest;
 
 /// Where in a batch a bad record sits, and what is wrong with it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -96,8 +95,8 @@ impl fmt::Display for Error {
                 f,
                 "this answer needs epsilon {} and the engine's privacy budget has {} left; \
                  repeat an earlier query (answered from cache at no cost) or ask with a smaller epsilon",
-                shortest(f64::from(*asked) / 1000.0),
-                shortest(f64::from(*left) / 1000.0)
+                f64::from(*asked) / 1000.0,
+                f64::from(*left) / 1000.0
             ),
         }
     }

@@ -22,7 +22,6 @@ pub mod privacy;
 pub mod requests;
 mod sort;
 pub mod store;
-mod text;
 pub mod time;
 pub mod token;
 

@@ -8,7 +8,6 @@ use serde_json::{Map, Value};
 use crate::consent::Consent;
 use crate::model::normalize_person_id;
 use crate::privacy::budget::Epsilon;
-use crate::text::shortest;
 
 /// The `aud` every consent token must carry.
 pub const AUDIENCE: &str = "rapport";
@@ -173,11 +172,11 @@ fn check_claims(claims: &Map<String, Value>, expected: &Expected, now_ms: i64) -
 
     let epsilon = match claims.get("eps") {
         None => None,
-        Some(Value::Number(n)) => {
-            Some(n.as_f64().and_then(|e| Epsilon::new("eps", e).ok()).ok_or_else(|| {
-                format!("the epsilon allowance (\"eps\") must be 0.001 to {}", shortest(Epsilon::MAX))
-            })?)
-        }
+        Some(Value::Number(n)) => Some(
+            n.as_f64()
+                .and_then(|e| Epsilon::new("eps", e).ok())
+                .ok_or(format!("the epsilon allowance (\"eps\") must be 0.001 to {}", Epsilon::MAX))?,
+        ),
         Some(_) => return Err("the epsilon allowance (\"eps\") must be a number".into()),
     };
     Ok(Grant { consent, jti: jti.to_string(), expires_at_ms: exp, epsilon })

@@ -18,7 +18,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::text::{fixed, shortest};
 use crate::time::DAY_MS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
@@ -168,11 +167,11 @@ fn factors(i: &HealthInputs, o: &HealthOptions) -> Vec<(&'static str, Option<f64
     let per_month = i.interactions as f64 * 30.0 / f64::from(i.days.max(1));
     let frequency = (per_month / o.expected_per_month).min(1.0);
     let frequency_text = format!(
-        "{} in {} days: {} a month against {} expected",
+        "{} in {} days: {:.1} a month against {} expected",
         plural(i.interactions, "interaction", "interactions"),
         i.days,
-        fixed(per_month, 1),
-        shortest(o.expected_per_month)
+        per_month,
+        o.expected_per_month
     );
 
     let (recency, recency_text) = match i.last_at {
@@ -185,9 +184,9 @@ fn factors(i: &HealthInputs, o: &HealthOptions) -> Vec<(&'static str, Option<f64
                     if days < 1.0 {
                         "less than a day ago".to_string()
                     } else {
-                        format!("{} days ago", fixed(days, 1))
+                        format!("{days:.1} days ago")
                     },
-                    shortest(o.recency_half_life_days)
+                    o.recency_half_life_days
                 ),
             )
         }
@@ -206,9 +205,9 @@ fn factors(i: &HealthInputs, o: &HealthOptions) -> Vec<(&'static str, Option<f64
             let speed = if median.is_some() { 0.5f64.powf(hours / 48.0) } else { 1.0 };
             let text = match median {
                 Some(_) => format!(
-                    "they answered {}% of our e-mails, half within {} hours",
-                    fixed(rate * 100.0, 0),
-                    fixed(hours, 1)
+                    "they answered {:.0}% of our e-mails, half within {:.1} hours",
+                    rate * 100.0,
+                    hours
                 ),
                 None => "they answered none of our e-mails".to_string(),
             };

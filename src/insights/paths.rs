@@ -19,7 +19,6 @@ use crate::consent::{ConsentBasis, View};
 use crate::graph::{Evidence, RelationshipGraph};
 use crate::model::PersonKey;
 use crate::sort;
-use crate::text::fixed;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -193,9 +192,9 @@ fn describe(view: &View, graph: &RelationshipGraph, nodes: &[NodeIndex]) -> Intr
     let strength = steps.iter().map(|s| s.strength).product::<f64>();
     let mut explanation = label(view, g[nodes[0]]);
     for (w, s) in nodes.windows(2).zip(&steps) {
-        explanation += &format!(" → {} ({})", label(view, g[w[1]]), fixed(s.strength, 2));
+        explanation += &format!(" → {} ({:.2})", label(view, g[w[1]]), s.strength);
     }
-    explanation += &format!(": strength {}", fixed(strength, 2));
+    explanation += &format!(": strength {strength:.2}");
     IntroductionPath {
         people: nodes.iter().map(|&n| view.person_id(g[n]).to_string()).collect(),
         names: nodes.iter().map(|&n| view.person(g[n]).name.clone()).collect(),

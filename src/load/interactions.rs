@@ -14,7 +14,6 @@ use crate::consent::Retention;
 use crate::error::Result;
 use crate::model::{normalize_person_id, Kind, PersonKey};
 use crate::store::{NewRow, Store};
-use crate::text::shortest;
 use crate::time::{from_epoch_ms, parse_rfc3339};
 
 /// Longest meeting or call accepted: 31 days, in minutes.
@@ -103,7 +102,7 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
                 return Err(Fault::new(
                     "durationMinutes",
                     "invalid value",
-                    format!("expected a number from 0 to {}", shortest(MAX_DURATION_MINUTES)),
+                    format!("expected a number from 0 to {MAX_DURATION_MINUTES}"),
                 ));
             }
             (minutes * 60.0).round() as u32

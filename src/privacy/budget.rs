@@ -3,7 +3,6 @@
 //! add up exactly and the budget can never be overdrawn by rounding.
 
 use crate::error::{Error, Result};
-use crate::text::shortest;
 
 /// An epsilon, in thousandths.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -17,7 +16,7 @@ impl Epsilon {
     /// 0.001 to `MAX`.
     pub fn new(option: &str, value: f64) -> Result<Epsilon> {
         if !(value.is_finite() && (0.0005..=Self::MAX).contains(&value)) {
-            return Err(Error::options(option, format!("epsilon must be 0.001 to {}", shortest(Self::MAX))));
+            return Err(Error::options(option, format!("epsilon must be 0.001 to {}", Self::MAX)));
         }
         Ok(Epsilon((value * 1000.0).round() as u32))
     }
