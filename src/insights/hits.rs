@@ -40,9 +40,12 @@ pub struct Hit {
     /// The hit's people in `Hits::people`: `n_us` of ours (the sender first
     /// when ours), then `n_them` of theirs.
     people: u32,
-    n_us: u16,
-    n_them: u16,
+    n_us: u32,
+    n_them: u32,
 }
+
+// A million interactions make over a million hits: keep each at 32 bytes.
+const _: () = assert!(std::mem::size_of::<Hit>() == 32);
 
 impl Hit {
     pub fn duration_s(&self) -> u32 {
@@ -127,10 +130,8 @@ impl Hits {
             started,
             detail,
             people: start as u32,
-            // A row's participants are bounded by the load (u16 per side is
-            // far above any meeting); saturate rather than wrap.
-            n_us: n_us.min(u16::MAX as usize) as u16,
-            n_them: n_them.min(u16::MAX as usize) as u16,
+            n_us: n_us as u32,
+            n_them: n_them as u32,
         });
         true
     }
@@ -142,13 +143,13 @@ impl Hits {
     /// Our people on the hit's row, the sender first when ours.
     pub fn us(&self, h: &Hit) -> &[PersonKey] {
         let start = h.people as usize;
-        &self.people[start..start + usize::from(h.n_us)]
+        &self.people[start..start + h.n_us as usize]
     }
 
     /// Their people on the hit's row, the sender first when theirs.
     pub fn them(&self, h: &Hit) -> &[PersonKey] {
-        let start = h.people as usize + usize::from(h.n_us);
-        &self.people[start..start + usize::from(h.n_them)]
+        let start = (h.people + h.n_us) as usize;
+        &self.people[start..start + h.n_them as usize]
     }
 
     pub fn heap_bytes(&self) -> usize {
