@@ -9,14 +9,12 @@
 // request beyond the local server and throw no error.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { startServer } from "../../scripts/serve.mjs";
-import { CHROMIUM, CHROMIUM_ARGS } from "./helpers.mjs";
+import { openProfile, waitReady } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -446,32 +444,10 @@ before(async () => {
   const started = await startServer(0);
   server = started.server;
   serverUrl = started.url;
-  profileDir = mkdtempSync(join(tmpdir(), "rapport-dashboard-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: CHROMIUM_ARGS,
-  });
   // Requests from the page and from its worker both reach the context.
-  context.on("request", (request) => requests.push(request.url()));
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  page.on("console", (msg) => {
-    if (msg.type() === "error") consoleErrors.push(msg.text());
-  });
-  page.on("worker", (worker) =>
-    worker.on("console", (msg) => {
-      if (msg.type() === "error") consoleErrors.push(`worker: ${msg.text()}`);
-    }),
-  );
+  ({ context, page, profileDir } = await openProfile("dashboard", { pageErrors, consoleErrors, requests }));
   await page.goto(`${started.url}?seed=${SEED}&interactions=${INTERACTIONS}`);
-  await page.waitForSelector('main[data-state="ready"], main[data-state="error"]', { timeout: 20_000 });
-  assert.equal(
-    await page.getAttribute("main", "data-state"),
-    "ready",
-    `the page did not get ready: ${await page.textContent("#failure")}`,
-  );
+  await waitReady(page, 20_000);
 });
 
 after(async () => {

@@ -1,7 +1,12 @@
 // What the browser tests (and the Chromium half of the benchmark) share: how
-// Chromium is launched on these machines, and how a test reads the
-// dashboard's readiness and its stored snapshot.
+// Chromium is launched on these machines, a profile with its error and request
+// listeners, and how a test reads the dashboard's readiness and its stored
+// snapshot.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
 
 /** Debian's Chromium, installed by scripts/setup.sh --test. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -17,6 +22,37 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/**
+ * Headless Chromium on a new profile (a temporary directory named
+ * `rapport-<name>-…`) and its page, with listeners that collect into the
+ * arrays given: `pageErrors` (uncaught errors), `consoleErrors` (console
+ * errors of the page, with where they came from, and of its workers) and,
+ * when given, `requests` (every URL the profile asks for, page or worker).
+ * Resolves to { context, page, profileDir }; the caller closes the context
+ * and removes the directory.
+ */
+export async function openProfile(name, { pageErrors, consoleErrors, requests }) {
+  const profileDir = mkdtempSync(join(tmpdir(), `rapport-${name}-`));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: CHROMIUM_ARGS,
+    });
+  } catch (err) {
+    rmSync(profileDir, { recursive: true, force: true });
+    throw err;
+  }
+  if (requests) context.on("request", (request) => requests.push(request.url()));
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  page.on("console", (msg) => msg.type() === "error" && consoleErrors.push(`${msg.text()} (${msg.location().url})`));
+  page.on("worker", (worker) => worker.on("console", (msg) => msg.type() === "error" && consoleErrors.push(`worker: ${msg.text()}`)));
+  return { context, page, profileDir };
+}
 
 /** Waits until the dashboard is ready (or failed, which fails the test with its message). */
 export async function waitReady(page, timeout) {

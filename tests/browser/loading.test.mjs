@@ -18,9 +18,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { startServer } from "../../scripts/serve.mjs";
-import { CHROMIUM, CHROMIUM_ARGS, storedRecord as storedIn, waitReady as readyIn } from "./helpers.mjs";
+import { openProfile, storedRecord as storedIn, waitReady as readyIn } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
@@ -136,18 +135,7 @@ before(async () => {
   const started = await startServer(0);
   server = started.server;
   serverUrl = `${started.url}?seed=${SEED}&interactions=${INTERACTIONS}`;
-  profileDir = mkdtempSync(join(tmpdir(), "rapport-loading-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: CHROMIUM_ARGS,
-  });
-  context.on("request", (request) => requests.push(request.url()));
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  page.on("console", (msg) => msg.type() === "error" && consoleErrors.push(`${msg.text()} (${msg.location().url})`));
-  page.on("worker", (worker) => worker.on("console", (msg) => msg.type() === "error" && consoleErrors.push(`worker: ${msg.text()}`)));
+  ({ context, page, profileDir } = await openProfile("loading", { pageErrors, consoleErrors, requests }));
   // Every main-thread task over 50 ms, from before the page's first script (buffered).
   await page.addInitScript(() => {
     window.__longTasks = [];

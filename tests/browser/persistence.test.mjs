@@ -10,13 +10,10 @@
 // reload, a purge and reload of the demo, and a demo generated afresh.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
 import { startServer } from "../../scripts/serve.mjs";
-import { CHROMIUM, CHROMIUM_ARGS, storedRecord as storedIn, waitReady as readyIn } from "./helpers.mjs";
+import { openProfile, storedRecord as storedIn, waitReady as readyIn } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
@@ -139,18 +136,7 @@ before(async () => {
   const started = await startServer(0);
   server = started.server;
   serverUrl = `${started.url}?seed=${SEED}&interactions=${INTERACTIONS}`;
-  profileDir = mkdtempSync(join(tmpdir(), "rapport-persistence-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: CHROMIUM_ARGS,
-  });
-  context.on("request", (request) => requests.push(request.url()));
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  page.on("console", (msg) => msg.type() === "error" && consoleErrors.push(`${msg.text()} (${msg.location().url})`));
-  page.on("worker", (worker) => worker.on("console", (msg) => msg.type() === "error" && consoleErrors.push(`worker: ${msg.text()}`)));
+  ({ context, page, profileDir } = await openProfile("persistence", { pageErrors, consoleErrors, requests }));
   await page.goto(serverUrl);
   await waitReady();
   // A contact the team view offers, with interactions in the window.

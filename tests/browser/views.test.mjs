@@ -8,14 +8,12 @@
 // desktop width, the accounts table, the consent panel at 390 px).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { startServer } from "../../scripts/serve.mjs";
-import { CHROMIUM, CHROMIUM_ARGS } from "./helpers.mjs";
+import { openProfile, waitReady } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
@@ -108,19 +106,9 @@ before(async () => {
   contactId = pickContact();
   const started = await startServer(0);
   server = started.server;
-  profileDir = mkdtempSync(join(tmpdir(), "rapport-views-"));
-  context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: CHROMIUM_ARGS,
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  page.on("console", (msg) => msg.type() === "error" && consoleErrors.push(msg.text()));
+  ({ context, page, profileDir } = await openProfile("views", { pageErrors, consoleErrors }));
   await page.goto(`${started.url}?seed=${SEED}&interactions=${INTERACTIONS}`);
-  await page.waitForSelector('main[data-state="ready"], main[data-state="error"]', { timeout: 20_000 });
-  assert.equal(await page.getAttribute("main", "data-state"), "ready", `the page did not get ready: ${await page.textContent("#failure")}`);
+  await waitReady(page, 20_000);
   await page.selectOption("#target", `contact:${contactId}`);
 });
 
