@@ -165,17 +165,17 @@ impl RelationshipGraph {
         }
         let internal: Vec<bool> = people.iter().map(|&p| view.person(p).internal).collect();
         let (mut colleagues, mut colleague_ends) = (Vec::new(), Vec::with_capacity(people.len()));
+        let mut list: Vec<(NodeIndex, f64)> = Vec::new();
         for n in graph.node_indices() {
-            let start = colleagues.len();
-            colleagues.extend(
+            list.clear();
+            list.extend(
                 graph
                     .edges(n)
                     .filter(|e| internal[e.target().index()])
                     .map(|e| (e.target(), strengths[e.id().index()])),
             );
-            let mut list = colleagues.split_off(start);
-            sort::by(&mut list, |a: &(NodeIndex, f64), b| b.1.total_cmp(&a.1));
-            colleagues.append(&mut list);
+            sort::by(&mut list, |a, b| b.1.total_cmp(&a.1));
+            colleagues.extend_from_slice(&list);
             colleague_ends.push(colleagues.len());
         }
         RelationshipGraph { graph, strengths, nodes, colleagues, colleague_ends, edges }
