@@ -313,6 +313,15 @@ pub struct Engine {
 struct ActiveToken {
     jti: String,
     expires_at_ms: i64,
+    not_before_ms: Option<i64>,
+}
+
+impl ActiveToken {
+    /// Whether the token grants at `now_ms`: not expired, and not before
+    /// its `nbf` (with the verification's leeway).
+    fn grants_at(&self, now_ms: i64) -> bool {
+        now_ms < self.expires_at_ms && self.not_before_ms.is_none_or(|nbf| token::valid_after(nbf, now_ms))
+    }
 }
 
 /// The noisy answers' budget and cache, and the noise source (made on first use).
@@ -420,7 +429,11 @@ impl Engine {
             Ok(grant) => {
                 let total = grant.epsilon.unwrap_or(self.options.epsilon_budget);
                 self.privacy.get_mut().ledger.set_total(total);
-                self.token = Some(ActiveToken { jti: grant.jti, expires_at_ms: grant.expires_at_ms });
+                self.token = Some(ActiveToken {
+                    jti: grant.jti,
+                    expires_at_ms: grant.expires_at_ms,
+                    not_before_ms: grant.not_before_ms,
+                });
                 self.apply_consent(grant.consent);
                 Ok(())
             }
@@ -431,13 +444,17 @@ impl Engine {
         }
     }
 
-    /// Ends the token in force once its `exp` has passed, as withdrawing
-    /// consent does (SPEC 4.2). The core does not read a clock: the host calls
-    /// this with the current time before every call that reads data (the
-    /// JavaScript binding does, with `Date.now()`). Returns whether it ended one.
+    /// Ends the token in force once its `exp` has passed, or when the time
+    /// observed is before its `nbf`, as withdrawing consent does (SPEC 4.2):
+    /// a host that once passed a later time to `set_consent_token` gains
+    /// nothing. A clock before `nbf` withdraws rather than suspends (fail
+    /// closed: others' data is purged; the host sets the token again once it
+    /// is valid). The core does not read a clock: the host calls this with the
+    /// current time before every call that reads data (the JavaScript binding
+    /// does, with `Date.now()`). Returns whether it ended one.
     pub fn observe_clock(&mut self, now_ms: i64) -> bool {
         match &self.token {
-            Some(t) if now_ms >= t.expires_at_ms => {
+            Some(t) if !t.grants_at(now_ms) => {
                 self.token = None;
                 self.apply_consent(Consent::default());
                 true

@@ -48,13 +48,16 @@ pub struct Expected<'a> {
     pub viewer: &'a str,
 }
 
-/// What a verified token grants, until `expires_at_ms`.
+/// What a verified token grants, from `not_before_ms` until `expires_at_ms`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Grant {
     pub consent: Consent,
     /// The token's id: the consent basis reported with results.
     pub jti: String,
     pub expires_at_ms: i64,
+    /// The token's `nbf`, if any: checked again at every observed time, as
+    /// `exp` is, so a host that once passed a later time gains nothing.
+    pub not_before_ms: Option<i64>,
     /// The epsilon allowance for noisy aggregates, when the token sets one.
     pub epsilon: Option<Epsilon>,
 }
@@ -136,10 +139,9 @@ fn check_claims(claims: &Map<String, Value>, expected: &Expected, now_ms: i64) -
     if now_ms >= exp {
         return Err("the token has expired".into());
     }
-    if let Some(nbf) = time_claim(claims, "nbf")? {
-        if nbf > now_ms + LEEWAY_MS {
-            return Err("the token is not valid yet (\"nbf\" is in the future)".into());
-        }
+    let not_before_ms = time_claim(claims, "nbf")?;
+    if not_before_ms.is_some_and(|nbf| !valid_after(nbf, now_ms)) {
+        return Err("the token is not valid yet (\"nbf\" is in the future)".into());
     }
     if let Some(iat) = time_claim(claims, "iat")? {
         if iat > now_ms + LEEWAY_MS {
@@ -179,7 +181,13 @@ fn check_claims(claims: &Map<String, Value>, expected: &Expected, now_ms: i64) -
         ),
         Some(_) => return Err("the epsilon allowance (\"eps\") must be a number".into()),
     };
-    Ok(Grant { consent, jti: jti.to_string(), expires_at_ms: exp, epsilon })
+    Ok(Grant { consent, jti: jti.to_string(), expires_at_ms: exp, not_before_ms, epsilon })
+}
+
+/// Whether `now_ms` is at or after `nbf_ms`, with the clock skew allowed:
+/// the one rule for `nbf`, at verification and at every later observed time.
+pub fn valid_after(nbf_ms: i64, now_ms: i64) -> bool {
+    nbf_ms <= now_ms.saturating_add(LEEWAY_MS)
 }
 
 fn json_object(part: &str, what: &str) -> Result<Map<String, Value>, String> {

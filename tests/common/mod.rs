@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod naive;
+pub mod tokens;
 
 use proptest::prelude::*;
 use rapport::requests::{AggregatesRequest, GroupBy, Period};
