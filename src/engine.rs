@@ -702,6 +702,15 @@ impl Engine {
         self.contact_hits.borrow().iter().flatten().map(|hits| hits.heap_bytes()).sum()
     }
 
+    /// People and ties of the cached relationship graph (none until
+    /// `introduction_paths` builds it): what a test reads to check that the
+    /// graph stays linear in the input (a large meeting ties its attendees
+    /// to its organizer only; `graph::SMALL_MEETING_PEOPLE`).
+    #[doc(hidden)]
+    pub fn graph_size(&self) -> Option<(usize, usize)> {
+        self.graph.borrow().as_ref().map(|g| (g.graph.node_count(), g.graph.edge_count()))
+    }
+
     /// What the consent in force covers, as bytes for `from_snapshot`: the
     /// store (only the viewer's own interactions unless `aggregated` or
     /// `identifiable` is granted, so that nothing reaches storage without

@@ -101,17 +101,28 @@ pub struct Evidence {
     pub last_interaction_at: Option<String>,
 }
 
+/// Most people (the organizer included) a meeting may have for each pair of
+/// them to be tied. Up to this size (a team, a workshop) people in the room
+/// deal with each other; in a larger one (an all-hands, a webinar) sitting
+/// in the same audience is no evidence of knowing each other, and tying
+/// every pair would cost the square of the meeting (two million ties for one
+/// meeting of 2,000). A larger meeting ties each attendee to its organizer
+/// only, like an e-mail to many: at most one tie per participant.
+pub const SMALL_MEETING_PEOPLE: usize = 15;
+
 /// Calls `f(a, b, a_started)` for each pair of people a row links: the sender
-/// with each recipient (the sender started it), and, in a meeting, each pair
-/// of attendees (nobody started it between them). Co-recipients of an e-mail
-/// are not linked: being copied together is no evidence of knowing each other.
+/// with each recipient (the sender started it), and, in a meeting of at most
+/// [`SMALL_MEETING_PEOPLE`], each pair of attendees (nobody started it
+/// between them). Co-recipients of an e-mail are not linked: being copied
+/// together is no evidence of knowing each other. So a row links at most
+/// its participants plus 91 pairs: linear in the input.
 pub fn pairs(view: &View, r: Row, mut f: impl FnMut(PersonKey, PersonKey, bool)) {
     let from = view.from(r);
     let parts = view.participants(r);
     for &p in parts {
         f(from, p, true);
     }
-    if view.kind(r) == Kind::Meeting {
+    if view.kind(r) == Kind::Meeting && 1 + parts.len() <= SMALL_MEETING_PEOPLE {
         for (i, &p) in parts.iter().enumerate() {
             for &q in &parts[i + 1..] {
                 f(p, q, false);

@@ -51,3 +51,76 @@ fn class_10_a_not_yet_valid_token_grants_nothing_before_nbf() {
     assert!(e.observe_clock(nbf * 1000 - 60_001));
     assert!(!e.consent().identifiable);
 }
+
+/// 2026-03-01T00:00:00Z: the reference time of the hand-built datasets here.
+const NOW_2026_03: i64 = 1_772_323_200_000;
+
+fn options(viewer: &str, consent: Consent) -> rapport::EngineOptions {
+    let mut o = rapport::EngineOptions::new(viewer);
+    o.internal_domains = vec![ORG.to_string()];
+    o.consent = consent;
+    o.now = Some(NOW_2026_03);
+    o
+}
+
+const EVERYTHING: Consent = Consent { aggregated: true, identifiable: true };
+
+/// Class 5: 20 meetings of 2,000 people each (1,000 `to`, 999 `cc`: within
+/// the documented limits, about 1 MB of input). Before, every pair of
+/// attendees was a tie (two million), and every contact's index copied every
+/// colleague of every meeting: memory grew with the square of a meeting.
+/// Now the graph and the contact index stay within a linear bound of the
+/// participants loaded, paths and who-knows-whom still answer, and the
+/// engine keeps working.
+#[test]
+fn class_05_huge_meetings_keep_memory_linear_in_the_input() {
+    let internal: Vec<String> =
+        std::iter::once(ADA.to_string()).chain((1..1000).map(|i| format!("i{i}@{ORG}"))).collect();
+    let external: Vec<String> = (0..1000).map(|i| format!("x{i}@client.example")).collect();
+    let mut directory: Vec<serde_json::Value> =
+        internal.iter().map(|id| json!({ "id": id, "department": "Sales" })).collect();
+    directory.extend(external.iter().map(|id| json!({ "id": id, "accountId": "client" })));
+    let everyone: Vec<&str> = internal.iter().chain(&external).map(String::as_str).collect();
+    let mut meetings = Vec::new();
+    let mut participants = 0;
+    for k in 0..20 {
+        let organizer = internal[1 + k].as_str();
+        let attendees: Vec<&str> = everyone.iter().copied().filter(|&p| p != organizer).collect();
+        participants += attendees.len();
+        let (to, cc) = attendees.split_at(1000);
+        meetings.push(json!({
+            "id": format!("all-hands-{k}"), "kind": "meeting", "from": organizer, "to": to, "cc": cc,
+            "at": format!("2026-02-{:02}T10:00:00Z", k + 1), "durationMinutes": 60,
+        }));
+    }
+    let input = serde_json::Value::Array(meetings).to_string();
+    assert!(input.len() < 1_200_000, "the attack is small: {} bytes", input.len());
+
+    let mut e = Engine::new(options(ADA, EVERYTHING)).unwrap();
+    load(&mut e, &serde_json::Value::Array(directory), &json!([]));
+    e.load_interactions(input.as_bytes(), Default::default()).unwrap();
+
+    let target = Target::Contact(external[5].clone());
+    let paths = e.introduction_paths(&target, Some(3), Some(3)).unwrap();
+    let (_, ties) = e.graph_size().expect("the graph was built");
+    // Each large meeting ties each attendee to its organizer: at most one
+    // tie per participant loaded (SMALL_MEETING_PEOPLE in src/graph.rs).
+    assert!(ties <= participants, "{ties} ties from {participants} participants");
+    assert!(!paths.is_empty(), "Ada reaches the contact through an organizer");
+    assert!(paths.iter().all(|p| p.people.len() == 3 && internal[1..21].contains(&p.people[1])));
+
+    let known = e.who_knows_whom(&target, Some(100)).unwrap();
+    let organizers: Vec<&String> = internal[1..21].iter().collect();
+    assert_eq!(known.colleagues.len(), 20, "the organizers, each tied to every attendee");
+    assert!(known.colleagues.iter().all(|c| organizers.contains(&&c.id)));
+
+    e.relationship_summaries(false, rapport::Reach::Team, Some(90), &Default::default()).unwrap();
+    let index = e.index_bytes();
+    assert!(index <= 64 * participants, "contact index of {index} bytes for {participants} participants");
+
+    // Still usable: another load, and the same questions answer again.
+    let more = json!([email("after", ADA, &[&external[5]], "2026-02-25T10:00:00Z")]);
+    e.load_interactions(more.to_string().as_bytes(), Default::default()).unwrap();
+    assert!(!e.introduction_paths(&target, None, None).unwrap().is_empty());
+    assert!(e.who_knows_whom(&target, None).is_ok());
+}

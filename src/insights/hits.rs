@@ -10,6 +10,8 @@
 //! there. Accounts and the viewer's own figures build theirs from their rows
 //! with the same function, so both ways classify a row alike.
 
+use std::rc::Rc;
+
 use rustc_hash::FxHashMap;
 
 use super::kpis::{classify, Class, Sides};
@@ -31,23 +33,38 @@ pub enum Started {
 pub struct Hit {
     pub at: i64,
     pub row: Row,
-    pub class: Class,
-    pub started: Started,
     /// A meeting's or call's length in seconds; for an e-mail, the row of
     /// the other side's e-mail it answers, or `NONE`. (One field for both
     /// keeps a hit at 32 bytes.)
     detail: u32,
-    /// The hit's people in `Hits::people`: `n_us` of ours (the sender first
-    /// when ours), then `n_them` of theirs.
-    people: u32,
-    n_us: u32,
-    n_them: u32,
+    /// Where the hit's people of our side (the sender first when ours) and
+    /// of theirs start in the people list. Two offsets, not one: the contact
+    /// index lists a row's colleagues once for all the contacts on it, so a
+    /// meeting of a thousand colleagues and a thousand contacts costs two
+    /// thousand entries, not a million. A count cut at `u16::MAX` (loads
+    /// allow about 2,000 people a row) only shortens its own list.
+    us_at: u32,
+    them_at: u32,
+    n_us: u16,
+    n_them: u16,
+    pub class: Class,
+    pub started: Started,
 }
 
-// A million interactions make over a million hits: keep each at 32 bytes.
-const _: () = assert!(std::mem::size_of::<Hit>() == 32);
-
 impl Hit {
+    fn new(
+        at: i64,
+        row: Row,
+        class: Class,
+        started: Started,
+        detail: u32,
+        us: (usize, usize),
+        them: (usize, usize),
+    ) -> Hit {
+        let ((us_at, n_us), (them_at, n_them)) = (span(us.0, us.1), span(them.0, them.1));
+        Hit { at, row, detail, us_at, them_at, n_us, n_them, class, started }
+    }
+
     pub fn duration_s(&self) -> u32 {
         if self.class == Class::Meeting || self.class == Class::Call {
             self.detail
@@ -64,15 +81,18 @@ impl Hit {
     }
 }
 
-/// One relationship's hits, oldest first (ties in row order).
+/// One relationship's hits, oldest first (ties in row order), and the
+/// people they point into (shared by every contact of the contact index).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Hits {
     pub list: Vec<Hit>,
-    people: Vec<PersonKey>,
+    people: Rc<Vec<PersonKey>>,
 }
 
-/// The hits of a contact no row counts for.
-static NO_HITS: Hits = Hits { list: Vec::new(), people: Vec::new() };
+/// A slice of the people list as a hit stores it: its start and length.
+fn span(start: usize, len: usize) -> (u32, u16) {
+    (start as u32, len.min(usize::from(u16::MAX)) as u16)
+}
 
 impl Hits {
     /// The hits of `rows` (any order) between the two sides.
@@ -117,22 +137,14 @@ impl Hits {
                 answered(view, r, class, sides).map_or(NONE, |p| p.index() as u32)
             }
         };
-        let start = self.people.len();
+        let people = Rc::make_mut(&mut self.people);
         let on_row = || std::iter::once(from).chain(view.participants(r).iter().copied());
-        self.people.extend(on_row().filter(|&p| sides.is_us(p)));
-        let n_us = self.people.len() - start;
-        self.people.extend(on_row().filter(|&p| sides.is_them(p)));
-        let n_them = self.people.len() - start - n_us;
-        self.list.push(Hit {
-            at: view.at(r),
-            row: r,
-            class,
-            started,
-            detail,
-            people: start as u32,
-            n_us: n_us as u32,
-            n_them: n_them as u32,
-        });
+        let us_at = people.len();
+        people.extend(on_row().filter(|&p| sides.is_us(p)));
+        let them_at = people.len();
+        people.extend(on_row().filter(|&p| sides.is_them(p)));
+        let (us, them) = ((us_at, them_at - us_at), (them_at, people.len() - them_at));
+        self.list.push(Hit::new(view.at(r), r, class, started, detail, us, them));
         true
     }
 
@@ -142,18 +154,24 @@ impl Hits {
 
     /// Our people on the hit's row, the sender first when ours.
     pub fn us(&self, h: &Hit) -> &[PersonKey] {
-        let start = h.people as usize;
-        &self.people[start..start + h.n_us as usize]
+        let start = h.us_at as usize;
+        &self.people[start..start + usize::from(h.n_us)]
     }
 
     /// Their people on the hit's row, the sender first when theirs.
     pub fn them(&self, h: &Hit) -> &[PersonKey] {
-        let start = (h.people + h.n_us) as usize;
-        &self.people[start..start + h.n_them as usize]
+        let start = h.them_at as usize;
+        &self.people[start..start + usize::from(h.n_them)]
+    }
+
+    /// Bytes of the hits; the people list counts where it is owned
+    /// (`ContactHits` counts its shared one once).
+    fn list_bytes(&self) -> usize {
+        self.list.capacity() * std::mem::size_of::<Hit>()
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.list.capacity() * std::mem::size_of::<Hit>() + self.people.capacity() * 4
+        self.list_bytes() + self.people.capacity() * 4
     }
 }
 
@@ -174,37 +192,77 @@ fn answered(view: &View, r: Row, class: Class, sides: &impl Sides) -> Option<Row
 }
 
 /// Every external contact's hits, from one pass over the rows of a view.
+/// A row's colleagues are listed once, for all the contacts on it: the
+/// index is linear in the participants of the rows, however large a meeting.
 pub struct ContactHits {
     by_contact: FxHashMap<PersonKey, Hits>,
+    /// The hits of a contact no row counts for.
+    none: Hits,
 }
 
 impl ContactHits {
     pub fn build(view: &View) -> ContactHits {
-        let mut by_contact: FxHashMap<PersonKey, Hits> = FxHashMap::default();
-        let mut contacts: Vec<PersonKey> = Vec::new();
+        let mut lists: FxHashMap<PersonKey, Vec<Hit>> = FxHashMap::default();
+        let mut people: Vec<PersonKey> = Vec::new();
         for r in view.rows() {
-            contacts.clear();
             let from = view.from(r);
-            contacts.extend(std::iter::once(from).chain(view.participants(r).iter().copied()));
-            contacts.retain(|&p| !view.person(p).internal);
-            for &c in &contacts {
+            let on_row = || std::iter::once(from).chain(view.participants(r).iter().copied());
+            // Our side of any contact's relationship: the row's internal people.
+            let us_at = people.len();
+            people.extend(on_row().filter(|&p| view.person(p).internal));
+            let us = (us_at, people.len() - us_at);
+            let ours_sent = view.person(from).internal;
+            for c in on_row().filter(|&p| !view.person(p).internal) {
+                // `classify` for this contact, who is on the row: O(1) rather
+                // than a scan of the row per contact.
+                let class = match view.kind(r) {
+                    Kind::Email if c == from => Class::Received,
+                    Kind::Email if ours_sent => Class::Sent,
+                    Kind::Email => continue,
+                    _ if us.1 == 0 => continue,
+                    Kind::Meeting => Class::Meeting,
+                    Kind::Call => Class::Call,
+                };
+                let started = if ours_sent {
+                    Started::Us
+                } else if c == from {
+                    Started::Them
+                } else {
+                    Started::Neither
+                };
                 let them = Them::Contact(c);
-                by_contact.entry(c).or_default().push(view, r, &(view, &them));
+                let detail = match class {
+                    Class::Meeting | Class::Call => view.duration_s(r),
+                    Class::Sent | Class::Received => {
+                        answered(view, r, class, &(view, &them)).map_or(NONE, |p| p.index() as u32)
+                    }
+                };
+                people.push(c);
+                let them = (people.len() - 1, 1);
+                lists.entry(c).or_default().push(Hit::new(view.at(r), r, class, started, detail, us, them));
             }
         }
-        for hits in by_contact.values_mut() {
-            hits.sort();
-        }
-        ContactHits { by_contact }
+        let people = Rc::new(people);
+        let by_contact = lists
+            .into_iter()
+            .map(|(c, list)| {
+                let mut hits = Hits { list, people: people.clone() };
+                hits.sort();
+                (c, hits)
+            })
+            .collect();
+        ContactHits { by_contact, none: Hits::default() }
     }
 
     /// A contact's hits (none when no row counts for them).
     pub fn of(&self, contact: PersonKey) -> &Hits {
-        self.by_contact.get(&contact).unwrap_or(&NO_HITS)
+        self.by_contact.get(&contact).unwrap_or(&self.none)
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.by_contact.values().map(Hits::heap_bytes).sum::<usize>()
+        let shared = self.by_contact.values().next().map_or(0, |h| h.people.capacity() * 4);
+        shared
+            + self.by_contact.values().map(Hits::list_bytes).sum::<usize>()
             + self.by_contact.capacity() * (std::mem::size_of::<(PersonKey, Hits)>() + 1)
     }
 }

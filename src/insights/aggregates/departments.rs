@@ -186,7 +186,10 @@ pub fn departments(view: &View, periods: &[Period], min_group_size: u32, hours: 
 
 /// Adds a row to the collaboration matrix: an e-mail links its sender's
 /// group with each recipient's; a meeting links every pair of groups in it
-/// (a group with itself when two of its members are there).
+/// (a group with itself when two of its members are there), each group's
+/// members present counting on its side. A meeting is read group by group,
+/// never attendee pair by attendee pair: a meeting of 2,000 would otherwise
+/// make two million pairs.
 fn link(
     view: &View,
     r: Row,
@@ -196,14 +199,29 @@ fn link(
     period: usize,
     links: &mut FxHashMap<(usize, usize, usize), Link>,
 ) {
-    let mut pairs: Vec<((usize, PersonKey), (usize, PersonKey))> = Vec::new();
     if kind == Kind::Meeting {
-        for (i, &x) in present.iter().enumerate() {
-            for &y in &present[i + 1..] {
-                pairs.push((x, y));
+        // `present` is sorted by group: one run of members a group.
+        let runs: Vec<&[(usize, PersonKey)]> = present.chunk_by(|x, y| x.0 == y.0).collect();
+        let people = |run: &[(usize, PersonKey)]| run.iter().map(|&(_, p)| p).collect::<Vec<_>>();
+        for (i, xs) in runs.iter().enumerate() {
+            let ga = xs[0].0;
+            if xs.len() >= 2 {
+                // Within a group only the union of both ends counts.
+                let l = links.entry((ga, ga, period)).or_default();
+                l.active[0].extend(people(xs));
+                l.interactions += 1;
+            }
+            for ys in &runs[i + 1..] {
+                let l = links.entry((ga, ys[0].0, period)).or_default();
+                l.active[0].extend(people(xs));
+                l.active[1].extend(people(ys));
+                l.interactions += 1;
             }
         }
-    } else if let Some(&gs) = member.get(&view.from(r)) {
+        return;
+    }
+    let mut pairs: Vec<((usize, PersonKey), (usize, PersonKey))> = Vec::new();
+    if let Some(&gs) = member.get(&view.from(r)) {
         for &q in view.participants(r) {
             if let Some(&gq) = member.get(&q) {
                 pairs.push(((gs, view.from(r)), (gq, q)));
