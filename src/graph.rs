@@ -157,6 +157,10 @@ impl RelationshipGraph {
             }
             let kind = view.kind(r);
             pairs(view, r, |a, b, a_started| {
+                // Paths run between people only: a list is no introduction.
+                if !view.person(a).is_person() || !view.person(b).is_person() {
+                    return;
+                }
                 let (key, side) = if a < b { ((a, b), 0) } else { ((b, a), 1) };
                 ties.entry(key).or_default().add(kind, at, now, a_started.then_some(side));
             });

@@ -26,6 +26,42 @@ impl Kind {
     }
 }
 
+/// What a directory entry stands for (SPEC 7). Only people count toward
+/// group sizes, colleagues, contacts and paths; the others still carry
+/// interactions (an e-mail to a distribution list is an e-mail sent).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(u8)]
+pub enum PersonKind {
+    /// A person; also every address the directory does not describe.
+    #[default]
+    Person = 0,
+    /// A distribution list or Microsoft 365 group.
+    Group = 1,
+    /// A shared mailbox.
+    Shared = 2,
+    /// A room or equipment.
+    Resource = 3,
+}
+
+impl PersonKind {
+    pub fn parse(s: &str) -> Option<PersonKind> {
+        match s {
+            "person" => Some(PersonKind::Person),
+            "group" => Some(PersonKind::Group),
+            "shared" => Some(PersonKind::Shared),
+            "resource" => Some(PersonKind::Resource),
+            _ => None,
+        }
+    }
+
+    /// The kind stored as `code` (`kind as u8`), if it is one.
+    pub fn from_code(code: u8) -> Option<PersonKind> {
+        [PersonKind::Person, PersonKind::Group, PersonKind::Shared, PersonKind::Resource]
+            .get(usize::from(code))
+            .copied()
+    }
+}
+
 /// What the engine knows of one person, from the directory or inferred.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Person {
@@ -36,6 +72,15 @@ pub struct Person {
     pub opted_out: bool,
     /// Listed in the directory (as opposed to only seen in interactions).
     pub in_directory: bool,
+    pub kind: PersonKind,
+}
+
+impl Person {
+    /// Whether this is a person (not a list, a shared mailbox or a room):
+    /// the only kind that is counted, ranked or named as a person.
+    pub fn is_person(&self) -> bool {
+        self.kind == PersonKind::Person
+    }
 }
 
 /// The canonical form of a person id: trimmed, and lower-cased when it looks

@@ -124,3 +124,125 @@ fn class_05_huge_meetings_keep_memory_linear_in_the_input() {
     assert!(!e.introduction_paths(&target, None, None).unwrap().is_empty());
     assert!(e.who_knows_whom(&target, None).is_ok());
 }
+
+const SALES_TEAM: &str = "sales-team@northwind.example";
+const SUPPORT: &str = "support@northwind.example";
+const CLIENT: &str = "c1@client.example";
+const CLIENT_INFO: &str = "info@client.example";
+
+/// Four people of Sales, their distribution list (declared a group, with
+/// the department too, as a directory export would list it), a shared
+/// support mailbox, a client and the client's shared mailbox.
+fn directory_with_kinds() -> serde_json::Value {
+    let mut people: Vec<serde_json::Value> = (1..=4)
+        .map(|i| json!({ "id": format!("s{i}@{ORG}"), "name": format!("Seller {i}"), "department": "Sales" }))
+        .collect();
+    people.extend([
+        json!({ "id": ADA, "name": "Ada", "department": "Management" }),
+        json!({ "id": SALES_TEAM, "name": "Sales team", "department": "Sales", "kind": "group" }),
+        json!({ "id": SUPPORT, "name": "Support", "kind": "shared" }),
+        json!({ "id": CLIENT, "name": "Client One", "accountId": "client" }),
+        json!({ "id": CLIENT_INFO, "name": "Client info desk", "accountId": "client", "kind": "shared" }),
+    ]);
+    serde_json::Value::Array(people)
+}
+
+/// Class 13: a cell backed by four people and a distribution list is a cell
+/// of four people: suppressed, by account and by department, and in a
+/// snapshot's engine as well (the kind is kept).
+#[test]
+fn class_13_a_distribution_list_does_not_count_toward_group_size() {
+    let mut records: Vec<serde_json::Value> = (1..=4)
+        .map(|i| {
+            email(
+                &format!("s{i}"),
+                &format!("s{i}@{ORG}"),
+                &[CLIENT],
+                &format!("2026-02-1{}T10:00:00Z", 5 + i),
+            )
+        })
+        .collect();
+    records.push(email("dl", SALES_TEAM, &[CLIENT], "2026-02-18T11:00:00Z"));
+    let mut e = Engine::new(options(ADA, EVERYTHING)).unwrap();
+    load(&mut e, &directory_with_kinds(), &serde_json::Value::Array(records));
+    let check = |e: &Engine| {
+        use rapport::requests::{AggregatesRequest, GroupBy, Period};
+        let by_account = AggregatesRequest { group_by: GroupBy::Account, ..departments(Period::Week) };
+        for (request, group) in [(by_account, "client"), (departments(Period::Week), "Sales")] {
+            let table = e.aggregates(&request).unwrap();
+            let rows: Vec<_> = table.rows.iter().filter(|r| r.group == group).collect();
+            assert!(!rows.is_empty(), "{group} is a group of the table");
+            for row in rows {
+                assert!(row.suppressed, "{group} {}: 4 people and a list released", row.period);
+            }
+        }
+    };
+    check(&e);
+    let snapshot = e.export_snapshot();
+    let reopened = Engine::from_snapshot(&snapshot, options(ADA, EVERYTHING)).unwrap();
+    check(&reopened);
+}
+
+/// Class 13: a shared mailbox (ours or the client's) is never a colleague,
+/// a contact or a step of a path, though its e-mails still count as
+/// interactions of its side.
+#[test]
+fn class_13_a_shared_mailbox_is_never_a_person_in_any_list() {
+    let mut records = vec![
+        email("a1", ADA, &[SUPPORT], "2026-02-10T09:00:00Z"),
+        email("a2", SUPPORT, &[ADA], "2026-02-10T09:30:00Z"),
+        email("a3", ADA, &[CLIENT_INFO], "2026-02-11T09:00:00Z"),
+        email("b1", "s1@northwind.example", &[CLIENT], "2026-02-12T09:00:00Z"),
+    ];
+    for i in 0..6 {
+        records.push(email(&format!("sup{i}"), SUPPORT, &[CLIENT], &format!("2026-02-2{i}T10:00:00Z")));
+        records.push(email(&format!("cli{i}"), CLIENT, &[SUPPORT], &format!("2026-02-2{i}T11:00:00Z")));
+    }
+    let mut e = Engine::new(options(ADA, EVERYTHING)).unwrap();
+    load(&mut e, &directory_with_kinds(), &serde_json::Value::Array(records));
+    let client = Target::Contact(CLIENT.into());
+    let everything = serde_json::to_string(&(
+        e.who_knows_whom(&client, Some(100)).unwrap(),
+        e.introduction_paths(&client, Some(20), Some(4)).unwrap(),
+        e.relationship(&client, rapport::Reach::Team, None, &Default::default()).unwrap(),
+        e.relationship(&Target::Account("client".into()), rapport::Reach::Team, None, &Default::default())
+            .unwrap(),
+        e.relationship_summaries(false, rapport::Reach::Team, None, &Default::default()).unwrap(),
+        e.relationship_summaries(true, rapport::Reach::Team, None, &Default::default()).unwrap(),
+        e.own_insights(None).unwrap(),
+    ))
+    .unwrap();
+    for mailbox in [SUPPORT, CLIENT_INFO] {
+        assert!(!everything.contains(mailbox), "{mailbox} is listed as a person: {everything}");
+    }
+    assert_eq!(
+        e.relationship(&Target::Contact(CLIENT_INFO.into()), rapport::Reach::Team, None, &Default::default())
+            .unwrap_err()
+            .code(),
+        "UNKNOWN_TARGET",
+        "a shared mailbox is not a contact"
+    );
+    // Its e-mails still count as e-mails of our side.
+    let r = e.relationship(&client, rapport::Reach::Team, None, &Default::default()).unwrap();
+    assert_eq!((r.kpis.emails_sent, r.kpis.emails_received), (7, 6));
+    let known = e.who_knows_whom(&client, Some(100)).unwrap();
+    assert_eq!(known.colleagues.len(), 1, "s1 only");
+}
+
+/// Class 13: an unknown `kind` is a record error naming the field; a
+/// lenient load counts it.
+#[test]
+fn class_13_an_unknown_kind_is_a_record_error() {
+    let mut e = Engine::new(options(ADA, EVERYTHING)).unwrap();
+    let people = json!([{ "id": CLIENT }, { "id": SUPPORT, "kind": "mailbox" }]);
+    match e.load_people(people.to_string().as_bytes(), Default::default()).unwrap_err() {
+        Error::InvalidRecord(r) => assert_eq!((r.index, r.field.as_str()), (1, "kind")),
+        other => panic!("{other:?}"),
+    }
+    let wrong_type = json!([{ "id": SUPPORT, "kind": 3 }]);
+    assert!(e.load_people(wrong_type.to_string().as_bytes(), Default::default()).is_err());
+    let lenient = rapport::LoadOptions { lenient: true, ..Default::default() };
+    let report = e.load_people(people.to_string().as_bytes(), lenient).unwrap();
+    assert_eq!((report.accepted, report.rejected), (1, 1));
+    assert_eq!(report.rejected_by_reason.get("kind: invalid value"), Some(&1));
+}

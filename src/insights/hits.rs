@@ -140,9 +140,12 @@ impl Hits {
         let people = Rc::make_mut(&mut self.people);
         let on_row = || std::iter::once(from).chain(view.participants(r).iter().copied());
         let us_at = people.len();
-        people.extend(on_row().filter(|&p| sides.is_us(p)));
+        // Only people are listed (a colleague, a counterpart): a list or a
+        // shared mailbox still makes the row count, but is nobody.
+        let person = |p: PersonKey| view.person(p).is_person();
+        people.extend(on_row().filter(|&p| sides.is_us(p) && person(p)));
         let them_at = people.len();
-        people.extend(on_row().filter(|&p| sides.is_them(p)));
+        people.extend(on_row().filter(|&p| sides.is_them(p) && person(p)));
         let (us, them) = ((us_at, them_at - us_at), (them_at, people.len() - them_at));
         self.list.push(Hit::new(view.at(r), r, class, started, detail, us, them));
         true
@@ -207,19 +210,22 @@ impl ContactHits {
         for r in view.rows() {
             let from = view.from(r);
             let on_row = || std::iter::once(from).chain(view.participants(r).iter().copied());
-            // Our side of any contact's relationship: the row's internal people.
+            // Our side of any contact's relationship: the row's internal
+            // people (lists and shared mailboxes make it count, unlisted).
+            let ours_on_row = on_row().any(|p| view.person(p).internal);
             let us_at = people.len();
-            people.extend(on_row().filter(|&p| view.person(p).internal));
+            people.extend(on_row().filter(|&p| view.person(p).internal && view.person(p).is_person()));
             let us = (us_at, people.len() - us_at);
             let ours_sent = view.person(from).internal;
-            for c in on_row().filter(|&p| !view.person(p).internal) {
+            // Only people are contacts: no relationship reads a non-person's hits.
+            for c in on_row().filter(|&p| !view.person(p).internal && view.person(p).is_person()) {
                 // `classify` for this contact, who is on the row: O(1) rather
                 // than a scan of the row per contact.
                 let class = match view.kind(r) {
                     Kind::Email if c == from => Class::Received,
                     Kind::Email if ours_sent => Class::Sent,
                     Kind::Email => continue,
-                    _ if us.1 == 0 => continue,
+                    _ if !ours_on_row => continue,
                     Kind::Meeting => Class::Meeting,
                     Kind::Call => Class::Call,
                 };

@@ -101,7 +101,8 @@ pub fn own_insights(view: &View, viewer_id: &str, window: Option<(Window, u32)>)
             for &p in them {
                 *contacted.entry(p).or_default() += 1;
             }
-        } else if let Some(&sender) = them.first() {
+        } else if let Some(&sender) = them.first().filter(|&&p| p == view.from(h.row)) {
+            // (A list or shared mailbox that sent it is not listed.)
             *contacted_by.entry(sender).or_default() += 1;
         }
     }

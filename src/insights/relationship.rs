@@ -51,7 +51,7 @@ pub fn resolve(view: &View, target: &Target) -> Result<Them> {
     match target {
         Target::Contact(id) => view
             .lookup(&normalize_person_id(id))
-            .filter(|&p| !view.person(p).internal)
+            .filter(|&p| !view.person(p).internal && view.person(p).is_person())
             .map(Them::Contact)
             .ok_or(Error::UnknownTarget { what: "external contact" }),
         Target::Account(id) => {
@@ -152,7 +152,7 @@ pub struct RelationshipSummary {
 fn colleagues(view: &View, t: &Tally) -> Vec<Colleague> {
     let mut by: FxHashMap<PersonKey, Colleague> = FxHashMap::default();
     for h in t.counted {
-        for (i, &p) in t.hits.us(h).iter().enumerate() {
+        for &p in t.hits.us(h) {
             let c = by.entry(p).or_insert_with(|| Colleague {
                 id: view.person_id(p).to_string(),
                 name: view.person(p).name.clone(),
@@ -161,8 +161,8 @@ fn colleagues(view: &View, t: &Tally) -> Vec<Colleague> {
                 interactions: 0,
             });
             c.interactions += 1;
-            // Ours on a row we started: the sender is listed first.
-            if h.started == Started::Us && i == 0 {
+            // Ours on a row we started: the sender.
+            if h.started == Started::Us && p == view.from(h.row) {
                 c.initiated += 1;
             } else if h.started == Started::Them {
                 c.received += 1;
@@ -257,7 +257,11 @@ pub(crate) fn target_out(view: &View, them: &Them) -> TargetOut {
             id: name.clone(),
             name: Some(name.clone()),
             account: None,
-            contacts: contacts.iter().map(|&c| view.person_id(c).to_string()).collect(),
+            contacts: contacts
+                .iter()
+                .filter(|&&c| view.person(c).is_person())
+                .map(|&c| view.person_id(c).to_string())
+                .collect(),
         },
     }
 }
@@ -321,6 +325,7 @@ pub fn summaries(
         list.into_iter().map(|(_, (name, members))| Them::Account(name, members)).collect()
     } else {
         let mut list = contacts;
+        list.retain(|&c| view.person(c).is_person());
         sort::by(&mut list, |&a, &b| view.person_id(a).cmp(view.person_id(b)));
         list.into_iter().map(Them::Contact).collect()
     };

@@ -60,6 +60,10 @@ pub fn ties(view: &View, them: &Them, now: i64) -> (Vec<(PersonKey, Tie)>, usize
             } else {
                 return;
             };
+            // A list or a shared mailbox knows nobody.
+            if !view.person(colleague).is_person() {
+                return;
+            }
             let (tie, last_row) = ties.entry(colleague).or_insert((Tie::default(), None));
             if last_used != Some(r) {
                 last_used = Some(r);

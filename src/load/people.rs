@@ -12,7 +12,7 @@ use super::fields::{flag, optional_text, required_text, text_list};
 use super::interactions::record_shape;
 use super::{parse_batch, reject_late, Fault, LoadOptions, LoadReport};
 use crate::error::Result;
-use crate::model::{domain_of, is_internal_domain, normalize_person_id};
+use crate::model::{domain_of, is_internal_domain, normalize_person_id, PersonKind};
 use crate::store::Store;
 
 #[derive(Deserialize)]
@@ -31,6 +31,8 @@ struct RawPerson<'a> {
     opted_out: Option<&'a RawValue>,
     #[serde(borrow)]
     aliases: Option<&'a RawValue>,
+    #[serde(borrow)]
+    kind: Option<&'a RawValue>,
 }
 
 struct Entry {
@@ -41,6 +43,7 @@ struct Entry {
     account: Option<String>,
     opted_out: bool,
     aliases: Vec<String>,
+    kind: Option<PersonKind>,
 }
 
 fn owned_id(s: Cow<'_, str>) -> String {
@@ -60,6 +63,17 @@ fn parse(raw: &RawValue) -> Result<Entry, Fault> {
             aliases.push(a);
         }
     }
+    let kind = optional_text(r.kind, "kind")?
+        .map(|k| {
+            PersonKind::parse(&k).ok_or_else(|| {
+                Fault::new(
+                    "kind",
+                    "invalid value",
+                    "expected \"person\", \"group\", \"shared\" or \"resource\"",
+                )
+            })
+        })
+        .transpose()?;
     let some_text = |v: Option<Cow<str>>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     Ok(Entry {
         name: some_text(optional_text(r.name, "name")?),
@@ -68,6 +82,7 @@ fn parse(raw: &RawValue) -> Result<Entry, Fault> {
         account: some_text(optional_text(r.account_id, "accountId")?),
         opted_out: flag(r.opted_out, "optedOut")?.unwrap_or(false),
         aliases,
+        kind,
         id,
     })
 }
@@ -139,6 +154,9 @@ pub fn load(
         }
         if entry.department.is_some() {
             person.department.clone_from(&entry.department);
+        }
+        if let Some(kind) = entry.kind {
+            person.kind = kind;
         }
         person.account = match (&entry.account, person.internal) {
             (Some(a), _) => Some(a.clone()),

@@ -13,7 +13,7 @@
 use super::{Columns, Store};
 use crate::error::{Error, Result};
 use crate::ids::{Interner, NONE};
-use crate::model::{Kind, Person};
+use crate::model::{Kind, Person, PersonKind};
 use crate::time::{MAX_MS, MIN_MS};
 
 const MAGIC: &[u8; 8] = b"RAPPORT\0";
@@ -209,7 +209,11 @@ impl Store {
             w.opt_str(p.name.as_deref());
             w.opt_str(p.department.as_deref());
             w.opt_str(p.account.as_deref());
-            w.u8(u8::from(p.internal) | u8::from(p.opted_out) << 1 | u8::from(p.in_directory) << 2);
+            let kind = p.kind as u8;
+            w.u8(u8::from(p.internal)
+                | u8::from(p.opted_out) << 1
+                | u8::from(p.in_directory) << 2
+                | kind << 3);
         }
         write_interner(w, &self.interaction_ids);
         write_interner(w, &self.threads);
@@ -246,9 +250,8 @@ impl Store {
         for _ in 0..people_n {
             let (name, department, account) = (r.opt_str()?, r.opt_str()?, r.opt_str()?);
             let flags = r.u8()?;
-            if flags > 7 {
-                return Err(corrupt("unknown person flags"));
-            }
+            // Bits 3–4: the person's kind (0, a person, in older snapshots).
+            let kind = PersonKind::from_code(flags >> 3).ok_or_else(|| corrupt("unknown person flags"))?;
             people.push(Person {
                 name,
                 department,
@@ -256,6 +259,7 @@ impl Store {
                 internal: flags & 1 != 0,
                 opted_out: flags & 2 != 0,
                 in_directory: flags & 4 != 0,
+                kind,
             });
         }
         let interaction_ids = read_interner(r)?;

@@ -68,6 +68,13 @@ export interface Person {
   accountId?: string;
   optedOut?: boolean;
   aliases?: string[];
+  /**
+   * What the entry stands for; default "person". A distribution list or
+   * Microsoft 365 group, a shared mailbox or a room still carries
+   * interactions but never counts as a person: not toward group sizes, not
+   * as a colleague, contact or step of an introduction path.
+   */
+  kind?: "person" | "group" | "shared" | "resource";
 }
 
 /** An e-mail, meeting or call (SPEC 2.2). */

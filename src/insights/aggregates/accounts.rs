@@ -121,8 +121,10 @@ pub fn accounts(view: &View, periods: &[Period], min_group_size: u32) -> Aggrega
                 }
                 _ => continue,
             }
-            cell.contacts.extend(contacts);
-            cell.internal.extend(internal.iter().copied());
+            // Only people count as people of a cell (and toward its size).
+            let person = |p: &PersonKey| view.person(*p).is_person();
+            cell.contacts.extend(contacts.filter(person));
+            cell.internal.extend(internal.iter().copied().filter(person));
         }
     }
 

@@ -60,7 +60,11 @@ pub(super) fn department_groups(view: &View) -> (Vec<String>, FxHashMap<PersonKe
         .people()
         .filter_map(|p| {
             let person = view.person(p);
-            let dept = person.department.as_ref().filter(|_| person.internal && person.in_directory)?;
+            // Only people are members: a list or mailbox is never counted as one.
+            let dept = person
+                .department
+                .as_ref()
+                .filter(|_| person.internal && person.in_directory && person.is_person())?;
             Some((p, dept.clone()))
         })
         .collect();
