@@ -246,3 +246,72 @@ fn class_13_an_unknown_kind_is_a_record_error() {
     assert_eq!((report.accepted, report.rejected), (1, 1));
     assert_eq!(report.rejected_by_reason.get("kind: invalid value"), Some(&1));
 }
+
+/// A JSON value nested `depth` arrays deep.
+fn nested(depth: usize) -> String {
+    format!("{}{}", "[".repeat(depth), "]".repeat(depth))
+}
+
+/// Class 12 (depth): JSON nested a million levels deep, in every JSON
+/// entry point, is refused with a coded error naming the limit (128, as
+/// documented), without overflowing the stack; the engine works after.
+#[test]
+fn class_12_json_nested_a_million_deep_is_refused_everywhere() {
+    let deep = nested(1_000_000);
+    let mut e = Engine::new(options(ADA, EVERYTHING)).unwrap();
+    let people = format!(r#"[{{"id":"{CLEO}","notes":{deep}}}]"#);
+    let records =
+        format!(r#"[{{"id":"a","kind":"email","from":"{ADA}","to":["{CLEO}"],"at":0,"x":{deep}}}]"#);
+    let ndjson = format!(
+        "{{\"id\":\"a\",\"kind\":\"email\",\"from\":\"{ADA}\",\"to\":[\"{CLEO}\"],\"at\":0,\"x\":{deep}}}\n"
+    );
+    let graph = format!(r#"{{"value":[],"@odata.context":{deep}}}"#);
+    let graph_item = format!(
+        r#"{{"value":[{{"id":"m","sentDateTime":"2026-02-01T10:00:00Z","from":{{"emailAddress":{{"address":"{CLEO}"}}}},"toRecipients":[{{"emailAddress":{{"address":"{ADA}"}}}}],"body":{deep}}}]}}"#
+    );
+    use rapport::{Format, LoadOptions};
+    let strict = |format| LoadOptions { format, lenient: false };
+    let lenient = |format| LoadOptions { format, lenient: true };
+    let loads: Vec<(&str, &String, LoadOptions)> = vec![
+        ("people", &people, strict(Format::Auto)),
+        ("people lenient", &people, lenient(Format::Json)),
+        ("interactions", &records, strict(Format::Auto)),
+        ("interactions lenient", &records, lenient(Format::Json)),
+        ("ndjson", &ndjson, strict(Format::Ndjson)),
+        ("ndjson lenient", &ndjson, lenient(Format::Auto)),
+        ("graph page", &graph, strict(Format::Auto)),
+        ("graph item", &graph_item, lenient(Format::Graph)),
+        ("bare array", &deep, strict(Format::Auto)),
+    ];
+    for (what, text, opts) in loads {
+        let result = if what.starts_with("people") {
+            e.load_people(text.as_bytes(), opts)
+        } else {
+            e.load_interactions(text.as_bytes(), opts)
+        };
+        let err = result.expect_err(what);
+        assert_eq!(err.code(), "INVALID_INPUT", "{what}: {err}");
+        assert!(err.to_string().contains("128"), "{what}: the error names the limit: {err}");
+    }
+    assert_eq!(e.stats().0, 0, "nothing was loaded");
+    // Options and consent flags (JSON texts in the binding) refuse it too.
+    let options_json = format!(r#"{{"viewer":"{ADA}","now":{deep}}}"#);
+    assert_eq!(rapport::EngineOptions::from_json(&options_json).unwrap_err().code(), "INVALID_OPTIONS");
+    let consent_json = format!(r#"{{"aggregated":{deep}}}"#);
+    assert_eq!(rapport::engine::RawConsent::from_json(&consent_json).unwrap_err().code(), "INVALID_OPTIONS");
+    // 128 levels (the array, the entry, 126 more) are fine; 129 are not.
+    let at = |depth: usize| format!(r#"[{{"id":"{CLEO}","notes":{}}}]"#, nested(depth - 2));
+    assert_eq!(e.load_people(at(129).as_bytes(), Default::default()).unwrap_err().code(), "INVALID_INPUT");
+    // A string left open on one NDJSON line does not hide the next line's nesting.
+    let hidden = format!(
+        "{{\"id\":\"open
+{{\"id\":\"b\",\"x\":{deep}}}
+"
+    );
+    let err = e.load_interactions(hidden.as_bytes(), lenient(Format::Ndjson)).unwrap_err();
+    assert!(err.to_string().contains("128"), "{err}");
+    e.load_people(at(128).as_bytes(), Default::default()).expect("128 levels are within the limit");
+    let records = json!([email("a", ADA, &[CLEO], "2026-02-01T10:00:00Z")]);
+    e.load_interactions(records.to_string().as_bytes(), Default::default()).unwrap();
+    assert!(e.relationship(&cleo(), rapport::Reach::Own, None, &Default::default()).is_ok());
+}

@@ -17,7 +17,45 @@ pub const MAX_TEXT_BYTES: usize = 1024;
 /// recipients at 500 and Graph meeting attendees likewise.
 pub const MAX_LIST_ITEMS: usize = 1000;
 
+/// Deepest nesting of arrays and objects accepted in any JSON input (the
+/// batch's own array or page object counts as one level).
+pub const MAX_DEPTH: usize = 128;
+
 const TOO_MANY: &str = "\u{0}too-many";
+
+/// The byte offset where `text` first nests deeper than [`MAX_DEPTH`], if it
+/// does. One pass over the bytes, no allocation: records are split out with
+/// serde's `RawValue`, which skips nested values without a depth limit (and
+/// without recursion), so the limit is checked here before any parsing. A
+/// line break ends any string (JSON strings hold none), so an unterminated
+/// string on one NDJSON line cannot hide the next line's brackets.
+pub fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if in_string {
+            match b {
+                b'\n' => (in_string, escaped) = (false, false),
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
 
 #[derive(Deserialize)]
 struct Text<'a>(#[serde(borrow)] Cow<'a, str>);

@@ -101,13 +101,23 @@ impl Fault {
     }
 }
 
-/// The text of a batch: valid UTF-8, within the size limit.
+/// The text of a batch: valid UTF-8, within the size limit, nested at most
+/// [`fields::MAX_DEPTH`] levels deep. Too deep is refused whole, even by a
+/// lenient load: it is an attack on the parser, not a bad record.
 pub fn batch_text(bytes: &[u8], limit: usize) -> Result<&str> {
     if bytes.len() > limit {
         return Err(Error::InputTooLarge { bytes: bytes.len(), limit });
     }
-    std::str::from_utf8(bytes)
-        .map_err(|e| Error::InvalidInput(format!("not UTF-8 text (bad byte at offset {})", e.valid_up_to())))
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::InvalidInput(format!("not UTF-8 text (bad byte at offset {})", e.valid_up_to()))
+    })?;
+    match fields::too_deep(text) {
+        Some(offset) => Err(Error::InvalidInput(format!(
+            "JSON nested more than {} levels deep (at byte offset {offset})",
+            fields::MAX_DEPTH
+        ))),
+        None => Ok(text),
+    }
 }
 
 /// Splits a batch into its records' JSON texts. A record that is not JSON is
