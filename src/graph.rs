@@ -122,7 +122,8 @@ pub fn pairs(view: &View, r: Row, mut f: impl FnMut(PersonKey, PersonKey, bool))
     for &p in parts {
         f(from, p, true);
     }
-    if view.kind(r) == Kind::Meeting && 1 + parts.len() <= SMALL_MEETING_PEOPLE {
+    // The organizer and its attendees: at most `SMALL_MEETING_PEOPLE`.
+    if view.kind(r) == Kind::Meeting && parts.len() < SMALL_MEETING_PEOPLE {
         for (i, &p) in parts.iter().enumerate() {
             for &q in &parts[i + 1..] {
                 f(p, q, false);

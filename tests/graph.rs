@@ -584,7 +584,7 @@ fn hostile_pages_are_refused_and_the_engine_stays_usable() {
         ("{ \"value\": \"nope\" }".into(), "Graph page"),
         ("{ \"@odata.context\": \"x\" }".into(), "no \"value\" array"),
         ("[1, 2".into(), "Graph items"),
-        (deep, "neither a message"),
+        (deep, "nested more than 128 levels"),
         ("".into(), "Graph page"),
     ];
     for (input, says) in &cases {
