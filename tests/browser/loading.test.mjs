@@ -201,13 +201,17 @@ test("the load panel: labelled controls, a drop zone reached by keyboard, the de
   assert.equal(await page.getByLabel("Choose files…").getAttribute("type"), "file");
   assert.match(await page.$eval("#load-files", (i) => i.accept), /\.ndjson/);
   assert.equal(await page.$eval("#load-files", (i) => i.multiple), true);
-  // Tab walks the form: file picker, e-mail, domains, lenient, Load.
+  // Tab walks the form: file picker, e-mail, domains, the date (a stop for
+  // each of its parts), lenient, Load.
   const order = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 10 && order.at(-1) !== "load-start"; i++) {
     await page.keyboard.press("Tab");
-    order.push(await page.evaluate(() => document.activeElement.id));
+    const id = await page.evaluate(() => document.activeElement.id);
+    if (order.at(-1) !== id) order.push(id);
   }
-  assert.deepEqual(order, ["load-viewer", "load-domains", "load-lenient", "load-start"]);
+  assert.deepEqual(order, ["load-viewer", "load-domains", "load-as-of", "load-lenient", "load-start"]);
+  assert.equal(await page.getByLabel("Figures as of").inputValue(), "", "no date: the figures are as of now, by the clock");
+  assert.match(await page.textContent("#load-as-of-help"), /Empty: now, by this device's clock/);
   assert.equal(await page.getByLabel("Your e-mail address (the signed-in user)").inputValue(), demo.viewer, "the demo viewer is prefilled");
   assert.equal(await page.getByLabel("Internal domains").inputValue(), "");
   assert.match(await page.textContent("#load-domains-help"), /Empty: the domain of your address \(northwind\.example\)/);
