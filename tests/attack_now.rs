@@ -99,9 +99,21 @@ fn class_07_default_now_is_the_host_clock() {
     let own = serde_json::to_value(e.own_insights(Some(30)).expect("own")).expect("json");
     assert_eq!(own["window"]["end"], "2026-04-01T12:00:00Z");
     assert_eq!(own["window"]["start"], "2026-03-02T12:00:00Z");
+    assert_eq!(own["now"], "2026-04-01T12:00:00Z", "the result states its now");
+    let r = e.relationship(&Target::Contact(CLEO.into()), Reach::Own, None, &HealthOptions::default());
+    assert_eq!(serde_json::to_value(r.expect("relationship")).expect("json")["now"], own["now"]);
     // o6 is after the clock: the next interaction, not counted in the window.
     assert_eq!(own["nextInteractionAt"], "2026-04-20T10:00:00Z");
     assert_eq!(own["lastInteractionAt"], "2026-03-20T08:00:00Z");
+}
+
+#[test]
+fn class_07_a_clock_or_now_outside_the_calendar_is_refused() {
+    let options = json!({ "viewer": ADA }).to_string();
+    let err = EngineOptions::from_json(&options, i64::MAX).expect_err("a clock past 9999");
+    assert!(matches!(&err, rapport::Error::InvalidOptions { option, .. } if option == "now"), "{err}");
+    let err = Engine::new(EngineOptions::new(ADA, i64::MIN)).err().expect("a now before year 1");
+    assert_eq!(err.code(), "INVALID_OPTIONS");
 }
 
 #[test]
