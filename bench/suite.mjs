@@ -66,7 +66,7 @@ export async function runSize(size, { api, memory, fresh, report }) {
   const jsonBytes = encoder.encode(demo.interactions);
   const ndjsonBytes = encoder.encode(ndjsonText);
   const chunks = ndjsonChunks(ndjsonBytes);
-  const options = { viewer: demo.viewer, internalDomains: demo.internalDomains, consent: { aggregated: true, identifiable: true } };
+  const options = { viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, consent: { aggregated: true, identifiable: true } };
   const json = { format: "json" };
   const ndjson = { format: "ndjson" };
 

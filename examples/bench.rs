@@ -72,8 +72,10 @@ fn main() {
         let ndjson = demo_dataset(&DemoOptions { seed: 42, interactions: size, format: DemoFormat::Ndjson })
             .interactions;
         let pieces = chunks(ndjson.as_bytes());
+        // The reference time the demo data was made for (SPEC 3.1).
+        let now = rapport::time::parse_rfc3339(&demo.now).expect("the demo's now");
         let fresh = || {
-            let mut o = EngineOptions::new(&demo.viewer);
+            let mut o = EngineOptions::new(&demo.viewer, now);
             o.internal_domains = demo.internal_domains.clone();
             o.consent = Consent { aggregated: true, identifiable: true };
             let mut e = Engine::new(o).expect("engine");

@@ -26,7 +26,7 @@ use crate::privacy::noise::NoiseSource;
 use crate::requests::{AggregatesRequest, Period};
 use crate::store::snapshot::{open, seal, Reader, Writer};
 use crate::store::Store;
-use crate::time::{format_rfc3339, from_epoch_ms, parse_rfc3339, Window};
+use crate::time::{check_range, format_rfc3339, from_epoch_ms, parse_rfc3339, Window};
 use crate::token::{self, ConsentKey, Expected};
 
 /// Default limit on one input, before it is parsed.
@@ -55,8 +55,12 @@ pub struct EngineOptions {
     pub consent: Consent,
     pub internal_domains: Vec<String>,
     pub min_group_size: u32,
-    /// Reference time; by default the latest e-mail (SPEC 3.1).
-    pub now: Option<i64>,
+    /// The reference time (epoch ms): windows end at it, and the last and
+    /// next interactions are before and after it (SPEC 3.1). The core never
+    /// defaults it, least of all from the data: a default taken from the
+    /// latest e-mail would move the viewer's own results with other people's
+    /// mail. Hosts pass their clock (the JavaScript binding, `Date.now()`).
+    pub now: i64,
     pub working_hours: Option<WorkingHours>,
     pub max_input_bytes: usize,
     /// The epsilon all noisy aggregates of this engine may spend together.
@@ -73,13 +77,14 @@ pub struct EngineOptions {
 }
 
 impl EngineOptions {
-    pub fn new(viewer: &str) -> EngineOptions {
+    /// The options of `viewer`'s engine at the reference time `now` (epoch ms).
+    pub fn new(viewer: &str, now: i64) -> EngineOptions {
         EngineOptions {
             viewer: viewer.to_string(),
             consent: Consent::default(),
             internal_domains: Vec::new(),
             min_group_size: MIN_GROUP_SIZE,
-            now: None,
+            now,
             working_hours: None,
             max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
             epsilon_budget: Epsilon::new("epsilonBudget", DEFAULT_EPSILON_BUDGET).expect("a valid default"),
@@ -91,10 +96,16 @@ impl EngineOptions {
     }
 
     /// Options as the JavaScript constructor takes them (SPEC 6), as JSON.
-    pub fn from_json(text: &str) -> Result<EngineOptions> {
+    /// `clock_ms` is the host's clock (epoch ms): the reference time when the
+    /// options give no `now`.
+    pub fn from_json(text: &str, clock_ms: i64) -> Result<EngineOptions> {
         let raw: RawOptions =
             serde_json::from_str(text).map_err(|e| Error::options("options", e.to_string()))?;
-        let mut o = EngineOptions::new(&raw.viewer);
+        let now = match raw.now {
+            Some(v) => parse_time_option(&v)?,
+            None => check_range(clock_ms).map_err(|reason| Error::options("now", reason))?,
+        };
+        let mut o = EngineOptions::new(&raw.viewer, now);
         o.consent_key = raw
             .consent_key
             .map(|k| ConsentKey::from_base64url(&k).map_err(|reason| Error::options("consentKey", reason)))
@@ -105,7 +116,6 @@ impl EngineOptions {
         if let Some(n) = raw.min_group_size {
             o.min_group_size = n;
         }
-        o.now = raw.now.map(|v| parse_time_option(&v)).transpose()?;
         if let Some(w) = raw.working_hours {
             if w.time_zone.as_deref().is_some_and(|z| z != "UTC") {
                 return Err(Error::options("workingHours.timeZone", "only \"UTC\" is supported so far"));
@@ -150,6 +160,7 @@ impl EngineOptions {
                 return Err(Error::options("workingHours.days", "days are 0 (Sunday) to 6 (Saturday)"));
             }
         }
+        check_range(self.now).map_err(|reason| Error::options("now", reason))?;
         if self.max_input_bytes == 0 {
             return Err(Error::options("maxInputBytes", "must be positive"));
         }
@@ -508,17 +519,18 @@ impl Engine {
         Ok(())
     }
 
-    /// The reference time: the `now` option, or the latest e-mail (SPEC 3.1).
-    pub fn now(&self) -> Option<i64> {
-        self.options.now.or_else(|| self.store.latest_activity())
+    /// The reference time (SPEC 3.1): the `now` option, whatever is loaded.
+    pub fn now(&self) -> i64 {
+        self.options.now
     }
 
-    fn window(&self, days: Option<u32>) -> Result<Option<(Window, u32)>> {
+    /// The `days` up to `now`: (now − days, now].
+    fn window(&self, days: Option<u32>) -> Result<(Window, u32)> {
         let days = days.unwrap_or(DEFAULT_DAYS);
         if !(1..=MAX_DAYS).contains(&days) {
             return Err(Error::options("days", format!("must be 1 to {MAX_DAYS}")));
         }
-        Ok(self.now().map(|now| (Window::ending_at(now, days), days)))
+        Ok((Window::ending_at(self.now(), days), days))
     }
 
     fn gate(&self) -> Gate<'_> {
@@ -551,10 +563,9 @@ impl Engine {
         health: &HealthOptions,
     ) -> Result<Relationship> {
         health.validate()?;
-        let window = self.window(days)?;
+        let (window, days) = self.window(days)?;
         let view = self.gate().open(Self::reach_scope(reach))?;
         let them = resolve(&view, target)?;
-        let (window, days) = window.ok_or(Error::UnknownTarget { what: "contact or account" })?;
         let index = self.contact_hits.borrow()[Self::hits_slot(&view)].clone();
         Ok(relationship(&view, &them, index.as_deref(), window, days, health))
     }
@@ -569,14 +580,9 @@ impl Engine {
         health: &HealthOptions,
     ) -> Result<Vec<RelationshipSummary>> {
         health.validate()?;
-        let window = self.window(days)?;
+        let (window, days) = self.window(days)?;
         let view = self.gate().open(Self::reach_scope(reach))?;
-        Ok(match window {
-            Some((window, days)) => {
-                summaries(&view, accounts, &self.contact_hits(&view), window, days, health)
-            }
-            None => Vec::new(),
-        })
+        Ok(summaries(&view, accounts, &self.contact_hits(&view), window, days, health))
     }
 
     /// Who knows whom (SPEC 3.2); needs `identifiable`. Default top 5.
@@ -584,8 +590,7 @@ impl Engine {
         let top = bounded("top", top, 5, 1, 100)?;
         let view = self.gate().open(Scope::Identifiable)?;
         let them = resolve(&view, target)?;
-        let now = self.now().ok_or(Error::UnknownTarget { what: "contact or account" })?;
-        Ok(who_knows_whom(&view, &them, target_out(&view, &them), now, top))
+        Ok(who_knows_whom(&view, &them, target_out(&view, &them), self.now(), top))
     }
 
     /// Introduction paths (SPEC 3.2) from the viewer to a contact; needs
@@ -602,8 +607,8 @@ impl Engine {
         let Them::Contact(contact) = resolve(&view, target)? else {
             return Err(Error::options("target", "introduction paths lead to a contact, not an account"));
         };
-        let (Some(viewer), Some(now)) = (self.viewer(), self.now()) else { return Ok(Vec::new()) };
-        let graph = self.graph(&view, now);
+        let Some(viewer) = self.viewer() else { return Ok(Vec::new()) };
+        let graph = self.graph(&view, self.now());
         Ok(introduction_paths(&view, &graph, viewer, contact, top, max_hops))
     }
 
@@ -641,7 +646,7 @@ impl Engine {
     /// (SPEC 4.4): a new answer spends its epsilon from the engine's budget,
     /// and the same question on the same data is answered from cache.
     pub fn aggregates(&self, request: &AggregatesRequest) -> Result<AggregateTable> {
-        let window = self.window(request.days)?.map(|(w, _)| w);
+        let window = Some(self.window(request.days)?.0);
         let view = self.gate().open(Scope::Aggregated)?;
         let hours = match &self.options.working_hours {
             Some(w) => Hours { start: w.start, end: w.end, days: w.days.clone() },

@@ -82,8 +82,6 @@ pub struct Store {
     unsorted: Vec<PersonKey>,
     /// By person: whether they are in `unsorted`.
     out_of_order: Vec<bool>,
-    latest_email: Option<i64>,
-    latest_any: Option<i64>,
 }
 
 impl Store {
@@ -250,14 +248,6 @@ impl Store {
             }
             list.push(row);
         }
-        self.note_time(new.kind, new.at);
-    }
-
-    fn note_time(&mut self, kind: Kind, at: i64) {
-        self.latest_any = self.latest_any.max(Some(at));
-        if kind == Kind::Email {
-            self.latest_email = self.latest_email.max(Some(at));
-        }
     }
 
     /// Puts back in time order the lists that rows arrived in out of order:
@@ -339,10 +329,7 @@ impl Store {
         for list in &mut self.by_person {
             list.clear();
         }
-        self.latest_email = None;
-        self.latest_any = None;
         for row in 0..self.rows.len() {
-            self.note_time(self.rows.kind[row], self.rows.at[row]);
             self.row_of_id[self.rows.id[row] as usize] = row as u32;
             self.by_person[self.rows.from[row] as usize].push(row as u32);
             let start = if row == 0 { 0 } else { self.rows.part_end[row - 1] as usize };
@@ -358,12 +345,6 @@ impl Store {
         for p in self.unsorted.drain(..) {
             self.out_of_order[p as usize] = false;
         }
-    }
-
-    /// The default reference time of SPEC 3.1: the latest e-mail, or the
-    /// latest interaction where there is no e-mail.
-    pub fn latest_activity(&self) -> Option<i64> {
-        self.latest_email.or(self.latest_any)
     }
 
     /// Approximate heap bytes held by the interaction columns and indexes.

@@ -114,7 +114,7 @@ fn naive(
 }
 
 fn engine(demo: &rapport::demo::DemoDataset, min_group_size: u32) -> Engine {
-    let mut o = EngineOptions::new(&demo.viewer);
+    let mut o = EngineOptions::new(&demo.viewer, common::ms(&demo.now));
     o.internal_domains = demo.internal_domains.clone();
     o.consent = Consent { aggregated: true, identifiable: false };
     o.min_group_size = min_group_size;
@@ -200,10 +200,9 @@ fn every_emitted_cell_has_enough_people_and_equals_a_naive_recomputation() {
 fn the_key_set_does_not_depend_on_the_interactions() {
     let demo = demo_dataset(&DemoOptions { seed: 3, interactions: 20_000, format: DemoFormat::Json });
     let full = engine(&demo, 5).aggregates(&departments(Period::Week)).unwrap();
-    let mut o = EngineOptions::new(&demo.viewer);
+    let mut o = EngineOptions::new(&demo.viewer, common::ms(&demo.now));
     o.internal_domains = demo.internal_domains.clone();
     o.consent = Consent { aggregated: true, identifiable: false };
-    o.now = Some(DateTime::parse_from_rfc3339(&demo.now).unwrap().timestamp_millis());
     let mut empty = Engine::new(o).unwrap();
     empty.load_people(demo.people.as_bytes(), LoadOptions::default()).unwrap();
     let none = empty.aggregates(&departments(Period::Week)).unwrap();
@@ -365,7 +364,7 @@ fn opting_out_is_the_same_as_never_having_been_there_for_every_aggregate() {
             })
             .collect();
         let run = |people: &Vec<Value>, records: &Vec<Value>| {
-            let mut o = EngineOptions::new(&demo.viewer);
+            let mut o = EngineOptions::new(&demo.viewer, common::ms(&demo.now));
             o.internal_domains = demo.internal_domains.clone();
             o.consent = Consent { aggregated: true, identifiable: false };
             o.noise_seed = Some(2026);

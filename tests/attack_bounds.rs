@@ -56,10 +56,9 @@ fn class_10_a_not_yet_valid_token_grants_nothing_before_nbf() {
 const NOW_2026_03: i64 = 1_772_323_200_000;
 
 fn options(viewer: &str, consent: Consent) -> rapport::EngineOptions {
-    let mut o = rapport::EngineOptions::new(viewer);
+    let mut o = rapport::EngineOptions::new(viewer, NOW_2026_03);
     o.internal_domains = vec![ORG.to_string()];
     o.consent = consent;
-    o.now = Some(NOW_2026_03);
     o
 }
 
@@ -296,7 +295,10 @@ fn class_12_json_nested_a_million_deep_is_refused_everywhere() {
     assert_eq!(e.stats().0, 0, "nothing was loaded");
     // Options and consent flags (JSON texts in the binding) refuse it too.
     let options_json = format!(r#"{{"viewer":"{ADA}","now":{deep}}}"#);
-    assert_eq!(rapport::EngineOptions::from_json(&options_json).unwrap_err().code(), "INVALID_OPTIONS");
+    assert_eq!(
+        rapport::EngineOptions::from_json(&options_json, NOW_2026_03).unwrap_err().code(),
+        "INVALID_OPTIONS"
+    );
     let consent_json = format!(r#"{{"aggregated":{deep}}}"#);
     assert_eq!(rapport::engine::RawConsent::from_json(&consent_json).unwrap_err().code(), "INVALID_OPTIONS");
     // 128 levels (the array, the entry, 126 more) are fine; 129 are not.

@@ -7,6 +7,9 @@ use common::*;
 use rapport::{Consent, Error, LoadOptions, Reach, Scope, Target};
 use serde_json::json;
 
+/// After every interaction of these tests.
+const NOW: &str = "2026-01-10T00:00:00Z";
+
 fn mixed() -> serde_json::Value {
     json!([
         email("a1", ADA, &[CLEO], "2026-01-05T10:00:00Z"),
@@ -18,7 +21,7 @@ fn mixed() -> serde_json::Value {
 
 #[test]
 fn refusals_name_the_missing_scope_and_no_person() {
-    let mut e = engine(ADA, Consent::default());
+    let mut e = engine(ADA, Consent::default(), NOW);
     load(&mut e, &json!([]), &mixed());
     let err =
         e.relationship(&Target::Contact(CLEO.into()), Reach::Team, None, &Default::default()).unwrap_err();
@@ -44,7 +47,7 @@ fn refusals_name_the_missing_scope_and_no_person() {
 
 #[test]
 fn withdrawing_both_scopes_deletes_others_interactions_and_keeps_them_out() {
-    let mut e = engine(ADA, Consent { aggregated: true, identifiable: true });
+    let mut e = engine(ADA, Consent { aggregated: true, identifiable: true }, NOW);
     load(&mut e, &json!([]), &mixed());
     assert_eq!(e.stats().0, 4);
     let own_before = e.own_insights(None).unwrap();
@@ -76,13 +79,13 @@ fn withdrawing_both_scopes_deletes_others_interactions_and_keeps_them_out() {
 #[test]
 fn opted_out_people_are_dropped_at_load_and_purged_after() {
     let people = json!([{ "id": CLEO, "optedOut": true }]);
-    let mut e = engine(ADA, Consent { aggregated: true, identifiable: true });
+    let mut e = engine(ADA, Consent { aggregated: true, identifiable: true }, NOW);
     e.load_people(people.to_string().as_bytes(), LoadOptions::default()).unwrap();
     let r = e.load_interactions(mixed().to_string().as_bytes(), LoadOptions::default()).unwrap();
     // a1 and b1 had only Cleo besides the sender; b3 was sent by her; b2 keeps Bob and Ada.
     assert_eq!((r.accepted, r.dropped_opted_out), (1, 3));
 
-    let mut later = engine(ADA, Consent { aggregated: true, identifiable: true });
+    let mut later = engine(ADA, Consent { aggregated: true, identifiable: true }, NOW);
     load(&mut later, &json!([]), &mixed());
     later.opt_out("  CLEO@Contoso.example").unwrap();
     assert_eq!(later.stats().0, 1);
@@ -90,7 +93,7 @@ fn opted_out_people_are_dropped_at_load_and_purged_after() {
     assert_eq!(outputs(&later, &ids), outputs(&e, &ids));
 
     // Someone opted out before they ever appear is dropped when they do.
-    let mut early = engine(ADA, Consent::default());
+    let mut early = engine(ADA, Consent::default(), NOW);
     early.opt_out(CLEO).unwrap();
     let r = early.load_interactions(mixed().to_string().as_bytes(), LoadOptions::default()).unwrap();
     assert_eq!(r.dropped_opted_out, 3);
@@ -101,7 +104,7 @@ fn opted_out_people_are_dropped_at_load_and_purged_after() {
 #[test]
 fn opting_out_through_an_alias_reaches_the_person() {
     let people = json!([{ "id": CLEO, "aliases": ["cleo.private@home.example"] }]);
-    let mut e = engine(ADA, Consent::default());
+    let mut e = engine(ADA, Consent::default(), NOW);
     load(&mut e, &people, &mixed());
     e.opt_out("Cleo.Private@home.example").unwrap();
     assert_eq!(e.stats().0, 1, "only b2 (Bob with Ada) is left");

@@ -23,9 +23,9 @@ struct Naive {
     now: i64,
 }
 
-fn naive(people: &str, interactions: &str, org: &str) -> Naive {
+fn naive(people: &str, interactions: &str, org: &str, now: &str) -> Naive {
     let (d, list) = read(people, interactions, org);
-    let now = list.iter().filter(|(_, r)| r.kind == "email").map(|(_, r)| r.at).max().unwrap_or(i64::MIN);
+    let now = DateTime::parse_from_rfc3339(now).unwrap().timestamp_millis();
     Naive { internal: d.internal, account: d.account, records: list.into_iter().collect(), now }
 }
 
@@ -87,13 +87,13 @@ fn figures(n: &Naive, them: &BTreeSet<String>) -> ([u32; 6], [f64; 2], Option<i6
 fn team_relationship_figures_equal_a_naive_recomputation() {
     let demo = demo_dataset(&DemoOptions { seed: 42, interactions: 10_000, format: DemoFormat::Json });
     let org = demo.internal_domains[0].clone();
-    let mut o = EngineOptions::new(&demo.viewer);
+    let mut o = EngineOptions::new(&demo.viewer, common::ms(&demo.now));
     o.internal_domains = demo.internal_domains.clone();
     o.consent = Consent { aggregated: false, identifiable: true };
     let mut e = Engine::new(o).unwrap();
     e.load_people(demo.people.as_bytes(), LoadOptions::default()).unwrap();
     e.load_interactions(demo.interactions.as_bytes(), LoadOptions::default()).unwrap();
-    let n = naive(&demo.people, &demo.interactions, &org);
+    let n = naive(&demo.people, &demo.interactions, &org, &demo.now);
     assert_eq!(e.stats().0, n.records.len());
 
     let mut contacts: BTreeSet<String> = BTreeSet::new();

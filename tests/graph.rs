@@ -31,10 +31,9 @@ fn lenient() -> LoadOptions {
 }
 
 fn engine_at(now: &str) -> Engine {
-    let mut o = EngineOptions::new(MEGAN);
+    let mut o = EngineOptions::new(MEGAN, parse_rfc3339(now).unwrap());
     o.internal_domains = vec!["contoso.com".into()];
     o.consent = Consent { aggregated: true, identifiable: true };
-    o.now = Some(parse_rfc3339(now).unwrap());
     Engine::new(o).unwrap()
 }
 

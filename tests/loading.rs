@@ -7,6 +7,9 @@ use common::*;
 use rapport::{Consent, Error, Format, LoadOptions};
 use serde_json::json;
 
+/// After every interaction of these tests.
+const NOW: &str = "2026-01-10T00:00:00Z";
+
 fn lenient() -> LoadOptions {
     LoadOptions { lenient: true, ..LoadOptions::default() }
 }
@@ -18,8 +21,8 @@ fn json_array_and_ndjson_load_the_same_records() {
         meeting("b", "x@contoso.example", &[ADA], "2026-01-06T10:00:00Z", 30.0),
     ];
     let ndjson: String = records.iter().map(|r| format!("{r}\n\n")).collect();
-    let mut a = engine(ADA, Consent::default());
-    let mut b = engine(ADA, Consent::default());
+    let mut a = engine(ADA, Consent::default(), NOW);
+    let mut b = engine(ADA, Consent::default(), NOW);
     a.load_interactions(serde_json::Value::Array(records).to_string().as_bytes(), LoadOptions::default())
         .unwrap();
     let nd = LoadOptions { format: Format::Ndjson, lenient: false };
@@ -30,7 +33,7 @@ fn json_array_and_ndjson_load_the_same_records() {
 
 #[test]
 fn loading_is_incremental_and_duplicates_are_counted_once() {
-    let mut e = engine(ADA, Consent::default());
+    let mut e = engine(ADA, Consent::default(), NOW);
     let first = json!([email("a", ADA, &["x@contoso.example"], "2026-01-05T10:00:00Z")]);
     let second = json!([
         email("a", ADA, &["x@contoso.example"], "2026-01-05T10:00:00Z"),
@@ -49,7 +52,7 @@ fn loading_is_incremental_and_duplicates_are_counted_once() {
 
 #[test]
 fn ids_are_normalised_and_aliases_fold_into_one_person() {
-    let mut e = engine(ADA, Consent::default());
+    let mut e = engine(ADA, Consent::default(), NOW);
     // Interactions first: the alias is a person of its own until the directory says otherwise.
     let interactions = json!([
         email("a", "  Cleo@Contoso.Example ", &[ADA], "2026-01-05T10:00:00Z"),
@@ -75,7 +78,7 @@ fn ids_are_normalised_and_aliases_fold_into_one_person() {
 
 #[test]
 fn people_missing_from_the_directory_are_classified_by_domain() {
-    let mut e = engine(ADA, Consent::default());
+    let mut e = engine(ADA, Consent::default(), NOW);
     let interactions = json!([email(
         "a",
         ADA,
@@ -98,7 +101,7 @@ fn people_missing_from_the_directory_are_classified_by_domain() {
 
 #[test]
 fn alias_conflicts_are_refused_whole() {
-    let mut e = engine(ADA, Consent::default());
+    let mut e = engine(ADA, Consent::default(), NOW);
     let people = json!([
         { "id": "a@contoso.example", "aliases": ["shared@contoso.example"] },
         { "id": "b@contoso.example", "aliases": ["shared@contoso.example"] },
@@ -114,7 +117,7 @@ fn alias_conflicts_are_refused_whole() {
 
 #[test]
 fn lenient_loads_skip_and_count_by_reason() {
-    let mut e = engine(ADA, Consent::default());
+    let mut e = engine(ADA, Consent::default(), NOW);
     let text = [
         email("ok1", ADA, &["x@contoso.example"], "2026-01-05T10:00:00Z").to_string(),
         "{not json".to_string(),
@@ -137,7 +140,7 @@ fn lenient_loads_skip_and_count_by_reason() {
 
 #[test]
 fn strict_errors_name_the_record_the_field_and_the_reason() {
-    let mut e = engine(ADA, Consent::default());
+    let mut e = engine(ADA, Consent::default(), NOW);
     let batch = json!([
         email("a", ADA, &["x@contoso.example"], "2026-01-05T10:00:00Z"),
         { "id": "b", "kind": "email", "from": ADA, "to": "x@contoso.example", "at": true },
@@ -150,7 +153,7 @@ fn strict_errors_name_the_record_the_field_and_the_reason() {
 
 #[test]
 fn hostile_inputs_are_refused_with_codes_and_the_engine_stays_usable() {
-    let mut e = engine(ADA, Consent::default());
+    let mut e = engine(ADA, Consent::default(), NOW);
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let deep_object = format!("[{}1{}]", "{\"a\":".repeat(10_000), "}".repeat(10_000));
     let big_field =
@@ -179,7 +182,7 @@ fn hostile_inputs_are_refused_with_codes_and_the_engine_stays_usable() {
     let err = e.load_interactions(&[0xc3, 0x28], LoadOptions::default()).unwrap_err();
     assert_eq!(err.code(), "INVALID_INPUT");
 
-    let mut o = rapport::EngineOptions::new(ADA);
+    let mut o = rapport::EngineOptions::new(ADA, ms(NOW));
     o.max_input_bytes = 1000;
     let mut small = rapport::Engine::new(o).unwrap();
     let err = small.load_interactions(&[b' '; 1001], LoadOptions::default()).unwrap_err();

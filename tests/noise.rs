@@ -22,10 +22,9 @@ fn demo(interactions: usize) -> DemoDataset {
 }
 
 fn options(demo: &DemoDataset, seed: Option<u64>, budget: f64) -> EngineOptions {
-    let mut o = EngineOptions::new(&demo.viewer);
+    let mut o = EngineOptions::new(&demo.viewer, common::ms(&demo.now));
     o.internal_domains = demo.internal_domains.clone();
     o.consent = Consent { aggregated: true, identifiable: false };
-    o.now = Some(DateTime::parse_from_rfc3339(&demo.now).unwrap().timestamp_millis());
     o.noise_seed = seed;
     o.epsilon_budget = rapport::privacy::budget::Epsilon::new("epsilonBudget", budget).unwrap();
     o

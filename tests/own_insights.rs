@@ -7,6 +7,9 @@ use common::*;
 use rapport::{Consent, LoadOptions};
 use serde_json::{json, Value};
 
+/// The latest e-mail of the dataset (e10).
+const NOW: &str = "2026-03-20T17:00:00Z";
+
 fn dataset() -> (Value, Value) {
     let people = directory();
     let mut e6 = email("e6", ADA, &[DAN], "2026-03-11T09:00:00Z");
@@ -38,14 +41,14 @@ fn dataset() -> (Value, Value) {
 #[test]
 fn own_insights_known_answers() {
     let (people, interactions) = dataset();
-    let mut e = engine(ADA, Consent::default());
+    let mut e = engine(ADA, Consent::default(), NOW);
     e.load_people(people.to_string().as_bytes(), LoadOptions::default()).unwrap();
     let report = e.load_interactions(interactions.to_string().as_bytes(), LoadOptions::default()).unwrap();
     assert_eq!((report.accepted, report.cancelled), (16, 1));
 
     let own = serde_json::to_value(e.own_insights(None).unwrap()).unwrap();
     assert_eq!(own["scope"], "own");
-    // now = e10 (17:00 on 20 March); 90 days back is 17:00 on 20 December.
+    // now = 17:00 on 20 March (e10); 90 days back is 17:00 on 20 December.
     assert_eq!(
         own["window"],
         json!({ "start": "2025-12-20T17:00:00Z", "end": "2026-03-20T17:00:00Z", "days": 90 })
@@ -111,9 +114,8 @@ fn own_insights_known_answers() {
 #[test]
 fn a_shorter_window_and_an_explicit_now() {
     let (people, interactions) = dataset();
-    let mut o = rapport::EngineOptions::new(ADA);
+    let mut o = rapport::EngineOptions::new(ADA, 1_773_964_800_000); // 2026-03-20T00:00:00Z
     o.internal_domains = vec![ORG.into()];
-    o.now = Some(1_773_964_800_000); // 2026-03-20T00:00:00Z
     let mut e = rapport::Engine::new(o).unwrap();
     load(&mut e, &people, &interactions);
     let own = serde_json::to_value(e.own_insights(Some(7)).unwrap()).unwrap();
@@ -131,7 +133,7 @@ fn a_shorter_window_and_an_explicit_now() {
 fn same_input_same_options_byte_identical_json() {
     let (people, interactions) = dataset();
     let run = || {
-        let mut e = engine(ADA, Consent::default());
+        let mut e = engine(ADA, Consent::default(), NOW);
         load(&mut e, &people, &interactions);
         serde_json::to_string(&e.own_insights(Some(120)).unwrap()).unwrap()
     };

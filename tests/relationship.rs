@@ -34,10 +34,9 @@ fn dataset() -> (Value, Value) {
 
 fn loaded(consent: Consent) -> Engine {
     let (people, interactions) = dataset();
-    let mut o = EngineOptions::new(ADA);
+    let mut o = EngineOptions::new(ADA, 1_774_915_200_000); // 2026-03-31T00:00:00Z
     o.internal_domains = vec![ORG.into()];
     o.consent = consent;
-    o.now = Some(1_774_915_200_000); // 2026-03-31T00:00:00Z
     let mut e = Engine::new(o).unwrap();
     e.load_people(people.to_string().as_bytes(), LoadOptions::default()).unwrap();
     e.load_interactions(interactions.to_string().as_bytes(), LoadOptions::default()).unwrap();

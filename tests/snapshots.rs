@@ -10,7 +10,7 @@ use rapport::store::snapshot::{crc32, open, seal, VERSION};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
 
 fn options(demo: &DemoDataset, consent: Consent) -> EngineOptions {
-    let mut o = EngineOptions::new(&demo.viewer);
+    let mut o = EngineOptions::new(&demo.viewer, common::ms(&demo.now));
     o.internal_domains = demo.internal_domains.clone();
     o.consent = consent;
     o

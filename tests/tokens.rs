@@ -19,7 +19,15 @@ use serde_json::{json, Value};
 /// Ada's engine with a consent key, four interactions loaded (two of them
 /// Ada's), and every scope granted by a valid token.
 fn granted() -> Engine {
-    let mut e = Engine::new(keyed_options(ADA)).unwrap();
+    granted_at(NOW_MS)
+}
+
+/// `granted()` at the reference time `now` (epoch ms); tokens are still
+/// checked at the clock `NOW_MS`.
+fn granted_at(now: i64) -> Engine {
+    let mut o = keyed_options(ADA);
+    o.now = now;
+    let mut e = Engine::new(o).unwrap();
     e.set_consent_token(&sign(&claims()), NOW_MS).unwrap();
     let interactions = json!([
         email("a1", ADA, &[CLEO], "2026-02-05T10:00:00Z"),
@@ -103,8 +111,9 @@ fn a_valid_token_grants_exactly_its_scopes_and_reports_its_jti() {
     // The basis serialises for results' provenance.
     let basis = serde_json::to_value(e.consent_basis()).unwrap();
     assert_eq!(basis, json!({ "kind": "token", "jti": "grant-0001", "expiresAt": "2026-03-01T01:00:00Z" }));
-    let flags =
-        serde_json::to_value(engine(ADA, Consent { aggregated: true, identifiable: false }).consent_basis());
+    let flags = serde_json::to_value(
+        engine(ADA, Consent { aggregated: true, identifiable: false }, NOW_TEXT).consent_basis(),
+    );
     assert_eq!(flags.unwrap(), json!({ "kind": "flags", "aggregated": true, "identifiable": false }));
 }
 
@@ -259,7 +268,7 @@ fn a_token_made_by_the_admin_script_verifies() {
 fn a_token_on_an_engine_without_a_key_is_refused_and_changes_nothing() {
     // Tokens are not the consent of an engine without a key: its flags stay.
     let granted = Consent { aggregated: true, identifiable: false };
-    let mut e = engine(ADA, granted);
+    let mut e = engine(ADA, granted, NOW_TEXT);
     let err = e.set_consent_token(&sign(&claims()), NOW_MS).unwrap_err();
     assert!(matches!(&err, Error::InvalidOptions { option, .. } if option == "consentKey"), "{err}");
     assert_eq!(e.consent(), granted);
@@ -271,7 +280,7 @@ fn flags_are_refused_once_a_key_is_configured() {
     let options = |extra: &str| {
         let json =
             format!(r#"{{"viewer":"{ADA}","consentKey":"{}","tenant":"{TENANT}"{extra}}}"#, public_key());
-        EngineOptions::from_json(&json).and_then(Engine::new).map(|_| ()).map_err(|e| e.to_string())
+        EngineOptions::from_json(&json, NOW_MS).and_then(Engine::new).map(|_| ()).map_err(|e| e.to_string())
     };
     assert_eq!(options(""), Ok(()));
     assert_eq!(options(r#","consent":{"aggregated":false}"#), Ok(()));
@@ -279,7 +288,7 @@ fn flags_are_refused_once_a_key_is_configured() {
     assert!(options(r#","noiseSeed":7"#).unwrap_err().contains("\"noiseSeed\""));
 
     let refuse = |json: &str, option: &str| {
-        let err = EngineOptions::from_json(json).and_then(Engine::new).map(|_| ()).unwrap_err();
+        let err = EngineOptions::from_json(json, NOW_MS).and_then(Engine::new).map(|_| ()).unwrap_err();
         assert_eq!(err.code(), "INVALID_OPTIONS", "{json}");
         assert!(matches!(&err, Error::InvalidOptions { option: o, .. } if o == option), "{json}: {err}");
     };
@@ -328,7 +337,7 @@ fn a_token_stops_granting_when_it_expires_during_a_session() {
     let r = e.load_interactions(more.to_string().as_bytes(), Default::default()).unwrap();
     assert_eq!((r.accepted, r.dropped_no_consent), (1, 1));
     // Flags engines have no expiry.
-    let mut flags = engine(ADA, Consent { aggregated: true, identifiable: true });
+    let mut flags = engine(ADA, Consent { aggregated: true, identifiable: true }, NOW_TEXT);
     assert!(!flags.observe_clock(i64::MAX));
     assert!(flags.consent().identifiable);
 }
@@ -380,12 +389,12 @@ fn eps_sets_the_budget_and_never_refunds() {
 /// (the token's jti, or the flags) and how many interactions it used.
 #[test]
 fn every_result_states_its_consent_basis_and_the_interactions_it_used() {
-    let e = granted();
+    // `now` is b1 (6 February, 10:00): b2 and b3 come after it.
+    let e = granted_at(ms("2026-02-06T10:00:00Z"));
     let token = json!({ "kind": "token", "jti": "grant-0001", "expiresAt": "2026-03-01T01:00:00Z" });
     let h = rapport::insights::health::HealthOptions::default();
     let basis_and_used = |v: Value| (v["consentBasis"].clone(), v["interactionsUsed"].as_u64().unwrap());
     let own = basis_and_used(serde_json::to_value(e.own_insights(Some(90)).unwrap()).unwrap());
-    // `now` is the latest e-mail (b1, 6 February): b2 and b3 come after it.
     assert_eq!(own, (token.clone(), 1), "Ada's own: a1");
     let r = e.relationship(&cleo(), rapport::Reach::Team, Some(90), &h).unwrap();
     assert_eq!(basis_and_used(serde_json::to_value(r).unwrap()), (token.clone(), 2), "a1 and b1");
@@ -401,7 +410,7 @@ fn every_result_states_its_consent_basis_and_the_interactions_it_used() {
     assert_eq!(basis_and_used(table), (token, 3), "the e-mails and meeting, not the call");
 
     // Flags, on an engine without a key.
-    let mut plain = common::engine(ADA, Consent { aggregated: true, identifiable: false });
+    let mut plain = common::engine(ADA, Consent { aggregated: true, identifiable: false }, NOW_TEXT);
     load(&mut plain, &directory(), &json!([email("a1", ADA, &[CLEO], "2026-02-05T10:00:00Z")]));
     let own = serde_json::to_value(plain.own_insights(None).unwrap()).unwrap();
     assert_eq!(own["consentBasis"], json!({ "kind": "flags", "aggregated": true, "identifiable": false }));

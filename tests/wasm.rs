@@ -26,9 +26,10 @@ fn code(e: &JsValue) -> String {
     get(e, "code").as_string().expect("error.code")
 }
 
+/// Ada's engine at the time of `INTERACTIONS`' latest e-mail, x1.
 fn engine(consent: &str) -> Engine {
     Engine::new(js(&format!(
-        r#"{{"viewer":"Ada@Northwind.example","internalDomains":["northwind.example"],"consent":{consent}}}"#
+        r#"{{"viewer":"Ada@Northwind.example","internalDomains":["northwind.example"],"consent":{consent},"now":"2026-03-04T10:00:00Z"}}"#
     )))
     .expect("engine")
 }
@@ -84,8 +85,13 @@ fn own_insights_cross_the_boundary_with_their_figures() {
     assert_eq!(num(&own, "kpis.meetingMinutes"), 45.0);
     assert_eq!(num(&own, "kpis.medianResponseMinutes"), 120.0);
     assert_eq!(num(&own, "interactionsUsed"), 3.0);
-    // The window ends at the latest e-mail, x1, even though Ada is not on it.
+    // The window ends at the `now` given, as a string or as epoch ms alike.
     assert_eq!(get(&own, "window.end").as_string().unwrap(), "2026-03-04T10:00:00Z");
+    assert_eq!(get(&own, "now"), get(&own, "window.end"));
+    let mut ms = Engine::new(js(r#"{"viewer":"ada@northwind.example","now":1772618400000}"#)).unwrap();
+    ms.load_interactions(js(INTERACTIONS), None).unwrap();
+    let days_30 = Some(js(r#"{"days":30}"#));
+    assert_eq!(get(&ms.own_insights(days_30).unwrap(), "window.end"), get(&own, "window.end"));
     assert_eq!(get(&own, "lastInteractionAt").as_string().unwrap(), "2026-03-03T14:00:00Z");
 }
 
@@ -214,6 +220,7 @@ fn the_demo_dataset_loads_whole_and_is_deterministic() {
     let options = Object::new();
     Reflect::set(&options, &"viewer".into(), &get(&d, "viewer")).unwrap();
     Reflect::set(&options, &"internalDomains".into(), &get(&d, "internalDomains")).unwrap();
+    Reflect::set(&options, &"now".into(), &get(&d, "now")).unwrap();
     let mut e = Engine::new(options.into()).unwrap();
     e.load_people(get(&d, "people"), None).unwrap();
     let report = e.load_interactions(get(&d, "interactions"), None).unwrap();
@@ -296,9 +303,10 @@ fn discrete_noise_draws_inside_wasm_from_the_platform_crypto() {
 fn noisy_aggregates_spend_the_budget_and_refuse_when_it_is_spent() {
     let demo = demo_dataset(Some(js(r#"{"seed":5,"interactions":3000}"#))).unwrap();
     let options = format!(
-        r#"{{"viewer":{},"internalDomains":{},"consent":{{"aggregated":true}},"epsilonBudget":1}}"#,
+        r#"{{"viewer":{},"internalDomains":{},"consent":{{"aggregated":true}},"epsilonBudget":1,"now":{}}}"#,
         JSON::stringify(&get(&demo, "viewer")).unwrap(),
-        JSON::stringify(&get(&demo, "internalDomains")).unwrap()
+        JSON::stringify(&get(&demo, "internalDomains")).unwrap(),
+        JSON::stringify(&get(&demo, "now")).unwrap()
     );
     let mut e = Engine::new(js(&options)).unwrap();
     e.load_people(get(&demo, "people"), None).unwrap();
@@ -350,7 +358,7 @@ fn a_signed_token_grants_and_a_tampered_one_does_not() {
     };
     let token = sign(&claims(r#"["identifiable"]"#, now - 60, now + 3600));
     let options = format!(
-        r#"{{"viewer":"Ada@Northwind.example","internalDomains":["northwind.example"],"consentKey":"{}","tenant":"northwind"}}"#,
+        r#"{{"viewer":"Ada@Northwind.example","internalDomains":["northwind.example"],"consentKey":"{}","tenant":"northwind","now":"2026-03-04T10:00:00Z"}}"#,
         b64(key.verifying_key().as_bytes())
     );
     let mut e = Engine::new(js(&options)).unwrap();
@@ -392,4 +400,57 @@ fn a_signed_token_grants_and_a_tampered_one_does_not() {
     e.set_consent(JsValue::from_str(&expired), Some(then)).unwrap();
     assert_eq!(code(&e.who_knows_whom(cleo, None).unwrap_err()), "CONSENT_REQUIRED");
     assert_eq!(get(&e.consent_basis().unwrap(), "kind").as_string().unwrap(), "none");
+}
+
+/// Issue 12, class 7: an engine made without `now` takes the host's clock
+/// (`Date.now()` when it is made, or reopened) as its reference time, never
+/// the latest e-mail loaded: someone else's later e-mail, kept under consent,
+/// leaves the viewer's own results byte-identical.
+#[wasm_bindgen_test]
+fn class_07_an_engine_without_now_uses_the_host_clock() {
+    const DAY: f64 = 86_400_000.0;
+    let options = r#"{"viewer":"ada@northwind.example","internalDomains":["northwind.example"],"consent":{"identifiable":true}}"#;
+    let made = js_sys::Date::now();
+    let mut e = Engine::new(js(options)).unwrap();
+    let ready = js_sys::Date::now();
+    let email = |id: &str, from: &str, to: &str, at: f64| {
+        format!(r#"[{{"id":"{id}","kind":"email","from":"{from}","to":["{to}"],"at":{}}}]"#, at as i64)
+    };
+    let ada = "ada@northwind.example";
+    for (id, from, to, at) in [
+        ("o1", "cleo@contoso.example", ada, made - 10.0 * DAY),
+        ("o2", ada, "cleo@contoso.example", made - 5.0 * DAY),
+    ] {
+        e.load_interactions(JsValue::from_str(&email(id, from, to, at)), None).unwrap();
+    }
+    let window_end = |own: &JsValue| js_sys::Date::parse(&get(own, "window.end").as_string().unwrap());
+    let own = e.own_insights(None).unwrap();
+    let end = window_end(&own);
+    assert!(made <= end && end <= ready, "the window ends at the clock ({made}..{ready}), not at {end}");
+    assert_eq!(get(&own, "now"), get(&own, "window.end"), "the result states its now");
+    assert_eq!(num(&own, "kpis.emailsSent"), 1.0);
+    let text = JSON::stringify(&own).unwrap();
+
+    // Bob's e-mail to Dan, a day before the clock and a month after it.
+    for (id, at) in [("x1", made - DAY), ("x2", made + 30.0 * DAY)] {
+        let report = e
+            .load_interactions(
+                JsValue::from_str(&email(id, "bob@northwind.example", "dan@contoso.example", at)),
+                None,
+            )
+            .unwrap();
+        assert_eq!(num(&report, "accepted"), 1.0, "kept: identifiable consent covers it");
+        assert_eq!(
+            JSON::stringify(&e.own_insights(None).unwrap()).unwrap(),
+            text,
+            "own results moved with {id}"
+        );
+    }
+
+    // Reopened without `now`: the clock at reopening, not x2's time.
+    let bytes = e.export_snapshot();
+    let opened = js_sys::Date::now();
+    let mut reopened = Engine::from_snapshot(&bytes, js(options)).unwrap();
+    let end = window_end(&reopened.own_insights(None).unwrap());
+    assert!(opened <= end && end <= js_sys::Date::now(), "reopened at the clock, not at {end}");
 }

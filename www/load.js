@@ -124,6 +124,16 @@ function wireDropZone() {
 // ---------------------------------------------------------------- the form
 
 /** The internal domains typed, or null when one is not a domain name. */
+/**
+ * The reference time of the load: the end (UTC) of the "Figures as of" date,
+ * as epoch ms, or undefined when it is empty (the engine then takes the clock).
+ */
+function asOf() {
+  const day = $("load-as-of").value;
+  const start = day ? Date.parse(`${day}T00:00:00Z`) : NaN;
+  return Number.isFinite(start) ? start + 86_400_000 : undefined;
+}
+
 function typedDomains() {
   const raw = $("load-domains").value.trim();
   if (raw === "") return [];
@@ -207,6 +217,7 @@ async function onSubmit(event) {
   }
   const viewer = viewerInput.value.trim();
   const internalDomains = typedDomains().length ? typedDomains() : [domainOf(viewer)].filter(Boolean);
+  const now = asOf();
   const files = [...state.files];
   const hooks = state.hooks;
   const previous = hooks.describeData();
@@ -225,7 +236,7 @@ async function onSubmit(event) {
   try {
     const result = await loader.call(
       "loadFiles",
-      { files, viewer, internalDomains, lenient: $("load-lenient").checked, consent: hooks.consent(), epsilonBudget: hooks.epsilonBudget, optedOut },
+      { files, viewer, internalDomains, now, lenient: $("load-lenient").checked, consent: hooks.consent(), epsilonBudget: hooks.epsilonBudget, optedOut },
       showProgress,
     );
     // The point of no return: the new data becomes the data shown, then is stored.

@@ -15,10 +15,11 @@
 //       restricted: true when the snapshot reopened held others' interactions
 //       while the consent given covers none: it was rewritten at once with
 //       only the viewer's own (stored says how that went).
-//     type "loadFiles"     params { files: File[], viewer, internalDomains?, lenient?, consent, epsilonBudget?, optedOut? }
+//     type "loadFiles"     params { files: File[], viewer, internalDomains?, now?, lenient?, consent, epsilonBudget?, optedOut? }
 //                                                                 → FilesResult
 //       Builds a new engine for `viewer` (internalDomains: default the domain
-//       of the viewer's address), reads the files (files.js tells people,
+//       of the viewer's address; now: the reference time, epoch ms, default
+//       the clock), reads the files (files.js tells people,
 //       SPEC 2 interactions and Microsoft Graph pages apart by content, and
 //       cuts them into chunks), people first, one engine call a chunk, with a
 //       progress message after each ({ done, total } in bytes) and a turn of
@@ -126,9 +127,12 @@ async function run(id, type, params) {
 
 const handlers = {
   async load({ seed, interactions, consent, epsilonBudget }, progress) {
-    const options = (viewer, internalDomains) => ({
+    // `now`: the reference time the data was made for (demoDataset's), or the
+    // one the user's files were loaded at. The engine's default is the clock.
+    const options = (viewer, internalDomains, now) => ({
       viewer,
       internalDomains,
+      ...(typeof now === "string" ? { now } : {}),
       consent: consentFlags(consent),
       // Only when asked for (?epsilonBudget= in the page's URL): else the engine's default.
       ...(epsilonBudget === undefined || epsilonBudget === null ? {} : { epsilonBudget }),
@@ -151,11 +155,10 @@ const handlers = {
       progress("open", "Opening the data stored in this browser…");
       let opened = null;
       try {
-        // The user's data keeps the reference time it was loaded with: the
-        // engine's default (the latest e-mail) may be someone else's e-mail,
-        // which a snapshot stored without consent to others' data lacks.
-        const reference = files && typeof record.now === "string" ? { now: record.now } : {};
-        opened = Engine.fromSnapshot(record.bytes, { ...options(record.viewer, record.internalDomains), ...reference });
+        // The data keeps the reference time it was stored with: the demo's,
+        // or the clock when the user's files were loaded (the figures shown
+        // then are the figures shown now).
+        opened = Engine.fromSnapshot(record.bytes, options(record.viewer, record.internalDomains, record.now));
       } catch (err) {
         // Damaged, truncated or foreign (INVALID_SNAPSHOT, INVALID_OPTIONS), or a
         // record that is not what store.js writes: never worth keeping, and never
@@ -220,7 +223,7 @@ const handlers = {
 
     demoOptions = null;
     othersPurged = false;
-    const next = new Engine(options(demo.viewer, demo.internalDomains));
+    const next = new Engine(options(demo.viewer, demo.internalDomains, demo.now));
     try {
       // Before loading: the load then drops them (counted in droppedOptedOut).
       applyOptOuts(next);
@@ -297,7 +300,7 @@ const handlers = {
     return {};
   },
 
-  async loadFiles({ files, viewer, internalDomains, lenient = false, consent, epsilonBudget, optedOut: known = [] }, progress) {
+  async loadFiles({ files, viewer, internalDomains, now: asOf, lenient = false, consent, epsilonBudget, optedOut: known = [] }, progress) {
     const list = Array.isArray(files) ? files.filter((f) => f instanceof Blob) : [];
     if (!list.length) throw codedError("INVALID_OPTIONS", "choose at least one file to load", { option: "files" });
     const who = typeof viewer === "string" ? viewer.trim() : "";
@@ -319,9 +322,12 @@ const handlers = {
     // (aliases) and who opted out before the interactions are counted.
     plan.sort((a, b) => (a.detected.kind === "people" ? 0 : 1) - (b.detected.kind === "people" ? 0 : 1));
 
+    // Without `now` the reference time is the clock (the engine's default).
+    // Either is kept with the stored data, so that it reopens at the same time.
     const next = new Engine({
       viewer: who,
       internalDomains: domains,
+      ...(Number.isFinite(asOf) ? { now: asOf } : {}),
       consent: consentFlags(consent),
       ...(epsilonBudget === undefined || epsilonBudget === null ? {} : { epsilonBudget }),
     });
@@ -345,7 +351,7 @@ const handlers = {
       othersPurged = false;
       consentNow = consentFlags(consent);
       frequentContacts = contacts;
-      const now = own.window?.end ?? null;
+      const now = own.now;
       const loadedAt = new Date().toISOString();
       storedMeta = {
         source: "files",

@@ -117,18 +117,22 @@ function open(source, identifiable) {
   let internalDomains;
   let people;
   let interactions;
+  let now;
   let load = {};
   if (source.kind === "demo") {
     const demo = demoDataset({ seed: source.seed, interactions: source.interactions });
-    ({ viewer, internalDomains } = demo);
+    // The reference time the demo data was made for.
+    ({ viewer, internalDomains, now } = demo);
     people = demo.people;
     interactions = encoder.encode(demo.interactions);
   } else {
-    ({ viewer, internalDomains, people, bytes: interactions } = source);
+    // The clock when the file was chosen: kept with it, so that reopening it
+    // (a change of consent) shows the same window.
+    ({ viewer, internalDomains, people, bytes: interactions, now } = source);
     load = { lenient: source.lenient };
     if (source.format) load.format = source.format;
   }
-  const engine = new Engine({ viewer, internalDomains, consent });
+  const engine = new Engine({ viewer, internalDomains, consent, now });
   try {
     const peopleReport = people ? engine.loadPeople(people, { lenient: load.lenient }) : null;
     const report = engine.loadInteractions(interactions, load);
@@ -543,6 +547,7 @@ async function loadFile(event) {
       lenient: $("lenient").checked,
       viewer,
       internalDomains,
+      now: Date.now(),
     };
     await paint();
     const opened = open(source, state.identifiable);

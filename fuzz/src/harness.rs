@@ -23,7 +23,8 @@ use rapport::{Consent, Engine, EngineOptions, Error, Format, LoadOptions, Reach,
 pub const VIEWER: &str = "alex.morgan@northwind.example";
 pub const ORG: &str = "northwind.example";
 pub const TENANT: &str = "northwind";
-/// 2026-03-01T00:00:00Z: the host's clock for consent tokens.
+/// 2026-03-01T00:00:00Z: the host's clock, for consent tokens and as the
+/// engines' reference time (after every base interaction).
 pub const NOW_MS: i64 = 1_772_323_200_000;
 
 /// The outcome of one input: `Ok`, or the code of the error it ended in.
@@ -51,7 +52,7 @@ pub const BASE_INTERACTIONS: &str = r#"[
 ]"#;
 
 pub fn options(consent: Consent) -> EngineOptions {
-    let mut o = EngineOptions::new(VIEWER);
+    let mut o = EngineOptions::new(VIEWER, NOW_MS);
     o.internal_domains = vec![ORG.to_string()];
     o.consent = consent;
     o

@@ -66,7 +66,8 @@ pub struct DemoDataset {
     pub viewer: String,
     /// The organization's e-mail domain(s).
     pub internal_domains: Vec<String>,
-    /// RFC 3339 UTC time of the latest e-mail: the default reference time.
+    /// RFC 3339 UTC time the data was made for (its latest e-mail): the
+    /// `now` to give engines that load it, since their default is the clock.
     pub now: String,
 }
 

@@ -10,7 +10,7 @@ use super::WindowOut;
 use crate::consent::{ConsentBasis, Row, Scope, View};
 use crate::model::PersonKey;
 use crate::sort;
-use crate::time::Window;
+use crate::time::{format_rfc3339, Window};
 
 /// How many people each ranking lists.
 const TOP: usize = 3;
@@ -29,8 +29,9 @@ pub struct Counterpart {
 pub struct OwnInsights {
     pub scope: Scope,
     pub viewer: String,
-    /// `null` only when nothing is loaded and no `now` was given.
-    pub window: Option<WindowOut>,
+    /// The engine's reference time: the window ends at it.
+    pub now: String,
+    pub window: WindowOut,
     pub kpis: Kpis,
     pub last_interaction_at: Option<String>,
     pub next_interaction_at: Option<String>,
@@ -73,11 +74,12 @@ fn ranking(view: &View, counts: FxHashMap<PersonKey, u32>) -> Vec<Counterpart> {
         .collect()
 }
 
-pub fn own_insights(view: &View, viewer_id: &str, window: Option<(Window, u32)>) -> OwnInsights {
+pub fn own_insights(view: &View, viewer_id: &str, (w, days): (Window, u32)) -> OwnInsights {
     let empty = || OwnInsights {
         scope: view.scope(),
         viewer: viewer_id.to_string(),
-        window: window.map(|(w, days)| WindowOut::new(w, days)),
+        now: format_rfc3339(w.end),
+        window: WindowOut::new(w, days),
         kpis: Kpis::default(),
         last_interaction_at: None,
         next_interaction_at: None,
@@ -87,7 +89,7 @@ pub fn own_insights(view: &View, viewer_id: &str, window: Option<(Window, u32)>)
         interactions_used: 0,
         consent_basis: view.basis(),
     };
-    let (Some(viewer), Some((w, _))) = (view.viewer(), window) else { return empty() };
+    let Some(viewer) = view.viewer() else { return empty() };
 
     let rows: Vec<Row> = view.rows().collect();
     let hits = Hits::around(view, &rows, w, &ViewerSides(viewer));

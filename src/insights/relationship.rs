@@ -15,7 +15,7 @@ use crate::engine::Target;
 use crate::error::{Error, Result};
 use crate::model::{normalize_person_id, PersonKey};
 use crate::sort;
-use crate::time::{Window, DAY_MS};
+use crate::time::{format_rfc3339, Window, DAY_MS};
 
 /// How many colleagues each ranking lists.
 const TOP: usize = 3;
@@ -115,6 +115,8 @@ pub struct Colleague {
 pub struct Relationship {
     pub scope: Scope,
     pub target: TargetOut,
+    /// The engine's reference time: the window ends at it.
+    pub now: String,
     pub window: WindowOut,
     pub kpis: Kpis,
     pub last_interaction_at: Option<String>,
@@ -283,6 +285,7 @@ pub fn relationship(
     Relationship {
         scope: view.scope(),
         target: target_out(view, them),
+        now: format_rfc3339(window.end),
         window: WindowOut::new(window, days),
         last_interaction_at: t.last_interaction_at(),
         next_interaction_at: t.next_interaction_at(),

@@ -38,7 +38,12 @@ export interface EngineOptions {
   internalDomains?: string[];
   /** Default 5, lowest 5. */
   minGroupSize?: number;
-  /** Reference time, RFC 3339 or epoch ms; default: the latest e-mail. */
+  /**
+   * The reference time, RFC 3339 or epoch ms: windows end at it, and the last and next
+   * interactions are before and after it. Default: the host's clock (`Date.now()`) when the
+   * engine is made or reopened (`fromSnapshot`), never a time taken from the data. Pass
+   * the `now` of `demoDataset` with its data, and a fixed time for reproducible figures.
+   */
   now?: string | number;
   workingHours?: WorkingHours;
   /** Inputs larger than this many bytes are refused before parsing (default 512 MiB). */
@@ -174,7 +179,9 @@ export interface Counterpart {
 export interface OwnInsights {
   scope: "own";
   viewer: string;
-  window: TimeWindow | null;
+  /** The engine's reference time (RFC 3339): the window ends at it. */
+  now: string;
+  window: TimeWindow;
   kpis: Kpis;
   lastInteractionAt: string | null;
   nextInteractionAt: string | null;
@@ -261,6 +268,8 @@ export interface Health {
 export interface Relationship {
   scope: "own" | "identifiable";
   target: TargetInfo;
+  /** The engine's reference time (RFC 3339): the window ends at it. */
+  now: string;
   window: TimeWindow;
   kpis: Kpis;
   lastInteractionAt: string | null;
@@ -467,6 +476,7 @@ export interface DemoDataset {
   interactions: string;
   viewer: string;
   internalDomains: string[];
+  /** The reference time the data was made for (its latest e-mail): give it as the engine's `now`. */
   now: string;
 }
 

@@ -68,7 +68,7 @@ const requests = [];
 function nodeEngine(consent = {}, interactions = INTERACTIONS, options = {}) {
   const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
   const demo = demoDataset({ seed: SEED, interactions });
-  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, consent, ...options });
+  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, consent, ...options });
   engine.loadPeople(demo.people);
   engine.loadInteractions(demo.interactions);
   return engine;

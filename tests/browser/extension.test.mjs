@@ -52,7 +52,7 @@ function idFromKey(key) {
 }
 
 function nodeEngine(consent, data = demo) {
-  const engine = new Engine({ viewer: data.viewer, internalDomains: data.internalDomains, consent });
+  const engine = new Engine({ viewer: data.viewer, internalDomains: data.internalDomains, now: data.now, consent });
   if (data.people) engine.loadPeople(data.people);
   engine.loadInteractions(data.interactions, data.format ? { format: data.format } : undefined);
   return engine;
@@ -374,7 +374,11 @@ test("a user's NDJSON file and directory replace the demo; a bad file is refused
   const domain = demo.viewer.split("@")[1];
   assert.deepEqual(demo.internalDomains, [domain], "the page's default internal domain is the demo's");
   const data = { viewer: demo.viewer, internalDomains: [domain], people: demo.people, interactions: ndjson, format: "ndjson" };
-  const fileEngine = nodeEngine({ identifiable: true }, data);
+  // A user's file has no `now`: the popup's engine takes the clock when the
+  // file is loaded. The contact is picked on an engine at about that time; the
+  // figures are checked against one at the exact time the popup states.
+  const picker = nodeEngine({ identifiable: true }, { ...data, now: Date.now() });
+  let fileEngine = null;
   try {
     const counter = new Engine({ viewer: demo.viewer, internalDomains: [domain] });
     counter.loadPeople(demo.people);
@@ -384,17 +388,23 @@ test("a user's NDJSON file and directory replace the demo; a bad file is refused
     await page.locator("#file").setInputFiles(file);
     await page.locator("#people-file").setInputFiles(peopleFile);
     await page.locator("#viewer").fill(demo.viewer);
+    const clicked = Date.now();
     await page.locator("#load").click();
     await page.waitForFunction(() => /interactions loaded|not loaded/.test(document.getElementById("data-report").textContent));
+    const loaded = Date.now();
     const said = await page.textContent("#data-report");
     assert.match(said, new RegExp(`^my-interactions\\.ndjson: ${report.accepted.toLocaleString("en")} interactions loaded`), said);
     assert.equal(await page.textContent("#data-name"), `my-interactions.ndjson (${report.accepted.toLocaleString("en")} interactions)`);
     assert.equal(await page.locator("#result *").count(), 0, "the demo's result is cleared");
 
-    const [contact] = contactsOf(fileEngine, "team");
+    const [contact] = contactsOf(picker, "team");
     await showContact(contact);
     await shows('#result [data-view="who-knows-whom"][data-shown="result"]');
-    assertRelationship(await shownRelationship(), fileEngine.relationship({ contact }, { scope: "team" }));
+    const shown = await shownRelationship();
+    const now = Date.parse(shown.windowEnd);
+    assert.ok(clicked <= now && now <= loaded, `the reference time ${shown.windowEnd} is the clock when the file was loaded`);
+    fileEngine = nodeEngine({ identifiable: true }, { ...data, now: shown.windowEnd });
+    assertRelationship(shown, fileEngine.relationship({ contact }, { scope: "team" }));
     assertWhoKnowsWhom(await shownWhoKnowsWhom(), fileEngine.whoKnowsWhom({ contact }, { top: TOP }));
 
     // A broken line: refused whole, with the engine's reason; the loaded file stays.
@@ -414,7 +424,8 @@ test("a user's NDJSON file and directory replace the demo; a bad file is refused
     await showContact(contactId);
     assertRelationship(await shownRelationship(), teamEngine.relationship({ contact: contactId }, { scope: "team" }));
   } finally {
-    fileEngine.free();
+    picker.free();
+    fileEngine?.free();
   }
 });
 

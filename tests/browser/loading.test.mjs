@@ -45,9 +45,9 @@ const pageErrors = [];
 const consoleErrors = [];
 const requests = [];
 
-/** A Node engine for `viewer` with `people` and `interactions` (text) loaded as the page loads them. */
-function nodeEngine({ viewer, internalDomains, people = null, interactions = [], lenient = false, consent = {} }) {
-  const engine = new Engine({ viewer, internalDomains, consent });
+/** A Node engine for `viewer` at `now` with `people` and `interactions` (text) loaded as the page loads them. */
+function nodeEngine({ viewer, internalDomains, now, people = null, interactions = [], lenient = false, consent = {} }) {
+  const engine = new Engine({ viewer, internalDomains, now, consent });
   const reports = { people: people === null ? null : engine.loadPeople(people, { lenient }), interactions: [] };
   for (const [text, format] of interactions) reports.interactions.push(engine.loadInteractions(text, { format, lenient }));
   return { engine, reports };
@@ -71,7 +71,27 @@ async function ownShown() {
 
 function ownExpected(engine) {
   const o = engine.ownInsights();
-  return { kpis: o.kpis, windowEnd: o.window?.end ?? null, last: o.lastInteractionAt, used: o.interactionsUsed, top: o.topContacted.map((p) => p.id) };
+  return { kpis: o.kpis, windowEnd: o.window.end, last: o.lastInteractionAt, used: o.interactionsUsed, top: o.topContacted.map((p) => p.id) };
+}
+
+/** The last loadChosen: its "Figures as of" date ("" for none) and when it started and ended (epoch ms). */
+let lastLoad = null;
+
+/**
+ * The reference time the page's engine took for the last load (where its own
+ * window ends): the end of the "Figures as of" date, or else the clock while
+ * the load ran (SPEC 3.1: the default is the host's clock, never the data's).
+ */
+async function loadedNow() {
+  const end = JSON.parse(await page.getAttribute('#own [data-field="window-end"]', "data-value"));
+  if (lastLoad.asOf) {
+    const dayEnd = new Date(Date.parse(`${lastLoad.asOf}T00:00:00Z`) + 86_400_000).toISOString().replace(".000Z", "Z");
+    assert.equal(end, dayEnd, "the figures end with the date given");
+  } else {
+    const t = Date.parse(end);
+    assert.ok(lastLoad.started <= t && t <= lastLoad.ended, `no date given: the clock while loading, not ${end}`);
+  }
+  return end;
 }
 
 /** Opens the load form (unless open). */
@@ -80,15 +100,22 @@ async function openLoadForm() {
   await page.locator("#load-form").waitFor({ state: "visible" });
 }
 
-/** Starts loading the files chosen; resolves once the report says how it ended ("loaded", "failed", "cancelled"). */
-async function loadChosen({ viewer = null, domains = null, lenient = false } = {}) {
+/**
+ * Starts loading the files chosen; resolves once the report says how it ended ("loaded", "failed", "cancelled").
+ * asOf: the "Figures as of" date, by default the demo's last day (figures that do not
+ * depend on the day the tests run); "" leaves it empty (the clock).
+ */
+async function loadChosen({ viewer = null, domains = null, lenient = false, asOf = demo.now.slice(0, 10) } = {}) {
   if (viewer !== null) await page.getByLabel("Your e-mail address (the signed-in user)").fill(viewer);
   if (domains !== null) await page.getByLabel("Internal domains").fill(domains);
+  await page.getByLabel("Figures as of").fill(asOf);
   await page.getByLabel("Skip bad records").setChecked(lenient);
   await page.evaluate(() => document.getElementById("load-report").replaceChildren());
+  const started = Date.now();
   await page.locator("#load-start").click();
   const report = page.locator("#load-report [data-outcome]");
   await report.waitFor({ state: "visible", timeout: 120_000 });
+  lastLoad = { asOf, started, ended: Date.now() };
   // The page is drawn again before the report is shown: nothing is left to wait for.
   return report.getAttribute("data-outcome");
 }
@@ -174,13 +201,17 @@ test("the load panel: labelled controls, a drop zone reached by keyboard, the de
   assert.equal(await page.getByLabel("Choose files…").getAttribute("type"), "file");
   assert.match(await page.$eval("#load-files", (i) => i.accept), /\.ndjson/);
   assert.equal(await page.$eval("#load-files", (i) => i.multiple), true);
-  // Tab walks the form: file picker, e-mail, domains, lenient, Load.
+  // Tab walks the form: file picker, e-mail, domains, the date (a stop for
+  // each of its parts), lenient, Load.
   const order = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 10 && order.at(-1) !== "load-start"; i++) {
     await page.keyboard.press("Tab");
-    order.push(await page.evaluate(() => document.activeElement.id));
+    const id = await page.evaluate(() => document.activeElement.id);
+    if (order.at(-1) !== id) order.push(id);
   }
-  assert.deepEqual(order, ["load-viewer", "load-domains", "load-lenient", "load-start"]);
+  assert.deepEqual(order, ["load-viewer", "load-domains", "load-as-of", "load-lenient", "load-start"]);
+  assert.equal(await page.getByLabel("Figures as of").inputValue(), "", "no date: the figures are as of now, by the clock");
+  assert.match(await page.textContent("#load-as-of-help"), /Empty: now, by this device's clock/);
   assert.equal(await page.getByLabel("Your e-mail address (the signed-in user)").inputValue(), demo.viewer, "the demo viewer is prefilled");
   assert.equal(await page.getByLabel("Internal domains").inputValue(), "");
   assert.match(await page.textContent("#load-domains-help"), /Empty: the domain of your address \(northwind\.example\)/);
@@ -192,7 +223,7 @@ test("the load panel: labelled controls, a drop zone reached by keyboard, the de
 });
 
 test("a snapshot stored under consent and reopened without it is rewritten at once with only the viewer's own interactions", async () => {
-  const full = nodeEngine({ viewer: demo.viewer, internalDomains: demo.internalDomains, people: demo.people, interactions: [[demo.interactions, "json"]] }).engine;
+  const full = nodeEngine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, people: demo.people, interactions: [[demo.interactions, "json"]] }).engine;
   try {
     const ownOnly = ownOnlyCount(full, demo.viewer, demo.internalDomains);
     assert.ok(ownOnly < full.stats().interactions, "others' interactions exist");
@@ -211,7 +242,7 @@ test("a snapshot stored under consent and reopened without it is rewritten at on
     const record = await storedRecord();
     assert.equal(record.purged, true, "marked purged");
     assert.ok(record.savedAt > granted.savedAt, "rewritten");
-    const stored = Engine.fromSnapshot(new Uint8Array(record.bytes), { viewer: demo.viewer, internalDomains: demo.internalDomains, consent: {} });
+    const stored = Engine.fromSnapshot(new Uint8Array(record.bytes), { viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, consent: {} });
     try {
       assert.equal(stored.stats().interactions, ownOnly, "only the viewer's own interactions on disk");
       assert.deepEqual(stored.ownInsights(), full.ownInsights(), "and all of them");
@@ -262,8 +293,10 @@ test("strict by default: a bad record refuses the load by file and line and noth
   assert.equal((await storedRecord()).savedAt, record.savedAt, "nor did the stored copy");
   assert.deepEqual(await page.$$eval("#load-file-list [data-chosen]", (li) => li.map((n) => n.dataset.chosen)), ["bad.ndjson"], "the file stays chosen");
 
-  assert.equal(await loadChosen({ lenient: true }), "loaded");
-  const { engine, reports } = nodeEngine({ viewer: demo.viewer, internalDomains: demo.internalDomains, interactions: [[text, "ndjson"]], lenient: true });
+  // No "Figures as of": the reference time is the clock.
+  assert.equal(await loadChosen({ lenient: true, asOf: "" }), "loaded");
+  const now = await loadedNow();
+  const { engine, reports } = nodeEngine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now, interactions: [[text, "ndjson"]], lenient: true });
   try {
     const r = await fileReport("bad.ndjson");
     assert.equal(r.kind, "interactions");
@@ -286,7 +319,8 @@ test("a people directory and interactions in one go: told apart by content, peop
   // Interactions first in the list: the worker still loads the directory first.
   await page.setInputFiles("#load-files", [interactions, people]);
   assert.equal(await loadChosen({ viewer: demo.viewer }), "loaded");
-  const { engine, reports } = nodeEngine({ viewer: demo.viewer, internalDomains: demo.internalDomains, people: demo.people, interactions: [[demo.interactions, "json"]] });
+  const now = await loadedNow();
+  const { engine, reports } = nodeEngine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now, people: demo.people, interactions: [[demo.interactions, "json"]] });
   try {
     const p = await fileReport("directory.json");
     const i = await fileReport("mail.json");
@@ -354,7 +388,7 @@ test(`${BIG.toLocaleString("en")} interactions from NDJSON: chunked, a moving pr
   assert.deepEqual(values, [...values].sort((a, b) => a - b), "never backwards");
   assert.equal(values.at(-1), size, "and reached the end");
 
-  const { engine, reports } = nodeEngine({ viewer: big.viewer, internalDomains: big.internalDomains, interactions: [[big.text, "ndjson"]] });
+  const { engine, reports } = nodeEngine({ viewer: big.viewer, internalDomains: big.internalDomains, now: await loadedNow(), interactions: [[big.text, "ndjson"]] });
   try {
     const r = await fileReport(big.name);
     assert.equal(r.kind, "interactions");
@@ -404,7 +438,7 @@ test("Cancel mid-way: the page says so, the data shown and stored stays as it wa
   // The same file again, to the end.
   assert.deepEqual(await page.$$eval("#load-file-list [data-chosen]", (li) => li.map((n) => n.dataset.chosen)), [big2.name], "the file stays chosen");
   assert.equal(await loadChosen(), "loaded");
-  const { engine } = nodeEngine({ viewer: big2.viewer, internalDomains: big2.internalDomains, interactions: [[big2.text, "ndjson"]] });
+  const { engine } = nodeEngine({ viewer: big2.viewer, internalDomains: big2.internalDomains, now: await loadedNow(), interactions: [[big2.text, "ndjson"]] });
   try {
     const after = await ownShown();
     assert.deepEqual(after, ownExpected(engine));
@@ -432,9 +466,12 @@ test("two Microsoft Graph pages dropped on the drop zone load as the samples say
   assert.ok(await page.$eval("#dropzone", (z) => !z.classList.contains("dragging")));
   assert.deepEqual(await page.$$eval("#load-file-list [data-chosen]", (li) => li.map((n) => n.dataset.chosen)), names);
   // The internal domains follow the address: contoso.com.
-  assert.equal(await loadChosen({ viewer, domains: "" }), "loaded");
+  // The samples are of March 2026: figures as of the end of April.
+  assert.equal(await loadChosen({ viewer, domains: "", asOf: "2026-04-30" }), "loaded");
+  const now = await loadedNow();
+  assert.equal(now, "2026-05-01T00:00:00Z");
 
-  const { engine, reports } = nodeEngine({ viewer, internalDomains: ["contoso.com"], interactions: texts.map((t) => [t, "graph"]) });
+  const { engine, reports } = nodeEngine({ viewer, internalDomains: ["contoso.com"], now, interactions: texts.map((t) => [t, "graph"]) });
   try {
     const [messages, events] = reports.interactions;
     const m = await fileReport("graph-messages.json");

@@ -39,7 +39,7 @@ const requests = [];
 
 /** An engine on `interactions` (JSON text) of the demo, with full consent. */
 function nodeEngine(interactions = demo.interactions) {
-  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, consent: FULL_CONSENT });
+  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, consent: FULL_CONSENT });
   engine.loadPeople(demo.people);
   engine.loadInteractions(interactions);
   return engine;
@@ -75,6 +75,7 @@ function openInNode(record) {
   return Engine.fromSnapshot(new Uint8Array(record.bytes), {
     viewer: demo.viewer,
     internalDomains: demo.internalDomains,
+    now: demo.now,
     consent: FULL_CONSENT,
   });
 }

@@ -43,7 +43,7 @@ const consoleErrors = [];
 /** A contact with a scored relationship, colleagues who know them and introduction paths (as dashboard.test.mjs picks). */
 function pickContact() {
   const demo = demoDataset({ seed: SEED, interactions: INTERACTIONS });
-  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, consent: { identifiable: true } });
+  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, consent: { identifiable: true } });
   try {
     engine.loadPeople(demo.people);
     engine.loadInteractions(demo.interactions);

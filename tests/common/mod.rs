@@ -30,8 +30,15 @@ pub fn directory() -> Value {
     ])
 }
 
-pub fn engine(viewer: &str, consent: Consent) -> Engine {
-    let mut o = EngineOptions::new(viewer);
+/// Epoch milliseconds of an RFC 3339 time written in a test.
+pub fn ms(rfc3339: &str) -> i64 {
+    rapport::time::parse_rfc3339(rfc3339).expect("a test time")
+}
+
+/// An engine of `viewer` at the reference time `now` (RFC 3339): tests
+/// always state it, as hosts do (SPEC 3.1).
+pub fn engine(viewer: &str, consent: Consent, now: &str) -> Engine {
+    let mut o = EngineOptions::new(viewer, ms(now));
     o.internal_domains = vec![ORG.to_string()];
     o.consent = consent;
     Engine::new(o).expect("engine")
@@ -171,6 +178,10 @@ pub fn world() -> impl Strategy<Value = World> {
 }
 
 const BASE_MS: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+/// The reference time of the random worlds: day 120 of their 200 days, so
+/// that some of their interactions are still to come.
+pub const WORLD_NOW: &str = "2026-05-01T00:00:00Z";
 
 impl World {
     /// Every person's id, as the data spells it.

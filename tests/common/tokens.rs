@@ -12,6 +12,8 @@ pub const TENANT: &str = "northwind-tenant";
 /// 2026-03-01T00:00:00Z, the host's clock in these tests.
 pub const NOW_MS: i64 = 1_772_323_200_000;
 pub const NOW: i64 = NOW_MS / 1000;
+/// `NOW_MS`: the engines' reference time as well as the tokens' clock.
+pub const NOW_TEXT: &str = "2026-03-01T00:00:00Z";
 pub const HOUR: i64 = 3600;
 
 pub fn signing_key() -> SigningKey {
@@ -72,7 +74,7 @@ pub fn sign(claims: &Value) -> String {
 }
 
 pub fn keyed_options(viewer: &str) -> EngineOptions {
-    let mut o = EngineOptions::new(viewer);
+    let mut o = EngineOptions::new(viewer, NOW_MS);
     o.internal_domains = vec![ORG.to_string()];
     o.consent_key = Some(ConsentKey::from_base64url(&public_key()).unwrap());
     o.tenant = Some(TENANT.to_string());

@@ -9,7 +9,7 @@ const require = createRequire(import.meta.url);
 const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
 
 function loaded(demo, input) {
-  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains });
+  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now });
   engine.loadPeople(demo.people);
   const report = engine.loadInteractions(input);
   return { engine, report };
@@ -55,6 +55,7 @@ test("noisy aggregates spend the budget once per question and refuse when it is 
   const engine = new Engine({
     viewer: demo.viewer,
     internalDomains: demo.internalDomains,
+    now: demo.now,
     consent: { aggregated: true },
     epsilonBudget: 1.5,
   });

@@ -44,6 +44,7 @@ const bytes = new TextEncoder().encode(demo.interactions);
 const options = {
   viewer: demo.viewer,
   internalDomains: demo.internalDomains,
+  now: demo.now,
   consent: { aggregated: true, identifiable: true },
 };
 

@@ -169,7 +169,7 @@ test("the README's Node ES module example runs as written after npm install and 
   // And those are the engine's figures, computed here through pkg/node.
   const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
   const demo = demoDataset({ seed: 1, interactions: 5000 });
-  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains });
+  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now });
   engine.loadPeople(demo.people);
   const { accepted } = engine.loadInteractions(demo.interactions);
   const { kpis } = engine.ownInsights({ days: 90 });
@@ -192,7 +192,7 @@ test("require() from CommonJS gets the Node build, the same module instance as i
     "check.cjs",
     `const { Engine, demoDataset } = require(${JSON.stringify(manifest.name)});
 const demo = demoDataset({ seed: 2, interactions: 1000 });
-const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains });
+const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now });
 engine.loadPeople(demo.people);
 engine.loadInteractions(demo.interactions);
 console.log(JSON.stringify(engine.ownInsights().kpis));
@@ -269,7 +269,7 @@ if (typeof init !== "function") throw new Error("the web entry has no default in
 initSync({ module: readFileSync(require.resolve(${JSON.stringify(`${manifest.name}/web/rapport_bg.wasm`)})) });
 const demo = demoDataset({ seed: 4, interactions: 2000 });
 const figures = (Engine) => {
-  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains });
+  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now });
   engine.loadPeople(demo.people);
   engine.loadInteractions(demo.interactions);
   const mine = engine.ownInsights({ days: 90 });
@@ -295,7 +295,7 @@ test("the TypeScript types resolve: nodenext (import and require) and bundler", 
     `import init, { Engine, demoDataset, type OwnInsights, type RapportError } from ${name};
 await init();
 const demo = demoDataset({ seed: 1, interactions: 100 });
-const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains });
+const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now });
 const mine: OwnInsights = engine.ownInsights({ days: 90 });
 export const sent: number = mine.kpis.emailsSent;
 export const code = (e: RapportError): string => e.code;

@@ -24,6 +24,8 @@ export async function ownSummary(): Promise<string> {
   const options: EngineOptions = {
     viewer: demo.viewer,
     internalDomains: demo.internalDomains,
+    // The reference time the demo data was made for; without it, the host's clock.
+    now: demo.now,
     consent: { aggregated: false, identifiable: false },
   };
   const engine = new Engine(options);
@@ -34,7 +36,7 @@ export async function ownSummary(): Promise<string> {
     const busiest: WeekFigures | undefined = [...own.weekly].sort((a, b) => b.emailsSent - a.emailsSent)[0];
     const rate: string = own.kpis.responseRate === null ? "n/a" : `${Math.round(own.kpis.responseRate * 100)}%`;
     const scope: "own" = own.scope;
-    return `${people.accepted}/${report.accepted} ${scope} ${rate} ${busiest?.week ?? "-"} ${own.window?.end ?? ""}`;
+    return `${people.accepted}/${report.accepted} ${scope} ${rate} ${busiest?.week ?? "-"} ${own.now} ${own.window.end}`;
   } catch (e) {
     const err = e as RapportError;
     if (err.code === "CONSENT_REQUIRED") return `needs ${err.scope ?? "?"}`;
