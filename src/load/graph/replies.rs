@@ -73,6 +73,7 @@ pub(super) fn thread<'t>(store: &Store, staged: &mut [Staged<'t>]) -> Vec<(usize
             if rows.kind[row] != Kind::Email {
                 continue;
             }
+            visited::note();
             let Some(&i) = touched.get(rows.thread[row] as usize).filter(|&&i| i != NONE) else { continue };
             let thread = messages[i as usize].thread;
             let (at, id, from) = (rows.at[row], store.interaction_id(row), Who::Known(rows.from[row]));
@@ -112,6 +113,19 @@ pub(super) fn thread<'t>(store: &Store, staged: &mut [Staged<'t>]) -> Vec<(usize
     rethreaded
 }
 
+/// Stored rows looked at while threading, counted in unit tests only: a
+/// page must cost work in proportion to its own conversations.
+mod visited {
+    #[cfg(test)]
+    thread_local!(pub static ROWS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+
+    #[inline]
+    pub fn note() {
+        #[cfg(test)]
+        ROWS.with(|n| n.set(n.get() + 1));
+    }
+}
+
 /// Sorts `v` in place by `less`, in O(n log n). Not the standard library's
 /// sort: its code for one more element type costs about 10 KB of wasm.
 fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
@@ -140,7 +154,49 @@ fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::heapsort;
+    use super::{heapsort, visited};
+    use crate::consent::Retention;
+    use crate::load::{interactions, Format, LoadOptions};
+    use crate::store::Store;
+
+    /// Issue 12 (class 12, Graph part): a 20,000-message sync in pages of 10,
+    /// each page continuing stored conversations, looks at each stored row a
+    /// bounded number of times in all, not at the whole store per page.
+    #[test]
+    fn class_12_a_page_that_continues_stored_conversations_costs_its_own_conversations() {
+        let party = |a: &str| format!(r#"{{"emailAddress":{{"address":"{a}"}}}}"#);
+        let n = 20_000;
+        let mut store = Store::new(vec!["northwind.example".into()]);
+        let opts = LoadOptions { format: Format::Graph, lenient: false };
+        let retention = Retention { viewer: None, others: true };
+        visited::ROWS.with(|c| c.set(0));
+        for page in 0..n / 10 {
+            let items: Vec<String> = (0..10)
+                .map(|i| {
+                    let m = page * 10 + i;
+                    // 500 conversations, each continued by every 50th page.
+                    let (from, to) = if m % 2 == 0 { ("ada", "cleo") } else { ("cleo", "ada") };
+                    format!(
+                        r#"{{"id":"m{m}","conversationId":"conv-{}","sentDateTime":"2026-01-01T{:02}:{:02}:{:02}Z","from":{},"toRecipients":[{}]}}"#,
+                        m % 500,
+                        (m / 3600) % 24,
+                        (m / 60) % 60,
+                        m % 60,
+                        party(&format!("{from}@northwind.example")),
+                        party(&format!("{to}@contoso.example")),
+                    )
+                })
+                .collect();
+            let text = format!(r#"{{"value":[{}]}}"#, items.join(","));
+            interactions::load(&mut store, &text, opts, &retention).unwrap();
+        }
+        assert_eq!(store.rows().len(), n);
+        let rows = visited::ROWS.with(|c| c.get());
+        // Each page reads its conversations' stored e-mails: 10 conversations
+        // of up to n / 500 e-mails each, so n / 10 pages · 10 · n / 500 in all.
+        let bound = (n / 10) * 10 * (n / 500);
+        assert!(rows <= bound, "{rows} stored rows visited for {n} messages (bound {bound})");
+    }
 
     #[test]
     fn heapsort_sorts() {
