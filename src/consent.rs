@@ -69,10 +69,12 @@ pub enum ConsentBasis {
     None,
 }
 
-/// Deletes every stored interaction the viewer did not take part in: what
-/// withdrawing both `aggregated` and `identifiable` requires (SPEC 4.2).
-pub fn purge_others(store: &mut Store, viewer: PersonKey) {
-    store.retain_rows(|rows, row| rows.involves(row, viewer));
+/// Deletes every stored interaction the viewer did not take part in (all of
+/// them when the viewer is not held, having opted out), with every string
+/// only those carried: what withdrawing both `aggregated` and `identifiable`
+/// requires (SPEC 4.2).
+pub fn purge_others(store: &mut Store, viewer: Option<PersonKey>) {
+    store.retain_rows(|rows, row| viewer.is_some_and(|v| rows.involves(row, v)));
 }
 
 /// What a load may store: everything, or (once consent to others' data was
@@ -183,7 +185,8 @@ impl<'s> View<'s> {
         self.store.lookup(id).filter(|&p| self.knows(p))
     }
 
-    /// Every person the view may name, in key order.
+    /// Every person the view may name, in key order: load history, so a
+    /// result never shows this order (it sorts by ids or figures).
     pub fn people(&self) -> impl Iterator<Item = PersonKey> + '_ {
         self.store.people().filter(move |&p| self.knows(p))
     }

@@ -485,6 +485,10 @@ fn class_08_a_person_seen_first_then_opted_out_changes_no_order() {
             "2026-02-01T09:00:00Z",
         ),
         meeting("x-2", "zz@ext.example", &[x, ADA, BOB], "2026-02-01T11:00:00Z", 30.0),
+        // Two spellings of one account: X's recipient gets a key before the other.
+        email("x-3", x, &["cc@contoso.example"], "2026-02-01T12:00:00Z"),
+        email("k-1", "cd@contoso.example", &[ADA, BOB], "2026-02-02T09:00:00Z"),
+        email("k-2", "cc@contoso.example", &[ADA, BOB], "2026-02-02T09:00:00Z"),
     ];
     let contacts = ["ww@ext.example", "yy@ext.example", "zz@ext.example", "mm@ext.example"];
     let colleagues = [ADA, BOB, "kim@northwind.example", "lee@northwind.example"];
@@ -502,10 +506,12 @@ fn class_08_a_person_seen_first_then_opted_out_changes_no_order() {
         { "id": "kim@northwind.example", "name": "Kim", "department": "Sales" },
         { "id": "lee@northwind.example", "name": "Lee", "department": "Sales" },
         { "id": x, "name": "First" },
+        { "id": "cd@contoso.example", "name": "Cd", "accountId": "Contoso" },
+        { "id": "cc@contoso.example", "name": "Cc", "accountId": "contoso" },
     ]);
     let mut ids: Vec<String> = contacts.iter().map(|s| s.to_string()).collect();
     ids.extend(colleagues.iter().map(|s| s.to_string()));
-    ids.push(x.to_string());
+    ids.extend([x.to_string(), "cc@contoso.example".into(), "cd@contoso.example".into()]);
     assert_seen_first_leaves_no_trace(&directory, &Value::Array(v), x, &ids, NOW, ADA);
 }
 

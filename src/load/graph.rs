@@ -89,7 +89,7 @@ pub(super) fn load(
     }
     let mut staged = stage(store, &interactions, opts, &mut report, retention, Alone::Skip)?;
     let rethreaded = replies::thread(store, &mut staged);
-    commit(store, &staged);
+    commit(store, &staged, true);
     for (row, parent) in rethreaded {
         store.set_reply_to(row, parent.as_deref());
     }

@@ -54,28 +54,17 @@ pub(super) fn thread<'t>(store: &Store, staged: &mut [Staged<'t>]) -> Vec<(usize
         return Vec::new();
     }
 
-    // The conversations' handles in the store's `thread` column (dense, so a
-    // plain table finds them), then one pass over the rows when any is there.
-    // Handle → index in `messages` of one of its e-mails, or NONE.
-    let mut touched: Vec<u32> = Vec::new();
-    for (i, m) in messages.iter().enumerate() {
-        if let Some(k) = store.thread_key(m.thread) {
-            let k = k as usize;
-            if touched.len() <= k {
-                touched.resize(k + 1, NONE);
-            }
-            touched[k] = i as u32;
-        }
-    }
-    if !touched.is_empty() {
-        let rows = store.rows();
-        for row in 0..rows.len() {
-            if rows.kind[row] != Kind::Email {
-                continue;
-            }
+    // The stored e-mails of the conversations the batch touches, each
+    // conversation once, through the store's chain of its rows: a page costs
+    // its own conversations, not the whole store.
+    let mut touched: Vec<(u32, &str)> =
+        messages.iter().filter_map(|m| store.thread_key(m.thread).map(|k| (k, m.thread))).collect();
+    touched.sort_unstable_by_key(|&(k, _)| k);
+    touched.dedup_by_key(|&mut (k, _)| k);
+    let rows = store.rows();
+    for (k, thread) in touched {
+        for row in store.thread_rows(k) {
             visited::note();
-            let Some(&i) = touched.get(rows.thread[row] as usize).filter(|&&i| i != NONE) else { continue };
-            let thread = messages[i as usize].thread;
             let (at, id, from) = (rows.at[row], store.interaction_id(row), Who::Known(rows.from[row]));
             messages.push(Message { thread, at, id, from, slot: Slot::Stored(row) });
         }
