@@ -612,3 +612,36 @@ fn class_09_the_load_report_does_not_tell_opted_out_senders_apart() {
         }
     }
 }
+
+#[test]
+fn class_06_own_results_read_inferred_replies_among_the_viewers_own_rows() {
+    // Dan writes to Ada, then to Bob only (others' data, kept with consent but
+    // not in the own view), then Ada answers Dan: among what the own view may
+    // read, Ada's message answers Dan's first one, whatever else is held.
+    let page = [
+        message("o-1", "conv-3", DAN, &[ADA], "2026-02-02T09:00:00Z"),
+        message("o-2", "conv-3", BOB, &[DAN], "2026-02-02T10:00:00Z"),
+        message("o-3", "conv-3", ADA, &[DAN], "2026-02-02T13:00:00Z"),
+    ];
+    let own = |e: &Engine| {
+        let h = rapport::insights::health::HealthOptions::default();
+        let mut out = serde_json::to_string(&e.own_insights(Some(90)).unwrap()).unwrap();
+        let contact = rapport::Target::Contact(DAN.into());
+        out += &serde_json::to_string(&e.relationship(&contact, rapport::Reach::Own, None, &h).unwrap())
+            .unwrap();
+        out
+    };
+    let mut mine = eng(ALL);
+    people(&mut mine, &directory());
+    graph_page(&mut mine, &[page[0].clone(), page[2].clone()]);
+    let expected = own(&mine);
+    assert!(expected.contains("\"replies\":1"), "Ada's message answers Dan's: {expected}");
+    for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0]] {
+        let mut e = eng(ALL);
+        people(&mut e, &directory());
+        for i in order {
+            graph_page(&mut e, &[page[i].clone()]);
+        }
+        same(&own(&e), &expected, &format!("pages in order {order:?}"));
+    }
+}
