@@ -213,7 +213,7 @@ impl<'s> View<'s> {
 
     /// The row `r` answers, when it is stored and this view allows it.
     pub fn reply_parent(&self, r: Row) -> Option<Row> {
-        let parent = self.store.reply_parent(r.index())?;
+        let parent = self.store.reply_parent_in(r.index(), self.scope == Scope::Own)?;
         self.allows(parent).then_some(Row(parent as u32))
     }
 

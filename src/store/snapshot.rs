@@ -225,6 +225,7 @@ impl Store {
         w.u32s(&c.reply_to);
         w.u64(c.inferred.len() as u64);
         c.inferred.iter().for_each(|&i| w.u8(u8::from(i)));
+        w.u32s(&c.own_reply_to);
         w.u32s(&c.part_end);
         w.u32s(&c.parts);
         let mut digests: Vec<&OptOutDigest> = self.opted_out_ids.iter().collect();
@@ -283,6 +284,7 @@ impl Store {
         let (duration_s, thread, reply_to) = (r.u32s()?, r.u32s()?, r.u32s()?);
         let flags = r.count(1)?;
         let inferred = (0..flags).map(|_| r.bool()).collect::<Result<Vec<_>>>()?;
+        let own_reply_to = r.u32s()?;
         let c = Columns {
             id,
             kind,
@@ -292,6 +294,7 @@ impl Store {
             thread,
             reply_to,
             inferred,
+            own_reply_to,
             part_end: r.u32s()?,
             parts: r.u32s()?,
         };
@@ -303,13 +306,14 @@ impl Store {
             opted_out_ids.insert(digest);
         }
         let lens = [c.kind.len(), c.from.len(), c.at.len(), c.duration_s.len(), c.thread.len()];
-        let more = [c.reply_to.len(), c.inferred.len(), c.part_end.len()];
+        let more = [c.reply_to.len(), c.inferred.len(), c.own_reply_to.len(), c.part_end.len()];
         if lens.iter().chain(more.iter()).any(|&l| l != rows) {
             return Err(corrupt("the interaction columns differ in length"));
         }
         check_handles(&c.id, interaction_ids.len(), false, "an interaction id")?;
         check_handles(&c.thread, threads.len(), true, "a thread")?;
         check_handles(&c.reply_to, interaction_ids.len(), true, "a reply")?;
+        check_handles(&c.own_reply_to, interaction_ids.len(), true, "a reply")?;
         check_handles(&c.from, people_n, false, "a sender")?;
         check_handles(&c.parts, people_n, false, "a participant")?;
         if c.part_end.windows(2).any(|w| w[0] > w[1])
