@@ -513,21 +513,21 @@ impl Store {
         let mut keys = Interner::default();
         let mut new_key = vec![NONE; people_n];
         let (mut kept, mut kept_bytes) = (0, 0);
-        for k in 0..people_n {
+        for (k, slot) in new_key.iter_mut().enumerate() {
             let c = self.canon[k] as usize;
             let person = &self.people[c];
             if person.opted_out {
                 self.opted_out_ids.insert(opt_out_digest(self.keys.resolve(k as u32)));
             } else if person.in_directory || on_rows[c] || self.pinned == Some(c as u32) {
-                new_key[k] = 0;
+                *slot = 0;
                 kept += 1;
                 kept_bytes += self.keys.resolve(k as u32).len();
             }
         }
         keys.reserve(kept, kept_bytes);
-        for k in 0..people_n {
-            if new_key[k] != NONE {
-                new_key[k] = keys.intern(self.keys.resolve(k as u32));
+        for (k, slot) in new_key.iter_mut().enumerate() {
+            if *slot != NONE {
+                *slot = keys.intern(self.keys.resolve(k as u32));
             }
         }
         let mut canon = Vec::with_capacity(kept);

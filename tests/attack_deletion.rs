@@ -278,6 +278,9 @@ fn class_02_withdrawn_data_leaves_no_string_in_the_snapshot_and_frees_its_memory
     assert_eq!(leaked(&e, &others_secrets()), Vec::<&str>::new(), "after setConsent({{}})");
     let after = e.stats().1;
     let fresh = fresh_bytes(NONE, &own_part(&purge_mail()));
+    println!(
+        "storeBytes: {before} held, {after} after setConsent({{}}), {fresh} for the remaining data alone"
+    );
     assert!(after < before / 4, "storeBytes {before} → {after}");
     assert!(after <= fresh, "storeBytes {after} after the purge, {fresh} for the remaining data alone");
 }
@@ -341,6 +344,11 @@ fn class_02_opting_out_deletes_every_string_the_person_brought() {
         mail(&mut f, &remaining);
         f.stats()
     };
+    println!(
+        "storeBytes: {before} held, {} after opt-outs, {} for the remaining data alone",
+        e.stats().1,
+        fresh.1
+    );
     assert_eq!(e.stats().0, fresh.0);
     // The digests that keep them out cost a few bytes each.
     assert!(e.stats().1 <= fresh.1 + 64, "storeBytes {} after opt-out, {} fresh", e.stats().1, fresh.1);
