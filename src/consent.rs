@@ -69,10 +69,12 @@ pub enum ConsentBasis {
     None,
 }
 
-/// Deletes every stored interaction the viewer did not take part in: what
-/// withdrawing both `aggregated` and `identifiable` requires (SPEC 4.2).
-pub fn purge_others(store: &mut Store, viewer: PersonKey) {
-    store.retain_rows(|rows, row| rows.involves(row, viewer));
+/// Deletes every stored interaction the viewer did not take part in (all of
+/// them when the viewer is not held, having opted out), with every string
+/// only those carried: what withdrawing both `aggregated` and `identifiable`
+/// requires (SPEC 4.2).
+pub fn purge_others(store: &mut Store, viewer: Option<PersonKey>) {
+    store.retain_rows(|rows, row| viewer.is_some_and(|v| rows.involves(row, v)));
 }
 
 /// What a load may store: everything, or (once consent to others' data was
@@ -183,7 +185,8 @@ impl<'s> View<'s> {
         self.store.lookup(id).filter(|&p| self.knows(p))
     }
 
-    /// Every person the view may name, in key order.
+    /// Every person the view may name, in key order: load history, so a
+    /// result never shows this order (it sorts by ids or figures).
     pub fn people(&self) -> impl Iterator<Item = PersonKey> + '_ {
         self.store.people().filter(move |&p| self.knows(p))
     }
@@ -210,7 +213,7 @@ impl<'s> View<'s> {
 
     /// The row `r` answers, when it is stored and this view allows it.
     pub fn reply_parent(&self, r: Row) -> Option<Row> {
-        let parent = self.store.reply_parent(r.index())?;
+        let parent = self.store.reply_parent_in(r.index(), self.scope == Scope::Own)?;
         self.allows(parent).then_some(Row(parent as u32))
     }
 

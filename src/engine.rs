@@ -345,10 +345,7 @@ impl Engine {
     pub fn new(mut options: EngineOptions) -> Result<Engine> {
         options.validate()?;
         let mut store = Store::new(options.internal_domains.clone());
-        // The signed-in user is a member of the organization by definition.
-        let viewer = store.person_key(&options.viewer);
-        store.person_mut(viewer).internal = true;
-        store.person_mut(viewer).account = None;
+        store.pin_viewer(&options.viewer);
         Ok(Engine {
             consent: options.consent,
             retain_others: true,
@@ -497,24 +494,26 @@ impl Engine {
         self.consent = consent;
         self.retain_others = consent.covers_others();
         if !self.retain_others {
-            if let Some(v) = self.viewer() {
-                purge_others(&mut self.store, v);
-            }
+            let viewer = self.viewer();
+            purge_others(&mut self.store, viewer);
         }
     }
 
-    /// Marks a person opted out and purges their data (SPEC 4.3). A person
-    /// the engine has not seen yet is remembered, so later loads drop them.
+    /// Marks a person opted out, with every id and alias of theirs, and
+    /// purges their data (SPEC 4.3). A person the engine has not seen yet is
+    /// remembered (as a digest of the id), so later loads drop them.
     pub fn opt_out(&mut self, person_id: &str) -> Result<()> {
         let id = normalize_person_id(person_id);
         if id.is_empty() {
             return Err(Error::options("personId", "must be a non-empty person id"));
         }
-        let p = self.store.person_key(&id);
         self.invalidate();
-        if !self.store.person(p).opted_out {
-            self.store.person_mut(p).opted_out = true;
-            self.store.reindex_people();
+        match self.store.lookup(&id) {
+            Some(p) => {
+                self.store.person_mut(p).opted_out = true;
+                self.store.reindex_people();
+            }
+            None => self.store.remember_opt_out(&id),
         }
         Ok(())
     }
@@ -726,13 +725,12 @@ impl Engine {
         w.str(&self.options.viewer);
         w.u8(u8::from(self.retain_others && covered));
         w.u32(self.privacy.borrow().ledger.spent().milli());
-        match self.viewer().filter(|_| !covered) {
-            Some(viewer) => {
-                let mut own = self.store.clone();
-                purge_others(&mut own, viewer);
-                own.write(&mut w);
-            }
-            None => self.store.write(&mut w),
+        if covered {
+            self.store.write(&mut w);
+        } else {
+            let mut own = self.store.clone();
+            purge_others(&mut own, self.viewer());
+            own.write(&mut w);
         }
         seal(w.out)
     }
@@ -755,6 +753,7 @@ impl Engine {
             return Err(Error::options("internalDomains", "differ from the snapshot's"));
         }
         engine.store = store;
+        engine.store.pin_viewer(&engine.options.viewer);
         // Data withdrawn before the export stays withdrawn until consent is given again.
         engine.retain_others = retain_others || engine.consent.covers_others();
         engine.privacy.get_mut().ledger.restore_spent(spent);

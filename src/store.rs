@@ -1,14 +1,33 @@
 //! What the engine holds: people keyed by interned ids (with aliases folded
 //! into one canonical person), interactions in compact columns, and the
 //! indexes built as rows arrive. Nothing here decides who may read what: that
-//! is `consent`'s job.
+//! is `consent`'s job. Deleting rows (a purge, an opt-out) compacts the store:
+//! no string or row derived only from deleted data stays behind, and
+//! opted-out people are remembered only as one-way digests of their ids.
 
 pub mod snapshot;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
+use sha2::{Digest, Sha256};
 
 use crate::ids::{Interner, NONE};
 use crate::model::{domain_of, is_internal_domain, Kind, Person, PersonKey};
+
+/// What the store keeps of an opted-out id: the first 16 bytes of the
+/// SHA-256 of the normalised id after a domain-separating prefix. It lets a
+/// later load recognise the id without the store holding it as text (it does
+/// not hide an id from whoever can guess it and has the snapshot).
+pub type OptOutDigest = [u8; 16];
+
+pub fn opt_out_digest(id: &str) -> OptOutDigest {
+    let mut hash = Sha256::new();
+    hash.update(b"rapport/opted-out-id/v1\0");
+    hash.update(id.as_bytes());
+    let full = hash.finalize();
+    let mut digest = [0u8; 16];
+    digest.copy_from_slice(&full[..16]);
+    digest
+}
 
 /// Interactions, one entry per row in each column.
 #[derive(Clone, Default)]
@@ -21,6 +40,14 @@ pub struct Columns {
     pub thread: Vec<u32>,
     /// Interned id of the interaction this one answers, or `NONE`.
     pub reply_to: Vec<u32>,
+    /// Whether `reply_to` is worked out from the conversation's order
+    /// (Microsoft Graph) rather than given: such links are worked out again
+    /// whenever the conversation's rows change (see [`Store::derive_replies`]).
+    pub inferred: Vec<bool>,
+    /// For inferred rows the viewer takes part in: the id the row answers
+    /// among the viewer's own rows of the conversation (what the `own` view
+    /// may read), or `NONE`.
+    pub own_reply_to: Vec<u32>,
     /// End offset in `parts` of each row's participants (the start is the previous end).
     pub part_end: Vec<u32>,
     /// Participants other than the sender, canonical, without repeats.
@@ -82,6 +109,15 @@ pub struct Store {
     unsorted: Vec<PersonKey>,
     /// By person: whether they are in `unsorted`.
     out_of_order: Vec<bool>,
+    /// Conversation handle → its last stored e-mail row; with `thread_prev`
+    /// (row → the e-mail before it in its conversation, or `NONE`) a chain
+    /// through each conversation, so that a Graph page reads only its own.
+    thread_last: Vec<u32>,
+    thread_prev: Vec<u32>,
+    /// Every id and alias of every opted-out person, as digests only.
+    opted_out_ids: FxHashSet<OptOutDigest>,
+    /// The signed-in user: kept through compaction even with no row.
+    pinned: Option<PersonKey>,
 }
 
 impl Store {
@@ -115,6 +151,38 @@ impl Store {
             self.out_of_order.push(false);
         }
         self.canon[k as usize]
+    }
+
+    /// Makes `id` the signed-in user, a member of the organization by
+    /// definition, kept even while no row names them; unless they opted out.
+    pub fn pin_viewer(&mut self, id: &str) {
+        self.pinned = None;
+        if self.is_opted_out_id(id) {
+            return;
+        }
+        let known = self.lookup(id).is_some();
+        let p = self.person_key(id);
+        if !known {
+            self.people[p as usize].internal = true;
+            self.people[p as usize].account = None;
+        }
+        self.pinned = Some(p);
+    }
+
+    /// Whether `id` (normalised) is an id or alias of someone who opted out
+    /// and is no longer held: what a load checks of every id new to the store.
+    pub fn is_opted_out_id(&self, id: &str) -> bool {
+        !self.opted_out_ids.is_empty() && self.opted_out_ids.contains(&opt_out_digest(id))
+    }
+
+    /// Whether any opted-out id is remembered (when none is, a load skips the digests).
+    pub fn has_opted_out_ids(&self) -> bool {
+        !self.opted_out_ids.is_empty()
+    }
+
+    /// Remembers an opted-out id that the store does not hold (yet).
+    pub fn remember_opt_out(&mut self, id: &str) {
+        self.opted_out_ids.insert(opt_out_digest(id));
     }
 
     pub fn person(&self, p: PersonKey) -> &Person {
@@ -158,6 +226,10 @@ impl Store {
         }
         let old = self.canon[a as usize];
         if old != person {
+            // Opting out any address of a person opts out the person.
+            if self.people[old as usize].opted_out {
+                self.people[person as usize].opted_out = true;
+            }
             let mut moved = self.folded.remove(&old).unwrap_or_default();
             moved.push(old);
             for &k in &moved {
@@ -180,7 +252,10 @@ impl Store {
         c.duration_s.reserve(n);
         c.thread.reserve(n);
         c.reply_to.reserve(n);
+        c.inferred.reserve(n);
+        c.own_reply_to.reserve(n);
         c.part_end.reserve(n);
+        self.thread_prev.reserve(n);
         c.parts.reserve(parts);
     }
 
@@ -194,7 +269,15 @@ impl Store {
 
     /// The stored row of the interaction `row` answers, if it is stored.
     pub fn reply_parent(&self, row: usize) -> Option<usize> {
-        let r = self.rows.reply_to[row];
+        self.reply_parent_in(row, false)
+    }
+
+    /// [`Store::reply_parent`]; `own`: as read among the viewer's own rows
+    /// (an inferred reply answers the viewer's previous row of the
+    /// conversation there, see [`Columns::own_reply_to`]).
+    pub fn reply_parent_in(&self, row: usize, own: bool) -> Option<usize> {
+        let c = &self.rows;
+        let r = if own && c.inferred[row] { c.own_reply_to[row] } else { c.reply_to[row] };
         if r == NONE {
             return None;
         }
@@ -207,36 +290,100 @@ impl Store {
         (t != NONE).then(|| self.threads.resolve(t))
     }
 
-    /// The handle of a conversation id in the `thread` column, if it was ever stored.
+    /// The handle of a conversation id in the `thread` column, if it is stored.
     pub fn thread_key(&self, thread: &str) -> Option<u32> {
         self.threads.get(thread)
     }
 
-    /// Points a stored row at the interaction it answers (stored yet or not),
-    /// or at none: for replies worked out from a conversation's order, which
-    /// a later batch can change (Microsoft Graph pages, SPEC 2.3).
-    pub fn set_reply_to(&mut self, row: usize, parent: Option<&str>) {
-        let r = parent.map_or(NONE, |p| self.interaction_ids.intern(p));
-        self.row_of_id.resize(self.interaction_ids.len(), NONE);
-        if let Some(slot) = self.rows.reply_to.get_mut(row) {
-            *slot = r;
+    /// The stored e-mail rows of a conversation, latest stored first.
+    pub fn thread_rows(&self, thread: u32) -> impl Iterator<Item = usize> + '_ {
+        let mut next = self.thread_last.get(thread as usize).copied().unwrap_or(NONE);
+        std::iter::from_fn(move || {
+            let row = (next != NONE).then_some(next as usize)?;
+            next = self.thread_prev[row];
+            Some(row)
+        })
+    }
+
+    /// Works out the replies of the inferred rows of `threads` from each
+    /// conversation's order (Microsoft Graph gives no reply link, SPEC 2.3):
+    /// the e-mails of a conversation in time order (ties by id), each
+    /// answering the one just before it when that one is from someone else.
+    /// A sender's second message in a row (a nudge, an afterthought) answers
+    /// nobody: going further back would count one question as answered
+    /// twice. The same among the viewer's own rows for `own_reply_to`. Run
+    /// after every change of a conversation's rows (a page, a purge), so a
+    /// link only ever points at a row that is there, as if the others had
+    /// never been loaded; a page costs its own conversations.
+    pub fn derive_replies(&mut self, threads: &mut Vec<u32>) {
+        threads.sort_unstable();
+        threads.dedup();
+        let mut order: Vec<u32> = Vec::new();
+        for &thread in threads.iter() {
+            order.clear();
+            order.extend(self.thread_rows(thread).map(|r| r as u32));
+            reply_work::note(order.len());
+            if !order.iter().any(|&r| self.rows.inferred[r as usize]) {
+                continue;
+            }
+            let (c, ids) = (&self.rows, &self.interaction_ids);
+            crate::sort::by(&mut order, |&a, &b| {
+                let key = |r: u32| (c.at[r as usize], ids.resolve(c.id[r as usize]));
+                key(a).cmp(&key(b))
+            });
+            let answer = |prev: Option<usize>, row: usize| {
+                prev.filter(|&p| c.from[p] != c.from[row]).map_or(NONE, |p| c.id[p])
+            };
+            let (mut any, mut own) = (None, None);
+            let mut links: Vec<(usize, u32, u32)> = Vec::new();
+            for &row in &order {
+                let row = row as usize;
+                let mine = self.pinned.is_some_and(|v| c.involves(row, v));
+                if c.inferred[row] {
+                    links.push((row, answer(any, row), if mine { answer(own, row) } else { NONE }));
+                }
+                any = Some(row);
+                if mine {
+                    own = Some(row);
+                }
+            }
+            for (row, to, own_to) in links {
+                self.rows.reply_to[row] = to;
+                self.rows.own_reply_to[row] = own_to;
+            }
         }
     }
 
     pub fn push(&mut self, new: NewRow<'_>) {
+        self.push_row(new, false);
+    }
+
+    /// Stores a row; `inferred_reply`: its `reply_to` was worked out from its
+    /// conversation's order (see [`Columns::inferred`]).
+    pub fn push_row(&mut self, new: NewRow<'_>, inferred_reply: bool) {
         let row = self.rows.len() as u32;
         let id = self.interaction_ids.intern(new.id);
         let reply_to = new.reply_to.map_or(NONE, |r| self.interaction_ids.intern(r));
         self.row_of_id.resize(self.interaction_ids.len(), NONE);
         self.row_of_id[id as usize] = row;
+        let thread = new.thread.map_or(NONE, |t| self.threads.intern(t));
+        self.thread_last.resize(self.threads.len(), NONE);
+        let prev = match thread {
+            NONE => NONE,
+            _ if new.kind != Kind::Email => NONE,
+            t => std::mem::replace(&mut self.thread_last[t as usize], row),
+        };
+        self.thread_prev.push(prev);
         let c = &mut self.rows;
         c.id.push(id);
         c.kind.push(new.kind);
         c.from.push(new.from);
         c.at.push(new.at);
         c.duration_s.push(new.duration_s);
-        c.thread.push(new.thread.map_or(NONE, |t| self.threads.intern(t)));
+        c.thread.push(thread);
         c.reply_to.push(reply_to);
+        c.inferred.push(inferred_reply);
+        c.own_reply_to.push(NONE);
         c.parts.extend_from_slice(new.parts);
         c.part_end.push(c.parts.len() as u32);
         for p in std::iter::once(new.from).chain(new.parts.iter().copied()) {
@@ -265,7 +412,8 @@ impl Store {
         &self.by_person[p as usize]
     }
 
-    /// Every canonical person, in key order.
+    /// Every canonical person, in key order (which is load history: results
+    /// order people by id or figures, never by this).
     pub fn people(&self) -> impl Iterator<Item = PersonKey> + '_ {
         (0..self.canon.len() as u32).filter(|&k| self.canon[k as usize] == k)
     }
@@ -273,14 +421,14 @@ impl Store {
     /// Rewrites every row after aliases were folded in or people opted out:
     /// persons become canonical, opted-out people disappear (rows they sent
     /// are dropped, they leave the participants of the others), and a row left
-    /// with no participant is dropped (SPEC 4.3).
+    /// with no participant is dropped (SPEC 4.3). Then compacts: see [`Store::compact`].
     pub fn reindex_people(&mut self) {
         let target: Vec<Option<PersonKey>> =
             self.canon.iter().map(|&c| (!self.people[c as usize].opted_out).then_some(c)).collect();
         self.rebuild(|_, _| true, |k| target[k as usize]);
     }
 
-    /// Keeps only the rows for which `keep(columns, row)` holds.
+    /// Keeps only the rows for which `keep(columns, row)` holds, then compacts.
     pub fn retain_rows(&mut self, keep: impl FnMut(&Columns, usize) -> bool) {
         self.rebuild(keep, Some);
     }
@@ -316,19 +464,133 @@ impl Store {
             new.duration_s.push(old.duration_s[row]);
             new.thread.push(old.thread[row]);
             new.reply_to.push(old.reply_to[row]);
+            new.inferred.push(old.inferred[row]);
+            new.own_reply_to.push(old.own_reply_to[row]);
             new.parts.extend_from_slice(&parts);
             new.part_end.push(new.parts.len() as u32);
         }
         self.rows = new;
+        self.rederive_replies();
+        self.compact();
+    }
+
+    /// Works out again, among the rows left, every reply inferred from a
+    /// conversation's order (see [`Store::derive_replies`]).
+    fn rederive_replies(&mut self) {
+        let c = &self.rows;
+        let mut threads: Vec<u32> =
+            (0..c.len()).filter(|&r| c.inferred[r] && c.thread[r] != NONE).map(|r| c.thread[r]).collect();
+        if threads.is_empty() {
+            return;
+        }
+        self.reindex_rows();
+        self.derive_replies(&mut threads);
+    }
+
+    /// Drops everything that only deleted data carried, and renumbers what is
+    /// left in its old order: people who opted out (every key of theirs is
+    /// remembered as a digest instead), people neither in the directory nor
+    /// on a row left (third parties known only through deleted rows), the
+    /// names and facts of both, interaction ids that are neither a row's own
+    /// nor a reply target of one, and conversation ids no row is in. The
+    /// directory's other entries stay: they are the host's configuration.
+    fn compact(&mut self) {
+        let people_n = self.canon.len();
+        let mut on_rows = vec![false; people_n];
+        for &p in self.rows.from.iter().chain(&self.rows.parts) {
+            on_rows[p as usize] = true;
+        }
+        let mut keys = Interner::default();
+        let mut new_key = vec![NONE; people_n];
+        let (mut kept, mut kept_bytes) = (0, 0);
+        for (k, slot) in new_key.iter_mut().enumerate() {
+            let c = self.canon[k] as usize;
+            let person = &self.people[c];
+            if person.opted_out {
+                self.opted_out_ids.insert(opt_out_digest(self.keys.resolve(k as u32)));
+            } else if person.in_directory || on_rows[c] || self.pinned == Some(c as u32) {
+                *slot = 0;
+                kept += 1;
+                kept_bytes += self.keys.resolve(k as u32).len();
+            }
+        }
+        keys.reserve(kept, kept_bytes);
+        for (k, slot) in new_key.iter_mut().enumerate() {
+            if *slot != NONE {
+                *slot = keys.intern(self.keys.resolve(k as u32));
+            }
+        }
+        let mut canon = Vec::with_capacity(kept);
+        let mut people = Vec::with_capacity(kept);
+        for k in 0..people_n {
+            if new_key[k] != NONE {
+                canon.push(new_key[self.canon[k] as usize]);
+                people.push(std::mem::take(&mut self.people[k]));
+            }
+        }
+        let mut folded: FxHashMap<PersonKey, Vec<PersonKey>> = FxHashMap::default();
+        for (k, &c) in canon.iter().enumerate() {
+            if c as usize != k {
+                folded.entry(c).or_default().push(k as PersonKey);
+            }
+        }
+        self.keys = keys;
+        self.canon = canon;
+        self.people = people;
+        self.folded = folded;
+        self.pinned = self.pinned.map(|p| new_key[p as usize]).filter(|&p| p != NONE);
+        let rows = &mut self.rows;
+        for p in rows.from.iter_mut().chain(rows.parts.iter_mut()) {
+            *p = new_key[*p as usize];
+        }
+
+        // Interaction ids: each row's own, then the ids rows answer.
+        let mut ids = Interner::default();
+        let mut new_id = vec![NONE; self.interaction_ids.len()];
+        let bytes: usize = rows.id.iter().map(|&i| self.interaction_ids.resolve(i).len()).sum();
+        ids.reserve(rows.len(), bytes);
+        let targets = rows.reply_to.iter_mut().chain(rows.own_reply_to.iter_mut()).filter(|r| **r != NONE);
+        for handle in rows.id.iter_mut().chain(targets) {
+            let old = *handle as usize;
+            if new_id[old] == NONE {
+                new_id[old] = ids.intern(self.interaction_ids.resolve(*handle));
+            }
+            *handle = new_id[old];
+        }
+        self.interaction_ids = ids;
+
+        let mut threads = Interner::default();
+        let mut new_thread = vec![NONE; self.threads.len()];
+        for handle in rows.thread.iter_mut().filter(|t| **t != NONE) {
+            let old = *handle as usize;
+            if new_thread[old] == NONE {
+                new_thread[old] = threads.intern(self.threads.resolve(*handle));
+            }
+            *handle = new_thread[old];
+        }
+        self.threads = threads;
+        let columns =
+            [&mut rows.id, &mut rows.from, &mut rows.duration_s, &mut rows.thread, &mut rows.reply_to];
+        for column in columns.into_iter().chain([&mut rows.own_reply_to]) {
+            column.shrink_to_fit();
+        }
+        rows.kind.shrink_to_fit();
+        rows.at.shrink_to_fit();
+        rows.inferred.shrink_to_fit();
+        rows.part_end.shrink_to_fit();
+        rows.parts.shrink_to_fit();
+        self.opted_out_ids.shrink_to_fit();
         self.reindex_rows();
     }
 
     fn reindex_rows(&mut self) {
-        self.row_of_id.clear();
-        self.row_of_id.resize(self.interaction_ids.len(), NONE);
-        for list in &mut self.by_person {
-            list.clear();
-        }
+        let people_n = self.canon.len();
+        self.row_of_id = vec![NONE; self.interaction_ids.len()];
+        self.by_person = vec![Vec::new(); people_n];
+        self.out_of_order = vec![false; people_n];
+        self.unsorted = Vec::new();
+        self.thread_last = vec![NONE; self.threads.len()];
+        self.thread_prev = Vec::with_capacity(self.rows.len());
         for row in 0..self.rows.len() {
             self.row_of_id[self.rows.id[row] as usize] = row as u32;
             self.by_person[self.rows.from[row] as usize].push(row as u32);
@@ -336,22 +598,42 @@ impl Store {
             for &p in &self.rows.parts[start..self.rows.part_end[row] as usize] {
                 self.by_person[p as usize].push(row as u32);
             }
+            let thread = self.rows.thread[row];
+            let prev = if thread != NONE && self.rows.kind[row] == Kind::Email {
+                std::mem::replace(&mut self.thread_last[thread as usize], row as u32)
+            } else {
+                NONE
+            };
+            self.thread_prev.push(prev);
         }
         // Rebuilt in row order: put every list in time order.
         let at = &self.rows.at;
         for list in &mut self.by_person {
             by_time(list, at);
-        }
-        for p in self.unsorted.drain(..) {
-            self.out_of_order[p as usize] = false;
+            list.shrink_to_fit();
         }
     }
 
-    /// Approximate heap bytes held by the interaction columns and indexes.
+    /// Approximate heap bytes held by the interaction columns, the people
+    /// and the indexes.
     pub fn heap_bytes(&self) -> usize {
         let c = &self.rows;
+        let text = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
+        let people: usize =
+            self.people.iter().map(|p| text(&p.name) + text(&p.department) + text(&p.account)).sum();
+        let folded: usize = self.folded.values().map(|v| v.capacity() * 4 + 32).sum();
         c.id.capacity() * 4
             + c.kind.capacity()
+            + c.inferred.capacity()
+            + c.own_reply_to.capacity() * 4
+            + self.canon.capacity() * 4
+            + self.people.capacity() * std::mem::size_of::<Person>()
+            + people
+            + folded
+            + self.out_of_order.capacity()
+            + self.thread_last.capacity() * 4
+            + self.thread_prev.capacity() * 4
+            + self.opted_out_ids.capacity() * 17
             + c.from.capacity() * 4
             + c.at.capacity() * 8
             + c.duration_s.capacity() * 4
@@ -364,6 +646,19 @@ impl Store {
             + self.interaction_ids.heap_bytes()
             + self.threads.heap_bytes()
             + self.keys.heap_bytes()
+    }
+}
+
+/// Stored rows read while working out replies, counted in unit tests only:
+/// a Graph page must cost work in proportion to its own conversations.
+pub(crate) mod reply_work {
+    #[cfg(test)]
+    thread_local!(pub static ROWS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
+
+    #[inline]
+    pub fn note(_rows: usize) {
+        #[cfg(test)]
+        ROWS.with(|n| n.set(n.get() + _rows));
     }
 }
 

@@ -62,7 +62,9 @@ pub fn resolve(view: &View, target: &Target) -> Result<Them> {
                     !person.internal && person.account.as_deref().is_some_and(|a| same_account(a, id))
                 })
                 .collect();
-            let name = contacts.first().and_then(|&c| view.person(c).account.clone());
+            // As the contact with the first id spells it: not the first one loaded.
+            let first = contacts.iter().min_by(|&&a, &&b| view.person_id(a).cmp(view.person_id(b)));
+            let name = first.and_then(|&c| view.person(c).account.clone());
             name.map(|n| Them::Account(n, contacts)).ok_or(Error::UnknownTarget { what: "account" })
         }
     }
@@ -259,11 +261,15 @@ pub(crate) fn target_out(view: &View, them: &Them) -> TargetOut {
             id: name.clone(),
             name: Some(name.clone()),
             account: None,
-            contacts: contacts
-                .iter()
-                .filter(|&&c| view.person(c).is_person())
-                .map(|&c| view.person_id(c).to_string())
-                .collect(),
+            contacts: {
+                let mut ids: Vec<String> = contacts
+                    .iter()
+                    .filter(|&&c| view.person(c).is_person())
+                    .map(|&c| view.person_id(c).to_string())
+                    .collect();
+                ids.sort_unstable();
+                ids
+            },
         },
     }
 }
@@ -310,8 +316,10 @@ pub fn summaries(
     days: u32,
     o: &HealthOptions,
 ) -> Vec<RelationshipSummary> {
-    let contacts: Vec<PersonKey> =
+    let mut contacts: Vec<PersonKey> =
         view.people().filter(|&p| !view.person(p).internal && view.rows_of(p).next().is_some()).collect();
+    // In id order: an account is named as its contact with the first id spells it.
+    sort::by(&mut contacts, |&a, &b| view.person_id(a).cmp(view.person_id(b)));
     let targets: Vec<Them> = if accounts {
         let mut by_account: FxHashMap<String, (String, Vec<PersonKey>)> = FxHashMap::default();
         for &c in &contacts {
@@ -325,7 +333,12 @@ pub fn summaries(
         }
         let mut list: Vec<(String, (String, Vec<PersonKey>))> = by_account.into_iter().collect();
         sort::by(&mut list, |a, b| a.0.cmp(&b.0));
-        list.into_iter().map(|(_, (name, members))| Them::Account(name, members)).collect()
+        list.into_iter()
+            .map(|(_, (name, mut members))| {
+                members.sort_unstable(); // key order: `Them::Account` searches it
+                Them::Account(name, members)
+            })
+            .collect()
     } else {
         let mut list = contacts;
         list.retain(|&c| view.person(c).is_person());

@@ -87,12 +87,9 @@ pub(super) fn load(
             Mapped::Solo => report.skipped_solo += 1,
         }
     }
-    let mut staged = stage(store, &interactions, opts, &mut report, retention, Alone::Skip)?;
-    let rethreaded = replies::thread(store, &mut staged);
-    commit(store, &staged);
-    for (row, parent) in rethreaded {
-        store.set_reply_to(row, parent.as_deref());
-    }
+    let staged = stage(store, &interactions, opts, &mut report, retention, Alone::Skip)?;
+    commit(store, &staged, true);
+    replies::thread(store, &staged);
     report.accepted = staged.len();
     Ok(report)
 }

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -145,15 +145,29 @@ pub(super) enum Who<'t> {
     New(&'t str),
 }
 
+/// Tells who a record names, or `None` for someone who opted out: a held
+/// person by their flag, an id new to the store by the opted-out digests,
+/// checked once per new id and batch (and not at all when no one opted out).
+struct People<'s, 't> {
+    store: &'s Store,
+    new_ids: FxHashMap<&'t str, bool>,
+}
+
+impl<'s, 't> People<'s, 't> {
+    fn who(&mut self, id: &'t str) -> Option<Who<'t>> {
+        match self.store.lookup(id) {
+            Some(k) => (!self.store.person(k).opted_out).then_some(Who::Known(k)),
+            None if self.store.has_opted_out_ids() => {
+                let store = self.store;
+                let gone = *self.new_ids.entry(id).or_insert_with(|| store.is_opted_out_id(id));
+                (!gone).then_some(Who::New(id))
+            }
+            None => Some(Who::New(id)),
+        }
+    }
+}
+
 impl<'t> Who<'t> {
-    fn of(store: &Store, id: &'t str) -> Who<'t> {
-        store.lookup(id).map_or(Who::New(id), Who::Known)
-    }
-
-    fn opted_out(&self, store: &Store) -> bool {
-        matches!(self, Who::Known(k) if store.person(*k).opted_out)
-    }
-
     fn key(&self, store: &mut Store) -> PersonKey {
         match self {
             Who::Known(k) => *k,
@@ -196,15 +210,17 @@ pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retent
     let mut report = LoadReport::default();
     let parsed = parse_batch(text, opts, &mut report, parse)?;
     let staged = stage(store, &parsed, opts, &mut report, retention, Alone::Refuse)?;
-    commit(store, &staged);
+    commit(store, &staged, false);
     report.accepted = staged.len();
     Ok(report)
 }
 
-/// Checks parsed records against the store (opt-outs, consent to keep
-/// others' data, duplicates) without changing it: what is left is what
+/// Checks parsed records against the store (duplicates, consent to keep
+/// others' data, opt-outs) without changing it: what is left is what
 /// [`commit`] stores. Fails, strict, on a record that only the whole batch
-/// shows to be bad.
+/// shows to be bad. The reasons that do not depend on opt-out come first,
+/// so that a report never tells an opted-out person apart from anyone else
+/// where consent does not let the viewer see that person's data at all.
 pub(super) fn stage<'t>(
     store: &Store,
     parsed: &'t [(usize, Parsed<'t>)],
@@ -215,24 +231,37 @@ pub(super) fn stage<'t>(
 ) -> Result<Vec<Staged<'t>>> {
     let mut staged: Vec<Staged> = Vec::with_capacity(parsed.len());
     let mut seen: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(parsed.len(), Default::default());
+    let mut people = People { store, new_ids: FxHashMap::default() };
     for (index, record) in parsed {
         if record.cancelled {
             report.cancelled += 1;
             continue;
         }
-        let from = Who::of(store, &record.from);
-        if from.opted_out(store) {
-            report.dropped_opted_out += 1;
+        if store.contains_interaction(&record.id) || !seen.insert(&record.id) {
+            report.duplicates += 1;
             continue;
         }
+        if !retention.others {
+            let viewer_on = |v: PersonKey| {
+                let is = |id: &Cow<str>| store.lookup(id) == Some(v);
+                is(&record.from) || record.parts.iter().any(is)
+            };
+            if !retention.viewer.is_some_and(viewer_on) {
+                report.dropped_no_consent += 1;
+                continue;
+            }
+        }
+        let Some(from) = people.who(&record.from) else {
+            report.dropped_opted_out += 1;
+            continue;
+        };
         let mut parts: Vec<Who> = Vec::with_capacity(record.parts.len());
         let mut removed_opted_out = false;
         for p in &record.parts {
-            let who = Who::of(store, p);
-            if who.opted_out(store) {
-                removed_opted_out = true;
-            } else if who != from && !parts.contains(&who) {
-                parts.push(who);
+            match people.who(p) {
+                None => removed_opted_out = true,
+                Some(who) if who != from && !parts.contains(&who) => parts.push(who),
+                Some(_) => {}
             }
         }
         if parts.is_empty() {
@@ -247,24 +276,15 @@ pub(super) fn stage<'t>(
             }
             continue;
         }
-        if !retention.others {
-            let viewer = retention.viewer.map(Who::Known);
-            if viewer.is_none_or(|v| v != from && !parts.contains(&v)) {
-                report.dropped_no_consent += 1;
-                continue;
-            }
-        }
-        if store.contains_interaction(&record.id) || !seen.insert(&record.id) {
-            report.duplicates += 1;
-            continue;
-        }
         staged.push(Staged { record, from, parts, reply_to: record.reply_to.clone() });
     }
     Ok(staged)
 }
 
-/// Stores staged records: nothing here can fail.
-pub(super) fn commit(store: &mut Store, staged: &[Staged]) {
+/// Stores staged records: nothing here can fail. `inferred_replies`: the
+/// replies of e-mails in a conversation were worked out from its order
+/// (Graph), not given.
+pub(super) fn commit(store: &mut Store, staged: &[Staged], inferred_replies: bool) {
     let parts: usize = staged.iter().map(|s| s.parts.len()).sum();
     let id_bytes: usize = staged.iter().map(|s| s.record.id.len()).sum();
     store.reserve(staged.len(), parts, id_bytes);
@@ -273,7 +293,8 @@ pub(super) fn commit(store: &mut Store, staged: &[Staged]) {
         let from = s.from.key(store);
         keys.clear();
         keys.extend(s.parts.iter().map(|p| p.key(store)));
-        store.push(NewRow {
+        let inferred = inferred_replies && s.record.kind == Kind::Email && s.record.thread.is_some();
+        let row = NewRow {
             id: &s.record.id,
             kind: s.record.kind,
             from,
@@ -282,7 +303,8 @@ pub(super) fn commit(store: &mut Store, staged: &[Staged]) {
             thread: s.record.thread.as_deref(),
             reply_to: s.reply_to.as_deref(),
             parts: &keys,
-        });
+        };
+        store.push_row(row, inferred);
     }
     store.sort_people_rows();
 }

@@ -136,6 +136,12 @@ pub fn load(
 
     let mut rewrite = false;
     for entry in &staged {
+        // Opting out any address of a person opts out the person: an id or
+        // alias remembered as opted out, or (folded in below) an alias held
+        // for someone flagged opted out.
+        let opted_out = entry.opted_out
+            || store.is_opted_out_id(&entry.id)
+            || entry.aliases.iter().any(|a| store.is_opted_out_id(a));
         let p = store.person_key(&entry.id);
         for alias in &entry.aliases {
             rewrite |= store.lookup(alias).is_some_and(|a| a != p && !store.rows_of(a).is_empty());
@@ -163,7 +169,8 @@ pub fn load(
             (None, true) => None,
             (None, false) => person.account.take().or_else(|| domain.map(str::to_string)),
         };
-        if entry.opted_out && !person.opted_out {
+        if opted_out || person.opted_out {
+            // Purged, and compacted into digests, by the rewrite.
             person.opted_out = true;
             rewrite = true;
         }

@@ -5,12 +5,12 @@
 //! integers are little-endian. The payload holds what cannot be derived
 //! (people, interned ids, the interaction columns, and the engine's own
 //! fields); the indexes are rebuilt on import, exactly as a load builds
-//! them. Import checks every length against the bytes left before
+//! them. Opted-out people are there only as digests of their ids, sorted. Import checks every length against the bytes left before
 //! allocating and every handle against what it points into, so a truncated
 //! or altered snapshot is refused, never half-loaded. The CRC finds damage,
 //! not forgery: whoever can write the stored bytes can write any data.
 
-use super::{Columns, Store};
+use super::{Columns, OptOutDigest, Store};
 use crate::error::{Error, Result};
 use crate::ids::{Interner, NONE};
 use crate::model::{Kind, Person, PersonKind};
@@ -20,7 +20,7 @@ const MAGIC: &[u8; 8] = b"RAPPORT\0";
 /// The longest meeting or call a load accepts, in seconds.
 const MAX_DURATION_S: u32 = 31 * 24 * 3600;
 /// Bumped whenever the payload's layout changes: older snapshots are then refused.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 fn corrupt(why: impl Into<String>) -> Error {
     Error::InvalidSnapshot(why.into())
@@ -227,8 +227,15 @@ impl Store {
         w.u32s(&c.duration_s);
         w.u32s(&c.thread);
         w.u32s(&c.reply_to);
+        w.u64(c.inferred.len() as u64);
+        c.inferred.iter().for_each(|&i| w.u8(u8::from(i)));
+        w.u32s(&c.own_reply_to);
         w.u32s(&c.part_end);
         w.u32s(&c.parts);
+        let mut digests: Vec<&OptOutDigest> = self.opted_out_ids.iter().collect();
+        digests.sort_unstable();
+        w.u64(digests.len() as u64);
+        digests.iter().for_each(|d| w.out.extend_from_slice(&d[..]));
     }
 
     /// A store read back from `write`'s bytes, every handle checked, its
@@ -278,24 +285,39 @@ impl Store {
         let from = r.u32s()?;
         let times = r.count(8)?;
         let at = (0..times).map(|_| r.u64().map(|t| t as i64)).collect::<Result<Vec<_>>>()?;
+        let (duration_s, thread, reply_to) = (r.u32s()?, r.u32s()?, r.u32s()?);
+        let flags = r.count(1)?;
+        let inferred = (0..flags).map(|_| r.bool()).collect::<Result<Vec<_>>>()?;
+        let own_reply_to = r.u32s()?;
         let c = Columns {
             id,
             kind,
             from,
             at,
-            duration_s: r.u32s()?,
-            thread: r.u32s()?,
-            reply_to: r.u32s()?,
+            duration_s,
+            thread,
+            reply_to,
+            inferred,
+            own_reply_to,
             part_end: r.u32s()?,
             parts: r.u32s()?,
         };
+        let digests = r.count(16)?;
+        let mut opted_out_ids = rustc_hash::FxHashSet::default();
+        for _ in 0..digests {
+            let mut digest: OptOutDigest = [0; 16];
+            digest.copy_from_slice(r.take(16)?);
+            opted_out_ids.insert(digest);
+        }
         let lens = [c.kind.len(), c.from.len(), c.at.len(), c.duration_s.len(), c.thread.len()];
-        if lens.iter().chain([c.reply_to.len(), c.part_end.len()].iter()).any(|&l| l != rows) {
+        let more = [c.reply_to.len(), c.inferred.len(), c.own_reply_to.len(), c.part_end.len()];
+        if lens.iter().chain(more.iter()).any(|&l| l != rows) {
             return Err(corrupt("the interaction columns differ in length"));
         }
         check_handles(&c.id, interaction_ids.len(), false, "an interaction id")?;
         check_handles(&c.thread, threads.len(), true, "a thread")?;
         check_handles(&c.reply_to, interaction_ids.len(), true, "a reply")?;
+        check_handles(&c.own_reply_to, interaction_ids.len(), true, "a reply")?;
         check_handles(&c.from, people_n, false, "a sender")?;
         check_handles(&c.parts, people_n, false, "a participant")?;
         if c.part_end.windows(2).any(|w| w[0] > w[1])
@@ -346,6 +368,7 @@ impl Store {
             interaction_ids,
             threads,
             rows: c,
+            opted_out_ids,
             ..Store::default()
         };
         store.reindex_rows();

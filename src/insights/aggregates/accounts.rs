@@ -60,7 +60,11 @@ pub(super) fn account_groups(view: &View) -> (Vec<String>, FxHashMap<PersonKey, 
             Some((p, account.clone()))
         })
         .collect();
-    sort::by(&mut listed, |a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)));
+    // Ties by id, not key (load history): the first id's spelling names the group.
+    sort::by(&mut listed, |a, b| {
+        let ids = || view.person_id(a.0).cmp(view.person_id(b.0));
+        a.1.to_lowercase().cmp(&b.1.to_lowercase()).then_with(ids)
+    });
     let mut groups: Vec<String> = Vec::new();
     let mut account_of: FxHashMap<PersonKey, usize> = FxHashMap::default();
     for (p, account) in listed {

@@ -1,0 +1,653 @@
+//! Attack tests of issue 12 on deletion (classes 1, 2, 6, 8 and 9): data an
+//! attacker chooses (an alias folded in later, a purged message a reply
+//! pointed at, an opted-out person seen first, a record reusing a stored id)
+//! and what must then hold: nothing of the removed data in any output,
+//! snapshot or report, and every output byte-identical to the same data with
+//! the removed person or rows never loaded.
+
+mod common;
+
+use common::*;
+use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
+use rapport::time::parse_rfc3339;
+use rapport::{Consent, Engine, EngineOptions, Format, LoadOptions, LoadReport};
+use serde_json::{json, Value};
+
+const ALL: Consent = Consent { aggregated: true, identifiable: true };
+const NONE: Consent = Consent { aggregated: false, identifiable: false };
+const NOW: &str = "2026-03-01T00:00:00Z";
+
+/// An engine for `viewer` with an explicit reference time (issue 12 class 7).
+fn engine_at(viewer: &str, consent: Consent, now: &str) -> Engine {
+    let mut o = EngineOptions::new(viewer, parse_rfc3339(now).unwrap());
+    o.internal_domains = vec![ORG.to_string()];
+    o.consent = consent;
+    Engine::new(o).unwrap()
+}
+
+fn eng(consent: Consent) -> Engine {
+    engine_at(ADA, consent, NOW)
+}
+
+fn people(e: &mut Engine, directory: &Value) {
+    e.load_people(directory.to_string().as_bytes(), LoadOptions::default()).unwrap();
+}
+
+fn mail(e: &mut Engine, records: &Value) -> LoadReport {
+    e.load_interactions(records.to_string().as_bytes(), LoadOptions::default()).unwrap()
+}
+
+fn graph_page(e: &mut Engine, items: &[Value]) -> LoadReport {
+    let page = json!({ "value": items }).to_string();
+    let opts = LoadOptions { format: Format::Graph, lenient: false };
+    e.load_interactions(page.as_bytes(), opts).unwrap()
+}
+
+fn roundtrip(e: &Engine, consent: Consent) -> Engine {
+    let mut o = e.options().clone();
+    o.consent = consent;
+    Engine::from_snapshot(&e.export_snapshot(), o).unwrap()
+}
+
+/// The strings of `secrets` found in the engine's snapshot (what the
+/// dashboard writes to IndexedDB), as raw bytes.
+fn leaked<'a>(e: &Engine, secrets: &[&'a str]) -> Vec<&'a str> {
+    let bytes = e.export_snapshot();
+    secrets.iter().copied().filter(|s| bytes.windows(s.len()).any(|w| w == s.as_bytes())).collect()
+}
+
+/// SPEC 4.3 applied to the records beforehand: what `person` sent goes, they
+/// leave every list, and a record left with nobody else goes.
+fn without(records: &Value, person: &[&str]) -> Value {
+    let gone = |v: &Value| v.as_str().is_some_and(|s| person.iter().any(|p| p.eq_ignore_ascii_case(s)));
+    let mut out = Vec::new();
+    for r in records.as_array().unwrap() {
+        if gone(&r["from"]) {
+            continue;
+        }
+        let mut r = r.clone();
+        let mut left = 0;
+        for field in ["to", "cc"] {
+            if let Some(list) = r[field].as_array() {
+                let kept: Vec<Value> = list.iter().filter(|v| !gone(v)).cloned().collect();
+                left += kept
+                    .iter()
+                    .filter(|v| !v.as_str().unwrap().eq_ignore_ascii_case(r["from"].as_str().unwrap()))
+                    .count();
+                r[field] = Value::Array(kept);
+            }
+        }
+        if left > 0 {
+            out.push(r);
+        }
+    }
+    Value::Array(out)
+}
+
+/// Fails naming the first line (one output each) where `got` and `expected` differ.
+fn same(got: &str, expected: &str, what: &str) {
+    if got == expected {
+        return;
+    }
+    let line = got.lines().zip(expected.lines()).position(|(g, e)| g != e);
+    let show = |text: &str| line.and_then(|i| text.lines().nth(i)).unwrap_or("(missing)").to_string();
+    panic!(
+        "{what}: outputs differ at line {line:?}:\n got:      {:.900}\n expected: {:.900}",
+        show(got),
+        show(expected)
+    );
+}
+
+fn b64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- class 1
+
+const C: &str = "c@client.example";
+const C_FULL: &str = "c.full@client.example";
+const C_NAME: &str = "Cleo Fullname";
+
+fn base_directory() -> Value {
+    json!([
+        { "id": ADA, "name": "Ada", "department": "Sales" },
+        { "id": BOB, "name": "Bob", "department": "Support" },
+        { "id": DAN, "name": "Dan", "accountId": "contoso" },
+        { "id": EVE, "name": "Eve", "accountId": "fabrikam" },
+    ])
+}
+
+fn alias_directory() -> Value {
+    json!([{ "id": C_FULL, "name": C_NAME, "accountId": "contoso", "aliases": [C] }])
+}
+
+fn c_mail() -> Value {
+    json!([
+        email("c-1", C, &[ADA], "2026-02-02T09:00:00Z"),
+        reply("c-2", ADA, &[C, DAN], "2026-02-02T11:00:00Z", "c-1"),
+        email("c-3", C_FULL, &[ADA, BOB], "2026-02-03T09:00:00Z"),
+        meeting("c-4", BOB, &[C_FULL, ADA, DAN], "2026-02-04T15:00:00Z", 45.0),
+        email("d-1", DAN, &[ADA], "2026-02-05T09:00:00Z"),
+        reply("d-2", ADA, &[DAN], "2026-02-05T10:00:00Z", "d-1"),
+        call("e-1", BOB, EVE, "2026-02-06T10:00:00Z", 12.0),
+    ])
+}
+
+fn c_later_mail() -> Value {
+    json!([
+        email("c-5", C_FULL, &[ADA], "2026-02-20T09:00:00Z"),
+        email("c-6", C, &[BOB, EVE], "2026-02-21T09:00:00Z"),
+        email("d-3", DAN, &[ADA, C_FULL], "2026-02-22T09:00:00Z"),
+    ])
+}
+
+fn c_contacts() -> Vec<String> {
+    [ADA, BOB, DAN, EVE, C, C_FULL].iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn class_01_opt_out_survives_every_alias_fold_in_either_order_and_across_snapshots() {
+    let gone = [C, C_FULL];
+    let mut never = eng(ALL);
+    people(&mut never, &base_directory());
+    mail(&mut never, &without(&c_mail(), &gone));
+    mail(&mut never, &without(&c_later_mail(), &gone));
+    let expected = outputs(&never, &c_contacts());
+    assert!(!expected.contains(C_NAME));
+
+    type Step = fn(&mut Engine);
+    let opt_out: Step = |e| e.opt_out(C).unwrap();
+    let base: Step = |e| people(e, &base_directory());
+    let alias: Step = |e| people(e, &alias_directory());
+    let first: Step = |e| {
+        mail(e, &c_mail());
+    };
+    let later: Step = |e| {
+        mail(e, &c_later_mail());
+    };
+    let snapshot: Step = |e| *e = roundtrip(e, ALL);
+    let scenarios: Vec<(&str, Vec<Step>)> = vec![
+        ("opt-out, alias, mail", vec![opt_out, base, alias, first, later]),
+        ("mail, opt-out, alias", vec![base, first, opt_out, alias, later]),
+        ("opt-out, mail, alias", vec![base, opt_out, first, alias, later]),
+        ("alias, opt-out, mail", vec![base, alias, opt_out, first, later]),
+        ("alias, mail, opt-out", vec![base, alias, first, opt_out, later]),
+        ("opt-out, snapshot, alias, mail", vec![opt_out, snapshot, base, alias, first, later]),
+        ("mail, opt-out, snapshot, alias", vec![base, first, opt_out, snapshot, alias, later]),
+        ("mail, alias, opt-out, snapshot", vec![base, first, alias, opt_out, snapshot, later]),
+    ];
+    for (name, steps) in scenarios {
+        let mut e = eng(ALL);
+        for step in steps {
+            step(&mut e);
+        }
+        let got = outputs(&e, &c_contacts());
+        assert!(!got.contains(C_NAME), "{name}: the opted-out person's name is back");
+        same(&got, &expected, name);
+        assert_eq!(e.stats().0, never.stats().0, "{name}: interactions held");
+        assert_eq!(leaked(&e, &[C, C_FULL, C_NAME]), Vec::<&str>::new(), "{name}: in the snapshot");
+        // Their later mail, under either address, stays out.
+        let more = json!([
+            email("c-7", C_FULL, &[ADA], "2026-02-25T09:00:00Z"),
+            email("c-8", C, &[ADA], "2026-02-25T10:00:00Z")
+        ]);
+        let report = mail(&mut e, &more);
+        assert_eq!((report.accepted, report.dropped_opted_out), (0, 2), "{name}: later mail");
+    }
+}
+
+// ---------------------------------------------------------------- class 2
+
+const ZED: &str = "zed@third-party.example";
+const X: &str = "xavier@secret-client.example";
+const X_ALIAS: &str = "x.alt@secret-client.example";
+const X_NAME: &str = "Xavier Secretname";
+const X_ACCOUNT: &str = "secret-account-7";
+const TP: &str = "tp@only-through-x.example";
+const W: &str = "wanda@northwind.example";
+const W_DEPT: &str = "Skunkworks-Secret";
+
+fn purge_directory() -> Value {
+    json!([
+        { "id": ADA, "name": "Ada", "department": "Sales" },
+        { "id": BOB, "name": "Bob", "department": "Support" },
+        { "id": DAN, "name": "Dan", "accountId": "contoso" },
+        { "id": X, "name": X_NAME, "accountId": X_ACCOUNT, "aliases": [X_ALIAS] },
+        { "id": W, "name": "Wanda Hidden", "department": W_DEPT },
+    ])
+}
+
+/// The viewer's own mail, and a bulk of others' mail with third parties,
+/// conversation ids and reply targets that only others' data carries.
+fn purge_mail() -> Value {
+    let mut v = vec![
+        email("own-1", ADA, &[DAN], "2026-02-02T09:00:00Z"),
+        reply("own-2", DAN, &[ADA], "2026-02-02T10:00:00Z", "own-1"),
+        meeting("own-3", ADA, &[BOB, DAN], "2026-02-03T10:00:00Z", 30.0),
+        email("x-1", X, &[ADA, TP], "2026-02-04T10:00:00Z"),
+        email("x-2", X_ALIAS, &[TP], "2026-02-04T11:00:00Z"),
+        email("w-1", W, &[DAN], "2026-02-04T12:00:00Z"),
+        reply("own-4", ADA, &[X, DAN], "2026-02-05T10:00:00Z", "x-1"),
+    ];
+    for n in 0..400 {
+        let mut r = email(&format!("others-secret-{n}"), BOB, &[ZED, DAN], "2026-02-06T10:00:00Z");
+        r["threadId"] = json!(format!("conv-secret-{n}"));
+        r["inReplyTo"] = json!(format!("parent-secret-{n}"));
+        v.push(r);
+    }
+    Value::Array(v)
+}
+
+fn others_secrets() -> Vec<&'static str> {
+    vec![ZED, "others-secret-", "conv-secret-", "parent-secret-"]
+}
+
+/// Store bytes of an engine that only ever held `records`.
+fn fresh_bytes(consent: Consent, records: &Value) -> usize {
+    let mut e = eng(consent);
+    people(&mut e, &purge_directory());
+    mail(&mut e, records);
+    e.stats().1
+}
+
+fn own_part(records: &Value) -> Value {
+    let mine = |r: &&Value| {
+        r["from"] == ADA
+            || r["to"].as_array().into_iter().chain(r["cc"].as_array()).flatten().any(|p| p == ADA)
+    };
+    Value::Array(records.as_array().unwrap().iter().filter(mine).cloned().collect())
+}
+
+#[test]
+fn class_02_withdrawn_data_leaves_no_string_in_the_snapshot_and_frees_its_memory() {
+    let mut e = eng(ALL);
+    people(&mut e, &purge_directory());
+    mail(&mut e, &purge_mail());
+    assert_eq!(leaked(&e, &others_secrets()), others_secrets(), "the attack data is there to begin with");
+    let before = e.stats().1;
+    e.set_consent(NONE);
+    assert_eq!(leaked(&e, &others_secrets()), Vec::<&str>::new(), "after setConsent({{}})");
+    let after = e.stats().1;
+    let fresh = fresh_bytes(NONE, &own_part(&purge_mail()));
+    println!(
+        "storeBytes: {before} held, {after} after setConsent({{}}), {fresh} for the remaining data alone"
+    );
+    assert!(after < before / 4, "storeBytes {before} → {after}");
+    assert!(after <= fresh, "storeBytes {after} after the purge, {fresh} for the remaining data alone");
+}
+
+#[test]
+fn class_02_a_refused_token_purges_every_string_of_others_data() {
+    let mut o = EngineOptions::new(ADA, parse_rfc3339(NOW).unwrap());
+    o.internal_domains = vec![ORG.to_string()];
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]).verifying_key();
+    o.consent_key = Some(rapport::token::ConsentKey::from_base64url(&b64(key.as_bytes())).unwrap());
+    o.tenant = Some("tenant".into());
+    let mut e = Engine::new(o).unwrap();
+    people(&mut e, &purge_directory());
+    mail(&mut e, &purge_mail());
+    // Held in memory without consent: the snapshot holds none of it.
+    assert_eq!(leaked(&e, &others_secrets()), Vec::<&str>::new(), "exported without consent");
+    let before = e.stats().1;
+    assert!(e.set_consent_token("not.a.token", parse_rfc3339(NOW).unwrap()).is_err());
+    assert_eq!(leaked(&e, &others_secrets()), Vec::<&str>::new(), "after a refused token");
+    assert!(e.stats().1 < before / 4, "storeBytes {before} → {}", e.stats().1);
+}
+
+#[test]
+fn class_02_an_engine_without_consent_exports_none_of_the_others_data_it_holds() {
+    let mut e = eng(NONE);
+    people(&mut e, &purge_directory());
+    mail(&mut e, &purge_mail());
+    assert_eq!(leaked(&e, &others_secrets()), Vec::<&str>::new());
+    let back = roundtrip(&e, ALL);
+    assert_eq!(leaked(&back, &others_secrets()), Vec::<&str>::new());
+}
+
+#[test]
+fn class_02_opting_out_deletes_every_string_the_person_brought() {
+    let mut e = eng(ALL);
+    people(&mut e, &purge_directory());
+    mail(&mut e, &purge_mail());
+    let secrets = [X, X_ALIAS, X_NAME, X_ACCOUNT, TP, "\"x-1", "x-2", W, "Wanda Hidden", W_DEPT, "w-1"];
+    let found = leaked(&e, &secrets);
+    assert!(found.len() >= 9, "the attack data is there to begin with: {found:?}");
+    let before = e.stats().1;
+    e.opt_out(X_ALIAS).unwrap();
+    e.opt_out(W).unwrap();
+    // "x-1" stays as the target of Ada's own reply (own-4 carries it), so
+    // only its quoted form as a stored id would be a leak: check x-2 instead.
+    let secrets = [X, X_ALIAS, X_NAME, X_ACCOUNT, TP, "x-2", W, "Wanda Hidden", W_DEPT, "w-1"];
+    assert_eq!(leaked(&e, &secrets), Vec::<&str>::new());
+    assert!(e.stats().1 < before, "storeBytes {before} → {}", e.stats().1);
+    let remaining = without(&purge_mail(), &[X, X_ALIAS, W]);
+    let fresh = {
+        let mut f = eng(ALL);
+        let directory: Vec<Value> = purge_directory()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["id"] != X && p["id"] != W)
+            .cloned()
+            .collect();
+        people(&mut f, &Value::Array(directory));
+        mail(&mut f, &remaining);
+        f.stats()
+    };
+    println!(
+        "storeBytes: {before} held, {} after opt-outs, {} for the remaining data alone",
+        e.stats().1,
+        fresh.1
+    );
+    assert_eq!(e.stats().0, fresh.0);
+    // The digests that keep them out cost a few bytes each.
+    assert!(e.stats().1 <= fresh.1 + 64, "storeBytes {} after opt-out, {} fresh", e.stats().1, fresh.1);
+    // And they stay out, under every address, after a snapshot too.
+    let mut back = roundtrip(&e, ALL);
+    let report = mail(
+        &mut back,
+        &json!([
+            email("x-9", X, &[ADA], "2026-02-10T10:00:00Z"),
+            email("x-10", X_ALIAS, &[ADA], "2026-02-10T10:00:00Z")
+        ]),
+    );
+    assert_eq!((report.accepted, report.dropped_opted_out), (0, 2));
+    people(&mut back, &purge_directory());
+    assert_eq!(leaked(&back, &[X_NAME, X_ACCOUNT, W_DEPT]), Vec::<&str>::new(), "a directory reload");
+}
+
+// ---------------------------------------------------------------- class 6
+
+fn message(id: &str, conversation: &str, from: &str, to: &[&str], sent: &str) -> Value {
+    let party = |a: &str| json!({ "emailAddress": { "address": a } });
+    json!({
+        "@odata.type": "#microsoft.graph.message",
+        "id": id,
+        "conversationId": conversation,
+        "sentDateTime": sent,
+        "from": party(from),
+        "toRecipients": to.iter().map(|a| party(a)).collect::<Vec<_>>(),
+    })
+}
+
+fn graph_contacts() -> Vec<String> {
+    [ADA, BOB, CLEO, DAN, EVE, X].iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn class_06_inferred_replies_follow_the_rows_left_after_an_opt_out() {
+    // Dan writes; X (opted out later) answers; Ada answers after X. With X
+    // never loaded, Ada's message answers Dan's.
+    let page = [
+        message("g-1", "conv-1", DAN, &[ADA], "2026-02-02T09:00:00Z"),
+        message("g-2", "conv-1", X, &[ADA, DAN], "2026-02-02T10:00:00Z"),
+        message("g-3", "conv-1", ADA, &[DAN], "2026-02-02T13:00:00Z"),
+    ];
+    let mut never = eng(ALL);
+    people(&mut never, &directory());
+    graph_page(&mut never, &[page[0].clone(), page[2].clone()]);
+    let expected = outputs(&never, &graph_contacts());
+
+    let mut e = eng(ALL);
+    people(&mut e, &directory());
+    graph_page(&mut e, &page);
+    e.opt_out(X).unwrap();
+    same(&outputs(&e, &graph_contacts()), &expected, "opted out after one page");
+    // The same across pages in either order.
+    let mut paged = eng(ALL);
+    people(&mut paged, &directory());
+    graph_page(&mut paged, &page[2..]);
+    graph_page(&mut paged, &page[..2]);
+    paged.opt_out(X).unwrap();
+    same(&outputs(&paged, &graph_contacts()), &expected, "opted out after two pages");
+}
+
+#[test]
+fn class_06_inferred_replies_follow_the_rows_left_after_consent_is_withdrawn() {
+    // Dan writes to Ada, then to Bob only (others' data, purged on
+    // withdrawal), then Ada answers: with the purged message never loaded,
+    // Ada's message answers Dan's first one.
+    let page = [
+        message("h-1", "conv-2", DAN, &[ADA], "2026-02-02T09:00:00Z"),
+        message("h-2", "conv-2", BOB, &[DAN], "2026-02-02T10:00:00Z"),
+        message("h-3", "conv-2", ADA, &[DAN], "2026-02-02T13:00:00Z"),
+    ];
+    let mut never = eng(NONE);
+    people(&mut never, &directory());
+    graph_page(&mut never, &[page[0].clone(), page[2].clone()]);
+    never.set_consent(NONE);
+    let expected = outputs(&never, &graph_contacts());
+    assert!(expected.contains("\"replies\":1"), "Ada's message answers Dan's: {expected}");
+
+    let mut e = eng(ALL);
+    people(&mut e, &directory());
+    graph_page(&mut e, &page);
+    e.set_consent(NONE);
+    same(&outputs(&e, &graph_contacts()), &expected, "withdrawn");
+}
+
+// ---------------------------------------------------------------- class 8
+
+/// Engine A sees `x` first (every record of theirs loaded before anyone
+/// else's) and then opts them out; engine B loads the same data with `x`
+/// removed beforehand. Every public output and count must be the same.
+fn assert_seen_first_leaves_no_trace(
+    directory: &Value,
+    records: &Value,
+    x: &str,
+    contacts: &[String],
+    now: &str,
+    viewer: &str,
+) {
+    let involves = |r: &Value| {
+        let on = |v: &Value| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(x));
+        on(&r["from"]) || r["to"].as_array().into_iter().chain(r["cc"].as_array()).flatten().any(on)
+    };
+    let list = records.as_array().unwrap();
+    let mut ordered: Vec<Value> = list.iter().filter(|r| involves(r)).cloned().collect();
+    assert!(!ordered.is_empty(), "x takes part in something");
+    ordered.extend(list.iter().filter(|r| !involves(r)).cloned());
+    let ordered = Value::Array(ordered);
+
+    let mut a = engine_at(viewer, ALL, now);
+    mail(&mut a, &ordered);
+    people(&mut a, directory);
+    a.opt_out(x).unwrap();
+
+    let kept: Vec<Value> = directory
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !p["id"].as_str().unwrap().eq_ignore_ascii_case(x))
+        .cloned()
+        .collect();
+    let mut b = engine_at(viewer, ALL, now);
+    mail(&mut b, &without(&ordered, &[x]));
+    people(&mut b, &Value::Array(kept));
+
+    same(&outputs(&a, contacts), &outputs(&b, contacts), &format!("{x} seen first"));
+    assert_eq!(a.stats().0, b.stats().0);
+}
+
+#[test]
+fn class_08_a_person_seen_first_then_opted_out_changes_no_order() {
+    // X is the first person every colleague meets: X's mail is loaded first,
+    // so X and X's recipients get the first keys. The rest ties everywhere:
+    // equal counts, equal times, equal strengths.
+    let x = "aaa-first@ext.example";
+    let mut v = vec![
+        email(
+            "x-1",
+            x,
+            &[BOB, ADA, "zz@ext.example", "yy@ext.example", "ww@ext.example"],
+            "2026-02-01T09:00:00Z",
+        ),
+        meeting("x-2", "zz@ext.example", &[x, ADA, BOB], "2026-02-01T11:00:00Z", 30.0),
+        // Two spellings of one account: X's recipient gets a key before the other.
+        email("x-3", x, &["cc@contoso.example"], "2026-02-01T12:00:00Z"),
+        email("k-1", "cd@contoso.example", &[ADA, BOB], "2026-02-02T09:00:00Z"),
+        email("k-2", "cc@contoso.example", &[ADA, BOB], "2026-02-02T09:00:00Z"),
+    ];
+    let contacts = ["ww@ext.example", "yy@ext.example", "zz@ext.example", "mm@ext.example"];
+    let colleagues = [ADA, BOB, "kim@northwind.example", "lee@northwind.example"];
+    let mut n = 0;
+    for (i, c) in contacts.iter().enumerate() {
+        for col in colleagues {
+            n += 1;
+            v.push(email(&format!("t-{n}"), col, &[c], &format!("2026-02-{:02}T10:00:00Z", 3 + i)));
+            v.push(email(&format!("u-{n}"), c, &[col], &format!("2026-02-{:02}T12:00:00Z", 3 + i)));
+        }
+    }
+    let directory = json!([
+        { "id": ADA, "name": "Ada", "department": "Sales" },
+        { "id": BOB, "name": "Bob", "department": "Sales" },
+        { "id": "kim@northwind.example", "name": "Kim", "department": "Sales" },
+        { "id": "lee@northwind.example", "name": "Lee", "department": "Sales" },
+        { "id": x, "name": "First" },
+        { "id": "cd@contoso.example", "name": "Cd", "accountId": "Contoso" },
+        { "id": "cc@contoso.example", "name": "Cc", "accountId": "contoso" },
+    ]);
+    let mut ids: Vec<String> = contacts.iter().map(|s| s.to_string()).collect();
+    ids.extend(colleagues.iter().map(|s| s.to_string()));
+    ids.extend([x.to_string(), "cc@contoso.example".into(), "cd@contoso.example".into()]);
+    assert_seen_first_leaves_no_trace(&directory, &Value::Array(v), x, &ids, NOW, ADA);
+}
+
+#[test]
+fn class_08_an_opted_out_person_seen_first_in_the_demo_changes_no_order() {
+    let demo = demo_dataset(&DemoOptions { seed: 12, interactions: 3_000, format: DemoFormat::Json });
+    let records: Value = serde_json::from_str(&demo.interactions).unwrap();
+    let directory: Value = serde_json::from_str(&demo.people).unwrap();
+    // The external person in the most records, and an internal one.
+    let mut count: std::collections::BTreeMap<String, usize> = Default::default();
+    for r in records.as_array().unwrap() {
+        *count.entry(r["from"].as_str().unwrap().to_string()).or_default() += 1;
+    }
+    let mut by_count: Vec<(usize, String)> = count.into_iter().map(|(k, v)| (v, k)).collect();
+    by_count.sort();
+    let external =
+        by_count.iter().rev().find(|(_, id)| !id.ends_with(&demo.internal_domains[0])).unwrap().1.clone();
+    let internal = by_count
+        .iter()
+        .rev()
+        .find(|(_, id)| id.ends_with(&demo.internal_domains[0]) && **id != demo.viewer)
+        .unwrap()
+        .1
+        .clone();
+    let mut contacts: Vec<String> = by_count.iter().rev().take(30).map(|(_, id)| id.clone()).collect();
+    contacts.push(external.clone());
+    for x in [external, internal] {
+        assert_seen_first_leaves_no_trace(&directory, &records, &x, &contacts, &demo.now, &demo.viewer);
+    }
+}
+
+// ---------------------------------------------------------------- class 9
+
+fn report_text(r: &LoadReport) -> String {
+    serde_json::to_string(r).unwrap()
+}
+
+#[test]
+fn class_09_the_load_report_does_not_tell_opted_out_senders_apart() {
+    let x = "xo@ext.example";
+    let y = "yo@ext.example";
+    for consent in [NONE, ALL] {
+        for withdraw in [false, true] {
+            let mut e = eng(consent);
+            mail(
+                &mut e,
+                &json!([
+                    email("s-1", x, &[ADA], "2026-02-01T09:00:00Z"),
+                    email("s-2", BOB, &[DAN], "2026-02-01T10:00:00Z"),
+                    email("s-3", ADA, &[DAN], "2026-02-01T11:00:00Z"),
+                ]),
+            );
+            e.opt_out(x).unwrap();
+            if withdraw {
+                e.set_consent(NONE);
+            }
+            // A record reusing a stored id, from the opted-out person or from
+            // anyone else: the same report.
+            let from_x = mail(&mut e, &json!([email("s-3", x, &[BOB], "2026-02-02T09:00:00Z")]));
+            let from_y = mail(&mut e, &json!([email("s-3", y, &[BOB], "2026-02-02T09:00:00Z")]));
+            assert_eq!(
+                report_text(&from_x),
+                report_text(&from_y),
+                "reused id, consent {consent:?}, withdrawn {withdraw}"
+            );
+            assert_eq!(from_x.duplicates, 1);
+            // A record the viewer takes no part in, once others' data is not kept.
+            if withdraw {
+                let from_x = mail(&mut e, &json!([email("n-1", x, &[BOB], "2026-02-02T09:00:00Z")]));
+                let from_y = mail(&mut e, &json!([email("n-2", y, &[BOB], "2026-02-02T09:00:00Z")]));
+                assert_eq!(
+                    report_text(&from_x),
+                    report_text(&from_y),
+                    "not the viewer's, consent {consent:?}"
+                );
+                assert_eq!(from_x.dropped_no_consent, 1);
+                // Sent to the opted-out person only, not the viewer's: no consent either way.
+                let to_x = mail(&mut e, &json!([email("n-3", BOB, &[x], "2026-02-02T09:00:00Z")]));
+                let to_y = mail(&mut e, &json!([email("n-4", BOB, &[y], "2026-02-02T09:00:00Z")]));
+                assert_eq!(report_text(&to_x), report_text(&to_y));
+            }
+            // Within one batch, a repeated id counts as a duplicate whoever sent the first.
+            let batch_x = mail(
+                &mut e,
+                &json!([
+                    email("b-1", x, &[BOB], "2026-02-02T09:00:00Z"),
+                    email("b-1", BOB, &[DAN], "2026-02-02T09:00:00Z")
+                ]),
+            );
+            let batch_y = mail(
+                &mut e,
+                &json!([
+                    email("b-2", y, &[BOB], "2026-02-02T09:00:00Z"),
+                    email("b-2", BOB, &[DAN], "2026-02-02T09:00:00Z")
+                ]),
+            );
+            assert_eq!(batch_x.duplicates, batch_y.duplicates, "consent {consent:?}, withdrawn {withdraw}");
+        }
+    }
+}
+
+#[test]
+fn class_06_own_results_read_inferred_replies_among_the_viewers_own_rows() {
+    // Dan writes to Ada, then to Bob only (others' data, kept with consent but
+    // not in the own view), then Ada answers Dan: among what the own view may
+    // read, Ada's message answers Dan's first one, whatever else is held.
+    let page = [
+        message("o-1", "conv-3", DAN, &[ADA], "2026-02-02T09:00:00Z"),
+        message("o-2", "conv-3", BOB, &[DAN], "2026-02-02T10:00:00Z"),
+        message("o-3", "conv-3", ADA, &[DAN], "2026-02-02T13:00:00Z"),
+    ];
+    let own = |e: &Engine| {
+        let h = rapport::insights::health::HealthOptions::default();
+        let mut out = serde_json::to_string(&e.own_insights(Some(90)).unwrap()).unwrap();
+        let contact = rapport::Target::Contact(DAN.into());
+        out += &serde_json::to_string(&e.relationship(&contact, rapport::Reach::Own, None, &h).unwrap())
+            .unwrap();
+        out
+    };
+    let mut mine = eng(ALL);
+    people(&mut mine, &directory());
+    graph_page(&mut mine, &[page[0].clone(), page[2].clone()]);
+    let expected = own(&mine);
+    assert!(expected.contains("\"replies\":1"), "Ada's message answers Dan's: {expected}");
+    for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0]] {
+        let mut e = eng(ALL);
+        people(&mut e, &directory());
+        for i in order {
+            graph_page(&mut e, &[page[i].clone()]);
+        }
+        same(&own(&e), &expected, &format!("pages in order {order:?}"));
+    }
+}
