@@ -153,6 +153,12 @@ impl EngineOptions {
         if self.max_input_bytes == 0 {
             return Err(Error::options("maxInputBytes", "must be positive"));
         }
+        if self.require_noise && self.noise_seed.is_some() {
+            return Err(Error::options(
+                "noiseSeed",
+                "an engine that requires noise never uses fixed noise: anyone with the seed can take the noise off",
+            ));
+        }
         self.validate_signed_consent()
     }
 
@@ -640,7 +646,7 @@ impl Engine {
                     "this engine gives aggregates only with noise: { epsilon }",
                 ));
             }
-            return Ok(aggregate(&view, &q));
+            return aggregate(&view, &q);
         };
         let (epsilon, caps) = (noise.epsilon()?, noise.caps(monthly)?);
         let key = format!(
