@@ -305,7 +305,10 @@ fn account_cells_count_enough_colleagues_and_equal_a_naive_recomputation() {
             cell.0[slot] += 1;
             cell.1.extend(internal.iter().map(|p| p.to_string()));
             cell.2.extend(everyone.iter().filter(|p| account.get(**p) == Some(a)).map(|p| p.to_string()));
-            parts.entry((a.clone(), part_key(r.at))).or_default().extend(internal.iter().map(|p| p.to_string()));
+            parts
+                .entry((a.clone(), part_key(r.at)))
+                .or_default()
+                .extend(internal.iter().map(|p| p.to_string()));
         }
     }
     let (mut shown, mut hidden) = (0, 0);

@@ -102,11 +102,12 @@ fn rank(mut rows: Vec<Vec<f64>>) -> usize {
     for c in 0..cols {
         let Some(p) = (r..rows.len()).find(|&i| rows[i][c].abs() > 1e-9) else { continue };
         rows.swap(r, p);
-        for i in 0..rows.len() {
-            if i != r && rows[i][c].abs() > 1e-9 {
-                let f = rows[i][c] / rows[r][c];
-                for j in c..cols {
-                    rows[i][j] -= f * rows[r][j];
+        let pivot = rows[r].clone();
+        for (i, row) in rows.iter_mut().enumerate() {
+            if i != r && row[c].abs() > 1e-9 {
+                let f = row[c] / pivot[c];
+                for (x, y) in row.iter_mut().zip(&pivot).skip(c) {
+                    *x -= f * y;
                 }
             }
         }
@@ -252,7 +253,8 @@ fn class_04_totals_minus_shown_cells_reveal_no_suppressed_cell() {
                 assert_ne!(n - shown, 13.0, "{path} minus the shown {metric} is Legal's suppressed cell");
             }
         }
-        let matrix_shown: f64 = t["matrix"].as_array().unwrap().iter().filter_map(|c| c["interactions"].as_f64()).sum();
+        let matrix_shown: f64 =
+            t["matrix"].as_array().unwrap().iter().filter_map(|c| c["interactions"].as_f64()).sum();
         for (path, n) in &numbers {
             assert_ne!(n - matrix_shown, 13.0, "{path} minus the shown matrix is Legal × Legal");
         }
@@ -312,10 +314,12 @@ fn class_04_noisy_tables_carry_no_exact_figure() {
         let mut flags = [[false; 2]; 2];
         for seed in 1..=40 {
             let a = ask(&engine_with(now, &people, &with, Some(seed)), group_by, Period::Week, 30, noise());
-            let b = ask(&engine_with(now, &people, &without, Some(seed)), group_by, Period::Week, 30, noise());
+            let b =
+                ask(&engine_with(now, &people, &without, Some(seed)), group_by, Period::Week, 30, noise());
             assert_eq!(without_noisy_values(a.clone()), without_noisy_values(b.clone()), "seed {seed}");
             for (i, t) in [a, b].iter().enumerate() {
-                let row = t["rows"].as_array().unwrap().iter().find(|r| r["group"] == group && r["period"] == week);
+                let row =
+                    t["rows"].as_array().unwrap().iter().find(|r| r["group"] == group && r["period"] == week);
                 flags[i][usize::from(row.unwrap()["suppressed"] == true)] = true;
             }
         }
@@ -337,9 +341,21 @@ fn class_11_a_seed_with_required_noise_is_refused_and_seeded_tables_say_so() {
     }
     let (people, mail) = five_in_sales(false);
     let noise = || Some(Noise::with_epsilon(1.0));
-    let seeded = ask(&engine_with(day(2026, 6, 30), &people, &mail, Some(3)), GroupBy::Department, Period::Week, 30, noise());
+    let seeded = ask(
+        &engine_with(day(2026, 6, 30), &people, &mail, Some(3)),
+        GroupBy::Department,
+        Period::Week,
+        30,
+        noise(),
+    );
     assert_eq!(seeded["noise"]["seeded"], true);
-    let drawn = ask(&engine_with(day(2026, 6, 30), &people, &mail, None), GroupBy::Department, Period::Week, 30, noise());
+    let drawn = ask(
+        &engine_with(day(2026, 6, 30), &people, &mail, None),
+        GroupBy::Department,
+        Period::Week,
+        30,
+        noise(),
+    );
     assert_eq!(drawn["noise"]["seeded"], false);
 }
 
@@ -351,11 +367,14 @@ fn class_11_a_seed_with_required_noise_is_refused_and_seeded_tables_say_so() {
 fn class_12_a_table_of_too_many_cells_is_refused_and_the_engine_stays_usable() {
     let mut people: Vec<Value> =
         (0..5).map(|i| json!({ "id": format!("s{i}@{ORG}"), "department": "Sales" })).collect();
-    people.extend((0..8000).map(|i| json!({ "id": format!("x{i}@a{i}.example"), "accountId": format!("a{i}") })));
+    people.extend(
+        (0..8000).map(|i| json!({ "id": format!("x{i}@a{i}.example"), "accountId": format!("a{i}") })),
+    );
     let (_, mail) = five_in_sales(false);
     let e = engine_with(day(2026, 6, 30), &Value::Array(people), &mail, Some(1));
     for noise in [None, Some(Noise::with_epsilon(1.0))] {
-        let request = AggregatesRequest { group_by: GroupBy::Account, period: Period::Week, noise, days: Some(3660) };
+        let request =
+            AggregatesRequest { group_by: GroupBy::Account, period: Period::Week, noise, days: Some(3660) };
         match e.aggregates(&request) {
             Err(Error::InvalidOptions { option, reason }) => {
                 assert_eq!(option, "days", "{reason}");

@@ -154,7 +154,10 @@ fn one_persons_week_moves_the_figures_by_at_most_epsilon_worth_of_noise() {
                 let all: std::collections::BTreeSet<_> =
                     full.matrix_people.keys().chain(less.matrix_people.keys()).collect();
                 for k in all {
-                    let (p, q) = (full.matrix_people.get(k).unwrap_or(&[0, 0]), less.matrix_people.get(k).unwrap_or(&[0, 0]));
+                    let (p, q) = (
+                        full.matrix_people.get(k).unwrap_or(&[0, 0]),
+                        less.matrix_people.get(k).unwrap_or(&[0, 0]),
+                    );
                     moved[people] += p[0].abs_diff(q[0]) + p[1].abs_diff(q[1]);
                 }
             }

@@ -5,7 +5,9 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use super::{suppression, table, AggregateRow, AggregateTable, Groups, MatrixCell, Metrics, PartPeople, Period};
+use super::{
+    suppression, table, AggregateRow, AggregateTable, Groups, MatrixCell, Metrics, PartPeople, Period,
+};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
 use crate::sort;
@@ -46,7 +48,8 @@ struct Tally {
 
 /// Why a cell is suppressed: too few people in it, or in a part of it (the
 /// one text for both, so that the reason tells no more than the flag).
-pub(super) const ROW_WHY: &str = "in this department in this period, or in the days it shares with another week or month";
+pub(super) const ROW_WHY: &str =
+    "in this department in this period, or in the days it shares with another week or month";
 pub(super) const MATRIX_WHY: &str =
     "on a side of this pair in this period, or in the days it shares with another week or month";
 

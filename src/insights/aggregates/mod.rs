@@ -365,7 +365,10 @@ mod tests {
     fn weeks_and_months_cut_time_into_the_days_they_share() {
         let july = periods(Window { start: at("2026-07-01"), end: at("2026-07-02") }, true);
         let labels = |ps: &[Period]| ps.iter().map(|p| p.label.clone()).collect::<Vec<_>>();
-        assert_eq!(labels(&parts(&july)), ["2026-07-01", "2026-07-06", "2026-07-13", "2026-07-20", "2026-07-27"]);
+        assert_eq!(
+            labels(&parts(&july)),
+            ["2026-07-01", "2026-07-06", "2026-07-13", "2026-07-20", "2026-07-27"]
+        );
         assert_eq!(parts(&july).last().map(|p| p.end), Some(at("2026-08-01")));
         let week = periods(Window { start: at("2026-06-30"), end: at("2026-07-01") }, false);
         assert_eq!(labels(&week), ["2026-06-29"]);

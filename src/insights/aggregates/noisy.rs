@@ -33,8 +33,8 @@ use serde::Serialize;
 
 use super::accounts::{account_groups, score_engagement, AccountMetrics};
 use super::departments::{department_groups, DepartmentMetrics};
-use super::{table, AggregateRow, Groups, Hours, MatrixCell, Metrics, Period, Question};
 use super::AggregateTable;
+use super::{table, AggregateRow, Groups, Hours, MatrixCell, Metrics, Period, Question};
 use crate::consent::{Row, View};
 use crate::error::{Error, Result};
 use crate::model::{Kind, PersonKey};
@@ -241,7 +241,14 @@ impl People<'_> {
     }
 
     /// `person` of group `own` on their side of the pair `a`, `b` (a ≤ b).
-    fn side(&mut self, sums: &mut CappedSums, person: PersonKey, pi: usize, own: usize, (a, b): (usize, usize)) {
+    fn side(
+        &mut self,
+        sums: &mut CappedSums,
+        person: PersonKey,
+        pi: usize,
+        own: usize,
+        (a, b): (usize, usize),
+    ) {
         if own == a || own == b {
             self.seat(sums, person, pi, Seat::Side(a, b, usize::from(own != a)));
         }
@@ -257,7 +264,14 @@ pub fn capped_sums(view: &View, by: GroupBy, periods: &[Period], hours: &Hours, 
     sums_of(view, by, periods, &groups, hours, caps)
 }
 
-fn sums_of(view: &View, by: GroupBy, periods: &[Period], groups: &Groups, hours: &Hours, caps: &Caps) -> CappedSums {
+fn sums_of(
+    view: &View,
+    by: GroupBy,
+    periods: &[Period],
+    groups: &Groups,
+    hours: &Hours,
+    caps: &Caps,
+) -> CappedSums {
     let k = families(by).len();
     let mut sums = CappedSums {
         periods: periods.len(),
@@ -272,7 +286,9 @@ fn sums_of(view: &View, by: GroupBy, periods: &[Period], groups: &Groups, hours:
     let mut people = People { seats: FxHashMap::default(), caps, family };
     for (r, pi) in counted_records(view, periods, caps) {
         match by {
-            GroupBy::Department => department_record(view, r, pi, &groups.of, hours, caps, &mut sums, &mut people),
+            GroupBy::Department => {
+                department_record(view, r, pi, &groups.of, hours, caps, &mut sums, &mut people)
+            }
             GroupBy::Account => account_record(view, r, pi, &groups.of, caps, &mut sums, &mut people),
         }
     }
@@ -416,8 +432,9 @@ pub(super) fn noisy_table(
                 let after = draw(1, exact[1])?;
                 let m = DepartmentMetrics {
                     emails_sent: sent,
-                    after_hours_share: (sent > 0)
-                        .then(|| (f64::from(after.min(sent)) / f64::from(sent) * 10_000.0).round() / 10_000.0),
+                    after_hours_share: (sent > 0).then(|| {
+                        (f64::from(after.min(sent)) / f64::from(sent) * 10_000.0).round() / 10_000.0
+                    }),
                     emails_received: draw(2, exact[2])?,
                     meetings: draw(3, exact[3])?,
                     meeting_minutes: f64::from(draw(4, exact[4])?),
