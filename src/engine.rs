@@ -63,7 +63,9 @@ pub struct EngineOptions {
     pub epsilon_budget: Epsilon,
     /// Refuse aggregates asked for without noise.
     pub require_noise: bool,
-    /// A fixed seed for the noise: reproducible figures, for tests only.
+    /// A fixed seed for the noise: reproducible figures, for tests only;
+    /// refused with `require_noise` or a `consent_key`, and stated on every
+    /// table it draws (`noise.seeded`).
     pub noise_seed: Option<u64>,
     /// The key that signs consent tokens (SPEC 4.5). With it, consent comes
     /// only as a token naming `tenant`; flags can only withdraw.
