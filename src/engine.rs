@@ -67,7 +67,9 @@ pub struct EngineOptions {
     pub epsilon_budget: Epsilon,
     /// Refuse aggregates asked for without noise.
     pub require_noise: bool,
-    /// A fixed seed for the noise: reproducible figures, for tests only.
+    /// A fixed seed for the noise: reproducible figures, for tests only;
+    /// refused with `require_noise` or a `consent_key`, and stated on every
+    /// table it draws (`noise.seeded`).
     pub noise_seed: Option<u64>,
     /// The key that signs consent tokens (SPEC 4.5). With it, consent comes
     /// only as a token naming `tenant`; flags can only withdraw.
@@ -163,6 +165,12 @@ impl EngineOptions {
         check_range(self.now).map_err(|reason| Error::options("now", reason))?;
         if self.max_input_bytes == 0 {
             return Err(Error::options("maxInputBytes", "must be positive"));
+        }
+        if self.require_noise && self.noise_seed.is_some() {
+            return Err(Error::options(
+                "noiseSeed",
+                "an engine that requires noise never uses fixed noise: anyone with the seed can take the noise off",
+            ));
         }
         self.validate_signed_consent()
     }
@@ -661,7 +669,7 @@ impl Engine {
                     "this engine gives aggregates only with noise: { epsilon }",
                 ));
             }
-            return Ok(aggregate(&view, &q));
+            return aggregate(&view, &q);
         };
         let (epsilon, caps) = (noise.epsilon()?, noise.caps(monthly)?);
         let key = format!(

@@ -119,7 +119,7 @@ fn one_persons_week_moves_the_figures_by_at_most_epsilon_worth_of_noise() {
         let scales: Vec<f64> = table.noise.as_ref().unwrap().scales.values().copied().collect();
         let names: Vec<&str> = table.noise.as_ref().unwrap().scales.keys().copied().collect();
         let bound = sensitivities(by, &caps);
-        let mut moved_any = false;
+        let (mut moved_any, mut people_moved) = (false, false);
         for ((x, week), n) in &busiest {
             let without: Vec<Value> = records
                 .iter()
@@ -148,6 +148,17 @@ fn one_persons_week_moves_the_figures_by_at_most_epsilon_worth_of_noise() {
                     .into_iter()
                     .map(|k| full.matrix.get(k).unwrap_or(&0).abs_diff(*less.matrix.get(k).unwrap_or(&0)))
                     .sum();
+                // The people count that decides which cells are shown: rows and both sides of pairs.
+                let people = table_families(by).iter().position(|f| *f == "people").unwrap();
+                let all: std::collections::BTreeSet<_> =
+                    full.matrix_people.keys().chain(less.matrix_people.keys()).collect();
+                for k in all {
+                    let (p, q) = (
+                        full.matrix_people.get(k).unwrap_or(&[0, 0]),
+                        less.matrix_people.get(k).unwrap_or(&[0, 0]),
+                    );
+                    moved[people] += p[0].abs_diff(q[0]) + p[1].abs_diff(q[1]);
+                }
             }
             for (k, &m) in moved.iter().enumerate() {
                 assert!(
@@ -158,6 +169,8 @@ fn one_persons_week_moves_the_figures_by_at_most_epsilon_worth_of_noise() {
                 );
             }
             moved_any |= moved.iter().any(|&m| m > 0);
+            let people = table_families(by).iter().position(|f| *f == "people").unwrap();
+            people_moved |= moved[people] > 0;
             // Family order in `scales` is by name; sensitivities follow the families' order.
             let by_name: BTreeMap<&str, f64> = names.iter().copied().zip(scales.iter().copied()).collect();
             let loss: f64 =
@@ -165,6 +178,7 @@ fn one_persons_week_moves_the_figures_by_at_most_epsilon_worth_of_noise() {
             assert!(loss <= epsilon + 1e-9, "privacy loss {loss} for {x}'s week");
         }
         assert!(moved_any, "the removed weeks changed some figure ({by:?})");
+        assert!(people_moved, "the removed weeks changed some noisy people count ({by:?})");
     }
 }
 
@@ -178,10 +192,11 @@ fn table_families(by: GroupBy) -> Vec<&'static str> {
                 "emailsReceived",
                 "meetings",
                 "meetingMinutes",
+                "people",
                 "matrixInteractions",
             ]
         }
-        GroupBy::Account => vec!["emailsTo", "emailsFrom", "meetings", "meetingMinutes"],
+        GroupBy::Account => vec!["emailsTo", "emailsFrom", "meetings", "meetingMinutes", "people"],
     }
 }
 
@@ -316,7 +331,7 @@ fn noisy_figures_are_whole_and_near_the_capped_sums() {
         }
         assert!(shown > 10, "{shown} cells shown");
         // The scales follow from the caps: sensitivity × families ÷ epsilon.
-        let families = if by == GroupBy::Department { 6.0 } else { 4.0 };
+        let families = if by == GroupBy::Department { 7.0 } else { 5.0 };
         let first = table_families(by)[0];
         assert_eq!(scale(first), sensitivities(by, &caps)[0] as f64 * families / 5.0);
     }

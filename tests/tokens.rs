@@ -407,7 +407,9 @@ fn every_result_states_its_consent_basis_and_the_interactions_it_used() {
     assert_eq!(first["consentBasis"], token);
     assert!(first["interactionsUsed"].as_u64().unwrap() >= 1);
     let table = serde_json::to_value(e.aggregates(&departments(Period::Week)).unwrap()).unwrap();
-    assert_eq!(basis_and_used(table), (token, 3), "the e-mails and meeting, not the call");
+    // An aggregate table states no count of the records it used: a total minus
+    // the shown cells would give the hidden ones (issue 12, class 4).
+    assert_eq!((&table["consentBasis"], table.get("interactionsUsed")), (&token, None));
 
     // Flags, on an engine without a key.
     let mut plain = common::engine(ADA, Consent { aggregated: true, identifiable: false }, NOW_TEXT);

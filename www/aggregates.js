@@ -368,8 +368,12 @@ function suppressedCell(attrs, where, reason) {
   );
 }
 
+/** Why else a cell is hidden: a small part shared with another week or month, or (with noise) a noisy count. */
+function suppressedWhy(table) {
+  return table.noise ? ", by a noisy count" : ", or in the days shared with another week or month";
+}
+
 function legend(bands, metric, table, { matrix = false, words = GROUP_WORDS.department } = {}) {
-  const monthly = table.period === "month";
   const swatches = bands.ranges
     .map((range, i) => [range, i])
     .filter(([range]) => range)
@@ -388,8 +392,8 @@ function legend(bands, metric, table, { matrix = false, words = GROUP_WORDS.depa
       { "data-band": "suppressed" },
       el("span", { class: "swatch heat suppressed", "aria-hidden": "true" }),
       matrix
-        ? `Suppressed (⊘): fewer than ${table.minGroupSize} people active on a side${monthly ? ", or a week of the month suppressed" : ""}`
-        : `Suppressed (⊘): fewer than ${table.minGroupSize} ${words.legend}${monthly ? ", or a week of the month suppressed" : ""}`,
+        ? `Suppressed (⊘): fewer than ${table.minGroupSize} people active on a side${suppressedWhy(table)}`
+        : `Suppressed (⊘): fewer than ${table.minGroupSize} ${words.legend}${suppressedWhy(table)}`,
     ),
   ];
   if (!matrix && metric.none) {
@@ -504,13 +508,13 @@ function heatmap(table, metric, now, showDetail, pickPeriod = null) {
   const notes = [
     `Colours: six quantile bands of the ${countFormat.format(bands.count)} cells shown, lightest = lowest. `,
     `A cell is suppressed (hatched, ⊘, no figure) when fewer than ${table.minGroupSize} ${words.active} were active in that ${periodWord}`,
-    periodWord === "month" ? ", or when a week it overlaps is suppressed (the month's figure would give that week away): " : ": ",
+    table.noise ? " (with privacy noise: by a noisy count of those who sent or organized something): " : ", or in the days it shares with another week or month (that week or month would give those days away): ",
     `${countFormat.format(suppressed)} of ${countFormat.format(table.rows.length)} here. `,
     `No totals are shown, on purpose: ${words.one === "account" ? "an account's" : "a department's"} or a period's total next to its visible cells would let anyone subtract them and recover a suppressed one.`,
   ];
   if (table.noise) {
     notes.push(
-      ` With privacy noise every figure shown is approximate (≈), the colours too; a cell is suppressed by the exact number of people, as without noise.`,
+      ` With privacy noise every figure shown is approximate (≈), the colours too; which cells are suppressed is decided on a noisy count of their people too, so it may differ from the answer without noise.`,
     );
   }
   if (current.length) notes.push(` • marks the current ${periodWord}, still in progress.`);
@@ -615,7 +619,7 @@ function matrixParts(table, period, inProgress, showDetail) {
     `; the diagonal counts those within one department. `,
     `Each pair appears twice, once on each side of the diagonal. A pair is suppressed in a ${periodWord} when fewer than ${table.minGroupSize} people of either department were active in it that ${periodWord} `,
     `(on the diagonal, fewer than ${table.minGroupSize} of the department's people)`,
-    periodWord === "month" ? ", or when a week the month overlaps is suppressed for that pair (the month's figure would give the week away)" : "",
+    table.noise ? " (with privacy noise: by a noisy count of each side's people who sent or organized something)" : ", or in the days it shares with another week or month (that week or month would give those days away)",
     `: ${countFormat.format(suppressed)} of ${countFormat.format(shown.length)} pairs in this ${periodWord}. `,
     table.noise ? `With privacy noise every figure is approximate (≈), ${plusMinus(table.noise, "matrixInteractions") || "give or take"} (one standard deviation). ` : "",
     `Pick another ${periodWord} with the selector above${table.periods.length > 1 ? " or by clicking its heading in the heatmap" : ""}.`,
@@ -685,6 +689,7 @@ const FIGURE_WORDS = {
   matrixInteractions: "interactions",
   emailsTo: "e-mails to",
   emailsFrom: "e-mails from",
+  people: "people counted (which cells are shown)",
 };
 
 /** "meetings ± about 226": a noisy figure and its spread. */

@@ -17,6 +17,8 @@ use crate::error::{Error, Result};
 
 pub struct NoiseSource {
     rng: StdRng,
+    /// From a fixed seed: reproducible, so it protects nothing (tests only).
+    seeded: bool,
 }
 
 impl NoiseSource {
@@ -25,12 +27,17 @@ impl NoiseSource {
         let mut seed = [0u8; 32];
         getrandom::fill(&mut seed)
             .map_err(|e| Error::InvalidInput(format!("no cryptographic randomness available: {e}")))?;
-        Ok(NoiseSource { rng: StdRng::from_seed(seed) })
+        Ok(NoiseSource { rng: StdRng::from_seed(seed), seeded: false })
     }
 
     /// A reproducible source, for tests only: never for released figures.
     pub fn seeded(seed: u64) -> NoiseSource {
-        NoiseSource { rng: StdRng::seed_from_u64(seed) }
+        NoiseSource { rng: StdRng::seed_from_u64(seed), seeded: true }
+    }
+
+    /// Whether the draws come from a fixed seed (what a table must say).
+    pub fn is_seeded(&self) -> bool {
+        self.seeded
     }
 
     /// One draw of integer noise with P(x) ∝ exp(−|x| · den / num), that is

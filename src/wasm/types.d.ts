@@ -52,7 +52,7 @@ export interface EngineOptions {
   epsilonBudget?: number;
   /** Refuse aggregates asked for without noise (INVALID_OPTIONS). */
   requireNoise?: boolean;
-  /** A fixed seed for the noise: reproducible figures, for tests only, never for released figures. Refused with `consentKey`. */
+  /** A fixed seed for the noise: reproducible figures, for tests only, never for released figures; seeded tables say `noise.seeded`. Refused with `consentKey` or `requireNoise`. */
   noiseSeed?: number;
   /**
    * Signed consent (SPEC 4.5): the 32-byte Ed25519 public key that signs consent tokens,
@@ -354,7 +354,11 @@ export interface AggregatesOptions {
   period: "week" | "month";
   /** Differential-privacy noise (README: Differential privacy); each new answer spends `epsilon`. */
   noise?: NoiseOptions;
-  /** The window whose whole periods are shown (default 90 days up to `now`). */
+  /**
+   * The window whose whole periods are shown (default 90 days up to `now`). A table may have at most
+   * 250,000 cells (groups, and pairs of departments, × the weeks and months it spans and the parts
+   * where they overlap); a larger one is refused with INVALID_OPTIONS naming `days` (or `groupBy`).
+   */
   days?: number;
 }
 
@@ -376,7 +380,13 @@ export interface NoiseReport {
   caps: { recordsPerPeriod: number; groupsPerRecord: number; minutesPerMeeting: number };
   /** True when this answer repeats an earlier one, at no cost. */
   fromCache: boolean;
-  /** Per figure, the scale b of its noise: P(x) ∝ exp(−|x|/b), standard deviation about 1.41·b. */
+  /** True when the noise came from the `noiseSeed` option (tests only): reproducible, so it protects nothing. */
+  seeded: boolean;
+  /**
+   * Per figure, the scale b of its noise: P(x) ∝ exp(−|x|/b), standard deviation about 1.41·b.
+   * `people` is the noisy count of a cell's people who sent or organized something, which decides
+   * whether the cell is shown (at least `minGroupSize`; in the matrix, on each side).
+   */
   scales: Record<string, number>;
 }
 
@@ -417,8 +427,12 @@ export interface AggregateRow {
   group: string;
   /** "2026-08-03" (the Monday a week starts) or "2026-08" (a month). */
   period: string;
+  /**
+   * Without noise: fewer than `minGroupSize` people were active in the cell, or some (but fewer) in the
+   * days it shares with another week or month. With noise: decided on a noisy count of its people.
+   */
   suppressed: boolean;
-  /** Why the cell is suppressed; null when it is shown. */
+  /** Why the cell is suppressed (one text for every cause); null when it is shown. */
   reason: string | null;
   /** DepartmentMetrics when grouped by department, AccountMetrics by account. */
   metrics: DepartmentMetrics | AccountMetrics | null;
@@ -452,9 +466,10 @@ export interface AggregateTable {
   epsilonRemaining: number | null;
   /** With noise: its epsilon, caps and scales; null without. */
   noise: NoiseReport | null;
-  /** Provenance: the interactions the result was computed from. */
-  interactionsUsed: number;
-  /** Provenance: the consent that allowed this result (flags, or a token's jti). */
+  /**
+   * Provenance: the consent that allowed this result (flags, or a token's jti). A table carries no
+   * count of the interactions it used: a total minus the shown cells would give the suppressed ones.
+   */
   consentBasis: ConsentBasis;
 }
 

@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use super::{suppression, table, AggregateRow, AggregateTable, Metrics, Period};
+use super::{suppression, table, AggregateRow, AggregateTable, Groups, Metrics, PartPeople, Period};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
 use crate::sort;
@@ -34,6 +34,11 @@ pub struct AccountMetrics {
     pub engagement_score: Option<u32>,
 }
 
+/// Why a cell is suppressed: too few colleagues in it, or in a part of it
+/// (the one text for both, so that the reason tells no more than the flag).
+pub(super) const ROW_WHY: &str =
+    "with this account in this period, or in the days it shares with another week or month";
+
 #[derive(Default)]
 struct Tally {
     m: AccountMetrics,
@@ -51,7 +56,7 @@ fn average(total: f64, n: usize) -> Option<f64> {
 
 /// The accounts of the opted-in external people listed in the directory
 /// (in name order, case aside), and each such person's account.
-pub(super) fn account_groups(view: &View) -> (Vec<String>, FxHashMap<PersonKey, usize>) {
+pub(super) fn account_groups(view: &View) -> Groups {
     let mut listed: Vec<(PersonKey, String)> = view
         .people()
         .filter_map(|p| {
@@ -73,14 +78,13 @@ pub(super) fn account_groups(view: &View) -> (Vec<String>, FxHashMap<PersonKey, 
         }
         account_of.insert(p, groups.len() - 1);
     }
-    (groups, account_of)
+    Groups { names: groups, of: account_of }
 }
 
-/// The account table over `periods` (oldest first).
-pub fn accounts(view: &View, periods: &[Period], min_group_size: u32) -> AggregateTable {
-    let (groups, account_of) = account_groups(view);
-    let np = periods.len().max(1);
-    let mut cells: Vec<Tally> = (0..groups.len() * periods.len()).map(|_| Tally::default()).collect();
+/// What the records of `periods` add up to, per account and period (group-major).
+fn tally(view: &View, periods: &[Period], groups: &Groups) -> Vec<Tally> {
+    let account_of = &groups.of;
+    let mut cells: Vec<Tally> = (0..groups.names.len() * periods.len()).map(|_| Tally::default()).collect();
     let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
     let in_period = |at: i64| (first <= at && at < last).then(|| periods.partition_point(|p| p.end <= at));
     let mut accounts_here: Vec<usize> = Vec::new();
@@ -119,7 +123,7 @@ pub fn accounts(view: &View, periods: &[Period], min_group_size: u32) -> Aggrega
                 _ if view.person(from).internal => {
                     cell.m.emails_to += 1;
                     cell.last_email = cell.last_email.max(Some(at));
-                    if let Some(delay) = reply_delay(view, r, &account_of, g, periods[pi].start) {
+                    if let Some(delay) = reply_delay(view, r, account_of, g, periods[pi].start) {
                         cell.replies.push(delay);
                     }
                 }
@@ -131,11 +135,26 @@ pub fn accounts(view: &View, periods: &[Period], min_group_size: u32) -> Aggrega
             cell.internal.extend(internal.iter().copied().filter(person));
         }
     }
+    cells
+}
 
+/// The internal people each cell of a table over `parts` would count, per
+/// account and part (group-major).
+pub(super) fn account_people(view: &View, parts: &[Period], groups: &Groups) -> PartPeople {
+    PartPeople {
+        rows: tally(view, parts, groups).iter().map(|c| c.internal.len()).collect(),
+        matrix: FxHashMap::default(),
+    }
+}
+
+/// The account table over `periods` (oldest first).
+pub fn accounts(view: &View, periods: &[Period], groups: &Groups, min_group_size: u32) -> AggregateTable {
+    let cells = tally(view, periods, groups);
+    let np = periods.len().max(1);
     let mut rows: Vec<AggregateRow> = Vec::with_capacity(cells.len());
     for (i, cell) in cells.into_iter().enumerate() {
         let period = &periods[i % np];
-        let reason = suppression(cell.internal.len(), min_group_size, "with this account in this period");
+        let reason = suppression(cell.internal.len(), min_group_size, ROW_WHY);
         let metrics = reason.is_none().then(|| {
             let mut m = cell.m;
             m.internal_people = Some(cell.internal.len() as u32);
@@ -149,14 +168,14 @@ pub fn accounts(view: &View, periods: &[Period], min_group_size: u32) -> Aggrega
             Metrics::Account(m)
         });
         rows.push(AggregateRow {
-            group: groups[i / np].clone(),
+            group: groups.names[i / np].clone(),
             period: period.label.clone(),
             suppressed: reason.is_some(),
             reason,
             metrics,
         });
     }
-    table(view, "account", periods, min_group_size, groups, rows, Vec::new())
+    table(view, "account", periods, min_group_size, groups.names.clone(), rows, Vec::new())
 }
 
 /// Sets each shown cell's engagement score against the most active account

@@ -5,7 +5,9 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use super::{suppression, table, AggregateRow, AggregateTable, MatrixCell, Metrics, Period};
+use super::{
+    suppression, table, AggregateRow, AggregateTable, Groups, MatrixCell, Metrics, PartPeople, Period,
+};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
 use crate::sort;
@@ -44,6 +46,13 @@ struct Tally {
     external: FxHashSet<PersonKey>,
 }
 
+/// Why a cell is suppressed: too few people in it, or in a part of it (the
+/// one text for both, so that the reason tells no more than the flag).
+pub(super) const ROW_WHY: &str =
+    "in this department in this period, or in the days it shares with another week or month";
+pub(super) const MATRIX_WHY: &str =
+    "on a side of this pair in this period, or in the days it shares with another week or month";
+
 #[derive(Default)]
 struct Link {
     interactions: u32,
@@ -53,7 +62,7 @@ struct Link {
 
 /// The partition: each opted-in internal person listed with a department,
 /// and the departments in name order.
-pub(super) fn department_groups(view: &View) -> (Vec<String>, FxHashMap<PersonKey, usize>) {
+pub(super) fn department_groups(view: &View) -> Groups {
     let mut groups: Vec<String> = Vec::new();
     let mut member: FxHashMap<PersonKey, usize> = FxHashMap::default();
     let mut listed: Vec<(PersonKey, String)> = view
@@ -75,13 +84,18 @@ pub(super) fn department_groups(view: &View) -> (Vec<String>, FxHashMap<PersonKe
         }
         member.insert(p, groups.len() - 1);
     }
-    (groups, member)
+    Groups { names: groups, of: member }
 }
 
-/// The department table over `periods` (oldest first).
-pub fn departments(view: &View, periods: &[Period], min_group_size: u32, hours: &Hours) -> AggregateTable {
-    let (groups, member) = department_groups(view);
-    let n = groups.len();
+/// What the records of `periods` add up to, per department and period
+/// (`cells`, group-major) and per pair of departments and period (`links`).
+struct Tallies {
+    cells: Vec<Tally>,
+    links: FxHashMap<(usize, usize, usize), Link>,
+}
+
+fn tally(view: &View, periods: &[Period], groups: &Groups, hours: &Hours) -> Tallies {
+    let (n, member) = (groups.names.len(), &groups.of);
     let mut cells: Vec<Tally> = (0..n * periods.len()).map(|_| Tally::default()).collect();
     let mut links: FxHashMap<(usize, usize, usize), Link> = FxHashMap::default();
     let first = periods.first().map_or(0, |p| p.start);
@@ -136,13 +150,45 @@ pub fn departments(view: &View, periods: &[Period], min_group_size: u32, hours: 
                 }
             }
         }
-        link(view, r, kind, &member, &present, pi, &mut links);
+        link(view, r, kind, member, &present, pi, &mut links);
     }
+    Tallies { cells, links }
+}
 
+/// A link's people as its matrix cell counts them: a department with
+/// itself, its people on either end; two departments, the fewer of the two sides.
+fn fewest(link: &Link, same: bool) -> usize {
+    if same {
+        link.active[0].union(&link.active[1]).count()
+    } else {
+        link.active[0].len().min(link.active[1].len())
+    }
+}
+
+/// The people each cell of a table over `parts` would count: per department
+/// and part (group-major), and per pair of departments and part.
+pub(super) fn department_people(view: &View, parts: &[Period], groups: &Groups, hours: &Hours) -> PartPeople {
+    let t = tally(view, parts, groups, hours);
+    PartPeople {
+        rows: t.cells.iter().map(|c| c.active.len()).collect(),
+        matrix: t.links.iter().map(|(&(a, b, pi), link)| ((a, b, pi), fewest(link, a == b))).collect(),
+    }
+}
+
+/// The department table over `periods` (oldest first).
+pub fn departments(
+    view: &View,
+    periods: &[Period],
+    groups: &Groups,
+    min_group_size: u32,
+    hours: &Hours,
+) -> AggregateTable {
+    let Tallies { cells, mut links } = tally(view, periods, groups, hours);
+    let n = groups.names.len();
     let mut rows = Vec::with_capacity(cells.len());
     for (i, cell) in cells.into_iter().enumerate() {
         let (g, pi) = (i / periods.len().max(1), i % periods.len().max(1));
-        let reason = suppression(cell.active.len(), min_group_size, "in this department and period");
+        let reason = suppression(cell.active.len(), min_group_size, ROW_WHY);
         let metrics = reason.is_none().then(|| {
             let mut m = cell.metrics;
             m.meeting_minutes = crate::insights::minutes(cell.minutes_s as f64 * 1000.0);
@@ -153,7 +199,7 @@ pub fn departments(view: &View, periods: &[Period], min_group_size: u32, hours: 
             m
         });
         rows.push(AggregateRow {
-            group: groups[g].clone(),
+            group: groups.names[g].clone(),
             period: periods[pi].label.clone(),
             suppressed: reason.is_some(),
             reason,
@@ -166,16 +212,10 @@ pub fn departments(view: &View, periods: &[Period], min_group_size: u32, hours: 
         for b in a..n {
             for (pi, period) in periods.iter().enumerate() {
                 let link = links.remove(&(a, b, pi)).unwrap_or_default();
-                // A department with itself: its people on either end count.
-                let fewest = if a == b {
-                    link.active[0].union(&link.active[1]).count()
-                } else {
-                    link.active[0].len().min(link.active[1].len())
-                };
-                let reason = suppression(fewest, min_group_size, "on a side of this pair in this period");
+                let reason = suppression(fewest(&link, a == b), min_group_size, MATRIX_WHY);
                 matrix.push(MatrixCell {
-                    from: groups[a].clone(),
-                    to: groups[b].clone(),
+                    from: groups.names[a].clone(),
+                    to: groups.names[b].clone(),
                     period: period.label.clone(),
                     suppressed: reason.is_some(),
                     interactions: reason.is_none().then_some(link.interactions),
@@ -185,7 +225,7 @@ pub fn departments(view: &View, periods: &[Period], min_group_size: u32, hours: 
         }
     }
 
-    table(view, "department", periods, min_group_size, groups, rows, matrix)
+    table(view, "department", periods, min_group_size, groups.names.clone(), rows, matrix)
 }
 
 /// Adds a row to the collaboration matrix: an e-mail links its sender's

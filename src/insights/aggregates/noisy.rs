@@ -1,4 +1,4 @@
-//! Differentially private figures for the aggregate tables (SPEC 4.4).
+//! Differentially private aggregate tables (SPEC 4.4).
 //!
 //! The unit protected is one person's own records in one period: the
 //! e-mails they sent and the meetings they organized in that week or month.
@@ -13,18 +13,28 @@
 //!
 //! Every figure family is then a sum whose total change, over all the cells
 //! of a table, is at most its sensitivity; each family gets an equal share of
-//! epsilon and discrete Laplace noise of scale sensitivity ÷ share. Which
-//! cells are shown is decided as without noise (by the exact group size), so
-//! the noise protects the figures, not the fact that a cell had enough people.
+//! epsilon and discrete Laplace noise of scale sensitivity ÷ share.
+//!
+//! Nothing in a noisy table is exact: whether a cell is shown is decided on
+//! a noisy count of its people too (the `people` family), never on the exact
+//! one, which one person's week could flip. A cell's people are those of
+//! its group (by account: internal people) who sent or organized a counted
+//! record of it; a person counts in their own department's row and in at
+//! most `groupsPerRecord` other cells (accounts, or sides of pairs) a period.
+//! The noise is drawn for every cell and family, shown or not, so that even
+//! the number of draws is the same on any data. Weeks and months are not
+//! checked against each other as exact tables are: each noisy answer spends
+//! its own epsilon, and differences of noisy answers are noisy.
 
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::accounts::{account_groups, score_engagement};
-use super::departments::department_groups;
-use super::{AggregateTable, Hours, Metrics, Period};
+use super::accounts::{account_groups, score_engagement, AccountMetrics};
+use super::departments::{department_groups, DepartmentMetrics};
+use super::AggregateTable;
+use super::{table, AggregateRow, Groups, Hours, MatrixCell, Metrics, Period, Question};
 use crate::consent::{Row, View};
 use crate::error::{Error, Result};
 use crate::model::{Kind, PersonKey};
@@ -63,47 +73,65 @@ pub struct NoiseReport {
     pub caps: Caps,
     /// True when this is an earlier answer repeated, at no cost.
     pub from_cache: bool,
+    /// True when the noise came from a fixed seed (`noiseSeed`, tests only):
+    /// anyone with the seed can subtract it, so the figures protect nothing.
+    pub seeded: bool,
     /// Per figure: the scale b of its noise, P(x) ∝ exp(−|x| / b); its
-    /// standard deviation is about b·√2.
+    /// standard deviation is about b·√2. `people` is the count that decides
+    /// which cells are shown.
     pub scales: BTreeMap<&'static str, f64>,
 }
 
-/// A figure family: its name, and how many units one record can add to it
-/// over a whole table (as a function of the caps).
+/// A figure family: its name, and how much one person's records in one
+/// period can move it over a whole table (as a function of the caps).
 struct Family {
     name: &'static str,
-    per_record: fn(&Caps) -> u64,
+    sensitivity: fn(&Caps) -> u64,
 }
 
-fn one(_: &Caps) -> u64 {
-    1
+fn records(c: &Caps) -> u64 {
+    u64::from(c.records_per_period)
 }
-fn per_group(c: &Caps) -> u64 {
-    u64::from(c.groups_per_record)
+fn records_per_group(c: &Caps) -> u64 {
+    records(c) * u64::from(c.groups_per_record)
 }
 fn minutes_per_group(c: &Caps) -> u64 {
-    u64::from(c.groups_per_record) * u64::from(c.minutes_per_meeting)
+    records_per_group(c) * u64::from(c.minutes_per_meeting)
 }
 /// Pairs of groups, a group with itself included, among the groups a record counts for.
 fn pairs_of_groups(c: &Caps) -> u64 {
     let g = u64::from(c.groups_per_record);
-    g * (g + 1) / 2
+    records(c) * g * (g + 1) / 2
+}
+/// A person counts once in their department's row, and on their side of at
+/// most `groupsPerRecord` pairs.
+fn department_people(c: &Caps) -> u64 {
+    1 + u64::from(c.groups_per_record)
+}
+/// A person counts in at most `groupsPerRecord` accounts' cells.
+fn account_people(c: &Caps) -> u64 {
+    u64::from(c.groups_per_record)
 }
 
-const DEPARTMENT: [Family; 6] = [
-    Family { name: "emailsSent", per_record: one },
-    Family { name: "afterHoursEmails", per_record: one },
-    Family { name: "emailsReceived", per_record: per_group },
-    Family { name: "meetings", per_record: per_group },
-    Family { name: "meetingMinutes", per_record: minutes_per_group },
-    Family { name: "matrixInteractions", per_record: pairs_of_groups },
+const DEPARTMENT: [Family; 7] = [
+    Family { name: "emailsSent", sensitivity: records },
+    Family { name: "afterHoursEmails", sensitivity: records },
+    Family { name: "emailsReceived", sensitivity: records_per_group },
+    Family { name: "meetings", sensitivity: records_per_group },
+    Family { name: "meetingMinutes", sensitivity: minutes_per_group },
+    Family { name: "people", sensitivity: department_people },
+    Family { name: "matrixInteractions", sensitivity: pairs_of_groups },
 ];
-const ACCOUNT: [Family; 4] = [
-    Family { name: "emailsTo", per_record: per_group },
-    Family { name: "emailsFrom", per_record: one },
-    Family { name: "meetings", per_record: per_group },
-    Family { name: "meetingMinutes", per_record: minutes_per_group },
+const ACCOUNT: [Family; 5] = [
+    Family { name: "emailsTo", sensitivity: records_per_group },
+    Family { name: "emailsFrom", sensitivity: records },
+    Family { name: "meetings", sensitivity: records_per_group },
+    Family { name: "meetingMinutes", sensitivity: minutes_per_group },
+    Family { name: "people", sensitivity: account_people },
 ];
+/// Where the people count sits among each table's families.
+const DEPARTMENT_PEOPLE: usize = 5;
+const ACCOUNT_PEOPLE: usize = 4;
 
 fn families(by: GroupBy) -> &'static [Family] {
     match by {
@@ -113,12 +141,16 @@ fn families(by: GroupBy) -> &'static [Family] {
 }
 
 /// The exact capped sums that noise is added to: per cell (group × period)
-/// one figure per family, and per matrix cell (group pair × period) one.
+/// one figure per family (the matrix family stays 0 there), per matrix cell
+/// (group pair × period) its interactions, and the people of each side.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CappedSums {
     pub periods: usize,
     pub cells: Vec<Vec<u64>>,
     pub matrix: BTreeMap<(usize, usize, usize), u64>,
+    /// Per pair and period: the people of the first and of the second group
+    /// who sent or organized a record linking them (a group with itself: first).
+    pub matrix_people: BTreeMap<(usize, usize, usize), [u64; 2]>,
 }
 
 impl CappedSums {
@@ -130,7 +162,7 @@ impl CappedSums {
 /// The most one person's records in one period can move each family, summed
 /// over every cell of the table: the sensitivity the noise is scaled to.
 pub fn sensitivities(by: GroupBy, caps: &Caps) -> Vec<u64> {
-    families(by).iter().map(|f| u64::from(caps.records_per_period) * (f.per_record)(caps)).collect()
+    families(by).iter().map(|f| (f.sensitivity)(caps)).collect()
 }
 
 /// Each counted record with its period, in time order: at most
@@ -179,27 +211,91 @@ fn capped_minutes(view: &View, r: Row, caps: &Caps) -> u64 {
     (u64::from(view.duration_s(r)) / 60).min(u64::from(caps.minutes_per_meeting))
 }
 
+/// Where a person counts among a cell's people: a row, or their side of a pair.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Seat {
+    Row(usize),
+    Side(usize, usize, usize),
+}
+
+/// The seats each person has taken per period, so that each counts once per
+/// cell and in at most `groupsPerRecord` rows and as many sides.
+struct People<'c> {
+    seats: FxHashMap<(PersonKey, usize), Vec<Seat>>,
+    caps: &'c Caps,
+    family: usize,
+}
+
+impl People<'_> {
+    fn seat(&mut self, sums: &mut CappedSums, person: PersonKey, pi: usize, seat: Seat) {
+        let taken = self.seats.entry((person, pi)).or_default();
+        let same_kind = taken.iter().filter(|s| matches!(s, Seat::Row(_)) == matches!(seat, Seat::Row(_)));
+        if taken.contains(&seat) || same_kind.count() >= self.caps.groups_per_record as usize {
+            return;
+        }
+        taken.push(seat);
+        match seat {
+            Seat::Row(g) => sums.add(g, pi, self.family, 1),
+            Seat::Side(a, b, side) => sums.matrix_people.entry((a, b, pi)).or_default()[side] += 1,
+        }
+    }
+
+    /// `person` of group `own` on their side of the pair `a`, `b` (a ≤ b).
+    fn side(
+        &mut self,
+        sums: &mut CappedSums,
+        person: PersonKey,
+        pi: usize,
+        own: usize,
+        (a, b): (usize, usize),
+    ) {
+        if own == a || own == b {
+            self.seat(sums, person, pi, Seat::Side(a, b, usize::from(own != a)));
+        }
+    }
+}
+
 /// The capped sums for a department or account table over `periods`.
 pub fn capped_sums(view: &View, by: GroupBy, periods: &[Period], hours: &Hours, caps: &Caps) -> CappedSums {
-    let (groups, group_of) = match by {
+    let groups = match by {
         GroupBy::Department => department_groups(view),
         GroupBy::Account => account_groups(view),
     };
+    sums_of(view, by, periods, &groups, hours, caps)
+}
+
+fn sums_of(
+    view: &View,
+    by: GroupBy,
+    periods: &[Period],
+    groups: &Groups,
+    hours: &Hours,
+    caps: &Caps,
+) -> CappedSums {
     let k = families(by).len();
     let mut sums = CappedSums {
         periods: periods.len(),
-        cells: vec![vec![0; k]; groups.len() * periods.len()],
+        cells: vec![vec![0; k]; groups.names.len() * periods.len()],
         matrix: BTreeMap::new(),
+        matrix_people: BTreeMap::new(),
     };
+    let family = match by {
+        GroupBy::Department => DEPARTMENT_PEOPLE,
+        GroupBy::Account => ACCOUNT_PEOPLE,
+    };
+    let mut people = People { seats: FxHashMap::default(), caps, family };
     for (r, pi) in counted_records(view, periods, caps) {
         match by {
-            GroupBy::Department => department_record(view, r, pi, &group_of, hours, caps, &mut sums),
-            GroupBy::Account => account_record(view, r, pi, &group_of, caps, &mut sums),
+            GroupBy::Department => {
+                department_record(view, r, pi, &groups.of, hours, caps, &mut sums, &mut people)
+            }
+            GroupBy::Account => account_record(view, r, pi, &groups.of, caps, &mut sums, &mut people),
         }
     }
     sums
 }
 
+#[allow(clippy::too_many_arguments)]
 fn department_record(
     view: &View,
     r: Row,
@@ -208,8 +304,13 @@ fn department_record(
     hours: &Hours,
     caps: &Caps,
     sums: &mut CappedSums,
+    people: &mut People,
 ) {
-    let own = member.get(&view.from(r)).copied();
+    let from = view.from(r);
+    let own = member.get(&from).copied();
+    if let Some(o) = own {
+        people.seat(sums, from, pi, Seat::Row(o));
+    }
     if view.kind(r) == Kind::Meeting {
         let groups = record_groups(view, r, member, true, caps);
         for &g in &groups {
@@ -217,12 +318,19 @@ fn department_record(
             sums.add(g, pi, 4, capped_minutes(view, r, caps));
         }
         for (i, &a) in groups.iter().enumerate() {
-            let everyone = std::iter::once(view.from(r)).chain(view.participants(r).iter().copied());
+            let everyone = std::iter::once(from).chain(view.participants(r).iter().copied());
             if everyone.filter(|p| member.get(p) == Some(&a)).nth(1).is_some() {
                 *sums.matrix.entry((a, a, pi)).or_default() += 1;
+                if let Some(o) = own {
+                    people.side(sums, from, pi, o, (a, a));
+                }
             }
             for &b in &groups[i + 1..] {
-                *sums.matrix.entry((a.min(b), a.max(b), pi)).or_default() += 1;
+                let pair = (a.min(b), a.max(b));
+                *sums.matrix.entry((pair.0, pair.1, pi)).or_default() += 1;
+                if let Some(o) = own {
+                    people.side(sums, from, pi, o, pair);
+                }
             }
         }
         return;
@@ -236,7 +344,9 @@ fn department_record(
     for g in record_groups(view, r, member, false, caps) {
         sums.add(g, pi, 2, 1);
         if let Some(s) = own {
-            *sums.matrix.entry((s.min(g), s.max(g), pi)).or_default() += 1;
+            let pair = (s.min(g), s.max(g));
+            *sums.matrix.entry((pair.0, pair.1, pi)).or_default() += 1;
+            people.side(sums, from, pi, s, pair);
         }
     }
 }
@@ -248,17 +358,24 @@ fn account_record(
     account_of: &FxHashMap<PersonKey, usize>,
     caps: &Caps,
     sums: &mut CappedSums,
+    people: &mut People,
 ) {
     let from = view.from(r);
     let internal_from = view.person(from).internal;
     if !internal_from && !view.participants(r).iter().any(|&p| view.person(p).internal) {
         return;
     }
+    let mut counted = |sums: &mut CappedSums, g: usize| {
+        if internal_from {
+            people.seat(sums, from, pi, Seat::Row(g));
+        }
+    };
     match view.kind(r) {
         Kind::Meeting => {
             for g in record_groups(view, r, account_of, true, caps) {
                 sums.add(g, pi, 2, 1);
                 sums.add(g, pi, 3, capped_minutes(view, r, caps));
+                counted(sums, g);
             }
         }
         _ => {
@@ -267,22 +384,27 @@ fn account_record(
             } else if internal_from {
                 for g in record_groups(view, r, account_of, false, caps) {
                     sums.add(g, pi, 0, 1);
+                    counted(sums, g);
                 }
             }
         }
     }
 }
 
-/// Replaces the figures of every shown cell of `table` with noisy capped
-/// sums, drawing from `noise`, and states the noise in the table.
-pub fn add_noise(
-    table: &mut AggregateTable,
-    sums: &CappedSums,
-    by: GroupBy,
+/// A noisy table over `periods`: every figure and every people count drawn
+/// with noise, and a cell shown when its noisy people count (of each side,
+/// in the matrix) reaches `minGroupSize`.
+pub(super) fn noisy_table(
+    view: &View,
+    q: &Question,
+    periods: &[Period],
+    groups: &Groups,
     epsilon: Epsilon,
     caps: &Caps,
     noise: &mut NoiseSource,
-) -> Result<()> {
+) -> Result<AggregateTable> {
+    let by = q.by;
+    let sums = sums_of(view, by, periods, groups, q.hours, caps);
     let fams = families(by);
     let share = fams.len() as u32;
     // Scale = sensitivity ÷ (epsilon ÷ families) = sensitivity · families · 1000 ÷ milli-epsilon.
@@ -298,57 +420,94 @@ pub fn add_noise(
             i64::try_from(exact).unwrap_or(i64::MAX).saturating_add(noise.discrete_laplace(num, den)?);
         Ok(noisy.clamp(0, i64::from(u32::MAX)) as u32)
     };
-    for (i, row) in table.rows.iter_mut().enumerate() {
-        let exact = &sums.cells[i];
-        match &mut row.metrics {
-            Some(Metrics::Department(m)) => {
-                m.emails_sent = draw(0, exact[0])?;
+    let k = q.min_group_size;
+    let np = periods.len().max(1);
+    let hidden = || Some(format!("fewer than {k} people sent or organized something here, by a noisy count"));
+    let mut rows = Vec::with_capacity(sums.cells.len());
+    for (i, exact) in sums.cells.iter().enumerate() {
+        let metrics = match by {
+            GroupBy::Department => {
+                let shown = draw(DEPARTMENT_PEOPLE, exact[DEPARTMENT_PEOPLE])? >= k;
+                let sent = draw(0, exact[0])?;
                 let after = draw(1, exact[1])?;
-                m.after_hours_share = (m.emails_sent > 0).then(|| {
-                    (f64::from(after.min(m.emails_sent)) / f64::from(m.emails_sent) * 10_000.0).round()
-                        / 10_000.0
-                });
-                m.emails_received = draw(2, exact[2])?;
-                m.meetings = draw(3, exact[3])?;
-                m.meeting_minutes = f64::from(draw(4, exact[4])?);
-                m.external_contacts = None;
+                let m = DepartmentMetrics {
+                    emails_sent: sent,
+                    after_hours_share: (sent > 0).then(|| {
+                        (f64::from(after.min(sent)) / f64::from(sent) * 10_000.0).round() / 10_000.0
+                    }),
+                    emails_received: draw(2, exact[2])?,
+                    meetings: draw(3, exact[3])?,
+                    meeting_minutes: f64::from(draw(4, exact[4])?),
+                    // Distinct people have no bounded sensitivity under this unit.
+                    external_contacts: None,
+                };
+                shown.then_some(Metrics::Department(m))
             }
-            Some(Metrics::Account(m)) => {
-                m.emails_to = draw(0, exact[0])?;
-                m.emails_from = draw(1, exact[1])?;
-                m.meetings = draw(2, exact[2])?;
+            GroupBy::Account => {
+                let shown = draw(ACCOUNT_PEOPLE, exact[ACCOUNT_PEOPLE])? >= k;
+                let meetings = draw(2, exact[2])?;
                 let minutes = draw(3, exact[3])?;
-                m.average_meeting_minutes = (m.meetings > 0)
-                    .then(|| (f64::from(minutes) / f64::from(m.meetings) * 100.0).round() / 100.0);
                 // Distinct people and times of day are not sums of one person's
                 // records: they have no bounded sensitivity, so they are left out.
-                m.internal_people = None;
-                m.account_people = None;
-                m.days_since_last_email = None;
-                m.days_since_last_meeting = None;
-                m.average_reply_minutes = None;
+                let m = AccountMetrics {
+                    emails_to: draw(0, exact[0])?,
+                    emails_from: draw(1, exact[1])?,
+                    meetings,
+                    average_meeting_minutes: (meetings > 0)
+                        .then(|| (f64::from(minutes) / f64::from(meetings) * 100.0).round() / 100.0),
+                    ..AccountMetrics::default()
+                };
+                shown.then_some(Metrics::Account(m))
             }
-            None => {}
+        };
+        rows.push(AggregateRow {
+            group: groups.names[i / np].clone(),
+            period: periods[i % np].label.clone(),
+            suppressed: metrics.is_none(),
+            reason: if metrics.is_none() { hidden() } else { None },
+            metrics,
+        });
+    }
+    let mut matrix = Vec::new();
+    if by == GroupBy::Department {
+        let n = groups.names.len();
+        for a in 0..n {
+            for b in a..n {
+                for (pi, period) in periods.iter().enumerate() {
+                    let key = (a, b, pi);
+                    let sides = sums.matrix_people.get(&key).copied().unwrap_or_default();
+                    let first = draw(DEPARTMENT_PEOPLE, sides[0])?;
+                    let second = draw(DEPARTMENT_PEOPLE, sides[1])?;
+                    let interactions = draw(6, sums.matrix.get(&key).copied().unwrap_or(0))?;
+                    let shown = first >= k && (a == b || second >= k);
+                    matrix.push(MatrixCell {
+                        from: groups.names[a].clone(),
+                        to: groups.names[b].clone(),
+                        period: period.label.clone(),
+                        suppressed: !shown,
+                        reason: if shown { None } else { hidden() },
+                        interactions: shown.then_some(interactions),
+                    });
+                }
+            }
         }
     }
-    let index: FxHashMap<&str, usize> =
-        table.groups.iter().enumerate().map(|(i, g)| (g.as_str(), i)).collect();
-    let period: FxHashMap<&str, usize> =
-        table.periods.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
-    for cell in table.matrix.iter_mut().filter(|c| !c.suppressed) {
-        let key = (index[cell.from.as_str()], index[cell.to.as_str()], period[cell.period.as_str()]);
-        cell.interactions = Some(draw(5, sums.matrix.get(&key).copied().unwrap_or(0))?);
-    }
-    table.noise = Some(NoiseReport {
+    let group_by = match by {
+        GroupBy::Department => "department",
+        GroupBy::Account => "account",
+    };
+    let mut t = table(view, group_by, periods, k, groups.names.clone(), rows, matrix);
+    t.noise = Some(NoiseReport {
         epsilon: epsilon.as_f64(),
         unit: "one person's records in one period",
         caps: *caps,
         from_cache: false,
+        seeded: noise.is_seeded(),
         scales: fams.iter().zip(&scales).map(|(f, &(n, d))| (f.name, f64::from(n) / f64::from(d))).collect(),
     });
     if by == GroupBy::Account {
         // Post-processing of the noisy figures: it spends nothing more.
-        score_engagement(table);
+        score_engagement(&mut t);
     }
-    Ok(())
+    Ok(t)
 }
