@@ -20,11 +20,10 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn engine_with(now: NaiveDate, people: &Value, interactions: &Value, seed: Option<u64>) -> Engine {
-    let mut o = EngineOptions::new(&format!("s0@{ORG}"));
+    let mut o = EngineOptions::new(&format!("s0@{ORG}"), ms(now, 0));
     o.internal_domains = vec![ORG.to_string()];
     o.consent = Consent { aggregated: true, identifiable: false };
     o.min_group_size = K;
-    o.now = Some(ms(now, 0));
     o.noise_seed = seed;
     let mut e = Engine::new(o).unwrap();
     e.load_people(people.to_string().as_bytes(), LoadOptions::default()).unwrap();
@@ -334,7 +333,7 @@ fn class_04_noisy_tables_carry_no_exact_figure() {
 fn class_11_a_seed_with_required_noise_is_refused_and_seeded_tables_say_so() {
     let options = json!({ "viewer": format!("s0@{ORG}"), "requireNoise": true, "noiseSeed": 7,
                           "consent": { "aggregated": true } });
-    let refused = EngineOptions::from_json(&options.to_string()).and_then(Engine::new).err();
+    let refused = EngineOptions::from_json(&options.to_string(), 0).and_then(Engine::new).err();
     match refused {
         Some(Error::InvalidOptions { option, .. }) => assert_eq!(option, "noiseSeed"),
         other => panic!("requireNoise with noiseSeed: {other:?}"),

@@ -365,8 +365,10 @@ fn account_record(
     if !internal_from && !view.participants(r).iter().any(|&p| view.person(p).internal) {
         return;
     }
+    // Only people count toward a cell's size (a shared mailbox sends, but is nobody).
+    let sender_counts = internal_from && view.person(from).is_person();
     let mut counted = |sums: &mut CappedSums, g: usize| {
-        if internal_from {
+        if sender_counts {
             people.seat(sums, from, pi, Seat::Row(g));
         }
     };
