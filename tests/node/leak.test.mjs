@@ -100,5 +100,8 @@ test("the gauge sees growth: 20 engines alive at once grow wasm memory", { skip:
   const grown = wasmBytes() - before;
   const held = kept.reduce((sum, engine) => sum + engine.stats().storeBytes, 0);
   for (const engine of kept) engine.free();
-  assert.ok(grown >= held, `20 live engines hold ${held} bytes but wasm memory grew by only ${grown}`);
+  // storeBytes is an estimate (capacities and struct sizes, not the
+  // allocator's own bookkeeping or free space reused): half is a margin for
+  // it, still far above the one page the test above allows.
+  assert.ok(grown >= held / 2, `20 live engines hold ${held} bytes but wasm memory grew by only ${grown}`);
 });
