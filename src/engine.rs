@@ -754,6 +754,8 @@ impl Engine {
         }
         engine.store = store;
         engine.store.pin_viewer(&engine.options.viewer);
+        // Whatever the snapshot's flag says (its bytes are input too), an
+        // engine without consent to others' data holds none of it.
         if !engine.consent.covers_others() {
             let viewer = engine.viewer();
             purge_others(&mut engine.store, viewer);
