@@ -77,9 +77,10 @@ pub fn purge_others(store: &mut Store, viewer: Option<PersonKey>) {
     store.retain_rows(|rows, row| viewer.is_some_and(|v| rows.involves(row, v)));
 }
 
-/// What a load may store: everything, or (once consent to others' data was
-/// withdrawn, and until it is granted again) only the interactions the viewer
-/// takes part in, so that withdrawn data does not come back by a later load.
+/// What a load may store: everything while `aggregated` or `identifiable` is
+/// granted, else only the interactions the viewer takes part in, so that
+/// others' data is never held without consent to it (never given, or
+/// withdrawn) and withdrawn data does not come back by a later load.
 #[derive(Clone, Copy, Debug)]
 pub struct Retention {
     pub viewer: Option<PersonKey>,

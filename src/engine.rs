@@ -314,8 +314,6 @@ pub enum Reach {
 pub struct Engine {
     options: EngineOptions,
     consent: Consent,
-    /// False once consent to others' data was withdrawn, until it is granted again.
-    retain_others: bool,
     store: Store,
     /// Derived from `identifiable` data: dropped on every change of data or consent.
     graph: RefCell<Option<Rc<RelationshipGraph>>>,
@@ -356,7 +354,6 @@ impl Engine {
         store.pin_viewer(&options.viewer);
         Ok(Engine {
             consent: options.consent,
-            retain_others: true,
             store,
             privacy: RefCell::new(Privacy { ledger: Ledger::new(options.epsilon_budget), noise: None }),
             options,
@@ -392,7 +389,9 @@ impl Engine {
 
     pub fn load_interactions(&mut self, input: &[u8], opts: LoadOptions) -> Result<LoadReport> {
         let text = load::batch_text(input, self.options.max_input_bytes)?;
-        let retention = Retention { viewer: self.viewer(), others: self.retain_others };
+        // Others' interactions are kept only while consent covers them (SPEC 7):
+        // an engine given none yet keeps only the viewer's own.
+        let retention = Retention { viewer: self.viewer(), others: self.consent.covers_others() };
         let report = load::interactions::load(&mut self.store, text, opts, &retention)?;
         self.invalidate();
         Ok(report)
@@ -500,8 +499,7 @@ impl Engine {
     fn apply_consent(&mut self, consent: Consent) {
         self.invalidate();
         self.consent = consent;
-        self.retain_others = consent.covers_others();
-        if !self.retain_others {
+        if !consent.covers_others() {
             let viewer = self.viewer();
             purge_others(&mut self.store, viewer);
         }
@@ -731,7 +729,8 @@ impl Engine {
         let covered = self.consent.covers_others();
         let mut w = Writer::default();
         w.str(&self.options.viewer);
-        w.u8(u8::from(self.retain_others && covered));
+        // Kept for the format: whether others' data is kept follows consent alone.
+        w.u8(u8::from(covered));
         w.u32(self.privacy.borrow().ledger.spent().milli());
         if covered {
             self.store.write(&mut w);
@@ -746,14 +745,15 @@ impl Engine {
     /// An engine with `options` and the data of a snapshot, or
     /// `INVALID_SNAPSHOT` (damaged, truncated, another format version) and
     /// `INVALID_OPTIONS` (another viewer or other internal domains): nothing
-    /// is half-loaded. Consent is the one in `options`.
+    /// is half-loaded. Consent is the one in `options`: without `aggregated`
+    /// or `identifiable`, the others' data a snapshot holds is not restored.
     pub fn from_snapshot(bytes: &[u8], options: EngineOptions) -> Result<Engine> {
         let mut engine = Engine::new(options)?;
         let mut r = Reader::new(open(bytes)?);
         if r.str()? != engine.options.viewer {
             return Err(Error::options("viewer", "the snapshot was taken for another viewer"));
         }
-        let retain_others = r.bool()?;
+        let _covered_at_export = r.bool()?;
         let spent = r.u32()?;
         let store = Store::read(&mut r)?;
         r.finish()?;
@@ -762,8 +762,12 @@ impl Engine {
         }
         engine.store = store;
         engine.store.pin_viewer(&engine.options.viewer);
-        // Data withdrawn before the export stays withdrawn until consent is given again.
-        engine.retain_others = retain_others || engine.consent.covers_others();
+        // Whatever the snapshot's flag says (its bytes are input too), an
+        // engine without consent to others' data holds none of it.
+        if !engine.consent.covers_others() {
+            let viewer = engine.viewer();
+            purge_others(&mut engine.store, viewer);
+        }
         engine.privacy.get_mut().ledger.restore_spent(spent);
         Ok(engine)
     }

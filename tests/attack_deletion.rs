@@ -98,18 +98,6 @@ fn same(got: &str, expected: &str, what: &str) {
     );
 }
 
-fn b64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
 // ---------------------------------------------------------------- class 1
 
 const C: &str = "c@client.example";
@@ -286,18 +274,14 @@ fn class_02_withdrawn_data_leaves_no_string_in_the_snapshot_and_frees_its_memory
 
 #[test]
 fn class_02_a_refused_token_purges_every_string_of_others_data() {
-    let mut o = EngineOptions::new(ADA, parse_rfc3339(NOW).unwrap());
-    o.internal_domains = vec![ORG.to_string()];
-    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]).verifying_key();
-    o.consent_key = Some(rapport::token::ConsentKey::from_base64url(&b64(key.as_bytes())).unwrap());
-    o.tenant = Some("tenant".into());
-    let mut e = Engine::new(o).unwrap();
+    use common::tokens::{claims, keyed_options, sign, NOW_MS};
+    let mut e = Engine::new(keyed_options(ADA)).unwrap();
+    e.set_consent_token(&sign(&claims()), NOW_MS).unwrap();
     people(&mut e, &purge_directory());
     mail(&mut e, &purge_mail());
-    // Held in memory without consent: the snapshot holds none of it.
-    assert_eq!(leaked(&e, &others_secrets()), Vec::<&str>::new(), "exported without consent");
+    assert_eq!(leaked(&e, &others_secrets()), others_secrets(), "the attack data is there to begin with");
     let before = e.stats().1;
-    assert!(e.set_consent_token("not.a.token", parse_rfc3339(NOW).unwrap()).is_err());
+    assert!(e.set_consent_token("not.a.token", NOW_MS).is_err());
     assert_eq!(leaked(&e, &others_secrets()), Vec::<&str>::new(), "after a refused token");
     assert!(e.stats().1 < before / 4, "storeBytes {before} → {}", e.stats().1);
 }
@@ -649,5 +633,100 @@ fn class_06_own_results_read_inferred_replies_among_the_viewers_own_rows() {
             graph_page(&mut e, &[page[i].clone()]);
         }
         same(&own(&e), &expected, &format!("pages in order {order:?}"));
+    }
+}
+
+/// The ways an engine ends up without consent to others' data before it was
+/// given any: flags without `aggregated` or `identifiable`, a `consentKey`
+/// and no token yet, a `consentKey` and a refused token.
+fn engines_without_consent() -> Vec<(&'static str, Engine)> {
+    use common::tokens::{claims, keyed_options, sign, NOW_MS};
+    let keyed = || Engine::new(keyed_options(ADA)).unwrap();
+    let mut refused = keyed();
+    let mut tampered = sign(&claims());
+    tampered.pop();
+    assert!(refused.set_consent_token(&tampered, NOW_MS).is_err());
+    vec![("keyed, no token yet", keyed()), ("keyed, refused token", refused), ("flags", eng(NONE))]
+}
+
+#[test]
+fn class_09_an_engine_created_without_consent_keeps_and_tells_nothing_of_others() {
+    let x = "xo@ext.example";
+    let y = "yo@ext.example";
+    for (how, mut e) in engines_without_consent() {
+        // x wrote to Ada once (so the engine has seen them), then opted out.
+        mail(&mut e, &json!([email("v-1", x, &[ADA], "2026-02-01T09:00:00Z")]));
+        e.opt_out(x).unwrap();
+        let held = e.stats();
+        // Records Ada is not on, from the opted-out person or from anyone
+        // else, one by one and as a Graph page: the same report, nothing kept.
+        let from_x = mail(&mut e, &json!([email("n-1", x, &[BOB], "2026-02-02T09:00:00Z")]));
+        let from_y = mail(&mut e, &json!([email("n-2", y, &[BOB], "2026-02-02T09:00:00Z")]));
+        assert_eq!(report_text(&from_x), report_text(&from_y), "{how}");
+        assert_eq!((from_y.accepted, from_y.dropped_no_consent), (0, 1), "{how}");
+        let page_x = graph_page(&mut e, &[message("g-1", "conv-x", x, &[BOB], "2026-02-03T09:00:00Z")]);
+        let page_y = graph_page(&mut e, &[message("g-2", "conv-y", y, &[BOB], "2026-02-03T09:00:00Z")]);
+        assert_eq!(report_text(&page_x), report_text(&page_y), "{how}, Graph");
+        assert_eq!(page_y.accepted, 0, "{how}, Graph");
+        assert_eq!(e.stats(), held, "{how}: others' records held without consent");
+        assert_eq!(leaked(&e, &[y, "n-2", "g-2", "conv-y"]), Vec::<&str>::new(), "{how}");
+    }
+}
+
+#[test]
+fn class_09_an_engine_created_without_consent_holds_only_the_viewers_own_rows() {
+    let own = own_part(&purge_mail()).as_array().unwrap().len();
+    for (how, mut e) in engines_without_consent() {
+        people(&mut e, &purge_directory());
+        let r = mail(&mut e, &purge_mail());
+        assert_eq!(
+            (r.accepted, r.dropped_no_consent),
+            (own, purge_mail().as_array().unwrap().len() - own),
+            "{how}"
+        );
+        assert_eq!(e.stats().0, own, "{how}");
+    }
+    // The same as an engine that was only ever given the viewer's own rows.
+    let mut e = eng(NONE);
+    people(&mut e, &purge_directory());
+    mail(&mut e, &purge_mail());
+    assert_eq!(e.stats().1, fresh_bytes(NONE, &own_part(&purge_mail())), "storeBytes");
+}
+
+#[test]
+fn class_09_a_snapshot_restored_without_consent_holds_none_of_the_others_data() {
+    let mut full = eng(ALL);
+    people(&mut full, &purge_directory());
+    mail(&mut full, &purge_mail());
+    let own = own_part(&purge_mail()).as_array().unwrap().len();
+    let mut back = roundtrip(&full, NONE);
+    assert_eq!(back.stats().0, own, "restored without consent: only Ada's rows");
+    let (restored, fresh) = (back.stats().1, fresh_bytes(NONE, &own_part(&purge_mail())));
+    assert!(restored <= fresh, "storeBytes {restored} restored, {fresh} for Ada's rows alone");
+    assert_eq!(leaked(&roundtrip(&back, ALL), &others_secrets()), Vec::<&str>::new());
+    let r = mail(&mut back, &json!([email("n-1", BOB, &[DAN], "2026-02-07T09:00:00Z")]));
+    assert_eq!((r.accepted, r.dropped_no_consent), (0, 1), "a later load without consent");
+    // Granting afterwards keeps later loads whole; what was dropped stays dropped.
+    back.set_consent(ALL);
+    let r = mail(&mut back, &json!([email("n-2", BOB, &[DAN], "2026-02-07T10:00:00Z")]));
+    assert_eq!(r.accepted, 1, "a later load with consent");
+    assert_eq!(back.stats().0, own + 1);
+}
+
+#[test]
+fn class_09_consent_granted_after_creation_keeps_the_loads_that_follow() {
+    use common::tokens::{claims, keyed_options, sign, NOW_MS};
+    let others = json!([email("n-1", BOB, &[DAN], "2026-02-07T09:00:00Z")]);
+    let later = json!([email("n-2", BOB, &[DAN], "2026-02-07T10:00:00Z")]);
+    let mut flags = eng(NONE);
+    let mut keyed = Engine::new(keyed_options(ADA)).unwrap();
+    assert_eq!(mail(&mut flags, &others).accepted, 0, "flags, before consent");
+    assert_eq!(mail(&mut keyed, &others).accepted, 0, "keyed, before the token");
+    flags.set_consent(Consent { aggregated: true, identifiable: false });
+    keyed.set_consent_token(&sign(&claims()), NOW_MS).unwrap();
+    for (how, e) in [("flags", &mut flags), ("keyed", &mut keyed)] {
+        assert_eq!(mail(e, &later).accepted, 1, "{how}, after consent");
+        assert_eq!(mail(e, &others).accepted, 1, "{how}: what was dropped can be loaded again");
+        assert_eq!(e.stats().0, 2, "{how}");
     }
 }

@@ -93,7 +93,7 @@ fn opted_out_people_are_dropped_at_load_and_purged_after() {
     assert_eq!(outputs(&later, &ids), outputs(&e, &ids));
 
     // Someone opted out before they ever appear is dropped when they do.
-    let mut early = engine(ADA, Consent::default(), NOW);
+    let mut early = engine(ADA, Consent { aggregated: true, identifiable: true }, NOW);
     early.opt_out(CLEO).unwrap();
     let r = early.load_interactions(mixed().to_string().as_bytes(), LoadOptions::default()).unwrap();
     assert_eq!(r.dropped_opted_out, 3);

@@ -178,18 +178,24 @@ impl Scenario {
         Engine::new(o).expect("engine")
     }
 
-    /// Whether others' data was deleted on the way: consent to it withdrawn
-    /// after the first half, or at the end.
-    fn withdrawn(&self) -> bool {
-        !self.consents[1].covers_others() || !self.consents[2].covers_others()
+    /// Whether others' part of each half of the mail is held at the end: an
+    /// engine keeps others' interactions only while consent covers them, so
+    /// it needs consent when the half is loaded and every change after.
+    fn others_kept(&self) -> [bool; 2] {
+        let [at_creation, after_first, at_end] = self.consents.map(Consent::covers_others);
+        [at_creation && after_first && at_end, after_first && at_end]
     }
 
     /// Everything the scenario's engine holds at the end, loaded into a
-    /// fresh engine: `x` never there, others' data gone if it was withdrawn.
+    /// fresh engine: `x` never there, others' data gone where it was not
+    /// kept.
     fn reference(&self) -> (Engine, Value, [Value; 2]) {
         let mut e = self.engine(self.consents[2]);
         let people = self.people(false, false, true);
-        let mail = self.interactions(true, self.withdrawn());
+        let (all, own) = (self.interactions(true, false), self.interactions(true, true));
+        let kept = self.others_kept();
+        let half = |i: usize| if kept[i] { all[i].clone() } else { own[i].clone() };
+        let mail = [half(0), half(1)];
         e.load_people(people.to_string().as_bytes(), LoadOptions::default()).expect("people");
         for half in &mail {
             e.load_interactions(half.to_string().as_bytes(), LoadOptions::default()).expect("mail");

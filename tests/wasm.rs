@@ -26,6 +26,9 @@ fn code(e: &JsValue) -> String {
     get(e, "code").as_string().expect("error.code")
 }
 
+/// Consent to others' data, which an engine needs to keep any of it.
+const TEAM: &str = r#"{"identifiable":true}"#;
+
 /// Ada's engine at the time of `INTERACTIONS`' latest e-mail, x1.
 fn engine(consent: &str) -> Engine {
     Engine::new(js(&format!(
@@ -49,16 +52,17 @@ const INTERACTIONS: &str = r#"[
 
 #[wasm_bindgen_test]
 fn loads_an_array_a_string_and_bytes_alike() {
-    let mut e = engine("{}");
+    // Consent to others' data: without it only Ada's three would be kept.
+    let mut e = engine(TEAM);
     let report = e.load_people(js(PEOPLE), None).expect("people");
     assert_eq!(num(&report, "accepted"), 3.0);
 
     let as_array = e.load_interactions(js(INTERACTIONS), None).expect("array");
     assert_eq!(num(&as_array, "accepted"), 4.0);
 
-    let mut s = engine("{}");
+    let mut s = engine(TEAM);
     let as_string = s.load_interactions(JsValue::from_str(INTERACTIONS), None).expect("string");
-    let mut b = engine("{}");
+    let mut b = engine(TEAM);
     let bytes = Uint8Array::from(INTERACTIONS.as_bytes());
     let as_bytes = b.load_interactions(bytes.into(), None).expect("bytes");
     assert_eq!(JSON::stringify(&as_string).unwrap(), JSON::stringify(&as_bytes).unwrap());
@@ -144,7 +148,7 @@ fn withdrawing_consent_deletes_others_interactions() {
 
 #[wasm_bindgen_test]
 fn a_bad_record_fails_the_batch_with_its_index_and_field() {
-    let mut e = engine("{}");
+    let mut e = engine(TEAM);
     let bad = r#"[{"id":"a","kind":"email","from":"x@y.example","to":["z@y.example"],"at":"2026-01-01T00:00:00Z"},
                  {"id":"b","kind":"email","from":"x@y.example","to":["z@y.example"],"at":"2026-02-30T10:00:00Z"}]"#;
     let err = e.load_interactions(JsValue::from_str(bad), None).unwrap_err();
@@ -160,7 +164,7 @@ fn a_bad_record_fails_the_batch_with_its_index_and_field() {
 
 #[wasm_bindgen_test]
 fn hostile_inputs_give_coded_errors_and_leave_the_engine_usable() {
-    let mut e = engine("{}");
+    let mut e = engine(TEAM);
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let huge_field = format!(
         r#"[{{"id":"{}","kind":"email","from":"a@b.example","to":["c@d.example"],"at":0}}]"#,
@@ -221,6 +225,8 @@ fn the_demo_dataset_loads_whole_and_is_deterministic() {
     Reflect::set(&options, &"viewer".into(), &get(&d, "viewer")).unwrap();
     Reflect::set(&options, &"internalDomains".into(), &get(&d, "internalDomains")).unwrap();
     Reflect::set(&options, &"now".into(), &get(&d, "now")).unwrap();
+    // Consent to others' data: the whole demo is kept, not only the viewer's part.
+    Reflect::set(&options, &"consent".into(), &js(TEAM)).unwrap();
     let mut e = Engine::new(options.into()).unwrap();
     e.load_people(get(&d, "people"), None).unwrap();
     let report = e.load_interactions(get(&d, "interactions"), None).unwrap();

@@ -129,7 +129,7 @@ async function onConsentChange() {
     const result = await call("setConsent", consent, (p) => (note.textContent = p.message));
     if (result.othersMissing) {
       note.textContent =
-        "Granted. Other people's interactions from your files were deleted when consent was withdrawn and are not kept anywhere: load the files again to include them.";
+        "Granted. Other people's interactions from your files were not kept without consent (or were deleted when it was withdrawn) and are stored nowhere: load the files again to include them.";
     } else if (result.purged) {
       note.textContent =
         "Both scopes withdrawn: other people's interactions were deleted from this page's engine and from the copy stored in this browser. Your own activity is unaffected.";
@@ -199,6 +199,7 @@ function loadSummary(load) {
     [i.duplicates, "duplicates"],
     [i.cancelled, "cancelled"],
     [i.droppedOptedOut, "from opted-out people"],
+    [i.droppedNoConsent, "of others' not kept without consent"],
     [i.rejected, "rejected"],
   ]
     .filter(([n]) => n > 0)
@@ -236,7 +237,7 @@ function storedSummary(load) {
     el("strong", { "data-load": "interactions", text: countFormat.format(load.stats.interactions) }),
     ` interactions in ${(load.timings.openedMs / 1000).toFixed(2)} s.`,
     load.reloaded ? " Others' interactions were loaded again under the consent given." : "",
-    load.othersMissing ? " Others' interactions were not kept while consent was withdrawn: load your files again to include them." : "",
+    load.othersMissing ? " Others' interactions were not kept without consent: load your files again to include them." : "",
     load.restricted && load.stored === "saved"
       ? el("span", {
           "data-load": "restricted",

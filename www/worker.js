@@ -80,9 +80,12 @@ let engine = null;
  */
 let demoOptions = null;
 /**
- * True once consent to others' data has been withdrawn entirely: the engine
- * then deleted every interaction the viewer did not take part in (SPEC 4.2),
- * and the demo data is reloaded when a scope is granted again.
+ * True while the engine holds only the viewer's own interactions: it was made
+ * (or reopened) without consent to others' data, and an engine keeps others'
+ * interactions only under `aggregated` or `identifiable`; or that consent was
+ * withdrawn, which deleted them (SPEC 4.2). The demo data is reloaded when a
+ * scope is granted again; the user's files are not kept, so their others'
+ * interactions come back only with the files.
  */
 let othersPurged = false;
 /** The consent flags last given to the engine. */
@@ -171,8 +174,9 @@ const handlers = {
         applyOptOuts(opened); // the snapshot carries them already: this keeps the two in step
         // Files are not kept: only the demo can be loaded again after a purge.
         demoOptions = files ? null : { seed, interactions };
-        othersPurged = Boolean(record.purged);
         consentNow = consentFlags(consent);
+        // Reopened without consent to others' data, the engine restores none of it.
+        othersPurged = Boolean(record.purged) || !coversOthersNow();
         frequentContacts = withoutOptedOut(record.contacts ?? []);
         storedMeta = files
           ? { ...pick(record, ["source", "viewer", "internalDomains", "files", "now", "people", "interactionsReport", "loadedAt"]), contacts: frequentContacts }
@@ -188,8 +192,7 @@ const handlers = {
         // rewritten at once to what the consent in force covers, the
         // viewer's own interactions (exportSnapshot keeps no more), and
         // marked purged, so that granting consent after a reload loads the
-        // demo again. The engine in memory keeps the rest, as a fresh load
-        // does before any consent is given.
+        // demo again. The engine in memory holds no more either.
         const restricted = !record.purged && !coversOthers;
         if (restricted) stored = await persist(progress);
         return {
@@ -237,6 +240,9 @@ const handlers = {
       engine = next;
       demoOptions = { seed, interactions };
       consentNow = consentFlags(consent);
+      // Made without consent to others' data, the engine kept only the viewer's
+      // own interactions: granting a scope loads the demo's again.
+      othersPurged = !coversOthersNow();
       frequentContacts = contacts;
       const loadedMs = performance.now() - started - generatedMs;
       const { viewer, internalDomains, now } = demo;
@@ -348,8 +354,10 @@ const handlers = {
       if (engine && engine !== next) engine.free();
       engine = next;
       demoOptions = null;
-      othersPurged = false;
       consentNow = consentFlags(consent);
+      // Without consent to others' data only the viewer's own interactions
+      // were kept: others' come back only with the files, once it is granted.
+      othersPurged = !coversOthersNow();
       frequentContacts = contacts;
       const now = own.now;
       const loadedAt = new Date().toISOString();
@@ -618,7 +626,7 @@ async function persist(progress) {
   try {
     // Without consent to others' data the engine exports only the viewer's own
     // interactions, so the stored copy is then a purged one.
-    const purged = othersPurged || !(consentNow.aggregated || consentNow.identifiable);
+    const purged = othersPurged || !coversOthersNow();
     await putSnapshot({ ...storedMeta, optedOut: [...optedOut], bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
     return "saved";
   } catch {
@@ -662,6 +670,11 @@ function teamOrOwn(scope) {
   if (scope === undefined || scope === "team") return "team";
   if (scope === "own") return "own";
   throw codedError("INVALID_OPTIONS", `scope must be "own" or "team", not "${scope}"`);
+}
+
+/** Whether the consent in force covers others' data, which the engine keeps only then. */
+function coversOthersNow() {
+  return consentNow.aggregated || consentNow.identifiable;
 }
 
 function consentFlags(c) {

@@ -24,9 +24,10 @@ const state = {
   viewer: null,
   identifiable: false,
   /**
-   * True once identifiable consent was withdrawn: the engine then deleted every
-   * interaction the viewer did not take part in (SPEC 4.2), so a new grant
-   * loads the source again.
+   * True while the engine holds only the viewer's own interactions: it was
+   * made without identifiable consent (an engine keeps others' interactions
+   * only under consent) or consent was withdrawn, which deleted them (SPEC
+   * 4.2). A new grant loads the source again.
    */
   purged: false,
   /** The contact on screen, shown again when the scope or consent changes. */
@@ -136,7 +137,7 @@ function open(source, identifiable) {
   try {
     const peopleReport = people ? engine.loadPeople(people, { lenient: load.lenient }) : null;
     const report = engine.loadInteractions(interactions, load);
-    return { engine, viewer, report, peopleReport };
+    return { engine, viewer, report, peopleReport, identifiable };
   } catch (err) {
     engine.free();
     throw err;
@@ -148,7 +149,7 @@ function use(source, opened) {
   state.engine = opened.engine;
   state.viewer = opened.viewer;
   state.source = source;
-  state.purged = false;
+  state.purged = !opened.identifiable;
   $("data-name").textContent =
     source.kind === "demo"
       ? `demo (seed ${source.seed}, ${count.format(source.interactions)} interactions)`
@@ -478,7 +479,8 @@ async function changeConsent() {
   busy(true);
   try {
     if (identifiable && state.purged) {
-      // Withdrawing deleted the others' interactions: load the data again, with the consent.
+      // Others' interactions were not kept without consent (or were deleted when
+      // it was withdrawn): load the data again, with the consent.
       setStatus("Loading the data again with identifiable consent…");
       await paint();
       use(state.source, open(state.source, true));
@@ -509,6 +511,7 @@ function loadReport(report, peopleReport) {
   const parts = [`${count.format(report.accepted)} interactions loaded`];
   if (report.duplicates) parts.push(`${count.format(report.duplicates)} repeated ids skipped`);
   if (report.droppedOptedOut) parts.push(`${count.format(report.droppedOptedOut)} dropped (opted out)`);
+  if (report.droppedNoConsent) parts.push(`${count.format(report.droppedNoConsent)} of others' not kept (no consent)`);
   if (report.cancelled) parts.push(`${count.format(report.cancelled)} cancelled meetings left out`);
   if (report.skippedDrafts) parts.push(`${count.format(report.skippedDrafts)} drafts skipped`);
   if (report.rejected) parts.push(`${count.format(report.rejected)} bad records skipped (${Object.entries(report.rejectedByReason).map(([k, v]) => `${k}: ${v}`).join(", ")})`);

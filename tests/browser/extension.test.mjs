@@ -380,7 +380,8 @@ test("a user's NDJSON file and directory replace the demo; a bad file is refused
   const picker = nodeEngine({ identifiable: true }, { ...data, now: Date.now() });
   let fileEngine = null;
   try {
-    const counter = new Engine({ viewer: demo.viewer, internalDomains: [domain] });
+    // The popup has identifiable consent now (granted above): it keeps everyone's interactions.
+    const counter = new Engine({ viewer: demo.viewer, internalDomains: [domain], consent: { identifiable: true } });
     counter.loadPeople(demo.people);
     const report = counter.loadInteractions(ndjson, { format: "ndjson" });
     counter.free();

@@ -9,7 +9,8 @@ const require = createRequire(import.meta.url);
 const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
 
 function loaded(demo, input) {
-  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now });
+  // Consent to others' data: without it only the viewer's own interactions are kept.
+  const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, consent: { aggregated: true } });
   engine.loadPeople(demo.people);
   const report = engine.loadInteractions(input);
   return { engine, report };
@@ -28,7 +29,8 @@ test("a Uint8Array and a string give byte-identical results", () => {
 });
 
 test("errors are Error instances with a stable code", () => {
-  const engine = new Engine({ viewer: "ada@northwind.example" });
+  // aggregated: a record Ada is not on is kept; identifiable is still refused.
+  const engine = new Engine({ viewer: "ada@northwind.example", consent: { aggregated: true } });
   assert.throws(() => engine.loadInteractions("[{]"), (e) => e instanceof Error && e.code === "INVALID_INPUT");
   assert.throws(
     () => engine.whoKnowsWhom({ contact: "x@contoso.example" }),
