@@ -8,19 +8,20 @@
 pub mod snapshot;
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha512};
 
 use crate::ids::{Interner, NONE};
 use crate::model::{domain_of, is_internal_domain, Kind, Person, PersonKey};
 
 /// What the store keeps of an opted-out id: the first 16 bytes of the
-/// SHA-256 of the normalised id after a domain-separating prefix. It lets a
+/// SHA-512 of the normalised id after a domain-separating prefix (SHA-512
+/// because consent tokens already bring it into the module). It lets a
 /// later load recognise the id without the store holding it as text (it does
 /// not hide an id from whoever can guess it and has the snapshot).
 pub type OptOutDigest = [u8; 16];
 
 pub fn opt_out_digest(id: &str) -> OptOutDigest {
-    let mut hash = Sha256::new();
+    let mut hash = Sha512::new();
     hash.update(b"rapport/opted-out-id/v1\0");
     hash.update(id.as_bytes());
     let full = hash.finalize();
