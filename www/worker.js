@@ -34,7 +34,7 @@
 //       "graph" | "empty", syntax, pages, messages, events, chunks }
 //     type "commitLoad"    params {}                               → { stored }
 //       Stores the engine's snapshot (the loaded files replace the stored data).
-//     type "optOuts"       params {}                               → { optOuts: Uint8Array | null }
+//     type "optOuts"       params {}                               → { optOuts: Uint8Array }
 //       The opt-outs made in this browser as Engine.exportOptOuts() bytes
 //       (one-way digests, never an id), for a spare worker's new engine.
 //     type "ownInsights"   params { days? }                        → OwnInsights
@@ -98,16 +98,20 @@ let frequentContacts = [];
 /** What the stored record keeps beside the bytes (see store.js), set at load time. */
 let storedMeta = null;
 /**
- * The opt-outs made in this browser, as the bytes of Engine.exportOptOuts()
- * (one-way digests: no id of an opted-out person is kept in clear, in memory
- * or in IndexedDB), or null before any engine. Kept in the stored record
- * (store.js) and imported into every engine before it loads anything (see
- * applyOptOuts): the engine and its snapshot remember opt-outs too, but the
- * demo is also generated afresh (a discarded snapshot, another seed) into a
- * new engine that remembers nothing. Lists are filtered by asking the engine
+ * The opt-outs made in this browser (the opt-out control), held by an engine
+ * of their own that holds no data (see optOutLedger): no id of an opted-out
+ * person is kept in clear, in memory or in IndexedDB, only the one-way
+ * digests of Engine.exportOptOuts(). Those bytes are kept in the stored
+ * record (store.js) and imported into every engine before it loads anything
+ * (see applyOptOuts): the data's engine and its snapshot remember opt-outs
+ * too, but the demo is also generated afresh (a discarded snapshot, another
+ * seed) into a new engine that remembers nothing. Kept apart from the data's
+ * engine, whose digests also hold the opt-outs its directory declared: those
+ * belong to that data (its snapshot keeps them), and would change the
+ * figures of another demo. Lists are filtered by asking the data's engine
  * (isOptedOut), which keeps the rule in one place.
  */
-let optOuts = null;
+let ledger = null;
 
 /** Requests are chained so that each one sees the state the previous left. */
 let queue = Promise.resolve();
@@ -154,12 +158,11 @@ const handlers = {
     progress("open", "Looking for data stored in this browser…");
     const record = await getSnapshot().catch(() => null); // no IndexedDB: load the demo
     // Opt-outs are a person's choice, not a dataset's: kept from any record
-    // found, even one of another seed or one whose bytes are refused below,
-    // and from this worker's previous engine.
-    const carried = [optOuts, storedOptOuts(record)];
+    // found, even one of another seed or one whose bytes are refused below.
     // A record of the previous version kept the ids in clear: applied, then
     // the record is rewritten at once with only the digests.
     const legacy = legacyOptOuts(record);
+    remember([storedOptOuts(record)], legacy);
     let discarded = null;
     // The user's own files replace the demo until "Forget stored data": reopened whatever the seed.
     const files = record?.source === "files";
@@ -181,8 +184,7 @@ const handlers = {
       }
       if (opened) {
         engine = opened;
-        applyOptOuts(opened, carried, legacy); // the snapshot carries them already: this keeps the two in step
-        optOuts = opened.exportOptOuts();
+        applyOptOuts(opened); // the snapshot carries them already: this keeps the two in step
         // Files are not kept: only the demo can be loaded again after a purge.
         demoOptions = files ? null : { seed, interactions };
         consentNow = consentFlags(consent);
@@ -240,7 +242,7 @@ const handlers = {
     const next = new Engine(options(demo.viewer, demo.internalDomains, demo.now));
     try {
       // Before loading: the load then drops them (counted in droppedOptedOut).
-      applyOptOuts(next, carried, legacy);
+      applyOptOuts(next);
       progress("people", "Loading the people directory…");
       const people = next.loadPeople(demo.people);
       progress("interactions", `Loaded ${people.accepted.toLocaleString()} people; loading interactions…`);
@@ -249,7 +251,6 @@ const handlers = {
       progress("contacts", `Loaded ${loaded.accepted.toLocaleString()} interactions; preparing the views…`);
       const contacts = pickContacts(next, demo);
       engine = next;
-      optOuts = next.exportOptOuts();
       demoOptions = { seed, interactions };
       consentNow = consentFlags(consent);
       // Made without consent to others' data, the engine kept only the viewer's
@@ -313,7 +314,9 @@ const handlers = {
     if (engine) engine.free();
     engine = null;
     storedMeta = null; // nothing is stored again by this worker; the page reloads
-    optOuts = null; // forgotten with the rest: opt-outs are data kept in this browser too
+    // Forgotten with the rest: opt-outs are data kept in this browser too.
+    ledger?.free();
+    ledger = null;
     await forgetAll();
     return {};
   },
@@ -348,7 +351,8 @@ const handlers = {
       ...(epsilonBudget === undefined || epsilonBudget === null ? {} : { epsilonBudget }),
     });
     try {
-      applyOptOuts(next, [optOuts, storedOptOuts(record), known], legacyOptOuts(record));
+      remember([storedOptOuts(record), known instanceof Uint8Array ? known : null], legacyOptOuts(record));
+      applyOptOuts(next);
       const reports = [];
       let base = 0;
       for (const { file, detected } of plan) {
@@ -362,7 +366,6 @@ const handlers = {
       const interactions = sumReports(reports.filter((r) => r.kind !== "people" && r.kind !== "empty"));
       if (engine && engine !== next) engine.free();
       engine = next;
-      optOuts = next.exportOptOuts();
       demoOptions = null;
       consentNow = consentFlags(consent);
       // Without consent to others' data only the viewer's own interactions
@@ -409,7 +412,7 @@ const handlers = {
   },
 
   optOuts() {
-    return { optOuts: engine ? engine.exportOptOuts() : optOuts };
+    return { optOuts: optOutLedger().exportOptOuts() };
   },
 
   async optOut({ personId }, progress) {
@@ -418,7 +421,7 @@ const handlers = {
     if (id === "") throw codedError("INVALID_OPTIONS", "pick a contact to opt out");
     progress("optOut", "Deleting their data…");
     e.optOut(id);
-    optOuts = e.exportOptOuts();
+    optOutLedger().optOut(id);
     frequentContacts = withoutOptedOut(frequentContacts);
     if (storedMeta) storedMeta = { ...storedMeta, contacts: frequentContacts };
     // As for consent: the page hears "done" only once IndexedDB no longer
@@ -617,7 +620,7 @@ function reloadOthers(progress) {
   // engine remembers its opt-outs (and the snapshot it came from carried
   // them), and importing this worker's again before the load makes sure,
   // whatever path this engine took, that the load drops them.
-  applyOptOuts(requireEngine(), [optOuts]);
+  applyOptOuts(requireEngine());
   const reloaded = requireEngine().loadInteractions(new TextEncoder().encode(demo.interactions));
   othersPurged = false;
   return reloaded;
@@ -637,7 +640,7 @@ async function persist(progress) {
     // interactions, so the stored copy is then a purged one.
     const purged = othersPurged || !coversOthersNow();
     // The opt-outs as the engine's digests: no opted-out id is written in clear.
-    await putSnapshot({ ...storedMeta, optOuts: engine.exportOptOuts(), bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
+    await putSnapshot({ ...storedMeta, optOuts: optOutLedger().exportOptOuts(), bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
     return "saved";
   } catch {
     return deleteSnapshot().then(
@@ -647,23 +650,37 @@ async function persist(progress) {
   }
 }
 
+/** Any made-up viewer: the ledger engine holds no data, only opt-out digests. */
+const LEDGER_VIEWER = "opt-outs@ledger.invalid";
+
+/** The engine that holds the opt-outs made in this browser and nothing else (see `ledger`). */
+function optOutLedger() {
+  ledger ??= new Engine({ viewer: LEDGER_VIEWER, now: 0 });
+  return ledger;
+}
+
 /**
- * Gives `e` the opt-outs made in this browser (a no-op for those it knows
- * already): `digests`, exportOptOuts() bytes (null skipped), imported; `ids`,
- * opted-out ids a record of the previous version kept in clear, applied with
- * optOut. Bytes that do not open (a damaged record) are skipped: the
- * snapshot carries the engine's opt-outs too.
+ * Adds opt-outs to the ledger: `digests`, exportOptOuts() bytes (null
+ * skipped), imported; `ids`, opted-out ids a record of the previous version
+ * kept in clear, applied with optOut. Bytes that do not open (a damaged
+ * record) are skipped: the snapshot carries the engine's opt-outs too.
  */
-function applyOptOuts(e, digests, ids = []) {
+function remember(digests, ids = []) {
+  const l = optOutLedger();
   for (const bytes of digests) {
     if (!(bytes instanceof Uint8Array)) continue;
     try {
-      e.importOptOuts(bytes);
+      l.importOptOuts(bytes);
     } catch {
       // INVALID_SNAPSHOT: nothing was changed; the other sources still apply.
     }
   }
-  for (const id of ids) e.optOut(id);
+  for (const id of ids) l.optOut(id);
+}
+
+/** Opts out in `e` everyone opted out in this browser (a no-op for those it knows already). */
+function applyOptOuts(e) {
+  e.importOptOuts(optOutLedger().exportOptOuts());
 }
 
 /** The opt-out digests a stored record keeps, or null. */

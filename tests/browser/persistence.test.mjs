@@ -503,10 +503,11 @@ test("class 02: a record stored by the previous version, with opted-out ids in c
   const id = (await contactsOffered())[0];
   optedOutHere.push(id);
   assert.ok(await offeredOrNamed(id), "offered before");
-  // What the previous version stored: the ids in clear (lower-cased), no digests.
-  await alterRecord("legacy", [id.toLowerCase()]);
+  // What the previous version stored: every id opted out in clear (lower-cased), no digests.
+  const clear = optedOutHere.map((o) => o.toLowerCase());
+  await alterRecord("legacy", clear);
   const legacy = await storedRecord();
-  assert.deepEqual(legacy.optedOut, [id.toLowerCase()]);
+  assert.deepEqual(legacy.optedOut, clear);
   assert.equal(legacy.optOuts, undefined);
 
   await page.reload();
@@ -515,7 +516,7 @@ test("class 02: a record stored by the previous version, with opted-out ids in c
   const record = await storedRecord();
   assert.equal(record.optedOut, undefined, "the clear list is gone");
   assert.ok(Array.isArray(record.optOuts) && record.optOuts.length > 0, "digests in its place");
-  await assertNowhereAtRest(id);
+  for (const o of optedOutHere) await assertNowhereAtRest(o);
 
   await page.reload();
   await waitReady();
