@@ -24,7 +24,7 @@ use crate::model::{normalize_person_id, PersonKey};
 use crate::privacy::budget::{Epsilon, Ledger};
 use crate::privacy::noise::NoiseSource;
 use crate::requests::{AggregatesRequest, Period};
-use crate::store::snapshot::{open, seal, Reader, Writer};
+use crate::store::snapshot::{open, open_opt_outs, seal, seal_opt_outs, Reader, Writer};
 use crate::store::Store;
 use crate::time::{check_range, format_rfc3339, from_epoch_ms, parse_rfc3339, Window};
 use crate::token::{self, ConsentKey, Expected};
@@ -520,6 +520,40 @@ impl Engine {
                 self.store.reindex_people();
             }
             None => self.store.remember_opt_out(&id),
+        }
+        Ok(())
+    }
+
+    /// Whether `person_id` (normalised like every person id) is opted out
+    /// here: an id or alias of someone opted out, held or not. Hosts filter
+    /// their own lists with this instead of keeping the ids.
+    pub fn is_opted_out(&self, person_id: &str) -> bool {
+        let id = normalize_person_id(person_id);
+        !id.is_empty()
+            && (self.store.is_opted_out_id(&id)
+                || self.store.lookup(&id).is_some_and(|p| self.store.person(p).opted_out))
+    }
+
+    /// The opt-outs of this engine as bytes to keep (a browser's storage)
+    /// and give to another engine with `import_opt_outs`: only the one-way
+    /// digests the store remembers, never an id, framed like a snapshot
+    /// (another magic; layout in `store::snapshot`).
+    pub fn export_opt_outs(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        self.store.write_opt_outs(&mut w);
+        seal_opt_outs(w.out)
+    }
+
+    /// Applies another engine's `export_opt_outs`: every person held under
+    /// an id or alias among them is opted out and purged as `opt_out` does,
+    /// and later loads drop them. Damaged or foreign bytes are
+    /// `INVALID_SNAPSHOT` and change nothing.
+    pub fn import_opt_outs(&mut self, bytes: &[u8]) -> Result<()> {
+        let mut r = Reader::new(open_opt_outs(bytes)?);
+        let digests = Store::read_opt_outs(&mut r)?;
+        r.finish()?;
+        if self.store.import_opt_outs(digests) {
+            self.invalidate();
         }
         Ok(())
     }

@@ -186,6 +186,31 @@ impl Store {
         self.opted_out_ids.insert(opt_out_digest(id));
     }
 
+    /// Remembers opted-out digests from elsewhere (another engine's
+    /// `export_opt_outs`) and opts out every person held under an id or alias
+    /// one of them matches, as [`Store::reindex_people`] does for `opt_out`.
+    /// Whether anything changed.
+    pub fn import_opt_outs(&mut self, digests: FxHashSet<OptOutDigest>) -> bool {
+        let fresh: FxHashSet<OptOutDigest> =
+            digests.into_iter().filter(|d| !self.opted_out_ids.contains(d)).collect();
+        if fresh.is_empty() {
+            return false;
+        }
+        let mut held = false;
+        for k in 0..self.canon.len() {
+            if fresh.contains(&opt_out_digest(self.keys.resolve(k as u32))) {
+                let c = self.canon[k] as usize;
+                self.people[c].opted_out = true;
+                held = true;
+            }
+        }
+        self.opted_out_ids.extend(fresh);
+        if held {
+            self.reindex_people();
+        }
+        true
+    }
+
     pub fn person(&self, p: PersonKey) -> &Person {
         &self.people[p as usize]
     }

@@ -225,8 +225,9 @@ async function onSubmit(event) {
   hooks.onBusy(true);
   setLoading(true);
   $("load-report").replaceChildren();
-  // Opt-outs made in this browser follow the person into the new data.
-  const { optedOut = [] } = await call("optOuts").catch(() => ({}));
+  // Opt-outs made in this browser follow the person into the new data, as
+  // the engine's digests (the page never sees an opted-out id).
+  const { optOuts = null } = await call("optOuts").catch(() => ({}));
   const loader = spareWorker();
   state.loader = loader;
   state.committing = false;
@@ -236,7 +237,7 @@ async function onSubmit(event) {
   try {
     const result = await loader.call(
       "loadFiles",
-      { files, viewer, internalDomains, now, lenient: $("load-lenient").checked, consent: hooks.consent(), epsilonBudget: hooks.epsilonBudget, optedOut },
+      { files, viewer, internalDomains, now, lenient: $("load-lenient").checked, consent: hooks.consent(), epsilonBudget: hooks.epsilonBudget, optOuts },
       showProgress,
     );
     // The point of no return: the new data becomes the data shown, then is stored.

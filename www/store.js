@@ -5,15 +5,19 @@
 // Record under key "snapshot":
 //   { format, bytes: Uint8Array (Engine.exportSnapshot()), viewer, internalDomains,
 //     seed, interactions (the demo's parameters), savedAt (RFC 3339),
-//     now, people (the load's people report), contacts, purged, optedOut }
+//     now, people (the load's people report), contacts, purged, optOuts }
 // viewer and internalDomains are kept because Engine.fromSnapshot needs the same
 // ones as at export; now, people and contacts are what the page's load summary
 // and team view need without generating the demo; purged says the snapshot
 // holds only the viewer's own interactions (consent to others' was withdrawn),
-// so that granting consent again reloads the demo. optedOut lists the
-// (lower-cased) ids opted out in this browser, applied to every engine the
-// worker makes, so that a demo generated again never brings them back; it is
-// optional (a record without it has none), so FORMAT did not change.
+// so that granting consent again reloads the demo. optOuts is
+// Engine.exportOptOuts(): the opt-outs made in this browser as one-way
+// digests (no opted-out id is stored in clear), imported into every engine
+// the worker makes, so that a demo generated again never brings them back;
+// it is optional (a record without it has none), so FORMAT did not change.
+// The previous version stored the ids in clear instead (optedOut: string[]):
+// such a record is migrated when read (the ids are applied with
+// Engine.optOut and the record rewritten at once with only the digests).
 // A record of the user's own files (worker.js loadFiles) has source: "files"
 // and, instead of seed and interactions, files ([{ name, size, kind }]),
 // loadedAt and interactionsReport (the load's totals); it is reopened

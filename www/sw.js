@@ -8,7 +8,7 @@
 // the new worker caches the new files on install and deletes the old caches
 // on activate; without a bump, browsers that have the shell keep the old one.
 
-const VERSION = "rapport-shell-v4";
+const VERSION = "rapport-shell-v5";
 const PREFIX = "rapport-shell-";
 const SHELL = [
   "./",

@@ -15,7 +15,7 @@
 //       restricted: true when the snapshot reopened held others' interactions
 //       while the consent given covers none: it was rewritten at once with
 //       only the viewer's own (stored says how that went).
-//     type "loadFiles"     params { files: File[], viewer, internalDomains?, now?, lenient?, consent, epsilonBudget?, optedOut? }
+//     type "loadFiles"     params { files: File[], viewer, internalDomains?, now?, lenient?, consent, epsilonBudget?, optOuts? }
 //                                                                 → FilesResult
 //       Builds a new engine for `viewer` (internalDomains: default the domain
 //       of the viewer's address; now: the reference time, epoch ms, default
@@ -26,14 +26,17 @@
 //       the event loop between. The new engine replaces this worker's only
 //       once every file loaded; on an error the worker keeps what it had. The
 //       page sends this to a spare worker (rpc.js), so that Cancel can
-//       terminate it while the data shown stays in the other.
+//       terminate it while the data shown stays in the other. optOuts: the
+//       bytes of the "optOuts" request below, applied to the new engine first.
 //       FilesResult = { dataset: "files", viewer, internalDomains, now, files:
 //       FileReport[], people: LoadReport, interactions: LoadReport, stats, contacts, timings }
 //       FileReport = LoadReport & { name, size, kind: "people" | "interactions" |
 //       "graph" | "empty", syntax, pages, messages, events, chunks }
 //     type "commitLoad"    params {}                               → { stored }
 //       Stores the engine's snapshot (the loaded files replace the stored data).
-//     type "optOuts"       params {}                               → { optedOut: string[] }
+//     type "optOuts"       params {}                               → { optOuts: Uint8Array }
+//       The opt-outs made in this browser as Engine.exportOptOuts() bytes
+//       (one-way digests, never an id), for a spare worker's new engine.
 //     type "ownInsights"   params { days? }                        → OwnInsights
 //     type "setConsent"    params { aggregated, identifiable }     → ConsentResult
 //       the stored snapshot is rewritten (or deleted) before the answer: ConsentResult.stored
@@ -95,13 +98,20 @@ let frequentContacts = [];
 /** What the stored record keeps beside the bytes (see store.js), set at load time. */
 let storedMeta = null;
 /**
- * Lower-cased ids of the people opted out in this browser, kept in the stored
- * record (store.js) and applied to every engine before it loads anything (see
- * applyOptOuts): the engine and its snapshot remember opt-outs too, but the
- * demo is also generated afresh (a discarded snapshot, another seed) into a
- * new engine that remembers nothing.
+ * The opt-outs made in this browser (the opt-out control), held by an engine
+ * of their own that holds no data (see optOutLedger): no id of an opted-out
+ * person is kept in clear, in memory or in IndexedDB, only the one-way
+ * digests of Engine.exportOptOuts(). Those bytes are kept in the stored
+ * record (store.js) and imported into every engine before it loads anything
+ * (see applyOptOuts): the data's engine and its snapshot remember opt-outs
+ * too, but the demo is also generated afresh (a discarded snapshot, another
+ * seed) into a new engine that remembers nothing. Kept apart from the data's
+ * engine, whose digests also hold the opt-outs its directory declared: those
+ * belong to that data (its snapshot keeps them), and would change the
+ * figures of another demo. Lists are filtered by asking the data's engine
+ * (isOptedOut), which keeps the rule in one place.
  */
-let optedOut = [];
+let ledger = null;
 
 /** Requests are chained so that each one sees the state the previous left. */
 let queue = Promise.resolve();
@@ -149,7 +159,10 @@ const handlers = {
     const record = await getSnapshot().catch(() => null); // no IndexedDB: load the demo
     // Opt-outs are a person's choice, not a dataset's: kept from any record
     // found, even one of another seed or one whose bytes are refused below.
-    optedOut = Array.isArray(record?.optedOut) ? record.optedOut.filter((id) => typeof id === "string" && id !== "") : [];
+    // A record of the previous version kept the ids in clear: applied, then
+    // the record is rewritten at once with only the digests.
+    const legacy = legacyOptOuts(record);
+    remember([storedOptOuts(record)], legacy);
     let discarded = null;
     // The user's own files replace the demo until "Forget stored data": reopened whatever the seed.
     const files = record?.source === "files";
@@ -194,7 +207,7 @@ const handlers = {
         // marked purged, so that granting consent after a reload loads the
         // demo again. The engine in memory holds no more either.
         const restricted = !record.purged && !coversOthers;
-        if (restricted) stored = await persist(progress);
+        if (restricted || legacy.length) stored = await persist(progress);
         return {
           source: "stored",
           dataset: files ? "files" : "demo",
@@ -301,12 +314,14 @@ const handlers = {
     if (engine) engine.free();
     engine = null;
     storedMeta = null; // nothing is stored again by this worker; the page reloads
-    optedOut = []; // forgotten with the rest: the list is data kept in this browser too
+    // Forgotten with the rest: opt-outs are data kept in this browser too.
+    ledger?.free();
+    ledger = null;
     await forgetAll();
     return {};
   },
 
-  async loadFiles({ files, viewer, internalDomains, now: asOf, lenient = false, consent, epsilonBudget, optedOut: known = [] }, progress) {
+  async loadFiles({ files, viewer, internalDomains, now: asOf, lenient = false, consent, epsilonBudget, optOuts: known = null }, progress) {
     const list = Array.isArray(files) ? files.filter((f) => f instanceof Blob) : [];
     if (!list.length) throw codedError("INVALID_OPTIONS", "choose at least one file to load", { option: "files" });
     const who = typeof viewer === "string" ? viewer.trim() : "";
@@ -318,8 +333,6 @@ const handlers = {
     // Opt-outs are a person's choice, not a dataset's: those of the data
     // shown (passed by the page) and those stored apply to the new engine too.
     const record = await getSnapshot().catch(() => null);
-    const stored = Array.isArray(record?.optedOut) ? record.optedOut : [];
-    const keep = new Set([...optedOut, ...stored, ...(Array.isArray(known) ? known : [])].filter((id) => typeof id === "string" && id !== "").map((id) => id.toLowerCase()));
 
     progress("detect", `Looking at ${list.length === 1 ? "the file" : `${list.length} files`}…`, { done: 0, total });
     const plan = [];
@@ -338,7 +351,7 @@ const handlers = {
       ...(epsilonBudget === undefined || epsilonBudget === null ? {} : { epsilonBudget }),
     });
     try {
-      optedOut = [...keep];
+      remember([storedOptOuts(record), known instanceof Uint8Array ? known : null], legacyOptOuts(record));
       applyOptOuts(next);
       const reports = [];
       let base = 0;
@@ -348,7 +361,7 @@ const handlers = {
       }
       progress("contacts", "Preparing the views…", { done: total, total });
       const own = next.ownInsights({});
-      const contacts = topCounterparts(own);
+      const contacts = topCounterparts(next, own);
       const people = sumReports(reports.filter((r) => r.kind === "people"));
       const interactions = sumReports(reports.filter((r) => r.kind !== "people" && r.kind !== "empty"));
       if (engine && engine !== next) engine.free();
@@ -399,7 +412,7 @@ const handlers = {
   },
 
   optOuts() {
-    return { optedOut: [...optedOut] };
+    return { optOuts: optOutLedger().exportOptOuts() };
   },
 
   async optOut({ personId }, progress) {
@@ -408,12 +421,11 @@ const handlers = {
     if (id === "") throw codedError("INVALID_OPTIONS", "pick a contact to opt out");
     progress("optOut", "Deleting their data…");
     e.optOut(id);
-    const key = id.toLowerCase();
-    if (!optedOut.includes(key)) optedOut.push(key);
+    optOutLedger().optOut(id);
     frequentContacts = withoutOptedOut(frequentContacts);
     if (storedMeta) storedMeta = { ...storedMeta, contacts: frequentContacts };
     // As for consent: the page hears "done" only once IndexedDB no longer
-    // holds their data (persist also stores the list of opt-outs).
+    // holds their data (persist also stores the opt-outs, as digests).
     const stored = await persist(progress);
     return { personId: id, stored, stats: e.stats() };
   },
@@ -606,7 +618,7 @@ function reloadOthers(progress) {
   const demo = demoDataset(demoOptions);
   // The regenerated demo still holds the opted-out people's interactions: the
   // engine remembers its opt-outs (and the snapshot it came from carried
-  // them), and applying the stored list again before the load makes sure,
+  // them), and importing this worker's again before the load makes sure,
   // whatever path this engine took, that the load drops them.
   applyOptOuts(requireEngine());
   const reloaded = requireEngine().loadInteractions(new TextEncoder().encode(demo.interactions));
@@ -627,7 +639,8 @@ async function persist(progress) {
     // Without consent to others' data the engine exports only the viewer's own
     // interactions, so the stored copy is then a purged one.
     const purged = othersPurged || !coversOthersNow();
-    await putSnapshot({ ...storedMeta, optedOut: [...optedOut], bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
+    // The opt-outs as the engine's digests: no opted-out id is written in clear.
+    await putSnapshot({ ...storedMeta, optOuts: optOutLedger().exportOptOuts(), bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
     return "saved";
   } catch {
     return deleteSnapshot().then(
@@ -637,14 +650,52 @@ async function persist(progress) {
   }
 }
 
-/** Marks every person in `optedOut` opted out in `e` (a no-op for those it knows already). */
-function applyOptOuts(e) {
-  for (const id of optedOut) e.optOut(id);
+/** Any made-up viewer: the ledger engine holds no data, only opt-out digests. */
+const LEDGER_VIEWER = "opt-outs@ledger.invalid";
+
+/** The engine that holds the opt-outs made in this browser and nothing else (see `ledger`). */
+function optOutLedger() {
+  ledger ??= new Engine({ viewer: LEDGER_VIEWER, now: 0 });
+  return ledger;
 }
 
-/** `people` ({ id }[]) without the opted-out ones. */
-function withoutOptedOut(people) {
-  return people.filter((p) => !optedOut.includes(String(p.id).toLowerCase()));
+/**
+ * Adds opt-outs to the ledger: `digests`, exportOptOuts() bytes (null
+ * skipped), imported; `ids`, opted-out ids a record of the previous version
+ * kept in clear, applied with optOut. Bytes that do not open (a damaged
+ * record) are skipped: the snapshot carries the engine's opt-outs too.
+ */
+function remember(digests, ids = []) {
+  const l = optOutLedger();
+  for (const bytes of digests) {
+    if (!(bytes instanceof Uint8Array)) continue;
+    try {
+      l.importOptOuts(bytes);
+    } catch {
+      // INVALID_SNAPSHOT: nothing was changed; the other sources still apply.
+    }
+  }
+  for (const id of ids) l.optOut(id);
+}
+
+/** Opts out in `e` everyone opted out in this browser (a no-op for those it knows already). */
+function applyOptOuts(e) {
+  e.importOptOuts(optOutLedger().exportOptOuts());
+}
+
+/** The opt-out digests a stored record keeps, or null. */
+function storedOptOuts(record) {
+  return record?.optOuts instanceof Uint8Array ? record.optOuts : null;
+}
+
+/** The opted-out ids a record written by the previous version kept in clear (migrated: see applyOptOuts). */
+function legacyOptOuts(record) {
+  return Array.isArray(record?.optedOut) ? record.optedOut.filter((id) => typeof id === "string" && id.trim() !== "") : [];
+}
+
+/** `people` ({ id }[]) without those the engine `e` says are opted out. */
+function withoutOptedOut(people, e = requireEngine()) {
+  return people.filter((p) => !e.isOptedOut(String(p.id)));
 }
 
 function pick(obj, keys) {
@@ -684,12 +735,12 @@ function consentFlags(c) {
 /** How many contacts the team view offers. */
 const CONTACT_CHOICES = 8;
 
-/** The viewer's own top external counterparts (own insights' top lists), at most CONTACT_CHOICES. */
-function topCounterparts(own) {
+/** The viewer's own top external counterparts (own insights' top lists) in `e`, at most CONTACT_CHOICES. */
+function topCounterparts(e, own) {
   const chosen = new Map();
   for (const p of [...own.topContacted, ...own.topContactedBy]) {
     const key = String(p.id).toLowerCase();
-    if (!p.internal && !chosen.has(key) && !optedOut.includes(key) && chosen.size < CONTACT_CHOICES) {
+    if (!p.internal && !chosen.has(key) && !e.isOptedOut(key) && chosen.size < CONTACT_CHOICES) {
       chosen.set(key, { id: p.id, name: p.name || null });
     }
   }
@@ -705,11 +756,11 @@ function pickContacts(e, demo) {
   const chosen = new Map();
   const add = (id, name) => {
     // The directory still lists people opted out in this browser: never offer them.
-    if (id && !chosen.has(id.toLowerCase()) && !optedOut.includes(id.toLowerCase()) && chosen.size < CONTACT_CHOICES) {
+    if (id && !chosen.has(id.toLowerCase()) && !e.isOptedOut(id) && chosen.size < CONTACT_CHOICES) {
       chosen.set(id.toLowerCase(), { id, name: name || null });
     }
   };
-  for (const p of topCounterparts(e.ownInsights({}))) add(p.id, p.name);
+  for (const p of topCounterparts(e, e.ownInsights({}))) add(p.id, p.name);
   const domains = demo.internalDomains.map((d) => d.toLowerCase());
   let people = [];
   try {

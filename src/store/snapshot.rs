@@ -17,6 +17,9 @@ use crate::model::{Kind, Person, PersonKind};
 use crate::time::{MAX_MS, MIN_MS};
 
 const MAGIC: &[u8; 8] = b"RAPPORT\0";
+/// The frame of `export_opt_outs`: another magic, so that neither is taken for the other.
+const OPT_OUTS_MAGIC: &[u8; 8] = b"RAPOPTS\0";
+const OPT_OUTS_VERSION: u32 = 1;
 /// The longest meeting or call a load accepts, in seconds.
 const MAX_DURATION_S: u32 = 31 * 24 * 3600;
 /// Bumped whenever the payload's layout changes: older snapshots are then refused.
@@ -46,11 +49,30 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     !bytes.iter().fold(!0u32, |c, &b| TABLE[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8))
 }
 
-/// Frames a payload: magic, version, length, payload, CRC.
+/// Frames a snapshot's payload: magic, version, length, payload, CRC.
 pub fn seal(payload: Vec<u8>) -> Vec<u8> {
+    seal_as(MAGIC, VERSION, payload)
+}
+
+/// The payload of a sealed snapshot, once its frame and CRC check out.
+pub fn open(bytes: &[u8]) -> Result<&[u8]> {
+    open_as(MAGIC, VERSION, "a rapport snapshot", bytes)
+}
+
+/// Frames a list of opt-out digests (`Engine::export_opt_outs`) as a snapshot is framed.
+pub fn seal_opt_outs(payload: Vec<u8>) -> Vec<u8> {
+    seal_as(OPT_OUTS_MAGIC, OPT_OUTS_VERSION, payload)
+}
+
+/// The payload of sealed opt-outs, once their frame and CRC check out.
+pub fn open_opt_outs(bytes: &[u8]) -> Result<&[u8]> {
+    open_as(OPT_OUTS_MAGIC, OPT_OUTS_VERSION, "a list of rapport opt-outs", bytes)
+}
+
+fn seal_as(magic: &[u8; 8], version: u32, payload: Vec<u8>) -> Vec<u8> {
     let mut out = Vec::with_capacity(payload.len() + 24);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(magic);
+    out.extend_from_slice(&version.to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(&payload);
     let crc = crc32(&out);
@@ -58,14 +80,13 @@ pub fn seal(payload: Vec<u8>) -> Vec<u8> {
     out
 }
 
-/// The payload of a sealed snapshot, once its frame and CRC check out.
-pub fn open(bytes: &[u8]) -> Result<&[u8]> {
-    if bytes.len() < 24 || &bytes[..8] != MAGIC {
-        return Err(corrupt("not a rapport snapshot"));
+fn open_as<'b>(magic: &[u8; 8], expected: u32, what: &str, bytes: &'b [u8]) -> Result<&'b [u8]> {
+    if bytes.len() < 24 || &bytes[..8] != magic {
+        return Err(corrupt(format!("not {what}")));
     }
     let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-    if version != VERSION {
-        return Err(corrupt(format!("format version {version}; this module reads version {VERSION}")));
+    if version != expected {
+        return Err(corrupt(format!("format version {version}; this module reads version {expected}")));
     }
     let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
     if len != (bytes.len() - 24) as u64 {
@@ -232,10 +253,29 @@ impl Store {
         w.u32s(&c.own_reply_to);
         w.u32s(&c.part_end);
         w.u32s(&c.parts);
+        self.write_opt_outs(w);
+    }
+
+    /// The opted-out digests, sorted (the same opt-outs are the same bytes,
+    /// whatever order they were made in).
+    pub fn write_opt_outs(&self, w: &mut Writer) {
         let mut digests: Vec<&OptOutDigest> = self.opted_out_ids.iter().collect();
         digests.sort_unstable();
         w.u64(digests.len() as u64);
         digests.iter().for_each(|d| w.out.extend_from_slice(&d[..]));
+    }
+
+    /// Digests written by `write_opt_outs`.
+    pub fn read_opt_outs(r: &mut Reader) -> Result<rustc_hash::FxHashSet<OptOutDigest>> {
+        let digests = r.count(16)?;
+        let mut opted_out_ids = rustc_hash::FxHashSet::default();
+        opted_out_ids.reserve(digests);
+        for _ in 0..digests {
+            let mut digest: OptOutDigest = [0; 16];
+            digest.copy_from_slice(r.take(16)?);
+            opted_out_ids.insert(digest);
+        }
+        Ok(opted_out_ids)
     }
 
     /// A store read back from `write`'s bytes, every handle checked, its
@@ -302,13 +342,7 @@ impl Store {
             part_end: r.u32s()?,
             parts: r.u32s()?,
         };
-        let digests = r.count(16)?;
-        let mut opted_out_ids = rustc_hash::FxHashSet::default();
-        for _ in 0..digests {
-            let mut digest: OptOutDigest = [0; 16];
-            digest.copy_from_slice(r.take(16)?);
-            opted_out_ids.insert(digest);
-        }
+        let opted_out_ids = Store::read_opt_outs(r)?;
         let lens = [c.kind.len(), c.from.len(), c.at.len(), c.duration_s.len(), c.thread.len()];
         let more = [c.reply_to.len(), c.inferred.len(), c.own_reply_to.len(), c.part_end.len()];
         if lens.iter().chain(more.iter()).any(|&l| l != rows) {

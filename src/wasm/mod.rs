@@ -181,6 +181,29 @@ impl Engine {
         self.inner.opt_out(person_id).map_err(js_error)
     }
 
+    /// Whether a person id (normalised like every person id) is opted out in
+    /// this engine, held or not: hosts filter their lists with this instead
+    /// of keeping opted-out ids.
+    #[wasm_bindgen(js_name = isOptedOut)]
+    pub fn is_opted_out(&self, person_id: &str) -> bool {
+        self.inner.is_opted_out(person_id)
+    }
+
+    /// The engine's opt-outs as opaque bytes to keep (IndexedDB) and give to
+    /// another engine with `importOptOuts`: one-way digests, never an id.
+    #[wasm_bindgen(js_name = exportOptOuts)]
+    pub fn export_opt_outs(&self) -> Uint8Array {
+        Uint8Array::from(self.inner.export_opt_outs().as_slice())
+    }
+
+    /// Applies `exportOptOuts` bytes of another engine: everyone held under
+    /// an id or alias among them is opted out and purged as by `optOut`.
+    /// Damaged or foreign bytes are INVALID_SNAPSHOT and change nothing.
+    #[wasm_bindgen(js_name = importOptOuts)]
+    pub fn import_opt_outs(&mut self, bytes: &Uint8Array) -> Result<(), JsValue> {
+        self.inner.import_opt_outs(&bytes.to_vec()).map_err(js_error)
+    }
+
     /// The viewer's own figures (SPEC 3.3).
     #[wasm_bindgen(js_name = ownInsights, unchecked_return_type = "OwnInsights")]
     pub fn own_insights(

@@ -60,7 +60,7 @@ export async function waitReady(page, timeout) {
   assert.equal(await page.getAttribute("main", "data-state"), "ready", `the page did not get ready: ${await page.textContent("#failure")}`);
 }
 
-/** The snapshot record the dashboard keeps in IndexedDB, read in the page (bytes as an array), or null. */
+/** The snapshot record the dashboard keeps in IndexedDB, read in the page (every Uint8Array field as an array of numbers), or null. */
 export async function storedRecord(page) {
   return page.evaluate(
     () =>
@@ -79,7 +79,9 @@ export async function storedRecord(page) {
             // Closed at once: an open connection would hold up "Forget stored data".
             db.close();
             const r = get.result;
-            resolve(r ? { ...r, bytes: r.bytes instanceof Uint8Array ? Array.from(r.bytes) : null } : null);
+            // Byte fields (the snapshot, the opt-out digests) as arrays: they cross as JSON.
+            const plain = (v) => (v instanceof Uint8Array ? Array.from(v) : v);
+            resolve(r ? { ...Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])), bytes: r.bytes instanceof Uint8Array ? Array.from(r.bytes) : null } : null);
           };
           get.onerror = () => reject(get.error);
         };

@@ -75,3 +75,31 @@ test("noisy aggregates spend the budget once per question and refuse when it is 
   assert.equal(ask(0.5).epsilonRemaining, 0);
   engine.free();
 });
+
+test("class 02: opt-outs cross between engines as opaque bytes, never as ids; damaged bytes are INVALID_SNAPSHOT", () => {
+  const demo = demoDataset({ seed: 3, interactions: 3000 });
+  const a = loaded(demo, demo.interactions);
+  const b = loaded(demo, demo.interactions);
+  try {
+    const id = a.engine.ownInsights().topContacted.find((p) => !p.internal).id;
+    assert.equal(b.engine.isOptedOut(id), false);
+    a.engine.optOut(` ${id.toUpperCase()} `);
+    assert.equal(a.engine.isOptedOut(id), true, "ids are normalised");
+    const bytes = a.engine.exportOptOuts();
+    assert.ok(bytes instanceof Uint8Array);
+    assert.ok(!Buffer.from(bytes).toString("latin1").toLowerCase().includes(id.toLowerCase()), "no id in the bytes");
+    const damaged = bytes.slice();
+    damaged[damaged.length - 1] ^= 1;
+    const before = b.engine.stats();
+    assert.throws(() => b.engine.importOptOuts(damaged), (e) => e instanceof Error && e.code === "INVALID_SNAPSHOT");
+    assert.throws(() => b.engine.importOptOuts(b.engine.exportSnapshot()), { code: "INVALID_SNAPSHOT" });
+    assert.deepEqual(b.engine.stats(), before, "refused bytes change nothing");
+    b.engine.importOptOuts(bytes);
+    assert.equal(b.engine.isOptedOut(id), true);
+    assert.deepEqual(b.engine.ownInsights(), a.engine.ownInsights(), "as if optOut had been called");
+    assert.deepEqual(b.engine.stats(), a.engine.stats());
+  } finally {
+    a.engine.free();
+    b.engine.free();
+  }
+});
