@@ -5,30 +5,19 @@
 //! no string or row derived only from deleted data stays behind, and
 //! opted-out people are remembered only as one-way digests of their ids.
 
+mod compact;
+mod opt_outs;
 pub mod snapshot;
+mod threads;
+
+pub use opt_outs::OptOutDigest;
+#[cfg(test)]
+pub(crate) use threads::reply_work;
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use sha2::{Digest, Sha512};
 
 use crate::ids::{Interner, NONE};
 use crate::model::{domain_of, is_internal_domain, Kind, Person, PersonKey};
-
-/// What the store keeps of an opted-out id: the first 16 bytes of the
-/// SHA-512 of the normalised id after a domain-separating prefix (SHA-512
-/// because consent tokens already bring it into the module). It lets a
-/// later load recognise the id without the store holding it as text (it does
-/// not hide an id from whoever can guess it and has the snapshot).
-pub type OptOutDigest = [u8; 16];
-
-pub fn opt_out_digest(id: &str) -> OptOutDigest {
-    let mut hash = Sha512::new();
-    hash.update(b"rapport/opted-out-id/v1\0");
-    hash.update(id.as_bytes());
-    let full = hash.finalize();
-    let mut digest = [0u8; 16];
-    digest.copy_from_slice(&full[..16]);
-    digest
-}
 
 /// Interactions, one entry per row in each column.
 #[derive(Clone, Default)]
@@ -170,47 +159,6 @@ impl Store {
         self.pinned = Some(p);
     }
 
-    /// Whether `id` (normalised) is an id or alias of someone who opted out
-    /// and is no longer held: what a load checks of every id new to the store.
-    pub fn is_opted_out_id(&self, id: &str) -> bool {
-        !self.opted_out_ids.is_empty() && self.opted_out_ids.contains(&opt_out_digest(id))
-    }
-
-    /// Whether any opted-out id is remembered (when none is, a load skips the digests).
-    pub fn has_opted_out_ids(&self) -> bool {
-        !self.opted_out_ids.is_empty()
-    }
-
-    /// Remembers an opted-out id that the store does not hold (yet).
-    pub fn remember_opt_out(&mut self, id: &str) {
-        self.opted_out_ids.insert(opt_out_digest(id));
-    }
-
-    /// Remembers opted-out digests from elsewhere (another engine's
-    /// `export_opt_outs`) and opts out every person held under an id or alias
-    /// one of them matches, as [`Store::reindex_people`] does for `opt_out`.
-    /// Whether anything changed.
-    pub fn import_opt_outs(&mut self, digests: FxHashSet<OptOutDigest>) -> bool {
-        let fresh: FxHashSet<OptOutDigest> =
-            digests.into_iter().filter(|d| !self.opted_out_ids.contains(d)).collect();
-        if fresh.is_empty() {
-            return false;
-        }
-        let mut held = false;
-        for k in 0..self.canon.len() {
-            if fresh.contains(&opt_out_digest(self.keys.resolve(k as u32))) {
-                let c = self.canon[k] as usize;
-                self.people[c].opted_out = true;
-                held = true;
-            }
-        }
-        self.opted_out_ids.extend(fresh);
-        if held {
-            self.reindex_people();
-        }
-        true
-    }
-
     pub fn person(&self, p: PersonKey) -> &Person {
         &self.people[p as usize]
     }
@@ -319,65 +267,6 @@ impl Store {
     /// The handle of a conversation id in the `thread` column, if it is stored.
     pub fn thread_key(&self, thread: &str) -> Option<u32> {
         self.threads.get(thread)
-    }
-
-    /// The stored e-mail rows of a conversation, latest stored first.
-    pub fn thread_rows(&self, thread: u32) -> impl Iterator<Item = usize> + '_ {
-        let mut next = self.thread_last.get(thread as usize).copied().unwrap_or(NONE);
-        std::iter::from_fn(move || {
-            let row = (next != NONE).then_some(next as usize)?;
-            next = self.thread_prev[row];
-            Some(row)
-        })
-    }
-
-    /// Works out the replies of the inferred rows of `threads` from each
-    /// conversation's order (Microsoft Graph gives no reply link, SPEC 2.3):
-    /// the e-mails of a conversation in time order (ties by id), each
-    /// answering the one just before it when that one is from someone else.
-    /// A sender's second message in a row (a nudge, an afterthought) answers
-    /// nobody: going further back would count one question as answered
-    /// twice. The same among the viewer's own rows for `own_reply_to`. Run
-    /// after every change of a conversation's rows (a page, a purge), so a
-    /// link only ever points at a row that is there, as if the others had
-    /// never been loaded; a page costs its own conversations.
-    pub fn derive_replies(&mut self, threads: &mut Vec<u32>) {
-        threads.sort_unstable();
-        threads.dedup();
-        let mut order: Vec<u32> = Vec::new();
-        for &thread in threads.iter() {
-            order.clear();
-            order.extend(self.thread_rows(thread).map(|r| r as u32));
-            reply_work::note(order.len());
-            if !order.iter().any(|&r| self.rows.inferred[r as usize]) {
-                continue;
-            }
-            let (c, ids) = (&self.rows, &self.interaction_ids);
-            crate::sort::by(&mut order, |&a, &b| {
-                let key = |r: u32| (c.at[r as usize], ids.resolve(c.id[r as usize]));
-                key(a).cmp(&key(b))
-            });
-            let answer = |prev: Option<usize>, row: usize| {
-                prev.filter(|&p| c.from[p] != c.from[row]).map_or(NONE, |p| c.id[p])
-            };
-            let (mut any, mut own) = (None, None);
-            let mut links: Vec<(usize, u32, u32)> = Vec::new();
-            for &row in &order {
-                let row = row as usize;
-                let mine = self.pinned.is_some_and(|v| c.involves(row, v));
-                if c.inferred[row] {
-                    links.push((row, answer(any, row), if mine { answer(own, row) } else { NONE }));
-                }
-                any = Some(row);
-                if mine {
-                    own = Some(row);
-                }
-            }
-            for (row, to, own_to) in links {
-                self.rows.reply_to[row] = to;
-                self.rows.own_reply_to[row] = own_to;
-            }
-        }
     }
 
     pub fn push(&mut self, new: NewRow<'_>) {
@@ -500,115 +389,6 @@ impl Store {
         self.compact();
     }
 
-    /// Works out again, among the rows left, every reply inferred from a
-    /// conversation's order (see [`Store::derive_replies`]).
-    fn rederive_replies(&mut self) {
-        let c = &self.rows;
-        let mut threads: Vec<u32> =
-            (0..c.len()).filter(|&r| c.inferred[r] && c.thread[r] != NONE).map(|r| c.thread[r]).collect();
-        if threads.is_empty() {
-            return;
-        }
-        self.reindex_rows();
-        self.derive_replies(&mut threads);
-    }
-
-    /// Drops everything that only deleted data carried, and renumbers what is
-    /// left in its old order: people who opted out (every key of theirs is
-    /// remembered as a digest instead), people neither in the directory nor
-    /// on a row left (third parties known only through deleted rows), the
-    /// names and facts of both, interaction ids that are neither a row's own
-    /// nor a reply target of one, and conversation ids no row is in. The
-    /// directory's other entries stay: they are the host's configuration.
-    fn compact(&mut self) {
-        let people_n = self.canon.len();
-        let mut on_rows = vec![false; people_n];
-        for &p in self.rows.from.iter().chain(&self.rows.parts) {
-            on_rows[p as usize] = true;
-        }
-        let mut keys = Interner::default();
-        let mut new_key = vec![NONE; people_n];
-        let (mut kept, mut kept_bytes) = (0, 0);
-        for (k, slot) in new_key.iter_mut().enumerate() {
-            let c = self.canon[k] as usize;
-            let person = &self.people[c];
-            if person.opted_out {
-                self.opted_out_ids.insert(opt_out_digest(self.keys.resolve(k as u32)));
-            } else if person.in_directory || on_rows[c] || self.pinned == Some(c as u32) {
-                *slot = 0;
-                kept += 1;
-                kept_bytes += self.keys.resolve(k as u32).len();
-            }
-        }
-        keys.reserve(kept, kept_bytes);
-        for (k, slot) in new_key.iter_mut().enumerate() {
-            if *slot != NONE {
-                *slot = keys.intern(self.keys.resolve(k as u32));
-            }
-        }
-        let mut canon = Vec::with_capacity(kept);
-        let mut people = Vec::with_capacity(kept);
-        for k in 0..people_n {
-            if new_key[k] != NONE {
-                canon.push(new_key[self.canon[k] as usize]);
-                people.push(std::mem::take(&mut self.people[k]));
-            }
-        }
-        let mut folded: FxHashMap<PersonKey, Vec<PersonKey>> = FxHashMap::default();
-        for (k, &c) in canon.iter().enumerate() {
-            if c as usize != k {
-                folded.entry(c).or_default().push(k as PersonKey);
-            }
-        }
-        self.keys = keys;
-        self.canon = canon;
-        self.people = people;
-        self.folded = folded;
-        self.pinned = self.pinned.map(|p| new_key[p as usize]).filter(|&p| p != NONE);
-        let rows = &mut self.rows;
-        for p in rows.from.iter_mut().chain(rows.parts.iter_mut()) {
-            *p = new_key[*p as usize];
-        }
-
-        // Interaction ids: each row's own, then the ids rows answer.
-        let mut ids = Interner::default();
-        let mut new_id = vec![NONE; self.interaction_ids.len()];
-        let bytes: usize = rows.id.iter().map(|&i| self.interaction_ids.resolve(i).len()).sum();
-        ids.reserve(rows.len(), bytes);
-        let targets = rows.reply_to.iter_mut().chain(rows.own_reply_to.iter_mut()).filter(|r| **r != NONE);
-        for handle in rows.id.iter_mut().chain(targets) {
-            let old = *handle as usize;
-            if new_id[old] == NONE {
-                new_id[old] = ids.intern(self.interaction_ids.resolve(*handle));
-            }
-            *handle = new_id[old];
-        }
-        self.interaction_ids = ids;
-
-        let mut threads = Interner::default();
-        let mut new_thread = vec![NONE; self.threads.len()];
-        for handle in rows.thread.iter_mut().filter(|t| **t != NONE) {
-            let old = *handle as usize;
-            if new_thread[old] == NONE {
-                new_thread[old] = threads.intern(self.threads.resolve(*handle));
-            }
-            *handle = new_thread[old];
-        }
-        self.threads = threads;
-        let columns =
-            [&mut rows.id, &mut rows.from, &mut rows.duration_s, &mut rows.thread, &mut rows.reply_to];
-        for column in columns.into_iter().chain([&mut rows.own_reply_to]) {
-            column.shrink_to_fit();
-        }
-        rows.kind.shrink_to_fit();
-        rows.at.shrink_to_fit();
-        rows.inferred.shrink_to_fit();
-        rows.part_end.shrink_to_fit();
-        rows.parts.shrink_to_fit();
-        self.opted_out_ids.shrink_to_fit();
-        self.reindex_rows();
-    }
-
     fn reindex_rows(&mut self) {
         let people_n = self.canon.len();
         self.row_of_id = vec![NONE; self.interaction_ids.len()];
@@ -672,19 +452,6 @@ impl Store {
             + self.interaction_ids.heap_bytes()
             + self.threads.heap_bytes()
             + self.keys.heap_bytes()
-    }
-}
-
-/// Stored rows read while working out replies, counted in unit tests only:
-/// a Graph page must cost work in proportion to its own conversations.
-pub(crate) mod reply_work {
-    #[cfg(test)]
-    thread_local!(pub static ROWS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) });
-
-    #[inline]
-    pub fn note(_rows: usize) {
-        #[cfg(test)]
-        ROWS.with(|n| n.set(n.get() + _rows));
     }
 }
 

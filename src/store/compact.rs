@@ -1,0 +1,107 @@
+//! Compaction: after rows are deleted, the store keeps no string or row
+//! that only deleted data carried.
+
+use rustc_hash::FxHashMap;
+
+use super::opt_outs::opt_out_digest;
+use super::Store;
+use crate::ids::{Interner, NONE};
+use crate::model::PersonKey;
+
+impl Store {
+    /// Drops everything that only deleted data carried, and renumbers what is
+    /// left in its old order: people who opted out (every key of theirs is
+    /// remembered as a digest instead), people neither in the directory nor
+    /// on a row left (third parties known only through deleted rows), the
+    /// names and facts of both, interaction ids that are neither a row's own
+    /// nor a reply target of one, and conversation ids no row is in. The
+    /// directory's other entries stay: they are the host's configuration.
+    pub(super) fn compact(&mut self) {
+        let people_n = self.canon.len();
+        let mut on_rows = vec![false; people_n];
+        for &p in self.rows.from.iter().chain(&self.rows.parts) {
+            on_rows[p as usize] = true;
+        }
+        let mut keys = Interner::default();
+        let mut new_key = vec![NONE; people_n];
+        let (mut kept, mut kept_bytes) = (0, 0);
+        for (k, slot) in new_key.iter_mut().enumerate() {
+            let c = self.canon[k] as usize;
+            let person = &self.people[c];
+            if person.opted_out {
+                self.opted_out_ids.insert(opt_out_digest(self.keys.resolve(k as u32)));
+            } else if person.in_directory || on_rows[c] || self.pinned == Some(c as u32) {
+                *slot = 0;
+                kept += 1;
+                kept_bytes += self.keys.resolve(k as u32).len();
+            }
+        }
+        keys.reserve(kept, kept_bytes);
+        for (k, slot) in new_key.iter_mut().enumerate() {
+            if *slot != NONE {
+                *slot = keys.intern(self.keys.resolve(k as u32));
+            }
+        }
+        let mut canon = Vec::with_capacity(kept);
+        let mut people = Vec::with_capacity(kept);
+        for k in 0..people_n {
+            if new_key[k] != NONE {
+                canon.push(new_key[self.canon[k] as usize]);
+                people.push(std::mem::take(&mut self.people[k]));
+            }
+        }
+        let mut folded: FxHashMap<PersonKey, Vec<PersonKey>> = FxHashMap::default();
+        for (k, &c) in canon.iter().enumerate() {
+            if c as usize != k {
+                folded.entry(c).or_default().push(k as PersonKey);
+            }
+        }
+        self.keys = keys;
+        self.canon = canon;
+        self.people = people;
+        self.folded = folded;
+        self.pinned = self.pinned.map(|p| new_key[p as usize]).filter(|&p| p != NONE);
+        let rows = &mut self.rows;
+        for p in rows.from.iter_mut().chain(rows.parts.iter_mut()) {
+            *p = new_key[*p as usize];
+        }
+
+        // Interaction ids: each row's own, then the ids rows answer.
+        let mut ids = Interner::default();
+        let mut new_id = vec![NONE; self.interaction_ids.len()];
+        let bytes: usize = rows.id.iter().map(|&i| self.interaction_ids.resolve(i).len()).sum();
+        ids.reserve(rows.len(), bytes);
+        let targets = rows.reply_to.iter_mut().chain(rows.own_reply_to.iter_mut()).filter(|r| **r != NONE);
+        for handle in rows.id.iter_mut().chain(targets) {
+            let old = *handle as usize;
+            if new_id[old] == NONE {
+                new_id[old] = ids.intern(self.interaction_ids.resolve(*handle));
+            }
+            *handle = new_id[old];
+        }
+        self.interaction_ids = ids;
+
+        let mut threads = Interner::default();
+        let mut new_thread = vec![NONE; self.threads.len()];
+        for handle in rows.thread.iter_mut().filter(|t| **t != NONE) {
+            let old = *handle as usize;
+            if new_thread[old] == NONE {
+                new_thread[old] = threads.intern(self.threads.resolve(*handle));
+            }
+            *handle = new_thread[old];
+        }
+        self.threads = threads;
+        let columns =
+            [&mut rows.id, &mut rows.from, &mut rows.duration_s, &mut rows.thread, &mut rows.reply_to];
+        for column in columns.into_iter().chain([&mut rows.own_reply_to]) {
+            column.shrink_to_fit();
+        }
+        rows.kind.shrink_to_fit();
+        rows.at.shrink_to_fit();
+        rows.inferred.shrink_to_fit();
+        rows.part_end.shrink_to_fit();
+        rows.parts.shrink_to_fit();
+        self.opted_out_ids.shrink_to_fit();
+        self.reindex_rows();
+    }
+}
