@@ -378,15 +378,18 @@ impl Store {
             new.at.push(old.at[row]);
             new.duration_s.push(old.duration_s[row]);
             new.thread.push(old.thread[row]);
-            new.reply_to.push(old.reply_to[row]);
-            new.inferred.push(old.inferred[row]);
-            new.own_reply_to.push(old.own_reply_to[row]);
+            // An inferred link is worked out again below among the rows left:
+            // cleared here, so compaction keeps no id only a stale link named.
+            let inferred = old.inferred[row];
+            new.reply_to.push(if inferred { NONE } else { old.reply_to[row] });
+            new.inferred.push(inferred);
+            new.own_reply_to.push(if inferred { NONE } else { old.own_reply_to[row] });
             new.parts.extend_from_slice(&parts);
             new.part_end.push(new.parts.len() as u32);
         }
         self.rows = new;
-        self.rederive_replies();
         self.compact();
+        self.rederive_replies();
     }
 
     fn reindex_rows(&mut self) {

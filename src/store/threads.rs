@@ -65,15 +65,12 @@ impl Store {
     }
 
     /// Works out again, among the rows left, every reply inferred from a
-    /// conversation's order (see [`Store::derive_replies`]).
+    /// conversation's order (see [`Store::derive_replies`]); the conversation
+    /// chains must be current (compaction has just rebuilt them).
     pub(super) fn rederive_replies(&mut self) {
         let c = &self.rows;
         let mut threads: Vec<u32> =
             (0..c.len()).filter(|&r| c.inferred[r] && c.thread[r] != NONE).map(|r| c.thread[r]).collect();
-        if threads.is_empty() {
-            return;
-        }
-        self.reindex_rows();
         self.derive_replies(&mut threads);
     }
 }
