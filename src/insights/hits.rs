@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap;
 
-use super::kpis::{classify, Class, Sides};
+use super::kpis::{classify, Class, RowSides, Sides};
 use super::relationship::Them;
 use crate::consent::{Row, View};
 use crate::ids::NONE;
@@ -27,6 +27,20 @@ pub enum Started {
     Us,
     Them,
     Neither,
+}
+
+impl Started {
+    /// From who sent it: us before them (a row sent by someone on both sides
+    /// is ours).
+    fn by(us_sent: bool, them_sent: bool) -> Started {
+        if us_sent {
+            Started::Us
+        } else if them_sent {
+            Started::Them
+        } else {
+            Started::Neither
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -124,13 +138,7 @@ impl Hits {
     fn push(&mut self, view: &View, r: Row, sides: &impl Sides) -> bool {
         let Some(class) = classify(view, r, sides) else { return false };
         let from = view.from(r);
-        let started = if sides.is_us(from) {
-            Started::Us
-        } else if sides.is_them(from) {
-            Started::Them
-        } else {
-            Started::Neither
-        };
+        let started = Started::by(sides.is_us(from), sides.is_them(from));
         let detail = match class {
             Class::Meeting | Class::Call => view.duration_s(r),
             Class::Sent | Class::Received => {
@@ -219,23 +227,17 @@ impl ContactHits {
             let ours_sent = view.person(from).internal;
             // Only people are contacts: no relationship reads a non-person's hits.
             for c in on_row().filter(|&p| !view.person(p).internal && view.person(p).is_person()) {
-                // `classify` for this contact, who is on the row: O(1) rather
-                // than a scan of the row per contact.
-                let class = match view.kind(r) {
-                    Kind::Email if c == from => Class::Received,
-                    Kind::Email if ours_sent => Class::Sent,
-                    Kind::Email => continue,
-                    _ if !ours_on_row => continue,
-                    Kind::Meeting => Class::Meeting,
-                    Kind::Call => Class::Call,
+                // `classify` for this contact, who is on the row: what the
+                // row says of each side is known without scanning it again.
+                let on_row = RowSides {
+                    us_sent: ours_sent,
+                    them_sent: c == from,
+                    them_received: c != from,
+                    us_on: ours_on_row,
+                    them_on: true,
                 };
-                let started = if ours_sent {
-                    Started::Us
-                } else if c == from {
-                    Started::Them
-                } else {
-                    Started::Neither
-                };
+                let Some(class) = on_row.class(view.kind(r)) else { continue };
+                let started = Started::by(ours_sent, c == from);
                 let them = Them::Contact(c);
                 let detail = match class {
                     Class::Meeting | Class::Call => view.duration_s(r),

@@ -38,14 +38,41 @@ pub fn classify(view: &View, r: Row, sides: &impl Sides) -> Option<Class> {
     let from = view.from(r);
     let parts = view.participants(r);
     let takes_part = |side: &dyn Fn(PersonKey) -> bool| side(from) || parts.iter().any(|&p| side(p));
-    match view.kind(r) {
-        Kind::Email if sides.is_us(from) && parts.iter().any(|&p| sides.is_them(p)) => Some(Class::Sent),
-        Kind::Email if sides.is_them(from) => Some(Class::Received),
-        Kind::Email => None,
-        kind if takes_part(&|p| sides.is_us(p)) && takes_part(&|p| sides.is_them(p)) => {
-            Some(if kind == Kind::Meeting { Class::Meeting } else { Class::Call })
+    let on_row = RowSides {
+        us_sent: sides.is_us(from),
+        them_sent: sides.is_them(from),
+        them_received: parts.iter().any(|&p| sides.is_them(p)),
+        us_on: takes_part(&|p| sides.is_us(p)),
+        them_on: takes_part(&|p| sides.is_them(p)),
+    };
+    on_row.class(view.kind(r))
+}
+
+/// What a row says of the two sides: all the rules of SPEC 3.1 need. The
+/// contact index works these out once a row for all its contacts, instead of
+/// scanning the row again for each (`classify` scans it for one relationship).
+pub struct RowSides {
+    pub us_sent: bool,
+    pub them_sent: bool,
+    /// One of them is among the recipients.
+    pub them_received: bool,
+    /// Each side sends or takes part.
+    pub us_on: bool,
+    pub them_on: bool,
+}
+
+impl RowSides {
+    /// How a row of `kind` counts for the relationship, if it counts at all.
+    pub fn class(&self, kind: Kind) -> Option<Class> {
+        match kind {
+            Kind::Email if self.us_sent && self.them_received => Some(Class::Sent),
+            Kind::Email if self.them_sent => Some(Class::Received),
+            Kind::Email => None,
+            kind if self.us_on && self.them_on => {
+                Some(if kind == Kind::Meeting { Class::Meeting } else { Class::Call })
+            }
+            _ => None,
         }
-        _ => None,
     }
 }
 
