@@ -20,7 +20,7 @@ use crate::insights::relationship::{
 };
 use crate::insights::who_knows_whom::{who_knows_whom, WhoKnowsWhom};
 use crate::load::{self, LoadOptions, LoadReport};
-use crate::model::{normalize_person_id, PersonKey};
+use crate::model::{domain_of, is_internal_domain, normalize_person_id, PersonKey};
 use crate::privacy::budget::{Epsilon, Ledger};
 use crate::privacy::noise::NoiseSource;
 use crate::requests::{AggregatesRequest, Period};
@@ -325,6 +325,9 @@ pub struct Engine {
     privacy: RefCell<Privacy>,
     /// The signed consent in force (SPEC 4.5), until its expiry.
     token: Option<ActiveToken>,
+    /// Others' interactions were dropped for lack of consent since the last
+    /// load made while consent kept them (see `others_withheld`).
+    withheld: bool,
 }
 
 struct ActiveToken {
@@ -361,6 +364,7 @@ impl Engine {
             contact_hits: RefCell::new([None, None]),
             version: 0,
             token: None,
+            withheld: false,
         })
     }
 
@@ -393,6 +397,7 @@ impl Engine {
         // an engine given none yet keeps only the viewer's own.
         let retention = Retention { viewer: self.viewer(), others: self.consent.covers_others() };
         let report = load::interactions::load(&mut self.store, text, opts, &retention)?;
+        self.withheld = if retention.others { false } else { self.withheld || report.dropped_no_consent > 0 };
         self.invalidate();
         Ok(report)
     }
@@ -500,8 +505,42 @@ impl Engine {
         self.invalidate();
         self.consent = consent;
         if !consent.covers_others() {
-            let viewer = self.viewer();
-            purge_others(&mut self.store, viewer);
+            self.purge_others();
+        }
+    }
+
+    /// Deletes every interaction the viewer did not take part in (SPEC 4.2),
+    /// remembering that some were withheld if there were any.
+    fn purge_others(&mut self) {
+        let held = self.store.rows().len();
+        let viewer = self.viewer();
+        purge_others(&mut self.store, viewer);
+        self.withheld |= self.store.rows().len() < held;
+    }
+
+    /// Whether the consent in force keeps others' interactions (`aggregated`
+    /// or `identifiable`): without it, an engine holds only the viewer's own.
+    pub fn keeps_others(&self) -> bool {
+        self.consent.covers_others()
+    }
+
+    /// Whether others' interactions were dropped for lack of consent (a purge
+    /// on withdrawal, a load that kept only the viewer's, a snapshot exported
+    /// or reopened without consent) since the last load made while consent
+    /// kept them. A host that wants them back, once consent keeps them, loads
+    /// its data again: what the engine still holds comes back as duplicates.
+    pub fn others_withheld(&self) -> bool {
+        self.withheld
+    }
+
+    /// Whether `person_id` is a member of the organization by the engine's
+    /// rule: the directory's `internal` flag or kind, else the internal
+    /// domains (subdomains included). Hosts ask this rather than repeat it.
+    pub fn is_internal(&self, person_id: &str) -> bool {
+        let id = normalize_person_id(person_id);
+        match self.store.lookup(&id) {
+            Some(p) => self.store.person(p).internal,
+            None => domain_of(&id).is_some_and(|d| is_internal_domain(d, &self.options.internal_domains)),
         }
     }
 
@@ -763,8 +802,8 @@ impl Engine {
         let covered = self.consent.covers_others();
         let mut w = Writer::default();
         w.str(&self.options.viewer);
-        // Kept for the format: whether others' data is kept follows consent alone.
-        w.u8(u8::from(covered));
+        // Whether others' data is complete: kept under consent, none withheld.
+        w.u8(u8::from(covered && !self.withheld));
         w.u32(self.privacy.borrow().ledger.spent().milli());
         if covered {
             self.store.write(&mut w);
@@ -787,7 +826,7 @@ impl Engine {
         if r.str()? != engine.options.viewer {
             return Err(Error::options("viewer", "the snapshot was taken for another viewer"));
         }
-        let _covered_at_export = r.bool()?;
+        let complete = r.bool()?;
         let spent = r.u32()?;
         let store = Store::read(&mut r)?;
         r.finish()?;
@@ -798,9 +837,9 @@ impl Engine {
         engine.store.pin_viewer(&engine.options.viewer);
         // Whatever the snapshot's flag says (its bytes are input too), an
         // engine without consent to others' data holds none of it.
+        engine.withheld = !complete;
         if !engine.consent.covers_others() {
-            let viewer = engine.viewer();
-            purge_others(&mut engine.store, viewer);
+            engine.purge_others();
         }
         engine.privacy.get_mut().ledger.restore_spent(spent);
         Ok(engine)

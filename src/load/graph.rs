@@ -82,9 +82,18 @@ pub(super) fn load(
     let mut interactions = Vec::with_capacity(parsed.len());
     for (index, item) in parsed {
         match item {
-            Mapped::Interaction(record) => interactions.push((index, record)),
-            Mapped::Draft => report.skipped_drafts += 1,
-            Mapped::Solo => report.skipped_solo += 1,
+            Mapped::Interaction(record) => {
+                report.read(record.kind);
+                interactions.push((index, record));
+            }
+            Mapped::Draft => {
+                report.read(Kind::Email);
+                report.skipped_drafts += 1;
+            }
+            Mapped::Solo(kind) => {
+                report.read(kind);
+                report.skipped_solo += 1;
+            }
         }
     }
     let staged = stage(store, &interactions, opts, &mut report, retention, Alone::Skip)?;
@@ -98,7 +107,8 @@ pub(super) fn load(
 enum Mapped<'a> {
     Interaction(Parsed<'a>),
     Draft,
-    Solo,
+    /// Nobody but the sender or organizer, of this kind.
+    Solo(Kind),
 }
 
 /// The members of a message or an event that the mapping reads, in the
@@ -223,7 +233,7 @@ fn message<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
     add_parties(&mut parts, &from, item.get(ToRecipients), "toRecipients")?;
     add_parties(&mut parts, &from, item.get(CcRecipients), "ccRecipients")?;
     if parts.is_empty() {
-        return Ok(Mapped::Solo);
+        return Ok(Mapped::Solo(Kind::Email));
     }
     let sent = required_text(item.get(SentDateTime), "sentDateTime")?;
     let at = parse_rfc3339(&sent).map_err(|reason| Fault::new("sentDateTime", "invalid value", reason))?;
@@ -250,7 +260,7 @@ fn event<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
     let mut parts = Vec::new();
     add_parties(&mut parts, &from, item.get(Attendees), "attendees")?;
     if parts.is_empty() {
-        return Ok(Mapped::Solo);
+        return Ok(Mapped::Solo(Kind::Meeting));
     }
     let start = instant(item.get(Start), &STARTS)?;
     let end = instant(item.get(End), &ENDS)?;

@@ -209,6 +209,9 @@ pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retent
     }
     let mut report = LoadReport::default();
     let parsed = parse_batch(text, opts, &mut report, parse)?;
+    for (_, record) in &parsed {
+        report.read(record.kind);
+    }
     let staged = stage(store, &parsed, opts, &mut report, retention, Alone::Refuse)?;
     commit(store, &staged, false);
     report.accepted = staged.len();

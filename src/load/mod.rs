@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use crate::error::{Error, RecordError, Result};
+use crate::model::Kind;
 
 /// How the text of a batch is laid out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -74,9 +75,23 @@ pub struct LoadReport {
     pub errors: Vec<RecordError>,
     /// Bad records counted by `"field: reason kind"`.
     pub rejected_by_reason: BTreeMap<String, usize>,
+    /// Valid interaction records read, per kind, whatever became of them
+    /// (stored, duplicate, cancelled, dropped, or a skipped Graph draft or
+    /// solo item): what a host reports as read, by the core's reading.
+    pub emails: usize,
+    pub meetings: usize,
+    pub calls: usize,
 }
 
 impl LoadReport {
+    fn read(&mut self, kind: Kind) {
+        match kind {
+            Kind::Email => self.emails += 1,
+            Kind::Meeting => self.meetings += 1,
+            Kind::Call => self.calls += 1,
+        }
+    }
+
     fn reject(&mut self, e: RecordError, kind: &str) {
         self.rejected += 1;
         let key = if e.field.is_empty() { kind.to_string() } else { format!("{}: {kind}", e.field) };

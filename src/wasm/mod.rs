@@ -189,6 +189,31 @@ impl Engine {
         self.inner.is_opted_out(person_id)
     }
 
+    /// Whether a person id is a member of the organization by the engine's
+    /// rule (the directory's `internal` flag or kind, else the internal
+    /// domains, subdomains included): hosts ask instead of repeating it.
+    #[wasm_bindgen(js_name = isInternal)]
+    pub fn is_internal(&self, person_id: &str) -> bool {
+        self.inner.is_internal(person_id)
+    }
+
+    /// Whether the consent in force keeps others' interactions (`aggregated`
+    /// or `identifiable`); without it the engine holds only the viewer's own.
+    #[wasm_bindgen(js_name = keepsOthers)]
+    pub fn keeps_others(&mut self) -> bool {
+        self.observe_clock();
+        self.inner.keeps_others()
+    }
+
+    /// Whether others' interactions were dropped for lack of consent since the
+    /// last load made while consent kept them: a host that wants them back
+    /// (once `keepsOthers()`) loads its data again.
+    #[wasm_bindgen(js_name = othersWithheld)]
+    pub fn others_withheld(&mut self) -> bool {
+        self.observe_clock();
+        self.inner.others_withheld()
+    }
+
     /// The engine's opt-outs as opaque bytes to keep (IndexedDB) and give to
     /// another engine with `importOptOuts`: one-way digests, never an id.
     #[wasm_bindgen(js_name = exportOptOuts)]

@@ -131,6 +131,10 @@ export interface LoadReport {
   rejected: number;
   errors: RecordError[];
   rejectedByReason: Record<string, number>;
+  /** Valid interaction records read, per kind, whatever became of them (stored, duplicate, cancelled, dropped, skipped). */
+  emails: number;
+  meetings: number;
+  calls: number;
 }
 
 /** The window `(start, end]` a result covers. */
