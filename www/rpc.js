@@ -1,5 +1,7 @@
-// The page's side of the worker protocol (see worker.js): module workers,
-// requests matched to their answers by id, progress passed to a callback.
+// The page's side of the worker protocol (protocol.js): module workers
+// running worker.js, requests matched to their answers by id, progress passed
+// to a callback, errors rejected as Errors with the worker's `code` and the
+// rest of its WireError.
 //
 // One worker holds the data shown and answers `call`. Loading the user's
 // files runs in a spare worker (`spareWorker`), so that the data shown stays
@@ -8,32 +10,69 @@
 // succeeded, `adopt` makes the spare the worker that answers `call` and
 // terminates the old one.
 
+import { codedError } from "./errors.js";
+
+/**
+ * @typedef {import("./protocol.js").RequestType} RequestType
+ * @typedef {import("./protocol.js").Progress} Progress
+ * @typedef {import("./protocol.js").WorkerMessage} WorkerMessage
+ * @typedef {import("./protocol.js").WireError} WireError
+ */
+/**
+ * @template {RequestType} T
+ * @typedef {import("./protocol.js").Params<T>} Params
+ */
+/**
+ * @template {RequestType} T
+ * @typedef {import("./protocol.js").Result<T>} Result
+ */
+
+/** A request's failure as the page sees it: an Error with the worker's code and details. @typedef {Error & WireError} CodedError */
+/** @typedef {(err: CodedError) => void} FailureHandler */
+/** @typedef {((p: Progress) => void) | null} OnProgress */
+
+/**
+ * @typedef {object} Client
+ * @property {<T extends RequestType>(type: T, params?: Params<T>, onProgress?: OnProgress) => Promise<Result<T>>} call
+ *   sends a request; resolves with its value or rejects with its coded error
+ * @property {(handler: FailureHandler) => void} onFailure
+ *   what to do when this worker fails by itself (its pending requests are rejected too)
+ * @property {(code?: string, message?: string) => void} terminate
+ *   stops the worker at once, wherever it is; its pending requests reject with `code`
+ */
+
+/** @type {FailureHandler} */
 let onFailure = () => {};
 
-function coded(code, message) {
-  return Object.assign(new Error(message), { code });
-}
-
-/** A module worker running worker.js, with its own requests. */
+/**
+ * A module worker running worker.js, with its own requests.
+ * @returns {Client}
+ */
 function createClient() {
   const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  /** @type {Map<number, { resolve: (value: any) => void, reject: (err: CodedError) => void, onProgress: OnProgress }>} */
   const pending = new Map();
   let nextRequestId = 1;
-  let closed = null; // the error every later request gets, once the worker is gone
+  /** @type {CodedError | null} the error every later request gets, once the worker is gone */
+  let closed = null;
+  /** @type {FailureHandler} */
   let failed = (err) => onFailure(err);
 
+  /** @param {CodedError} err */
   const rejectAll = (err) => {
     for (const req of pending.values()) req.reject(err);
     pending.clear();
   };
+  /** @param {string} message */
   const fail = (message) => {
     if (closed) return;
-    closed = coded("WORKER_FAILED", message);
+    closed = /** @type {CodedError} */ (codedError("WORKER_FAILED", message));
     rejectAll(closed);
     failed(closed);
   };
 
   worker.addEventListener("message", (event) => {
+    /** @type {WorkerMessage} */
     const msg = event.data;
     const req = pending.get(msg?.id);
     if (!req) return;
@@ -55,8 +94,7 @@ function createClient() {
   worker.addEventListener("messageerror", () => fail("A message from the analytics worker could not be read."));
 
   return {
-    /** Sends a request; resolves with its value or rejects with its coded error. */
-    call(type, params = {}, onProgress = null) {
+    call(type, params = /** @type {any} */ ({}), onProgress = null) {
       if (closed) return Promise.reject(closed);
       const id = nextRequestId++;
       return new Promise((resolve, reject) => {
@@ -64,15 +102,13 @@ function createClient() {
         worker.postMessage({ id, type, params });
       });
     },
-    /** What to do when this worker fails by itself (its pending requests are rejected too). */
     onFailure(handler) {
       failed = handler;
     },
-    /** Stops the worker at once, wherever it is; its pending requests reject with `code`. */
     terminate(code = "WORKER_TERMINATED", message = "The analytics worker was stopped.") {
       if (closed) return;
       worker.terminate();
-      closed = coded(code, message);
+      closed = /** @type {CodedError} */ (codedError(code, message));
       rejectAll(closed);
     },
   };
@@ -80,24 +116,40 @@ function createClient() {
 
 let current = createClient();
 
-/** Sends a request to the worker holding the data shown. */
-export function call(type, params = {}, onProgress = null) {
+/**
+ * Sends a request to the worker holding the data shown.
+ * @template {RequestType} T
+ * @param {T} type
+ * @param {Params<T>} [params]
+ * @param {OnProgress} [onProgress]
+ * @returns {Promise<Result<T>>}
+ */
+export function call(type, params, onProgress = null) {
   return current.call(type, params, onProgress);
 }
 
-/** What to do when the worker holding the data shown fails (every pending request is rejected too). */
+/**
+ * What to do when the worker holding the data shown fails (every pending request is rejected too).
+ * @param {FailureHandler} handler
+ */
 export function onWorkerFailure(handler) {
   onFailure = handler;
 }
 
-/** A second worker, for work that may be cancelled by terminating it (loading files). */
+/**
+ * A second worker, for work that may be cancelled by terminating it (loading files).
+ * @returns {Client}
+ */
 export function spareWorker() {
   const client = createClient();
   client.onFailure(() => {}); // its requests reject; the page's data is not affected
   return client;
 }
 
-/** Makes `client` (from spareWorker) the worker holding the data shown; the old one is terminated. */
+/**
+ * Makes `client` (from spareWorker) the worker holding the data shown; the old one is terminated.
+ * @param {Client} client
+ */
 export function adopt(client) {
   const old = current;
   current = client;

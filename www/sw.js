@@ -1,29 +1,64 @@
 // The dashboard's service worker: keeps the app shell (page, scripts, styles,
 // the wasm module) so that the dashboard reopens offline. The data is not
-// here: the worker keeps it in IndexedDB (store.js).
+// here: the analytics worker keeps it in IndexedDB (worker/store.js).
 //
 // Cache-first: the files are static and versioned together, so a cached copy
 // is served without a network round trip; anything not cached goes to the
-// network. Bump VERSION whenever a file below changes (or www/pkg is rebuilt):
-// the new worker caches the new files on install and deletes the old caches
-// on activate; without a bump, browsers that have the shell keep the old one.
+// network. Every module the page or its worker imports is listed (protocol.js
+// holds only types, imported by none at run time). Bump VERSION whenever a
+// file below changes (or www/pkg is rebuilt): the new worker caches the new
+// files on install and deletes the old caches on activate; without a bump,
+// browsers that have the shell keep the old one.
 
-const VERSION = "rapport-shell-v5";
+const VERSION = "rapport-shell-v6";
 const PREFIX = "rapport-shell-";
 const SHELL = [
   "./",
   "./index.html",
   "./style.css",
   "./app.js",
-  "./rpc.js",
-  "./ui.js",
   "./charts.js",
-  "./team.js",
-  "./aggregates.js",
-  "./worker.js",
-  "./store.js",
+  "./domains.js",
+  "./errors.js",
+  "./load-report.js",
   "./load.js",
-  "./files.js",
+  "./reload.js",
+  "./rpc.js",
+  "./status.js",
+  "./team.js",
+  "./team/controls.js",
+  "./team/dispatch.js",
+  "./team/optout.js",
+  "./team/state.js",
+  "./ui.js",
+  "./views/accounts.js",
+  "./views/aggregates/body.js",
+  "./views/aggregates/cells.js",
+  "./views/aggregates/controls.js",
+  "./views/aggregates/heatmap.js",
+  "./views/aggregates/matrix.js",
+  "./views/aggregates/metrics.js",
+  "./views/aggregates/privacy.js",
+  "./views/aggregates/view.js",
+  "./views/needs.js",
+  "./views/notices.js",
+  "./views/own.js",
+  "./views/parts.js",
+  "./views/paths.js",
+  "./views/relationship.js",
+  "./views/who-knows-whom.js",
+  "./worker.js",
+  "./worker/consent.js",
+  "./worker/contacts.js",
+  "./worker/demo.js",
+  "./worker/files.js",
+  "./worker/ingest.js",
+  "./worker/ledger.js",
+  "./worker/persist.js",
+  "./worker/queries.js",
+  "./worker/reports.js",
+  "./worker/session.js",
+  "./worker/store.js",
   "./pkg/rapport.js",
   "./pkg/rapport_bg.wasm",
 ];

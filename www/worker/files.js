@@ -1,4 +1,4 @@
-// Reading the user's files in the analytics worker (worker.js): what each file
+// Reading the user's files in the analytics worker (worker/ingest.js): what each file
 // holds, told from its content, and its records cut into chunks that the
 // engine loads one call at a time, so that a long load reports progress and
 // can be cancelled between calls. Nothing here runs on the page's thread.
@@ -23,7 +23,29 @@
 //                  array of Graph items in chunks like a JSON array
 // Each chunk carries the index of its first record (the line for NDJSON, the
 // page and the position in `value` for Graph) so that errors name the record
-// in the file, not in the chunk.
+// in the file, not in the chunk. How many e-mails and meetings a Graph file
+// held is the engine's answer (its LoadReport), not this module's.
+
+import { codedError } from "../errors.js";
+
+/**
+ * What a file holds, as `detect` tells it.
+ * @typedef {object} Detected
+ * @property {import("../protocol.js").FileKind} kind
+ * @property {import("../protocol.js").FileSyntax} syntax
+ * @property {"pages" | "items"} [graph]   for kind "graph": Graph pages, or a bare array of Graph items
+ */
+
+/**
+ * One engine call's worth of a file.
+ * @typedef {object} Chunk
+ * @property {Uint8Array} bytes
+ * @property {number} firstIndex     the index of its first record in the file (NDJSON: the 0-based line; Graph pages: 0)
+ * @property {number} end            bytes of the file done once it is loaded
+ * @property {"json" | "ndjson" | "graph"} format   the engine's
+ * @property {number} [page]         Graph pages: the page's number, 0-based
+ * @property {number} [pageLine]     Graph pages one a line: the page's 0-based line
+ */
 
 /** Most records an engine call takes, and most bytes (a chunk ends at the record that crosses it). */
 export const CHUNK_RECORDS = 10_000;
@@ -145,11 +167,6 @@ function isGraphItem(o) {
   );
 }
 
-/** Whether a Graph item is an event (else a message). */
-function isGraphEvent(o) {
-  return "organizer" in o || "attendees" in o || (o.start !== null && typeof o.start === "object") || "isCancelled" in o;
-}
-
 /** What one record says its file holds. */
 function kindOfRecord(o) {
   if (o === null || typeof o !== "object" || Array.isArray(o)) return null;
@@ -160,29 +177,12 @@ function kindOfRecord(o) {
   return null;
 }
 
-/** Messages and events among `items` (a Graph page's `value`): how the report names them. */
-export function graphItemCounts(items) {
-  let messages = 0;
-  let events = 0;
-  for (const item of items) {
-    if (item && typeof item === "object") {
-      if (isGraphEvent(item)) events++;
-      else messages++;
-    }
-  }
-  return { messages, events };
-}
-
 function parseOrNull(text) {
   try {
     return JSON.parse(text);
   } catch {
     return null;
   }
-}
-
-function codedError(code, message, extra = {}) {
-  return Object.assign(new Error(message), { code }, extra);
 }
 
 /**

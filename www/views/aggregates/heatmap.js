@@ -1,0 +1,126 @@
+// The aggregates heatmap: groups × periods of one metric, each cell coloured
+// by its quantile band or suppressed, with the current period marked and, by
+// department, a click on a period's heading showing it in the collaboration
+// matrix. No totals are drawn: a row or column total beside its visible
+// cells would give away the hidden one.
+
+import { el, countFormat, NO_DATA } from "../../ui.js";
+import { GROUP_WORDS, periodStart, periodEnd, periodShort, periodLong } from "./metrics.js";
+import { quantileBands, roving, suppressedCell, legend, figureCell } from "./cells.js";
+
+/**
+ * The heatmap figure. With `pickPeriod`, a click on a period's heading shows
+ * that period in the collaboration matrix (its selector does the same from
+ * the keyboard); `mark(period)` outlines the heading of the matrix's period.
+ */
+export function heatmap(table, metric, now, showDetail, pickPeriod = null) {
+  const periodWord = table.period === "month" ? "month" : "week";
+  const words = GROUP_WORDS[table.groupBy] ?? GROUP_WORDS.department;
+  const current = now ? table.periods.filter((p) => periodStart(p) <= now && now < periodEnd(p)) : [];
+  const values = table.rows.filter((r) => !r.suppressed && r.metrics).map((r) => r.metrics[metric.key]);
+  const bands = quantileBands(values);
+  const byKey = new Map(table.rows.map((r) => [`${r.group}\u0000${r.period}`, r]));
+
+  const headings = table.periods.map((p) => {
+    const inProgress = current.includes(p);
+    const t = el("time", { dateTime: p, text: periodShort(p) });
+    const title = inProgress ? `${periodLong(p)}: in progress` : periodLong(p);
+    const th = el(
+      "th",
+      {
+        scope: "col",
+        "data-period": p,
+        class: [inProgress ? "in-progress" : null, pickPeriod ? "pickable" : null].filter(Boolean).join(" ") || null,
+        title: pickPeriod ? `${title} (click to show it in the collaboration matrix)` : title,
+      },
+      t,
+      inProgress ? el("span", { class: "progress-mark", "aria-label": "in progress", text: "•" }) : null,
+    );
+    if (pickPeriod) th.addEventListener("click", () => pickPeriod(p));
+    return th;
+  });
+  const head = el("thead", {}, el("tr", {}, el("th", { scope: "col", class: "corner", text: words.heading }), ...headings));
+  /** Outlines the heading of the period the matrix shows. */
+  const mark = (period) => {
+    for (const th of headings) th.classList.toggle("matrix-period", th.dataset.period === period);
+  };
+
+  const cells = [];
+  const body = el(
+    "tbody",
+    {},
+    ...table.groups.map((group) => {
+      const rowCells = table.periods.map((period) => {
+        const row = byKey.get(`${group}\u0000${period}`);
+        const attrs = { "data-group": group, "data-period": period };
+        const where = `${group}, ${periodLong(period)}`;
+        if (!row || row.suppressed || !row.metrics) {
+          return suppressedCell(attrs, where, row?.reason ?? (row ? null : "no figure in the engine's answer"));
+        }
+        const value = row.metrics[metric.key];
+        if (value === null || value === undefined) {
+          const none = metric.none ?? "no value";
+          return el("td", {
+            class: "heat none",
+            ...attrs,
+            "data-value": "null",
+            title: `${where}: ${none}`,
+            "aria-label": `${where}: ${none}`,
+            tabIndex: -1,
+            text: NO_DATA,
+          });
+        }
+        return figureCell(attrs, where, bands.band(value), value, metric, table.noise);
+      });
+      cells.push(rowCells);
+      return el("tr", { "data-group": group }, el("th", { scope: "row", text: group }), ...rowCells);
+    }),
+  );
+
+  const grid = el(
+    "table",
+    { class: "heatmap", role: "grid", "aria-readonly": "true", "data-heatmap": metric.key },
+    el("caption", { class: "visually-hidden", text: `${metric.label} per ${words.one} and ${periodWord}; suppressed cells are marked.` }),
+    head,
+    body,
+  );
+  roving(grid, cells, showDetail);
+
+  const suppressed = table.rows.filter((r) => r.suppressed).length;
+  const notes = [
+    `Colours: six quantile bands of the ${countFormat.format(bands.count)} cells shown, lightest = lowest. `,
+    `A cell is suppressed (hatched, ⊘, no figure) when fewer than ${table.minGroupSize} ${words.active} were active in that ${periodWord}`,
+    table.noise ? " (with privacy noise: by a noisy count of those who sent or organized something): " : ", or in the days it shares with another week or month (that week or month would give those days away): ",
+    `${countFormat.format(suppressed)} of ${countFormat.format(table.rows.length)} here. `,
+    `No totals are shown, on purpose: ${words.one === "account" ? "an account's" : "a department's"} or a period's total next to its visible cells would let anyone subtract them and recover a suppressed one.`,
+  ];
+  if (table.noise) {
+    notes.push(
+      ` With privacy noise every figure shown is approximate (≈), the colours too; which cells are suppressed is decided on a noisy count of their people too, so it may differ from the answer without noise.`,
+    );
+  }
+  if (current.length) notes.push(` • marks the current ${periodWord}, still in progress.`);
+  if (pickPeriod) notes.push(` Click a ${periodWord}'s heading to show it in the collaboration matrix below.`);
+
+  const figure = el(
+    "figure",
+    { class: "agg-figure", "data-figure": "heatmap" },
+    el(
+      "figcaption",
+      {},
+      el("h4", { text: `${metric.label} per ${words.one} and ${periodWord}` }),
+      legend(bands, metric, table, { words }),
+    ),
+    el(
+      "div",
+      {
+        class: table.groups.length > 16 ? "heatmap-scroll tall" : "heatmap-scroll",
+        role: "group",
+        "aria-label": `${metric.label} heatmap, scrolls sideways`,
+      },
+      grid,
+    ),
+    el("p", { class: "help agg-notes", "data-legend": "heatmap" }, ...notes),
+  );
+  return { figure, mark };
+}
