@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the .wasm once and generates its two JavaScript faces: `--target web`
 # into www/pkg (served to the dashboard, no bundler) and `--target nodejs`
-# into pkg/node, and copies the web package into examples/extension/pkg.
+# into pkg/node, and copies the web package into examples/extension/pkg (and
+# the dashboard's shared UI helpers into examples/extension/shared).
 # Prints the .wasm size raw and gzipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +30,10 @@ done
 
 # The Manifest V3 extension (examples/extension) loads the same web package
 # from inside itself: extension pages may only run the extension's own files.
-mkdir -p examples/extension/pkg
+mkdir -p examples/extension/pkg examples/extension/shared
 cp www/pkg/rapport.js www/pkg/rapport.d.ts www/pkg/rapport_bg.wasm examples/extension/pkg/
+# And the dashboard's UI helpers and reload rule, which the popup shares: kept once, in www/.
+cp www/ui.js www/reload.js examples/extension/shared/
 
 size=$(stat -c %s www/pkg/rapport_bg.wasm)
 gz=$(gzip -9 -c www/pkg/rapport_bg.wasm | wc -c)

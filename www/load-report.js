@@ -4,7 +4,7 @@
 // records by reason, and where the first bad ones are), or why nothing was
 // loaded, or that the load was cancelled.
 
-import { el, countFormat } from "./ui.js";
+import { el, countFormat, plural } from "./ui.js";
 
 /**
  * @typedef {import("./protocol.js").FileReport} FileReport
@@ -24,16 +24,6 @@ export function formatSize(bytes) {
   if (bytes < 1024) return `${countFormat.format(bytes)} bytes`;
   if (bytes < 1024 * 1024) return `${sizeFormat.format(bytes / 1024)} KB`;
   return `${sizeFormat.format(bytes / (1024 * 1024))} MB`;
-}
-
-/**
- * "1 file", "3 files".
- * @param {number} n
- * @param {string} one
- * @param {string} [many]
- */
-export function plural(n, one, many = `${one}s`) {
-  return `${countFormat.format(n)} ${n === 1 ? one : many}`;
 }
 
 /** @type {Record<string, string>} */

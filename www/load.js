@@ -8,9 +8,9 @@
 // even inside a long wasm call: nothing shown or stored changes.
 
 import { call, spareWorker, adopt } from "./rpc.js";
-import { $, el } from "./ui.js";
+import { $, el, plural } from "./ui.js";
 import { splitDomains, notDomains, domainOf, domainsOrViewers } from "./domains.js";
-import { formatSize, plural, loadedReport, cancelledReport, failedReport } from "./load-report.js";
+import { formatSize, loadedReport, cancelledReport, failedReport } from "./load-report.js";
 
 const state = {
   /** The files chosen so far (File objects), in the order chosen. */

@@ -53,6 +53,16 @@ export function formatInstant(iso) {
   return iso ? `${dateTimeFormat.format(new Date(iso))} UTC` : "none";
 }
 
+/**
+ * "1 file", "3 files": a count and its noun.
+ * @param {number} n
+ * @param {string} one
+ * @param {string} [many]
+ */
+export function plural(n, one, many = `${one}s`) {
+  return `${countFormat.format(n)} ${n === 1 ? one : many}`;
+}
+
 export function formatDate(iso) {
   return iso ? dateFormat.format(new Date(iso)) : "none";
 }

@@ -5,17 +5,20 @@
 // handler, elements built with DOM APIs only. Nothing is fetched but the
 // extension's own files, and nothing is stored: the data lives in the engine
 // (and, for a loaded file, its bytes in memory) while the page is open.
+// The DOM and formatting helpers are the dashboard's (www/ui.js), and so is
+// the rule of when to load the data again for consent (www/reload.js):
+// scripts/build.sh copies both into shared/, beside the wasm package in pkg/.
 
 import init, { Engine, demoDataset } from "./pkg/rapport.js";
+import { $, el, countFormat, pointsFormat, decimalFormat, formatters, timeElement, plural } from "./shared/ui.js";
+import { othersNeedReload } from "./shared/reload.js";
 
 /** The built-in demo data the popup opens with. */
 export const DEMO = { seed: 42, interactions: 20000 };
 /** How many colleagues "who knows whom" shows (the engine's default). */
 export const WHO_KNOWS_WHOM_TOP = 5;
 
-const $ = (id) => document.getElementById(id);
 const encoder = new TextEncoder();
-const NO_DATA = "—";
 
 const state = {
   engine: null,
@@ -23,76 +26,21 @@ const state = {
   source: { kind: "demo", ...DEMO },
   viewer: null,
   identifiable: false,
-  /**
-   * True while the engine holds only the viewer's own interactions: it was
-   * made without identifiable consent (an engine keeps others' interactions
-   * only under consent) or consent was withdrawn, which deleted them (SPEC
-   * 4.2). A new grant loads the source again.
-   */
-  purged: false,
   /** The contact on screen, shown again when the scope or consent changes. */
   shown: null,
   /** True while data loads or consent changes. */
   working: false,
 };
 
-// ---------------------------------------------------------------- DOM and formatting
+// ---------------------------------------------------------------- formatting
 
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("data-") || key.startsWith("aria-") || key === "role") node.setAttribute(key, value);
-    else node[key] = value;
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
-
-const count = new Intl.NumberFormat("en", { maximumFractionDigits: 0 });
-const percent = new Intl.NumberFormat("en", { style: "percent", maximumFractionDigits: 1 });
-const points = new Intl.NumberFormat("en", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const strengthFormat = new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** The popup writes dates day first, whatever the browser's language. */
 const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const date = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 
-/** "1 call", "3 calls". */
-const plural = (n, word) => `${count.format(n)} ${word}${n === 1 ? "" : "s"}`;
-
-function duration(minutes) {
-  if (minutes === null || minutes === undefined) return NO_DATA;
-  if (minutes === 0) return "0 min";
-  if (minutes < 1) return "< 1 min";
-  const total = Math.round(minutes);
-  if (total < 60) return `${total} min`;
-  const h = Math.floor(total / 60);
-  const m = total % 60;
-  return m ? `${count.format(h)} h ${m} min` : `${count.format(h)} h`;
-}
-
-function delay(minutes) {
-  if (minutes === null || minutes === undefined) return NO_DATA;
-  if (minutes < 48 * 60) return duration(minutes);
-  const hours = Math.round(minutes / 60);
-  const d = Math.floor(hours / 24);
-  const h = hours % 24;
-  return h ? `${count.format(d)} d ${h} h` : `${count.format(d)} d`;
-}
-
-const FORMATS = {
-  count: (v) => (v === null ? NO_DATA : count.format(v)),
-  percent: (v) => (v === null ? NO_DATA : percent.format(v)),
-  duration,
-  delay,
-};
-
 /** A <time> with its raw value in data-value (JSON), for tests and tools. */
 function time(field, iso, format = dateTime) {
-  const node = el("time", { "data-field": field, "data-value": JSON.stringify(iso ?? null), text: iso ? `${format.format(new Date(iso))} UTC` : "none" });
-  if (iso) node.dateTime = iso;
-  return node;
+  return timeElement(field, iso, iso ? `${format.format(new Date(iso))} UTC` : "none");
 }
 
 function setStatus(text) {
@@ -137,7 +85,7 @@ function open(source, identifiable) {
   try {
     const peopleReport = people ? engine.loadPeople(people, { lenient: load.lenient }) : null;
     const report = engine.loadInteractions(interactions, load);
-    return { engine, viewer, report, peopleReport, identifiable };
+    return { engine, viewer, report, peopleReport };
   } catch (err) {
     engine.free();
     throw err;
@@ -149,11 +97,10 @@ function use(source, opened) {
   state.engine = opened.engine;
   state.viewer = opened.viewer;
   state.source = source;
-  state.purged = !opened.identifiable;
   $("data-name").textContent =
     source.kind === "demo"
-      ? `demo (seed ${source.seed}, ${count.format(source.interactions)} interactions)`
-      : `${source.name} (${count.format(opened.report.accepted)} interactions)`;
+      ? `demo (seed ${source.seed}, ${countFormat.format(source.interactions)} interactions)`
+      : `${source.name} (${countFormat.format(opened.report.accepted)} interactions)`;
   refreshContacts();
 }
 
@@ -168,7 +115,7 @@ function refreshContacts() {
   );
   $("contacts").dataset.scope = scope;
   $("contact-help").textContent =
-    `Type an address, or pick one of the ${count.format(contacts.length)} contacts ` +
+    `Type an address, or pick one of the ${countFormat.format(contacts.length)} contacts ` +
     (scope === "own" ? `you (${state.viewer}) have been in touch with.` : "your team has been in touch with.");
 }
 
@@ -295,8 +242,8 @@ function health(h) {
               { class: "factor-head" },
               el("strong", { text: FACTORS[f.factor] ?? f.factor }),
               " ",
-              el("data", { "data-factor-points": f.factor, value: String(f.points), text: points.format(f.points) }),
-              ` of ${points.format(f.maxPoints)} points`,
+              el("data", { "data-factor-points": f.factor, value: String(f.points), text: pointsFormat.format(f.points) }),
+              ` of ${pointsFormat.format(f.maxPoints)} points`,
             ),
             el("meter", { min: 0, max: f.maxPoints || 1, value: f.points, "aria-label": `${FACTORS[f.factor] ?? f.factor}: ${f.points} of ${f.maxPoints} points` }),
             el("span", { class: "muted small", text: f.value === null ? "does not apply; its weight goes to the others" : f.explanation }),
@@ -316,7 +263,7 @@ function facts(r) {
     fact("Last interaction", time("last-interaction", r.lastInteractionAt)),
     fact("Next interaction", time("next-interaction", r.nextInteractionAt)),
     fact("Window", time("window-start", r.window.start, date), " – ", time("window-end", r.window.end, date), ` (${r.window.days} days)`),
-    fact("Interactions counted", el("data", { "data-field": "interactions-used", value: String(r.interactionsUsed), text: count.format(r.interactionsUsed) })),
+    fact("Interactions counted", el("data", { "data-field": "interactions-used", value: String(r.interactionsUsed), text: countFormat.format(r.interactionsUsed) })),
   );
 }
 
@@ -353,7 +300,7 @@ function kpis(k, own, days) {
           "div",
           {},
           el("dt", { text: label }),
-          el("dd", {}, el("data", { "data-kpi": field, "data-value": JSON.stringify(value), value: JSON.stringify(value), text: FORMATS[format](value) })),
+          el("dd", {}, el("data", { "data-kpi": field, "data-value": JSON.stringify(value), value: JSON.stringify(value), text: formatters[format](value) })),
         );
       }),
     ),
@@ -404,7 +351,7 @@ function whoKnowsWhomSection(res, contact) {
             "span",
             { class: "strength" },
             el("meter", { min: 0, max: 1, value: c.strength, "aria-label": `${label}: connection strength` }),
-            el("data", { "data-field": "strength", value: String(c.strength), text: strengthFormat.format(c.strength) }),
+            el("data", { "data-field": "strength", value: String(c.strength), text: decimalFormat.format(c.strength) }),
           ),
           el(
             "span",
@@ -478,15 +425,15 @@ async function changeConsent() {
   }
   busy(true);
   try {
-    if (identifiable && state.purged) {
+    // Withdrawn, the engine purges others' interactions; granted, it brings
+    // none back by itself.
+    state.engine.setConsent({ identifiable, aggregated: false });
+    if (othersNeedReload(state.engine)) {
       // Others' interactions were not kept without consent (or were deleted when
       // it was withdrawn): load the data again, with the consent.
       setStatus("Loading the data again with identifiable consent…");
       await paint();
       use(state.source, open(state.source, true));
-    } else {
-      state.engine.setConsent({ identifiable, aggregated: false });
-      if (!identifiable) state.purged = true;
     }
     state.identifiable = identifiable;
     refreshContacts();
@@ -508,14 +455,14 @@ function formatOf(name, chosen) {
 }
 
 function loadReport(report, peopleReport) {
-  const parts = [`${count.format(report.accepted)} interactions loaded`];
-  if (report.duplicates) parts.push(`${count.format(report.duplicates)} repeated ids skipped`);
-  if (report.droppedOptedOut) parts.push(`${count.format(report.droppedOptedOut)} dropped (opted out)`);
-  if (report.droppedNoConsent) parts.push(`${count.format(report.droppedNoConsent)} of others' not kept (no consent)`);
-  if (report.cancelled) parts.push(`${count.format(report.cancelled)} cancelled meetings left out`);
-  if (report.skippedDrafts) parts.push(`${count.format(report.skippedDrafts)} drafts skipped`);
-  if (report.rejected) parts.push(`${count.format(report.rejected)} bad records skipped (${Object.entries(report.rejectedByReason).map(([k, v]) => `${k}: ${v}`).join(", ")})`);
-  if (peopleReport) parts.push(`${count.format(peopleReport.accepted)} people in the directory`);
+  const parts = [`${countFormat.format(report.accepted)} interactions loaded`];
+  if (report.duplicates) parts.push(`${countFormat.format(report.duplicates)} repeated ids skipped`);
+  if (report.droppedOptedOut) parts.push(`${countFormat.format(report.droppedOptedOut)} dropped (opted out)`);
+  if (report.droppedNoConsent) parts.push(`${countFormat.format(report.droppedNoConsent)} of others' not kept (no consent)`);
+  if (report.cancelled) parts.push(`${countFormat.format(report.cancelled)} cancelled meetings left out`);
+  if (report.skippedDrafts) parts.push(`${countFormat.format(report.skippedDrafts)} drafts skipped`);
+  if (report.rejected) parts.push(`${countFormat.format(report.rejected)} bad records skipped (${Object.entries(report.rejectedByReason).map(([k, v]) => `${k}: ${v}`).join(", ")})`);
+  if (peopleReport) parts.push(`${countFormat.format(peopleReport.accepted)} people in the directory`);
   return `${parts.join("; ")}.`;
 }
 

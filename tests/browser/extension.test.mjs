@@ -211,6 +211,11 @@ before(async () => {
     readFileSync(wasm).equals(readFileSync(join(repo, "www", "pkg", "rapport_bg.wasm"))),
     "examples/extension/pkg is not the current build: run `npm run build`",
   );
+  // The popup's DOM and formatting helpers and its reload rule are the dashboard's, copied by the build.
+  for (const name of ["ui.js", "reload.js"]) {
+    const copy = join(extensionDir, "shared", name);
+    assert.ok(existsSync(copy) && readFileSync(copy).equals(readFileSync(join(repo, "www", name))), `examples/extension/shared/${name} is not www/${name}: run \`npm run build\``);
+  }
   demo = demoDataset({ seed: SEED, interactions: INTERACTIONS });
   ownEngine = nodeEngine({});
   teamEngine = nodeEngine({ identifiable: true });
