@@ -53,6 +53,7 @@ for d in pkg/node/rapport.d.ts www/pkg/rapport.d.ts; do
   fi
 done
 node_modules/.bin/tsc -p tests/types
+node_modules/.bin/tsc -p www # the dashboard's JavaScript: the page↔worker protocol (protocol.js) on both sides
 
 step "Node and browser tests (node --test)"
 # --expose-gc: the leak test (tests/node/leak.test.mjs) collects garbage between rounds.

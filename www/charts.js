@@ -5,9 +5,18 @@
 
 import { el, svg, countFormat, decimalFormat, shortDateFormat, dateFormat, formatDuration } from "./ui.js";
 
+/**
+ * @typedef {import("./pkg/rapport.js").WeekFigures} WeekFigures
+ * @typedef {import("./pkg/rapport.js").Health} Health
+ * @typedef {import("./pkg/rapport.js").IntroductionPath} IntroductionPath
+ * @typedef {"emailsSent" | "emailsReceived" | "meetings" | "calls"} SeriesKey
+ * @typedef {{ key: SeriesKey, label: string, class: string }} Series
+ * @typedef {Partial<Record<SeriesKey, string>>} SeriesLabels
+ */
+
 // ---------------------------------------------------------------- responsive drawing
 
-/** host → { draw, width }: charts drawn at their host's pixel width. */
+/** host → { draw, width }: charts drawn at their host's pixel width. @type {WeakMap<Element, { draw: (width: number) => void, width: number }>} */
 const drawn = new WeakMap();
 const resizeObserver = new ResizeObserver((entries) => {
   for (const entry of entries) {
@@ -21,7 +30,11 @@ const resizeObserver = new ResizeObserver((entries) => {
   }
 });
 
-/** Draws into `host` now, at its width, and again whenever that width changes. */
+/**
+ * Draws into `host` now, at its width, and again whenever that width changes.
+ * @param {HTMLElement} host
+ * @param {(width: number) => void} draw
+ */
 function drawResponsive(host, draw) {
   const width = Math.round(host.clientWidth);
   const state = drawn.get(host);
@@ -37,30 +50,47 @@ function drawResponsive(host, draw) {
 
 // ---------------------------------------------------------------- weekly chart
 
+/** @type {Series[]} */
 export const SERIES = [
   { key: "emailsSent", label: "sent", class: "sent" },
   { key: "emailsReceived", label: "received", class: "received" },
   { key: "meetings", label: "meetings", class: "meetings" },
 ];
 /** The relationship timeline adds calls. */
+/** @type {Series[]} */
 export const SERIES_WITH_CALLS = [...SERIES, { key: "calls", label: "calls", class: "calls" }];
 
-/** A round step for about `ticks` gridlines up to `max`. */
+/**
+ * A round step for about `ticks` gridlines up to `max`.
+ * @param {number} max
+ * @param {number} ticks
+ */
 function niceStep(max, ticks) {
   const raw = max / ticks;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
+  // 10 × magnitude is always ≥ raw: `find` finds one.
+  const step = /** @type {number} */ ([1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw));
   return Math.max(1, step);
 }
 
 /**
  * The weekly bar chart (e-mails sent, received, meetings per week) in `host`.
  * `labels` names the series for the tooltips, e.g. { emailsSent: "by us" }.
+ * @param {HTMLElement} host
+ * @param {WeekFigures[]} weeks
+ * @param {{ title?: string, labels?: SeriesLabels, series?: Series[] }} [how]
  */
 export function weeklyChart(host, weeks, { title = "Weekly activity", labels = {}, series = SERIES } = {}) {
   drawResponsive(host, (hostWidth) => host.replaceChildren(weeklySvg(weeks, hostWidth, title, labels, series)));
 }
 
+/**
+ * @param {WeekFigures[]} weeks
+ * @param {number} hostWidth
+ * @param {string} title
+ * @param {SeriesLabels} labels
+ * @param {Series[]} series
+ */
 function weeklySvg(weeks, hostWidth, title, labels, series) {
   const width = Math.max(280, hostWidth || 640);
   const height = width < 480 ? 190 : 230;
@@ -70,7 +100,9 @@ function weeklySvg(weeks, hostWidth, title, labels, series) {
   const max = Math.max(1, ...weeks.flatMap((w) => series.map((s) => w[s.key])));
   const step = niceStep(max, 4);
   const top = Math.ceil(max / step) * step;
+  /** @param {number} v */
   const y = (v) => margin.top + plotH - (v / top) * plotH;
+  /** @param {Series} s */
   const label = (s) => labels[s.key] ?? s.label;
 
   const chart = svg("svg", {
@@ -122,7 +154,11 @@ function weeklySvg(weeks, hostWidth, title, labels, series) {
   return chart;
 }
 
-/** The legend of the weekly chart; `labels` as for weeklyChart. */
+/**
+ * The legend of the weekly chart; `labels` as for weeklyChart.
+ * @param {SeriesLabels} [labels]
+ * @param {Series[]} [series]
+ */
 export function weeklyLegend(labels = {}, series = SERIES) {
   const names = { emailsSent: "E-mails sent", emailsReceived: "E-mails received", meetings: "Meetings", calls: "Calls" };
   return el(
@@ -132,7 +168,11 @@ export function weeklyLegend(labels = {}, series = SERIES) {
   );
 }
 
-/** The weekly figures as table rows (the chart's accessible twin). */
+/**
+ * The weekly figures as table rows (the chart's accessible twin).
+ * @param {WeekFigures[]} weeks
+ * @param {string[]} [headings]
+ */
 export function weeklyTableRows(weeks, headings = ["Week of", "Sent", "Received", "Meetings", "Meeting time", "Calls", "Call time"]) {
   const head = el("thead", {}, el("tr", {}, ...headings.map((h) => el("th", { scope: "col", text: h }))));
   const body = el(
@@ -157,7 +197,11 @@ export function weeklyTableRows(weeks, headings = ["Week of", "Sent", "Received"
 
 // ---------------------------------------------------------------- bars and gauge
 
-/** A horizontal bar filled to `fraction` (0–1), stretched to its box by CSS; decorative (the figure is printed next to it). */
+/**
+ * A horizontal bar filled to `fraction` (0–1), stretched to its box by CSS; decorative (the figure is printed next to it).
+ * @param {number} fraction
+ * @param {string} [className]
+ */
 export function bar(fraction, className = "") {
   const f = Math.max(0, Math.min(1, Number.isFinite(fraction) ? fraction : 0));
   return svg(
@@ -168,11 +212,15 @@ export function bar(fraction, className = "") {
   );
 }
 
-/** The health score as a ring filled to score/100 (decorative: the score is printed in its middle by the caller); dashed when not scored. */
+/**
+ * The health score as a ring filled to score/100 (decorative: the score is printed in its middle by the caller); dashed when not scored.
+ * @param {Health} health
+ */
 export function healthGauge(health) {
   const r = 34;
   const c = 2 * Math.PI * r;
-  const scored = health.state === "scored" && health.score !== null;
+  const score = health.state === "scored" ? health.score : null;
+  const scored = score !== null;
   const ring = svg(
     "svg",
     { class: `gauge ${scored ? `gauge-${health.band}` : "gauge-none"}`, viewBox: "0 0 84 84", "aria-hidden": "true", focusable: "false" },
@@ -185,7 +233,7 @@ export function healthGauge(health) {
         cx: 42,
         cy: 42,
         r,
-        "stroke-dasharray": `${((health.score / 100) * c).toFixed(2)} ${c.toFixed(2)}`,
+        "stroke-dasharray": `${((score / 100) * c).toFixed(2)} ${c.toFixed(2)}`,
         transform: "rotate(-90 42 42)",
       }),
     );
@@ -195,8 +243,13 @@ export function healthGauge(health) {
 
 // ---------------------------------------------------------------- introduction paths
 
-/** Up to two lines of a node's label, each cut to about `chars` characters. */
+/**
+ * Up to two lines of a node's label, each cut to about `chars` characters.
+ * @param {string} name
+ * @param {number} chars
+ */
 function labelLines(name, chars) {
+  /** @param {string} s */
   const cut = (s) => (s.length > chars ? `${s.slice(0, Math.max(1, chars - 1))}…` : s);
   const words = String(name).trim().split(/\s+/);
   if (words.length === 1) {
@@ -207,6 +260,7 @@ function labelLines(name, chars) {
   return [cut(words[0]), cut(words.slice(1).join(" "))];
 }
 
+/** @param {string} name */
 function initials(name) {
   const words = String(name).replace(/@.*/, "").split(/[\s._-]+/).filter(Boolean);
   return (words.length > 1 ? words[0][0] + words[words.length - 1][0] : (words[0] ?? "?").slice(0, 2)).toUpperCase();
@@ -216,11 +270,17 @@ function initials(name) {
  * An introduction path as a graph in `host`: people as labelled circles from
  * left (the viewer) to right (the contact), each edge labelled with its
  * strength and drawn thicker the stronger it is.
+ * @param {HTMLElement} host
+ * @param {IntroductionPath} path
  */
 export function pathGraph(host, path) {
   drawResponsive(host, (hostWidth) => host.replaceChildren(pathSvg(path, hostWidth)));
 }
 
+/**
+ * @param {IntroductionPath} path
+ * @param {number} hostWidth
+ */
 function pathSvg(path, hostWidth) {
   const n = path.people.length;
   const width = Math.max(260, hostWidth || 560);
@@ -229,8 +289,10 @@ function pathSvg(path, hostWidth) {
   const marginX = narrow ? 40 : 56;
   const cy = 36;
   const spacing = n > 1 ? (width - 2 * marginX) / (n - 1) : 0;
+  /** @param {number} i */
   const x = (i) => (n > 1 ? marginX + i * spacing : width / 2);
   const chars = Math.max(6, Math.floor((n > 1 ? Math.min(spacing, 2 * marginX + 20) : width) / 7.2));
+  /** @param {number} i */
   const name = (i) => path.names?.[i] ?? path.people[i];
   const lines = path.people.map((id, i) => (i === 0 ? ["You"] : labelLines(name(i), chars)));
   const height = cy + radius + 15 + 14 * (Math.max(...lines.map((l) => l.length)) - 1) + 8;

@@ -50,7 +50,7 @@ function fileKindText(r) {
 
 /**
  * Where a record error is, in words (locateError in worker/ingest.js sets these).
- * @param {Partial<WireError> & { index: number }} e
+ * @param {import("./protocol.js").LocatedError} e
  */
 function whereText(e) {
   if (e.page !== undefined) return `page ${e.page}, item ${countFormat.format(e.index + 1)}`;

@@ -8,20 +8,39 @@
 // even inside a long wasm call: nothing shown or stored changes.
 
 import { call, spareWorker, adopt } from "./rpc.js";
-import { $, el, plural } from "./ui.js";
+import { $, $input, $button, el, plural } from "./ui.js";
 import { splitDomains, notDomains, domainOf, domainsOrViewers } from "./domains.js";
 import { formatSize, loadedReport, cancelledReport, failedReport } from "./load-report.js";
 
+/**
+ * @typedef {import("./rpc.js").Client} Client
+ * @typedef {import("./rpc.js").CodedError} CodedError
+ * @typedef {import("./protocol.js").Progress} Progress
+ * @typedef {import("./protocol.js").ConsentFlags} ConsentFlags
+ * @typedef {import("./status.js").FilesLoaded} FilesLoaded
+ */
+
+/**
+ * What the page gives the panel (initLoad).
+ * @typedef {object} LoadHooks
+ * @property {() => ConsentFlags} consent          the consent in force
+ * @property {number | undefined} epsilonBudget
+ * @property {() => string} describeData           the data shown, in words
+ * @property {(busy: boolean) => void} onBusy      a load starts or ends
+ * @property {() => void} [onSwitch]               the worker holding the new data is about to answer in place of the old one
+ * @property {(loaded: FilesLoaded) => Promise<void>} onLoaded   the new data is the data shown: redraw
+ */
+
 const state = {
-  /** The files chosen so far (File objects), in the order chosen. */
+  /** @type {File[]} the files chosen so far, in the order chosen */
   files: [],
-  /** The spare worker of the load under way, or null. */
+  /** @type {Client | null} the spare worker of the load under way */
   loader: null,
   /** True between "loaded" and the end of the switch-over: Cancel no longer applies. */
   committing: false,
-  /** The page's hooks (initLoad). */
+  /** @type {LoadHooks | null} the page's hooks (initLoad) */
   hooks: null,
-  /** The viewer the form was last filled with by the page (not typed by the user). */
+  /** @type {string | null} the viewer the form was last filled with by the page (not typed by the user) */
   prefilled: null,
 };
 
@@ -52,8 +71,12 @@ function renderChosen() {
     : "Load and replace the data shown";
 }
 
-/** Adds `files` to the choice (a file chosen twice counts once). */
+/**
+ * Adds `files` to the choice (a file chosen twice counts once).
+ * @param {File[]} files
+ */
 function addFiles(files) {
+  /** @param {File} f */
   const key = (f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`;
   const known = new Set(state.files.map(key));
   for (const f of files) {
@@ -68,10 +91,11 @@ function addFiles(files) {
 
 function wireDropZone() {
   const zone = $("dropzone");
-  const input = $("load-files");
+  const input = $input("load-files");
+  /** @param {DragEvent} event */
   const hasFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes("Files");
   input.addEventListener("change", () => {
-    addFiles([...input.files]);
+    addFiles([...(input.files ?? [])]);
     input.value = ""; // choosing the same file again still reports a change
   });
   let depth = 0; // dragenter/dragleave also fire for the zone's children
@@ -84,7 +108,7 @@ function wireDropZone() {
   zone.addEventListener("dragover", (event) => {
     if (!hasFiles(event)) return;
     event.preventDefault();
-    event.dataTransfer.dropEffect = state.loader ? "none" : "copy";
+    if (event.dataTransfer) event.dataTransfer.dropEffect = state.loader ? "none" : "copy";
   });
   zone.addEventListener("dragleave", () => {
     depth = Math.max(0, depth - 1);
@@ -100,9 +124,9 @@ function wireDropZone() {
     $("load-files").focus();
   });
   // A file dropped beside the zone must not make the browser leave the page to show it.
-  for (const type of ["dragover", "drop"]) {
+  for (const type of /** @type {const} */ (["dragover", "drop"])) {
     document.addEventListener(type, (event) => {
-      if (hasFiles(event) && !zone.contains(event.target)) {
+      if (hasFiles(event) && !zone.contains(/** @type {Node | null} */ (event.target))) {
         event.preventDefault();
         if (event.dataTransfer) event.dataTransfer.dropEffect = "none";
       }
@@ -117,7 +141,7 @@ function wireDropZone() {
  * as epoch ms, or undefined when it is empty (the engine then takes the clock).
  */
 function asOf() {
-  const day = $("load-as-of").value;
+  const day = $input("load-as-of").value;
   const start = day ? Date.parse(`${day}T00:00:00Z`) : NaN;
   return Number.isFinite(start) ? start + 86_400_000 : undefined;
 }
@@ -127,22 +151,25 @@ function asOf() {
  * @returns {string[] | null}
  */
 function typedDomains() {
-  const list = splitDomains($("load-domains").value.trim());
+  const list = splitDomains($input("load-domains").value.trim());
   return notDomains(list).length ? null : list;
 }
 
 /** The domains field's placeholder and help follow the address typed: empty means its domain. */
 function updateDomainsHint() {
-  const own = domainOf($("load-viewer").value.trim());
-  $("load-domains").placeholder = own || "contoso.com";
+  const own = domainOf($input("load-viewer").value.trim());
+  $input("load-domains").placeholder = own || "contoso.com";
   $("load-domains-help").textContent =
     "People with these domains are colleagues, everyone else external. Separate several with commas. " +
     (own ? `Empty: the domain of your address (${own}).` : "Empty: the domain of your address.");
 }
 
-/** Fills the e-mail field with the viewer of the data shown, unless the user typed another one. */
+/**
+ * Fills the e-mail field with the viewer of the data shown, unless the user typed another one.
+ * @param {string | null | undefined} viewer
+ */
 export function prefillViewer(viewer) {
-  const input = $("load-viewer");
+  const input = $input("load-viewer");
   if (input.value.trim() === "" || input.value === state.prefilled) {
     input.value = viewer ?? "";
     state.prefilled = input.value;
@@ -150,6 +177,7 @@ export function prefillViewer(viewer) {
   updateDomainsHint();
 }
 
+/** @param {boolean} open */
 function toggleForm(open) {
   const form = $("load-form");
   form.hidden = !open;
@@ -158,9 +186,10 @@ function toggleForm(open) {
 
 // ---------------------------------------------------------------- loading
 
+/** @param {Progress} p */
 function showProgress(p) {
   if (state.committing && p.stage !== "store") return;
-  const bar = $("load-progress");
+  const bar = /** @type {HTMLProgressElement} */ ($("load-progress"));
   if (typeof p.total === "number" && p.total > 0 && typeof p.done === "number") {
     bar.max = p.total;
     bar.value = Math.min(p.done, p.total);
@@ -169,16 +198,17 @@ function showProgress(p) {
   if (p.message) $("load-progress-text").textContent = p.message;
 }
 
+/** @param {boolean} loading */
 function setLoading(loading) {
   $("load-progress-box").hidden = !loading;
-  $("load-start").disabled = loading;
-  $("load-files").disabled = loading;
-  $("load-clear").disabled = loading;
+  $button("load-start").disabled = loading;
+  $input("load-files").disabled = loading;
+  $button("load-clear").disabled = loading;
   $("dropzone").classList.toggle("disabled", loading);
-  $("load-cancel").disabled = !loading;
+  $button("load-cancel").disabled = !loading;
   $("data").setAttribute("aria-busy", String(loading));
   if (loading) {
-    const bar = $("load-progress");
+    const bar = /** @type {HTMLProgressElement} */ ($("load-progress"));
     bar.removeAttribute("value"); // indeterminate until the worker says how far it is
     bar.max = 1;
     delete bar.dataset.done;
@@ -186,15 +216,17 @@ function setLoading(loading) {
   }
 }
 
+/** @param {SubmitEvent} event */
 async function onSubmit(event) {
   event.preventDefault();
-  if (state.loader) return;
+  const hooks = state.hooks;
+  if (state.loader || !hooks) return;
   const error = $("load-form-error");
   error.textContent = "";
-  const viewerInput = $("load-viewer");
-  const domainsInput = $("load-domains");
+  const viewerInput = $input("load-viewer");
+  const domainsInput = $input("load-domains");
   domainsInput.setCustomValidity(typedDomains() === null ? "Give domain names like contoso.com, separated by commas." : "");
-  if (!$("load-form").reportValidity()) return;
+  if (!/** @type {HTMLFormElement} */ ($("load-form")).reportValidity()) return;
   if (!state.files.length) {
     error.textContent = "Choose or drop at least one file first.";
     $("load-files").focus();
@@ -204,7 +236,6 @@ async function onSubmit(event) {
   const internalDomains = domainsOrViewers(typedDomains() ?? [], viewer);
   const now = asOf();
   const files = [...state.files];
-  const hooks = state.hooks;
   const previous = hooks.describeData();
 
   hooks.onBusy(true);
@@ -212,7 +243,10 @@ async function onSubmit(event) {
   $("load-report").replaceChildren();
   // Opt-outs made in this browser follow the person into the new data, as
   // the engine's digests (the page never sees an opted-out id).
-  const { optOuts = null } = await call("optOuts").catch(() => ({}));
+  const optOuts = await call("optOuts").then(
+    (r) => r.optOuts,
+    () => null,
+  );
   const loader = spareWorker();
   state.loader = loader;
   state.committing = false;
@@ -222,21 +256,22 @@ async function onSubmit(event) {
   try {
     const result = await loader.call(
       "loadFiles",
-      { files, viewer, internalDomains, now, lenient: $("load-lenient").checked, consent: hooks.consent(), epsilonBudget: hooks.epsilonBudget, optOuts },
+      { files, viewer, internalDomains, now, lenient: $input("load-lenient").checked, consent: hooks.consent(), epsilonBudget: hooks.epsilonBudget, optOuts },
       showProgress,
     );
     // The point of no return: the new data becomes the data shown, then is stored.
     state.committing = true;
-    $("load-cancel").disabled = true;
+    $button("load-cancel").disabled = true;
     hooks.onSwitch?.();
     adopt(loader);
-    const { stored } = await call("commitLoad", {}, showProgress).catch(() => ({ stored: "failed" }));
+    const { stored } = await call("commitLoad", {}, showProgress).catch(() => ({ stored: /** @type {const} */ ("failed") }));
     const loaded = { ...result, stored, seconds: (performance.now() - started) / 1000 };
     await hooks.onLoaded(loaded);
     state.files = [];
     renderChosen();
     outcome = loadedReport(loaded, previous);
-  } catch (err) {
+  } catch (error) {
+    const err = /** @type {CodedError} */ (error);
     loader.terminate();
     outcome = err.code === "CANCELLED" ? cancelledReport(previous) : failedReport(err, previous);
   } finally {
@@ -263,6 +298,7 @@ function cancel() {
  * (a load starts or ends), onSwitch() (the worker holding the new data is
  * about to answer in place of the old one), onLoaded(result) (the new data
  * is the data shown: redraw).
+ * @param {LoadHooks} hooks
  */
 export function initLoad(hooks) {
   state.hooks = hooks;
@@ -271,7 +307,7 @@ export function initLoad(hooks) {
     toggleForm(open);
     if (open) $("load-files").focus();
   });
-  $("load-form").addEventListener("submit", onSubmit);
+  $("load-form").addEventListener("submit", (event) => onSubmit(/** @type {SubmitEvent} */ (event)));
   $("load-clear").addEventListener("click", () => {
     state.files = [];
     renderChosen();
@@ -282,14 +318,17 @@ export function initLoad(hooks) {
     if (event.key === "Escape") cancel();
   });
   $("load-viewer").addEventListener("input", updateDomainsHint);
-  $("load-domains").addEventListener("input", () => $("load-domains").setCustomValidity(""));
+  $("load-domains").addEventListener("input", () => $input("load-domains").setCustomValidity(""));
   wireDropZone();
   renderChosen();
   updateDomainsHint();
 }
 
-/** The data is ready: the panel can be used. */
+/**
+ * The data is ready: the panel can be used.
+ * @param {string} viewer
+ */
 export function loadReady(viewer) {
   prefillViewer(viewer);
-  $("load-open").disabled = false;
+  $button("load-open").disabled = false;
 }

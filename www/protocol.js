@@ -91,7 +91,6 @@
  * @property {string} now                  the reference time the figures are for (RFC 3339)
  * @property {number} seed
  * @property {number} requested            the demo size asked for
- * @property {LoadReport} people
  * @property {EngineStats} stats
  * @property {Choice[]} contacts           the viewer's own top external counterparts
  */
@@ -101,6 +100,7 @@
  * @typedef {LoadedBase & {
  *   source: "demo", dataset: "demo",
  *   discarded: { code: string, message: string } | null,
+ *   people: LoadReport,
  *   interactions: LoadReport,
  *   timings: { generatedMs: number, loadedMs: number },
  * }} DemoLoad
@@ -113,6 +113,7 @@
  *   source: "stored", dataset: "demo" | "files",
  *   files: StoredFile[] | undefined, loadedAt: string | null | undefined,
  *   savedAt: string,
+ *   people: LoadReport | undefined,
  *   othersMissing: boolean,
  *   restricted: boolean,
  *   purged: boolean,
@@ -146,10 +147,17 @@
  */
 
 /**
+ * A bad record of a file: the engine's RecordError with `index` counted from
+ * the file's start, and where that is (worker/ingest.js locateError).
+ * @typedef {import("./pkg/rapport.js").RecordError & { file?: string, line?: number, page?: number, message?: string }} LocatedError
+ */
+
+/**
  * What one file held and what became of it. `messages` and `events` are the
  * e-mails and meetings the engine read from a Graph file (its LoadReport's
  * `emails` and `meetings`), 0 for other files.
- * @typedef {LoadReport & {
+ * @typedef {Omit<LoadReport, "errors"> & {
+ *   errors: LocatedError[],
  *   name: string, size: number, kind: FileKind, syntax: FileSyntax,
  *   graph: "pages" | "items" | null,
  *   pages: number, messages: number, events: number, chunks: number,

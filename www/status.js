@@ -20,13 +20,15 @@ import { $, el, countFormat, formatInstant } from "./ui.js";
 export function loadSummary(load) {
   const p = load.people;
   const i = load.interactions;
-  const skipped = [
+  /** @type {[number, string][]} */
+  const counts = [
     [i.duplicates, "duplicates"],
     [i.cancelled, "cancelled"],
     [i.droppedOptedOut, "from opted-out people"],
     [i.droppedNoConsent, "of others' not kept without consent"],
     [i.rejected, "rejected"],
-  ]
+  ];
+  const skipped = counts
     .filter(([n]) => n > 0)
     .map(([n, what]) => `${countFormat.format(n)} ${what}`);
   const seconds = (load.timings.generatedMs + load.timings.loadedMs) / 1000;

@@ -1,10 +1,27 @@
 // DOM and formatting helpers shared by the page's modules: elements are built
 // with DOM APIs only (no innerHTML; the page runs under a strict CSP), figures
 // are formatted for people while their raw values stay in data-value
-// attributes for tests and tools.
+// attributes for tests and tools. The extension popup uses them too: the
+// build copies this file into examples/extension/shared/, so it imports
+// nothing.
 
 export const SVG_NS = "http://www.w3.org/2000/svg";
-export const $ = (id) => document.getElementById(id);
+
+/**
+ * The page's element with `id`. A page has every id its modules ask for: a
+ * missing one is a bug, and fails at first use.
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+export const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/**
+ * The page's <input>, <button> or <select> with `id` (see `$`).
+ * @param {string} id
+ */
+export const $input = (id) => /** @type {HTMLInputElement} */ ($(id));
+/** @param {string} id */
+export const $button = (id) => /** @type {HTMLButtonElement} */ ($(id));
 
 export const countFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 export const decimalFormat = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -20,7 +37,10 @@ export const NO_DATA = "—";
 /** The consent scopes, as the consent panel names them. */
 export const SCOPE_LABELS = { identifiable: "Identifiable team data", aggregated: "Anonymized aggregates" };
 
-/** A total duration: minutes under an hour, else hours and minutes. */
+/**
+ * A total duration: minutes under an hour, else hours and minutes.
+ * @param {number | null | undefined} minutes
+ */
 export function formatDuration(minutes) {
   if (minutes === null || minutes === undefined) return NO_DATA;
   if (minutes === 0) return "0 min";
@@ -32,7 +52,10 @@ export function formatDuration(minutes) {
   return m ? `${countFormat.format(h)} h ${m} min` : `${countFormat.format(h)} h`;
 }
 
-/** A waiting time: like a duration, but in days and hours past two days. */
+/**
+ * A waiting time: like a duration, but in days and hours past two days.
+ * @param {number | null | undefined} minutes
+ */
 export function formatDelay(minutes) {
   if (minutes === null || minutes === undefined) return NO_DATA;
   if (minutes < 48 * 60) return formatDuration(minutes);
@@ -42,13 +65,19 @@ export function formatDelay(minutes) {
   return h ? `${countFormat.format(d)} d ${h} h` : `${countFormat.format(d)} d`;
 }
 
+/** How each kind of figure is written; null is "—". */
 export const formatters = {
+  /** @param {number | null} v */
   count: (v) => (v === null ? NO_DATA : countFormat.format(v)),
+  /** @param {number | null} v */
   percent: (v) => (v === null ? NO_DATA : percentFormat.format(v)),
   duration: formatDuration,
   delay: formatDelay,
 };
 
+/** @typedef {keyof typeof formatters} FormatName */
+
+/** @param {string | null | undefined} iso */
 export function formatInstant(iso) {
   return iso ? `${dateTimeFormat.format(new Date(iso))} UTC` : "none";
 }
@@ -63,25 +92,54 @@ export function plural(n, one, many = `${one}s`) {
   return `${countFormat.format(n)} ${n === 1 ? one : many}`;
 }
 
+/** @param {string | null | undefined} iso */
 export function formatDate(iso) {
   return iso ? dateFormat.format(new Date(iso)) : "none";
 }
 
+/** @typedef {Node | string | null | undefined | false} Child  null, undefined and false are left out */
+
+/**
+ * An element: `props` are its class ("class"), text ("text"), attributes
+ * (data-*, aria-*, role, for) and properties (the rest); null, undefined and
+ * false are left out.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, unknown>} [props]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("data-") || key.startsWith("aria-") || key === "role" || key === "for") node.setAttribute(key, value);
-    else node[key] = value;
+    if (key === "class") node.className = String(value);
+    else if (key === "text") node.textContent = String(value);
+    else if (key.startsWith("data-") || key.startsWith("aria-") || key === "role" || key === "for") node.setAttribute(key, String(value));
+    else /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (node))[key] = value;
   }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  node.append(...present(children));
   return node;
 }
 
+/**
+ * The children that are drawn.
+ * @param {Child[]} children
+ * @returns {(Node | string)[]}
+ */
+function present(children) {
+  return /** @type {(Node | string)[]} */ (children.filter((c) => c !== null && c !== undefined && c !== false));
+}
+
+/**
+ * An SVG element with `attrs` as attributes (null and undefined left out).
+ * @param {string} tag
+ * @param {Record<string, unknown>} [attrs]
+ * @param {...(Node | string)} children
+ * @returns {SVGElement}
+ */
 export function svg(tag, attrs = {}, ...children) {
-  const node = document.createElementNS(SVG_NS, tag);
+  const node = /** @type {SVGElement} */ (document.createElementNS(SVG_NS, tag));
   for (const [key, value] of Object.entries(attrs)) {
     if (value !== undefined && value !== null) node.setAttribute(key, String(value));
   }
@@ -89,14 +147,32 @@ export function svg(tag, attrs = {}, ...children) {
   return node;
 }
 
-/** A <time> element with the raw value kept in data-value for tests and tools. */
+/**
+ * A <time> element with the raw value kept in data-value for tests and tools.
+ * @param {string} field
+ * @param {string | null | undefined} iso
+ * @param {string} text
+ */
 export function timeElement(field, iso, text) {
   const t = el("time", { "data-field": field, "data-value": JSON.stringify(iso ?? null), text });
   if (iso) t.dateTime = iso;
   return t;
 }
 
-/** The facts row (window, last and next interaction, interactions counted) of own insights or a relationship. */
+/**
+ * What a result with a window says of it (own insights, a relationship).
+ * @typedef {object} Facts
+ * @property {{ start: string, end: string, days: number } | null} window
+ * @property {string | null} lastInteractionAt
+ * @property {string | null} nextInteractionAt
+ * @property {number} interactionsUsed
+ */
+
+/**
+ * The facts row (window, last and next interaction, interactions counted) of own insights or a relationship.
+ * @param {Facts} result
+ * @param {{ usedLabel?: string }} [how]
+ */
 export function factsList(result, { usedLabel = "Interactions counted" } = {}) {
   const w = result.window;
   const windowValue = w
@@ -107,6 +183,7 @@ export function factsList(result, { usedLabel = "Interactions counted" } = {}) {
         el("span", { class: "muted", text: ` (${w.days} days)` }),
       ]
     : [timeElement("window-end", null, "no data loaded")];
+  /** @type {(label: string, ...value: Child[]) => HTMLElement} */
   const fact = (label, ...value) => el("div", {}, el("dt", { text: label }), el("dd", {}, ...value));
   return el(
     "dl",
@@ -120,7 +197,15 @@ export function factsList(result, { usedLabel = "Interactions counted" } = {}) {
 
 // ---------------------------------------------------------------- KPI cards
 
-/** The own-insights KPI cards: one main figure each, with its related figures below. */
+/**
+ * A KPI card: its main figure ([field, format]), a hint, and related figures ([field, format, label]).
+ * @typedef {{ title: string, main: [string, FormatName], hint?: string, subs?: [string, FormatName, string][] }} KpiCard
+ */
+
+/**
+ * The own-insights KPI cards: one main figure each, with its related figures below.
+ * @type {KpiCard[]}
+ */
 export const OWN_KPI_CARDS = [
   { title: "E-mails sent", main: ["emailsSent", "count"] },
   { title: "E-mails received", main: ["emailsReceived", "count"] },
@@ -162,6 +247,10 @@ export const OWN_KPI_CARDS = [
  * scope, every internal colleague in team scope) and "them" (the contact, or
  * the account's contacts).
  */
+/**
+ * @param {boolean} own
+ * @returns {KpiCard[]}
+ */
 export function relationshipKpiCards(own) {
   const we = own ? "you" : "we";
   const us = own ? "you" : "us";
@@ -200,8 +289,13 @@ export function relationshipKpiCards(own) {
   ];
 }
 
+/**
+ * @param {object} kpis
+ * @param {string} field
+ * @param {FormatName} format
+ */
 function kpiValue(kpis, field, format) {
-  const value = kpis[field] ?? null;
+  const value = /** @type {Record<string, number | null | undefined>} */ (kpis)[field] ?? null;
   const node = el("data", {
     "data-kpi": field,
     "data-value": JSON.stringify(value),
@@ -213,7 +307,11 @@ function kpiValue(kpis, field, format) {
   return node;
 }
 
-/** The KPI cards for `kpis`, as <article> elements. */
+/**
+ * The KPI cards for `kpis` (the engine's Kpis), as <article> elements.
+ * @param {object} kpis
+ * @param {KpiCard[]} [cards]
+ */
 export function kpiCards(kpis, cards = OWN_KPI_CARDS) {
   return cards.map((card) => {
     const [field, format] = card.main;
@@ -233,7 +331,11 @@ export function kpiCards(kpis, cards = OWN_KPI_CARDS) {
 
 // ---------------------------------------------------------------- people
 
-/** A person's name over their id (or just the id when there is no name). */
+/**
+ * A person's name over their id (or just the id when there is no name).
+ * @param {{ id: string, name?: string | null }} p
+ * @param {string | null} [extra]
+ */
 export function personLabel(p, extra = null) {
   return el(
     "span",
@@ -243,7 +345,14 @@ export function personLabel(p, extra = null) {
   );
 }
 
-/** Items of a ranked list of people, or one "nobody" item. */
+/**
+ * Items of a ranked list of people, or one "nobody" item.
+ * @template P
+ * @param {P[]} people
+ * @param {(p: P) => HTMLElement} item
+ * @param {string} [emptyText]
+ * @returns {HTMLElement[]}
+ */
 export function peopleItems(people, item, emptyText = "No one in this window.") {
   if (!people.length) return [el("li", { class: "muted", text: emptyText })];
   return people.map(item);

@@ -7,7 +7,7 @@
 import { call } from "../rpc.js";
 import { $, el, countFormat, SCOPE_LABELS } from "../ui.js";
 import { NEEDS } from "../views/needs.js";
-import { state, select, currentScope } from "./state.js";
+import { state, select, currentScope, nameOf } from "./state.js";
 import { updateOptOut } from "./optout.js";
 
 /**
@@ -24,8 +24,7 @@ export function setScope(scope) {
 
 /** The "needs" tag of each view button and the consent panel's table, for the consent and the Data choice in force. */
 function updateNeeds() {
-  /** @type {[ViewName, typeof NEEDS[ViewName]][]} */
-  const views = /** @type {any} */ (Object.entries(NEEDS));
+  const views = /** @type {[ViewName, typeof NEEDS[ViewName]][]} */ (Object.entries(NEEDS));
   const scope = currentScope();
   for (const [view, needs] of views) {
     const needed = needs[scope];
@@ -39,7 +38,7 @@ function updateNeeds() {
         needed === null ? "" : el("span", { class: "tag-state", text: granted ? " · granted" : " · not granted" }),
       );
     }
-    const cell = document.querySelector(`[data-needs-view="${view}"] [data-needs-state]`);
+    const cell = /** @type {HTMLElement | null} */ (document.querySelector(`[data-needs-view="${view}"] [data-needs-state]`));
     if (!cell) continue;
     const teamOk = Boolean(state.consent[needs.team]);
     const ownOk = needs.own === null || Boolean(state.consent[needs.own]);
@@ -92,11 +91,13 @@ export function renderTargets() {
   }
   const frequentIds = new Set(frequent.map((c) => c.id.toLowerCase()));
   const others = contacts.filter((c) => !frequentIds.has(c.id.toLowerCase()));
-  const groups = [
+  /** @type {[string, "contact" | "account", Choice[]][]} */
+  const offered = [
     ["Your frequent contacts", "contact", frequent],
     [scope === "team" ? "Accounts" : "Accounts (from your own interactions)", "account", accounts],
     [scope === "team" ? "All contacts" : "Other contacts (from your own interactions)", "contact", others],
-  ]
+  ];
+  const groups = offered
     .filter(([, , items]) => items.length)
     .map(([label, kind, items]) => el("optgroup", { label }, ...items.map((item) => option(kind, item))));
   if (!groups.length) {
@@ -117,8 +118,8 @@ export function renderTargets() {
         )} contacts from your own interactions; grant identifiable team data for everyone's.`;
 }
 
-/** Selects a target in the selector, adding it when it is not offered (e.g. an account's contact). */
 /**
+ * Selects a target in the selector, adding it when it is not offered (e.g. an account's contact).
  * @param {"contact" | "account"} kind
  * @param {string} id
  */
@@ -144,7 +145,7 @@ export async function refreshTargets() {
 
 /** @param {ViewName | null} view */
 export function setPressed(view) {
-  for (const button of document.querySelectorAll("#team button[data-query]")) {
+  for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll("#team button[data-query]"))) {
     button.setAttribute("aria-pressed", String(button.dataset.query === view));
   }
 }

@@ -32,16 +32,18 @@ const SORTS = {
  */
 function compareAccounts(key, dir) {
   const sign = dir === "asc" ? 1 : -1;
+  /** @type {(a: RelationshipSummary, b: RelationshipSummary) => number} */
   const byName = (a, b) => collator.compare(a.name ?? a.id, b.name ?? b.id) || collator.compare(a.id, b.id);
   // Missing values (not scored, never in touch) go last whichever the direction.
+  /** @type {(va: unknown, vb: unknown) => number | null} */
   const missingLast = (va, vb) => (va === null ? (vb === null ? 0 : 1) : vb === null ? -1 : null);
   return (a, b) => {
     if (key === "name") return sign * byName(a, b);
     const va = key === "health" ? (a.health.state === "scored" ? a.health.score : null) : a.lastInteractionAt;
     const vb = key === "health" ? (b.health.state === "scored" ? b.health.score : null) : b.lastInteractionAt;
     const missing = missingLast(va, vb);
-    if (missing !== null) return missing || byName(a, b);
-    const diff = key === "health" ? va - vb : Date.parse(va) - Date.parse(vb);
+    if (missing !== null || va === null || vb === null) return missing || byName(a, b);
+    const diff = typeof va === "number" && typeof vb === "number" ? va - vb : Date.parse(String(va)) - Date.parse(String(vb));
     return sign * diff || byName(a, b);
   };
 }
@@ -57,6 +59,7 @@ export function renderAccounts(host, rows, scope, ctx) {
   const own = scope === "own";
   const table = el("table", { class: "accounts" });
   const caption = el("caption", { class: "visually-hidden" });
+  /** @type {(key: SortKey, extraClass?: string) => HTMLElement} */
   const headCell = (key, extraClass = "") => {
     const th = el("th", { scope: "col", class: extraClass, "data-sort-key": key });
     const button = el("button", { type: "button", class: "sort", text: SORTS[key].label });
@@ -90,11 +93,11 @@ export function renderAccounts(host, rows, scope, ctx) {
 
   function fill() {
     const { key, dir } = sort;
-    for (const th of head.querySelectorAll("th[data-sort-key]")) {
+    for (const th of /** @type {NodeListOf<HTMLElement>} */ (head.querySelectorAll("th[data-sort-key]"))) {
       const active = th.dataset.sortKey === key;
       if (active) th.setAttribute("aria-sort", dir === "asc" ? "ascending" : "descending");
       else th.removeAttribute("aria-sort");
-      th.querySelector(".sort-mark").textContent = active ? (dir === "asc" ? " ▲" : " ▼") : "";
+      /** @type {HTMLElement} */ (th.querySelector(".sort-mark")).textContent = active ? (dir === "asc" ? " ▲" : " ▼") : "";
     }
     caption.textContent = `Accounts and their relationship health, sorted by ${SORTS[key].label.toLowerCase()}, ${dir === "asc" ? "ascending" : "descending"}. Choose an account to open it.`;
     const sorted = [...rows].sort(compareAccounts(key, dir));
@@ -122,7 +125,7 @@ export function renderAccounts(host, rows, scope, ctx) {
         );
         // The whole row opens the account for a pointer; the name button does it for the keyboard.
         row.addEventListener("click", (event) => {
-          if (!event.target.closest("button")) row.querySelector("button[data-open]").click();
+          if (!(/** @type {Element} */ (event.target)).closest("button")) /** @type {HTMLButtonElement} */ (row.querySelector("button[data-open]")).click();
         });
         return row;
       }),
@@ -131,6 +134,7 @@ export function renderAccounts(host, rows, scope, ctx) {
   fill();
 
   const scored = rows.filter((a) => a.health.state === "scored");
+  /** @param {string} band */
   const count = (band) => scored.filter((a) => a.health.band === band).length;
   host.replaceChildren(
     el(

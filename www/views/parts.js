@@ -29,7 +29,7 @@ export const TREND_ARROWS = { improving: "↑", steady: "→", declining: "↓" 
  * @param {{ withScore?: boolean }} [how]
  */
 export function bandBadge(health, { withScore = false } = {}) {
-  if (health.state !== "scored" || health.score === null) {
+  if (health.state !== "scored" || health.score === null || health.band === null) {
     return el("span", {
       class: "band band-none",
       "data-health": "band",

@@ -128,11 +128,12 @@ function healthCard(health) {
     bandBadge(health),
     el("span", { class: "muted", text: scored ? "score out of 100" : "not scored" }),
   );
-  const trendLine = trend
+  const direction = health.trend?.direction;
+  const trendLine = trend && direction
     ? el(
         "p",
-        { class: `trend trend-${health.trend.direction}`, "data-health": "trend", "data-value": JSON.stringify(health.trend.direction) },
-        el("span", { class: "arrow", "aria-hidden": "true", text: TREND_ARROWS[health.trend.direction] ?? "" }),
+        { class: `trend trend-${direction}`, "data-health": "trend", "data-value": JSON.stringify(direction) },
+        el("span", { class: "arrow", "aria-hidden": "true", text: TREND_ARROWS[direction] ?? "" }),
         ` ${trend}`,
       )
     : null;
@@ -195,6 +196,7 @@ function healthCard(health) {
  * @param {boolean} own
  */
 function colleagueLists(r, own) {
+  /** @type {(title: string, listId: string, people: Colleague[], count: "interactions" | "initiated" | "received", countLabel: string) => HTMLElement} */
   const list = (title, listId, people, count, countLabel) =>
     el(
       "section",

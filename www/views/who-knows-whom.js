@@ -2,7 +2,7 @@
 // account's contacts, ranked by connection strength, with the evidence (how
 // many e-mails, meetings and calls, and when last).
 
-import { el, countFormat, decimalFormat, formatDate, formatInstant, personLabel, peopleItems, timeElement } from "../ui.js";
+import { el, plural, decimalFormat, formatDate, formatInstant, personLabel, peopleItems, timeElement } from "../ui.js";
 import { bar } from "../charts.js";
 
 /**
@@ -12,8 +12,7 @@ import { bar } from "../charts.js";
 
 /** @param {Evidence} e */
 function evidenceText(e) {
-  const n = (count, one, many) => `${countFormat.format(count)} ${count === 1 ? one : many}`;
-  return `${n(e.emails, "e-mail", "e-mails")} · ${n(e.meetings, "meeting", "meetings")} · ${n(e.calls, "call", "calls")}`;
+  return `${plural(e.emails, "e-mail")} · ${plural(e.meetings, "meeting")} · ${plural(e.calls, "call")}`;
 }
 
 /**

@@ -119,7 +119,7 @@ async function openStored(record, params, migrate, progress) {
   session.consent = consentFlags(params.consent);
   session.frequentContacts = withoutOptedOut(record.contacts ?? []);
   const meta = Object.fromEntries((files ? FILES_META : DEMO_META).map((k) => [k, record[k]]));
-  session.storedMeta = { .../** @type {import("./store.js").RecordMeta} */ (meta), contacts: session.frequentContacts };
+  session.storedMeta = { .../** @type {import("./store.js").RecordMeta} */ (/** @type {unknown} */ (meta)), contacts: session.frequentContacts };
   const openedMs = performance.now() - started;
   // Stored after a purge, opened under consent to others' data (a page whose
   // consent boxes the browser restored): the demo brings them back; the

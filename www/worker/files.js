@@ -68,14 +68,22 @@ const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 
 const decoder = new TextDecoder();
+/** @param {number | undefined} c */
 const isSpace = (c) => c === SPACE || c === NL || c === CR || c === TAB;
 
-/** The UTF-8 byte order mark's length at the start of `bytes` (3 or 0). */
+/**
+ * The UTF-8 byte order mark's length at the start of `bytes` (3 or 0).
+ * @param {Uint8Array} bytes
+ */
 function bomLength(bytes) {
   return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 }
 
-/** Index of the first byte at or after `from` that is not white space, or -1. */
+/**
+ * Index of the first byte at or after `from` that is not white space, or -1.
+ * @param {Uint8Array} bytes
+ * @param {number} [from]
+ */
 function firstNonSpace(bytes, from = 0) {
   for (let i = from; i < bytes.length; i++) if (!isSpace(bytes[i])) return i;
   return -1;
@@ -84,6 +92,8 @@ function firstNonSpace(bytes, from = 0) {
 /**
  * The end (exclusive) of the JSON value that starts with `{` or `[` at
  * `start`, following strings and nesting; -1 when `bytes` ends first.
+ * @param {Uint8Array} bytes
+ * @param {number} start
  */
 function valueEnd(bytes, start) {
   let depth = 0;
@@ -110,8 +120,12 @@ function valueEnd(bytes, start) {
  * as a flat list [start0, end0, start1, end1, …], when every element is an
  * object and nothing but white space follows the array; else null (the
  * engine is then given the whole text and says what is wrong).
+ * @param {Uint8Array} bytes
+ * @param {number} open
+ * @returns {number[] | null}
  */
 export function arrayRecordBounds(bytes, open) {
+  /** @type {number[]} */
   const bounds = [];
   let depth = 0; // inside the array: 0 between elements
   let inString = false;
@@ -154,7 +168,11 @@ export function arrayRecordBounds(bytes, open) {
   return null; // the array never closed
 }
 
-/** Whether a parsed object looks like a Microsoft Graph message or event. */
+/**
+ * Whether a parsed object looks like a Microsoft Graph message or event
+ * (which of the two is the engine's business).
+ * @param {Record<string, unknown>} o
+ */
 function isGraphItem(o) {
   return (
     "sentDateTime" in o ||
@@ -167,16 +185,25 @@ function isGraphItem(o) {
   );
 }
 
-/** What one record says its file holds. */
+/**
+ * What one record says its file holds.
+ * @param {unknown} o
+ * @returns {"graph-page" | "graph-item" | "interactions" | "people" | null}
+ */
 function kindOfRecord(o) {
   if (o === null || typeof o !== "object" || Array.isArray(o)) return null;
-  if (Array.isArray(o.value)) return "graph-page";
-  if (isGraphItem(o)) return "graph-item";
-  if ("kind" in o || "from" in o) return "interactions";
-  if ("id" in o) return "people";
+  const record = /** @type {Record<string, unknown>} */ (o);
+  if (Array.isArray(record.value)) return "graph-page";
+  if (isGraphItem(record)) return "graph-item";
+  if ("kind" in record || "from" in record) return "interactions";
+  if ("id" in record) return "people";
   return null;
 }
 
+/**
+ * @param {string} text
+ * @returns {unknown}
+ */
 function parseOrNull(text) {
   try {
     return JSON.parse(text);
@@ -190,6 +217,8 @@ function parseOrNull(text) {
  * { kind: "people" | "interactions" | "graph" | "empty", syntax: "json" | "ndjson" | "json-object",
  *   graph: "pages" | "items" (for kind "graph") }.
  * Throws INVALID_INPUT (with `file`) when it is neither JSON nor NDJSON of records.
+ * @param {File} file
+ * @returns {Promise<Detected>}
  */
 export async function detect(file) {
   const head = new Uint8Array(await file.slice(0, Math.min(file.size, HEAD_BYTES)).arrayBuffer());
@@ -198,6 +227,7 @@ export async function detect(file) {
     if (file.size <= HEAD_BYTES) return { kind: "empty", syntax: "json" };
     throw codedError("INVALID_INPUT", `${file.name}: the first megabyte is blank`, { file: file.name });
   }
+  /** @param {string} why */
   const unknown = (why) =>
     codedError(
       "INVALID_INPUT",
@@ -245,7 +275,10 @@ export async function detect(file) {
   throw unknown("it does not start with [ or {");
 }
 
-/** `bytes` wrapped in [ ] (a run of comma-separated records → a JSON array). */
+/**
+ * `bytes` wrapped in [ ] (a run of comma-separated records → a JSON array).
+ * @param {Uint8Array} bytes
+ */
 function bracketed(bytes) {
   const out = new Uint8Array(bytes.length + 2);
   out[0] = OPEN_BRACKET;
@@ -254,6 +287,10 @@ function bracketed(bytes) {
   return out;
 }
 
+/**
+ * @param {Uint8Array[]} pieces
+ * @param {number} total   their length
+ */
 function concat(pieces, total) {
   if (pieces.length === 1) return pieces[0];
   const out = new Uint8Array(total);
@@ -268,9 +305,14 @@ function concat(pieces, total) {
 /**
  * NDJSON lines of `file` in chunks, read as a stream: yields
  * { bytes, firstIndex (0-based line of the chunk's first line), lines, end (bytes of the file done) }.
+ * @param {File} file
+ * @param {number} maxRecords
+ * @param {number} maxBytes
+ * @returns {AsyncGenerator<{ bytes: Uint8Array, firstIndex: number, lines: number, end: number }>}
  */
 async function* ndjsonChunks(file, maxRecords, maxBytes) {
   const reader = file.stream().getReader();
+  /** @type {Uint8Array[]} */
   let pieces = []; // bytes read and not yet yielded; they start at a line boundary
   let pending = 0; // their length
   let lines = 0; // newlines among them
@@ -278,6 +320,7 @@ async function* ndjsonChunks(file, maxRecords, maxBytes) {
   let firstLine = 0;
   let consumed = 0; // bytes of the file yielded (or skipped)
   let first = true;
+  /** @param {number} cut */
   const take = (cut) => {
     const all = concat(pieces, pending);
     const bytes = all.slice(0, cut);
@@ -346,6 +389,11 @@ async function* ndjsonChunks(file, maxRecords, maxBytes) {
  * Records of a JSON array held in `bytes`, in chunks of consecutive records
  * wrapped in [ ]; `bounds` from arrayRecordBounds. `wrap: false` yields each
  * record alone (Graph pages).
+ * @param {Uint8Array} bytes
+ * @param {number[]} bounds
+ * @param {number} maxRecords
+ * @param {number} maxBytes
+ * @param {{ wrap?: boolean, offset?: number }} [how]
  */
 function* arrayChunks(bytes, bounds, maxRecords, maxBytes, { wrap = true, offset = 0 } = {}) {
   const records = bounds.length / 2;
@@ -365,10 +413,15 @@ function* arrayChunks(bytes, bounds, maxRecords, maxBytes, { wrap = true, offset
  * The chunks of `file` as `detect` saw it: an async iterator of
  * { bytes, firstIndex, end, format, page? } where format is the engine's
  * ("json", "ndjson", "graph") and `page` (Graph pages) the page's number, 0-based.
+ * @param {File} file
+ * @param {Detected} detected
+ * @param {{ maxRecords?: number, maxBytes?: number }} [limits]
+ * @returns {AsyncGenerator<Chunk>}
  */
 export async function* chunksOf(file, detected, { maxRecords = CHUNK_RECORDS, maxBytes = CHUNK_BYTES } = {}) {
   const { kind, syntax } = detected;
   if (kind === "empty") return;
+  /** @type {Chunk["format"]} */
   const engineFormat = kind === "graph" ? "graph" : syntax === "ndjson" ? "ndjson" : "json";
   if (syntax === "ndjson") {
     if (kind === "graph") {

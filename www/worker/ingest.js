@@ -216,7 +216,7 @@ function megabytes(bytes) {
  * @param {File} file
  * @param {Detected} detected
  * @param {Chunk} chunk
- * @returns {RecordError & Partial<WireError>}
+ * @returns {import("../protocol.js").LocatedError & Partial<WireError>}
  */
 function locateError(error, file, detected, chunk) {
   const err = /** @type {Partial<WireError> | null | undefined} */ (error);
@@ -238,5 +238,5 @@ function locateError(error, file, detected, chunk) {
     const detail = hasIndex && err?.reason !== undefined ? `${err.field ? `field "${err.field}": ` : ""}${err.reason}` : err?.message;
     out.message = `${file.name}${where ? `, ${where}` : ""}: ${detail}`;
   }
-  return /** @type {RecordError & Partial<WireError>} */ (out);
+  return /** @type {import("../protocol.js").LocatedError & Partial<WireError>} */ (out);
 }

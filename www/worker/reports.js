@@ -25,7 +25,8 @@ const MAX_ERRORS = 10;
 
 /** @returns {LoadReport} */
 export function emptyReport() {
-  return { ...Object.fromEntries(REPORT_COUNTS.map((k) => [k, 0])), errors: [], rejectedByReason: {} };
+  const counts = /** @type {Record<typeof REPORT_COUNTS[number], number>} */ (Object.fromEntries(REPORT_COUNTS.map((k) => [k, 0])));
+  return { ...counts, errors: [], rejectedByReason: {} };
 }
 
 /**

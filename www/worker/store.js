@@ -117,11 +117,13 @@ export async function forgetAll() {
     conn?.close();
     opening = null;
   }
-  await new Promise((resolve, reject) => {
-    const req = indexedDB.deleteDatabase(DB_NAME);
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error);
-    // Blocked: another tab has not closed its connection yet; the deletion
-    // still happens once it does (its onversionchange closes it at once).
-  });
+  await /** @type {Promise<void>} */ (
+    new Promise((resolve, reject) => {
+      const req = indexedDB.deleteDatabase(DB_NAME);
+      req.onsuccess = () => resolve();
+      req.onerror = () => reject(req.error);
+      // Blocked: another tab has not closed its connection yet; the deletion
+      // still happens once it does (its onversionchange closes it at once).
+    })
+  );
 }

@@ -12,22 +12,36 @@ import { matrixPeriodOf, collaborationMatrix } from "./matrix.js";
 import { privacyPanel } from "./privacy.js";
 
 /**
+ * @typedef {import("../../pkg/rapport.js").AggregateTable} AggregateTable
+ * @typedef {import("./privacy.js").NoisyTable} NoisyTable
+ * @typedef {{ code: string, message: string }} ShownError
+ * @typedef {{ groupBy: string, period: string }} Question
+ */
+
+/**
  * The figures of `table` for `metric` (a key of METRICS); `now` (ISO) marks
  * the period in progress. `matrix.period` is the period the collaboration
  * matrix shows (default: the table's latest), `matrix.onPeriod(period)` is
  * told when it changes. A metric not released with noise gives way to the
  * first one released (see shownMetric), and the privacy panel says so.
+ * @param {AggregateTable} table
+ * @param {string} metricKey
+ * @param {string | null} [now]
+ * @param {{ period?: string | null, onPeriod?: (period: string) => void }} [matrix]
+ * @returns {HTMLElement[]}
  */
 export function aggregatesBody(table, metricKey, now = null, matrix = {}) {
   const wanted = metricOf(table.groupBy, metricKey);
   const metric = shownMetric(table, metricKey);
-  const privacy = table.noise ? privacyPanel(table, metric, metric === wanted ? null : wanted) : null;
+  const privacy = table.noise ? privacyPanel(/** @type {NoisyTable} */ (table), metric, metric === wanted ? null : wanted) : null;
   const words = GROUP_WORDS[table.groupBy] ?? GROUP_WORDS.department;
   const detail = el("p", { class: "agg-detail", "data-detail": "", "aria-hidden": "true" });
   const defaultDetail = "Hover, tap or focus a cell (arrow keys move) to read it here.";
   detail.textContent = defaultDetail;
+  /** @param {HTMLElement} cell */
   const show = (cell) => {
-    const d = cell.dataset;
+    // Every cell carries its period and, unless suppressed, its value (heatmap.js, matrix.js).
+    const d = /** @type {DOMStringMap & { period: string, value: string }} */ (cell.dataset);
     const where = d.group
       ? `${d.group} · ${periodLong(d.period)}`
       : `${d.from === d.to ? `Within ${d.from}` : `${d.from} × ${d.to}`} · ${periodLong(d.period)}`;
@@ -59,16 +73,17 @@ export function aggregatesBody(table, metricKey, now = null, matrix = {}) {
     `. Only groups of at least ${table.minGroupSize} active people are shown; no one is named.`,
   );
   if (!table.groups.length) {
-    return [
+    return present([
       privacy,
       summary,
       el("p", { class: "empty", "data-empty": "groups", text: `The people directory lists no ${words.one}s, so there is nothing to aggregate.` }),
-    ].filter(Boolean);
+    ]);
   }
   const withMatrix = (table.groupBy === "department" || table.matrix.length > 0) && table.periods.length > 0;
+  /** @type {((period: string) => void) | null} */
   let pick = null;
   const heat = heatmap(table, metric, nowDate, show, withMatrix ? (p) => pick?.(p) : null);
-  const parts = [privacy, summary, heat.figure, detail].filter(Boolean);
+  const parts = present([privacy, summary, heat.figure, detail]);
   if (withMatrix) {
     const m = collaborationMatrix(table, matrixPeriodOf(table, matrix.period), nowDate, show, (p) => {
       heat.mark(p);
@@ -84,7 +99,19 @@ export function aggregatesBody(table, metricKey, now = null, matrix = {}) {
   return parts;
 }
 
-/** What the engine does not compute yet (aggregates per account, in builds before they landed). */
+/**
+ * @param {(HTMLElement | null)[]} parts
+ * @returns {HTMLElement[]}
+ */
+function present(parts) {
+  return /** @type {HTMLElement[]} */ (parts.filter(Boolean));
+}
+
+/**
+ * What the engine does not compute yet (aggregates per account, in builds before they landed).
+ * @param {{ groupBy: string }} options
+ * @param {ShownError | null} err
+ */
 export function notImplementedBody(options, err) {
   return [
     el(
@@ -104,12 +131,16 @@ export function notImplementedBody(options, err) {
  * (PRIVACY_BUDGET_EXHAUSTED). `asked` lists the noisy questions answered
  * before ({ groupBy, period }), which still answer from cache;
  * `withoutNoise()` unticks the noise option.
+ * @param {{ groupBy: string, period: string }} options
+ * @param {ShownError} err
+ * @param {Question[]} [asked]
+ * @param {(() => void) | null} [withoutNoise]
  */
 export function budgetExhaustedBody(options, err, asked = [], withoutNoise = null) {
   const periodWord = options.period === "month" ? "month" : "week";
   const earlier = asked.map((q) => `per ${q.groupBy} by ${q.period === "month" ? "month" : "week"}`);
   const button = withoutNoise ? el("button", { type: "button", class: "secondary", text: "Show the figures without noise" }) : null;
-  button?.addEventListener("click", withoutNoise);
+  if (button && withoutNoise) button.addEventListener("click", withoutNoise);
   return [
     el(
       "div",

@@ -8,6 +8,13 @@
 import { el, NO_DATA } from "../../ui.js";
 import { formatMetric, figureText, GROUP_WORDS } from "./metrics.js";
 
+/**
+ * @typedef {import("./metrics.js").Metric} Metric
+ * @typedef {import("../../pkg/rapport.js").AggregateTable} AggregateTable
+ * @typedef {import("../../pkg/rapport.js").NoiseReport} NoiseReport
+ * @typedef {{ band: (v: number) => number, ranges: ([number, number] | null)[], count: number }} Bands
+ */
+
 /** Quantile bands of the colour scale. */
 const BANDS = 6;
 
@@ -15,10 +22,13 @@ const BANDS = 6;
  * Quantile bands of `values` (the figures on screen): a value's band is the
  * share of values below it, in sixths, so ties share a band. Returns the band
  * of a value and each band's [min, max] (null for an empty band).
+ * @param {(number | null | undefined)[]} values
+ * @returns {Bands}
  */
 export function quantileBands(values) {
-  const sorted = values.filter((v) => v !== null && v !== undefined).sort((a, b) => a - b);
+  const sorted = /** @type {number[]} */ (values.filter((v) => v !== null && v !== undefined)).sort((a, b) => a - b);
   const n = sorted.length;
+  /** @param {number} v */
   const below = (v) => {
     let lo = 0;
     let hi = n;
@@ -29,21 +39,30 @@ export function quantileBands(values) {
     }
     return lo;
   };
+  /** @param {number} v */
   const band = (v) => (n ? Math.min(BANDS - 1, Math.floor((BANDS * below(v)) / n)) : 0);
+  /** @type {([number, number] | null)[]} */
   const ranges = Array.from({ length: BANDS }, () => null);
   for (const v of sorted) {
     const b = band(v);
-    ranges[b] = ranges[b] ? [ranges[b][0], v] : [v, v];
+    const range = ranges[b];
+    ranges[b] = range ? [range[0], v] : [v, v];
   }
   return { band, ranges, count: n };
 }
 
-/** Roving focus in a table of cells: arrows, Home and End move; focus or a tap shows the cell's details. */
+/**
+ * Roving focus in a table of cells: arrows, Home and End move; focus or a tap shows the cell's details.
+ * @param {HTMLElement} table
+ * @param {HTMLElement[][]} cells   rows of cells
+ * @param {(cell: HTMLElement) => void} showDetail
+ */
 export function roving(table, cells, showDetail) {
   const rows = cells.length;
   const cols = rows ? cells[0].length : 0;
   let current = cells[0]?.[0] ?? null;
   if (current) current.tabIndex = 0;
+  /** @param {HTMLElement | undefined} cell */
   const move = (cell) => {
     if (!cell) return;
     if (current) current.tabIndex = -1;
@@ -51,9 +70,10 @@ export function roving(table, cells, showDetail) {
     cell.tabIndex = 0;
     cell.focus();
   };
+  /** @param {EventTarget | null} cell */
   const at = (cell) => {
     for (let r = 0; r < rows; r++) {
-      const c = cells[r].indexOf(cell);
+      const c = cells[r].indexOf(/** @type {HTMLElement} */ (cell));
       if (c >= 0) return [r, c];
     }
     return null;
@@ -87,14 +107,22 @@ export function roving(table, cells, showDetail) {
   }
 }
 
-/** The engine's reason as a sentence that says "suppressed" once. */
+/**
+ * The engine's reason as a sentence that says "suppressed" once.
+ * @param {string | null | undefined} reason
+ */
 export function suppressedText(reason) {
   if (!reason) return "Suppressed";
   const text = reason.charAt(0).toUpperCase() + reason.slice(1);
   return /suppress/i.test(reason) ? text : `Suppressed: ${reason}`;
 }
 
-/** A suppressed cell: hatched, with an icon, no figure, and the engine's reason as tooltip and accessible name. */
+/**
+ * A suppressed cell: hatched, with an icon, no figure, and the engine's reason as tooltip and accessible name.
+ * @param {Record<string, string>} attrs
+ * @param {string} where
+ * @param {string | null} reason
+ */
 export function suppressedCell(attrs, where, reason) {
   const why = suppressedText(reason);
   return el(
@@ -112,15 +140,23 @@ export function suppressedCell(attrs, where, reason) {
   );
 }
 
-/** Why else a cell is hidden: a small part shared with another week or month, or (with noise) a noisy count. */
+/**
+ * Why else a cell is hidden: a small part shared with another week or month, or (with noise) a noisy count.
+ * @param {AggregateTable} table
+ */
 function suppressedWhy(table) {
   return table.noise ? ", by a noisy count" : ", or in the days shared with another week or month";
 }
 
+/**
+ * The colour key of a table: each band's range, suppressed cells, cells without a value, and noise.
+ * @param {Bands} bands
+ * @param {Metric} metric
+ * @param {AggregateTable} table
+ * @param {{ matrix?: boolean, words?: typeof GROUP_WORDS.department }} [how]
+ */
 export function legend(bands, metric, table, { matrix = false, words = GROUP_WORDS.department } = {}) {
-  const swatches = bands.ranges
-    .map((range, i) => [range, i])
-    .filter(([range]) => range)
+  const swatches = /** @type {[[number, number], number][]} */ (bands.ranges.map((range, i) => [range, i]).filter(([range]) => range))
     .map(([[lo, hi], i]) =>
       el(
         "li",
@@ -153,6 +189,12 @@ export function legend(bands, metric, table, { matrix = false, words = GROUP_WOR
  * A cell with a figure, coloured by its quantile `band`. With `noise` it is
  * marked approximate: a ≈ drawn before it (class "approx"), its tooltip and
  * accessible name say "about", and how far off it may be.
+ * @param {Record<string, string>} attrs
+ * @param {string} where
+ * @param {number} band
+ * @param {number} value
+ * @param {Metric} metric
+ * @param {NoiseReport | null} noise
  */
 export function figureCell(attrs, where, band, value, metric, noise) {
   const text = formatMetric(metric, value);

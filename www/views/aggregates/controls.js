@@ -4,7 +4,23 @@
 // focus stays on the control just used.
 
 import { el } from "../../ui.js";
-import { METRICS, PERIODS, GROUPINGS, NOISE_EPSILON, metricOf } from "./metrics.js";
+import { PERIODS, GROUPINGS, NOISE_EPSILON, metricOf, metricsOf } from "./metrics.js";
+
+/**
+ * What the controls show: the period, grouping and noise asked of the engine,
+ * and the metric drawn per grouping.
+ * @typedef {{ period: string, groupBy: string, noise: boolean, metric: Record<string, string> }} ShownOptions
+ */
+
+/**
+ * The frame: its root, the body the figures go in, how to offer the metrics
+ * of a grouping, and the noise box.
+ * @typedef {object} Frame
+ * @property {HTMLElement} root
+ * @property {HTMLElement} body
+ * @property {(groupBy: string, key: string, noisy?: boolean) => void} setMetrics
+ * @property {HTMLInputElement} noise
+ */
 
 let controlIds = 0;
 
@@ -17,9 +33,13 @@ export function nextControlId() {
  * The view's frame: heading, controls and an empty body for the figures.
  * `options` = { period, metric, groupBy, noise }; `onChange(key, value)` is
  * called when a control changes.
+ * @param {ShownOptions} options
+ * @param {(key: string, value: string | boolean) => void} onChange
+ * @returns {Frame}
  */
 export function aggregatesShell(options, onChange) {
   const uid = nextControlId();
+  /** @param {string} name */
   const id = (name) => `agg-${name}-${uid}`;
 
   const periodRadios = PERIODS.flatMap((p) => {
@@ -34,11 +54,12 @@ export function aggregatesShell(options, onChange) {
    * Offers the metrics of `groupBy`, with `key` selected; with `noisy`, those
    * the engine does not release with noise are offered disabled, saying so.
    */
+  /** @type {Frame["setMetrics"]} */
   const setMetrics = (groupBy, key, noisy = false) => {
     const offer = `${groupBy}${noisy ? " noisy" : ""}`;
     if (metric.dataset.offer !== offer) {
       metric.replaceChildren(
-        ...(METRICS[groupBy] ?? METRICS.department).map((m) =>
+        ...metricsOf(groupBy).map((m) =>
           noisy && !m.noise
             ? el("option", { value: m.key, text: `${m.label} (not released with noise)`, disabled: true, "data-unreleased": "noise" })
             : el("option", { value: m.key, text: m.label }),

@@ -9,15 +9,27 @@ import { GROUP_WORDS, periodStart, periodEnd, periodShort, periodLong } from "./
 import { quantileBands, roving, suppressedCell, legend, figureCell } from "./cells.js";
 
 /**
+ * @typedef {import("./metrics.js").Metric} Metric
+ * @typedef {import("../../pkg/rapport.js").AggregateTable} AggregateTable
+ */
+
+/**
  * The heatmap figure. With `pickPeriod`, a click on a period's heading shows
  * that period in the collaboration matrix (its selector does the same from
  * the keyboard); `mark(period)` outlines the heading of the matrix's period.
+ * @param {AggregateTable} table
+ * @param {Metric} metric
+ * @param {Date | null} now
+ * @param {(cell: HTMLElement) => void} showDetail
+ * @param {((period: string) => void) | null} [pickPeriod]
  */
 export function heatmap(table, metric, now, showDetail, pickPeriod = null) {
   const periodWord = table.period === "month" ? "month" : "week";
   const words = GROUP_WORDS[table.groupBy] ?? GROUP_WORDS.department;
   const current = now ? table.periods.filter((p) => periodStart(p) <= now && now < periodEnd(p)) : [];
-  const values = table.rows.filter((r) => !r.suppressed && r.metrics).map((r) => r.metrics[metric.key]);
+  /** @type {(metrics: object, key: string) => number | null | undefined} */
+  const metricValue = (metrics, key) => /** @type {Record<string, number | null | undefined>} */ (metrics)[key];
+  const values = table.rows.filter((r) => !r.suppressed && r.metrics).map((r) => metricValue(/** @type {object} */ (r.metrics), metric.key));
   const bands = quantileBands(values);
   const byKey = new Map(table.rows.map((r) => [`${r.group}\u0000${r.period}`, r]));
 
@@ -40,11 +52,15 @@ export function heatmap(table, metric, now, showDetail, pickPeriod = null) {
     return th;
   });
   const head = el("thead", {}, el("tr", {}, el("th", { scope: "col", class: "corner", text: words.heading }), ...headings));
-  /** Outlines the heading of the period the matrix shows. */
+  /**
+   * Outlines the heading of the period the matrix shows.
+   * @param {string} period
+   */
   const mark = (period) => {
     for (const th of headings) th.classList.toggle("matrix-period", th.dataset.period === period);
   };
 
+  /** @type {HTMLElement[][]} */
   const cells = [];
   const body = el(
     "tbody",
@@ -57,7 +73,7 @@ export function heatmap(table, metric, now, showDetail, pickPeriod = null) {
         if (!row || row.suppressed || !row.metrics) {
           return suppressedCell(attrs, where, row?.reason ?? (row ? null : "no figure in the engine's answer"));
         }
-        const value = row.metrics[metric.key];
+        const value = metricValue(row.metrics, metric.key);
         if (value === null || value === undefined) {
           const none = metric.none ?? "no value";
           return el("td", {

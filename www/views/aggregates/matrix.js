@@ -8,21 +8,36 @@ import { MATRIX_METRIC, plusMinus, periodStart, periodEnd, periodLong } from "./
 import { quantileBands, roving, suppressedCell, legend, figureCell } from "./cells.js";
 import { nextControlId } from "./controls.js";
 
-/** The period the matrix shows: `wanted` when the table has it, else the table's latest period (null without periods). */
+/** @typedef {import("../../pkg/rapport.js").AggregateTable} AggregateTable */
+
+/**
+ * The period the matrix shows: `wanted` when the table has it, else the table's latest period (null without periods).
+ * @param {AggregateTable} table
+ * @param {string | null | undefined} wanted
+ * @returns {string | null}
+ */
 export function matrixPeriodOf(table, wanted) {
-  return table.periods.includes(wanted) ? wanted : (table.periods.at(-1) ?? null);
+  return wanted && table.periods.includes(wanted) ? wanted : (table.periods.at(-1) ?? null);
 }
 
-/** The grid, legend and notes of the matrix for one `period`. */
+/**
+ * The grid, legend and notes of the matrix for one `period`.
+ * @param {AggregateTable} table
+ * @param {string} period
+ * @param {boolean} inProgress
+ * @param {(cell: HTMLElement) => void} showDetail
+ */
 function matrixParts(table, period, inProgress, showDetail) {
   const periodWord = table.period === "month" ? "month" : "week";
   const when = periodLong(period);
+  /** @type {(a: string, b: string) => string} */
   const pairKey = (a, b) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
   const shown = table.matrix.filter((m) => m.period === period);
   const pairs = new Map(shown.map((m) => [pairKey(m.from, m.to), m]));
   const values = shown.filter((m) => !m.suppressed && m.interactions !== null).map((m) => m.interactions);
   const bands = quantileBands(values);
 
+  /** @type {HTMLElement[][]} */
   const cells = [];
   const body = el(
     "tbody",
@@ -86,6 +101,11 @@ function matrixParts(table, period, inProgress, showDetail) {
  * The collaboration matrix of one period of `table`, with its "Matrix period"
  * selector. `onPeriod(period)` is told when the shown period changes;
  * `setPeriod(period)` shows another one.
+ * @param {AggregateTable} table   one with periods
+ * @param {string | null} period
+ * @param {Date | null} now
+ * @param {(cell: HTMLElement) => void} showDetail
+ * @param {(period: string) => void} onPeriod
  */
 export function collaborationMatrix(table, period, now, showDetail, onPeriod) {
   const current = new Set(now ? table.periods.filter((p) => periodStart(p) <= now && now < periodEnd(p)) : []);
@@ -111,9 +131,10 @@ export function collaborationMatrix(table, period, now, showDetail, onPeriod) {
     scroll,
     notesNode,
   );
+  /** @param {string | null} p */
   const setPeriod = (p) => {
     const next = matrixPeriodOf(table, p);
-    if (next === figure.dataset.period) return;
+    if (next === null || next === figure.dataset.period) return;
     // Keep focus in the matrix when it is redrawn under it.
     const hadFocus = scroll.contains(document.activeElement);
     const parts = matrixParts(table, next, current.has(next), showDetail);

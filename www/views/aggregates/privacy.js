@@ -3,12 +3,23 @@
 // data the noise protects, and which metrics are not released with noise.
 
 import { el, countFormat } from "../../ui.js";
-import { METRICS, MATRIX_METRIC, NOISE_EPSILON, plusMinus } from "./metrics.js";
+import { MATRIX_METRIC, NOISE_EPSILON, plusMinus, metricsOf } from "./metrics.js";
+
+/**
+ * @typedef {import("./metrics.js").Metric} Metric
+ * @typedef {import("./metrics.js").NoiseWay} NoiseWay
+ * @typedef {import("../../pkg/rapport.js").AggregateTable} AggregateTable
+ * @typedef {import("../../pkg/rapport.js").NoiseReport} NoiseReport
+ * @typedef {AggregateTable & { noise: NoiseReport }} NoisyTable
+ */
 
 /** Epsilons are given in thousandths. */
 const epsilonFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 3 });
 
-/** The engine's noisy figures (the keys of `noise.scales`), as people name them. */
+/**
+ * The engine's noisy figures (the keys of `noise.scales`), as people name them.
+ * @type {Record<string, string>}
+ */
 const FIGURE_WORDS = {
   emailsSent: "e-mails sent",
   afterHoursEmails: "after-hours e-mails",
@@ -21,13 +32,22 @@ const FIGURE_WORDS = {
   people: "people counted (which cells are shown)",
 };
 
-/** "meetings ± about 226": a noisy figure and its spread. */
+/**
+ * "meetings ± about 226": a noisy figure and its spread.
+ * @param {NoiseReport} noise
+ * @param {string} figure
+ */
 function figureSpread(noise, figure) {
   return [FIGURE_WORDS[figure] ?? figure, plusMinus(noise, figure)].filter(Boolean).join(" ");
 }
 
-/** What the noise on `metric` means for a figure shown, in plain words. */
+/**
+ * What the noise on `metric` means for a figure shown, in plain words.
+ * @param {Metric} metric
+ * @param {NoiseReport} noise
+ */
 function noiseMeaning(metric, noise) {
+  /** @type {NoiseWay} */
   const how = metric.noise ?? {};
   if (how.scale) {
     const spread = plusMinus(noise, how.scale);
@@ -47,29 +67,35 @@ function noiseMeaning(metric, noise) {
   return "not released with noise.";
 }
 
-/** "ε = 1 for this answer; budget spent 1 of 10, 9 left." (or repeated from cache), and a warning when too little is left for a new one. */
+/**
+ * "ε = 1 for this answer; budget spent 1 of 10, 9 left." (or repeated from cache), and a warning when too little is left for a new one.
+ * @param {NoisyTable} table
+ */
 function noiseCost(table) {
   const n = table.noise;
   const eps = `ε = ${epsilonFormat.format(n.epsilon)}`;
   const cost = n.fromCache ? `Repeated from cache, no cost (${eps} when first asked)` : `${eps} for this answer`;
   const spent = table.epsilonSpent;
   const left = table.epsilonRemaining;
-  if (!Number.isFinite(spent) || !Number.isFinite(left)) return `${cost}.`;
+  if (spent === null || left === null || !Number.isFinite(spent) || !Number.isFinite(left)) return `${cost}.`;
   // The engine counts in thousandths: round the sum so that 0.1 + 0.2 reads 0.3.
   const total = Math.round((spent + left) * 1000) / 1000;
   const low = left < NOISE_EPSILON ? " Too little is left for a new question: only those asked before can be shown with noise." : "";
   return `${cost}; budget spent ${epsilonFormat.format(spent)} of ${epsilonFormat.format(total)}, ${epsilonFormat.format(left)} left.${low}`;
 }
 
-/** Whose data the noise protects, and the caps that bound one person's part in a figure. */
+/**
+ * Whose data the noise protects, and the caps that bound one person's part in a figure.
+ * @param {NoisyTable} table
+ */
 function noiseUnit(table) {
   const n = table.noise;
-  const c = n.caps ?? {};
+  const { recordsPerPeriod: records, groupsPerRecord: groups, minutesPerMeeting: minutes } = /** @type {Partial<NoiseReport["caps"]>} */ (n.caps ?? {});
   const per = table.period === "month" ? "month" : "week";
   const caps =
-    Number.isFinite(c.recordsPerPeriod) && Number.isFinite(c.groupsPerRecord) && Number.isFinite(c.minutesPerMeeting)
-      ? ` A person counts for at most ${countFormat.format(c.recordsPerPeriod)} records (e-mails sent, meetings organized) a ${per}, ` +
-        `each in at most ${countFormat.format(c.groupsPerRecord)} groups, a meeting for at most ${countFormat.format(c.minutesPerMeeting)} min.`
+    records !== undefined && groups !== undefined && minutes !== undefined && Number.isFinite(records) && Number.isFinite(groups) && Number.isFinite(minutes)
+      ? ` A person counts for at most ${countFormat.format(records)} records (e-mails sent, meetings organized) a ${per}, ` +
+        `each in at most ${countFormat.format(groups)} groups, a meeting for at most ${countFormat.format(minutes)} min.`
       : "";
   return `Protects ${n.unit ?? "one person's records in one period"}.${caps} Counts are whole numbers, never below 0.`;
 }
@@ -79,10 +105,13 @@ function noiseUnit(table) {
  * how far off a figure of `metric` may be, and what is not released with
  * noise. `wanted` is the metric asked for when noise hid it (`metric` is
  * shown instead), null otherwise.
+ * @param {NoisyTable} table
+ * @param {Metric} metric
+ * @param {Metric | null} wanted
  */
 export function privacyPanel(table, metric, wanted) {
   const n = table.noise;
-  const unreleased = (METRICS[table.groupBy] ?? METRICS.department).filter((m) => !m.noise);
+  const unreleased = metricsOf(table.groupBy).filter((m) => !m.noise);
   return el(
     "section",
     {

@@ -32,7 +32,7 @@ export const options = {
   noisyAsked: [],
 };
 
-/** The frame on screen ({ root, body, setMetrics, noise }), and the table it last drew. */
+/** The frame on screen, and the table it last drew. @type {import("./controls.js").Frame | null} */
 let shell = null;
 /** @type {AggregateTable | null} */
 let shownTable = null;
