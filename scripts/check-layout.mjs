@@ -16,6 +16,8 @@ const GENERATED = [
   'src/load/graph/zone_table.rs', // scripts/gen_zone_table.py
   'src/time/zone_table.rs',
   'www/pkg/',
+  'examples/extension/pkg/', // copies made by scripts/build.sh
+  'examples/extension/shared/',
   'tests/data/',
   'scripts/data/',
 ];

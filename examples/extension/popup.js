@@ -442,6 +442,8 @@ async function changeConsent() {
       : "Identifiable team data withdrawn: others' interactions were deleted from this page's memory.";
     setStatus(state.shown ? `${said} ${show(state.shown)}` : said);
   } catch (err) {
+    // The data could not be loaded again: the engine goes back to the consent the page shows.
+    state.engine?.setConsent({ identifiable: state.identifiable, aggregated: false });
     setStatus(`Consent could not be changed: ${describeError(err)}`);
   } finally {
     busy(false);
