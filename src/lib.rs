@@ -13,13 +13,12 @@ pub mod consent;
 pub mod demo;
 pub mod engine;
 pub mod error;
-pub mod graph;
 pub mod ids;
 pub mod insights;
+pub mod json;
 pub mod load;
 pub mod model;
 pub mod privacy;
-pub mod requests;
 mod sort;
 pub mod store;
 pub mod time;
@@ -28,7 +27,8 @@ pub mod token;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use consent::{Consent, Scope};
-pub use engine::{Engine, EngineOptions, Reach, Target};
+pub use consent::Consent;
+pub use engine::{Engine, EngineOptions};
 pub use error::{Error, RecordError, Result};
 pub use load::{Format, LoadOptions, LoadReport};
+pub use model::{DataScope, Scope, Target};

@@ -6,13 +6,12 @@
 //! opted-out people are remembered only as one-way digests of their ids.
 
 mod compact;
+mod digest;
 mod opt_outs;
 pub mod snapshot;
-mod threads;
+pub(crate) mod threads;
 
-pub use opt_outs::OptOutDigest;
-#[cfg(test)]
-pub(crate) use threads::reply_work;
+pub use digest::OptOutDigest;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 

@@ -617,7 +617,7 @@ fn class_06_own_results_read_inferred_replies_among_the_viewers_own_rows() {
         let h = rapport::insights::health::HealthOptions::default();
         let mut out = serde_json::to_string(&e.own_insights(Some(90)).unwrap()).unwrap();
         let contact = rapport::Target::Contact(DAN.into());
-        out += &serde_json::to_string(&e.relationship(&contact, rapport::Reach::Own, None, &h).unwrap())
+        out += &serde_json::to_string(&e.relationship(&contact, rapport::DataScope::Own, None, &h).unwrap())
             .unwrap();
         out
     };

@@ -5,10 +5,15 @@ pub mod aggregates;
 pub mod health;
 pub mod hits;
 pub mod kpis;
+pub mod network;
 pub mod own;
 pub mod paths;
 pub mod relationship;
+pub mod sides;
 pub mod who_knows_whom;
+
+#[cfg(test)]
+mod index_tests;
 
 use serde::Serialize;
 

@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::opt_outs::opt_out_digest;
+use super::digest::opt_out_digest;
 use super::Store;
 use crate::ids::{Interner, NONE};
 use crate::model::PersonKey;

@@ -4,11 +4,16 @@
 //! length (u64), the payload, and the CRC-32 of everything before it. All
 //! integers are little-endian. The payload holds what cannot be derived
 //! (people, interned ids, the interaction columns, and the engine's own
-//! fields); the indexes are rebuilt on import, exactly as a load builds
-//! them. Opted-out people are there only as digests of their ids, sorted. Import checks every length against the bytes left before
+//! fields: the viewer, whether others' data is complete, the epsilon spent);
+//! the indexes are rebuilt on import, exactly as a load builds them.
+//! Opted-out people are there only as digests of their ids, sorted. The
+//! opt-outs alone (`exportOptOuts`) are framed the same way under another
+//! magic. Import checks every length against the bytes left before
 //! allocating and every handle against what it points into, so a truncated
 //! or altered snapshot is refused, never half-loaded. The CRC finds damage,
 //! not forgery: whoever can write the stored bytes can write any data.
+
+use rustc_hash::FxHashSet;
 
 use super::{Columns, OptOutDigest, Store};
 use crate::error::{Error, Result};
@@ -49,6 +54,38 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     !bytes.iter().fold(!0u32, |c, &b| TABLE[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8))
 }
 
+/// What an engine's snapshot holds besides its store.
+pub struct EngineSnapshot {
+    pub viewer: String,
+    /// Others' data is complete: kept under consent, none withheld.
+    pub complete: bool,
+    /// The epsilon spent, in thousandths.
+    pub spent_milli: u32,
+    pub store: Store,
+}
+
+/// An engine's snapshot as bytes: the viewer, completeness, the epsilon
+/// spent and the store, framed and checksummed.
+pub fn export(viewer: &str, complete: bool, spent_milli: u32, store: &Store) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.str(viewer);
+    w.u8(u8::from(complete));
+    w.u32(spent_milli);
+    store.write(&mut w);
+    seal(w.out)
+}
+
+/// The snapshot `export` wrote, or `INVALID_SNAPSHOT`: nothing half-read.
+pub fn import(bytes: &[u8]) -> Result<EngineSnapshot> {
+    let mut r = Reader::new(open(bytes)?);
+    let viewer = r.str()?;
+    let complete = r.bool()?;
+    let spent_milli = r.u32()?;
+    let store = Store::read(&mut r)?;
+    r.finish()?;
+    Ok(EngineSnapshot { viewer: viewer.to_string(), complete, spent_milli, store })
+}
+
 /// Frames a snapshot's payload: magic, version, length, payload, CRC.
 pub fn seal(payload: Vec<u8>) -> Vec<u8> {
     seal_as(MAGIC, VERSION, payload)
@@ -59,14 +96,19 @@ pub fn open(bytes: &[u8]) -> Result<&[u8]> {
     open_as(MAGIC, VERSION, "a rapport snapshot", bytes)
 }
 
-/// Frames a list of opt-out digests (`Engine::export_opt_outs`) as a snapshot is framed.
-pub fn seal_opt_outs(payload: Vec<u8>) -> Vec<u8> {
-    seal_as(OPT_OUTS_MAGIC, OPT_OUTS_VERSION, payload)
+/// The store's opt-outs as bytes: only the one-way digests, never an id.
+pub fn export_opt_outs(store: &Store) -> Vec<u8> {
+    let mut w = Writer::default();
+    store.write_opt_outs(&mut w);
+    seal_as(OPT_OUTS_MAGIC, OPT_OUTS_VERSION, w.out)
 }
 
-/// The payload of sealed opt-outs, once their frame and CRC check out.
-pub fn open_opt_outs(bytes: &[u8]) -> Result<&[u8]> {
-    open_as(OPT_OUTS_MAGIC, OPT_OUTS_VERSION, "a list of rapport opt-outs", bytes)
+/// The digests `export_opt_outs` wrote, or `INVALID_SNAPSHOT`.
+pub fn import_opt_outs(bytes: &[u8]) -> Result<FxHashSet<OptOutDigest>> {
+    let mut r = Reader::new(open_as(OPT_OUTS_MAGIC, OPT_OUTS_VERSION, "a list of rapport opt-outs", bytes)?);
+    let digests = Store::read_opt_outs(&mut r)?;
+    r.finish()?;
+    Ok(digests)
 }
 
 fn seal_as(magic: &[u8; 8], version: u32, payload: Vec<u8>) -> Vec<u8> {
@@ -266,7 +308,7 @@ impl Store {
     }
 
     /// Digests written by `write_opt_outs`.
-    pub fn read_opt_outs(r: &mut Reader) -> Result<rustc_hash::FxHashSet<OptOutDigest>> {
+    pub fn read_opt_outs(r: &mut Reader) -> Result<FxHashSet<OptOutDigest>> {
         let digests = r.count(16)?;
         let mut opted_out_ids = rustc_hash::FxHashSet::default();
         opted_out_ids.reserve(digests);

@@ -3,11 +3,10 @@
 //! department collaboration matrix.
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
 
-use super::{
-    suppression, table, AggregateRow, AggregateTable, Groups, MatrixCell, Metrics, PartPeople, Period,
-};
+use super::periods::CalendarPeriod;
+use super::suppression::{suppression, Groups, PartPeople};
+use super::table::{table, AggregateRow, AggregateTable, DepartmentMetrics, MatrixCell, Metrics};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
 use crate::sort;
@@ -19,22 +18,6 @@ pub struct Hours {
     pub start: f64,
     pub end: f64,
     pub days: Vec<u8>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DepartmentMetrics {
-    pub emails_sent: u32,
-    /// E-mails with at least one recipient in the department (each once).
-    pub emails_received: u32,
-    /// Meetings with at least one member attending or organizing (each once).
-    pub meetings: u32,
-    pub meeting_minutes: f64,
-    /// Share of the e-mails sent outside working hours; `null` when none were sent.
-    pub after_hours_share: Option<f64>,
-    /// Distinct external people the department exchanged e-mail or met with
-    /// (left out with noise: a count of distinct people has no bounded sensitivity).
-    pub external_contacts: Option<u32>,
 }
 
 #[derive(Default)]
@@ -94,7 +77,7 @@ struct Tallies {
     links: FxHashMap<(usize, usize, usize), Link>,
 }
 
-fn tally(view: &View, periods: &[Period], groups: &Groups, hours: &Hours) -> Tallies {
+fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups, hours: &Hours) -> Tallies {
     let (n, member) = (groups.names.len(), &groups.of);
     let mut cells: Vec<Tally> = (0..n * periods.len()).map(|_| Tally::default()).collect();
     let mut links: FxHashMap<(usize, usize, usize), Link> = FxHashMap::default();
@@ -167,7 +150,12 @@ fn fewest(link: &Link, same: bool) -> usize {
 
 /// The people each cell of a table over `parts` would count: per department
 /// and part (group-major), and per pair of departments and part.
-pub(super) fn department_people(view: &View, parts: &[Period], groups: &Groups, hours: &Hours) -> PartPeople {
+pub(super) fn department_people(
+    view: &View,
+    parts: &[CalendarPeriod],
+    groups: &Groups,
+    hours: &Hours,
+) -> PartPeople {
     let t = tally(view, parts, groups, hours);
     PartPeople {
         rows: t.cells.iter().map(|c| c.active.len()).collect(),
@@ -178,7 +166,7 @@ pub(super) fn department_people(view: &View, parts: &[Period], groups: &Groups, 
 /// The department table over `periods` (oldest first).
 pub fn departments(
     view: &View,
-    periods: &[Period],
+    periods: &[CalendarPeriod],
     groups: &Groups,
     min_group_size: u32,
     hours: &Hours,
