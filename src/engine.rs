@@ -10,7 +10,7 @@ use std::rc::Rc;
 use crate::consent::{purge_others, Consent, ConsentBasis, Gate, Retention, Scope, View};
 use crate::error::{Error, Result};
 use crate::graph::RelationshipGraph;
-use crate::insights::aggregates::{aggregate, noisy_aggregate, AggregateTable, Hours, Question};
+use crate::insights::aggregates::{aggregate, noisy_aggregate, AggregateTable, Question};
 use crate::insights::health::HealthOptions;
 use crate::insights::hits::ContactHits;
 use crate::insights::own::{own_insights, OwnInsights};
@@ -38,15 +38,7 @@ const MAX_DAYS: u32 = 3660;
 /// The lowest group size SPEC 3.4 allows.
 pub const MIN_GROUP_SIZE: u32 = 5;
 
-/// Working hours, for after-hours shares and response times.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WorkingHours {
-    /// Hours of the day, 0–24, start before end.
-    pub start: f64,
-    pub end: f64,
-    /// Days of the week, 0 = Sunday … 6 = Saturday (as JavaScript's `getDay`).
-    pub days: Vec<u8>,
-}
+pub use crate::time::WorkingHours;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EngineOptions {
@@ -155,12 +147,7 @@ impl EngineOptions {
             return Err(Error::options("minGroupSize", format!("must be at least {MIN_GROUP_SIZE}")));
         }
         if let Some(w) = &self.working_hours {
-            if !((0.0..24.0).contains(&w.start) && w.start < w.end && w.end <= 24.0) {
-                return Err(Error::options("workingHours", "start and end are hours 0–24, start before end"));
-            }
-            if w.days.iter().any(|&d| d > 6) {
-                return Err(Error::options("workingHours.days", "days are 0 (Sunday) to 6 (Saturday)"));
-            }
+            w.check().map_err(|e| Error::options(e.option, e.reason))?;
         }
         check_range(self.now).map_err(|reason| Error::options("now", reason))?;
         if self.max_input_bytes == 0 {
@@ -687,10 +674,7 @@ impl Engine {
     pub fn aggregates(&self, request: &AggregatesRequest) -> Result<AggregateTable> {
         let window = Some(self.window(request.days)?.0);
         let view = self.gate().open(Scope::Aggregated)?;
-        let hours = match &self.options.working_hours {
-            Some(w) => Hours { start: w.start, end: w.end, days: w.days.clone() },
-            None => Hours { start: 8.0, end: 18.0, days: vec![1, 2, 3, 4, 5] },
-        };
+        let hours = self.options.working_hours.clone().unwrap_or_default();
         let monthly = request.period == Period::Month;
         let by = request.group_by;
         let q = Question { by, monthly, window, min_group_size: self.options.min_group_size, hours: &hours };

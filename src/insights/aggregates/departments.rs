@@ -11,15 +11,7 @@ use super::{
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
 use crate::sort;
-use crate::time::in_working_hours;
-
-/// Working hours for the after-hours share (UTC).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Hours {
-    pub start: f64,
-    pub end: f64,
-    pub days: Vec<u8>,
-}
+use crate::time::WorkingHours;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -94,7 +86,7 @@ struct Tallies {
     links: FxHashMap<(usize, usize, usize), Link>,
 }
 
-fn tally(view: &View, periods: &[Period], groups: &Groups, hours: &Hours) -> Tallies {
+fn tally(view: &View, periods: &[Period], groups: &Groups, hours: &WorkingHours) -> Tallies {
     let (n, member) = (groups.names.len(), &groups.of);
     let mut cells: Vec<Tally> = (0..n * periods.len()).map(|_| Tally::default()).collect();
     let mut links: FxHashMap<(usize, usize, usize), Link> = FxHashMap::default();
@@ -140,7 +132,7 @@ fn tally(view: &View, periods: &[Period], groups: &Groups, hours: &Hours) -> Tal
                 _ => {
                     if member.get(&from) == Some(&g) {
                         cell.metrics.emails_sent += 1;
-                        if !in_working_hours(at, hours.start, hours.end, &hours.days) {
+                        if !hours.contains(at) {
                             cell.after_hours += 1;
                         }
                     }
@@ -167,7 +159,12 @@ fn fewest(link: &Link, same: bool) -> usize {
 
 /// The people each cell of a table over `parts` would count: per department
 /// and part (group-major), and per pair of departments and part.
-pub(super) fn department_people(view: &View, parts: &[Period], groups: &Groups, hours: &Hours) -> PartPeople {
+pub(super) fn department_people(
+    view: &View,
+    parts: &[Period],
+    groups: &Groups,
+    hours: &WorkingHours,
+) -> PartPeople {
     let t = tally(view, parts, groups, hours);
     PartPeople {
         rows: t.cells.iter().map(|c| c.active.len()).collect(),
@@ -181,7 +178,7 @@ pub fn departments(
     periods: &[Period],
     groups: &Groups,
     min_group_size: u32,
-    hours: &Hours,
+    hours: &WorkingHours,
 ) -> AggregateTable {
     let Tallies { cells, mut links } = tally(view, periods, groups, hours);
     let n = groups.names.len();

@@ -32,7 +32,7 @@ use accounts::{account_groups, account_people, accounts, score_engagement};
 use departments::{department_groups, department_people, departments};
 
 pub use accounts::AccountMetrics;
-pub use departments::{DepartmentMetrics, Hours};
+pub use departments::DepartmentMetrics;
 
 use super::WindowOut;
 use crate::consent::{ConsentBasis, Scope, View};
@@ -41,7 +41,9 @@ use crate::model::PersonKey;
 use crate::privacy::budget::Epsilon;
 use crate::privacy::noise::NoiseSource;
 use crate::requests::GroupBy;
-use crate::time::{format_date, format_rfc3339, month_bounds, week_start, Window, DAY_MS, WEEK_MS};
+use crate::time::{
+    format_date, format_rfc3339, month_bounds, week_start, Window, WorkingHours, DAY_MS, WEEK_MS,
+};
 
 /// A calendar period `[start, end)` and its label (`2026-08-03` for the week
 /// starting that Monday, `2026-08` for a month).
@@ -258,7 +260,7 @@ pub struct Question<'h> {
     /// None when there is no data and no `now`: a table without periods.
     pub window: Option<Window>,
     pub min_group_size: u32,
-    pub hours: &'h Hours,
+    pub hours: &'h WorkingHours,
 }
 
 impl Question<'_> {

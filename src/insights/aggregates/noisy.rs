@@ -34,14 +34,14 @@ use serde::Serialize;
 use super::accounts::{account_groups, score_engagement, AccountMetrics};
 use super::departments::{department_groups, DepartmentMetrics};
 use super::AggregateTable;
-use super::{table, AggregateRow, Groups, Hours, MatrixCell, Metrics, Period, Question};
+use super::{table, AggregateRow, Groups, MatrixCell, Metrics, Period, Question};
 use crate::consent::{Row, View};
 use crate::error::{Error, Result};
 use crate::model::{Kind, PersonKey};
 use crate::privacy::budget::Epsilon;
 use crate::privacy::noise::NoiseSource;
 use crate::requests::GroupBy;
-use crate::time::in_working_hours;
+use crate::time::WorkingHours;
 
 /// How much of one person's records a table counts (module docs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -256,7 +256,13 @@ impl People<'_> {
 }
 
 /// The capped sums for a department or account table over `periods`.
-pub fn capped_sums(view: &View, by: GroupBy, periods: &[Period], hours: &Hours, caps: &Caps) -> CappedSums {
+pub fn capped_sums(
+    view: &View,
+    by: GroupBy,
+    periods: &[Period],
+    hours: &WorkingHours,
+    caps: &Caps,
+) -> CappedSums {
     let groups = match by {
         GroupBy::Department => department_groups(view),
         GroupBy::Account => account_groups(view),
@@ -269,7 +275,7 @@ fn sums_of(
     by: GroupBy,
     periods: &[Period],
     groups: &Groups,
-    hours: &Hours,
+    hours: &WorkingHours,
     caps: &Caps,
 ) -> CappedSums {
     let k = families(by).len();
@@ -301,7 +307,7 @@ fn department_record(
     r: Row,
     pi: usize,
     member: &FxHashMap<PersonKey, usize>,
-    hours: &Hours,
+    hours: &WorkingHours,
     caps: &Caps,
     sums: &mut CappedSums,
     people: &mut People,
@@ -337,7 +343,7 @@ fn department_record(
     }
     if let Some(g) = own {
         sums.add(g, pi, 0, 1);
-        if !in_working_hours(view.at(r), hours.start, hours.end, &hours.days) {
+        if !hours.contains(view.at(r)) {
             sums.add(g, pi, 1, 1);
         }
     }
