@@ -11,10 +11,10 @@ use rapport::consent::{Gate, Retention};
 use rapport::demo::{demo_dataset, DemoDataset, DemoFormat, DemoOptions};
 use rapport::insights::aggregates::noisy::{sensitivities, CappedSums};
 use rapport::insights::aggregates::{capped_sums, Caps};
-use rapport::insights::aggregates::{periods, AggregateTable, Hours, Metrics};
+use rapport::insights::aggregates::{periods, AggregateTable, Metrics};
 use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::store::Store;
-use rapport::time::{Window, DAY_MS};
+use rapport::time::{Window, WorkingHours, DAY_MS};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
 use serde_json::Value;
 
@@ -60,7 +60,7 @@ fn sums(demo: &DemoDataset, interactions: &str, by: GroupBy, caps: &Caps) -> Cap
     let view = gate.open(rapport::Scope::Aggregated).unwrap();
     let now = DateTime::parse_from_rfc3339(&demo.now).unwrap().timestamp_millis();
     let weeks = periods(Window { start: now - 90 * DAY_MS, end: now }, false);
-    let hours = Hours { start: 8.0, end: 18.0, days: vec![1, 2, 3, 4, 5] };
+    let hours = WorkingHours::default();
     capped_sums(&view, by, &weeks, &hours, caps)
 }
 

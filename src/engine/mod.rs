@@ -10,7 +10,7 @@ mod consent_state;
 mod derived;
 mod options;
 
-pub use options::{EngineOptions, WorkingHours, DEFAULT_MAX_INPUT_BYTES, MIN_GROUP_SIZE};
+pub use options::{EngineOptions, DEFAULT_MAX_INPUT_BYTES, MIN_GROUP_SIZE};
 
 use std::cell::RefCell;
 
@@ -21,7 +21,7 @@ use derived::Derived;
 use crate::consent::{purge_others, Consent, ConsentBasis, Gate, Retention};
 use crate::error::{Error, Result};
 use crate::insights::aggregates::{
-    aggregate, noisy_aggregate, AggregateTable, AggregatesRequest, Hours, Period, Question,
+    aggregate, noisy_aggregate, AggregateTable, AggregatesRequest, Period, Question,
 };
 use crate::insights::health::HealthOptions;
 use crate::insights::own::{own_insights, OwnInsights};
@@ -381,10 +381,7 @@ impl Engine {
     pub fn aggregates(&self, request: &AggregatesRequest) -> Result<AggregateTable> {
         let window = Some(self.window(request.days)?.0);
         let view = self.gate().open(Scope::Aggregated)?;
-        let hours = match &self.options.working_hours {
-            Some(w) => Hours { start: w.start, end: w.end, days: w.days.clone() },
-            None => Hours { start: 8.0, end: 18.0, days: vec![1, 2, 3, 4, 5] },
-        };
+        let hours = self.options.working_hours.clone().unwrap_or_default();
         let monthly = request.period == Period::Month;
         let by = request.group_by;
         let q = Question { by, monthly, window, min_group_size: self.options.min_group_size, hours: &hours };

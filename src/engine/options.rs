@@ -7,7 +7,7 @@ use crate::consent::Consent;
 use crate::error::{Error, Result};
 use crate::model::normalize_person_id;
 use crate::privacy::budget::Epsilon;
-use crate::time::check_range;
+use crate::time::{check_range, WorkingHours};
 use crate::token::ConsentKey;
 
 /// Default limit on one input, before it is parsed.
@@ -16,16 +16,6 @@ pub const DEFAULT_MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
 pub const DEFAULT_EPSILON_BUDGET: f64 = 10.0;
 /// The lowest group size SPEC 3.4 allows.
 pub const MIN_GROUP_SIZE: u32 = 5;
-
-/// Working hours, for after-hours shares and response times.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WorkingHours {
-    /// Hours of the day, 0–24, start before end.
-    pub start: f64,
-    pub end: f64,
-    /// Days of the week, 0 = Sunday … 6 = Saturday (as JavaScript's `getDay`).
-    pub days: Vec<u8>,
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EngineOptions {
@@ -92,12 +82,7 @@ impl EngineOptions {
             return Err(Error::options("minGroupSize", format!("must be at least {MIN_GROUP_SIZE}")));
         }
         if let Some(w) = &self.working_hours {
-            if !((0.0..24.0).contains(&w.start) && w.start < w.end && w.end <= 24.0) {
-                return Err(Error::options("workingHours", "start and end are hours 0–24, start before end"));
-            }
-            if w.days.iter().any(|&d| d > 6) {
-                return Err(Error::options("workingHours.days", "days are 0 (Sunday) to 6 (Saturday)"));
-            }
+            w.check().map_err(|e| Error::options(e.option, e.reason))?;
         }
         check_range(self.now).map_err(|reason| Error::options("now", reason))?;
         if self.max_input_bytes == 0 {

@@ -144,7 +144,7 @@ pub fn rows(view: &View, them: &Them) -> Vec<Row> {
     match them {
         Them::Contact(c) => view.rows_of(*c).collect(),
         Them::Account(_, contacts) => {
-            // Sorted as (time, row) pairs: a sort the module already holds.
+            // (time, row) pairs in their natural order: a sort already compiled (see `sort`).
             let mut rows: Vec<(i64, Row)> =
                 contacts.iter().flat_map(|&c| view.rows_of(c)).map(|r| (view.at(r), r)).collect();
             rows.sort_unstable();

@@ -5,10 +5,10 @@
 use serde::Deserialize;
 
 use crate::consent::Consent;
-use crate::engine::{EngineOptions, WorkingHours};
+use crate::engine::EngineOptions;
 use crate::error::{Error, Result};
 use crate::privacy::budget::Epsilon;
-use crate::time::{check_range, from_epoch_ms, parse_rfc3339};
+use crate::time::{check_range, from_epoch_ms, parse_rfc3339, WorkingHours};
 use crate::token::ConsentKey;
 
 impl EngineOptions {
@@ -40,7 +40,7 @@ impl EngineOptions {
             o.working_hours = Some(WorkingHours {
                 start: w.start,
                 end: w.end,
-                days: w.days.unwrap_or_else(|| vec![1, 2, 3, 4, 5]),
+                days: w.days.unwrap_or_else(|| WorkingHours::default().days),
             });
         }
         if let Some(max) = raw.max_input_bytes {

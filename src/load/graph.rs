@@ -19,8 +19,6 @@
 //!   lists each occurrence, which is what meeting counts want.
 
 mod replies;
-mod zone_table;
-mod zones;
 
 use std::borrow::Cow;
 
@@ -35,10 +33,7 @@ use crate::consent::Retention;
 use crate::error::{Error, Result};
 use crate::model::Kind;
 use crate::store::Store;
-use crate::time::{check_range, format_rfc3339, parse_local, parse_rfc3339};
-
-/// Longest meeting accepted, as for any interaction: 31 days, in ms.
-const MAX_DURATION_MS: i64 = 31 * 24 * 3_600_000;
+use crate::time::{check_range, format_rfc3339, parse_local, parse_rfc3339, zones, MAX_DURATION_MS};
 
 /// The `value` array of a page object.
 fn page_value(text: &str) -> Result<&RawValue, String> {

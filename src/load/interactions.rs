@@ -18,7 +18,7 @@ use crate::store::Store;
 use crate::time::{from_epoch_ms, parse_rfc3339};
 
 /// Longest meeting or call accepted: 31 days, in minutes.
-const MAX_DURATION_MINUTES: f64 = 31.0 * 24.0 * 60.0;
+const MAX_DURATION_MINUTES: f64 = (crate::time::MAX_DURATION_MS / crate::time::MINUTE_MS) as f64;
 
 #[derive(Deserialize)]
 struct RawInteraction<'a> {

@@ -26,7 +26,7 @@ const MAGIC: &[u8; 8] = b"RAPPORT\0";
 const OPT_OUTS_MAGIC: &[u8; 8] = b"RAPOPTS\0";
 const OPT_OUTS_VERSION: u32 = 1;
 /// The longest meeting or call a load accepts, in seconds.
-const MAX_DURATION_S: u32 = 31 * 24 * 3600;
+const MAX_DURATION_S: u32 = (crate::time::MAX_DURATION_MS / crate::time::SECOND_MS) as u32;
 /// Bumped whenever the payload's layout changes: older snapshots are then refused.
 pub const VERSION: u32 = 2;
 

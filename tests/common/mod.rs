@@ -2,6 +2,7 @@
 //! random datasets for the property tests.
 #![allow(dead_code)]
 
+pub mod attack;
 pub mod naive;
 pub mod tokens;
 

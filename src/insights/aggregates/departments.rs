@@ -10,15 +10,7 @@ use super::table::{table, AggregateRow, AggregateTable, DepartmentMetrics, Matri
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
 use crate::sort;
-use crate::time::in_working_hours;
-
-/// Working hours for the after-hours share (UTC).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Hours {
-    pub start: f64,
-    pub end: f64,
-    pub days: Vec<u8>,
-}
+use crate::time::WorkingHours;
 
 #[derive(Default)]
 struct Tally {
@@ -77,7 +69,7 @@ struct Tallies {
     links: FxHashMap<(usize, usize, usize), Link>,
 }
 
-fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups, hours: &Hours) -> Tallies {
+fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups, hours: &WorkingHours) -> Tallies {
     let (n, member) = (groups.names.len(), &groups.of);
     let mut cells: Vec<Tally> = (0..n * periods.len()).map(|_| Tally::default()).collect();
     let mut links: FxHashMap<(usize, usize, usize), Link> = FxHashMap::default();
@@ -123,7 +115,7 @@ fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups, hours: &Hours
                 _ => {
                     if member.get(&from) == Some(&g) {
                         cell.metrics.emails_sent += 1;
-                        if !in_working_hours(at, hours.start, hours.end, &hours.days) {
+                        if !hours.contains(at) {
                             cell.after_hours += 1;
                         }
                     }
@@ -154,7 +146,7 @@ pub(super) fn department_people(
     view: &View,
     parts: &[CalendarPeriod],
     groups: &Groups,
-    hours: &Hours,
+    hours: &WorkingHours,
 ) -> PartPeople {
     let t = tally(view, parts, groups, hours);
     PartPeople {
@@ -169,7 +161,7 @@ pub fn departments(
     periods: &[CalendarPeriod],
     groups: &Groups,
     min_group_size: u32,
-    hours: &Hours,
+    hours: &WorkingHours,
 ) -> AggregateTable {
     let Tallies { cells, mut links } = tally(view, periods, groups, hours);
     let n = groups.names.len();

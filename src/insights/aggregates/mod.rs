@@ -33,7 +33,6 @@ use departments::department_groups;
 use departments::{department_people, departments};
 use suppression::{check_size, hide_cells_with_small_parts, Groups};
 
-pub use departments::Hours;
 pub use periods::{parts, periods, CalendarPeriod};
 pub use question::{AggregatesRequest, Caps, GroupBy, Noise, Period, Question};
 pub use suppression::MAX_CELLS;
@@ -45,6 +44,7 @@ use crate::consent::View;
 use crate::error::Result;
 use crate::privacy::budget::Epsilon;
 use crate::privacy::noise::NoiseSource;
+use crate::time::WorkingHours;
 
 /// The table of SPEC 3.4 for every whole week or month overlapping the
 /// window: built, then every cell with a small part hidden, then (by
@@ -95,7 +95,7 @@ pub fn capped_sums(
     view: &View,
     by: GroupBy,
     periods: &[CalendarPeriod],
-    hours: &Hours,
+    hours: &WorkingHours,
     caps: &Caps,
 ) -> noisy::CappedSums {
     noisy::sums_of(view, by, periods, &groups(view, by), hours, caps)

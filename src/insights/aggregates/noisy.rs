@@ -31,7 +31,6 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use super::accounts::score_engagement;
-use super::departments::Hours;
 use super::periods::CalendarPeriod;
 use super::question::{Caps, GroupBy, Question};
 use super::suppression::Groups;
@@ -43,7 +42,7 @@ use crate::error::{Error, Result};
 use crate::model::{Kind, PersonKey};
 use crate::privacy::budget::Epsilon;
 use crate::privacy::noise::NoiseSource;
-use crate::time::in_working_hours;
+use crate::time::WorkingHours;
 
 /// A figure family: its name, and how much one person's records in one
 /// period can move it over a whole table (as a function of the caps).
@@ -224,7 +223,7 @@ pub(super) fn sums_of(
     by: GroupBy,
     periods: &[CalendarPeriod],
     groups: &Groups,
-    hours: &Hours,
+    hours: &WorkingHours,
     caps: &Caps,
 ) -> CappedSums {
     let k = families(by).len();
@@ -256,7 +255,7 @@ fn department_record(
     r: Row,
     pi: usize,
     member: &FxHashMap<PersonKey, usize>,
-    hours: &Hours,
+    hours: &WorkingHours,
     caps: &Caps,
     sums: &mut CappedSums,
     people: &mut People,
@@ -292,7 +291,7 @@ fn department_record(
     }
     if let Some(g) = own {
         sums.add(g, pi, 0, 1);
-        if !in_working_hours(view.at(r), hours.start, hours.end, &hours.days) {
+        if !hours.contains(view.at(r)) {
             sums.add(g, pi, 1, 1);
         }
     }

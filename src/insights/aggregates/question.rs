@@ -5,11 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::departments::Hours;
 use super::periods::{periods, CalendarPeriod};
 use crate::error::{Error, Result};
 use crate::privacy::budget::Epsilon;
-use crate::time::Window;
+use crate::time::{Window, WorkingHours};
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -110,7 +109,7 @@ pub struct Question<'h> {
     /// None when there is no data and no `now`: a table without periods.
     pub window: Option<Window>,
     pub min_group_size: u32,
-    pub hours: &'h Hours,
+    pub hours: &'h WorkingHours,
 }
 
 impl Question<'_> {
