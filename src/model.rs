@@ -9,8 +9,28 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-/// Dense handle of a person key (an id or an alias) in the store's interner.
-pub type PersonKey = u32;
+/// Dense handle of a person key (an id or an alias) in the store's interner;
+/// a type of its own, as `consent::Row` is, so that a person is never
+/// confused with a row or an interned id.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PersonKey(u32);
+
+impl PersonKey {
+    /// The key of the interner's `index`th string.
+    pub fn new(index: u32) -> PersonKey {
+        PersonKey(index)
+    }
+
+    /// A dense index, for tables indexed by person.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The interner's handle.
+    pub fn raw(self) -> u32 {
+        self.0
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]

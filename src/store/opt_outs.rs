@@ -35,7 +35,7 @@ impl Store {
         let mut held = false;
         for k in 0..self.canon.len() {
             if fresh.contains(&opt_out_digest(self.keys.resolve(k as u32))) {
-                let c = self.canon[k] as usize;
+                let c = self.canon[k].index();
                 self.people[c].opted_out = true;
                 held = true;
             }

@@ -18,7 +18,7 @@ use rustc_hash::FxHashSet;
 use super::{Columns, OptOutDigest, Store};
 use crate::error::{Error, Result};
 use crate::ids::{Interner, NONE};
-use crate::model::{Kind, Person, PersonKind};
+use crate::model::{Kind, Person, PersonKey, PersonKind};
 use crate::time::{MAX_MS, MIN_MS};
 
 const MAGIC: &[u8; 8] = b"RAPPORT\0";
@@ -171,6 +171,11 @@ impl Writer {
         self.u64(v.len() as u64);
         v.iter().for_each(|&x| self.u32(x));
     }
+    /// Person keys, as `u32s` writes handles.
+    pub fn keys(&mut self, v: &[PersonKey]) {
+        self.u64(v.len() as u64);
+        v.iter().for_each(|&p| self.u32(p.raw()));
+    }
 }
 
 /// Reads values back, refusing anything that runs past the end.
@@ -253,9 +258,14 @@ fn read_interner(r: &mut Reader) -> Result<Interner> {
     Ok(interner)
 }
 
+/// Person keys from their handles (checked by the caller).
+fn person_keys(handles: Vec<u32>) -> Vec<PersonKey> {
+    handles.into_iter().map(PersonKey::new).collect()
+}
+
 /// Every handle in `values` is below `len` (or `NONE` where `none_ok`).
-fn check_handles(values: &[u32], len: usize, none_ok: bool, what: &str) -> Result<()> {
-    match values.iter().find(|&&v| !((v as usize) < len || (none_ok && v == NONE))) {
+fn check_handles(values: impl IntoIterator<Item = u32>, len: usize, none_ok: bool, what: &str) -> Result<()> {
+    match values.into_iter().find(|&v| !((v as usize) < len || (none_ok && v == NONE))) {
         Some(_) => Err(corrupt(format!("{what} points at nothing"))),
         None => Ok(()),
     }
@@ -267,7 +277,7 @@ impl Store {
         w.u64(self.internal_domains.len() as u64);
         self.internal_domains.iter().for_each(|d| w.str(d));
         write_interner(w, &self.keys);
-        w.u32s(&self.canon);
+        w.keys(&self.canon);
         for p in &self.people {
             w.opt_str(p.name.as_deref());
             w.opt_str(p.department.as_deref());
@@ -284,7 +294,7 @@ impl Store {
         w.u32s(&c.id);
         w.u64(c.kind.len() as u64);
         c.kind.iter().for_each(|&k| w.u8(k as u8));
-        w.u32s(&c.from);
+        w.keys(&c.from);
         w.u64(c.at.len() as u64);
         c.at.iter().for_each(|&t| w.u64(t as u64));
         w.u32s(&c.duration_s);
@@ -294,7 +304,7 @@ impl Store {
         c.inferred.iter().for_each(|&i| w.u8(u8::from(i)));
         w.u32s(&c.own_reply_to);
         w.u32s(&c.part_end);
-        w.u32s(&c.parts);
+        w.keys(&c.parts);
         self.write_opt_outs(w);
     }
 
@@ -331,10 +341,11 @@ impl Store {
         if canon.len() != people_n {
             return Err(corrupt("people and their keys differ in number"));
         }
-        check_handles(&canon, people_n, false, "an alias")?;
+        check_handles(canon.iter().copied(), people_n, false, "an alias")?;
         if canon.iter().any(|&c| canon[c as usize] != c) {
             return Err(corrupt("an alias of an alias"));
         }
+        let canon: Vec<PersonKey> = canon.into_iter().map(PersonKey::new).collect();
         let mut people = Vec::with_capacity(people_n);
         for _ in 0..people_n {
             let (name, department, account) = (r.opt_str()?, r.opt_str()?, r.opt_str()?);
@@ -364,7 +375,7 @@ impl Store {
                 _ => Err(corrupt("an unknown kind of interaction")),
             })
             .collect::<Result<Vec<_>>>()?;
-        let from = r.u32s()?;
+        let from = person_keys(r.u32s()?);
         let times = r.count(8)?;
         let at = (0..times).map(|_| r.u64().map(|t| t as i64)).collect::<Result<Vec<_>>>()?;
         let (duration_s, thread, reply_to) = (r.u32s()?, r.u32s()?, r.u32s()?);
@@ -382,7 +393,7 @@ impl Store {
             inferred,
             own_reply_to,
             part_end: r.u32s()?,
-            parts: r.u32s()?,
+            parts: person_keys(r.u32s()?),
         };
         let opted_out_ids = Store::read_opt_outs(r)?;
         let lens = [c.kind.len(), c.from.len(), c.at.len(), c.duration_s.len(), c.thread.len()];
@@ -390,12 +401,12 @@ impl Store {
         if lens.iter().chain(more.iter()).any(|&l| l != rows) {
             return Err(corrupt("the interaction columns differ in length"));
         }
-        check_handles(&c.id, interaction_ids.len(), false, "an interaction id")?;
-        check_handles(&c.thread, threads.len(), true, "a thread")?;
-        check_handles(&c.reply_to, interaction_ids.len(), true, "a reply")?;
-        check_handles(&c.own_reply_to, interaction_ids.len(), true, "a reply")?;
-        check_handles(&c.from, people_n, false, "a sender")?;
-        check_handles(&c.parts, people_n, false, "a participant")?;
+        check_handles(c.id.iter().copied(), interaction_ids.len(), false, "an interaction id")?;
+        check_handles(c.thread.iter().copied(), threads.len(), true, "a thread")?;
+        check_handles(c.reply_to.iter().copied(), interaction_ids.len(), true, "a reply")?;
+        check_handles(c.own_reply_to.iter().copied(), interaction_ids.len(), true, "a reply")?;
+        check_handles(c.from.iter().map(|p| p.raw()), people_n, false, "a sender")?;
+        check_handles(c.parts.iter().map(|p| p.raw()), people_n, false, "a participant")?;
         if c.part_end.windows(2).any(|w| w[0] > w[1])
             || c.part_end.last().map_or(0, |&e| e as usize) != c.parts.len()
         {
@@ -409,8 +420,8 @@ impl Store {
         }
         // What a load guarantees of every row: canonical, opted-in people, a
         // sender not among the participants, no one twice, someone left.
-        let usable = |p: u32| canon[p as usize] == p && !people[p as usize].opted_out;
-        let mut scratch: Vec<u32> = Vec::new();
+        let usable = |p: PersonKey| canon[p.index()] == p && !people[p.index()].opted_out;
+        let mut scratch: Vec<PersonKey> = Vec::new();
         for row in 0..rows {
             scratch.clear();
             scratch.extend_from_slice(c.participants(row));
@@ -427,10 +438,10 @@ impl Store {
                 return Err(corrupt("an interaction appears twice"));
             }
         }
-        let mut folded: rustc_hash::FxHashMap<u32, Vec<u32>> = rustc_hash::FxHashMap::default();
+        let mut folded: rustc_hash::FxHashMap<PersonKey, Vec<PersonKey>> = rustc_hash::FxHashMap::default();
         for (k, &c) in canon.iter().enumerate() {
-            if c as usize != k {
-                folded.entry(c).or_default().push(k as u32);
+            if c.index() != k {
+                folded.entry(c).or_default().push(PersonKey::new(k as u32));
             }
         }
         let mut store = Store {

@@ -93,10 +93,12 @@ fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups, hours: &Worki
         let from = view.from(r);
         let everyone = || std::iter::once(from).chain(view.participants(r).iter().copied());
         keys.clear();
-        keys.extend(everyone().filter_map(|p| member.get(&p).map(|&g| (g as i64) << 32 | i64::from(p))));
+        keys.extend(
+            everyone().filter_map(|p| member.get(&p).map(|&g| (g as i64) << 32 | i64::from(p.raw()))),
+        );
         keys.sort_unstable();
         present.clear();
-        present.extend(keys.iter().map(|&k| ((k >> 32) as usize, k as PersonKey)));
+        present.extend(keys.iter().map(|&k| ((k >> 32) as usize, PersonKey::new(k as u32))));
         let externals: Vec<PersonKey> = everyone().filter(|&p| !view.person(p).internal).collect();
         let mut seen_group = usize::MAX;
         for &(g, p) in &present {
