@@ -3,11 +3,16 @@
 //! tab, an extension, Node), and refusing to emit anything identifiable about
 //! other people without the matching consent.
 //!
-//! Module map, in the order data flows: `model` and `ids` (people and
-//! interned ids) → `load` (input formats, all-or-nothing batches) → `store`
-//! (columns and indexes) → `consent` (the gate every result passes; `token`
-//! verifies signed consent) → `insights` → `engine` (the public API). `wasm`
-//! is the JavaScript binding.
+//! Module map, bottom to top; a module imports only from modules above it in
+//! this list (`scripts/check-layout.mjs` checks it in `npm test`):
+//! `model` (people, kinds of interaction, scopes, targets), `ids`, `sort`,
+//! `time` (instants, civil dates, working hours, Graph time zones) →
+//! `error` → `privacy` (noise, the epsilon budget) → `store` (columns,
+//! indexes, compaction, the snapshot format) → `consent` (the gate every
+//! result passes) and `token` (signed consent) → `load` (input formats,
+//! all-or-nothing batches) → `insights` → `engine` (the public Rust API) →
+//! `json` (what JavaScript passes, read from JSON) → `wasm` (the binding,
+//! wasm32 only). `demo` generates the demo dataset and stands apart.
 
 pub mod consent;
 pub mod demo;

@@ -1,5 +1,9 @@
 //! Insights: each reads rows only through a consent [`View`](crate::consent::View)
-//! and returns a result tagged with that view's scope.
+//! and returns a result tagged with that view's scope. `sides` says how a
+//! row counts between the two sides of a relationship; `hits` lists the rows
+//! that count; `kpis` tallies them; `relationship`, `own`, `who_knows_whom`
+//! and `paths` (over the `network`) are the results; `health` scores a
+//! relationship; `aggregates` are the anonymized tables.
 
 pub mod aggregates;
 pub mod health;
