@@ -8,9 +8,9 @@
 use std::time::Instant;
 
 use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
+use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::insights::health::HealthOptions;
-use rapport::requests::{AggregatesRequest, GroupBy, Noise, Period};
-use rapport::{Consent, Engine, EngineOptions, Format, LoadOptions, Reach, Target};
+use rapport::{Consent, DataScope, Engine, EngineOptions, Format, LoadOptions, Target};
 
 /// Sample contacts for the per-contact operations.
 const SAMPLE: usize = 1000;
@@ -129,7 +129,7 @@ fn main() {
         // The first list view builds the contact index the later ones (and
         // every relationship call) read: timed once, on the engine fresh from its load.
         let first = Instant::now();
-        drop(json(&e.relationship_summaries(false, Reach::Team, None, &h).expect("summaries")));
+        drop(json(&e.relationship_summaries(false, DataScope::Team, None, &h).expect("summaries")));
         report("relationshipSummaries(first call)", size, first.elapsed().as_secs_f64() * 1000.0);
         report("ownInsights", size, median_ms(runs, || drop(json(&e.own_insights(None).expect("own")))));
         let mut contacts: Vec<String> = Vec::new();
@@ -137,7 +137,7 @@ fn main() {
             "relationshipSummaries(contacts)",
             size,
             median_ms(runs, || {
-                let list = e.relationship_summaries(false, Reach::Team, None, &h).expect("summaries");
+                let list = e.relationship_summaries(false, DataScope::Team, None, &h).expect("summaries");
                 drop(json(&list));
                 contacts = list.into_iter().map(|s| s.id).collect();
             }),
@@ -147,7 +147,8 @@ fn main() {
             size,
             median_ms(runs, || {
                 for c in &contacts {
-                    let r = e.relationship(&Target::Contact(c.clone()), Reach::Team, None, &h).expect("r");
+                    let r =
+                        e.relationship(&Target::Contact(c.clone()), DataScope::Team, None, &h).expect("r");
                     drop(serde_json::to_string(&r));
                 }
             }),

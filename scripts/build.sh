@@ -3,7 +3,8 @@
 # into www/pkg (served to the dashboard, no bundler) and `--target nodejs`
 # into pkg/node, and copies the web package into examples/extension/pkg (and
 # the dashboard's shared UI helpers into examples/extension/shared).
-# Prints the .wasm size raw and gzipped.
+# Prints the .wasm size raw and gzipped, and fails when the gzipped size is
+# over the budget in scripts/wasm-size-budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +44,11 @@ br=$(node -e 'const z = require("zlib"); const b = require("fs").readFileSync(pr
     [z.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length)' www/pkg/rapport_bg.wasm)
 printf '[build] rapport_bg.wasm: %s bytes raw, %s bytes gzipped, %s brotli (%s KB / %s KB / %s KB)\n' \
   "$size" "$gz" "$br" $((size / 1024)) $((gz / 1024)) $((br / 1024))
+budget=$(grep -v '^#' scripts/wasm-size-budget | tr -d '[:space:]')
+if [ "$gz" -gt "$budget" ]; then
+  echo "[build] rapport_bg.wasm is $gz bytes gzipped, over the budget of $budget (scripts/wasm-size-budget)" >&2
+  exit 1
+fi
 
 # The publishable npm package, assembled from the two builds into dist/npm
 # (`npm run package` also packs it into dist/rapport-analytics-<version>.tgz).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every check, in order: formatting, clippy (native and wasm32) with warnings
+# Every check, in order: formatting, the layout rules, clippy (native and wasm32) with warnings
 # as errors, native tests, wasm tests in Node and in headless Chromium (each
 # checked to have run every test), the TypeScript check of the generated
 # types, and the Node and browser tests. Run by `npm test` after setup/build.
@@ -17,6 +17,9 @@ count_passed() {
 
 step "formatting (cargo fmt --check)"
 cargo fmt --all -- --check
+
+step "layout: no import cycle, no file over 600 lines, every module says what it owns"
+node scripts/check-layout.mjs
 
 step "clippy, native and wasm32, warnings are errors"
 cargo clippy --locked --all-targets --quiet -- -D warnings

@@ -6,29 +6,8 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Kind, Person, PersonKey};
+use crate::model::{Kind, Person, PersonKey, Scope};
 use crate::store::Store;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    /// Interactions the signed-in user took part in; needs nothing.
-    Own,
-    /// Everyone's interactions, shown only as anonymized group figures.
-    Aggregated,
-    /// Everyone's interactions, shown per person.
-    Identifiable,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Own => "own",
-            Scope::Aggregated => "aggregated",
-            Scope::Identifiable => "identifiable",
-        }
-    }
-}
 
 /// The consent flags in force. `identifiable` does not imply `aggregated`:
 /// each scope is granted on its own (SPEC 4.1).

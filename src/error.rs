@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::consent::Scope;
+use crate::model::Scope;
 
 /// Where in a batch a bad record sits, and what is wrong with it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

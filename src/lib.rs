@@ -3,23 +3,27 @@
 //! tab, an extension, Node), and refusing to emit anything identifiable about
 //! other people without the matching consent.
 //!
-//! Module map, in the order data flows: `model` and `ids` (people and
-//! interned ids) → `load` (input formats, all-or-nothing batches) → `store`
-//! (columns and indexes) → `consent` (the gate every result passes; `token`
-//! verifies signed consent) → `insights` → `engine` (the public API). `wasm`
-//! is the JavaScript binding.
+//! Module map, bottom to top; a module imports only from modules above it in
+//! this list (`scripts/check-layout.mjs` checks it in `npm test`):
+//! `model` (people, kinds of interaction, scopes, targets), `ids`, `sort`,
+//! `time` (instants, civil dates, working hours, Graph time zones) →
+//! `error` → `privacy` (noise, the epsilon budget) → `store` (columns,
+//! indexes, compaction, the snapshot format) → `consent` (the gate every
+//! result passes) and `token` (signed consent) → `load` (input formats,
+//! all-or-nothing batches) → `insights` → `engine` (the public Rust API) →
+//! `json` (what JavaScript passes, read from JSON) → `wasm` (the binding,
+//! wasm32 only). `demo` generates the demo dataset and stands apart.
 
 pub mod consent;
 pub mod demo;
 pub mod engine;
 pub mod error;
-pub mod graph;
 pub mod ids;
 pub mod insights;
+pub mod json;
 pub mod load;
 pub mod model;
 pub mod privacy;
-pub mod requests;
 mod sort;
 pub mod store;
 pub mod time;
@@ -28,7 +32,8 @@ pub mod token;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use consent::{Consent, Scope};
-pub use engine::{Engine, EngineOptions, Reach, Target};
+pub use consent::Consent;
+pub use engine::{Engine, EngineOptions};
 pub use error::{Error, RecordError, Result};
 pub use load::{Format, LoadOptions, LoadReport};
+pub use model::{DataScope, Scope, Target};

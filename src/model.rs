@@ -1,11 +1,36 @@
-//! The data model: people (with their directory facts) and the kinds of
-//! interaction. Person keys are normalised here, so every part of the engine
-//! compares ids the same way (SPEC 2.1).
+//! The data model: people (with their directory facts), the kinds of
+//! interaction, and the words every layer shares about them: the consent
+//! scopes (SPEC 4.1), a target (a contact or an account) and the data scope
+//! of a relationship (the viewer's own data, or the team's). Person keys are
+//! normalised here, so every part of the engine compares ids the same way
+//! (SPEC 2.1).
 
 use std::borrow::Cow;
 
-/// Dense handle of a person key (an id or an alias) in the store's interner.
-pub type PersonKey = u32;
+use serde::{Deserialize, Serialize};
+
+/// Dense handle of a person key (an id or an alias) in the store's interner;
+/// a type of its own, as `consent::Row` is, so that a person is never
+/// confused with a row or an interned id.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PersonKey(u32);
+
+impl PersonKey {
+    /// The key of the interner's `index`th string.
+    pub fn new(index: u32) -> PersonKey {
+        PersonKey(index)
+    }
+
+    /// A dense index, for tables indexed by person.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The interner's handle.
+    pub fn raw(self) -> u32 {
+        self.0
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
@@ -22,6 +47,56 @@ impl Kind {
             "meeting" => Some(Kind::Meeting),
             "call" => Some(Kind::Call),
             _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Interactions the signed-in user took part in; needs nothing.
+    Own,
+    /// Everyone's interactions, shown only as anonymized group figures.
+    Aggregated,
+    /// Everyone's interactions, shown per person.
+    Identifiable,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Own => "own",
+            Scope::Aggregated => "aggregated",
+            Scope::Identifiable => "identifiable",
+        }
+    }
+}
+
+/// A contact or an account (SPEC 6).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum Target {
+    Contact(String),
+    Account(String),
+}
+
+/// Whose interactions a relationship reads (the `scope` option of the
+/// relationship methods): the viewer's own, which needs no consent, or the
+/// whole team's, which needs [`Scope::Identifiable`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataScope {
+    #[default]
+    Own,
+    Team,
+}
+
+impl DataScope {
+    /// The consent scope that reading this data needs.
+    pub fn needs(self) -> Scope {
+        match self {
+            DataScope::Own => Scope::Own,
+            DataScope::Team => Scope::Identifiable,
         }
     }
 }

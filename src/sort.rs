@@ -1,7 +1,13 @@
-//! One sort for the cold paths (ranking a result list, ordering groups):
-//! every call sorts a list of positions through the same compiled sort, so
-//! the `.wasm` holds one copy of the sort code instead of one per comparator
-//! (3–12 KB each). Hot loops keep `slice::sort*`, which inlines the compare.
+//! Sorting with the `.wasm` size in mind: every sort the standard library
+//! compiles is a new copy of its code for each element type and comparator
+//! (3–12 KB each). So the cold paths (ranking a result list, ordering groups)
+//! call this module's one sort, which orders a list of positions through the
+//! same compiled code whatever the comparator; and the hot loops, which keep
+//! `slice::sort_unstable` because it inlines the compare, sort plain integers
+//! or tuples of them (`u32`, `usize`, `(i64, Row)`, …) by their natural order,
+//! types whose sort is already compiled, instead of sorting by a closure.
+//! `scripts/build.sh` fails when the `.wasm` outgrows the budget in
+//! `scripts/wasm-size-budget`.
 
 use std::cmp::Ordering;
 

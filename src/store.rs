@@ -6,13 +6,12 @@
 //! opted-out people are remembered only as one-way digests of their ids.
 
 mod compact;
+mod digest;
 mod opt_outs;
 pub mod snapshot;
-mod threads;
+pub(crate) mod threads;
 
-pub use opt_outs::OptOutDigest;
-#[cfg(test)]
-pub(crate) use threads::reply_work;
+pub use digest::OptOutDigest;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -131,7 +130,7 @@ impl Store {
         if k as usize == self.canon.len() {
             let domain = domain_of(id);
             let internal = domain.is_some_and(|d| is_internal_domain(d, &self.internal_domains));
-            self.canon.push(k);
+            self.canon.push(PersonKey::new(k));
             self.people.push(Person {
                 internal,
                 account: if internal { None } else { domain.map(str::to_string) },
@@ -153,27 +152,27 @@ impl Store {
         let known = self.lookup(id).is_some();
         let p = self.person_key(id);
         if !known {
-            self.people[p as usize].internal = true;
-            self.people[p as usize].account = None;
+            self.people[p.index()].internal = true;
+            self.people[p.index()].account = None;
         }
         self.pinned = Some(p);
     }
 
     pub fn person(&self, p: PersonKey) -> &Person {
-        &self.people[p as usize]
+        &self.people[p.index()]
     }
 
     pub fn person_mut(&mut self, p: PersonKey) -> &mut Person {
-        &mut self.people[p as usize]
+        &mut self.people[p.index()]
     }
 
     /// The id a person is known by (their canonical, normalised id).
     pub fn person_id(&self, p: PersonKey) -> &str {
-        self.keys.resolve(p)
+        self.keys.resolve(p.raw())
     }
 
     pub fn is_canonical(&self, k: PersonKey) -> bool {
-        self.canon[k as usize] == k
+        self.canon[k.index()] == k
     }
 
     /// Whether `alias` may be folded into `person`: new, already theirs, or a
@@ -182,7 +181,7 @@ impl Store {
         match self.lookup(alias) {
             None => false,
             Some(a) if Some(a) == person => false,
-            Some(a) => self.people[a as usize].in_directory,
+            Some(a) => self.people[a.index()].in_directory,
         }
     }
 
@@ -195,19 +194,19 @@ impl Store {
             self.people.push(Person::default());
             self.by_person.push(Vec::new());
             self.out_of_order.push(false);
-            self.folded.entry(person).or_default().push(a);
+            self.folded.entry(person).or_default().push(PersonKey::new(a));
             return;
         }
         let old = self.canon[a as usize];
         if old != person {
             // Opting out any address of a person opts out the person.
-            if self.people[old as usize].opted_out {
-                self.people[person as usize].opted_out = true;
+            if self.people[old.index()].opted_out {
+                self.people[person.index()].opted_out = true;
             }
             let mut moved = self.folded.remove(&old).unwrap_or_default();
             moved.push(old);
             for &k in &moved {
-                self.canon[k as usize] = person;
+                self.canon[k.index()] = person;
             }
             self.folded.entry(person).or_default().extend(moved);
         }
@@ -302,8 +301,8 @@ impl Store {
         c.parts.extend_from_slice(new.parts);
         c.part_end.push(c.parts.len() as u32);
         for p in std::iter::once(new.from).chain(new.parts.iter().copied()) {
-            let list = &mut self.by_person[p as usize];
-            let flag = &mut self.out_of_order[p as usize];
+            let list = &mut self.by_person[p.index()];
+            let flag = &mut self.out_of_order[p.index()];
             if !*flag && list.last().is_some_and(|&last| self.rows.at[last as usize] > new.at) {
                 *flag = true;
                 self.unsorted.push(p);
@@ -317,20 +316,20 @@ impl Store {
     pub fn sort_people_rows(&mut self) {
         let at = &self.rows.at;
         for p in self.unsorted.drain(..) {
-            self.out_of_order[p as usize] = false;
-            by_time(&mut self.by_person[p as usize], at);
+            self.out_of_order[p.index()] = false;
+            by_time(&mut self.by_person[p.index()], at);
         }
     }
 
     /// Rows a (canonical) person sends or takes part in, oldest first.
     pub fn rows_of(&self, p: PersonKey) -> &[u32] {
-        &self.by_person[p as usize]
+        &self.by_person[p.index()]
     }
 
     /// Every canonical person, in key order (which is load history: results
     /// order people by id or figures, never by this).
     pub fn people(&self) -> impl Iterator<Item = PersonKey> + '_ {
-        (0..self.canon.len() as u32).filter(|&k| self.canon[k as usize] == k)
+        (0..self.canon.len() as u32).map(PersonKey::new).filter(|&k| self.canon[k.index()] == k)
     }
 
     /// Rewrites every row after aliases were folded in or people opted out:
@@ -339,8 +338,8 @@ impl Store {
     /// with no participant is dropped (SPEC 4.3). Then compacts: see [`Store::compact`].
     pub fn reindex_people(&mut self) {
         let target: Vec<Option<PersonKey>> =
-            self.canon.iter().map(|&c| (!self.people[c as usize].opted_out).then_some(c)).collect();
-        self.rebuild(|_, _| true, |k| target[k as usize]);
+            self.canon.iter().map(|&c| (!self.people[c.index()].opted_out).then_some(c)).collect();
+        self.rebuild(|_, _| true, |k| target[k.index()]);
     }
 
     /// Keeps only the rows for which `keep(columns, row)` holds, then compacts.
@@ -402,10 +401,10 @@ impl Store {
         self.thread_prev = Vec::with_capacity(self.rows.len());
         for row in 0..self.rows.len() {
             self.row_of_id[self.rows.id[row] as usize] = row as u32;
-            self.by_person[self.rows.from[row] as usize].push(row as u32);
+            self.by_person[self.rows.from[row].index()].push(row as u32);
             let start = if row == 0 { 0 } else { self.rows.part_end[row - 1] as usize };
             for &p in &self.rows.parts[start..self.rows.part_end[row] as usize] {
-                self.by_person[p as usize].push(row as u32);
+                self.by_person[p.index()].push(row as u32);
             }
             let thread = self.rows.thread[row];
             let prev = if thread != NONE && self.rows.kind[row] == Kind::Email {

@@ -11,9 +11,9 @@ use chrono::{DateTime, Datelike, Timelike};
 use common::departments;
 use common::naive::{norm, read};
 use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
+use rapport::insights::aggregates::Period;
 use rapport::insights::aggregates::{AggregateTable, Metrics};
-use rapport::requests::Period;
-use rapport::requests::{AggregatesRequest, GroupBy, Noise};
+use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
 use serde_json::Value;
 

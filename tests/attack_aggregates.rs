@@ -4,7 +4,7 @@
 //! (`Engine::aggregates`, its result as JSON).
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use rapport::requests::{AggregatesRequest, GroupBy, Noise, Period};
+use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::{Consent, Engine, EngineOptions, Error, LoadOptions};
 use serde_json::{json, Value};
 

@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use rapport::{Consent, Engine, Reach, Target};
+use rapport::{Consent, DataScope, Engine, Target};
 use serde_json::{json, Value};
 
 const ALL: Consent = Consent { aggregated: true, identifiable: true };
@@ -56,7 +56,7 @@ fn holds(bytes: &[u8], needle: &str) -> bool {
 }
 
 fn known(e: &Engine, id: &str) -> bool {
-    e.relationship(&Target::Contact(id.into()), Reach::Team, None, &Default::default()).is_ok()
+    e.relationship(&Target::Contact(id.into()), DataScope::Team, None, &Default::default()).is_ok()
 }
 
 #[test]

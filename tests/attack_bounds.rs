@@ -101,9 +101,9 @@ fn class_05_huge_meetings_keep_memory_linear_in_the_input() {
 
     let target = Target::Contact(external[5].clone());
     let paths = e.introduction_paths(&target, Some(3), Some(3)).unwrap();
-    let (_, ties) = e.graph_size().expect("the graph was built");
+    let (_, ties) = e.network_size().expect("the graph was built");
     // Each large meeting ties each attendee to its organizer: at most one
-    // tie per participant loaded (SMALL_MEETING_PEOPLE in src/graph.rs).
+    // tie per participant loaded (SMALL_MEETING_PEOPLE in src/insights/network.rs).
     assert!(ties <= participants, "{ties} ties from {participants} participants");
     assert!(!paths.is_empty(), "Ada reaches the contact through an organizer");
     assert!(paths.iter().all(|p| p.people.len() == 3 && internal[1..21].contains(&p.people[1])));
@@ -113,7 +113,7 @@ fn class_05_huge_meetings_keep_memory_linear_in_the_input() {
     assert_eq!(known.colleagues.len(), 20, "the organizers, each tied to every attendee");
     assert!(known.colleagues.iter().all(|c| organizers.contains(&&c.id)));
 
-    e.relationship_summaries(false, rapport::Reach::Team, Some(90), &Default::default()).unwrap();
+    e.relationship_summaries(false, rapport::DataScope::Team, Some(90), &Default::default()).unwrap();
     let index = e.index_bytes();
     assert!(index <= 64 * participants, "contact index of {index} bytes for {participants} participants");
 
@@ -165,7 +165,7 @@ fn class_13_a_distribution_list_does_not_count_toward_group_size() {
     let mut e = Engine::new(options(ADA, EVERYTHING)).unwrap();
     load(&mut e, &directory_with_kinds(), &serde_json::Value::Array(records));
     let check = |e: &Engine| {
-        use rapport::requests::{AggregatesRequest, GroupBy, Period};
+        use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Period};
         let by_account = AggregatesRequest { group_by: GroupBy::Account, ..departments(Period::Week) };
         for (request, group) in [(by_account, "client"), (departments(Period::Week), "Sales")] {
             let table = e.aggregates(&request).unwrap();
@@ -203,11 +203,16 @@ fn class_13_a_shared_mailbox_is_never_a_person_in_any_list() {
     let everything = serde_json::to_string(&(
         e.who_knows_whom(&client, Some(100)).unwrap(),
         e.introduction_paths(&client, Some(20), Some(4)).unwrap(),
-        e.relationship(&client, rapport::Reach::Team, None, &Default::default()).unwrap(),
-        e.relationship(&Target::Account("client".into()), rapport::Reach::Team, None, &Default::default())
-            .unwrap(),
-        e.relationship_summaries(false, rapport::Reach::Team, None, &Default::default()).unwrap(),
-        e.relationship_summaries(true, rapport::Reach::Team, None, &Default::default()).unwrap(),
+        e.relationship(&client, rapport::DataScope::Team, None, &Default::default()).unwrap(),
+        e.relationship(
+            &Target::Account("client".into()),
+            rapport::DataScope::Team,
+            None,
+            &Default::default(),
+        )
+        .unwrap(),
+        e.relationship_summaries(false, rapport::DataScope::Team, None, &Default::default()).unwrap(),
+        e.relationship_summaries(true, rapport::DataScope::Team, None, &Default::default()).unwrap(),
         e.own_insights(None).unwrap(),
     ))
     .unwrap();
@@ -215,14 +220,19 @@ fn class_13_a_shared_mailbox_is_never_a_person_in_any_list() {
         assert!(!everything.contains(mailbox), "{mailbox} is listed as a person: {everything}");
     }
     assert_eq!(
-        e.relationship(&Target::Contact(CLIENT_INFO.into()), rapport::Reach::Team, None, &Default::default())
-            .unwrap_err()
-            .code(),
+        e.relationship(
+            &Target::Contact(CLIENT_INFO.into()),
+            rapport::DataScope::Team,
+            None,
+            &Default::default()
+        )
+        .unwrap_err()
+        .code(),
         "UNKNOWN_TARGET",
         "a shared mailbox is not a contact"
     );
     // Its e-mails still count as e-mails of our side.
-    let r = e.relationship(&client, rapport::Reach::Team, None, &Default::default()).unwrap();
+    let r = e.relationship(&client, rapport::DataScope::Team, None, &Default::default()).unwrap();
     assert_eq!((r.kpis.emails_sent, r.kpis.emails_received), (7, 6));
     let known = e.who_knows_whom(&client, Some(100)).unwrap();
     assert_eq!(known.colleagues.len(), 1, "s1 only");
@@ -300,7 +310,7 @@ fn class_12_json_nested_a_million_deep_is_refused_everywhere() {
         "INVALID_OPTIONS"
     );
     let consent_json = format!(r#"{{"aggregated":{deep}}}"#);
-    assert_eq!(rapport::engine::RawConsent::from_json(&consent_json).unwrap_err().code(), "INVALID_OPTIONS");
+    assert_eq!(rapport::json::ConsentFlags::from_json(&consent_json).unwrap_err().code(), "INVALID_OPTIONS");
     // 128 levels (the array, the entry, 126 more) are fine; 129 are not.
     let at = |depth: usize| format!(r#"[{{"id":"{CLEO}","notes":{}}}]"#, nested(depth - 2));
     assert_eq!(e.load_people(at(129).as_bytes(), Default::default()).unwrap_err().code(), "INVALID_INPUT");
@@ -315,5 +325,5 @@ fn class_12_json_nested_a_million_deep_is_refused_everywhere() {
     e.load_people(at(128).as_bytes(), Default::default()).expect("128 levels are within the limit");
     let records = json!([email("a", ADA, &[CLEO], "2026-02-01T10:00:00Z")]);
     e.load_interactions(records.to_string().as_bytes(), Default::default()).unwrap();
-    assert!(e.relationship(&cleo(), rapport::Reach::Own, None, &Default::default()).is_ok());
+    assert!(e.relationship(&cleo(), rapport::DataScope::Own, None, &Default::default()).is_ok());
 }

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use rapport::insights::health::HealthOptions;
-use rapport::{Consent, Engine, EngineOptions, LoadOptions, Reach, Target};
+use rapport::{Consent, DataScope, Engine, EngineOptions, LoadOptions, Target};
 use serde_json::{json, Value};
 
 /// The host's clock when the engine is made: 1 April 2026, 12:00 UTC.
@@ -47,11 +47,11 @@ fn own_results(e: &Engine) -> String {
     for target in
         [Target::Contact(CLEO.into()), Target::Contact(DAN.into()), Target::Account("contoso".into())]
     {
-        let r = e.relationship(&target, Reach::Own, None, &h).expect("own relationship");
+        let r = e.relationship(&target, DataScope::Own, None, &h).expect("own relationship");
         out.push(serde_json::to_string(&r).expect("json"));
     }
     for accounts in [false, true] {
-        let list = e.relationship_summaries(accounts, Reach::Own, None, &h).expect("own summaries");
+        let list = e.relationship_summaries(accounts, DataScope::Own, None, &h).expect("own summaries");
         out.push(serde_json::to_string(&list).expect("json"));
     }
     out.join("\n")
@@ -100,7 +100,7 @@ fn class_07_default_now_is_the_host_clock() {
     assert_eq!(own["window"]["end"], "2026-04-01T12:00:00Z");
     assert_eq!(own["window"]["start"], "2026-03-02T12:00:00Z");
     assert_eq!(own["now"], "2026-04-01T12:00:00Z", "the result states its now");
-    let r = e.relationship(&Target::Contact(CLEO.into()), Reach::Own, None, &HealthOptions::default());
+    let r = e.relationship(&Target::Contact(CLEO.into()), DataScope::Own, None, &HealthOptions::default());
     assert_eq!(serde_json::to_value(r.expect("relationship")).expect("json")["now"], own["now"]);
     // o6 is after the clock: the next interaction, not counted in the window.
     assert_eq!(own["nextInteractionAt"], "2026-04-20T10:00:00Z");

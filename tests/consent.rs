@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use rapport::{Consent, Error, LoadOptions, Reach, Scope, Target};
+use rapport::{Consent, DataScope, Error, LoadOptions, Scope, Target};
 use serde_json::json;
 
 /// After every interaction of these tests.
@@ -23,19 +23,20 @@ fn mixed() -> serde_json::Value {
 fn refusals_name_the_missing_scope_and_no_person() {
     let mut e = engine(ADA, Consent::default(), NOW);
     load(&mut e, &json!([]), &mixed());
-    let err =
-        e.relationship(&Target::Contact(CLEO.into()), Reach::Team, None, &Default::default()).unwrap_err();
+    let err = e
+        .relationship(&Target::Contact(CLEO.into()), DataScope::Team, None, &Default::default())
+        .unwrap_err();
     assert_eq!(err, Error::ConsentRequired { scope: Scope::Identifiable });
     assert_eq!(err.code(), "CONSENT_REQUIRED");
     assert!(err.to_string().contains("identifiable") && !err.to_string().contains("cleo"));
     assert_eq!(
-        e.aggregates(&departments(rapport::requests::Period::Week)).unwrap_err(),
+        e.aggregates(&departments(rapport::insights::aggregates::Period::Week)).unwrap_err(),
         Error::ConsentRequired { scope: Scope::Aggregated }
     );
     // identifiable alone does not grant aggregated, nor the reverse.
     e.set_consent(Consent { aggregated: false, identifiable: true });
     assert_eq!(
-        e.aggregates(&departments(rapport::requests::Period::Week)).unwrap_err(),
+        e.aggregates(&departments(rapport::insights::aggregates::Period::Week)).unwrap_err(),
         Error::ConsentRequired { scope: Scope::Aggregated }
     );
     e.set_consent(Consent { aggregated: true, identifiable: false });

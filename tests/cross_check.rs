@@ -12,7 +12,7 @@ use chrono::DateTime;
 use common::naive::{read, Record};
 use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::health::HealthOptions;
-use rapport::{Consent, Engine, EngineOptions, LoadOptions, Reach, Target};
+use rapport::{Consent, DataScope, Engine, EngineOptions, LoadOptions, Target};
 
 const DAY: i64 = 86_400_000;
 
@@ -116,9 +116,9 @@ fn team_relationship_figures_equal_a_naive_recomputation() {
     );
 
     let h = HealthOptions::default();
-    let listed = e.relationship_summaries(false, Reach::Team, None, &h).unwrap();
+    let listed = e.relationship_summaries(false, DataScope::Team, None, &h).unwrap();
     assert_eq!(listed.iter().map(|s| s.id.clone()).collect::<BTreeSet<_>>(), contacts);
-    let listed = e.relationship_summaries(true, Reach::Team, None, &h).unwrap();
+    let listed = e.relationship_summaries(true, DataScope::Team, None, &h).unwrap();
     assert_eq!(
         listed.iter().map(|s| s.id.to_lowercase()).collect::<BTreeSet<_>>(),
         accounts.keys().cloned().collect()
@@ -130,7 +130,7 @@ fn team_relationship_figures_equal_a_naive_recomputation() {
         .map(|c| (Target::Contact(c.clone()), BTreeSet::from([c.clone()])))
         .chain(accounts.iter().map(|(a, members)| (Target::Account(a.clone()), members.clone())));
     for (target, them) in targets {
-        let r = e.relationship(&target, Reach::Team, None, &h).unwrap();
+        let r = e.relationship(&target, DataScope::Team, None, &h).unwrap();
         let k = &r.kpis;
         let (c, minutes, last, next) = figures(&n, &them);
         let got = [k.emails_sent, k.emails_received, k.replies, k.replies_received, k.meetings, k.calls];

@@ -7,11 +7,11 @@ mod common;
 use common::outputs;
 use rapport::consent::Retention;
 use rapport::insights::health::HealthOptions;
-use rapport::load::interactions;
-use rapport::requests::{parse, LoadRequest};
+use rapport::json::{parse, LoadRequest};
+use rapport::load::load_interactions;
 use rapport::store::Store;
 use rapport::time::{format_rfc3339, parse_rfc3339};
-use rapport::{Consent, Engine, EngineOptions, Error, Format, LoadOptions, Reach, Target};
+use rapport::{Consent, DataScope, Engine, EngineOptions, Error, Format, LoadOptions, Target};
 use serde_json::{json, Value};
 
 const MESSAGES: &str = include_str!("data/graph/graph-messages.json");
@@ -46,7 +46,7 @@ fn store() -> Store {
 }
 
 fn load_store(store: &mut Store, text: &str, opts: LoadOptions) -> rapport::Result<rapport::LoadReport> {
-    interactions::load(store, text, opts, &Retention { viewer: None, others: true })
+    load_interactions(store, text, opts, &Retention { viewer: None, others: true })
 }
 
 /// The stored row of an interaction id.
@@ -134,12 +134,13 @@ fn the_samples_load_as_their_readme_says() {
     assert_eq!(report["skippedDrafts"], 1);
 
     let h = HealthOptions::default();
-    let fabrikam = e.relationship(&Target::Account("fabrikam.com".into()), Reach::Team, None, &h).unwrap();
+    let fabrikam =
+        e.relationship(&Target::Account("fabrikam.com".into()), DataScope::Team, None, &h).unwrap();
     let k = &fabrikam.kpis;
     assert_eq!((k.emails_sent, k.emails_received), (3, 2));
     assert_eq!((k.meetings, k.meeting_minutes), (3, 45.0 + 60.0 + 90.0));
     // Tailspin Toys: Lee's e-mail counts; the cancelled sync is kept out of every figure.
-    let tailspin = e.relationship(&Target::Contact(RAY.into()), Reach::Team, None, &h).unwrap();
+    let tailspin = e.relationship(&Target::Contact(RAY.into()), DataScope::Team, None, &h).unwrap();
     assert_eq!(
         (tailspin.kpis.emails_sent, tailspin.kpis.meetings, tailspin.kpis.meeting_minutes),
         (1, 0, 0.0)
@@ -177,11 +178,11 @@ fn sample_meetings_start_in_utc_across_daylight_saving() {
     ] {
         let mut e = engine_at(now);
         e.load_interactions(EVENTS.as_bytes(), graph()).unwrap();
-        let r = e.relationship(&eva, Reach::Team, Some(7), &h).unwrap();
+        let r = e.relationship(&eva, DataScope::Team, Some(7), &h).unwrap();
         assert_eq!(r.next_interaction_at.as_deref(), Some(next));
         let mut later = engine_at(next);
         later.load_interactions(EVENTS.as_bytes(), graph()).unwrap();
-        let r = later.relationship(&eva, Reach::Team, Some(7), &h).unwrap();
+        let r = later.relationship(&eva, DataScope::Team, Some(7), &h).unwrap();
         let w = r.weekly.iter().find(|w| w.week == week).unwrap();
         assert_eq!((w.meetings, w.meeting_minutes), (1, minutes));
     }
@@ -210,7 +211,7 @@ fn sample_replies_follow_the_conversation_order() {
     assert_eq!(own.median_response_minutes, Some(882.73));
     assert_eq!((own.replies, own.replies_received), (1, 1));
     let h = HealthOptions::default();
-    let k = e.relationship(&Target::Contact(DAN.into()), Reach::Team, None, &h).unwrap().kpis;
+    let k = e.relationship(&Target::Contact(DAN.into()), DataScope::Team, None, &h).unwrap().kpis;
     assert_eq!((k.their_median_response_minutes, k.median_response_minutes), (Some(205.92), Some(882.73)));
     assert_eq!((k.response_rate, k.their_response_rate), (Some(1.0), Some(0.3333)));
 }

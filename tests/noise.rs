@@ -9,11 +9,12 @@ use chrono::DateTime;
 use common::naive::norm;
 use rapport::consent::{Gate, Retention};
 use rapport::demo::{demo_dataset, DemoDataset, DemoFormat, DemoOptions};
-use rapport::insights::aggregates::noisy::{capped_sums, sensitivities, CappedSums, Caps};
-use rapport::insights::aggregates::{periods, AggregateTable, Hours, Metrics};
-use rapport::requests::{AggregatesRequest, GroupBy, Noise, Period};
+use rapport::insights::aggregates::noisy::{sensitivities, CappedSums};
+use rapport::insights::aggregates::{capped_sums, Caps};
+use rapport::insights::aggregates::{periods, AggregateTable, Metrics};
+use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::store::Store;
-use rapport::time::{Window, DAY_MS};
+use rapport::time::{Window, WorkingHours, DAY_MS};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
 use serde_json::Value;
 
@@ -54,12 +55,12 @@ fn sums(demo: &DemoDataset, interactions: &str, by: GroupBy, caps: &Caps) -> Cap
     rapport::load::people::load(&mut store, &demo.people, LoadOptions::default(), &demo.internal_domains)
         .unwrap();
     let retention = Retention { viewer: None, others: true };
-    rapport::load::interactions::load(&mut store, interactions, LoadOptions::default(), &retention).unwrap();
+    rapport::load::load_interactions(&mut store, interactions, LoadOptions::default(), &retention).unwrap();
     let gate = Gate::new(&store, Consent { aggregated: true, identifiable: false }, None);
     let view = gate.open(rapport::Scope::Aggregated).unwrap();
     let now = DateTime::parse_from_rfc3339(&demo.now).unwrap().timestamp_millis();
     let weeks = periods(Window { start: now - 90 * DAY_MS, end: now }, false);
-    let hours = Hours { start: 8.0, end: 18.0, days: vec![1, 2, 3, 4, 5] };
+    let hours = WorkingHours::default();
     capped_sums(&view, by, &weeks, &hours, caps)
 }
 

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use rapport::insights::health::HealthOptions;
-use rapport::{Consent, Error, LoadOptions, Reach, Scope, Target};
+use rapport::{Consent, DataScope, Error, LoadOptions, Scope, Target};
 use serde_json::{json, Value};
 
 /// Keeps only a consent refusal: any other outcome counts as answered.
@@ -72,13 +72,13 @@ proptest! {
             }
             _ => assert!(c.grants(scope), "answered without {scope:?}"),
         };
-        needs(Scope::Identifiable, refusal(e.relationship(&target, Reach::Team, None, &h)));
-        needs(Scope::Identifiable, refusal(e.relationship_summaries(true, Reach::Team, None, &h)));
+        needs(Scope::Identifiable, refusal(e.relationship(&target, DataScope::Team, None, &h)));
+        needs(Scope::Identifiable, refusal(e.relationship_summaries(true, DataScope::Team, None, &h)));
         needs(Scope::Identifiable, refusal(e.who_knows_whom(&target, None)));
         needs(Scope::Identifiable, refusal(e.introduction_paths(&target, None, None)));
-        needs(Scope::Aggregated, refusal(e.aggregates(&departments(rapport::requests::Period::Week))));
-        needs(Scope::Own, refusal(e.relationship(&target, Reach::Own, None, &h)));
-        needs(Scope::Own, refusal(e.relationship_summaries(false, Reach::Own, None, &h)));
+        needs(Scope::Aggregated, refusal(e.aggregates(&departments(rapport::insights::aggregates::Period::Week))));
+        needs(Scope::Own, refusal(e.relationship(&target, DataScope::Own, None, &h)));
+        needs(Scope::Own, refusal(e.relationship_summaries(false, DataScope::Own, None, &h)));
         let own = e.own_insights(None).unwrap();
         prop_assert_eq!(own.scope, Scope::Own);
     }
@@ -106,11 +106,11 @@ proptest! {
         let own = |e: &rapport::Engine| {
             let mut out = serde_json::to_string(&e.own_insights(Some(365)).unwrap()).unwrap();
             for id in w.ids() {
-                let r = e.relationship(&Target::Contact(id), Reach::Own, Some(365), &h);
+                let r = e.relationship(&Target::Contact(id), DataScope::Own, Some(365), &h);
                 out += &format!("\n{:?}", r.map(|r| serde_json::to_string(&r).unwrap()).map_err(|e| e.code()));
             }
             for accounts in [false, true] {
-                out += &serde_json::to_string(&e.relationship_summaries(accounts, Reach::Own, Some(365), &h).unwrap()).unwrap();
+                out += &serde_json::to_string(&e.relationship_summaries(accounts, DataScope::Own, Some(365), &h).unwrap()).unwrap();
             }
             out
         };

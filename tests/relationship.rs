@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use rapport::insights::health::HealthOptions;
-use rapport::{Consent, Engine, EngineOptions, Error, LoadOptions, Reach, Target};
+use rapport::{Consent, DataScope, Engine, EngineOptions, Error, LoadOptions, Target};
 use serde_json::{json, Value};
 
 fn dataset() -> (Value, Value) {
@@ -47,7 +47,7 @@ fn team() -> Consent {
     Consent { aggregated: false, identifiable: true }
 }
 
-fn relationship(e: &Engine, target: Target, reach: Reach) -> Value {
+fn relationship(e: &Engine, target: Target, reach: DataScope) -> Value {
     serde_json::to_value(e.relationship(&target, reach, Some(30), &HealthOptions::default()).unwrap())
         .unwrap()
 }
@@ -63,7 +63,7 @@ fn ranking(list: &Value, key: &str) -> Vec<(String, u64)> {
 #[test]
 fn a_contact_in_team_scope() {
     let e = loaded(team());
-    let r = relationship(&e, Target::Contact("Cleo@Contoso.Example".into()), Reach::Team);
+    let r = relationship(&e, Target::Contact("Cleo@Contoso.Example".into()), DataScope::Team);
     assert_eq!(r["scope"], "identifiable");
     assert_eq!(r["target"]["account"], "contoso");
     assert_eq!(r["window"]["start"], "2026-03-01T00:00:00Z");
@@ -105,7 +105,7 @@ fn a_contact_in_team_scope() {
 #[test]
 fn the_health_score_is_explained_factor_by_factor() {
     let e = loaded(team());
-    let h = &relationship(&e, Target::Contact(CLEO.into()), Reach::Team)["health"];
+    let h = &relationship(&e, Target::Contact(CLEO.into()), DataScope::Team)["health"];
     assert_eq!(h["state"], "scored");
     // frequency: 8 in 30 days against 4 a month: 1. recency: 10 d 8 h at a
     // 14-day half-life: 0.5995. reciprocity: we started 5 (r2 r3 r5 r7 r14),
@@ -125,14 +125,14 @@ fn the_health_score_is_explained_factor_by_factor() {
     assert_eq!(h["trend"], json!({ "direction": "improving", "previousScore": null, "change": 67 }));
 
     let strict = HealthOptions { min_interactions: 9, ..HealthOptions::default() };
-    let thin = e.relationship(&Target::Contact(CLEO.into()), Reach::Team, Some(30), &strict).unwrap();
+    let thin = e.relationship(&Target::Contact(CLEO.into()), DataScope::Team, Some(30), &strict).unwrap();
     assert_eq!((thin.health.state, thin.health.score), ("insufficient-data", None));
 }
 
 #[test]
 fn own_scope_uses_only_the_viewers_interactions() {
     let e = loaded(Consent::default());
-    let r = relationship(&e, Target::Contact(CLEO.into()), Reach::Own);
+    let r = relationship(&e, Target::Contact(CLEO.into()), DataScope::Own);
     assert_eq!(r["scope"], "own");
     // Ada took part in r1 r3 r5 r7 r8 (and r10, which counts for nobody).
     assert_eq!(r["kpis"]["emailsSent"], 2);
@@ -143,14 +143,14 @@ fn own_scope_uses_only_the_viewers_interactions() {
     assert_eq!(r["kpis"]["medianResponseMinutes"], 180.0);
     assert_eq!(r["interactionsUsed"], 5);
     let team_refused =
-        e.relationship(&Target::Contact(CLEO.into()), Reach::Team, None, &HealthOptions::default());
+        e.relationship(&Target::Contact(CLEO.into()), DataScope::Team, None, &HealthOptions::default());
     assert!(matches!(team_refused, Err(Error::ConsentRequired { .. })));
 }
 
 #[test]
 fn an_account_counts_each_interaction_once() {
     let e = loaded(team());
-    let r = relationship(&e, Target::Account("CONTOSO".into()), Reach::Team);
+    let r = relationship(&e, Target::Account("CONTOSO".into()), DataScope::Team);
     assert_eq!(r["target"]["contacts"], json!([CLEO, DAN]));
     let k = &r["kpis"];
     // r5 went to both Cleo and Dan: one e-mail.
@@ -165,11 +165,12 @@ fn an_account_counts_each_interaction_once() {
     );
     assert_eq!(r["interactionsUsed"], 10);
 
-    let list = e.relationship_summaries(true, Reach::Team, Some(30), &HealthOptions::default()).unwrap();
+    let list = e.relationship_summaries(true, DataScope::Team, Some(30), &HealthOptions::default()).unwrap();
     let ids: Vec<&str> = list.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["contoso", "fabrikam"]);
     assert_eq!(serde_json::to_value(&list[0].kpis).unwrap(), r["kpis"]);
-    let contacts = e.relationship_summaries(false, Reach::Team, Some(30), &HealthOptions::default()).unwrap();
+    let contacts =
+        e.relationship_summaries(false, DataScope::Team, Some(30), &HealthOptions::default()).unwrap();
     let ids: Vec<&str> = contacts.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, [CLEO, DAN, EVE]);
 }
@@ -230,7 +231,7 @@ fn targets_the_view_may_not_name_are_unknown() {
         Target::Contact(BOB.into()),
         Target::Account("initech".into()),
     ] {
-        assert_eq!(e.relationship(&target, Reach::Team, None, &h).unwrap_err().code(), "UNKNOWN_TARGET");
+        assert_eq!(e.relationship(&target, DataScope::Team, None, &h).unwrap_err().code(), "UNKNOWN_TARGET");
     }
     e.opt_out(DAN).unwrap();
     assert_eq!(e.who_knows_whom(&Target::Contact(DAN.into()), None).unwrap_err().code(), "UNKNOWN_TARGET");
@@ -246,8 +247,8 @@ fn same_input_same_options_byte_identical_json() {
         let e = loaded(team());
         let h = HealthOptions::default();
         serde_json::to_string(&(
-            e.relationship(&Target::Account("contoso".into()), Reach::Team, None, &h).unwrap(),
-            e.relationship_summaries(false, Reach::Team, None, &h).unwrap(),
+            e.relationship(&Target::Account("contoso".into()), DataScope::Team, None, &h).unwrap(),
+            e.relationship_summaries(false, DataScope::Team, None, &h).unwrap(),
             e.who_knows_whom(&Target::Account("contoso".into()), None).unwrap(),
             e.introduction_paths(&Target::Contact(CLEO.into()), None, None).unwrap(),
         ))
@@ -263,20 +264,20 @@ fn the_contact_index_answers_alike_and_goes_with_new_data() {
     let mut e = loaded(team());
     let cleo = || Target::Contact(CLEO.into());
     let h = HealthOptions::default();
-    let direct = relationship(&e, cleo(), Reach::Team);
+    let direct = relationship(&e, cleo(), DataScope::Team);
     assert_eq!(e.index_bytes(), 0, "a single relationship call builds no index");
-    let listed = e.relationship_summaries(false, Reach::Team, Some(30), &h).unwrap();
+    let listed = e.relationship_summaries(false, DataScope::Team, Some(30), &h).unwrap();
     assert!(e.index_bytes() > 0, "the list view builds the index");
-    assert_eq!(relationship(&e, cleo(), Reach::Team), direct);
+    assert_eq!(relationship(&e, cleo(), DataScope::Team), direct);
     let summary = listed.iter().find(|s| s.id == CLEO).unwrap();
     assert_eq!(serde_json::to_value(&summary.kpis).unwrap(), direct["kpis"]);
 
     let more = json!([email("r15", CLEO, &[ADA], "2026-03-28T09:00:00Z")]);
     e.load_interactions(more.to_string().as_bytes(), LoadOptions::default()).unwrap();
     assert_eq!(e.index_bytes(), 0, "new data drops the index");
-    let after = relationship(&e, cleo(), Reach::Team);
+    let after = relationship(&e, cleo(), DataScope::Team);
     let received = |v: &Value| v["kpis"]["emailsReceived"].as_u64().unwrap();
     assert_eq!(received(&after), received(&direct) + 1);
-    e.relationship_summaries(false, Reach::Team, Some(30), &h).unwrap();
-    assert_eq!(relationship(&e, cleo(), Reach::Team), after);
+    e.relationship_summaries(false, DataScope::Team, Some(30), &h).unwrap();
+    assert_eq!(relationship(&e, cleo(), DataScope::Team), after);
 }

@@ -5,7 +5,7 @@ mod common;
 
 use common::outputs;
 use rapport::demo::{demo_dataset, DemoDataset, DemoFormat, DemoOptions};
-use rapport::requests::{AggregatesRequest, GroupBy, Noise, Period};
+use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::store::snapshot::{crc32, open, seal, VERSION};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
 
@@ -26,7 +26,7 @@ fn loaded(demo: &DemoDataset) -> Engine {
 }
 
 fn contacts(e: &Engine) -> Vec<String> {
-    let list = e.relationship_summaries(false, rapport::Reach::Team, None, &Default::default()).unwrap();
+    let list = e.relationship_summaries(false, rapport::DataScope::Team, None, &Default::default()).unwrap();
     list.into_iter().map(|s| s.id).take(40).collect()
 }
 

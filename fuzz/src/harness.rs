@@ -13,11 +13,11 @@ use std::sync::OnceLock;
 
 use ed25519_dalek::{Signer, SigningKey};
 use rapport::consent::ConsentBasis;
+use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::insights::health::HealthOptions;
-use rapport::requests::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::store::snapshot::seal;
 use rapport::token::ConsentKey;
-use rapport::{Consent, Engine, EngineOptions, Error, Format, LoadOptions, Reach, Target};
+use rapport::{Consent, DataScope, Engine, EngineOptions, Error, Format, LoadOptions, Target};
 
 /// The demo dataset's viewer and domain, so that demo snapshots import here.
 pub const VIEWER: &str = "alex.morgan@northwind.example";
@@ -182,14 +182,14 @@ pub fn exercise(e: &Engine) {
     show(e.own_insights(Some(3660)));
     let mut targets = vec![Target::Account("contoso".into()), Target::Contact("cleo@contoso.example".into())];
     for accounts in [false, true] {
-        if let Ok(list) = e.relationship_summaries(accounts, Reach::Team, Some(3660), &h) {
+        if let Ok(list) = e.relationship_summaries(accounts, DataScope::Team, Some(3660), &h) {
             let first = list.into_iter().next().map(|s| s.id);
             targets.extend(first.map(|id| if accounts { Target::Account(id) } else { Target::Contact(id) }));
         }
     }
     for target in &targets {
-        show(e.relationship(target, Reach::Own, Some(3660), &h));
-        show(e.relationship(target, Reach::Team, None, &h));
+        show(e.relationship(target, DataScope::Own, Some(3660), &h));
+        show(e.relationship(target, DataScope::Team, None, &h));
         show(e.who_knows_whom(target, Some(10)));
         show(e.introduction_paths(target, Some(3), Some(4)));
     }

@@ -1,8 +1,16 @@
-//! Time in the simulated year: its bounds (`END`), civil dates, weekdays and
-//! working hours, and writing times and zero-padded numbers into the output text.
+//! Time in the simulated year, in seconds: its bounds (`END`), the weekdays it
+//! moves meetings to, the working hours its mail follows (the engine's default
+//! `WorkingHours`, so that the demo's after-hours mail is what the after-hours
+//! share counts), and writing times and zero-padded numbers into the output
+//! text. Day arithmetic is `time::civil`'s.
 
-pub(super) const DAY: i64 = 86_400;
-pub(super) const HOUR: i64 = 3_600;
+use crate::time::civil::{
+    civil_from_days, days_from_civil, weekday, DAY_MS, HOUR_MS, SATURDAY, SECOND_MS, SUNDAY,
+};
+use crate::time::WorkingHours;
+
+pub(super) const DAY: i64 = DAY_MS / SECOND_MS;
+pub(super) const HOUR: i64 = HOUR_MS / SECOND_MS;
 pub(super) const WEEK: i64 = 7 * DAY;
 pub(super) const SPAN_DAYS: i64 = 365;
 /// Day of the last e-mail: Friday 2026-10-30.
@@ -10,74 +18,57 @@ pub(super) const END_DAY: i64 = days_from_civil(2026, 10, 30);
 /// The last e-mail, 2026-10-30T17:00:00Z; also the dataset's `now`.
 pub(super) const END: i64 = END_DAY * DAY + 17 * HOUR;
 pub(super) const START_DAY: i64 = END_DAY - (SPAN_DAYS - 1);
-pub(super) const WORK_START: i64 = 8 * HOUR;
-pub(super) const WORK_END: i64 = 18 * HOUR;
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-pub(super) const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// The working hours of the demo's people, on the demo's clock (seconds).
+pub(super) struct Work {
+    hours: WorkingHours,
+    /// Seconds after midnight when work starts and ends.
+    pub start: i64,
+    pub end: i64,
 }
 
-/// Date of a day number since 1970-01-01.
-pub(super) fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m as u32, d as u32)
-}
-
-/// 0 = Monday .. 6 = Sunday.
-pub(super) fn weekday(day: i64) -> i64 {
-    (day + 3).rem_euclid(7)
-}
-
-pub(super) fn in_working_hours(t: i64) -> bool {
-    let sec = t.rem_euclid(DAY);
-    weekday(t.div_euclid(DAY)) < 5 && (WORK_START..WORK_END).contains(&sec)
-}
-
-/// Start of the next working period at or after `t`.
-pub(super) fn next_working_start(t: i64) -> i64 {
-    let mut day = t.div_euclid(DAY);
-    if t.rem_euclid(DAY) >= WORK_START {
-        day += 1;
+impl Work {
+    pub fn new() -> Work {
+        let hours = WorkingHours::default();
+        let seconds = |hour: f64| (hour * HOUR as f64) as i64;
+        Work { start: seconds(hours.start), end: seconds(hours.end), hours }
     }
-    while weekday(day) >= 5 {
-        day += 1;
+
+    pub fn contains(&self, t: i64) -> bool {
+        self.hours.contains(t * SECOND_MS)
     }
-    day * DAY + WORK_START
+
+    /// Start of the next working period after `t` (`t` itself, were there none).
+    pub fn next_start(&self, t: i64) -> i64 {
+        self.hours.next_start(t * SECOND_MS).map_or(t, |ms| ms.div_euclid(SECOND_MS))
+    }
+
+    /// End of the latest working period at or before `t` (`t` itself, were there none).
+    pub fn prev_end(&self, t: i64) -> i64 {
+        self.hours.prev_end(t * SECOND_MS).map_or(t, |ms| ms.div_euclid(SECOND_MS))
+    }
 }
 
-/// End of the latest working period at or before `t`.
-pub(super) fn prev_working_end(t: i64) -> i64 {
-    let mut day = t.div_euclid(DAY);
-    if t.rem_euclid(DAY) < WORK_END {
-        day -= 1;
-    }
-    while weekday(day) >= 5 {
-        day -= 1;
-    }
-    day * DAY + WORK_END
+/// Whether a day number falls on a weekend.
+pub(super) fn is_weekend(day: i64) -> bool {
+    matches!(weekday(day), SATURDAY | SUNDAY)
 }
 
 /// Moves a weekend day to the nearest weekday, staying at or before END_DAY.
 pub(super) fn to_weekday(day: i64) -> i64 {
     match weekday(day) {
-        5 => day - 1,
-        6 if day < END_DAY => day + 1,
-        6 => day - 2,
+        SATURDAY => day - 1,
+        SUNDAY if day < END_DAY => day + 1,
+        SUNDAY => day - 2,
+        _ => day,
+    }
+}
+
+/// The Monday after a weekend day; any other day unchanged.
+pub(super) fn after_weekend(day: i64) -> i64 {
+    match weekday(day) {
+        SATURDAY => day + 2,
+        SUNDAY => day + 1,
         _ => day,
     }
 }

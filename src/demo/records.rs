@@ -2,8 +2,8 @@
 //! the `World` in one pass and writes them as JSON array or NDJSON text.
 
 use super::calendar::{
-    in_working_hours, next_working_start, prev_working_end, push_padded, push_time, to_weekday, weekday, DAY,
-    END, END_DAY, HOUR, SPAN_DAYS, START_DAY, WEEK, WORK_END, WORK_START,
+    after_weekend, is_weekend, push_padded, push_time, to_weekday, Work, DAY, END, END_DAY, HOUR, SPAN_DAYS,
+    START_DAY, WEEK,
 };
 use super::random::{exp, Rng};
 use super::world::{Trend, World};
@@ -33,6 +33,7 @@ pub(super) struct Gen<'a> {
     side: [Vec<usize>; 2],
     to: Vec<usize>,
     cc: Vec<usize>,
+    work: Work,
 }
 
 impl<'a> Gen<'a> {
@@ -55,6 +56,7 @@ impl<'a> Gen<'a> {
             side: [Vec::with_capacity(8), Vec::with_capacity(8)],
             to: Vec::with_capacity(8),
             cc: Vec::with_capacity(8),
+            work: Work::new(),
         };
         if !ndjson {
             g.out.push('[');
@@ -121,15 +123,17 @@ impl<'a> Gen<'a> {
         let mut day = self.sample_day(trend);
         let sec = if self.rng.chance(work) {
             day = to_weekday(day);
-            WORK_START + self.rng.below((WORK_END - WORK_START) as u64) as i64
-        } else if weekday(day) >= 5 {
+            self.work.start + self.rng.below((self.work.end - self.work.start) as u64) as i64
+        } else if is_weekend(day) {
             self.rng.below(DAY as u64) as i64
         } else {
-            let r = self.rng.below((14 * HOUR) as u64) as i64;
-            if r < 6 * HOUR {
-                WORK_END + r
+            // Off hours: after work, or before it.
+            let (evening, off) = (DAY - self.work.end, DAY - (self.work.end - self.work.start));
+            let r = self.rng.below(off as u64) as i64;
+            if r < evening {
+                self.work.end + r
             } else {
-                r - 6 * HOUR
+                r - evening
             }
         };
         let t = day * DAY + sec;
@@ -305,8 +309,8 @@ impl<'a> Gen<'a> {
             for k in (1..len).rev() {
                 let delay = self.reply_delay(froms[k], acc_resp);
                 let mut t = times[k] - delay;
-                if !in_working_hours(t) {
-                    t = prev_working_end(t) - 1 - self.rng.below(90 * 60) as i64;
+                if !self.work.contains(t) {
+                    t = self.work.prev_end(t) - 1 - self.rng.below(90 * 60) as i64;
                 }
                 times[k - 1] = t;
             }
@@ -314,8 +318,8 @@ impl<'a> Gen<'a> {
             times[0] = self.sample_time(trend, 0.87);
             for k in 1..len {
                 let mut t = times[k - 1] + self.reply_delay(froms[k], acc_resp);
-                if !in_working_hours(t) && self.rng.chance(0.8) {
-                    t = next_working_start(t) + self.rng.below(90 * 60) as i64;
+                if !self.work.contains(t) && self.rng.chance(0.8) {
+                    t = self.work.next_start(t) + self.rng.below(90 * 60) as i64;
                 }
                 times[k] = t;
             }
@@ -437,10 +441,7 @@ impl<'a> Gen<'a> {
         let cancelled = !force_future && self.rng.chance(0.03);
         let t = if future {
             let day = END_DAY + 1 + self.rng.below(29) as i64;
-            let day = match weekday(day) {
-                5 | 6 => day + 7 - weekday(day),
-                _ => day,
-            };
+            let day = after_weekend(day);
             let t = self.meeting_slot(day);
             if t > END + 30 * DAY {
                 t - WEEK

@@ -4,10 +4,12 @@
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
-use super::calendar::{civil_from_days, days_from_civil, push_time, weekday, DAY, END, END_DAY, SPAN_DAYS};
+use super::calendar::{push_time, DAY, END, END_DAY, SPAN_DAYS};
 use super::random::{exp, ln};
 use super::records::push_cased;
 use super::{demo_dataset, DemoDataset, DemoFormat, DemoOptions};
+use crate::time::civil::{civil_from_days, days_from_civil, weekday};
+use crate::time::{parse_rfc3339, WorkingHours};
 
 fn gen(seed: u64, n: usize, format: DemoFormat) -> DemoDataset {
     demo_dataset(&DemoOptions { seed, interactions: n, format })
@@ -83,10 +85,10 @@ fn is_rfc3339_utc(t: &str) -> bool {
 fn calendar_and_math() {
     assert_eq!(days_from_civil(1970, 1, 1), 0);
     assert_eq!(END, 1_793_379_600);
-    assert_eq!(weekday(END_DAY), 4, "2026-10-30 is a Friday");
+    assert_eq!(weekday(END_DAY), 5, "2026-10-30 is a Friday");
     for z in [-800_000i64, -1, 0, 59, 10_957, 11_016, 20_000, 2_932_896] {
         let (y, m, d) = civil_from_days(z);
-        assert_eq!(days_from_civil(y, m as i64, d as i64), z);
+        assert_eq!(days_from_civil(y, m, d), z);
     }
     assert_eq!(time_text(951_782_400), "2000-02-29T00:00:00Z");
     assert_eq!(time_text(END), "2026-10-30T17:00:00Z");
@@ -295,6 +297,7 @@ fn shape_at_ten_thousand() {
     let dir = directory(&ppl);
     let (mut mixed, mut occurrences, mut alias_used) = (0, 0, false);
     let (mut future, mut cancelled, mut after_hours, mut emails) = (0, 0, 0, 0);
+    let hours = WorkingHours::default();
     let mut kinds = BTreeMap::new();
     for r in &recs {
         *kinds.entry(s(r, "kind").to_string()).or_insert(0) += 1;
@@ -323,12 +326,8 @@ fn shape_at_ten_thousand() {
         }
         if s(r, "kind") == "email" {
             emails += 1;
-            let hour: u32 = at[11..13].parse().unwrap_or(0);
-            let day: i64 = at[8..10].parse().unwrap_or(1);
-            let month: i64 = at[5..7].parse().unwrap_or(1);
-            let year: i64 = at[0..4].parse().unwrap_or(1970);
-            let wd = weekday(days_from_civil(year, month, day));
-            if wd >= 5 || !(8..18).contains(&hour) {
+            // As the after-hours share counts it: outside the default working hours.
+            if !hours.contains(parse_rfc3339(at).expect("an RFC 3339 time")) {
                 after_hours += 1;
             }
         }

@@ -4,8 +4,9 @@
 
 use std::collections::HashSet;
 
-use super::calendar::{civil_from_days, SPAN_DAYS, START_DAY};
+use super::calendar::{SPAN_DAYS, START_DAY};
 use super::random::{exp, ln, Cdf, Rng};
+use crate::time::civil::civil_from_days;
 
 pub(super) const INTERNAL_DOMAIN: &str = "northwind.example";
 const VIEWER_FIRST: &str = "alex";

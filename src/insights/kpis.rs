@@ -15,66 +15,8 @@ use serde::Serialize;
 
 use super::hits::{Hit, Hits};
 use super::minutes;
-use crate::consent::{Row, View};
-use crate::model::{Kind, PersonKey};
+use super::sides::Class;
 use crate::time::{format_date, format_rfc3339, week_start, Window, WEEK_MS};
-
-/// Which people stand on each side of the relationship.
-pub trait Sides {
-    fn is_us(&self, p: PersonKey) -> bool;
-    fn is_them(&self, p: PersonKey) -> bool;
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Class {
-    Sent,
-    Received,
-    Meeting,
-    Call,
-}
-
-/// How a row counts for the relationship, if it counts at all.
-pub fn classify(view: &View, r: Row, sides: &impl Sides) -> Option<Class> {
-    let from = view.from(r);
-    let parts = view.participants(r);
-    let takes_part = |side: &dyn Fn(PersonKey) -> bool| side(from) || parts.iter().any(|&p| side(p));
-    let on_row = RowSides {
-        us_sent: sides.is_us(from),
-        them_sent: sides.is_them(from),
-        them_received: parts.iter().any(|&p| sides.is_them(p)),
-        us_on: takes_part(&|p| sides.is_us(p)),
-        them_on: takes_part(&|p| sides.is_them(p)),
-    };
-    on_row.class(view.kind(r))
-}
-
-/// What a row says of the two sides: all the rules of SPEC 3.1 need. The
-/// contact index works these out once a row for all its contacts, instead of
-/// scanning the row again for each (`classify` scans it for one relationship).
-pub struct RowSides {
-    pub us_sent: bool,
-    pub them_sent: bool,
-    /// One of them is among the recipients.
-    pub them_received: bool,
-    /// Each side sends or takes part.
-    pub us_on: bool,
-    pub them_on: bool,
-}
-
-impl RowSides {
-    /// How a row of `kind` counts for the relationship, if it counts at all.
-    pub fn class(&self, kind: Kind) -> Option<Class> {
-        match kind {
-            Kind::Email if self.us_sent && self.them_received => Some(Class::Sent),
-            Kind::Email if self.them_sent => Some(Class::Received),
-            Kind::Email => None,
-            kind if self.us_on && self.them_on => {
-                Some(if kind == Kind::Meeting { Class::Meeting } else { Class::Call })
-            }
-            _ => None,
-        }
-    }
-}
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

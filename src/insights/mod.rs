@@ -1,14 +1,23 @@
 //! Insights: each reads rows only through a consent [`View`](crate::consent::View)
-//! and returns a result tagged with that view's scope.
+//! and returns a result tagged with that view's scope. `sides` says how a
+//! row counts between the two sides of a relationship; `hits` lists the rows
+//! that count; `kpis` tallies them; `relationship`, `own`, `who_knows_whom`
+//! and `paths` (over the `network`) are the results; `health` scores a
+//! relationship; `aggregates` are the anonymized tables.
 
 pub mod aggregates;
 pub mod health;
 pub mod hits;
 pub mod kpis;
+pub mod network;
 pub mod own;
 pub mod paths;
 pub mod relationship;
+pub mod sides;
 pub mod who_knows_whom;
+
+#[cfg(test)]
+mod index_tests;
 
 use serde::Serialize;
 

@@ -4,11 +4,13 @@
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::hits::{Hits, Started};
-use super::kpis::{tally, Kpis, Sides, Week};
+use super::hits::Hits;
+use super::kpis::{tally, Kpis, Week};
+use super::sides::{Started, ViewerSides};
 use super::WindowOut;
-use crate::consent::{ConsentBasis, Row, Scope, View};
+use crate::consent::{ConsentBasis, Row, View};
 use crate::model::PersonKey;
+use crate::model::Scope;
 use crate::sort;
 use crate::time::{format_rfc3339, Window};
 
@@ -45,18 +47,6 @@ pub struct OwnInsights {
     /// consent that allowed them.
     pub interactions_used: usize,
     pub consent_basis: ConsentBasis,
-}
-
-/// The viewer on one side, everyone else on the other.
-pub(crate) struct ViewerSides(pub(crate) PersonKey);
-
-impl Sides for ViewerSides {
-    fn is_us(&self, p: PersonKey) -> bool {
-        p == self.0
-    }
-    fn is_them(&self, p: PersonKey) -> bool {
-        p != self.0
-    }
 }
 
 fn ranking(view: &View, counts: FxHashMap<PersonKey, u32>) -> Vec<Counterpart> {

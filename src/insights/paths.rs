@@ -16,7 +16,7 @@ use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use crate::consent::{ConsentBasis, View};
-use crate::graph::{Evidence, RelationshipGraph};
+use crate::insights::network::{Evidence, Network};
 use crate::model::PersonKey;
 use crate::sort;
 
@@ -53,7 +53,7 @@ fn label(view: &View, p: PersonKey) -> String {
 
 pub fn introduction_paths(
     view: &View,
-    graph: &RelationshipGraph,
+    graph: &Network,
     viewer: PersonKey,
     target: PersonKey,
     top: usize,
@@ -175,7 +175,7 @@ impl Chain {
 }
 
 /// A chain as results show it: its people, each step's strength and evidence.
-fn describe(view: &View, graph: &RelationshipGraph, nodes: &[NodeIndex]) -> IntroductionPath {
+fn describe(view: &View, graph: &Network, nodes: &[NodeIndex]) -> IntroductionPath {
     let g = &graph.graph;
     let steps: Vec<Step> = nodes
         .windows(2)
@@ -217,8 +217,9 @@ mod tests {
     use rustc_hash::FxBuildHasher;
 
     use super::*;
-    use crate::consent::{Consent, Gate, Scope};
+    use crate::consent::{Consent, Gate};
     use crate::model::Kind;
+    use crate::model::Scope;
     use crate::store::{NewRow, Store};
 
     /// The meet-in-the-middle search finds exactly the chains petgraph's
@@ -258,7 +259,7 @@ mod tests {
             }
             let consent = Consent { aggregated: false, identifiable: true };
             let view = Gate::new(&store, consent, Some(people[0])).open(Scope::Identifiable).unwrap();
-            let graph = RelationshipGraph::build(&view, 1);
+            let graph = Network::build(&view, 1);
             for target in &people[6..] {
                 for hops in 1..=4 {
                     let fast = introduction_paths(&view, &graph, people[0], *target, 10_000, hops);

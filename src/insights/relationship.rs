@@ -7,84 +7,18 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::health::{health, Health, HealthInputs, HealthOptions};
-use super::hits::{ContactHits, Hits, Started};
-use super::kpis::{tally, Kpis, Sides, Tally, Week};
+use super::hits::{ContactHits, Hits};
+use super::kpis::{tally, Kpis, Tally, Week};
+use super::sides::{rows, Started, Them};
 use super::WindowOut;
-use crate::consent::{ConsentBasis, Row, Scope, View};
-use crate::engine::Target;
-use crate::error::{Error, Result};
-use crate::model::{normalize_person_id, PersonKey};
+use crate::consent::{ConsentBasis, View};
+use crate::model::PersonKey;
+use crate::model::Scope;
 use crate::sort;
 use crate::time::{format_rfc3339, Window, DAY_MS};
 
 /// How many colleagues each ranking lists.
 const TOP: usize = 3;
-
-/// The other side of a relationship: one contact, or an account's contacts.
-#[derive(Clone, Debug)]
-pub enum Them {
-    Contact(PersonKey),
-    /// The account id as the data spells it, and its contacts in key order.
-    Account(String, Vec<PersonKey>),
-}
-
-impl Sides for (&View<'_>, &Them) {
-    fn is_us(&self, p: PersonKey) -> bool {
-        self.0.person(p).internal
-    }
-    fn is_them(&self, p: PersonKey) -> bool {
-        match self.1 {
-            Them::Contact(c) => *c == p,
-            Them::Account(_, contacts) => contacts.binary_search(&p).is_ok(),
-        }
-    }
-}
-
-/// The account a person belongs to, compared case-insensitively.
-fn same_account(a: &str, b: &str) -> bool {
-    a.trim().eq_ignore_ascii_case(b.trim())
-}
-
-/// Finds the target in what the view may name. An internal person is not a
-/// contact; an opted-out one is not known at all.
-pub fn resolve(view: &View, target: &Target) -> Result<Them> {
-    match target {
-        Target::Contact(id) => view
-            .lookup(&normalize_person_id(id))
-            .filter(|&p| !view.person(p).internal && view.person(p).is_person())
-            .map(Them::Contact)
-            .ok_or(Error::UnknownTarget { what: "external contact" }),
-        Target::Account(id) => {
-            let contacts: Vec<PersonKey> = view
-                .people()
-                .filter(|&p| {
-                    let person = view.person(p);
-                    !person.internal && person.account.as_deref().is_some_and(|a| same_account(a, id))
-                })
-                .collect();
-            // As the contact with the first id spells it: not the first one loaded.
-            let first = contacts.iter().min_by(|&&a, &&b| view.person_id(a).cmp(view.person_id(b)));
-            let name = first.and_then(|&c| view.person(c).account.clone());
-            name.map(|n| Them::Account(n, contacts)).ok_or(Error::UnknownTarget { what: "account" })
-        }
-    }
-}
-
-/// Every row either side of the relationship may be on: the rows of `them`,
-/// oldest first.
-pub(crate) fn rows(view: &View, them: &Them) -> Vec<Row> {
-    match them {
-        Them::Contact(c) => view.rows_of(*c).collect(),
-        Them::Account(_, contacts) => {
-            // Sorted as (time, row) pairs: a sort the module already holds.
-            let mut rows: Vec<(i64, Row)> =
-                contacts.iter().flat_map(|&c| view.rows_of(c)).map(|r| (view.at(r), r)).collect();
-            rows.sort_unstable();
-            rows.dedup();
-            rows.into_iter().map(|(_, r)| r).collect()
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

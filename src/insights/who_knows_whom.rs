@@ -5,11 +5,11 @@
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::kpis::Sides;
-use super::relationship::{rows, Them};
-use crate::consent::{ConsentBasis, Row, Scope, View};
-use crate::graph::{pairs, Evidence, Tie};
+use super::sides::{rows, Sides, Them};
+use crate::consent::{ConsentBasis, Row, View};
+use crate::insights::network::{pairs, Evidence, Tie};
 use crate::model::PersonKey;
+use crate::model::Scope;
 use crate::sort;
 use crate::time::format_rfc3339;
 

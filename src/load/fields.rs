@@ -9,7 +9,43 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::Fault;
+use crate::model::normalize_person_id;
+
+/// A record's problem: the field at fault, a short kind for the report's
+/// tally, and the reason in full.
+pub struct Fault {
+    pub field: &'static str,
+    pub kind: &'static str,
+    pub reason: String,
+}
+
+impl Fault {
+    pub fn new(field: &'static str, kind: &'static str, reason: impl Into<String>) -> Fault {
+        Fault { field, kind, reason: reason.into() }
+    }
+}
+
+pub fn normalized(id: Cow<'_, str>) -> Cow<'_, str> {
+    match id {
+        Cow::Borrowed(s) => normalize_person_id(s),
+        Cow::Owned(s) => Cow::Owned(normalize_person_id(&s).into_owned()),
+    }
+}
+
+pub fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
+    match s {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
+        Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
+    }
+}
+
+pub fn record_shape<'a, T: Deserialize<'a>>(raw: &'a RawValue) -> Result<T, Fault> {
+    if !raw.get().starts_with('{') {
+        return Err(Fault::new("", "not an object", "expected a JSON object"));
+    }
+    serde_json::from_str(raw.get()).map_err(|e| Fault::new("", "malformed", e.to_string()))
+}
 
 /// Longest text accepted in any field, in bytes.
 pub const MAX_TEXT_BYTES: usize = 1024;

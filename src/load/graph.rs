@@ -19,24 +19,21 @@
 //!   lists each occurrence, which is what meeting counts want.
 
 mod replies;
-mod zone_table;
-mod zones;
 
 use std::borrow::Cow;
 
 use serde_json::value::RawValue;
 
-use super::fields::{flag, members, optional_text, raw_list, required_text, text};
-use super::interactions::{commit, normalized, stage, trimmed, Alone, Parsed};
-use super::{parse_records, Fault, LoadOptions, LoadReport};
+use super::batch::{parse_records, LoadOptions, LoadReport};
+use super::fields::{
+    flag, members, normalized, optional_text, raw_list, required_text, text, trimmed, Fault,
+};
+use super::staging::{commit, stage, Alone, Parsed};
 use crate::consent::Retention;
 use crate::error::{Error, Result};
 use crate::model::Kind;
 use crate::store::Store;
-use crate::time::{check_range, format_rfc3339, parse_local, parse_rfc3339};
-
-/// Longest meeting accepted, as for any interaction: 31 days, in ms.
-const MAX_DURATION_MS: i64 = 31 * 24 * 3_600_000;
+use crate::time::{check_range, format_rfc3339, parse_local, parse_rfc3339, zones, MAX_DURATION_MS};
 
 /// The `value` array of a page object.
 fn page_value(text: &str) -> Result<&RawValue, String> {
@@ -45,7 +42,7 @@ fn page_value(text: &str) -> Result<&RawValue, String> {
 }
 
 /// The items of a Graph page: its `value` array, or the text's own array.
-pub(super) fn page_items(text: &str) -> Result<Vec<&RawValue>> {
+pub fn page_items(text: &str) -> Result<Vec<&RawValue>> {
     let array = if text.trim_start().starts_with('[') {
         text
     } else {
@@ -64,13 +61,13 @@ pub(super) fn page_items(text: &str) -> Result<Vec<&RawValue>> {
 /// The items of `text` when it is one JSON object with a `value` array: how
 /// the default format tells a Graph page from NDJSON, whose first record
 /// ends at its line (the read stops there).
-pub(super) fn detect_page(text: &str) -> Option<Vec<&RawValue>> {
+pub fn detect_page(text: &str) -> Option<Vec<&RawValue>> {
     serde_json::from_str(page_value(text).ok()?.get()).ok()
 }
 
 /// Loads the items of one Graph page: all of them or (strict) none. Indexes
 /// in errors are positions in the page's `value` array.
-pub(super) fn load(
+pub fn load(
     store: &mut Store,
     items: Vec<&RawValue>,
     opts: LoadOptions,
@@ -366,4 +363,52 @@ fn instant(raw: Option<&RawValue>, side: &Side) -> Result<i64, Fault> {
 /// At most 40 characters of a value quoted in an error message.
 fn clip(s: &str) -> &str {
     s.char_indices().nth(40).map_or(s, |(i, _)| &s[..i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{load, page_items};
+    use crate::consent::Retention;
+    use crate::load::batch::{Format, LoadOptions};
+    use crate::store::threads::reply_work;
+    use crate::store::Store;
+
+    /// Issue 12 (class 12, Graph part): a 20,000-message sync in pages of 10,
+    /// each page continuing stored conversations, looks at each stored row a
+    /// bounded number of times in all, not at the whole store per page.
+    #[test]
+    fn class_12_a_page_that_continues_stored_conversations_costs_its_own_conversations() {
+        let party = |a: &str| format!(r#"{{"emailAddress":{{"address":"{a}"}}}}"#);
+        let n = 20_000;
+        let mut store = Store::new(vec!["northwind.example".into()]);
+        let opts = LoadOptions { format: Format::Graph, lenient: false };
+        let retention = Retention { viewer: None, others: true };
+        reply_work::ROWS.with(|c| c.set(0));
+        for page in 0..n / 10 {
+            let items: Vec<String> = (0..10)
+                .map(|i| {
+                    let m = page * 10 + i;
+                    // 500 conversations, each continued by every 50th page.
+                    let (from, to) = if m % 2 == 0 { ("ada", "cleo") } else { ("cleo", "ada") };
+                    format!(
+                        r#"{{"id":"m{m}","conversationId":"conv-{}","sentDateTime":"2026-01-01T{:02}:{:02}:{:02}Z","from":{},"toRecipients":[{}]}}"#,
+                        m % 500,
+                        (m / 3600) % 24,
+                        (m / 60) % 60,
+                        m % 60,
+                        party(&format!("{from}@northwind.example")),
+                        party(&format!("{to}@contoso.example")),
+                    )
+                })
+                .collect();
+            let text = format!(r#"{{"value":[{}]}}"#, items.join(","));
+            load(&mut store, page_items(&text).unwrap(), opts, &retention).unwrap();
+        }
+        assert_eq!(store.rows().len(), n);
+        let rows = reply_work::ROWS.with(|c| c.get());
+        // Each page reads its conversations' stored e-mails: 10 conversations
+        // of up to n / 500 e-mails each, so n / 10 pages · 10 · n / 500 in all.
+        let bound = (n / 10) * 10 * (n / 500);
+        assert!(rows <= bound, "{rows} stored rows visited for {n} messages (bound {bound})");
+    }
 }

@@ -8,9 +8,8 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::fields::{flag, optional_text, required_text, text_list};
-use super::interactions::record_shape;
-use super::{parse_batch, reject_late, Fault, LoadOptions, LoadReport};
+use super::batch::{parse_batch, reject_late, LoadOptions, LoadReport};
+use super::fields::{flag, optional_text, record_shape, required_text, text_list, Fault};
 use crate::error::Result;
 use crate::model::{domain_of, is_internal_domain, normalize_person_id, PersonKind};
 use crate::store::Store;

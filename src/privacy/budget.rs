@@ -36,14 +36,14 @@ const KEPT_ANSWERS: usize = 256;
 
 /// What the engine has spent, and the answers it paid for, each under the
 /// key of its request and data version.
-pub struct Ledger<T> {
+pub struct Ledger<K, T> {
     total: u32,
     spent: u32,
-    answers: Vec<(String, T)>,
+    answers: Vec<(K, T)>,
 }
 
-impl<T: Clone> Ledger<T> {
-    pub fn new(total: Epsilon) -> Ledger<T> {
+impl<K: PartialEq, T: Clone> Ledger<K, T> {
+    pub fn new(total: Epsilon) -> Ledger<K, T> {
         Ledger { total: total.0, spent: 0, answers: Vec::new() }
     }
 
@@ -68,7 +68,7 @@ impl<T: Clone> Ledger<T> {
     }
 
     /// The answer paid for under `key`, if any.
-    pub fn answer(&self, key: &str) -> Option<T> {
+    pub fn answer(&self, key: &K) -> Option<T> {
         self.answers.iter().find(|(k, _)| k == key).map(|(_, t)| t.clone())
     }
 
@@ -81,7 +81,7 @@ impl<T: Clone> Ledger<T> {
     }
 
     /// Spends `epsilon` on `answer`, kept under `key`. Call `can_spend` first.
-    pub fn spend(&mut self, epsilon: Epsilon, key: String, answer: T) {
+    pub fn spend(&mut self, epsilon: Epsilon, key: K, answer: T) {
         self.spent = (self.spent + epsilon.0).min(self.total);
         if self.answers.len() == KEPT_ANSWERS {
             self.answers.remove(0);
@@ -101,7 +101,7 @@ mod tests {
 
     #[test]
     fn spending_adds_up_exactly_and_refuses_past_the_total() {
-        let mut ledger: Ledger<u8> = Ledger::new(Epsilon::new("b", 1.0).unwrap());
+        let mut ledger: Ledger<String, u8> = Ledger::new(Epsilon::new("b", 1.0).unwrap());
         let tenth = Epsilon::new("e", 0.1).unwrap();
         for i in 0..10 {
             ledger.can_spend(tenth).unwrap();
@@ -110,14 +110,14 @@ mod tests {
         assert_eq!(ledger.remaining().milli(), 0);
         let refused = ledger.can_spend(Epsilon::new("e", 0.001).unwrap()).unwrap_err();
         assert_eq!(refused.code(), "PRIVACY_BUDGET_EXHAUSTED");
-        assert_eq!(ledger.answer("3"), Some(3));
+        assert_eq!(ledger.answer(&"3".to_string()), Some(3));
         ledger.forget_answers();
-        assert_eq!((ledger.answer("3"), ledger.spent().milli()), (None, 1000));
+        assert_eq!((ledger.answer(&"3".to_string()), ledger.spent().milli()), (None, 1000));
     }
 
     #[test]
     fn a_new_total_never_refunds_what_was_spent() {
-        let mut ledger: Ledger<u8> = Ledger::new(Epsilon::new("b", 10.0).unwrap());
+        let mut ledger: Ledger<String, u8> = Ledger::new(Epsilon::new("b", 10.0).unwrap());
         let three = Epsilon::new("e", 3.0).unwrap();
         ledger.spend(three, "a".into(), 1);
         ledger.set_total(Epsilon::new("eps", 2.0).unwrap());

@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::opt_outs::opt_out_digest;
+use super::digest::opt_out_digest;
 use super::Store;
 use crate::ids::{Interner, NONE};
 use crate::model::PersonKey;
@@ -20,17 +20,17 @@ impl Store {
         let people_n = self.canon.len();
         let mut on_rows = vec![false; people_n];
         for &p in self.rows.from.iter().chain(&self.rows.parts) {
-            on_rows[p as usize] = true;
+            on_rows[p.index()] = true;
         }
         let mut keys = Interner::default();
         let mut new_key = vec![NONE; people_n];
         let (mut kept, mut kept_bytes) = (0, 0);
         for (k, slot) in new_key.iter_mut().enumerate() {
-            let c = self.canon[k] as usize;
+            let c = self.canon[k].index();
             let person = &self.people[c];
             if person.opted_out {
                 self.opted_out_ids.insert(opt_out_digest(self.keys.resolve(k as u32)));
-            } else if person.in_directory || on_rows[c] || self.pinned == Some(c as u32) {
+            } else if person.in_directory || on_rows[c] || self.pinned == Some(PersonKey::new(c as u32)) {
                 *slot = 0;
                 kept += 1;
                 kept_bytes += self.keys.resolve(k as u32).len();
@@ -46,24 +46,24 @@ impl Store {
         let mut people = Vec::with_capacity(kept);
         for k in 0..people_n {
             if new_key[k] != NONE {
-                canon.push(new_key[self.canon[k] as usize]);
+                canon.push(PersonKey::new(new_key[self.canon[k].index()]));
                 people.push(std::mem::take(&mut self.people[k]));
             }
         }
         let mut folded: FxHashMap<PersonKey, Vec<PersonKey>> = FxHashMap::default();
         for (k, &c) in canon.iter().enumerate() {
-            if c as usize != k {
-                folded.entry(c).or_default().push(k as PersonKey);
+            if c.index() != k {
+                folded.entry(c).or_default().push(PersonKey::new(k as u32));
             }
         }
         self.keys = keys;
         self.canon = canon;
         self.people = people;
         self.folded = folded;
-        self.pinned = self.pinned.map(|p| new_key[p as usize]).filter(|&p| p != NONE);
+        self.pinned = self.pinned.map(|p| new_key[p.index()]).filter(|&p| p != NONE).map(PersonKey::new);
         let rows = &mut self.rows;
         for p in rows.from.iter_mut().chain(rows.parts.iter_mut()) {
-            *p = new_key[*p as usize];
+            *p = PersonKey::new(new_key[p.index()]);
         }
 
         // Interaction ids: each row's own, then the ids rows answer.
@@ -91,11 +91,11 @@ impl Store {
             *handle = new_thread[old];
         }
         self.threads = threads;
-        let columns =
-            [&mut rows.id, &mut rows.from, &mut rows.duration_s, &mut rows.thread, &mut rows.reply_to];
+        let columns = [&mut rows.id, &mut rows.duration_s, &mut rows.thread, &mut rows.reply_to];
         for column in columns.into_iter().chain([&mut rows.own_reply_to]) {
             column.shrink_to_fit();
         }
+        rows.from.shrink_to_fit();
         rows.kind.shrink_to_fit();
         rows.at.shrink_to_fit();
         rows.inferred.shrink_to_fit();

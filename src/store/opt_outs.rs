@@ -1,27 +1,9 @@
 //! Opt-outs as the store remembers them once their data is gone: one-way
 //! digests of every id and alias of an opted-out person, never the text.
 
-use rustc_hash::FxHashSet;
-use sha2::{Digest, Sha512};
-
+use super::digest::{opt_out_digest, OptOutDigest};
 use super::Store;
-
-/// What the store keeps of an opted-out id: the first 16 bytes of the
-/// SHA-512 of the normalised id after a domain-separating prefix (SHA-512
-/// because consent tokens already bring it into the module). It lets a
-/// later load recognise the id without the store holding it as text (it does
-/// not hide an id from whoever can guess it and has the snapshot).
-pub type OptOutDigest = [u8; 16];
-
-pub fn opt_out_digest(id: &str) -> OptOutDigest {
-    let mut hash = Sha512::new();
-    hash.update(b"rapport/opted-out-id/v1\0");
-    hash.update(id.as_bytes());
-    let full = hash.finalize();
-    let mut digest = [0u8; 16];
-    digest.copy_from_slice(&full[..16]);
-    digest
-}
+use rustc_hash::FxHashSet;
 
 impl Store {
     /// Whether `id` (normalised) is an id or alias of someone who opted out
@@ -53,7 +35,7 @@ impl Store {
         let mut held = false;
         for k in 0..self.canon.len() {
             if fresh.contains(&opt_out_digest(self.keys.resolve(k as u32))) {
-                let c = self.canon[k] as usize;
+                let c = self.canon[k].index();
                 self.people[c].opted_out = true;
                 held = true;
             }

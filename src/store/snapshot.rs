@@ -4,16 +4,21 @@
 //! length (u64), the payload, and the CRC-32 of everything before it. All
 //! integers are little-endian. The payload holds what cannot be derived
 //! (people, interned ids, the interaction columns, and the engine's own
-//! fields); the indexes are rebuilt on import, exactly as a load builds
-//! them. Opted-out people are there only as digests of their ids, sorted. Import checks every length against the bytes left before
+//! fields: the viewer, whether others' data is complete, the epsilon spent);
+//! the indexes are rebuilt on import, exactly as a load builds them.
+//! Opted-out people are there only as digests of their ids, sorted. The
+//! opt-outs alone (`exportOptOuts`) are framed the same way under another
+//! magic. Import checks every length against the bytes left before
 //! allocating and every handle against what it points into, so a truncated
 //! or altered snapshot is refused, never half-loaded. The CRC finds damage,
 //! not forgery: whoever can write the stored bytes can write any data.
 
+use rustc_hash::FxHashSet;
+
 use super::{Columns, OptOutDigest, Store};
 use crate::error::{Error, Result};
 use crate::ids::{Interner, NONE};
-use crate::model::{Kind, Person, PersonKind};
+use crate::model::{Kind, Person, PersonKey, PersonKind};
 use crate::time::{MAX_MS, MIN_MS};
 
 const MAGIC: &[u8; 8] = b"RAPPORT\0";
@@ -21,7 +26,7 @@ const MAGIC: &[u8; 8] = b"RAPPORT\0";
 const OPT_OUTS_MAGIC: &[u8; 8] = b"RAPOPTS\0";
 const OPT_OUTS_VERSION: u32 = 1;
 /// The longest meeting or call a load accepts, in seconds.
-const MAX_DURATION_S: u32 = 31 * 24 * 3600;
+const MAX_DURATION_S: u32 = (crate::time::MAX_DURATION_MS / crate::time::SECOND_MS) as u32;
 /// Bumped whenever the payload's layout changes: older snapshots are then refused.
 pub const VERSION: u32 = 2;
 
@@ -49,6 +54,38 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     !bytes.iter().fold(!0u32, |c, &b| TABLE[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8))
 }
 
+/// What an engine's snapshot holds besides its store.
+pub struct EngineSnapshot {
+    pub viewer: String,
+    /// Others' data is complete: kept under consent, none withheld.
+    pub complete: bool,
+    /// The epsilon spent, in thousandths.
+    pub spent_milli: u32,
+    pub store: Store,
+}
+
+/// An engine's snapshot as bytes: the viewer, completeness, the epsilon
+/// spent and the store, framed and checksummed.
+pub fn export(viewer: &str, complete: bool, spent_milli: u32, store: &Store) -> Vec<u8> {
+    let mut w = Writer::default();
+    w.str(viewer);
+    w.u8(u8::from(complete));
+    w.u32(spent_milli);
+    store.write(&mut w);
+    seal(w.out)
+}
+
+/// The snapshot `export` wrote, or `INVALID_SNAPSHOT`: nothing half-read.
+pub fn import(bytes: &[u8]) -> Result<EngineSnapshot> {
+    let mut r = Reader::new(open(bytes)?);
+    let viewer = r.str()?;
+    let complete = r.bool()?;
+    let spent_milli = r.u32()?;
+    let store = Store::read(&mut r)?;
+    r.finish()?;
+    Ok(EngineSnapshot { viewer: viewer.to_string(), complete, spent_milli, store })
+}
+
 /// Frames a snapshot's payload: magic, version, length, payload, CRC.
 pub fn seal(payload: Vec<u8>) -> Vec<u8> {
     seal_as(MAGIC, VERSION, payload)
@@ -59,14 +96,19 @@ pub fn open(bytes: &[u8]) -> Result<&[u8]> {
     open_as(MAGIC, VERSION, "a rapport snapshot", bytes)
 }
 
-/// Frames a list of opt-out digests (`Engine::export_opt_outs`) as a snapshot is framed.
-pub fn seal_opt_outs(payload: Vec<u8>) -> Vec<u8> {
-    seal_as(OPT_OUTS_MAGIC, OPT_OUTS_VERSION, payload)
+/// The store's opt-outs as bytes: only the one-way digests, never an id.
+pub fn export_opt_outs(store: &Store) -> Vec<u8> {
+    let mut w = Writer::default();
+    store.write_opt_outs(&mut w);
+    seal_as(OPT_OUTS_MAGIC, OPT_OUTS_VERSION, w.out)
 }
 
-/// The payload of sealed opt-outs, once their frame and CRC check out.
-pub fn open_opt_outs(bytes: &[u8]) -> Result<&[u8]> {
-    open_as(OPT_OUTS_MAGIC, OPT_OUTS_VERSION, "a list of rapport opt-outs", bytes)
+/// The digests `export_opt_outs` wrote, or `INVALID_SNAPSHOT`.
+pub fn import_opt_outs(bytes: &[u8]) -> Result<FxHashSet<OptOutDigest>> {
+    let mut r = Reader::new(open_as(OPT_OUTS_MAGIC, OPT_OUTS_VERSION, "a list of rapport opt-outs", bytes)?);
+    let digests = Store::read_opt_outs(&mut r)?;
+    r.finish()?;
+    Ok(digests)
 }
 
 fn seal_as(magic: &[u8; 8], version: u32, payload: Vec<u8>) -> Vec<u8> {
@@ -128,6 +170,11 @@ impl Writer {
     pub fn u32s(&mut self, v: &[u32]) {
         self.u64(v.len() as u64);
         v.iter().for_each(|&x| self.u32(x));
+    }
+    /// Person keys, as `u32s` writes handles.
+    pub fn keys(&mut self, v: &[PersonKey]) {
+        self.u64(v.len() as u64);
+        v.iter().for_each(|&p| self.u32(p.raw()));
     }
 }
 
@@ -211,9 +258,14 @@ fn read_interner(r: &mut Reader) -> Result<Interner> {
     Ok(interner)
 }
 
+/// Person keys from their handles (checked by the caller).
+fn person_keys(handles: Vec<u32>) -> Vec<PersonKey> {
+    handles.into_iter().map(PersonKey::new).collect()
+}
+
 /// Every handle in `values` is below `len` (or `NONE` where `none_ok`).
-fn check_handles(values: &[u32], len: usize, none_ok: bool, what: &str) -> Result<()> {
-    match values.iter().find(|&&v| !((v as usize) < len || (none_ok && v == NONE))) {
+fn check_handles(values: impl IntoIterator<Item = u32>, len: usize, none_ok: bool, what: &str) -> Result<()> {
+    match values.into_iter().find(|&v| !((v as usize) < len || (none_ok && v == NONE))) {
         Some(_) => Err(corrupt(format!("{what} points at nothing"))),
         None => Ok(()),
     }
@@ -225,7 +277,7 @@ impl Store {
         w.u64(self.internal_domains.len() as u64);
         self.internal_domains.iter().for_each(|d| w.str(d));
         write_interner(w, &self.keys);
-        w.u32s(&self.canon);
+        w.keys(&self.canon);
         for p in &self.people {
             w.opt_str(p.name.as_deref());
             w.opt_str(p.department.as_deref());
@@ -242,7 +294,7 @@ impl Store {
         w.u32s(&c.id);
         w.u64(c.kind.len() as u64);
         c.kind.iter().for_each(|&k| w.u8(k as u8));
-        w.u32s(&c.from);
+        w.keys(&c.from);
         w.u64(c.at.len() as u64);
         c.at.iter().for_each(|&t| w.u64(t as u64));
         w.u32s(&c.duration_s);
@@ -252,7 +304,7 @@ impl Store {
         c.inferred.iter().for_each(|&i| w.u8(u8::from(i)));
         w.u32s(&c.own_reply_to);
         w.u32s(&c.part_end);
-        w.u32s(&c.parts);
+        w.keys(&c.parts);
         self.write_opt_outs(w);
     }
 
@@ -266,7 +318,7 @@ impl Store {
     }
 
     /// Digests written by `write_opt_outs`.
-    pub fn read_opt_outs(r: &mut Reader) -> Result<rustc_hash::FxHashSet<OptOutDigest>> {
+    pub fn read_opt_outs(r: &mut Reader) -> Result<FxHashSet<OptOutDigest>> {
         let digests = r.count(16)?;
         let mut opted_out_ids = rustc_hash::FxHashSet::default();
         opted_out_ids.reserve(digests);
@@ -289,10 +341,11 @@ impl Store {
         if canon.len() != people_n {
             return Err(corrupt("people and their keys differ in number"));
         }
-        check_handles(&canon, people_n, false, "an alias")?;
+        check_handles(canon.iter().copied(), people_n, false, "an alias")?;
         if canon.iter().any(|&c| canon[c as usize] != c) {
             return Err(corrupt("an alias of an alias"));
         }
+        let canon: Vec<PersonKey> = canon.into_iter().map(PersonKey::new).collect();
         let mut people = Vec::with_capacity(people_n);
         for _ in 0..people_n {
             let (name, department, account) = (r.opt_str()?, r.opt_str()?, r.opt_str()?);
@@ -322,7 +375,7 @@ impl Store {
                 _ => Err(corrupt("an unknown kind of interaction")),
             })
             .collect::<Result<Vec<_>>>()?;
-        let from = r.u32s()?;
+        let from = person_keys(r.u32s()?);
         let times = r.count(8)?;
         let at = (0..times).map(|_| r.u64().map(|t| t as i64)).collect::<Result<Vec<_>>>()?;
         let (duration_s, thread, reply_to) = (r.u32s()?, r.u32s()?, r.u32s()?);
@@ -340,7 +393,7 @@ impl Store {
             inferred,
             own_reply_to,
             part_end: r.u32s()?,
-            parts: r.u32s()?,
+            parts: person_keys(r.u32s()?),
         };
         let opted_out_ids = Store::read_opt_outs(r)?;
         let lens = [c.kind.len(), c.from.len(), c.at.len(), c.duration_s.len(), c.thread.len()];
@@ -348,12 +401,12 @@ impl Store {
         if lens.iter().chain(more.iter()).any(|&l| l != rows) {
             return Err(corrupt("the interaction columns differ in length"));
         }
-        check_handles(&c.id, interaction_ids.len(), false, "an interaction id")?;
-        check_handles(&c.thread, threads.len(), true, "a thread")?;
-        check_handles(&c.reply_to, interaction_ids.len(), true, "a reply")?;
-        check_handles(&c.own_reply_to, interaction_ids.len(), true, "a reply")?;
-        check_handles(&c.from, people_n, false, "a sender")?;
-        check_handles(&c.parts, people_n, false, "a participant")?;
+        check_handles(c.id.iter().copied(), interaction_ids.len(), false, "an interaction id")?;
+        check_handles(c.thread.iter().copied(), threads.len(), true, "a thread")?;
+        check_handles(c.reply_to.iter().copied(), interaction_ids.len(), true, "a reply")?;
+        check_handles(c.own_reply_to.iter().copied(), interaction_ids.len(), true, "a reply")?;
+        check_handles(c.from.iter().map(|p| p.raw()), people_n, false, "a sender")?;
+        check_handles(c.parts.iter().map(|p| p.raw()), people_n, false, "a participant")?;
         if c.part_end.windows(2).any(|w| w[0] > w[1])
             || c.part_end.last().map_or(0, |&e| e as usize) != c.parts.len()
         {
@@ -367,8 +420,8 @@ impl Store {
         }
         // What a load guarantees of every row: canonical, opted-in people, a
         // sender not among the participants, no one twice, someone left.
-        let usable = |p: u32| canon[p as usize] == p && !people[p as usize].opted_out;
-        let mut scratch: Vec<u32> = Vec::new();
+        let usable = |p: PersonKey| canon[p.index()] == p && !people[p.index()].opted_out;
+        let mut scratch: Vec<PersonKey> = Vec::new();
         for row in 0..rows {
             scratch.clear();
             scratch.extend_from_slice(c.participants(row));
@@ -385,10 +438,10 @@ impl Store {
                 return Err(corrupt("an interaction appears twice"));
             }
         }
-        let mut folded: rustc_hash::FxHashMap<u32, Vec<u32>> = rustc_hash::FxHashMap::default();
+        let mut folded: rustc_hash::FxHashMap<PersonKey, Vec<PersonKey>> = rustc_hash::FxHashMap::default();
         for (k, &c) in canon.iter().enumerate() {
-            if c as usize != k {
-                folded.entry(c).or_default().push(k as u32);
+            if c.index() != k {
+                folded.entry(c).or_default().push(PersonKey::new(k as u32));
             }
         }
         let mut store = Store {

@@ -8,11 +8,12 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::engine::{self, ConsentAt, EngineOptions, RawConsent};
+use crate::engine::{self, EngineOptions};
 use crate::error::Error;
-use crate::requests::{
-    self, AggregatesRequest, Level, LoadRequest, PathsRequest, RelationshipRequest, SummariesRequest,
-    TopRequest, WindowRequest,
+use crate::insights::aggregates::AggregatesRequest;
+use crate::json::{
+    self, ConsentFlags, Level, LoadRequest, PathsRequest, RelationshipRequest, SetConsentOptions,
+    SummariesRequest, TopRequest, WindowRequest,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -153,7 +154,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "ConsentFlags | string")] consent: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SetConsentOptions")] opts: Option<JsValue>,
     ) -> Result<(), JsValue> {
-        let at = ConsentAt::from_json(&optional_json(&opts)?).map_err(js_error)?;
+        let at = SetConsentOptions::from_json(&optional_json(&opts)?).map_err(js_error)?;
         if let Some(token) = consent.as_string() {
             let now = at.unwrap_or_else(|| js_sys::Date::now() as i64);
             return self.inner.set_consent_token(&token, now).map_err(js_error);
@@ -164,7 +165,7 @@ impl Engine {
                 "expected { aggregated, identifiable } or a signed token (a string)",
             )));
         }
-        let consent = RawConsent::from_json(&stringify(&consent)?).map_err(js_error)?;
+        let consent = ConsentFlags::from_json(&stringify(&consent)?).map_err(js_error)?;
         self.inner.set_consent_flags(consent).map_err(js_error)
     }
 
@@ -249,7 +250,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_optional_param_type = "RelationshipOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         self.observe_clock();
-        let target = requests::target(&stringify(&target)?).map_err(js_error)?;
+        let target = json::target(&stringify(&target)?).map_err(js_error)?;
         let req: RelationshipRequest = request(&opts)?;
         to_js(&self.inner.relationship(&target, req.scope, req.days, &req.health).map_err(js_error)?)
     }
@@ -279,7 +280,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_optional_param_type = "{ top?: number }")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         self.observe_clock();
-        let target = requests::target(&stringify(&target)?).map_err(js_error)?;
+        let target = json::target(&stringify(&target)?).map_err(js_error)?;
         let req: TopRequest = request(&opts)?;
         to_js(&self.inner.who_knows_whom(&target, req.top).map_err(js_error)?)
     }
@@ -294,7 +295,7 @@ impl Engine {
         >,
     ) -> Result<JsValue, JsValue> {
         self.observe_clock();
-        let target = requests::target(&stringify(&target)?).map_err(js_error)?;
+        let target = json::target(&stringify(&target)?).map_err(js_error)?;
         let req: PathsRequest = request(&opts)?;
         to_js(&self.inner.introduction_paths(&target, req.top, req.max_hops).map_err(js_error)?)
     }
@@ -354,7 +355,7 @@ impl Engine {
 
 /// An optional options object of a method, parsed (absent: every default).
 fn request<T: serde::de::DeserializeOwned>(opts: &Option<JsValue>) -> Result<T, JsValue> {
-    requests::parse(&optional_json(opts)?, "options").map_err(js_error)
+    json::parse(&optional_json(opts)?, "options").map_err(js_error)
 }
 
 fn load_options(opts: &Option<JsValue>) -> Result<crate::load::LoadOptions, JsValue> {
@@ -366,7 +367,7 @@ fn load_options(opts: &Option<JsValue>) -> Result<crate::load::LoadOptions, JsVa
 pub fn demo_dataset(
     #[wasm_bindgen(unchecked_optional_param_type = "DemoOptions")] opts: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let opts = requests::demo_options(&optional_json(&opts)?).map_err(js_error)?;
+    let opts = json::demo_options(&optional_json(&opts)?).map_err(js_error)?;
     let d = crate::demo::demo_dataset(&opts);
     // Built field by field: the texts can be hundreds of megabytes, and each
     // is copied into JavaScript exactly once.

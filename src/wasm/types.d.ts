@@ -1,6 +1,13 @@
 /** A consent scope (SPEC 4.1). */
 export type ScopeName = "own" | "aggregated" | "identifiable";
 
+/**
+ * Whose interactions a relationship reads (the `scope` option of the
+ * relationship methods): the viewer's own (needs no consent), or the whole
+ * team's (needs the `identifiable` consent scope).
+ */
+export type DataScope = "own" | "team";
+
 export interface ConsentFlags {
   aggregated?: boolean;
   identifiable?: boolean;
@@ -217,7 +224,7 @@ export interface HealthOptions {
 
 export interface RelationshipOptions {
   /** "own": only the viewer's interactions; "team": everyone's, needs identifiable. */
-  scope?: "own" | "team";
+  scope?: DataScope;
   days?: number;
   health?: HealthOptions;
 }

@@ -2,11 +2,12 @@
 //! random datasets for the property tests.
 #![allow(dead_code)]
 
+pub mod attack;
 pub mod naive;
 pub mod tokens;
 
 use proptest::prelude::*;
-use rapport::requests::{AggregatesRequest, GroupBy, Period};
+use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Period};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
 use serde_json::{json, Value};
 
@@ -82,7 +83,7 @@ fn show<T: serde::Serialize>(r: Result<T, rapport::Error>) -> String {
 /// invariance tests compare byte for byte.
 pub fn outputs(e: &Engine, contacts: &[String]) -> String {
     use rapport::insights::health::HealthOptions;
-    use rapport::{Reach, Target};
+    use rapport::{DataScope, Target};
     let h = HealthOptions::default();
     let mut out = String::new();
     for days in [7, 30, 90, 365] {
@@ -93,7 +94,7 @@ pub fn outputs(e: &Engine, contacts: &[String]) -> String {
     targets.push(Target::Account("ext.example".into()));
     targets.push(Target::Account("contoso".into()));
     for target in &targets {
-        for reach in [Reach::Own, Reach::Team] {
+        for reach in [DataScope::Own, DataScope::Team] {
             out += &show(e.relationship(target, reach, None, &h));
             out.push('\n');
         }
@@ -102,7 +103,7 @@ pub fn outputs(e: &Engine, contacts: &[String]) -> String {
         out.push('\n');
     }
     for accounts in [false, true] {
-        for reach in [Reach::Own, Reach::Team] {
+        for reach in [DataScope::Own, DataScope::Team] {
             out += &show(e.relationship_summaries(accounts, reach, Some(120), &h));
             out.push('\n');
         }

@@ -3,36 +3,14 @@
 //! account's contacts in it; fewer than `minGroupSize` suppress it.
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
 
-use super::{suppression, table, AggregateRow, AggregateTable, Groups, Metrics, PartPeople, Period};
+use super::periods::CalendarPeriod;
+use super::suppression::{suppression, Groups, PartPeople};
+use super::table::{table, AccountMetrics, AggregateRow, AggregateTable, Metrics};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
 use crate::sort;
 use crate::time::DAY_MS;
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountMetrics {
-    /// E-mails from an internal person to the account's contacts.
-    pub emails_to: u32,
-    /// E-mails from the account's contacts.
-    pub emails_from: u32,
-    /// Meetings with internal people and the account's contacts, each once.
-    pub meetings: u32,
-    /// Distinct people of ours, and of the account, involved (left out with noise).
-    pub internal_people: Option<u32>,
-    pub account_people: Option<u32>,
-    /// Whole days from the last e-mail (meeting) of the period to the period's end.
-    pub days_since_last_email: Option<u32>,
-    pub days_since_last_meeting: Option<u32>,
-    pub average_meeting_minutes: Option<f64>,
-    /// The mean delay of our replies in the period to the account's e-mails of the same period.
-    pub average_reply_minutes: Option<f64>,
-    /// 0–100: the cell's activity (e-mails + 2 × meetings) against the most
-    /// active account shown for the same period.
-    pub engagement_score: Option<u32>,
-}
 
 /// Why a cell is suppressed: too few colleagues in it, or in a part of it
 /// (the one text for both, so that the reason tells no more than the flag).
@@ -82,7 +60,7 @@ pub(super) fn account_groups(view: &View) -> Groups {
 }
 
 /// What the records of `periods` add up to, per account and period (group-major).
-fn tally(view: &View, periods: &[Period], groups: &Groups) -> Vec<Tally> {
+fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups) -> Vec<Tally> {
     let account_of = &groups.of;
     let mut cells: Vec<Tally> = (0..groups.names.len() * periods.len()).map(|_| Tally::default()).collect();
     let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
@@ -140,7 +118,7 @@ fn tally(view: &View, periods: &[Period], groups: &Groups) -> Vec<Tally> {
 
 /// The internal people each cell of a table over `parts` would count, per
 /// account and part (group-major).
-pub(super) fn account_people(view: &View, parts: &[Period], groups: &Groups) -> PartPeople {
+pub(super) fn account_people(view: &View, parts: &[CalendarPeriod], groups: &Groups) -> PartPeople {
     PartPeople {
         rows: tally(view, parts, groups).iter().map(|c| c.internal.len()).collect(),
         matrix: FxHashMap::default(),
@@ -148,7 +126,12 @@ pub(super) fn account_people(view: &View, parts: &[Period], groups: &Groups) -> 
 }
 
 /// The account table over `periods` (oldest first).
-pub fn accounts(view: &View, periods: &[Period], groups: &Groups, min_group_size: u32) -> AggregateTable {
+pub fn accounts(
+    view: &View,
+    periods: &[CalendarPeriod],
+    groups: &Groups,
+    min_group_size: u32,
+) -> AggregateTable {
     let cells = tally(view, periods, groups);
     let np = periods.len().max(1);
     let mut rows: Vec<AggregateRow> = Vec::with_capacity(cells.len());

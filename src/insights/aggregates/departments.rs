@@ -3,39 +3,14 @@
 //! department collaboration matrix.
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
 
-use super::{
-    suppression, table, AggregateRow, AggregateTable, Groups, MatrixCell, Metrics, PartPeople, Period,
-};
+use super::periods::CalendarPeriod;
+use super::suppression::{suppression, Groups, PartPeople};
+use super::table::{table, AggregateRow, AggregateTable, DepartmentMetrics, MatrixCell, Metrics};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
 use crate::sort;
-use crate::time::in_working_hours;
-
-/// Working hours for the after-hours share (UTC).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Hours {
-    pub start: f64,
-    pub end: f64,
-    pub days: Vec<u8>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DepartmentMetrics {
-    pub emails_sent: u32,
-    /// E-mails with at least one recipient in the department (each once).
-    pub emails_received: u32,
-    /// Meetings with at least one member attending or organizing (each once).
-    pub meetings: u32,
-    pub meeting_minutes: f64,
-    /// Share of the e-mails sent outside working hours; `null` when none were sent.
-    pub after_hours_share: Option<f64>,
-    /// Distinct external people the department exchanged e-mail or met with
-    /// (left out with noise: a count of distinct people has no bounded sensitivity).
-    pub external_contacts: Option<u32>,
-}
+use crate::time::WorkingHours;
 
 #[derive(Default)]
 struct Tally {
@@ -94,7 +69,7 @@ struct Tallies {
     links: FxHashMap<(usize, usize, usize), Link>,
 }
 
-fn tally(view: &View, periods: &[Period], groups: &Groups, hours: &Hours) -> Tallies {
+fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups, hours: &WorkingHours) -> Tallies {
     let (n, member) = (groups.names.len(), &groups.of);
     let mut cells: Vec<Tally> = (0..n * periods.len()).map(|_| Tally::default()).collect();
     let mut links: FxHashMap<(usize, usize, usize), Link> = FxHashMap::default();
@@ -118,10 +93,12 @@ fn tally(view: &View, periods: &[Period], groups: &Groups, hours: &Hours) -> Tal
         let from = view.from(r);
         let everyone = || std::iter::once(from).chain(view.participants(r).iter().copied());
         keys.clear();
-        keys.extend(everyone().filter_map(|p| member.get(&p).map(|&g| (g as i64) << 32 | i64::from(p))));
+        keys.extend(
+            everyone().filter_map(|p| member.get(&p).map(|&g| (g as i64) << 32 | i64::from(p.raw()))),
+        );
         keys.sort_unstable();
         present.clear();
-        present.extend(keys.iter().map(|&k| ((k >> 32) as usize, k as PersonKey)));
+        present.extend(keys.iter().map(|&k| ((k >> 32) as usize, PersonKey::new(k as u32))));
         let externals: Vec<PersonKey> = everyone().filter(|&p| !view.person(p).internal).collect();
         let mut seen_group = usize::MAX;
         for &(g, p) in &present {
@@ -140,7 +117,7 @@ fn tally(view: &View, periods: &[Period], groups: &Groups, hours: &Hours) -> Tal
                 _ => {
                     if member.get(&from) == Some(&g) {
                         cell.metrics.emails_sent += 1;
-                        if !in_working_hours(at, hours.start, hours.end, &hours.days) {
+                        if !hours.contains(at) {
                             cell.after_hours += 1;
                         }
                     }
@@ -167,7 +144,12 @@ fn fewest(link: &Link, same: bool) -> usize {
 
 /// The people each cell of a table over `parts` would count: per department
 /// and part (group-major), and per pair of departments and part.
-pub(super) fn department_people(view: &View, parts: &[Period], groups: &Groups, hours: &Hours) -> PartPeople {
+pub(super) fn department_people(
+    view: &View,
+    parts: &[CalendarPeriod],
+    groups: &Groups,
+    hours: &WorkingHours,
+) -> PartPeople {
     let t = tally(view, parts, groups, hours);
     PartPeople {
         rows: t.cells.iter().map(|c| c.active.len()).collect(),
@@ -178,10 +160,10 @@ pub(super) fn department_people(view: &View, parts: &[Period], groups: &Groups, 
 /// The department table over `periods` (oldest first).
 pub fn departments(
     view: &View,
-    periods: &[Period],
+    periods: &[CalendarPeriod],
     groups: &Groups,
     min_group_size: u32,
-    hours: &Hours,
+    hours: &WorkingHours,
 ) -> AggregateTable {
     let Tallies { cells, mut links } = tally(view, periods, groups, hours);
     let n = groups.names.len();

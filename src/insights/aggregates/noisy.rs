@@ -29,58 +29,20 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
-use serde::Serialize;
 
-use super::accounts::{account_groups, score_engagement, AccountMetrics};
-use super::departments::{department_groups, DepartmentMetrics};
-use super::AggregateTable;
-use super::{table, AggregateRow, Groups, Hours, MatrixCell, Metrics, Period, Question};
+use super::accounts::score_engagement;
+use super::periods::CalendarPeriod;
+use super::question::{Caps, GroupBy, Question};
+use super::suppression::Groups;
+use super::table::{
+    table, AccountMetrics, AggregateRow, AggregateTable, DepartmentMetrics, MatrixCell, Metrics, NoiseReport,
+};
 use crate::consent::{Row, View};
 use crate::error::{Error, Result};
 use crate::model::{Kind, PersonKey};
 use crate::privacy::budget::Epsilon;
 use crate::privacy::noise::NoiseSource;
-use crate::requests::GroupBy;
-use crate::time::in_working_hours;
-
-/// How much of one person's records a table counts (module docs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Caps {
-    pub records_per_period: u32,
-    pub groups_per_record: u32,
-    pub minutes_per_meeting: u32,
-}
-
-impl Caps {
-    /// Defaults that keep nine in ten person-weeks of the demo data whole.
-    pub fn defaults(monthly: bool) -> Caps {
-        Caps {
-            records_per_period: if monthly { 80 } else { 20 },
-            groups_per_record: 2,
-            minutes_per_meeting: 60,
-        }
-    }
-}
-
-/// What a noisy table states about its noise: everything here is public.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoiseReport {
-    pub epsilon: f64,
-    /// Whose data one epsilon protects: "one person's records in one period".
-    pub unit: &'static str,
-    pub caps: Caps,
-    /// True when this is an earlier answer repeated, at no cost.
-    pub from_cache: bool,
-    /// True when the noise came from a fixed seed (`noiseSeed`, tests only):
-    /// anyone with the seed can subtract it, so the figures protect nothing.
-    pub seeded: bool,
-    /// Per figure: the scale b of its noise, P(x) ∝ exp(−|x| / b); its
-    /// standard deviation is about b·√2. `people` is the count that decides
-    /// which cells are shown.
-    pub scales: BTreeMap<&'static str, f64>,
-}
+use crate::time::WorkingHours;
 
 /// A figure family: its name, and how much one person's records in one
 /// period can move it over a whole table (as a function of the caps).
@@ -167,7 +129,7 @@ pub fn sensitivities(by: GroupBy, caps: &Caps) -> Vec<u64> {
 
 /// Each counted record with its period, in time order: at most
 /// `records_per_period` per sender (or organizer) and period, the earliest.
-fn counted_records(view: &View, periods: &[Period], caps: &Caps) -> Vec<(Row, usize)> {
+fn counted_records(view: &View, periods: &[CalendarPeriod], caps: &Caps) -> Vec<(Row, usize)> {
     let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
     let mut rows: Vec<(i64, Row)> = view
         .rows()
@@ -255,21 +217,13 @@ impl People<'_> {
     }
 }
 
-/// The capped sums for a department or account table over `periods`.
-pub fn capped_sums(view: &View, by: GroupBy, periods: &[Period], hours: &Hours, caps: &Caps) -> CappedSums {
-    let groups = match by {
-        GroupBy::Department => department_groups(view),
-        GroupBy::Account => account_groups(view),
-    };
-    sums_of(view, by, periods, &groups, hours, caps)
-}
-
-fn sums_of(
+/// The capped sums for a department or account table of `groups` over `periods`.
+pub(super) fn sums_of(
     view: &View,
     by: GroupBy,
-    periods: &[Period],
+    periods: &[CalendarPeriod],
     groups: &Groups,
-    hours: &Hours,
+    hours: &WorkingHours,
     caps: &Caps,
 ) -> CappedSums {
     let k = families(by).len();
@@ -301,7 +255,7 @@ fn department_record(
     r: Row,
     pi: usize,
     member: &FxHashMap<PersonKey, usize>,
-    hours: &Hours,
+    hours: &WorkingHours,
     caps: &Caps,
     sums: &mut CappedSums,
     people: &mut People,
@@ -337,7 +291,7 @@ fn department_record(
     }
     if let Some(g) = own {
         sums.add(g, pi, 0, 1);
-        if !in_working_hours(view.at(r), hours.start, hours.end, &hours.days) {
+        if !hours.contains(view.at(r)) {
             sums.add(g, pi, 1, 1);
         }
     }
@@ -399,7 +353,7 @@ fn account_record(
 pub(super) fn noisy_table(
     view: &View,
     q: &Question,
-    periods: &[Period],
+    periods: &[CalendarPeriod],
     groups: &Groups,
     epsilon: Epsilon,
     caps: &Caps,

@@ -1,11 +1,25 @@
-//! Instants as epoch milliseconds (UTC): parsing the two input forms of SPEC
-//! 2.2, formatting results as RFC 3339 UTC, and calendar weeks and windows.
+//! Time, in one home. This module owns instants as epoch milliseconds (UTC):
+//! parsing the two input forms of SPEC 2.2, checking epoch-ms values,
+//! formatting results as RFC 3339 UTC, windows (SPEC 3.1), calendar weeks and
+//! months, and the longest duration an interaction may have. Beneath it:
+//! `civil` (the calendar's day arithmetic and the lengths of time), `hours`
+//! (working hours), `zones` (Graph's time-zone names to UTC, with the rules in
+//! `zone_rules` and the generated `zone_table`).
 
-use chrono::{DateTime, Datelike, SecondsFormat, Utc};
+pub(crate) mod civil;
+mod hours;
+mod zone_rules;
+mod zone_table;
+pub(crate) mod zones;
 
-pub const MINUTE_MS: i64 = 60_000;
-pub const DAY_MS: i64 = 86_400_000;
-pub const WEEK_MS: i64 = 7 * DAY_MS;
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use civil::{civil_from_days, days_from_civil};
+pub use civil::{DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS, WEEK_MS};
+pub use hours::{InvalidHours, WorkingHours};
+
+/// Longest meeting or call accepted: 31 days.
+pub const MAX_DURATION_MS: i64 = 31 * DAY_MS;
 
 /// The range of instants accepted: years 0001 to 9999.
 pub const MIN_MS: i64 = -62_135_596_800_000;
@@ -73,32 +87,16 @@ pub fn week_start(ms: i64) -> i64 {
 
 /// Start (the 1st, 00:00 UTC) of the calendar month holding `ms`, and of the next one.
 pub fn month_bounds(ms: i64) -> (i64, i64) {
-    let Some(t) = DateTime::<Utc>::from_timestamp_millis(ms) else { return (ms, ms) };
-    let (y, m) = (t.year(), t.month());
-    let start = |y: i32, m: u32| {
-        chrono::NaiveDate::from_ymd_opt(y, m, 1)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map_or(ms, |d| d.and_utc().timestamp_millis())
-    };
+    let (y, m, _) = civil_from_days(ms.div_euclid(DAY_MS));
+    let start = |y: i64, m: i64| days_from_civil(y, m, 1).saturating_mul(DAY_MS);
     let next = if m == 12 { start(y + 1, 1) } else { start(y, m + 1) };
     (start(y, m), next)
 }
 
-/// Whether an instant falls in working hours (UTC): on one of `days`
-/// (0 = Sunday) between the hours `start` and `end`.
-pub fn in_working_hours(ms: i64, start: f64, end: f64, days: &[u8]) -> bool {
-    let Some(t) = DateTime::<Utc>::from_timestamp_millis(ms) else { return false };
-    let weekday = t.weekday().num_days_from_sunday() as u8;
-    let hour = ms.rem_euclid(DAY_MS) as f64 / 3_600_000.0;
-    days.contains(&weekday) && start <= hour && hour < end
-}
-
 /// The calendar date (`YYYY-MM-DD`) of an instant, in UTC.
 pub fn format_date(ms: i64) -> String {
-    match DateTime::<Utc>::from_timestamp_millis(ms) {
-        Some(t) => format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day()),
-        None => String::new(),
-    }
+    let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// A half-open window `(start, end]` of instants, as SPEC 3.1 defines it.
@@ -178,13 +176,19 @@ mod tests {
         let (start, next) = month_bounds(parse_rfc3339("2026-12-31T23:59:59Z").unwrap());
         assert_eq!((format_date(start), format_date(next)), ("2026-12-01".into(), "2027-01-01".into()));
         // Tuesday 16:00 UTC is within Monday–Friday 8–18; Sunday is not.
-        assert!(in_working_hours(1_773_158_400_000, 8.0, 18.0, &[1, 2, 3, 4, 5]));
-        assert!(!in_working_hours(1_773_158_400_000, 8.0, 16.0, &[1, 2, 3, 4, 5]));
-        assert!(!in_working_hours(
-            parse_rfc3339("2026-03-08T12:00:00Z").unwrap(),
-            8.0,
-            18.0,
-            &[1, 2, 3, 4, 5]
-        ));
+        let hours = WorkingHours::default();
+        assert!(hours.contains(1_773_158_400_000));
+        assert!(!WorkingHours { end: 16.0, ..hours.clone() }.contains(1_773_158_400_000));
+        assert!(!hours.contains(parse_rfc3339("2026-03-08T12:00:00Z").unwrap()));
+        // The working periods around Sunday noon: Friday 18:00 and Monday 08:00.
+        let sunday = parse_rfc3339("2026-03-08T12:00:00Z").unwrap();
+        assert_eq!(hours.prev_end(sunday).map(format_rfc3339).as_deref(), Some("2026-03-06T18:00:00Z"));
+        assert_eq!(hours.next_start(sunday).map(format_rfc3339).as_deref(), Some("2026-03-09T08:00:00Z"));
+        assert_eq!(WorkingHours { days: vec![], ..hours.clone() }.next_start(sunday), None);
+        assert_eq!(hours.check(), Ok(()));
+        assert_eq!(
+            WorkingHours { days: vec![7], ..hours }.check().map_err(|e| e.option),
+            Err("workingHours.days")
+        );
     }
 }

@@ -1,17 +1,15 @@
 //! Method options as JavaScript passes them (JSON objects), checked and turned
-//! into core values. Unknown option names are refused, so a typo is an error
-//! rather than a silently ignored setting.
+//! into the engine's typed requests. Unknown option names are refused, so a
+//! typo is an error rather than a silently ignored setting.
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::demo::{DemoFormat, DemoOptions};
-use crate::engine::{Reach, Target};
 use crate::error::{Error, Result};
-use crate::insights::aggregates::noisy::Caps;
 use crate::insights::health::HealthOptions;
 use crate::load::{Format, LoadOptions};
-use crate::privacy::budget::Epsilon;
+use crate::model::{DataScope, Target};
 
 /// Parses the options object `what` of a method call.
 pub fn parse<T: DeserializeOwned>(json: &str, what: &str) -> Result<T> {
@@ -43,7 +41,7 @@ pub struct WindowRequest {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RelationshipRequest {
     #[serde(default)]
-    pub scope: Reach,
+    pub scope: DataScope,
     pub days: Option<u32>,
     #[serde(default)]
     pub health: HealthOptions,
@@ -61,7 +59,7 @@ pub enum Level {
 pub struct SummariesRequest {
     pub level: Level,
     #[serde(default)]
-    pub scope: Reach,
+    pub scope: DataScope,
     pub days: Option<u32>,
     #[serde(default)]
     pub health: HealthOptions,
@@ -78,78 +76,6 @@ pub struct TopRequest {
 pub struct PathsRequest {
     pub top: Option<u32>,
     pub max_hops: Option<u32>,
-}
-
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum GroupBy {
-    Department,
-    Account,
-}
-
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Period {
-    Week,
-    Month,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Noise {
-    pub epsilon: f64,
-    /// Contribution caps (see `insights::aggregates::noisy`); defaults by period.
-    pub records_per_period: Option<u32>,
-    pub groups_per_record: Option<u32>,
-    pub minutes_per_meeting: Option<u32>,
-}
-
-impl Noise {
-    /// Noise of `epsilon` with the default caps.
-    pub fn with_epsilon(epsilon: f64) -> Noise {
-        Noise { epsilon, records_per_period: None, groups_per_record: None, minutes_per_meeting: None }
-    }
-
-    pub fn epsilon(&self) -> Result<Epsilon> {
-        Epsilon::new("noise.epsilon", self.epsilon)
-    }
-
-    /// The caps asked for, or the defaults for the period.
-    pub fn caps(&self, monthly: bool) -> Result<Caps> {
-        let d = Caps::defaults(monthly);
-        let pick = |name: &str, v: Option<u32>, default: u32, max: u32| -> Result<u32> {
-            let v = v.unwrap_or(default);
-            if !(1..=max).contains(&v) {
-                return Err(Error::options(name, format!("must be 1 to {max}")));
-            }
-            Ok(v)
-        };
-        Ok(Caps {
-            records_per_period: pick(
-                "noise.recordsPerPeriod",
-                self.records_per_period,
-                d.records_per_period,
-                1000,
-            )?,
-            groups_per_record: pick("noise.groupsPerRecord", self.groups_per_record, d.groups_per_record, 5)?,
-            minutes_per_meeting: pick(
-                "noise.minutesPerMeeting",
-                self.minutes_per_meeting,
-                d.minutes_per_meeting,
-                480,
-            )?,
-        })
-    }
-}
-
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AggregatesRequest {
-    pub group_by: GroupBy,
-    pub period: Period,
-    pub noise: Option<Noise>,
-    /// The window whose periods are shown (default 90 days up to `now`).
-    pub days: Option<u32>,
 }
 
 /// Largest demo dataset: beyond this the texts alone outgrow a browser tab.
@@ -204,7 +130,7 @@ mod tests {
         let r: RelationshipRequest =
             parse(r#"{"scope":"team","health":{"weights":{"recency":0.5},"bands":{"good":70}}}"#, "options")
                 .unwrap();
-        assert_eq!(r.scope, Reach::Team);
+        assert_eq!(r.scope, DataScope::Team);
         assert_eq!((r.health.weights.recency, r.health.weights.frequency), (0.5, 0.30));
         assert_eq!((r.health.bands.good, r.health.bands.fair), (70, 40));
         assert!(parse::<RelationshipRequest>(r#"{"health":{"weight":{}}}"#, "options").is_err());

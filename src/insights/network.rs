@@ -1,5 +1,6 @@
-//! The relationship graph (SPEC 3.2): a tie between two people who dealt with
-//! each other, and its connection strength. Built with petgraph from the rows
+//! The relationship network (SPEC 3.2: "the relationship graph"; called the
+//! network here, since "graph" in this crate means Microsoft Graph): a tie
+//! between two people who dealt with each other, and its connection strength. Built with petgraph from the rows
 //! of an `identifiable` view, as of the reference time.
 //!
 //! Connection strength, 0–1: `(1 − 2^(−activity / 4)) × (0.6 + 0.4 × reciprocity)`.
@@ -132,7 +133,7 @@ pub fn pairs(view: &View, r: Row, mut f: impl FnMut(PersonKey, PersonKey, bool))
     }
 }
 
-pub struct RelationshipGraph {
+pub struct Network {
     pub graph: UnGraph<PersonKey, Tie>,
     /// Each edge's connection strength, by edge index.
     strengths: Vec<f64>,
@@ -147,9 +148,9 @@ pub struct RelationshipGraph {
     edges: FxHashMap<(NodeIndex, NodeIndex), EdgeIndex>,
 }
 
-impl RelationshipGraph {
+impl Network {
     /// Every tie among the people of the view, from the rows at or before `now`.
-    pub fn build(view: &View, now: i64) -> RelationshipGraph {
+    pub fn build(view: &View, now: i64) -> Network {
         let mut ties: FxHashMap<(PersonKey, PersonKey), Tie> = FxHashMap::default();
         for r in view.rows() {
             let at = view.at(r);
@@ -194,7 +195,7 @@ impl RelationshipGraph {
             colleagues.extend_from_slice(&list);
             colleague_ends.push(colleagues.len());
         }
-        RelationshipGraph { graph, strengths, nodes, colleagues, colleague_ends, edges }
+        Network { graph, strengths, nodes, colleagues, colleague_ends, edges }
     }
 
     /// A node's ties to members of the organization, strongest first.

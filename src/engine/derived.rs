@@ -1,0 +1,69 @@
+//! What the engine derives from its data and keeps until the data or the
+//! consent changes: the relationship network (introduction paths) and every
+//! contact's hits (list views), one per view. A version counts the changes,
+//! so that an answer kept elsewhere can say which data it was computed on.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::consent::View;
+use crate::insights::hits::ContactHits;
+use crate::insights::network::Network;
+use crate::model::Scope;
+
+#[derive(Default)]
+pub(super) struct Derived {
+    /// Built from `identifiable` data by the first introduction paths.
+    network: RefCell<Option<Rc<Network>>>,
+    /// Every contact's hits, for the `own` and the `identifiable` view.
+    contact_hits: RefCell<[Option<Rc<ContactHits>>; 2]>,
+    /// Counts changes of data or consent.
+    version: u64,
+}
+
+impl Derived {
+    /// Drops everything derived: after any change of data or consent.
+    pub fn clear(&mut self) {
+        *self.network.get_mut() = None;
+        *self.contact_hits.get_mut() = [None, None];
+        self.version += 1;
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The relationship network, built once.
+    pub fn network(&self, view: &View, now: i64) -> Rc<Network> {
+        let mut cache = self.network.borrow_mut();
+        cache.get_or_insert_with(|| Rc::new(Network::build(view, now))).clone()
+    }
+
+    /// Every contact's hits in the view, built by the first list view. (A
+    /// single relationship uses them when they are there, and otherwise reads
+    /// its own rows: one contact does not pay for indexing them all.)
+    pub fn contact_hits(&self, view: &View) -> Rc<ContactHits> {
+        let mut cache = self.contact_hits.borrow_mut();
+        let slot = &mut cache[Self::slot(view)];
+        slot.get_or_insert_with(|| Rc::new(ContactHits::build(view))).clone()
+    }
+
+    /// The contact hits of the view if a list view built them.
+    pub fn built_contact_hits(&self, view: &View) -> Option<Rc<ContactHits>> {
+        self.contact_hits.borrow()[Self::slot(view)].clone()
+    }
+
+    fn slot(view: &View) -> usize {
+        usize::from(view.scope() != Scope::Own)
+    }
+
+    /// Approximate heap bytes of the contact hits built so far.
+    pub fn index_bytes(&self) -> usize {
+        self.contact_hits.borrow().iter().flatten().map(|hits| hits.heap_bytes()).sum()
+    }
+
+    /// People and ties of the network, if built.
+    pub fn network_size(&self) -> Option<(usize, usize)> {
+        self.network.borrow().as_ref().map(|n| (n.graph.node_count(), n.graph.edge_count()))
+    }
+}

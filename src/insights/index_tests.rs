@@ -1,0 +1,79 @@
+//! Tests of the contact index (`hits::ContactHits`) against each contact's
+//! own rows, and of `Hits::around` against a tally of all hits: kept apart
+//! from `hits` because they read `kpis`, which reads `hits`.
+
+use super::hits::{ContactHits, Hit, Hits};
+use super::kpis::tally;
+use super::sides::{Class, Started, Them, ViewerSides};
+use crate::consent::Row;
+use crate::consent::{Consent, Gate, Retention};
+use crate::demo::{demo_dataset, DemoFormat, DemoOptions};
+use crate::load::{self, LoadOptions};
+use crate::model::PersonKey;
+use crate::model::Scope;
+use crate::store::Store;
+use crate::time::Window;
+use crate::time::DAY_MS;
+
+fn demo_store() -> (Store, PersonKey) {
+    let demo = demo_dataset(&DemoOptions { seed: 3, interactions: 4_000, format: DemoFormat::Json });
+    let mut store = Store::new(demo.internal_domains.clone());
+    let viewer = store.person_key(&demo.viewer);
+    load::people::load(&mut store, &demo.people, LoadOptions::default(), &demo.internal_domains).unwrap();
+    let retention = Retention { viewer: Some(viewer), others: true };
+    load::load_interactions(&mut store, &demo.interactions, LoadOptions::default(), &retention).unwrap();
+    (store, viewer)
+}
+
+/// What a tally can read of each hit (people by value, not by offset).
+type Seen = (i64, Row, Class, Started, u32, Option<u32>, Vec<PersonKey>, Vec<PersonKey>);
+fn seen(hits: &Hits) -> Vec<Seen> {
+    seen_of(hits, &hits.list)
+}
+fn seen_of(hits: &Hits, list: &[Hit]) -> Vec<Seen> {
+    let fields = |h: &Hit| (h.at, h.row, h.class, h.started, h.duration_s(), h.answers());
+    list.iter()
+        .map(|h| {
+            let (at, row, class, started, duration, answers) = fields(h);
+            (at, row, class, started, duration, answers, hits.us(h).to_vec(), hits.them(h).to_vec())
+        })
+        .collect()
+}
+
+/// The one-pass index holds, for every contact and either view, exactly
+/// the hits built from that contact's own rows.
+#[test]
+fn the_index_matches_each_contacts_own_rows() {
+    let (store, viewer) = demo_store();
+    let consent = Consent { aggregated: false, identifiable: true };
+    for scope in [Scope::Own, Scope::Identifiable] {
+        let view = Gate::new(&store, consent, Some(viewer)).open(scope).unwrap();
+        let index = ContactHits::build(&view);
+        let mut compared = 0;
+        for c in store.people().filter(|&p| !store.person(p).internal) {
+            let them = Them::Contact(c);
+            let own = Hits::of(&view, view.rows_of(c), &(&view, &them));
+            assert_eq!(seen(index.of(c)), seen(&own), "contact {}", view.person_id(c));
+            compared += own.list.len();
+        }
+        assert!(compared > 500, "{scope:?}: only {compared} hits compared");
+    }
+}
+
+/// Hits around a window tally that window as all of the hits do.
+#[test]
+fn hits_around_a_window_tally_it_like_all_hits() {
+    let (store, viewer) = demo_store();
+    let view = Gate::new(&store, Consent::default(), Some(viewer)).open(Scope::Own).unwrap();
+    let rows: Vec<Row> = view.rows().collect();
+    let all = Hits::of(&view, rows.iter().copied(), &ViewerSides(viewer));
+    let end = all.list.last().unwrap().at;
+    for (back, days) in [(0, 90), (40, 7), (200, 30), (-30, 14)] {
+        let w = Window { start: end - (back + days) * DAY_MS, end: end - back * DAY_MS };
+        let near = Hits::around(&view, &rows, w, &ViewerSides(viewer));
+        assert!(near.list.len() < all.list.len());
+        let (a, b) = (tally(&all, w, true), tally(&near, w, true));
+        assert_eq!((a.kpis, a.weekly, a.last_at, a.next_at), (b.kpis, b.weekly, b.last_at, b.next_at));
+        assert_eq!(seen_of(&all, a.counted), seen_of(&near, b.counted));
+    }
+}

@@ -1,0 +1,199 @@
+//! A batch as the engine receives it: its text (UTF-8, within the size
+//! limit, not nested too deep), its layout (`Format`), its records split out
+//! and parsed with the all-or-nothing rule of strict loads, and the load
+//! report that tallies what became of each record.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use super::fields::{self, Fault};
+use crate::error::{Error, RecordError, Result};
+use crate::model::Kind;
+
+/// How the text of a batch is laid out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// A JSON array when the text starts with `[`; for interactions, a
+    /// Microsoft Graph page when it is one object with a `value` array;
+    /// NDJSON otherwise.
+    #[default]
+    Auto,
+    Json,
+    Ndjson,
+    /// Microsoft Graph messages and events (SPEC 2.3): a page object with a
+    /// `value` array, or that array. Interactions only.
+    Graph,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Result<Format> {
+        match s {
+            "json" => Ok(Format::Json),
+            "ndjson" => Ok(Format::Ndjson),
+            "graph" => Ok(Format::Graph),
+            _ => Err(Error::options("format", "expected \"json\", \"ndjson\" or \"graph\"")),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    pub format: Format,
+    /// Skip bad records (and count them) instead of refusing the batch.
+    pub lenient: bool,
+}
+
+/// At most this many record errors are listed in a report.
+const LISTED_ERRORS: usize = 10;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadReport {
+    pub accepted: usize,
+    /// Records whose id was already loaded (or came earlier in the batch).
+    pub duplicates: usize,
+    /// Records dropped because an opted-out person sent them, or because
+    /// nobody else was left once opted-out people were removed (SPEC 4.3).
+    pub dropped_opted_out: usize,
+    /// Interactions the viewer took no part in, not kept because consent to
+    /// others' data was withdrawn (SPEC 4.2).
+    pub dropped_no_consent: usize,
+    /// Cancelled meetings, kept out of every figure and not stored.
+    pub cancelled: usize,
+    /// Graph drafts (`isDraft`, or a null `sentDateTime`): never sent, not stored.
+    pub skipped_drafts: usize,
+    /// Graph items with nobody but their sender or organizer (a note to self,
+    /// a personal appointment, a meeting every other attendee declined): not stored.
+    pub skipped_solo: usize,
+    /// Bad records skipped by a lenient load.
+    pub rejected: usize,
+    /// The first few bad records.
+    pub errors: Vec<RecordError>,
+    /// Bad records counted by `"field: reason kind"`.
+    pub rejected_by_reason: BTreeMap<String, usize>,
+    /// Valid interaction records read, per kind, whatever became of them
+    /// (stored, duplicate, cancelled, dropped, or a skipped Graph draft or
+    /// solo item): what a host reports as read, by the core's reading.
+    pub emails: usize,
+    pub meetings: usize,
+    pub calls: usize,
+}
+
+impl LoadReport {
+    pub(super) fn read(&mut self, kind: Kind) {
+        match kind {
+            Kind::Email => self.emails += 1,
+            Kind::Meeting => self.meetings += 1,
+            Kind::Call => self.calls += 1,
+        }
+    }
+
+    fn reject(&mut self, e: RecordError, kind: &str) {
+        self.rejected += 1;
+        let key = if e.field.is_empty() { kind.to_string() } else { format!("{}: {kind}", e.field) };
+        *self.rejected_by_reason.entry(key).or_default() += 1;
+        if self.errors.len() < LISTED_ERRORS {
+            self.errors.push(e);
+        }
+    }
+}
+
+/// The text of a batch: valid UTF-8, within the size limit, nested at most
+/// [`fields::MAX_DEPTH`] levels deep. Too deep is refused whole, even by a
+/// lenient load: it is an attack on the parser, not a bad record.
+pub fn batch_text(bytes: &[u8], limit: usize) -> Result<&str> {
+    if bytes.len() > limit {
+        return Err(Error::InputTooLarge { bytes: bytes.len(), limit });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::InvalidInput(format!("not UTF-8 text (bad byte at offset {})", e.valid_up_to()))
+    })?;
+    match fields::too_deep(text) {
+        Some(offset) => Err(Error::InvalidInput(format!(
+            "JSON nested more than {} levels deep (at byte offset {offset})",
+            fields::MAX_DEPTH
+        ))),
+        None => Ok(text),
+    }
+}
+
+/// Splits a batch into its records' JSON texts. A record that is not JSON is
+/// a record error (NDJSON); an array that is not JSON fails the whole batch.
+fn split_records(text: &str, format: Format) -> Result<Vec<(usize, Result<&RawValue, Fault>)>> {
+    let format = match format {
+        Format::Auto if text.trim_start().starts_with('[') => Format::Json,
+        Format::Auto => Format::Ndjson,
+        Format::Graph => {
+            return Err(Error::options("format", "\"graph\" is for loadInteractions, not the directory"))
+        }
+        f => f,
+    };
+    if format == Format::Json {
+        let records: Vec<&RawValue> = serde_json::from_str(text)
+            .map_err(|e| Error::InvalidInput(format!("not a JSON array of records: {e}")))?;
+        return Ok(records.into_iter().enumerate().map(|(i, r)| (i, Ok(r))).collect());
+    }
+    Ok(text
+        .split('\n')
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            let record = serde_json::from_str::<&RawValue>(line)
+                .map_err(|e| Fault::new("", "not JSON", format!("line {} is not JSON: {e}", i + 1)));
+            (i, record)
+        })
+        .collect())
+}
+
+/// Parses every record of a batch with `parse`. Strict: the first bad
+/// record fails the batch, naming its index, field and reason. Lenient: bad
+/// records are skipped and tallied in `report`.
+pub(crate) fn parse_batch<'a, T>(
+    text: &'a str,
+    opts: LoadOptions,
+    report: &mut LoadReport,
+    parse: impl FnMut(&'a RawValue) -> Result<T, Fault>,
+) -> Result<Vec<(usize, T)>> {
+    parse_records(split_records(text, opts.format)?, opts, report, parse)
+}
+
+/// [`parse_batch`] over records already split out of the batch.
+pub(crate) fn parse_records<'a, T>(
+    records: Vec<(usize, Result<&'a RawValue, Fault>)>,
+    opts: LoadOptions,
+    report: &mut LoadReport,
+    mut parse: impl FnMut(&'a RawValue) -> Result<T, Fault>,
+) -> Result<Vec<(usize, T)>> {
+    let mut parsed = Vec::with_capacity(records.len());
+    for (index, record) in records {
+        match record.and_then(&mut parse) {
+            Ok(t) => parsed.push((index, t)),
+            Err(fault) => {
+                let e = RecordError { index, field: fault.field.to_string(), reason: fault.reason };
+                if !opts.lenient {
+                    return Err(Error::InvalidRecord(e));
+                }
+                report.reject(e, fault.kind);
+            }
+        }
+    }
+    Ok(parsed)
+}
+
+/// A check that needs the whole batch (a repeated alias, say) failed on a
+/// record: refuse the batch when strict, skip the record when lenient.
+pub(crate) fn reject_late(
+    opts: LoadOptions,
+    report: &mut LoadReport,
+    index: usize,
+    fault: Fault,
+) -> Result<()> {
+    let e = RecordError { index, field: fault.field.to_string(), reason: fault.reason };
+    if !opts.lenient {
+        return Err(Error::InvalidRecord(e));
+    }
+    report.reject(e, fault.kind);
+    Ok(())
+}
