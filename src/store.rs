@@ -7,11 +7,13 @@
 
 mod compact;
 mod digest;
+mod messages;
 mod opt_outs;
 pub mod snapshot;
 pub(crate) mod threads;
 
 pub use digest::OptOutDigest;
+pub use messages::{parent_index, INDEX_CHILD, INDEX_HEADER};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -37,6 +39,15 @@ pub struct Columns {
     /// among the viewer's own rows of the conversation (what the `own` view
     /// may read), or `NONE`.
     pub own_reply_to: Vec<u32>,
+    /// The row's RFC 5322 Message-ID (normalised, see `load::headers`), a
+    /// handle in `Store::messages`, or `NONE`: copies of one e-mail share it.
+    pub message: Vec<u32>,
+    /// The Message-ID this e-mail answers (`In-Reply-To`, else the last of
+    /// `References`; or a SPEC `inReplyTo` shaped like one), or `NONE`.
+    pub reply_message: Vec<u32>,
+    /// A Graph `conversationIndex` (hex of its bytes), also a handle in
+    /// `Store::messages` (no `@`, so never a Message-ID), or `NONE`.
+    pub conv_index: Vec<u32>,
     /// End offset in `parts` of each row's participants (the start is the previous end).
     pub part_end: Vec<u32>,
     /// Participants other than the sender, canonical, without repeats.
@@ -72,6 +83,9 @@ pub struct NewRow<'a> {
     pub thread: Option<&'a str>,
     pub reply_to: Option<&'a str>,
     pub parts: &'a [PersonKey],
+    pub message: Option<&'a str>,
+    pub reply_message: Option<&'a str>,
+    pub conv_index: Option<&'a str>,
 }
 
 #[derive(Clone, Default)]
@@ -103,6 +117,12 @@ pub struct Store {
     /// through each conversation, so that a Graph page reads only its own.
     thread_last: Vec<u32>,
     thread_prev: Vec<u32>,
+    /// Message-IDs and conversation indexes of rows (see [`Columns::message`]).
+    messages: Interner,
+    /// Message-ID handle → its first stored row; with `message_next` (row →
+    /// the next row of the same Message-ID, or `NONE`) every row claiming it.
+    message_first: Vec<u32>,
+    message_next: Vec<u32>,
     /// Every id and alias of every opted-out person, as digests only.
     opted_out_ids: FxHashSet<OptOutDigest>,
     /// The signed-in user: kept through compaction even with no row.
@@ -228,7 +248,11 @@ impl Store {
         c.inferred.reserve(n);
         c.own_reply_to.reserve(n);
         c.part_end.reserve(n);
+        c.message.reserve(n);
+        c.reply_message.reserve(n);
+        c.conv_index.reserve(n);
         self.thread_prev.reserve(n);
+        self.message_next.reserve(n);
         c.parts.reserve(parts);
     }
 
@@ -252,10 +276,13 @@ impl Store {
         let c = &self.rows;
         let r = if own && c.inferred[row] { c.own_reply_to[row] } else { c.reply_to[row] };
         if r == NONE {
-            return None;
+            return self.message_parent(row);
         }
-        let parent = *self.row_of_id.get(r as usize)?;
-        (parent != NONE).then_some(parent as usize)
+        let parent = self.row_of_id.get(r as usize).copied().unwrap_or(NONE);
+        if parent != NONE {
+            return Some(parent as usize);
+        }
+        self.message_parent(row)
     }
 
     pub fn thread_id(&self, row: usize) -> Option<&str> {
@@ -298,6 +325,18 @@ impl Store {
         c.reply_to.push(reply_to);
         c.inferred.push(inferred_reply);
         c.own_reply_to.push(NONE);
+        let mut handle = |m: Option<&str>| m.map_or(NONE, |m| self.messages.intern(m));
+        let (message, reply_message, conv_index) =
+            (handle(new.message), handle(new.reply_message), handle(new.conv_index));
+        c.message.push(message);
+        c.reply_message.push(reply_message);
+        c.conv_index.push(conv_index);
+        self.message_first.resize(self.messages.len(), NONE);
+        self.message_next.push(NONE);
+        if message != NONE {
+            self.chain_message(row, message);
+        }
+        let c = &mut self.rows;
         c.parts.extend_from_slice(new.parts);
         c.part_end.push(c.parts.len() as u32);
         for p in std::iter::once(new.from).chain(new.parts.iter().copied()) {
@@ -339,18 +378,28 @@ impl Store {
     pub fn reindex_people(&mut self) {
         let target: Vec<Option<PersonKey>> =
             self.canon.iter().map(|&c| (!self.people[c.index()].opted_out).then_some(c)).collect();
-        self.rebuild(|_, _| true, |k| target[k.index()]);
+        self.rebuild(|_, _| true, |k| target[k.index()], &FxHashMap::default());
     }
 
     /// Keeps only the rows for which `keep(columns, row)` holds, then compacts.
     pub fn retain_rows(&mut self, keep: impl FnMut(&Columns, usize) -> bool) {
-        self.rebuild(keep, Some);
+        self.rebuild(keep, Some, &FxHashMap::default());
+    }
+
+    /// Gives rows new participants (canonical, opted-in, without the sender
+    /// or repeats, not empty), then compacts: a person only the old lists
+    /// named leaves no trace.
+    pub fn rewrite_participants(&mut self, lists: &FxHashMap<u32, Vec<PersonKey>>) {
+        if !lists.is_empty() {
+            self.rebuild(|_, _| true, Some, lists);
+        }
     }
 
     fn rebuild(
         &mut self,
         mut keep: impl FnMut(&Columns, usize) -> bool,
         map: impl Fn(PersonKey) -> Option<PersonKey>,
+        lists: &FxHashMap<u32, Vec<PersonKey>>,
     ) {
         let old = std::mem::take(&mut self.rows);
         let mut new = Columns::default();
@@ -361,7 +410,8 @@ impl Store {
             }
             let Some(from) = map(old.from[row]) else { continue };
             parts.clear();
-            for &p in old.participants(row) {
+            let listed = lists.get(&(row as u32)).map(Vec::as_slice);
+            for &p in listed.unwrap_or(old.participants(row)) {
                 if let Some(p) = map(p) {
                     if p != from && !parts.contains(&p) {
                         parts.push(p);
@@ -383,6 +433,9 @@ impl Store {
             new.reply_to.push(if inferred { NONE } else { old.reply_to[row] });
             new.inferred.push(inferred);
             new.own_reply_to.push(if inferred { NONE } else { old.own_reply_to[row] });
+            new.message.push(old.message[row]);
+            new.reply_message.push(old.reply_message[row]);
+            new.conv_index.push(old.conv_index[row]);
             new.parts.extend_from_slice(&parts);
             new.part_end.push(new.parts.len() as u32);
         }
@@ -399,7 +452,12 @@ impl Store {
         self.unsorted = Vec::new();
         self.thread_last = vec![NONE; self.threads.len()];
         self.thread_prev = Vec::with_capacity(self.rows.len());
+        self.message_first = vec![NONE; self.messages.len()];
+        self.message_next = vec![NONE; self.rows.len()];
         for row in 0..self.rows.len() {
+            if self.rows.message[row] != NONE {
+                self.chain_message(row as u32, self.rows.message[row]);
+            }
             self.row_of_id[self.rows.id[row] as usize] = row as u32;
             self.by_person[self.rows.from[row].index()].push(row as u32);
             let start = if row == 0 { 0 } else { self.rows.part_end[row - 1] as usize };
@@ -441,6 +499,9 @@ impl Store {
             + self.out_of_order.capacity()
             + self.thread_last.capacity() * 4
             + self.thread_prev.capacity() * 4
+            + (c.message.capacity() + c.reply_message.capacity() + c.conv_index.capacity()) * 4
+            + (self.message_first.capacity() + self.message_next.capacity()) * 4
+            + self.messages.heap_bytes()
             + self.opted_out_ids.capacity() * 17
             + c.from.capacity() * 4
             + c.at.capacity() * 8

@@ -255,6 +255,9 @@ mod tests {
                     thread: None,
                     reply_to: None,
                     parts: &[b],
+                    message: None,
+                    reply_message: None,
+                    conv_index: None,
                 });
             }
             let consent = Consent { aggregated: false, identifiable: true };

@@ -79,6 +79,10 @@ pub struct LoadReport {
     pub emails: usize,
     pub meetings: usize,
     pub calls: usize,
+    /// E-mails that were another copy of one already stored or earlier in the
+    /// batch (same Message-ID, sender and sent time: a Sent Items and an Inbox
+    /// copy, folder copies): merged into it, counted once.
+    pub same_message: usize,
 }
 
 impl LoadReport {

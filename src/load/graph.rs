@@ -28,6 +28,7 @@ use super::batch::{parse_records, LoadOptions, LoadReport};
 use super::fields::{
     flag, members, normalized, optional_text, raw_list, required_text, text, trimmed, Fault,
 };
+use super::headers;
 use super::staging::{commit, stage, Alone, Parsed};
 use crate::consent::Retention;
 use crate::error::{Error, Result};
@@ -96,7 +97,7 @@ pub fn load(
     let staged = stage(store, &interactions, opts, &mut report, retention, Alone::Skip)?;
     commit(store, &staged, true);
     replies::thread(store, &staged);
-    report.accepted = staged.len();
+    report.accepted = staged.iter().filter(|s| s.copy_of.is_none()).count();
     Ok(report)
 }
 
@@ -127,10 +128,13 @@ enum Member {
     End,
     IsAllDay,
     IsCancelled,
+    InternetMessageId,
+    InternetMessageHeaders,
+    ConversationIndex,
 }
 
 /// The members of a Graph item the mapping reads (the fuzz seeds keep only these).
-pub const ITEM_MEMBERS: [&str; 15] = [
+pub const ITEM_MEMBERS: [&str; 18] = [
     "@odata.type",
     "id",
     "isDraft",
@@ -146,6 +150,9 @@ pub const ITEM_MEMBERS: [&str; 15] = [
     "end",
     "isAllDay",
     "isCancelled",
+    "internetMessageId",
+    "internetMessageHeaders",
+    "conversationIndex",
 ];
 
 struct Item<'a>(Vec<Option<&'a RawValue>>);
@@ -235,6 +242,20 @@ fn message<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
     let sent = required_text(item.get(SentDateTime), "sentDateTime")?;
     let at = parse_rfc3339(&sent).map_err(|reason| Fault::new("sentDateTime", "invalid value", reason))?;
     let thread = optional_text(item.get(ConversationId), "conversationId")?.filter(|t| !t.trim().is_empty());
+    let message_id = match optional_text(item.get(InternetMessageId), "internetMessageId")? {
+        Some(m) => Some(
+            headers::message_id(&m).map_err(|reason| Fault::new("internetMessageId", "invalid value", reason))?,
+        ),
+        None => None,
+    };
+    let conv_index = match optional_text(item.get(ConversationIndex), "conversationIndex")? {
+        Some(b64) => Some(
+            headers::conversation_index(&b64)
+                .map_err(|reason| Fault::new("conversationIndex", "invalid value", reason))?,
+        ),
+        None => None,
+    };
+    let (reply_headers, reply_message) = reply_headers(item.get(InternetMessageHeaders))?;
     Ok(Mapped::Interaction(Parsed {
         id: trimmed(id),
         kind: Kind::Email,
@@ -245,7 +266,34 @@ fn message<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
         thread,
         reply_to: None,
         cancelled: false,
+        message_id,
+        reply_message,
+        conv_index,
+        reply_headers,
     }))
+}
+
+/// Reads `internetMessageHeaders` (`[{ "name", "value" }]`, names compared
+/// without regard to case): whether the item has any, and the Message-ID its
+/// `In-Reply-To` or `References` names. Graph sends headers only when they
+/// are selected and only on received copies; an item with headers but no
+/// such field starts its thread.
+fn reply_headers(raw: Option<&RawValue>) -> Result<(bool, Option<String>), Fault> {
+    const FIELD: &str = "internetMessageHeaders";
+    let entries = raw_list(raw, FIELD)?;
+    let (mut in_reply_to, mut references) = (None, None);
+    for entry in &entries {
+        let header = members(entry.get(), &["name", "value"])
+            .map_err(|_| Fault::new(FIELD, "wrong type", "expected every entry to be { \"name\", \"value\" }"))?;
+        let (Some(name), Some(value)) = (non_null(header[0]), non_null(header[1])) else { continue };
+        let name = text(name, FIELD)?;
+        if name.eq_ignore_ascii_case("in-reply-to") {
+            in_reply_to.get_or_insert(text(value, FIELD)?);
+        } else if name.eq_ignore_ascii_case("references") {
+            references.get_or_insert(text(value, FIELD)?);
+        }
+    }
+    Ok((!entries.is_empty(), headers::answered(in_reply_to.as_deref(), references.as_deref())))
 }
 
 fn event<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
@@ -283,6 +331,10 @@ fn event<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
         thread: None,
         reply_to: None,
         cancelled: flag(item.get(IsCancelled), "isCancelled")?.unwrap_or(false),
+        message_id: None,
+        reply_message: None,
+        conv_index: None,
+        reply_headers: false,
     }))
 }
 

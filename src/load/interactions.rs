@@ -10,6 +10,7 @@ use super::batch::{parse_batch, LoadOptions, LoadReport};
 use super::fields::{
     flag, normalized, number, optional_text, record_shape, required_text, text_list, trimmed, Fault,
 };
+use super::headers;
 use super::staging::{commit, stage, Alone, Parsed};
 use crate::consent::Retention;
 use crate::error::Result;
@@ -42,6 +43,8 @@ struct RawInteraction<'a> {
     in_reply_to: Option<&'a RawValue>,
     #[serde(borrow)]
     cancelled: Option<&'a RawValue>,
+    #[serde(borrow, rename = "messageId")]
+    message_id: Option<&'a RawValue>,
 }
 
 fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
@@ -90,6 +93,15 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
         return Err(Fault::new("to", "missing", "needs a recipient or attendee other than the sender"));
     }
 
+    let message_id = match optional_text(r.message_id, "messageId")? {
+        Some(m) => Some(headers::message_id(&m).map_err(|reason| Fault::new("messageId", "invalid value", reason))?),
+        None => None,
+    };
+    let reply_to = optional_text(r.in_reply_to, "inReplyTo")?;
+    // An `inReplyTo` shaped like a Message-ID may name either: the
+    // interaction with that id when one is stored, else the e-mail with that
+    // Message-ID (resolved when read, see `Store::reply_parent`).
+    let reply_message = reply_to.as_deref().and_then(|r| headers::message_id(r).ok());
     Ok(Parsed {
         id: trimmed(id),
         kind,
@@ -98,8 +110,12 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
         at,
         duration_s,
         thread: optional_text(r.thread_id, "threadId")?,
-        reply_to: optional_text(r.in_reply_to, "inReplyTo")?,
+        reply_to,
         cancelled: flag(r.cancelled, "cancelled")?.unwrap_or(false),
+        message_id,
+        reply_message,
+        conv_index: None,
+        reply_headers: false,
     })
 }
 
@@ -112,6 +128,6 @@ pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retent
     }
     let staged = stage(store, &parsed, opts, &mut report, retention, Alone::Refuse)?;
     commit(store, &staged, false);
-    report.accepted = staged.len();
+    report.accepted = staged.iter().filter(|s| s.copy_of.is_none()).count();
     Ok(report)
 }

@@ -2,12 +2,13 @@
 //! out, all or nothing unless lenient. `batch` reads the text and its
 //! records, `fields` one field of a record, `people` the directory,
 //! `interactions` SPEC 2.2 records, `graph` Microsoft Graph pages (SPEC 2.3),
-//! and `staging` checks interaction records of either format against the
-//! store before anything is stored. Nothing here imports this facade.
+//! `headers` Message-IDs and reply headers, and `staging` checks interaction
+//! records of either format against the store before anything is stored. Nothing here imports this facade.
 
 mod batch;
 mod fields;
 pub mod graph;
+pub mod headers;
 pub mod interactions;
 pub mod people;
 mod staging;

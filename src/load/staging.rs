@@ -27,10 +27,19 @@ pub struct Parsed<'a> {
     pub thread: Option<Cow<'a, str>>,
     pub reply_to: Option<Cow<'a, str>>,
     pub cancelled: bool,
+    /// Normalised Message-ID (`messageId`, Graph `internetMessageId`).
+    pub message_id: Option<String>,
+    /// The Message-ID it answers (headers, or a SPEC `inReplyTo` shaped like one).
+    pub reply_message: Option<String>,
+    /// Graph `conversationIndex`, as hex.
+    pub conv_index: Option<String>,
+    /// Graph: the item carries `internetMessageHeaders`, so its reply link
+    /// (or the lack of one) is read from them, not inferred from order.
+    pub reply_headers: bool,
 }
 
 /// A person as staging sees them: known to the store, or new in this batch.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 pub(super) enum Who<'t> {
     Known(PersonKey),
     New(&'t str),
@@ -75,6 +84,9 @@ pub(super) struct Staged<'t> {
     /// The interaction it answers: the record's own `inReplyTo`, or what the
     /// Graph loader works out from its conversation.
     pub reply_to: Option<Cow<'t, str>>,
+    /// Another copy of the stored e-mail in this row (same Message-ID,
+    /// sender and time): merged into it, not stored again.
+    pub copy_of: Option<u32>,
 }
 
 /// What staging does with a record whose every recipient turns out to be
@@ -104,6 +116,9 @@ pub(super) fn stage<'t>(
     let mut staged: Vec<Staged> = Vec::with_capacity(parsed.len());
     let mut seen: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(parsed.len(), Default::default());
     let mut people = People { store, new_ids: FxHashMap::default() };
+    // Message-ID → the staged records claiming it, to find copies in the batch.
+    let mut claims: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    let viewer = retention.viewer.map(Who::Known);
     for (index, record) in parsed {
         if record.cancelled {
             report.cancelled += 1;
@@ -148,9 +163,45 @@ pub(super) fn stage<'t>(
             }
             continue;
         }
-        staged.push(Staged { record, from, parts, reply_to: record.reply_to.clone() });
+        if let (Kind::Email, Some(m)) = (record.kind, record.message_id.as_deref()) {
+            let same = |s: &Staged| s.from == from && s.record.at == record.at;
+            let claimed = claims.entry(m).or_default();
+            if let Some(&i) = claimed.iter().find(|&&i| same(&staged[i])) {
+                common_recipients(&mut staged[i].parts, &parts, viewer);
+                report.same_message += 1;
+                continue;
+            }
+            let stored = match from {
+                Who::Known(k) => store.copy_of(m, k, record.at).map(|r| r as u32),
+                Who::New(_) => None,
+            };
+            if stored.is_some() {
+                report.same_message += 1;
+            }
+            claimed.push(staged.len());
+            staged.push(Staged { record, from, parts, reply_to: record.reply_to.clone(), copy_of: stored });
+            continue;
+        }
+        staged.push(Staged { record, from, parts, reply_to: record.reply_to.clone(), copy_of: None });
     }
     Ok(staged)
+}
+
+/// The recipients of one e-mail given two copies of it: those both show,
+/// plus the viewer when either does. A recipient only one copy shows (a Bcc
+/// in the sender's copy, the owner of a mailbox a Bcc reached) stays out: a
+/// merged e-mail never shows the viewer someone that the viewer's own copy
+/// did not, while the viewer's own copy still counts as theirs. When the
+/// copies share nobody, `into` stays as it is (nothing to merge safely).
+fn common_recipients<T: Copy + PartialEq>(into: &mut Vec<T>, other: &[T], viewer: Option<T>) {
+    let viewer = viewer.filter(|v| into.contains(v) || other.contains(v));
+    let mut merged: Vec<T> = into.iter().copied().filter(|p| other.contains(p)).collect();
+    if let Some(v) = viewer.filter(|v| !merged.contains(v)) {
+        merged.push(v);
+    }
+    if !merged.is_empty() {
+        *into = merged;
+    }
 }
 
 /// Stores staged records: nothing here can fail. `inferred_replies`: the
@@ -161,11 +212,27 @@ pub(super) fn commit(store: &mut Store, staged: &[Staged], inferred_replies: boo
     let id_bytes: usize = staged.iter().map(|s| s.record.id.len()).sum();
     store.reserve(staged.len(), parts, id_bytes);
     let mut keys: Vec<PersonKey> = Vec::new();
+    let mut merged: FxHashMap<u32, Vec<PersonKey>> = FxHashMap::default();
     for s in staged {
         let from = s.from.key(store);
         keys.clear();
         keys.extend(s.parts.iter().map(|p| p.key(store)));
-        let inferred = inferred_replies && s.record.kind == Kind::Email && s.record.thread.is_some();
+        if let Some(row) = s.copy_of {
+            let mut parts = store.rows().participants(row as usize).to_vec();
+            common_recipients(&mut parts, &keys, store.viewer().filter(|&v| v != from));
+            let mut sorted = store.rows().participants(row as usize).to_vec();
+            sorted.sort_unstable();
+            let mut now = parts.clone();
+            now.sort_unstable();
+            if now != sorted {
+                merged.insert(row, parts);
+            }
+            continue;
+        }
+        let inferred = inferred_replies
+            && s.record.kind == Kind::Email
+            && s.record.thread.is_some()
+            && !s.record.reply_headers;
         let row = NewRow {
             id: &s.record.id,
             kind: s.record.kind,
@@ -175,8 +242,13 @@ pub(super) fn commit(store: &mut Store, staged: &[Staged], inferred_replies: boo
             thread: s.record.thread.as_deref(),
             reply_to: s.reply_to.as_deref(),
             parts: &keys,
+            message: s.record.message_id.as_deref(),
+            reply_message: s.record.reply_message.as_deref(),
+            conv_index: s.record.conv_index.as_deref(),
         };
         store.push_row(row, inferred);
     }
     store.sort_people_rows();
+    // Rows keep their places: a rewrite drops no row (every list is non-empty).
+    store.rewrite_participants(&merged);
 }

@@ -91,6 +91,22 @@ impl Store {
             *handle = new_thread[old];
         }
         self.threads = threads;
+
+        // Message-IDs and conversation indexes rows carry or answer.
+        let mut messages = Interner::default();
+        let mut new_message = vec![NONE; self.messages.len()];
+        let named = rows.message.iter_mut().chain(rows.reply_message.iter_mut()).chain(rows.conv_index.iter_mut());
+        for handle in named.filter(|m| **m != NONE) {
+            let old = *handle as usize;
+            if new_message[old] == NONE {
+                new_message[old] = messages.intern(self.messages.resolve(*handle));
+            }
+            *handle = new_message[old];
+        }
+        self.messages = messages;
+        rows.message.shrink_to_fit();
+        rows.reply_message.shrink_to_fit();
+        rows.conv_index.shrink_to_fit();
         let columns = [&mut rows.id, &mut rows.duration_s, &mut rows.thread, &mut rows.reply_to];
         for column in columns.into_iter().chain([&mut rows.own_reply_to]) {
             column.shrink_to_fit();

@@ -28,7 +28,7 @@ const OPT_OUTS_VERSION: u32 = 1;
 /// The longest meeting or call a load accepts, in seconds.
 const MAX_DURATION_S: u32 = (crate::time::MAX_DURATION_MS / crate::time::SECOND_MS) as u32;
 /// Bumped whenever the payload's layout changes: older snapshots are then refused.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 fn corrupt(why: impl Into<String>) -> Error {
     Error::InvalidSnapshot(why.into())
@@ -305,6 +305,10 @@ impl Store {
         w.u32s(&c.own_reply_to);
         w.u32s(&c.part_end);
         w.keys(&c.parts);
+        write_interner(w, &self.messages);
+        w.u32s(&c.message);
+        w.u32s(&c.reply_message);
+        w.u32s(&c.conv_index);
         self.write_opt_outs(w);
     }
 
@@ -394,17 +398,24 @@ impl Store {
             own_reply_to,
             part_end: r.u32s()?,
             parts: person_keys(r.u32s()?),
+            ..Columns::default()
         };
+        let messages = read_interner(r)?;
+        let c = Columns { message: r.u32s()?, reply_message: r.u32s()?, conv_index: r.u32s()?, ..c };
         let opted_out_ids = Store::read_opt_outs(r)?;
         let lens = [c.kind.len(), c.from.len(), c.at.len(), c.duration_s.len(), c.thread.len()];
         let more = [c.reply_to.len(), c.inferred.len(), c.own_reply_to.len(), c.part_end.len()];
-        if lens.iter().chain(more.iter()).any(|&l| l != rows) {
+        let mails = [c.message.len(), c.reply_message.len(), c.conv_index.len()];
+        if lens.iter().chain(more.iter()).chain(mails.iter()).any(|&l| l != rows) {
             return Err(corrupt("the interaction columns differ in length"));
         }
         check_handles(c.id.iter().copied(), interaction_ids.len(), false, "an interaction id")?;
         check_handles(c.thread.iter().copied(), threads.len(), true, "a thread")?;
         check_handles(c.reply_to.iter().copied(), interaction_ids.len(), true, "a reply")?;
         check_handles(c.own_reply_to.iter().copied(), interaction_ids.len(), true, "a reply")?;
+        for column in [&c.message, &c.reply_message, &c.conv_index] {
+            check_handles(column.iter().copied(), messages.len(), true, "a Message-ID")?;
+        }
         check_handles(c.from.iter().map(|p| p.raw()), people_n, false, "a sender")?;
         check_handles(c.parts.iter().map(|p| p.raw()), people_n, false, "a participant")?;
         if c.part_end.windows(2).any(|w| w[0] > w[1])
@@ -454,6 +465,7 @@ impl Store {
             people,
             interaction_ids,
             threads,
+            messages,
             rows: c,
             opted_out_ids,
             ..Store::default()

@@ -1,7 +1,10 @@
-//! Conversations: each one's stored e-mails chained, and the replies
-//! inferred from their order (Microsoft Graph gives no reply link).
+//! Conversations: each one's stored e-mails chained, and the replies of
+//! those without reply headers, from Graph's `conversationIndex` or else
+//! inferred from their order.
 
-use super::Store;
+use rustc_hash::FxHashMap;
+
+use super::{parent_index, Store};
 use crate::ids::NONE;
 
 impl Store {
@@ -24,7 +27,11 @@ impl Store {
     /// twice. The same among the viewer's own rows for `own_reply_to`. Run
     /// after every change of a conversation's rows (a page, a purge), so a
     /// link only ever points at a row that is there, as if the others had
-    /// never been loaded; a page costs its own conversations.
+    /// never been loaded; a page costs its own conversations. A row with a
+    /// `conversationIndex` answers the row of the conversation whose index
+    /// is its own less the last block, and nobody while that row is not
+    /// stored: the index says exactly which message it answers, so order is
+    /// not consulted (it still counts as the previous row for the others).
     pub fn derive_replies(&mut self, threads: &mut Vec<u32>) {
         threads.sort_unstable();
         threads.dedup();
@@ -45,11 +52,26 @@ impl Store {
                 prev.filter(|&p| c.from[p] != c.from[row]).map_or(NONE, |p| c.id[p])
             };
             let (mut any, mut own) = (None, None);
+            let by_index: FxHashMap<u32, usize> = order
+                .iter()
+                .map(|&r| r as usize)
+                .filter(|&r| c.conv_index[r] != NONE)
+                .map(|r| (c.conv_index[r], r))
+                .collect();
+            let messages = &self.messages;
+            let indexed = |row: usize| {
+                let own = messages.resolve(c.conv_index[row]);
+                let parent = parent_index(own).and_then(|p| messages.get(p)).and_then(|h| by_index.get(&h));
+                parent.filter(|&&p| p != row).map_or(NONE, |&p| c.id[p])
+            };
             let mut links: Vec<(usize, u32, u32)> = Vec::new();
             for &row in &order {
                 let row = row as usize;
                 let mine = self.pinned.is_some_and(|v| c.involves(row, v));
-                if c.inferred[row] {
+                if c.inferred[row] && c.conv_index[row] != NONE {
+                    let to = indexed(row);
+                    links.push((row, to, if mine { to } else { NONE }));
+                } else if c.inferred[row] {
                     links.push((row, answer(any, row), if mine { answer(own, row) } else { NONE }));
                 }
                 any = Some(row);
