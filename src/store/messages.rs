@@ -52,7 +52,8 @@ impl Store {
     /// The row that `row` answers by Message-ID: among the e-mails claiming
     /// the Message-ID it names, those it could be answering (its sender was
     /// on that e-mail, that e-mail's sender is on it, or both went to someone
-    /// in common, as list mail does), the earliest (ties by interaction id).
+    /// in common, as list mail does), those whose sender it is addressed to
+    /// first, then the earliest (ties by interaction id).
     /// Resolved when read, so a reply loaded before its original links once
     /// the original is stored, whatever the order of pages.
     pub(super) fn message_parent(&self, row: usize) -> Option<usize> {
@@ -69,7 +70,9 @@ impl Store {
             if p == row || c.kind[p] != Kind::Email || !self.could_answer(row, p) {
                 continue;
             }
-            let key = |r: usize| (c.at[r], self.interaction_id(r));
+            // Whom the reply is addressed to first: a reused Message-ID
+            // cannot draw a reply to its original's sender away from it.
+            let key = |r: usize| (!c.involves(row, c.from[r]), c.at[r], self.interaction_id(r));
             if best.is_none_or(|b| key(p) < key(b)) {
                 best = Some(p);
             }
