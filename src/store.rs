@@ -6,14 +6,15 @@
 //! opted-out people are remembered only as one-way digests of their ids.
 
 mod compact;
+mod conversation_index;
 mod digest;
 mod messages;
 mod opt_outs;
 pub mod snapshot;
 pub(crate) mod threads;
 
+pub use conversation_index::{parent_index, INDEX_CHILD, INDEX_HEADER};
 pub use digest::OptOutDigest;
-pub use messages::{parent_index, INDEX_CHILD, INDEX_HEADER};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 

@@ -34,7 +34,9 @@ fn team(records: &[&[Value]]) -> Engine {
 
 /// `[sent, received, replies, replies received]` with a contact, team scope.
 fn kpis(e: &Engine, contact: &str) -> [u32; 4] {
-    let r = e.relationship(&Target::Contact(contact.into()), DataScope::Team, None, &HealthOptions::default()).unwrap();
+    let r = e
+        .relationship(&Target::Contact(contact.into()), DataScope::Team, None, &HealthOptions::default())
+        .unwrap();
     let k = r.kpis;
     [k.emails_sent, k.emails_received, k.replies, k.replies_received]
 }
@@ -63,7 +65,8 @@ fn a_bcc_only_the_senders_copy_shows_never_reaches_the_recipients_view() {
     // Cleo writes to Ada and Bob with Zed (an undeclared address) in Bcc:
     // Cleo's Sent copy lists Zed, Ada's Inbox copy does not.
     let zed = "zed@fabrikam.example";
-    let cleo_sent = mail("cleo-sent", CLEO, &[ADA, BOB, zed], "2026-03-02T09:00:00Z", "<bcc@contoso.example>");
+    let cleo_sent =
+        mail("cleo-sent", CLEO, &[ADA, BOB, zed], "2026-03-02T09:00:00Z", "<bcc@contoso.example>");
     let ada_inbox = mail("ada-inbox", CLEO, &[ADA, BOB], "2026-03-02T09:00:00Z", "<bcc@contoso.example>");
     for order in [[&cleo_sent, &ada_inbox], [&ada_inbox, &cleo_sent]] {
         let e = team(&[&[order[0].clone()], &[order[1].clone()]]);
@@ -103,7 +106,9 @@ fn a_forged_in_reply_to_attaches_nothing_to_mail_the_forger_was_not_on() {
     assert_eq!(kpis(&e, EVE), [0, 1, 0, 0], "no reply, no response time for the forger");
     assert_eq!(kpis(&e, CLEO), [1, 0, 0, 0]);
     // Ada's own view: Eve's mail, to Bob, is not hers to see at all.
-    let own = e.relationship(&Target::Contact(EVE.into()), DataScope::Own, None, &HealthOptions::default()).unwrap();
+    let own = e
+        .relationship(&Target::Contact(EVE.into()), DataScope::Own, None, &HealthOptions::default())
+        .unwrap();
     assert_eq!((own.kpis.emails_received, own.kpis.replies_received), (0, 0));
 }
 
@@ -112,11 +117,13 @@ fn a_reply_loaded_before_its_original_links_once_the_original_is_stored() {
     let m = "<q@contoso.example>";
     let question = mail("q", CLEO, &[ADA], "2026-03-02T09:00:00Z", m);
     let answer = json!({ "id": "a", "kind": "email", "from": ADA, "to": [CLEO], "at": "2026-03-02T09:30:00Z", "inReplyTo": m });
-    let e = team(&[&[answer.clone()]]);
+    let e = team(&[std::slice::from_ref(&answer)]);
     assert_eq!(kpis(&e, CLEO), [1, 0, 0, 0]);
-    let e = team(&[&[answer.clone()], &[question.clone()]]);
+    let e = team(&[std::slice::from_ref(&answer), std::slice::from_ref(&question)]);
     assert_eq!(kpis(&e, CLEO), [1, 1, 1, 0]);
-    let r = e.relationship(&Target::Contact(CLEO.into()), DataScope::Team, None, &HealthOptions::default()).unwrap();
+    let r = e
+        .relationship(&Target::Contact(CLEO.into()), DataScope::Team, None, &HealthOptions::default())
+        .unwrap();
     assert_eq!(r.kpis.median_response_minutes, Some(30.0));
     // Clock skew: an answer dated before its question is an e-mail, not a reply.
     let early = json!({ "id": "a", "kind": "email", "from": ADA, "to": [CLEO], "at": "2026-03-02T08:59:00Z", "inReplyTo": m });
@@ -136,7 +143,8 @@ fn message(id: &str, from: &str, to: &str, at: &str, extra: Value) -> Value {
 
 fn graph(e: &mut Engine, items: &[Value]) -> LoadReport {
     let page = json!({ "value": items }).to_string();
-    e.load_interactions(page.as_bytes(), LoadOptions { format: rapport::Format::Graph, lenient: false }).unwrap()
+    e.load_interactions(page.as_bytes(), LoadOptions { format: rapport::Format::Graph, lenient: false })
+        .unwrap()
 }
 
 #[test]
@@ -144,19 +152,39 @@ fn graph_headers_and_conversation_index_beat_the_conversations_order() {
     // Cleo asks (q), Ada answers (a); Dan-less: Cleo then writes a second,
     // unrelated note (n) before Ada's answer is sent. By order, Ada's answer
     // would answer n; the headers say it answers q.
-    let q = message("q", CLEO, ADA, "2026-03-02T09:00:00Z", json!({
+    let q = message(
+        "q",
+        CLEO,
+        ADA,
+        "2026-03-02T09:00:00Z",
+        json!({
         "internetMessageId": "<q@contoso.example>",
-        "internetMessageHeaders": [{ "name": "Message-ID", "value": "<q@contoso.example>" }] }));
-    let n = message("n", CLEO, ADA, "2026-03-02T09:10:00Z", json!({
+        "internetMessageHeaders": [{ "name": "Message-ID", "value": "<q@contoso.example>" }] }),
+    );
+    let n = message(
+        "n",
+        CLEO,
+        ADA,
+        "2026-03-02T09:10:00Z",
+        json!({
         "internetMessageId": "<n@contoso.example>",
-        "internetMessageHeaders": [{ "name": "Message-ID", "value": "<n@contoso.example>" }] }));
-    let a = message("a", ADA, CLEO, "2026-03-02T09:20:00Z", json!({
+        "internetMessageHeaders": [{ "name": "Message-ID", "value": "<n@contoso.example>" }] }),
+    );
+    let a = message(
+        "a",
+        ADA,
+        CLEO,
+        "2026-03-02T09:20:00Z",
+        json!({
         "internetMessageId": "<a@northwind.example>",
-        "internetMessageHeaders": [{ "name": "in-reply-to", "value": "<q@contoso.example>" }] }));
+        "internetMessageHeaders": [{ "name": "in-reply-to", "value": "<q@contoso.example>" }] }),
+    );
     let mut e = team(&[]);
     graph(&mut e, &[a.clone(), n.clone()]);
-    graph(&mut e, &[q.clone()]);
-    let r = e.relationship(&Target::Contact(CLEO.into()), DataScope::Team, None, &HealthOptions::default()).unwrap();
+    graph(&mut e, std::slice::from_ref(&q));
+    let r = e
+        .relationship(&Target::Contact(CLEO.into()), DataScope::Team, None, &HealthOptions::default())
+        .unwrap();
     assert_eq!(r.kpis.replies, 1);
     assert_eq!(r.kpis.median_response_minutes, Some(20.0), "answers q (20 minutes), not n (10)");
 
@@ -170,7 +198,9 @@ fn graph_headers_and_conversation_index_beat_the_conversations_order() {
     let mut e = team(&[]);
     graph(&mut e, &[a, n]);
     graph(&mut e, &[q]);
-    let r = e.relationship(&Target::Contact(CLEO.into()), DataScope::Team, None, &HealthOptions::default()).unwrap();
+    let r = e
+        .relationship(&Target::Contact(CLEO.into()), DataScope::Team, None, &HealthOptions::default())
+        .unwrap();
     assert_eq!((r.kpis.replies, r.kpis.median_response_minutes), (1, Some(20.0)));
 }
 
@@ -189,6 +219,8 @@ fn graph_sent_and_inbox_copies_merge_by_internet_message_id() {
 fn a_message_id_without_an_at_sign_is_refused_with_its_field() {
     let mut e = team(&[]);
     let bad = mail("x", ADA, &[CLEO], "2026-03-02T09:00:00Z", "<no-at-sign>");
-    let err = e.load_interactions(Value::from(vec![bad]).to_string().as_bytes(), LoadOptions::default()).unwrap_err();
+    let err = e
+        .load_interactions(Value::from(vec![bad]).to_string().as_bytes(), LoadOptions::default())
+        .unwrap_err();
     assert!(err.to_string().contains("messageId"), "{err}");
 }

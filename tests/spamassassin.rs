@@ -18,7 +18,8 @@ const CORPUS: &str = include_str!("data/spamassassin/threads.ndjson");
 
 /// The senders taken as "our" organization: the corpus has no organization,
 /// so four of its most active writers stand in for one.
-const OURS: [&str; 4] = ["tomwhore@slack.net", "beberg@mithral.com", "garym@canada.com", "cdale@techmonkeys.net"];
+const OURS: [&str; 4] =
+    ["tomwhore@slack.net", "beberg@mithral.com", "garym@canada.com", "cdale@techmonkeys.net"];
 
 struct Mail {
     id: String,
@@ -137,11 +138,18 @@ fn engine() -> Engine {
 }
 
 fn figures(e: &Engine, c: &str) -> ([u32; 4], [Option<f64>; 4]) {
-    let r = e.relationship(&Target::Contact(c.into()), DataScope::Team, Some(DAYS), &HealthOptions::default()).unwrap();
+    let r = e
+        .relationship(&Target::Contact(c.into()), DataScope::Team, Some(DAYS), &HealthOptions::default())
+        .unwrap();
     let k = &r.kpis;
     (
         [k.emails_sent, k.emails_received, k.replies, k.replies_received],
-        [k.median_response_minutes, k.p90_response_minutes, k.their_median_response_minutes, k.their_p90_response_minutes],
+        [
+            k.median_response_minutes,
+            k.p90_response_minutes,
+            k.their_median_response_minutes,
+            k.their_p90_response_minutes,
+        ],
     )
 }
 
@@ -166,7 +174,11 @@ fn replies_by_message_id_on_real_mail_equal_a_naive_reading() {
     let mut with_replies = 0;
     for c in contacts(&mails) {
         let want = naive(&mails, &c);
-        assert_eq!(figures(&e, &c), want, "{c}: [sent, received, replies, replies received], response minutes");
+        assert_eq!(
+            figures(&e, &c),
+            want,
+            "{c}: [sent, received, replies, replies received], response minutes"
+        );
         with_replies += usize::from(want.0[2] + want.0[3] > 0);
     }
     assert!(with_replies >= 10, "only {with_replies} contacts with replies either way");
@@ -194,7 +206,8 @@ fn the_same_mail_loaded_again_under_other_ids_counts_once() {
     let again = twice.load_interactions(CORPUS.as_bytes(), LoadOptions::default()).unwrap();
     assert_eq!((again.accepted, again.same_message, again.duplicates), (0, mails.len(), 0));
     assert_eq!(twice.stats().0, mails.len());
-    let all: BTreeMap<String, _> = contacts(&mails).into_iter().map(|c| (c.clone(), figures(&once, &c))).collect();
+    let all: BTreeMap<String, _> =
+        contacts(&mails).into_iter().map(|c| (c.clone(), figures(&once, &c))).collect();
     for (c, want) in &all {
         assert_eq!(&figures(&twice, c), want, "{c}");
     }

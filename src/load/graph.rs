@@ -102,6 +102,9 @@ pub fn load(
 }
 
 /// What an item maps to.
+// Items are mapped one at a time and the records moved into the batch's
+// list as they are: a box would add an allocation a record for nothing.
+#[allow(clippy::large_enum_variant)]
 enum Mapped<'a> {
     Interaction(Parsed<'a>),
     Draft,
@@ -244,7 +247,8 @@ fn message<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
     let thread = optional_text(item.get(ConversationId), "conversationId")?.filter(|t| !t.trim().is_empty());
     let message_id = match optional_text(item.get(InternetMessageId), "internetMessageId")? {
         Some(m) => Some(
-            headers::message_id(&m).map_err(|reason| Fault::new("internetMessageId", "invalid value", reason))?,
+            headers::message_id(&m)
+                .map_err(|reason| Fault::new("internetMessageId", "invalid value", reason))?,
         ),
         None => None,
     };
@@ -280,8 +284,9 @@ fn reply_headers(raw: Option<&RawValue>) -> Result<(bool, Option<String>), Fault
     let entries = raw_list(raw, FIELD)?;
     let (mut in_reply_to, mut references) = (None, None);
     for entry in &entries {
-        let header = members(entry.get(), &["name", "value"])
-            .map_err(|_| Fault::new(FIELD, "wrong type", "expected every entry to be { \"name\", \"value\" }"))?;
+        let header = members(entry.get(), &["name", "value"]).map_err(|_| {
+            Fault::new(FIELD, "wrong type", "expected every entry to be { \"name\", \"value\" }")
+        })?;
         let (Some(name), Some(value)) = (non_null(header[0]), non_null(header[1])) else { continue };
         let name = text(name, FIELD)?;
         if name.eq_ignore_ascii_case("in-reply-to") {

@@ -43,7 +43,6 @@ pub fn answered(in_reply_to: Option<&str>, references: Option<&str>) -> Option<S
         .or_else(|| references.and_then(|v| ids_in(v).pop()))
 }
 
-
 /// A Graph `conversationIndex` (base64: a 22-byte header block, then 5 bytes
 /// per reply level, each reply's index its parent's plus one block) as
 /// lower-case hex, the key the store compares.

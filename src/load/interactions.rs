@@ -94,7 +94,9 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
     }
 
     let message_id = match optional_text(r.message_id, "messageId")? {
-        Some(m) => Some(headers::message_id(&m).map_err(|reason| Fault::new("messageId", "invalid value", reason))?),
+        Some(m) => {
+            Some(headers::message_id(&m).map_err(|reason| Fault::new("messageId", "invalid value", reason))?)
+        }
         None => None,
     };
     let reply_to = optional_text(r.in_reply_to, "inReplyTo")?;

@@ -95,7 +95,8 @@ impl Store {
         // Message-IDs and conversation indexes rows carry or answer.
         let mut messages = Interner::default();
         let mut new_message = vec![NONE; self.messages.len()];
-        let named = rows.message.iter_mut().chain(rows.reply_message.iter_mut()).chain(rows.conv_index.iter_mut());
+        let named =
+            rows.message.iter_mut().chain(rows.reply_message.iter_mut()).chain(rows.conv_index.iter_mut());
         for handle in named.filter(|m| **m != NONE) {
             let old = *handle as usize;
             if new_message[old] == NONE {

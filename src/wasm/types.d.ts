@@ -100,8 +100,11 @@ export interface Interaction {
   at: string | number;
   durationMinutes?: number;
   threadId?: string;
+  /** An interaction id, or an RFC 5322 Message-ID (the interaction with that id when one is stored, else the e-mail with that Message-ID). */
   inReplyTo?: string;
   cancelled?: boolean;
+  /** RFC 5322 Message-ID (`<local@domain>`; brackets optional, domain compared without case, local part exactly): copies with the same id, sender and `at` are one e-mail. */
+  messageId?: string;
 }
 
 export interface LoadOptions {
@@ -142,6 +145,8 @@ export interface LoadReport {
   emails: number;
   meetings: number;
   calls: number;
+  /** E-mails that were another copy (same `messageId` / `internetMessageId`, sender and sent time) of one already stored or earlier in the batch: merged, counted once. */
+  sameMessage: number;
 }
 
 /** The window `(start, end]` a result covers. */
