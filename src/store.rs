@@ -37,6 +37,10 @@ pub struct Columns {
     /// among the viewer's own rows of the conversation (what the `own` view
     /// may read), or `NONE`.
     pub own_reply_to: Vec<u32>,
+    /// The version of each row (`modifiedAt`, Graph's `lastModifiedDateTime`,
+    /// epoch ms), or [`NO_VERSION`]: what a later copy of its id is compared
+    /// with (see `load::staging`).
+    pub version: Vec<i64>,
     /// End offset in `parts` of each row's participants (the start is the previous end).
     pub part_end: Vec<u32>,
     /// Participants other than the sender, canonical, without repeats.
@@ -62,6 +66,9 @@ impl Columns {
     }
 }
 
+/// The version of a row that was given none.
+pub const NO_VERSION: i64 = i64::MIN;
+
 /// One interaction ready to be stored: persons already canonical.
 pub struct NewRow<'a> {
     pub id: &'a str,
@@ -72,6 +79,8 @@ pub struct NewRow<'a> {
     pub thread: Option<&'a str>,
     pub reply_to: Option<&'a str>,
     pub parts: &'a [PersonKey],
+    /// See [`Columns::version`].
+    pub version: i64,
 }
 
 #[derive(Clone, Default)]
@@ -227,13 +236,32 @@ impl Store {
         c.reply_to.reserve(n);
         c.inferred.reserve(n);
         c.own_reply_to.reserve(n);
+        c.version.reserve(n);
         c.part_end.reserve(n);
         self.thread_prev.reserve(n);
         c.parts.reserve(parts);
     }
 
     pub fn contains_interaction(&self, id: &str) -> bool {
-        self.interaction_ids.get(id).is_some_and(|i| self.row_of_id[i as usize] != NONE)
+        self.row_of(id).is_some()
+    }
+
+    /// The stored row of an interaction id.
+    pub fn row_of(&self, id: &str) -> Option<usize> {
+        let i = self.interaction_ids.get(id)?;
+        let row = *self.row_of_id.get(i as usize)?;
+        (row != NONE).then_some(row as usize)
+    }
+
+    /// The id a row's `reply_to` names as given (not inferred), if any.
+    pub fn given_reply_to(&self, row: usize) -> Option<&str> {
+        let r = self.rows.reply_to[row];
+        (!self.rows.inferred[row] && r != NONE).then(|| self.interaction_ids.resolve(r))
+    }
+
+    /// Raises the version of a stored row (an identical copy of a later version).
+    pub fn set_version(&mut self, row: usize, version: i64) {
+        self.rows.version[row] = version;
     }
 
     pub fn interaction_id(&self, row: usize) -> &str {
@@ -298,6 +326,7 @@ impl Store {
         c.reply_to.push(reply_to);
         c.inferred.push(inferred_reply);
         c.own_reply_to.push(NONE);
+        c.version.push(new.version);
         c.parts.extend_from_slice(new.parts);
         c.part_end.push(c.parts.len() as u32);
         for p in std::iter::once(new.from).chain(new.parts.iter().copied()) {
@@ -383,6 +412,7 @@ impl Store {
             new.reply_to.push(if inferred { NONE } else { old.reply_to[row] });
             new.inferred.push(inferred);
             new.own_reply_to.push(if inferred { NONE } else { old.own_reply_to[row] });
+            new.version.push(old.version[row]);
             new.parts.extend_from_slice(&parts);
             new.part_end.push(new.parts.len() as u32);
         }
@@ -434,6 +464,7 @@ impl Store {
             + c.kind.capacity()
             + c.inferred.capacity()
             + c.own_reply_to.capacity() * 4
+            + c.version.capacity() * 8
             + self.canon.capacity() * 4
             + self.people.capacity() * std::mem::size_of::<Person>()
             + people

@@ -255,6 +255,7 @@ mod tests {
                     thread: None,
                     reply_to: None,
                     parts: &[b],
+                    version: crate::store::NO_VERSION,
                 });
             }
             let consent = Consent { aggregated: false, identifiable: true };

@@ -28,7 +28,7 @@ const OPT_OUTS_VERSION: u32 = 1;
 /// The longest meeting or call a load accepts, in seconds.
 const MAX_DURATION_S: u32 = (crate::time::MAX_DURATION_MS / crate::time::SECOND_MS) as u32;
 /// Bumped whenever the payload's layout changes: older snapshots are then refused.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 fn corrupt(why: impl Into<String>) -> Error {
     Error::InvalidSnapshot(why.into())
@@ -303,6 +303,8 @@ impl Store {
         w.u64(c.inferred.len() as u64);
         c.inferred.iter().for_each(|&i| w.u8(u8::from(i)));
         w.u32s(&c.own_reply_to);
+        w.u64(c.version.len() as u64);
+        c.version.iter().for_each(|&v| w.u64(v as u64));
         w.u32s(&c.part_end);
         w.keys(&c.parts);
         self.write_opt_outs(w);
@@ -382,6 +384,8 @@ impl Store {
         let flags = r.count(1)?;
         let inferred = (0..flags).map(|_| r.bool()).collect::<Result<Vec<_>>>()?;
         let own_reply_to = r.u32s()?;
+        let versions = r.count(8)?;
+        let version = (0..versions).map(|_| r.u64().map(|v| v as i64)).collect::<Result<Vec<_>>>()?;
         let c = Columns {
             id,
             kind,
@@ -392,12 +396,13 @@ impl Store {
             reply_to,
             inferred,
             own_reply_to,
+            version,
             part_end: r.u32s()?,
             parts: person_keys(r.u32s()?),
         };
         let opted_out_ids = Store::read_opt_outs(r)?;
         let lens = [c.kind.len(), c.from.len(), c.at.len(), c.duration_s.len(), c.thread.len()];
-        let more = [c.reply_to.len(), c.inferred.len(), c.own_reply_to.len(), c.part_end.len()];
+        let more = [c.reply_to.len(), c.inferred.len(), c.own_reply_to.len(), c.version.len(), c.part_end.len()];
         if lens.iter().chain(more.iter()).any(|&l| l != rows) {
             return Err(corrupt("the interaction columns differ in length"));
         }
@@ -414,6 +419,9 @@ impl Store {
         }
         if c.at.iter().any(|t| !(MIN_MS..=MAX_MS).contains(t)) {
             return Err(corrupt("a time outside the years 1 to 9999"));
+        }
+        if c.version.iter().any(|v| *v != super::NO_VERSION && !(MIN_MS..=MAX_MS).contains(v)) {
+            return Err(corrupt("a version outside the years 1 to 9999"));
         }
         if c.duration_s.iter().any(|&d| d > MAX_DURATION_S) {
             return Err(corrupt("a duration longer than 31 days"));
