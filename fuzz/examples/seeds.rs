@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
-use rapport::requests::{AggregatesRequest, GroupBy, Noise, Period};
+use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::store::snapshot::open;
 use rapport::{Consent, Engine, Format, LoadOptions};
 use rapport_fuzz::{base_engine, options, sign, BASE_INTERACTIONS, BASE_PEOPLE, NOW_MS, TENANT, VIEWER};
