@@ -109,7 +109,8 @@ fn a_rescheduled_meeting_takes_its_new_time_and_length() {
 #[test]
 fn graph_versions_are_ordered_by_last_modified_whatever_order_pages_come_in() {
     let v1 = event("AAMk-1", "2026-02-10T09:00:00", "2026-02-10T10:00:00", "2026-02-01T08:00:00Z", false);
-    let v2 = event("AAMk-1", "2026-02-12T15:00:00", "2026-02-12T15:30:00", "2026-02-05T08:00:00.1234567Z", false);
+    let v2 =
+        event("AAMk-1", "2026-02-12T15:00:00", "2026-02-12T15:30:00", "2026-02-05T08:00:00.1234567Z", false);
     let mut forward = ada(ALL);
     page(&mut forward, &delta(vec![v1.clone()]));
     let r = page(&mut forward, &delta(vec![v2.clone()]));
@@ -128,7 +129,8 @@ fn graph_versions_are_ordered_by_last_modified_whatever_order_pages_come_in() {
 #[test]
 fn a_meeting_cancelled_after_it_was_loaded_leaves_every_figure() {
     let v1 = event("AAMk-2", "2026-02-10T09:00:00", "2026-02-10T10:00:00", "2026-02-01T08:00:00Z", false);
-    let cancelled = event("AAMk-2", "2026-02-10T09:00:00", "2026-02-10T10:00:00", "2026-02-03T08:00:00Z", true);
+    let cancelled =
+        event("AAMk-2", "2026-02-10T09:00:00", "2026-02-10T10:00:00", "2026-02-03T08:00:00Z", true);
     let mut e = ada(ALL);
     page(&mut e, &delta(vec![v1]));
     assert_eq!(minutes(&e), (1, 60.0));
@@ -154,7 +156,11 @@ fn delta_pages_load_with_their_removed_entries() {
     // The next round: one event deleted, one moved out of the view, one never seen.
     let r = page(
         &mut e,
-        &delta(vec![removed("AAMk-3", "deleted"), removed("AAMk-9", "changed"), removed("AAMk-4", "changed")]),
+        &delta(vec![
+            removed("AAMk-3", "deleted"),
+            removed("AAMk-9", "changed"),
+            removed("AAMk-4", "changed"),
+        ]),
     );
     assert_eq!((r.deleted, r.not_found, r.rejected), (2, 1, 0));
     assert_eq!((r.emails, r.meetings), (0, 0), "a removal is not an item read");
@@ -267,7 +273,10 @@ fn an_opted_out_persons_update_is_dropped_and_the_update_adding_them_leaves_them
     mail(&mut e, &json!([first]));
     // Naming the opted-out person changes nothing that is stored: a duplicate.
     assert_eq!(mail(&mut e, &json!([second])).duplicates, 1);
-    let from_x = json!([email("o2", x, &[ADA], "2026-02-02T09:00:00Z"), email("o2", x, &[ADA, BOB], "2026-02-03T09:00:00Z")]);
+    let from_x = json!([
+        email("o2", x, &[ADA], "2026-02-02T09:00:00Z"),
+        email("o2", x, &[ADA, BOB], "2026-02-03T09:00:00Z")
+    ]);
     assert_eq!(mail(&mut e, &from_x).dropped_opted_out, 2);
     let mut once = ada(ALL);
     once.opt_out(x).unwrap();

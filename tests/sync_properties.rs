@@ -66,7 +66,12 @@ fn history(people: usize) -> impl Strategy<Value = History> {
         prop::collection::vec(0..3usize, 1..3),
         prop::option::weighted(0.15, any::<bool>()),
     )
-        .prop_map(|(extra, older_slots, final_after, deleted)| History { extra, older_slots, final_after, deleted })
+        .prop_map(|(extra, older_slots, final_after, deleted)| History {
+            extra,
+            older_slots,
+            final_after,
+            deleted,
+        })
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
@@ -89,7 +94,12 @@ impl Scenario {
     /// Every version of record `n`, oldest first: the world's record, then the extra ones.
     fn versions(&self, n: usize) -> Vec<Version> {
         let r = &self.w.records[n];
-        let mut all = vec![Version { to: r.to.clone(), minute: r.minute, duration: r.duration, cancelled: r.cancelled }];
+        let mut all = vec![Version {
+            to: r.to.clone(),
+            minute: r.minute,
+            duration: r.duration,
+            cancelled: r.cancelled,
+        }];
         all.extend(self.histories[n].extra.iter().cloned());
         all
     }
@@ -97,7 +107,8 @@ impl Scenario {
     /// Version `j` of record `n` as a SPEC record, with `modifiedAt` ordering them.
     fn record(&self, n: usize, j: usize, v: &Version) -> Value {
         let r = &self.w.records[n];
-        let mut to: Vec<String> = v.to.iter().filter(|&&p| p != r.from).map(|&p| person_id(&self.w, p)).collect();
+        let mut to: Vec<String> =
+            v.to.iter().filter(|&&p| p != r.from).map(|&p| person_id(&self.w, p)).collect();
         if to.is_empty() {
             to.push(person_id(&self.w, (r.from + 1) % self.w.people));
         }
@@ -126,8 +137,8 @@ impl Scenario {
     /// and the viewer (p0) on it unless consent keeps others' data.
     fn kept(&self, n: usize, v: &Version) -> bool {
         let r = &self.w.records[n];
-        let to_viewer = v.to.iter().any(|&p| p == 0 && r.from != 0) || (r.from + 1) % self.w.people == 0
-            && v.to.iter().all(|&p| p == r.from);
+        let to_viewer = v.to.iter().any(|&p| p == 0 && r.from != 0)
+            || (r.from + 1) % self.w.people == 0 && v.to.iter().all(|&p| p == r.from);
         !v.cancelled && (self.consent.aggregated || r.from == 0 || to_viewer)
     }
 
@@ -152,7 +163,11 @@ impl Scenario {
             }
             let mut latest = latest_older;
             for (k, &after) in h.final_after.iter().enumerate() {
-                let slot = if kept { h.older_slots[2][k % h.older_slots[2].len()] + after } else { latest_older + after };
+                let slot = if kept {
+                    h.older_slots[2][k % h.older_slots[2].len()] + after
+                } else {
+                    latest_older + after
+                };
                 batches[slot].0.push(self.record(n, last, &versions[last]));
                 latest = latest.max(slot + 1);
             }
@@ -208,7 +223,8 @@ fn check(s: &Scenario) -> Result<(), TestCaseError> {
     load(&mut once, &s.final_records());
     let expected = outputs(&once, &contacts);
     prop_assert_eq!(&outputs(&synced, &contacts), &expected);
-    let reopened = Engine::from_snapshot(&synced.export_snapshot(), synced.options().clone()).expect("snapshot");
+    let reopened =
+        Engine::from_snapshot(&synced.export_snapshot(), synced.options().clone()).expect("snapshot");
     prop_assert_eq!(&outputs(&reopened, &contacts), &expected);
     prop_assert_eq!(synced.stats().0, once.stats().0);
     Ok(())

@@ -204,7 +204,11 @@ fn parse(raw: &RawValue) -> Result<Mapped<'_>, Fault> {
 /// comes back, a later delta lists it again and it loads again.
 fn removal<'a>(item: &Item<'a>, removed: &'a RawValue) -> Result<Mapped<'a>, Fault> {
     if !removed.get().starts_with('{') {
-        return Err(Fault::new("@removed", "wrong type", "expected { \"reason\": \"deleted\" | \"changed\" }"));
+        return Err(Fault::new(
+            "@removed",
+            "wrong type",
+            "expected { \"reason\": \"deleted\" | \"changed\" }",
+        ));
     }
     let id = required_text(item.get(Member::Id), "id")?;
     Ok(Mapped::Interaction(Parsed::deletion(trimmed(id), version(item)?)))
@@ -409,7 +413,7 @@ mod tests {
     use crate::consent::Retention;
     use crate::load::batch::{Format, LoadOptions};
     use crate::store::threads::reply_work;
-    use crate::store::{Store, NO_VERSION};
+    use crate::store::Store;
 
     /// Issue 12 (class 12, Graph part): a 20,000-message sync in pages of 10,
     /// each page continuing stored conversations, looks at each stored row a

@@ -60,7 +60,14 @@ pub fn remove_interactions<S: AsRef<str>>(store: &mut Store, ids: &[S]) -> Resul
     let mut report = LoadReport::default();
     // Deletions reach neither the consent nor the opt-out checks.
     let retention = Retention { viewer: None, others: false };
-    let plan = staging::stage(store, &parsed, LoadOptions::default(), &mut report, &retention, staging::Alone::Refuse)?;
+    let plan = staging::stage(
+        store,
+        &parsed,
+        LoadOptions::default(),
+        &mut report,
+        &retention,
+        staging::Alone::Refuse,
+    )?;
     staging::commit(store, &plan, false);
     Ok(report)
 }

@@ -402,7 +402,8 @@ impl Store {
         };
         let opted_out_ids = Store::read_opt_outs(r)?;
         let lens = [c.kind.len(), c.from.len(), c.at.len(), c.duration_s.len(), c.thread.len()];
-        let more = [c.reply_to.len(), c.inferred.len(), c.own_reply_to.len(), c.version.len(), c.part_end.len()];
+        let more =
+            [c.reply_to.len(), c.inferred.len(), c.own_reply_to.len(), c.version.len(), c.part_end.len()];
         if lens.iter().chain(more.iter()).any(|&l| l != rows) {
             return Err(corrupt("the interaction columns differ in length"));
         }

@@ -101,7 +101,17 @@ export interface Interaction {
   durationMinutes?: number;
   threadId?: string;
   inReplyTo?: string;
+  /** A cancelled meeting: never counted; a held version of it is removed. */
   cancelled?: boolean;
+  /** Orders the versions of one id (RFC 3339 or epoch ms): an older version than the held one changes nothing; without it the later load wins. */
+  modifiedAt?: string | number;
+}
+
+/** Deletes the held interaction `id` (a `modifiedAt` older than the held version's leaves it). */
+export interface InteractionDeletion {
+  id: string;
+  deleted: true;
+  modifiedAt?: string | number;
 }
 
 export interface LoadOptions {
@@ -142,6 +152,12 @@ export interface LoadReport {
   emails: number;
   meetings: number;
   calls: number;
+  /** Records that replaced the held version of their id (a later `modifiedAt` / `lastModifiedDateTime`, or a later load); identical copies and older versions count in `duplicates`. */
+  updated: number;
+  /** Deletions (`deleted: true`, Graph `@removed`, `removeInteractions`) that removed a held interaction. */
+  deleted: number;
+  /** Deletions of ids not held (never loaded, already removed, or not kept): counted, not an error, not remembered. */
+  notFound: number;
 }
 
 /** The window `(start, end]` a result covers. */
