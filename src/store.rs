@@ -49,6 +49,10 @@ pub struct Columns {
     /// A Graph `conversationIndex` (hex of its bytes), also a handle in
     /// `Store::messages` (no `@`, so never a Message-ID), or `NONE`.
     pub conv_index: Vec<u32>,
+    /// The version of each row (`modifiedAt`, Graph's `lastModifiedDateTime`,
+    /// epoch ms), or [`NO_VERSION`]: what a later copy of its id is compared
+    /// with (see `load::staging`).
+    pub version: Vec<i64>,
     /// End offset in `parts` of each row's participants (the start is the previous end).
     pub part_end: Vec<u32>,
     /// Participants other than the sender, canonical, without repeats.
@@ -74,6 +78,9 @@ impl Columns {
     }
 }
 
+/// The version of a row that was given none.
+pub const NO_VERSION: i64 = i64::MIN;
+
 /// One interaction ready to be stored: persons already canonical.
 pub struct NewRow<'a> {
     pub id: &'a str,
@@ -87,6 +94,8 @@ pub struct NewRow<'a> {
     pub message: Option<&'a str>,
     pub reply_message: Option<&'a str>,
     pub conv_index: Option<&'a str>,
+    /// See [`Columns::version`].
+    pub version: i64,
 }
 
 #[derive(Clone, Default)]
@@ -248,6 +257,7 @@ impl Store {
         c.reply_to.reserve(n);
         c.inferred.reserve(n);
         c.own_reply_to.reserve(n);
+        c.version.reserve(n);
         c.part_end.reserve(n);
         c.message.reserve(n);
         c.reply_message.reserve(n);
@@ -258,7 +268,25 @@ impl Store {
     }
 
     pub fn contains_interaction(&self, id: &str) -> bool {
-        self.interaction_ids.get(id).is_some_and(|i| self.row_of_id[i as usize] != NONE)
+        self.row_of(id).is_some()
+    }
+
+    /// The stored row of an interaction id.
+    pub fn row_of(&self, id: &str) -> Option<usize> {
+        let i = self.interaction_ids.get(id)?;
+        let row = *self.row_of_id.get(i as usize)?;
+        (row != NONE).then_some(row as usize)
+    }
+
+    /// The id a row's `reply_to` names as given (not inferred), if any.
+    pub fn given_reply_to(&self, row: usize) -> Option<&str> {
+        let r = self.rows.reply_to[row];
+        (!self.rows.inferred[row] && r != NONE).then(|| self.interaction_ids.resolve(r))
+    }
+
+    /// Raises the version of a stored row (an identical copy of a later version).
+    pub fn set_version(&mut self, row: usize, version: i64) {
+        self.rows.version[row] = version;
     }
 
     pub fn interaction_id(&self, row: usize) -> &str {
@@ -338,6 +366,7 @@ impl Store {
             self.chain_message(row, message);
         }
         let c = &mut self.rows;
+        c.version.push(new.version);
         c.parts.extend_from_slice(new.parts);
         c.part_end.push(c.parts.len() as u32);
         for p in std::iter::once(new.from).chain(new.parts.iter().copied()) {
@@ -437,6 +466,7 @@ impl Store {
             new.message.push(old.message[row]);
             new.reply_message.push(old.reply_message[row]);
             new.conv_index.push(old.conv_index[row]);
+            new.version.push(old.version[row]);
             new.parts.extend_from_slice(&parts);
             new.part_end.push(new.parts.len() as u32);
         }
@@ -493,6 +523,7 @@ impl Store {
             + c.kind.capacity()
             + c.inferred.capacity()
             + c.own_reply_to.capacity() * 4
+            + c.version.capacity() * 8
             + self.canon.capacity() * 4
             + self.people.capacity() * std::mem::size_of::<Person>()
             + people

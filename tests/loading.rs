@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use rapport::{Consent, Error, Format, LoadOptions};
+use rapport::{Consent, Engine, Error, Format, LoadOptions};
 use serde_json::json;
 
 /// After every interaction of these tests.
@@ -32,7 +32,7 @@ fn json_array_and_ndjson_load_the_same_records() {
 }
 
 #[test]
-fn loading_is_incremental_and_duplicates_are_counted_once() {
+fn loading_is_incremental_identical_copies_are_duplicates_and_a_later_copy_replaces() {
     let mut e = engine(ADA, Consent::default(), NOW);
     let first = json!([email("a", ADA, &["x@contoso.example"], "2026-01-05T10:00:00Z")]);
     let second = json!([
@@ -45,9 +45,16 @@ fn loading_is_incremental_and_duplicates_are_counted_once() {
         1
     );
     let r = e.load_interactions(second.to_string().as_bytes(), LoadOptions::default()).unwrap();
-    assert_eq!((r.accepted, r.duplicates), (1, 2));
+    // "a" again is a duplicate; the second "b" is a later version of the first.
+    assert_eq!((r.accepted, r.duplicates, r.updated), (1, 1, 1));
     assert_eq!(e.stats().0, 2);
     assert_eq!(e.own_insights(None).unwrap().kpis.emails_sent, 2);
+    let tops = |e: &Engine, who: &str| {
+        let target = rapport::Target::Contact(who.into());
+        let h = rapport::insights::health::HealthOptions::default();
+        e.relationship(&target, rapport::DataScope::Own, None, &h).map(|r| r.kpis.emails_sent).unwrap_or(0)
+    };
+    assert_eq!((tops(&e, "x@contoso.example"), tops(&e, "y@contoso.example")), (1, 1));
 }
 
 #[test]

@@ -460,3 +460,24 @@ fn class_07_an_engine_without_now_uses_the_host_clock() {
     let end = window_end(&reopened.own_insights(None).unwrap());
     assert!(opened <= end && end <= js_sys::Date::now(), "reopened at the clock, not at {end}");
 }
+
+#[wasm_bindgen_test]
+fn remove_interactions_takes_an_array_of_ids_and_reports_what_it_removed() {
+    let mut e = engine(TEAM);
+    e.load_people(js(PEOPLE), None).expect("people");
+    e.load_interactions(js(INTERACTIONS), None).expect("interactions");
+    let report = e.remove_interactions(js(r#"["v1","x1","never"]"#)).expect("remove");
+    assert_eq!((num(&report, "deleted"), num(&report, "notFound")), (2.0, 1.0));
+    assert_eq!(num(&e.stats().expect("stats"), "interactions"), 2.0);
+    // Not an array, or an empty id: INVALID_OPTIONS, nothing removed.
+    assert_eq!(code(&e.remove_interactions(JsValue::from_str("m1")).unwrap_err()), "INVALID_OPTIONS");
+    assert_eq!(code(&e.remove_interactions(js(r#"["m1",""]"#)).unwrap_err()), "INVALID_OPTIONS");
+    assert_eq!(code(&e.remove_interactions(js(r#"["m1",7]"#)).unwrap_err()), "INVALID_OPTIONS");
+    assert_eq!(num(&e.stats().expect("stats"), "interactions"), 2.0);
+    // A later version replaces; a deletion record deletes.
+    let update = js(
+        r#"[{"id":"m2","kind":"email","from":"ada@northwind.example","to":["cleo@contoso.example","bob@northwind.example"],"at":"2026-03-02T11:00:00Z","modifiedAt":"2026-03-02T12:00:00Z"},{"id":"m1","deleted":true}]"#,
+    );
+    let report = e.load_interactions(update, None).expect("update");
+    assert_eq!((num(&report, "updated"), num(&report, "deleted")), (1.0, 1.0));
+}

@@ -108,6 +108,20 @@ impl Engine {
         Ok(report)
     }
 
+    /// Deletes interactions by id (SPEC 7, `removeInteractions`), whatever
+    /// the consent: every row and every string only they carried go, as in a
+    /// purge, and replies inferred from a conversation's order are worked out
+    /// again. The report counts `deleted` and `not_found` (ids not held:
+    /// never loaded, already removed, or not kept); nothing is remembered of
+    /// either, so a later load of the id stores it again.
+    pub fn remove_interactions<S: AsRef<str>>(&mut self, ids: &[S]) -> Result<LoadReport> {
+        let report = load::remove_interactions(&mut self.store, ids)?;
+        if report.deleted > 0 {
+            self.invalidate();
+        }
+        Ok(report)
+    }
+
     /// Grants or withdraws consent as flags, with effect on the next call.
     /// On an engine with a `consentKey`, flags only withdraw: flags that
     /// grant anything leave nothing beyond `own` (`set_consent_flags` says so

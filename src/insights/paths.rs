@@ -258,6 +258,7 @@ mod tests {
                     message: None,
                     reply_message: None,
                     conv_index: None,
+                    version: crate::store::NO_VERSION,
                 });
             }
             let consent = Consent { aggregated: false, identifiable: true };

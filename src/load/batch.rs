@@ -52,7 +52,8 @@ const LISTED_ERRORS: usize = 10;
 #[serde(rename_all = "camelCase")]
 pub struct LoadReport {
     pub accepted: usize,
-    /// Records whose id was already loaded (or came earlier in the batch).
+    /// Records whose id is held (stored, or earlier in the batch) that change
+    /// nothing: an identical copy, or a version older than the held one.
     pub duplicates: usize,
     /// Records dropped because an opted-out person sent them, or because
     /// nobody else was left once opted-out people were removed (SPEC 4.3).
@@ -60,7 +61,8 @@ pub struct LoadReport {
     /// Interactions the viewer took no part in, not kept because consent to
     /// others' data was withdrawn (SPEC 4.2).
     pub dropped_no_consent: usize,
-    /// Cancelled meetings, kept out of every figure and not stored.
+    /// Cancelled meetings, kept out of every figure and not stored (a held
+    /// version of a cancelled meeting is removed).
     pub cancelled: usize,
     /// Graph drafts (`isDraft`, or a null `sentDateTime`): never sent, not stored.
     pub skipped_drafts: usize,
@@ -83,6 +85,16 @@ pub struct LoadReport {
     /// batch (same Message-ID, sender and sent time: a Sent Items and an Inbox
     /// copy, folder copies): merged into it, counted once.
     pub same_message: usize,
+    /// Records that replaced the held version of their id (a rescheduled
+    /// meeting, an edited record); a copy identical in everything stored, or
+    /// older than the held version, is a duplicate instead.
+    pub updated: usize,
+    /// Deletions (`deleted: true`, Graph `@removed`, `removeInteractions`)
+    /// that removed a held interaction.
+    pub deleted: usize,
+    /// Deletions of ids not held (never loaded, already removed, or not
+    /// kept): counted, not an error, and not remembered.
+    pub not_found: usize,
 }
 
 impl LoadReport {

@@ -16,7 +16,10 @@
 //!   with no minutes: a day blocked for an offsite is not eight hours of
 //!   meeting, and would swamp every minutes figure;
 //! - `/events` lists a recurring series once (its master); `/calendarView`
-//!   lists each occurrence, which is what meeting counts want.
+//!   lists each occurrence, which is what meeting counts want;
+//! - delta pages (`/messages/delta`, `/events/delta`, `/calendarView/delta`)
+//!   are pages like any other: `lastModifiedDateTime` orders the versions of
+//!   an item, and `@removed` entries delete (see `removal`).
 
 mod replies;
 
@@ -33,7 +36,7 @@ use super::staging::{commit, stage, Alone, Parsed};
 use crate::consent::Retention;
 use crate::error::{Error, Result};
 use crate::model::Kind;
-use crate::store::Store;
+use crate::store::{Store, NO_VERSION};
 use crate::time::{check_range, format_rfc3339, parse_local, parse_rfc3339, zones, MAX_DURATION_MS};
 
 /// The `value` array of a page object.
@@ -81,7 +84,9 @@ pub fn load(
     for (index, item) in parsed {
         match item {
             Mapped::Interaction(record) => {
-                report.read(record.kind);
+                if !record.deleted {
+                    report.read(record.kind);
+                }
                 interactions.push((index, record));
             }
             Mapped::Draft => {
@@ -94,10 +99,9 @@ pub fn load(
             }
         }
     }
-    let staged = stage(store, &interactions, opts, &mut report, retention, Alone::Skip)?;
-    commit(store, &staged, true);
-    replies::thread(store, &staged);
-    report.accepted = staged.iter().filter(|s| s.copy_of.is_none()).count();
+    let plan = stage(store, &interactions, opts, &mut report, retention, Alone::Skip)?;
+    commit(store, &plan, true);
+    replies::thread(store, plan.staged());
     Ok(report)
 }
 
@@ -134,10 +138,13 @@ enum Member {
     InternetMessageId,
     InternetMessageHeaders,
     ConversationIndex,
+    // sync: versions and delta removals.
+    LastModifiedDateTime,
+    Removed,
 }
 
 /// The members of a Graph item the mapping reads (the fuzz seeds keep only these).
-pub const ITEM_MEMBERS: [&str; 18] = [
+pub const ITEM_MEMBERS: [&str; 20] = [
     "@odata.type",
     "id",
     "isDraft",
@@ -156,6 +163,9 @@ pub const ITEM_MEMBERS: [&str; 18] = [
     "internetMessageId",
     "internetMessageHeaders",
     "conversationIndex",
+    // sync: versions and delta removals.
+    "lastModifiedDateTime",
+    "@removed",
 ];
 
 struct Item<'a>(Vec<Option<&'a RawValue>>);
@@ -186,11 +196,39 @@ fn parse(raw: &RawValue) -> Result<Mapped<'_>, Fault> {
     let item = members(raw.get(), &ITEM_MEMBERS)
         .map(Item)
         .map_err(|e| Fault::new("", "malformed", e.to_string()))?;
+    if let Some(removed) = item.raw(Member::Removed) {
+        return removal(&item, removed);
+    }
     if is_event(&item)? {
         event(&item)
     } else {
         message(&item)
     }
+}
+
+/// A delta page's `{ "id", "@removed": { "reason" } }`: a deletion, whatever
+/// the reason. `deleted` is gone for good; `changed` (OData: "removed from
+/// membership in the result") is an item that left what the delta tracks
+/// (moved to another folder, out of a calendar view's window, a soft
+/// delete): no longer in the synced collection, so no longer counted. If it
+/// comes back, a later delta lists it again and it loads again.
+fn removal<'a>(item: &Item<'a>, removed: &'a RawValue) -> Result<Mapped<'a>, Fault> {
+    if !removed.get().starts_with('{') {
+        return Err(Fault::new(
+            "@removed",
+            "wrong type",
+            "expected { \"reason\": \"deleted\" | \"changed\" }",
+        ));
+    }
+    let id = required_text(item.get(Member::Id), "id")?;
+    Ok(Mapped::Interaction(Parsed::deletion(trimmed(id), version(item)?)))
+}
+
+/// `lastModifiedDateTime`, the version of an item, if it has one.
+fn version(item: &Item) -> Result<i64, Fault> {
+    let Some(raw) = item.get(Member::LastModifiedDateTime) else { return Ok(NO_VERSION) };
+    parse_rfc3339(&text(raw, "lastModifiedDateTime")?)
+        .map_err(|reason| Fault::new("lastModifiedDateTime", "invalid value", reason))
 }
 
 /// Whether an item is an event (else a message): by `@odata.type` when it
@@ -271,6 +309,8 @@ fn message<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
         reply_message,
         conv_index,
         reply_headers,
+        version: version(item)?,
+        deleted: false,
     }))
 }
 
@@ -337,6 +377,8 @@ fn event<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
         reply_message: None,
         conv_index: None,
         reply_headers: false,
+        version: version(item)?,
+        deleted: false,
     }))
 }
 

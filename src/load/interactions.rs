@@ -1,5 +1,7 @@
 //! Interaction records (SPEC 2.2): parsing each record into what staging
-//! checks against the store, and loading a batch of them.
+//! checks against the store, and loading a batch of them. `modifiedAt`
+//! (RFC 3339 or epoch ms) orders the versions of one id; `{ "id": …,
+//! "deleted": true }` deletes (only `id`, and `modifiedAt` if given, are read).
 
 use std::borrow::Cow;
 
@@ -15,7 +17,7 @@ use super::staging::{commit, stage, Alone, Parsed};
 use crate::consent::Retention;
 use crate::error::Result;
 use crate::model::Kind;
-use crate::store::Store;
+use crate::store::{Store, NO_VERSION};
 use crate::time::{from_epoch_ms, parse_rfc3339};
 
 /// Longest meeting or call accepted: 31 days, in minutes.
@@ -45,22 +47,38 @@ struct RawInteraction<'a> {
     cancelled: Option<&'a RawValue>,
     #[serde(borrow, rename = "messageId")]
     message_id: Option<&'a RawValue>,
+    #[serde(borrow, rename = "modifiedAt")]
+    modified_at: Option<&'a RawValue>,
+    #[serde(borrow)]
+    deleted: Option<&'a RawValue>,
+}
+
+/// An RFC 3339 text or epoch milliseconds, as `at` and `modifiedAt` are written.
+fn instant(raw: &RawValue, field: &'static str) -> Result<i64, Fault> {
+    if raw.get().starts_with('"') {
+        parse_rfc3339(&required_text(Some(raw), field)?)
+    } else {
+        from_epoch_ms(number(raw, field)?)
+    }
+    .map_err(|reason| Fault::new(field, "invalid value", reason))
 }
 
 fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
     let r: RawInteraction = record_shape(raw)?;
     let id = required_text(r.id, "id")?;
+    let version = match r.modified_at.filter(|v| v.get() != "null") {
+        Some(raw) => instant(raw, "modifiedAt")?,
+        None => NO_VERSION,
+    };
+    if flag(r.deleted, "deleted")?.unwrap_or(false) {
+        return Ok(Parsed::deletion(trimmed(id), version));
+    }
     let kind_text = required_text(r.kind, "kind")?;
     let kind = Kind::parse(&kind_text)
         .ok_or_else(|| Fault::new("kind", "invalid value", "expected \"email\", \"meeting\" or \"call\""))?;
     let from = normalized(required_text(r.from, "from")?);
     let at_raw = r.at.ok_or_else(|| Fault::new("at", "missing", "required field is missing"))?;
-    let at = if at_raw.get().starts_with('"') {
-        parse_rfc3339(&required_text(Some(at_raw), "at")?)
-    } else {
-        from_epoch_ms(number(at_raw, "at")?)
-    }
-    .map_err(|reason| Fault::new("at", "invalid value", reason))?;
+    let at = instant(at_raw, "at")?;
 
     let duration_s = match (kind, r.duration_minutes) {
         (Kind::Email, _) | (_, None) => 0,
@@ -118,6 +136,8 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
         reply_message,
         conv_index: None,
         reply_headers: false,
+        version,
+        deleted: false,
     })
 }
 
@@ -125,11 +145,10 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
 pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retention) -> Result<LoadReport> {
     let mut report = LoadReport::default();
     let parsed = parse_batch(text, opts, &mut report, parse)?;
-    for (_, record) in &parsed {
+    for (_, record) in parsed.iter().filter(|(_, r)| !r.deleted) {
         report.read(record.kind);
     }
-    let staged = stage(store, &parsed, opts, &mut report, retention, Alone::Refuse)?;
-    commit(store, &staged, false);
-    report.accepted = staged.iter().filter(|s| s.copy_of.is_none()).count();
+    let plan = stage(store, &parsed, opts, &mut report, retention, Alone::Refuse)?;
+    commit(store, &plan, false);
     Ok(report)
 }

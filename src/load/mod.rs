@@ -15,9 +15,11 @@ mod staging;
 
 pub use batch::{batch_text, Format, LoadOptions, LoadReport};
 
+use std::borrow::Cow;
+
 use crate::consent::Retention;
-use crate::error::Result;
-use crate::store::Store;
+use crate::error::{Error, Result};
+use crate::store::{Store, NO_VERSION};
 
 /// Loads a batch of interactions in its format: a Microsoft Graph page (the
 /// `graph` format, or `auto` on one object with a `value` array) or SPEC 2.2
@@ -38,4 +40,35 @@ pub fn load_interactions(
         Format::Json | Format::Ndjson => {}
     }
     interactions::load(store, text, opts, retention)
+}
+
+/// Deletes the interactions of `ids` (`removeInteractions`): as a batch of
+/// deletions, whatever the consent (it only removes). An id not held counts
+/// in `not_found`; an empty or too long id refuses the call, which then
+/// changes nothing.
+pub fn remove_interactions<S: AsRef<str>>(store: &mut Store, ids: &[S]) -> Result<LoadReport> {
+    let mut parsed = Vec::with_capacity(ids.len());
+    for (index, id) in ids.iter().enumerate() {
+        let id = id.as_ref().trim();
+        if id.is_empty() || id.len() > fields::MAX_TEXT_BYTES {
+            return Err(Error::options(
+                "ids",
+                format!("entry {index}: expected a non-empty id of at most {} bytes", fields::MAX_TEXT_BYTES),
+            ));
+        }
+        parsed.push((index, staging::Parsed::deletion(Cow::Borrowed(id), NO_VERSION)));
+    }
+    let mut report = LoadReport::default();
+    // Deletions reach neither the consent nor the opt-out checks.
+    let retention = Retention { viewer: None, others: false };
+    let plan = staging::stage(
+        store,
+        &parsed,
+        LoadOptions::default(),
+        &mut report,
+        &retention,
+        staging::Alone::Refuse,
+    )?;
+    staging::commit(store, &plan, false);
+    Ok(report)
 }

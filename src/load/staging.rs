@@ -1,19 +1,34 @@
 //! Staging: checking parsed interaction records against the store
-//! (duplicates, consent to keep others' data, opt-outs) without changing
-//! it, then storing what passed in one step that cannot fail, so that a
-//! refused batch changes nothing. Both formats (SPEC records, Graph items)
-//! stage alike.
+//! (versions, consent to keep others' data, opt-outs) without changing it,
+//! then storing what passed in one step that cannot fail, so that a refused
+//! batch changes nothing. Both formats (SPEC records, Graph items) stage
+//! alike, and a batch is a sync: its records apply one after the other, as
+//! if each were loaded alone.
+//!
+//! A record whose id is held (stored, or earlier in the batch) is a new
+//! version of it: older than the held version (both versioned) it is stale
+//! and changes nothing (`duplicates`); a copy identical in everything stored
+//! is a duplicate too (its later version is kept); otherwise it replaces the
+//! held version (`updated`), and a replacement that a new record would not
+//! be stored for (cancelled, consent, opt-out, nobody left) removes the held
+//! version. A deletion removes the held version (`deleted`), or counts an id
+//! not held (`notFound`). Nothing of a removed record is remembered, so a
+//! removal applies to the versions loaded before it.
+//!
+//! A new id that is another copy of an e-mail (the same Message-ID, sender
+//! and time: a Sent Items and an Inbox copy) is merged into it
+//! (`sameMessage`), keeping only the recipients every copy shows.
 
 use std::borrow::Cow;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::batch::{reject_late, LoadOptions, LoadReport};
 use super::fields::Fault;
 use crate::consent::Retention;
 use crate::error::Result;
 use crate::model::{Kind, PersonKey};
-use crate::store::{NewRow, Store};
+use crate::store::{NewRow, Store, NO_VERSION};
 
 /// One well-formed record, person ids normalised, not yet checked against the store.
 pub struct Parsed<'a> {
@@ -27,6 +42,11 @@ pub struct Parsed<'a> {
     pub thread: Option<Cow<'a, str>>,
     pub reply_to: Option<Cow<'a, str>>,
     pub cancelled: bool,
+    /// `modifiedAt` (SPEC) or `lastModifiedDateTime` (Graph), or [`NO_VERSION`].
+    pub version: i64,
+    /// A deletion (`deleted: true`, Graph's `@removed`): only `id` and
+    /// `version` mean anything.
+    pub deleted: bool,
     /// Normalised Message-ID (`messageId`, Graph `internetMessageId`).
     pub message_id: Option<String>,
     /// The Message-ID it answers (headers, or a SPEC `inReplyTo` shaped like one).
@@ -38,11 +58,46 @@ pub struct Parsed<'a> {
     pub reply_headers: bool,
 }
 
-/// A person as staging sees them: known to the store, or new in this batch.
-#[derive(Clone, Copy, PartialEq, Debug)]
+impl<'a> Parsed<'a> {
+    /// A deletion of `id`.
+    pub fn deletion(id: Cow<'a, str>, version: i64) -> Parsed<'a> {
+        Parsed {
+            id,
+            kind: Kind::Email,
+            from: Cow::Borrowed(""),
+            parts: Vec::new(),
+            at: 0,
+            duration_s: 0,
+            thread: None,
+            reply_to: None,
+            cancelled: false,
+            version,
+            deleted: true,
+            message_id: None,
+            reply_message: None,
+            conv_index: None,
+            reply_headers: false,
+        }
+    }
+}
+
+/// A person as staging sees them: known to the store (with the id the
+/// record names them by), or new in this batch.
+#[derive(Clone, Copy)]
 pub(super) enum Who<'t> {
-    Known(PersonKey),
+    Known(PersonKey, &'t str),
     New(&'t str),
+}
+
+impl PartialEq for Who<'_> {
+    /// The same person: aliases of one person are one.
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Who::Known(a, _), Who::Known(b, _)) => a == b,
+            (Who::New(a), Who::New(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// Tells who a record names, or `None` for someone who opted out: a held
@@ -56,7 +111,7 @@ struct People<'s, 't> {
 impl<'s, 't> People<'s, 't> {
     fn who(&mut self, id: &'t str) -> Option<Who<'t>> {
         match self.store.lookup(id) {
-            Some(k) => (!self.store.person(k).opted_out).then_some(Who::Known(k)),
+            Some(k) => (!self.store.person(k).opted_out).then_some(Who::Known(k, id)),
             None if self.store.has_opted_out_ids() => {
                 let store = self.store;
                 let gone = *self.new_ids.entry(id).or_insert_with(|| store.is_opted_out_id(id));
@@ -68,10 +123,12 @@ impl<'s, 't> People<'s, 't> {
 }
 
 impl<'t> Who<'t> {
-    fn key(&self, store: &mut Store) -> PersonKey {
+    /// The person's key; `rekey`: rows were removed since staging, and
+    /// compaction renumbered the keys (or dropped someone only they named).
+    fn key(&self, store: &mut Store, rekey: bool) -> PersonKey {
         match self {
-            Who::Known(k) => *k,
-            Who::New(id) => store.person_key(id),
+            Who::Known(k, _) if !rekey => *k,
+            Who::Known(_, id) | Who::New(id) => store.person_key(id),
         }
     }
 }
@@ -84,6 +141,10 @@ pub(super) struct Staged<'t> {
     /// The interaction it answers: the record's own `inReplyTo`, or what the
     /// Graph loader works out from its conversation.
     pub reply_to: Option<Cow<'t, str>>,
+    /// The latest version of its id seen: the record's own, or a later one
+    /// that an identical copy brought, or the held one it replaced when it
+    /// has none (an unversioned copy does not make older versions current).
+    pub version: i64,
     /// Another copy of the stored e-mail in this row (same Message-ID,
     /// sender and time): merged into it, not stored again.
     pub copy_of: Option<u32>,
@@ -99,12 +160,42 @@ pub(super) enum Alone {
     Skip,
 }
 
-/// Checks parsed records against the store (duplicates, consent to keep
-/// others' data, opt-outs) without changing it: what is left is what
-/// [`commit`] stores. Fails, strict, on a record that only the whole batch
-/// shows to be bad. The reasons that do not depend on opt-out come first,
-/// so that a report never tells an opted-out person apart from anyone else
-/// where consent does not let the viewer see that person's data at all.
+/// What a batch changes: stored rows whose version rises, stored rows
+/// removed (replaced or deleted), and the records to store.
+#[derive(Default)]
+pub(super) struct Plan<'t> {
+    bumps: Vec<(usize, i64)>,
+    removed: Vec<usize>,
+    /// `None`: replaced or removed later in the batch.
+    staged: Vec<Option<Staged<'t>>>,
+}
+
+impl<'t> Plan<'t> {
+    /// The records to store, in batch order.
+    pub fn staged(&self) -> impl Iterator<Item = &Staged<'t>> {
+        self.staged.iter().flatten()
+    }
+}
+
+/// The version of an id held so far in the batch's order.
+#[derive(Clone, Copy)]
+enum Held {
+    Stored(usize),
+    Staged(usize),
+}
+
+/// Whether `new` is older than the held `held` version: only when both are given.
+fn stale(new: i64, held: i64) -> bool {
+    new != NO_VERSION && held != NO_VERSION && new < held
+}
+
+/// Checks parsed records against the store and against the records before
+/// them in the batch (versions, consent to keep others' data, opt-outs)
+/// without changing the store: the plan is what [`commit`] applies. Fails,
+/// strict, on a record that only the whole batch shows to be bad. The
+/// reasons that do not depend on opt-out come first, so that a report never
+/// tells an opted-out person apart from anyone else where consent does not
+/// let the viewer see that person's data at all.
 pub(super) fn stage<'t>(
     store: &Store,
     parsed: &'t [(usize, Parsed<'t>)],
@@ -112,20 +203,57 @@ pub(super) fn stage<'t>(
     report: &mut LoadReport,
     retention: &Retention,
     alone: Alone,
-) -> Result<Vec<Staged<'t>>> {
-    let mut staged: Vec<Staged> = Vec::with_capacity(parsed.len());
-    let mut seen: FxHashSet<&str> = FxHashSet::with_capacity_and_hasher(parsed.len(), Default::default());
+) -> Result<Plan<'t>> {
+    let mut plan = Plan { staged: Vec::with_capacity(parsed.len()), ..Plan::default() };
+    let mut touched: FxHashMap<&str, Touch> =
+        FxHashMap::with_capacity_and_hasher(parsed.len(), Default::default());
     let mut people = People { store, new_ids: FxHashMap::default() };
     // Message-ID → the staged records claiming it, to find copies in the batch.
     let mut claims: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    let viewer = retention.viewer.map(Who::Known);
+    let viewer = retention.viewer.map(|v| Who::Known(v, ""));
     for (index, record) in parsed {
-        if record.cancelled {
-            report.cancelled += 1;
+        let id: &str = &record.id;
+        let Touch { held, last } = match touched.get(id) {
+            Some(t) => *t,
+            None => Touch { held: store.row_of(id).map(Held::Stored), last: None },
+        };
+        let held_version = match held {
+            Some(Held::Stored(row)) => store.rows().version[row],
+            Some(Held::Staged(i)) => plan.staged[i].as_ref().map_or(NO_VERSION, |s| s.version),
+            None => NO_VERSION,
+        };
+        if held.is_some() && stale(record.version, held_version) {
+            report.duplicates += 1;
             continue;
         }
-        if store.contains_interaction(&record.id) || !seen.insert(&record.id) {
-            report.duplicates += 1;
+        if record.deleted {
+            match held {
+                Some(h) => {
+                    plan.remove(h);
+                    report.deleted += 1;
+                }
+                None => report.not_found += 1,
+            }
+            touched.insert(id, Touch { held: None, last: None });
+            continue;
+        }
+        if let Some(fault) = other_sender(store, held, last, record) {
+            reject_late(opts, report, *index, fault)?;
+            continue;
+        }
+        // From here on a record that is not stored removes the held version:
+        // the latest version of an id is the one that counts. It is still
+        // the id's last record in the batch, whose sender a later one keeps,
+        // so that a report does not tell a dropped sender from a stored one.
+        let remove_held = |plan: &mut Plan, touched: &mut FxHashMap<&'t str, Touch<'t>>| {
+            if let Some(h) = held {
+                plan.remove(h);
+            }
+            touched.insert(id, Touch { held: None, last: Some(record) });
+        };
+        if record.cancelled {
+            report.cancelled += 1;
+            remove_held(&mut plan, &mut touched);
             continue;
         }
         if !retention.others {
@@ -135,11 +263,13 @@ pub(super) fn stage<'t>(
             };
             if !retention.viewer.is_some_and(viewer_on) {
                 report.dropped_no_consent += 1;
+                remove_held(&mut plan, &mut touched);
                 continue;
             }
         }
         let Some(from) = people.who(&record.from) else {
             report.dropped_opted_out += 1;
+            remove_held(&mut plan, &mut touched);
             continue;
         };
         let mut parts: Vec<Who> = Vec::with_capacity(record.parts.len());
@@ -160,31 +290,58 @@ pub(super) fn stage<'t>(
                 let fault =
                     Fault::new("to", "invalid value", "every recipient is the sender under another address");
                 reject_late(opts, report, *index, fault)?;
-            }
-            continue;
-        }
-        if let (Kind::Email, Some(m)) = (record.kind, record.message_id.as_deref()) {
-            let same = |s: &Staged| s.from == from && s.record.at == record.at;
-            let claimed = claims.entry(m).or_default();
-            if let Some(&i) = claimed.iter().find(|&&i| same(&staged[i])) {
-                common_recipients(&mut staged[i].parts, &parts, viewer);
-                report.same_message += 1;
                 continue;
             }
-            let stored = match from {
-                Who::Known(k) => store.copy_of(m, k, record.at).map(|r| r as u32),
-                Who::New(_) => None,
-            };
-            if stored.is_some() {
-                report.same_message += 1;
-            }
-            claimed.push(staged.len());
-            staged.push(Staged { record, from, parts, reply_to: record.reply_to.clone(), copy_of: stored });
+            remove_held(&mut plan, &mut touched);
             continue;
         }
-        staged.push(Staged { record, from, parts, reply_to: record.reply_to.clone(), copy_of: None });
+        let version = record.version.max(held_version);
+        let mut new =
+            Staged { record, from, parts, reply_to: record.reply_to.clone(), version, copy_of: None };
+        // A new id that is another copy of an e-mail (same Message-ID, sender
+        // and time) merges into it instead of counting again.
+        if let (None, Kind::Email, Some(m)) = (held, record.kind, record.message_id.as_deref()) {
+            let same = |s: &Staged| s.from == from && s.record.at == record.at;
+            let claimed = claims.entry(m).or_default();
+            let in_batch = claimed.iter().copied().find(|&i| plan.staged[i].as_ref().is_some_and(same));
+            if let Some(Some(first)) = in_batch.map(|i| plan.staged[i].as_mut()) {
+                common_recipients(&mut first.parts, &new.parts, viewer);
+                report.same_message += 1;
+                touched.insert(id, Touch { held: None, last: Some(record) });
+                continue;
+            }
+            new.copy_of = match from {
+                Who::Known(k, _) => store.copy_of(m, k, record.at).map(|r| r as u32),
+                Who::New(_) => None,
+            };
+            claimed.push(plan.staged.len());
+            if new.copy_of.is_some() {
+                report.same_message += 1;
+                touched.insert(id, Touch { held: None, last: Some(record) });
+                plan.staged.push(Some(new));
+                continue;
+            }
+        }
+        match held {
+            Some(h) if plan.same(store, h, &new, alone) => {
+                report.duplicates += 1;
+                plan.bump(h, version);
+                touched.insert(id, Touch { held, last: Some(record) });
+            }
+            Some(h) => {
+                report.updated += 1;
+                plan.remove(h);
+                touched.insert(id, Touch { held: Some(Held::Staged(plan.staged.len())), last: Some(record) });
+                plan.staged.push(Some(new));
+            }
+            None => {
+                report.accepted += 1;
+                touched.insert(id, Touch { held: Some(Held::Staged(plan.staged.len())), last: Some(record) });
+                plan.staged.push(Some(new));
+            }
+        }
     }
-    Ok(staged)
+    Ok(plan)
 }
 
 /// The recipients of one e-mail given two copies of it: those both show,
@@ -204,23 +361,133 @@ fn common_recipients<T: Copy + PartialEq>(into: &mut Vec<T>, other: &[T], viewer
     }
 }
 
-/// Stores staged records: nothing here can fail. `inferred_replies`: the
-/// replies of e-mails in a conversation were worked out from its order
-/// (Graph), not given.
-pub(super) fn commit(store: &mut Store, staged: &[Staged], inferred_replies: bool) {
+/// An id the batch touched: its held version (`None` once removed), and
+/// its last record that passed the sender check (`None` after a deletion).
+#[derive(Clone, Copy)]
+struct Touch<'t> {
+    held: Option<Held>,
+    last: Option<&'t Parsed<'t>>,
+}
+
+/// A version names another sender or kind than the id's earlier record (in
+/// the batch, whatever became of it, else the stored row): refused, so that
+/// a record reusing another's id (a converter that took ids from headers a
+/// sender writes) cannot take over someone else's record or, by naming
+/// nobody the viewer is, remove it. Graph keeps an item's sender and kind.
+fn other_sender(store: &Store, held: Option<Held>, last: Option<&Parsed>, record: &Parsed) -> Option<Fault> {
+    let (kind, same) = match (last, held) {
+        (Some(prev), _) => {
+            let same = prev.from == record.from
+                || store.lookup(&prev.from).is_some_and(|k| store.lookup(&record.from) == Some(k));
+            (prev.kind, same)
+        }
+        (None, Some(Held::Stored(row))) => {
+            (store.rows().kind[row], store.lookup(&record.from) == Some(store.rows().from[row]))
+        }
+        (None, _) => return None,
+    };
+    if kind != record.kind {
+        return Some(Fault::new("kind", "invalid value", "the id is held as another kind of interaction"));
+    }
+    (!same).then(|| {
+        Fault::new(
+            "from",
+            "invalid value",
+            "the id is held as another sender's record: a version keeps the sender of the first",
+        )
+    })
+}
+
+impl<'t> Plan<'t> {
+    fn remove(&mut self, held: Held) {
+        match held {
+            Held::Stored(row) => self.removed.push(row),
+            Held::Staged(i) => self.staged[i] = None,
+        }
+    }
+
+    fn bump(&mut self, held: Held, version: i64) {
+        match held {
+            Held::Stored(row) => self.bumps.push((row, version)),
+            Held::Staged(i) => {
+                if let Some(s) = &mut self.staged[i] {
+                    s.version = version;
+                }
+            }
+        }
+    }
+
+    /// Whether `new` would store exactly what the held version stores.
+    fn same(&self, store: &Store, held: Held, new: &Staged, alone: Alone) -> bool {
+        let r = new.record;
+        match held {
+            Held::Stored(row) => {
+                let c = store.rows();
+                // Graph rows answer what their conversation's order says.
+                let inferred = alone == Alone::Skip && r.kind == Kind::Email && r.thread.is_some();
+                let given = if inferred { None } else { new.reply_to.as_deref() };
+                let parts = c.participants(row);
+                c.at[row] == r.at
+                    && c.duration_s[row] == r.duration_s
+                    && store.thread_id(row) == r.thread.as_deref()
+                    && c.inferred[row] == inferred
+                    && store.given_reply_to(row) == given
+                    && parts.len() == new.parts.len()
+                    && parts.iter().zip(&new.parts).all(|(&p, w)| matches!(w, Who::Known(k, _) if *k == p))
+            }
+            Held::Staged(i) => self.staged[i].as_ref().is_some_and(|s| {
+                let o = s.record;
+                o.at == r.at
+                    && o.duration_s == r.duration_s
+                    && o.thread == r.thread
+                    && s.reply_to == new.reply_to
+                    && s.parts == new.parts
+            }),
+        }
+    }
+}
+
+/// Applies a plan: nothing here can fail. Removed rows go the way of a
+/// purge (every string only they carried, replies worked out again);
+/// `inferred_replies`: the replies of e-mails in a conversation are worked
+/// out from its order (Graph), not given.
+pub(super) fn commit(store: &mut Store, plan: &Plan, inferred_replies: bool) {
+    for &(row, version) in &plan.bumps {
+        store.set_version(row, version);
+    }
+    let rekey = !plan.removed.is_empty();
+    // A stored row's place once the removed rows are gone (`None`: removed).
+    let mut place: Vec<Option<u32>> = Vec::new();
+    if rekey {
+        let mut gone = vec![false; store.rows().len()];
+        plan.removed.iter().for_each(|&r| gone[r] = true);
+        let mut kept = 0u32;
+        place = gone
+            .iter()
+            .map(|&g| {
+                kept += u32::from(!g);
+                (!g).then(|| kept - 1)
+            })
+            .collect();
+        store.retain_rows(|_, row| !gone[row]);
+    }
+    let staged: Vec<&Staged> = plan.staged().collect();
     let parts: usize = staged.iter().map(|s| s.parts.len()).sum();
     let id_bytes: usize = staged.iter().map(|s| s.record.id.len()).sum();
     store.reserve(staged.len(), parts, id_bytes);
     let mut keys: Vec<PersonKey> = Vec::new();
     let mut merged: FxHashMap<u32, Vec<PersonKey>> = FxHashMap::default();
     for s in staged {
-        let from = s.from.key(store);
+        let from = s.from.key(store, rekey);
         keys.clear();
-        keys.extend(s.parts.iter().map(|p| p.key(store)));
-        if let Some(row) = s.copy_of {
-            let mut parts = store.rows().participants(row as usize).to_vec();
+        keys.extend(s.parts.iter().map(|p| p.key(store, rekey)));
+        if let Some(copy_of) = s.copy_of {
+            // The stored e-mail this copy merges into, unless the batch removed it.
+            let Some(row) = (if rekey { place[copy_of as usize] } else { Some(copy_of) }) else { continue };
+            let held = store.rows().participants(row as usize);
+            let mut parts = held.to_vec();
             common_recipients(&mut parts, &keys, store.viewer().filter(|&v| v != from));
-            let mut sorted = store.rows().participants(row as usize).to_vec();
+            let mut sorted = held.to_vec();
             sorted.sort_unstable();
             let mut now = parts.clone();
             now.sort_unstable();
@@ -242,6 +509,7 @@ pub(super) fn commit(store: &mut Store, staged: &[Staged], inferred_replies: boo
             thread: s.record.thread.as_deref(),
             reply_to: s.reply_to.as_deref(),
             parts: &keys,
+            version: s.version,
             message: s.record.message_id.as_deref(),
             reply_message: s.record.reply_message.as_deref(),
             conv_index: s.record.conv_index.as_deref(),

@@ -115,6 +115,7 @@ impl Store {
         rows.from.shrink_to_fit();
         rows.kind.shrink_to_fit();
         rows.at.shrink_to_fit();
+        rows.version.shrink_to_fit();
         rows.inferred.shrink_to_fit();
         rows.part_end.shrink_to_fit();
         rows.parts.shrink_to_fit();

@@ -303,6 +303,8 @@ impl Store {
         w.u64(c.inferred.len() as u64);
         c.inferred.iter().for_each(|&i| w.u8(u8::from(i)));
         w.u32s(&c.own_reply_to);
+        w.u64(c.version.len() as u64);
+        c.version.iter().for_each(|&v| w.u64(v as u64));
         w.u32s(&c.part_end);
         w.keys(&c.parts);
         write_interner(w, &self.messages);
@@ -386,6 +388,8 @@ impl Store {
         let flags = r.count(1)?;
         let inferred = (0..flags).map(|_| r.bool()).collect::<Result<Vec<_>>>()?;
         let own_reply_to = r.u32s()?;
+        let versions = r.count(8)?;
+        let version = (0..versions).map(|_| r.u64().map(|v| v as i64)).collect::<Result<Vec<_>>>()?;
         let c = Columns {
             id,
             kind,
@@ -396,6 +400,7 @@ impl Store {
             reply_to,
             inferred,
             own_reply_to,
+            version,
             part_end: r.u32s()?,
             parts: person_keys(r.u32s()?),
             ..Columns::default()
@@ -404,7 +409,8 @@ impl Store {
         let c = Columns { message: r.u32s()?, reply_message: r.u32s()?, conv_index: r.u32s()?, ..c };
         let opted_out_ids = Store::read_opt_outs(r)?;
         let lens = [c.kind.len(), c.from.len(), c.at.len(), c.duration_s.len(), c.thread.len()];
-        let more = [c.reply_to.len(), c.inferred.len(), c.own_reply_to.len(), c.part_end.len()];
+        let more =
+            [c.reply_to.len(), c.inferred.len(), c.own_reply_to.len(), c.version.len(), c.part_end.len()];
         let mails = [c.message.len(), c.reply_message.len(), c.conv_index.len()];
         if lens.iter().chain(more.iter()).chain(mails.iter()).any(|&l| l != rows) {
             return Err(corrupt("the interaction columns differ in length"));
@@ -425,6 +431,9 @@ impl Store {
         }
         if c.at.iter().any(|t| !(MIN_MS..=MAX_MS).contains(t)) {
             return Err(corrupt("a time outside the years 1 to 9999"));
+        }
+        if c.version.iter().any(|v| *v != super::NO_VERSION && !(MIN_MS..=MAX_MS).contains(v)) {
+            return Err(corrupt("a version outside the years 1 to 9999"));
         }
         if c.duration_s.iter().any(|&d| d > MAX_DURATION_S) {
             return Err(corrupt("a duration longer than 31 days"));

@@ -135,13 +135,31 @@ impl Engine {
     #[wasm_bindgen(js_name = loadInteractions, unchecked_return_type = "LoadReport")]
     pub fn load_interactions(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Interaction[] | string | Uint8Array")] data: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(Interaction | InteractionDeletion)[] | string | Uint8Array")]
+        data: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "LoadOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         self.observe_clock();
         let opts = load_options(&opts)?;
         let bytes = input_bytes(&data, self.inner.options().max_input_bytes)?;
         to_js(&self.inner.load_interactions(&bytes, opts).map_err(js_error)?)
+    }
+
+    /// Deletes interactions by id, whatever the consent: a `LoadReport` with
+    /// `deleted` (held ids removed) and `notFound` (ids not held). Ids are an
+    /// array of strings; a bad one refuses the call, which changes nothing.
+    #[wasm_bindgen(js_name = removeInteractions, unchecked_return_type = "LoadReport")]
+    pub fn remove_interactions(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        if !js_sys::Array::is_array(&ids) {
+            return Err(js_error(Error::options("ids", "expected an array of interaction ids")));
+        }
+        let bytes = input_bytes(&ids, self.inner.options().max_input_bytes)?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid_input("not UTF-8 text"))?;
+        let ids: Vec<String> = json::parse(&text, "ids").map_err(js_error)?;
+        to_js(&self.inner.remove_interactions(&ids).map_err(js_error)?)
     }
 
     /// Grants or withdraws consent, with effect on the next call (SPEC 4.2):

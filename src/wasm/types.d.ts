@@ -102,9 +102,19 @@ export interface Interaction {
   threadId?: string;
   /** An interaction id, or an RFC 5322 Message-ID (the interaction with that id when one is stored, else the e-mail with that Message-ID). */
   inReplyTo?: string;
+  /** A cancelled meeting: never counted; a held version of it is removed. */
   cancelled?: boolean;
   /** RFC 5322 Message-ID (`<local@domain>`; brackets optional, domain compared without case, local part exactly): copies with the same id, sender and `at` are one e-mail. */
   messageId?: string;
+  /** Orders the versions of one id (RFC 3339 or epoch ms): an older version than the held one changes nothing; without it the later load wins. */
+  modifiedAt?: string | number;
+}
+
+/** Deletes the held interaction `id` (a `modifiedAt` older than the held version's leaves it). */
+export interface InteractionDeletion {
+  id: string;
+  deleted: true;
+  modifiedAt?: string | number;
 }
 
 export interface LoadOptions {
@@ -147,6 +157,12 @@ export interface LoadReport {
   calls: number;
   /** E-mails that were another copy (same `messageId` / `internetMessageId`, sender and sent time) of one already stored or earlier in the batch: merged, counted once. */
   sameMessage: number;
+  /** Records that replaced the held version of their id (a later `modifiedAt` / `lastModifiedDateTime`, or a later load); identical copies and older versions count in `duplicates`. */
+  updated: number;
+  /** Deletions (`deleted: true`, Graph `@removed`, `removeInteractions`) that removed a held interaction. */
+  deleted: number;
+  /** Deletions of ids not held (never loaded, already removed, or not kept): counted, not an error, not remembered. */
+  notFound: number;
 }
 
 /** The window `(start, end]` a result covers. */

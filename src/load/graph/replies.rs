@@ -9,9 +9,8 @@ use crate::model::Kind;
 use crate::store::Store;
 
 /// Works out the replies of every conversation a stored batch touches.
-pub(super) fn thread(store: &mut Store, staged: &[Staged]) {
+pub(super) fn thread<'s, 't: 's>(store: &mut Store, staged: impl Iterator<Item = &'s Staged<'t>>) {
     let mut threads: Vec<u32> = staged
-        .iter()
         .filter(|s| s.record.kind == Kind::Email)
         .filter_map(|s| s.record.thread.as_deref().and_then(|t| store.thread_key(t)))
         .collect();
