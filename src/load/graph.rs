@@ -15,8 +15,20 @@
 //! - an all-day event counts as a meeting on its first day (local midnight)
 //!   with no minutes: a day blocked for an offsite is not eight hours of
 //!   meeting, and would swamp every minutes figure;
-//! - `/events` lists a recurring series once (its master); `/calendarView`
-//!   lists each occurrence, which is what meeting counts want.
+//! - `/events` lists a recurring series once (its master): a master
+//!   (`type: "seriesMaster"`, or a `recurrence`) is refused, its reason
+//!   saying to use `/calendarView`, which lists each occurrence (expanding
+//!   the pattern here would need the series' exceptions, which `/events`
+//!   does not give);
+//! - a message without a `toRecipients` member was fetched with a `$select`
+//!   that left it out: refused, naming `$select`, rather than read as mail
+//!   to nobody (an empty array is a message to nobody);
+//! - a body that is one item (`GET /messages/{id}`, `/events/{id}`) loads
+//!   as a page of one;
+//! - an event `dateTime` ending in `Z` is that UTC instant;
+//! - `emailAddress.name` names a person the directory does not name;
+//! - with a `mailbox`, every item involves its owner (see `LoadOptions`),
+//!   except an event the owner declined.
 
 mod replies;
 
@@ -28,7 +40,8 @@ use super::batch::{parse_records, LoadOptions, LoadReport};
 use super::fields::{
     flag, members, normalized, optional_text, raw_list, required_text, text, trimmed, Fault,
 };
-use super::staging::{commit, stage, Alone, Parsed};
+use super::interactions::involve_owner;
+use super::staging::{commit, stage, Alone, Named, Parsed, Staged};
 use crate::consent::Retention;
 use crate::error::{Error, Result};
 use crate::model::Kind;
@@ -41,18 +54,20 @@ fn page_value(text: &str) -> Result<&RawValue, String> {
     value.filter(|v| v.get().starts_with('[')).ok_or_else(|| "no \"value\" array".to_string())
 }
 
-/// The items of a Graph page: its `value` array, or the text's own array.
+/// The items of a Graph page: its `value` array, the text's own array, or
+/// the one item a `GET /messages/{id}` or `/events/{id}` body is.
 pub fn page_items(text: &str) -> Result<Vec<&RawValue>> {
     let array = if text.trim_start().starts_with('[') {
         text
     } else {
-        page_value(text)
-            .map_err(|why| {
+        match page_value(text) {
+            Ok(value) => value.get(),
+            Err(why) => return single_item(text).ok_or_else(|| {
                 Error::InvalidInput(format!(
-                    "not a Microsoft Graph page (an object with a \"value\" array): {why}"
+                    "not a Microsoft Graph page (an object with a \"value\" array) or item: {why}"
                 ))
-            })?
-            .get()
+            }),
+        }
     };
     serde_json::from_str(array)
         .map_err(|e| Error::InvalidInput(format!("not a JSON array of Graph items: {e}")))
@@ -60,9 +75,28 @@ pub fn page_items(text: &str) -> Result<Vec<&RawValue>> {
 
 /// The items of `text` when it is one JSON object with a `value` array: how
 /// the default format tells a Graph page from NDJSON, whose first record
-/// ends at its line (the read stops there).
+/// ends at its line (the read stops there). A single item is recognised by
+/// its `@odata.context` ending in `/$entity`, as Graph writes it, so that a
+/// one-line NDJSON batch is never taken for one.
 pub fn detect_page(text: &str) -> Option<Vec<&RawValue>> {
-    serde_json::from_str(page_value(text).ok()?.get()).ok()
+    if let Ok(value) = page_value(text) {
+        return serde_json::from_str(value.get()).ok();
+    }
+    let context = members(text, &["@odata.context"]).ok()?[0]?;
+    let context: Cow<str> = serde_json::from_str::<Cow<str>>(context.get()).ok()?;
+    if context.ends_with("/$entity") {
+        single_item(text)
+    } else {
+        None
+    }
+}
+
+/// `text` as a page of one, when it is one JSON object with an `id` and no
+/// `value` (an object with a `value` that is not an array is a bad page).
+fn single_item(text: &str) -> Option<Vec<&RawValue>> {
+    let item: &RawValue = serde_json::from_str(text).ok()?;
+    let [value, id] = members(item.get(), &["value", "id"]).ok()?[..] else { return None };
+    (value.is_none() && id.is_some()).then(|| vec![item])
 }
 
 /// Loads the items of one Graph page: all of them or (strict) none. Indexes
@@ -75,7 +109,8 @@ pub fn load(
 ) -> Result<LoadReport> {
     let mut report = LoadReport::default();
     let records = items.into_iter().enumerate().map(|(i, r)| (i, Ok(r))).collect();
-    let parsed = parse_records(records, opts, &mut report, parse)?;
+    let owner = opts.mailbox.as_deref();
+    let parsed = parse_records(records, &opts, &mut report, |raw| parse(raw, owner))?;
     let mut interactions = Vec::with_capacity(parsed.len());
     for (index, item) in parsed {
         match item {
@@ -93,11 +128,27 @@ pub fn load(
             }
         }
     }
-    let staged = stage(store, &interactions, opts, &mut report, retention, Alone::Skip)?;
+    let staged = stage(store, &interactions, &opts, &mut report, retention, Alone::Skip)?;
     commit(store, &staged, true);
+    learn_names(store, &staged);
     replies::thread(store, &staged);
     report.accepted = staged.len();
     Ok(report)
+}
+
+/// Names the people of stored items as their items do, where the directory
+/// does not (see [`crate::model::Person::learn_name`]). Only stored items
+/// teach names, and never of someone who opted out.
+fn learn_names(store: &mut Store, staged: &[Staged]) {
+    for s in staged {
+        for named in &s.record.names {
+            let Some(p) = store.lookup(&named.id) else { continue };
+            let person = store.person_mut(p);
+            if !person.opted_out {
+                person.learn_name(&named.name, named.own);
+            }
+        }
+    }
 }
 
 /// What an item maps to.
@@ -127,10 +178,13 @@ enum Member {
     End,
     IsAllDay,
     IsCancelled,
+    // Point 6 of issue 14 (graph): series masters.
+    Type,
+    Recurrence,
 }
 
 /// The members of a Graph item the mapping reads (the fuzz seeds keep only these).
-pub const ITEM_MEMBERS: [&str; 15] = [
+pub const ITEM_MEMBERS: [&str; 17] = [
     "@odata.type",
     "id",
     "isDraft",
@@ -146,6 +200,8 @@ pub const ITEM_MEMBERS: [&str; 15] = [
     "end",
     "isAllDay",
     "isCancelled",
+    "type",
+    "recurrence",
 ];
 
 struct Item<'a>(Vec<Option<&'a RawValue>>);
@@ -169,7 +225,7 @@ fn non_null(value: Option<&RawValue>) -> Option<&RawValue> {
 
 const PARTY: &str = "{ \"emailAddress\": { \"address\": \"…\" } }";
 
-fn parse(raw: &RawValue) -> Result<Mapped<'_>, Fault> {
+fn parse<'a>(raw: &'a RawValue, owner: Option<&str>) -> Result<Mapped<'a>, Fault> {
     if !raw.get().starts_with('{') {
         return Err(Fault::new("", "not an object", "expected a JSON object"));
     }
@@ -177,9 +233,9 @@ fn parse(raw: &RawValue) -> Result<Mapped<'_>, Fault> {
         .map(Item)
         .map_err(|e| Fault::new("", "malformed", e.to_string()))?;
     if is_event(&item)? {
-        event(&item)
+        event(&item, owner)
     } else {
-        message(&item)
+        message(&item, owner)
     }
 }
 
@@ -203,32 +259,45 @@ fn is_event(item: &Item) -> Result<bool, Fault> {
     if has(&[Start, Organizer, Attendees]) {
         return Ok(true);
     }
-    if has(&[SentDateTime, From, IsDraft, ToRecipients]) {
+    if has(&[SentDateTime, From, Sender, IsDraft, ToRecipients]) {
         return Ok(false);
     }
     Err(Fault::new(
         "",
         "not a Graph item",
-        "neither a message (sentDateTime, from, toRecipients) nor an event (start, organizer, attendees)",
+        "neither a message (sentDateTime, from, sender, toRecipients) nor an event (start, organizer, attendees)",
     ))
 }
 
-fn message<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
+fn message<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> {
     use Member::*;
     let draft = flag(item.get(IsDraft), "isDraft")?.unwrap_or(false);
     if draft || item.raw(SentDateTime).is_some_and(|s| s.get() == "null") {
         return Ok(Mapped::Draft);
     }
     let id = required_text(item.get(Id), "id")?;
-    let from = match address(item.get(From), "from.emailAddress.address")? {
+    if item.raw(ToRecipients).is_none() {
+        return Err(Fault::new(
+            "toRecipients",
+            "not selected",
+            "the message has no toRecipients member: fetch it with a $select that includes \
+             toRecipients and ccRecipients (an empty array means no recipients)",
+        ));
+    }
+    let mut names = Vec::new();
+    let from = match party(item.get(From), "from.emailAddress.address")? {
         Some(from) => from,
-        None => address(item.get(Sender), "sender.emailAddress.address")?.ok_or_else(|| {
+        None => party(item.get(Sender), "sender.emailAddress.address")?.ok_or_else(|| {
             Fault::new("from.emailAddress.address", "missing", "the message has no sender address")
         })?,
     };
+    let from = named(&mut names, from, true);
     let mut parts = Vec::new();
-    add_parties(&mut parts, &from, item.get(ToRecipients), "toRecipients")?;
-    add_parties(&mut parts, &from, item.get(CcRecipients), "ccRecipients")?;
+    add_parties(&mut parts, &mut names, &from, item.get(ToRecipients), "toRecipients")?;
+    add_parties(&mut parts, &mut names, &from, item.get(CcRecipients), "ccRecipients")?;
+    if let Some(owner) = owner {
+        involve_owner(&from, &mut parts, owner);
+    }
     if parts.is_empty() {
         return Ok(Mapped::Solo(Kind::Email));
     }
@@ -245,17 +314,33 @@ fn message<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
         thread,
         reply_to: None,
         cancelled: false,
+        names,
     }))
 }
 
-fn event<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
+fn event<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> {
     use Member::*;
     let id = required_text(item.get(Id), "id")?;
-    let from = address(item.get(Organizer), "organizer.emailAddress.address")?.ok_or_else(|| {
+    let master = item.get(Type).is_some_and(|t| t.get() == "\"seriesMaster\"");
+    if master || item.get(Recurrence).is_some() {
+        return Err(Fault::new(
+            "type",
+            "series master",
+            "a recurring series' master stands for all its occurrences: load /calendarView \
+             (startDateTime, endDateTime), which lists each occurrence, instead of /events",
+        ));
+    }
+    let mut names = Vec::new();
+    let from = party(item.get(Organizer), "organizer.emailAddress.address")?.ok_or_else(|| {
         Fault::new("organizer.emailAddress.address", "missing", "the event has no organizer address")
     })?;
+    let from = named(&mut names, from, true);
     let mut parts = Vec::new();
-    add_parties(&mut parts, &from, item.get(Attendees), "attendees")?;
+    let skipped = add_parties(&mut parts, &mut names, &from, item.get(Attendees), "attendees")?;
+    if let Some(owner) = owner.filter(|o| !skipped.iter().any(|s| s == o)) {
+        // An owner who declined stays out, as any attendee who declined.
+        involve_owner(&from, &mut parts, owner);
+    }
     if parts.is_empty() {
         return Ok(Mapped::Solo(Kind::Meeting));
     }
@@ -283,51 +368,71 @@ fn event<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
         thread: None,
         reply_to: None,
         cancelled: flag(item.get(IsCancelled), "isCancelled")?.unwrap_or(false),
+        names,
     }))
 }
 
-/// The normalised address of a `{ "emailAddress": { "address" } }` object;
-/// `None` when it is missing, `null` or blank.
-fn address<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Cow<'a, str>>, Fault> {
+/// A person as an item writes them: normalised address, display name.
+type Party<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
+
+/// The normalised address (and name) of a `{ "emailAddress": { "address" } }`
+/// object; `None` when the address is missing, `null` or blank.
+fn party<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Party<'a>>, Fault> {
     let Some(raw) = raw else { return Ok(None) };
     let party = members(raw.get(), &["emailAddress"])
         .map_err(|_| Fault::new(field, "wrong type", format!("expected {PARTY}")))?;
     mailbox(party[0], field)
 }
 
-/// The normalised `address` of an `emailAddress` object, if it has one.
-fn mailbox<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Cow<'a, str>>, Fault> {
+/// The normalised `address` of an `emailAddress` object, if it has one,
+/// with its `name` when that is a non-blank string (a name of another
+/// type is ignored, not refused: it is never needed to count).
+fn mailbox<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Party<'a>>, Fault> {
     let Some(raw) = non_null(raw) else { return Ok(None) };
-    let mailbox = members(raw.get(), &["address"])
+    let mailbox = members(raw.get(), &["address", "name"])
         .map_err(|_| Fault::new(field, "wrong type", format!("expected {PARTY}")))?;
     let Some(address) = non_null(mailbox[0]) else { return Ok(None) };
     let id = normalized(text(address, field)?);
-    Ok((!id.is_empty()).then_some(id))
+    let name = non_null(mailbox[1]).and_then(|n| text(n, field).ok()).map(trimmed).filter(|n| !n.is_empty());
+    Ok((!id.is_empty()).then_some((id, name)))
 }
 
-/// Adds the people of a recipients or attendees list to `parts`: without
-/// the sender, repeats, declined attendees or resources (rooms, equipment).
+/// The address of a party, its name noted in `names`.
+fn named<'a>(names: &mut Vec<Named<'a>>, (id, name): Party<'a>, own: bool) -> Cow<'a, str> {
+    if let Some(name) = name {
+        names.push(Named { id: id.clone(), name, own });
+    }
+    id
+}
+
+/// Adds the people of a recipients or attendees list to `parts` (their
+/// names to `names`): without the sender, repeats, declined attendees or
+/// resources (rooms, equipment). Returns the addresses of those left out
+/// for declining or being resources.
 fn add_parties<'a>(
     parts: &mut Vec<Cow<'a, str>>,
+    names: &mut Vec<Named<'a>>,
     from: &str,
     raw: Option<&'a RawValue>,
     field: &'static str,
-) -> Result<(), Fault> {
+) -> Result<Vec<Cow<'a, str>>, Fault> {
     let wrong = || Fault::new(field, "wrong type", format!("expected every entry to be {PARTY}"));
+    let mut skipped = Vec::new();
     for entry in raw_list(raw, field)? {
         let party = members(entry.get(), &["emailAddress", "type", "status"]).map_err(|_| wrong())?;
         let is = |value: Option<&RawValue>, expected: &str| value.is_some_and(|v| v.get() == expected);
         let response = party[2].and_then(|s| members(s.get(), &["response"]).ok()).and_then(|r| r[0]);
+        let Some(found) = mailbox(party[0], field)? else { continue };
         if is(party[1], "\"resource\"") || is(response, "\"declined\"") {
+            skipped.push(found.0);
             continue;
         }
-        if let Some(id) = mailbox(party[0], field)? {
-            if id != from && !parts.contains(&id) {
-                parts.push(id);
-            }
+        if found.0 != from && !parts.contains(&found.0) {
+            let id = named(names, found, false);
+            parts.push(id);
         }
     }
-    Ok(())
+    Ok(skipped)
 }
 
 /// The member names of an event's `start` or `end`, for error messages.
@@ -346,8 +451,12 @@ fn instant(raw: Option<&RawValue>, side: &Side) -> Result<i64, Fault> {
     let value = members(raw.get(), &["dateTime", "timeZone"]).map_err(|_| {
         Fault::new(side.whole, "wrong type", "expected { \"dateTime\": \"…\", \"timeZone\": \"…\" }")
     })?;
-    let local = parse_local(&required_text(non_null(value[0]), side.date_time)?)
-        .map_err(|reason| Fault::new(side.date_time, "invalid value", reason))?;
+    let date_time = required_text(non_null(value[0]), side.date_time)?;
+    if let Some(utc) = date_time.trim().strip_suffix(['Z', 'z']) {
+        // Graph's own UTC form: the instant itself, whatever `timeZone` says.
+        return parse_local(utc).map_err(|reason| Fault::new(side.date_time, "invalid value", reason));
+    }
+    let local = parse_local(&date_time).map_err(|reason| Fault::new(side.date_time, "invalid value", reason))?;
     let zone = required_text(non_null(value[1]), side.time_zone)?;
     let rule = zones::find(&zone).ok_or_else(|| {
         Fault::new(
@@ -381,7 +490,7 @@ mod tests {
         let party = |a: &str| format!(r#"{{"emailAddress":{{"address":"{a}"}}}}"#);
         let n = 20_000;
         let mut store = Store::new(vec!["northwind.example".into()]);
-        let opts = LoadOptions { format: Format::Graph, lenient: false };
+        let opts = LoadOptions { format: Format::Graph, ..LoadOptions::default() };
         let retention = Retention { viewer: None, others: true };
         reply_work::ROWS.with(|c| c.set(0));
         for page in 0..n / 10 {
@@ -402,7 +511,7 @@ mod tests {
                 })
                 .collect();
             let text = format!(r#"{{"value":[{}]}}"#, items.join(","));
-            load(&mut store, page_items(&text).unwrap(), opts, &retention).unwrap();
+            load(&mut store, page_items(&text).unwrap(), opts.clone(), &retention).unwrap();
         }
         assert_eq!(store.rows().len(), n);
         let rows = reply_work::ROWS.with(|c| c.get());

@@ -100,17 +100,30 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
         thread: optional_text(r.thread_id, "threadId")?,
         reply_to: optional_text(r.in_reply_to, "inReplyTo")?,
         cancelled: flag(r.cancelled, "cancelled")?.unwrap_or(false),
+        names: Vec::new(),
     })
+}
+
+/// Every item in a mailbox involves its owner: one that names them nowhere
+/// (mail that reached them through a distribution list, or as Bcc) gets
+/// them as a participant. Their own mail already has them as the sender.
+pub(super) fn involve_owner(from: &str, parts: &mut Vec<Cow<'_, str>>, owner: &str) {
+    if from != owner && !parts.iter().any(|p| p == owner) {
+        parts.push(Cow::Owned(owner.to_string()));
+    }
 }
 
 /// Loads a batch of SPEC 2.2 records: all of it or (strict) nothing.
 pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retention) -> Result<LoadReport> {
     let mut report = LoadReport::default();
-    let parsed = parse_batch(text, opts, &mut report, parse)?;
-    for (_, record) in &parsed {
+    let mut parsed = parse_batch(text, &opts, &mut report, parse)?;
+    for (_, record) in &mut parsed {
         report.read(record.kind);
+        if let Some(owner) = &opts.mailbox {
+            involve_owner(&record.from, &mut record.parts, owner);
+        }
     }
-    let staged = stage(store, &parsed, opts, &mut report, retention, Alone::Refuse)?;
+    let staged = stage(store, &parsed, &opts, &mut report, retention, Alone::Refuse)?;
     commit(store, &staged, false);
     report.accepted = staged.len();
     Ok(report)

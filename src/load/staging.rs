@@ -27,6 +27,17 @@ pub struct Parsed<'a> {
     pub thread: Option<Cow<'a, str>>,
     pub reply_to: Option<Cow<'a, str>>,
     pub cancelled: bool,
+    /// Display names the item gives its people (Graph `emailAddress.name`).
+    pub names: Vec<Named<'a>>,
+}
+
+/// A display name an item gives one of its people.
+pub struct Named<'a> {
+    pub id: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    /// Given by the person's own entry (`from`, `organizer`) rather than
+    /// written by someone else for a recipient or attendee.
+    pub own: bool,
 }
 
 /// A person as staging sees them: known to the store, or new in this batch.
@@ -96,7 +107,7 @@ pub(super) enum Alone {
 pub(super) fn stage<'t>(
     store: &Store,
     parsed: &'t [(usize, Parsed<'t>)],
-    opts: LoadOptions,
+    opts: &LoadOptions,
     report: &mut LoadReport,
     retention: &Retention,
     alone: Alone,

@@ -78,6 +78,12 @@ export interface Person {
   internal?: boolean;
   department?: string;
   accountId?: string;
+  /**
+   * The display name of the person's account (company), shown where results
+   * name an account; its id stays `accountId`. The first entry, by id, of an
+   * account's people that gives one names the account.
+   */
+  accountName?: string;
   optedOut?: boolean;
   aliases?: string[];
   /**
@@ -117,6 +123,15 @@ export interface LoadOptions {
   format?: "json" | "ndjson" | "graph";
   /** Skip bad records and count them instead of refusing the batch. */
   lenient?: boolean;
+  /**
+   * `loadInteractions` only: the mailbox the batch was read from, which must
+   * be the viewer's own address or one of its aliases (anything else throws
+   * `INVALID_OPTIONS` with `option: "mailbox"`). Every item in it involves its
+   * owner: one that names the viewer nowhere (mail through a distribution
+   * list, Bcc) counts the viewer as a participant; an event the viewer
+   * declined does not.
+   */
+  mailbox?: string;
 }
 
 export interface RecordError {
