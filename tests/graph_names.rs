@@ -148,3 +148,31 @@ fn an_x500_sender_resolves_through_the_directorys_alias_whatever_its_case() {
     assert_eq!(ids, ["adelev@contoso.com"], "the X.500 sender is Adele");
     assert_eq!(own.kpis.emails_received, 1);
 }
+
+#[test]
+fn account_names_from_the_directory_name_accounts_wherever_results_carry_their_ids() {
+    let mut e = engine(everything());
+    let directory = json!([
+        { "id": "zoe@fabrikam.com", "accountId": "fabrikam", "accountName": "Zoe's idea of a name" },
+        { "id": CAROL, "accountId": "fabrikam", "accountName": "Fabrikam, Inc." },
+        { "id": "dan@tailspin.example", "accountId": "tailspin" },
+    ]);
+    e.load_people(directory.to_string().as_bytes(), LoadOptions::default()).unwrap();
+    let items = [
+        message("m1", party(MEGAN, None), vec![party(CAROL, None)], "2026-04-01T09:00:00Z"),
+        message("m2", party(MEGAN, None), vec![party("zoe@fabrikam.com", None)], "2026-04-02T09:00:00Z"),
+        message("m3", party(MEGAN, None), vec![party("dan@tailspin.example", None)], "2026-04-03T09:00:00Z"),
+    ];
+    e.load_interactions(page(&items).as_bytes(), graph()).unwrap();
+    let health = HealthOptions::default();
+    let account = e.relationship(&Target::Account("fabrikam".into()), DataScope::Own, Some(365), &health).unwrap();
+    assert_eq!((account.target.id.as_str(), account.target.name.as_deref()), ("fabrikam", Some("Fabrikam, Inc.")));
+    let contact = e.relationship(&Target::Contact(CAROL.into()), DataScope::Own, Some(365), &health).unwrap();
+    assert_eq!(contact.target.account_name.as_deref(), Some("Fabrikam, Inc."));
+    let by_account = e.relationship_summaries(true, DataScope::Own, Some(365), &health).unwrap();
+    let names: Vec<(&str, Option<&str>)> = by_account.iter().map(|s| (s.id.as_str(), s.name.as_deref())).collect();
+    assert_eq!(names, [("fabrikam", Some("Fabrikam, Inc.")), ("tailspin", Some("tailspin"))]);
+    let by_contact = e.relationship_summaries(false, DataScope::Own, Some(365), &health).unwrap();
+    let zoe = by_contact.iter().find(|s| s.id == "zoe@fabrikam.com").unwrap();
+    assert_eq!(zoe.account_name.as_deref(), Some("Zoe's idea of a name"), "a contact shows its own entry's");
+}

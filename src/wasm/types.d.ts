@@ -254,6 +254,8 @@ export interface TargetInfo {
   name: string | null;
   /** The contact's account; null for an account. */
   account: string | null;
+  /** The display name of `account` (the directory's `accountName`); null for an account, whose `name` is it. */
+  accountName: string | null;
   /** The account's contacts; empty for a contact. */
   contacts: string[];
 }
@@ -313,8 +315,11 @@ export interface Relationship {
 
 export interface RelationshipSummary {
   id: string;
+  /** For an account: its `accountName` from the directory, else its id. */
   name: string | null;
   account: string | null;
+  /** The display name of `account` (the directory's `accountName`). */
+  accountName: string | null;
   kpis: Kpis;
   health: Health;
   lastInteractionAt: string | null;
@@ -482,6 +487,8 @@ export interface AggregateTable {
   /** The span of the whole periods shown, [start, end). */
   window: TimeWindow;
   groups: string[];
+  /** Display names of `groups`, same order: an account's `accountName`, else null (departments, unnamed accounts). */
+  groupNames: (string | null)[];
   periods: string[];
   /** Every group × every period, suppressed cells included. */
   rows: AggregateRow[];
