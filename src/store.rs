@@ -439,8 +439,11 @@ impl Store {
     pub fn heap_bytes(&self) -> usize {
         let c = &self.rows;
         let text = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
-        let people: usize =
-            self.people.iter().map(|p| text(&p.name) + text(&p.department) + text(&p.account) + text(&p.account_name)).sum();
+        let people: usize = self
+            .people
+            .iter()
+            .map(|p| text(&p.name) + text(&p.department) + text(&p.account) + text(&p.account_name))
+            .sum();
         let folded: usize = self.folded.values().map(|v| v.capacity() * 4 + 32).sum();
         c.id.capacity() * 4
             + c.kind.capacity()

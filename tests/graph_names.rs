@@ -56,19 +56,30 @@ fn contacted_name(e: &Engine, id: &str) -> Option<String> {
 #[test]
 fn a_graph_name_names_a_contact_the_directory_does_not_and_the_directory_wins() {
     let mut e = engine(everything());
-    let m = message("m1", party(MEGAN, Some("Megan Bowen")), vec![party(CAROL, Some("Carol Evans"))], "2026-04-01T09:00:00Z");
+    let m = message(
+        "m1",
+        party(MEGAN, Some("Megan Bowen")),
+        vec![party(CAROL, Some("Carol Evans"))],
+        "2026-04-01T09:00:00Z",
+    );
     e.load_interactions(page(&[m]).as_bytes(), graph()).unwrap();
     assert_eq!(contacted_name(&e, CAROL).as_deref(), Some("Carol Evans"));
-    let relationship =
-        e.relationship(&Target::Contact(CAROL.into()), DataScope::Own, Some(365), &HealthOptions::default()).unwrap();
+    let relationship = e
+        .relationship(&Target::Contact(CAROL.into()), DataScope::Own, Some(365), &HealthOptions::default())
+        .unwrap();
     assert_eq!(relationship.target.name.as_deref(), Some("Carol Evans"));
 
     let directory = json!([{ "id": CAROL, "name": "Carol E. (Fabrikam)" }]).to_string();
     e.load_people(directory.as_bytes(), LoadOptions::default()).unwrap();
     assert_eq!(contacted_name(&e, CAROL).as_deref(), Some("Carol E. (Fabrikam)"));
-    let later = message("m2", party(MEGAN, None), vec![party(CAROL, Some("Someone Else"))], "2026-04-02T09:00:00Z");
+    let later =
+        message("m2", party(MEGAN, None), vec![party(CAROL, Some("Someone Else"))], "2026-04-02T09:00:00Z");
     e.load_interactions(page(&[later]).as_bytes(), graph()).unwrap();
-    assert_eq!(contacted_name(&e, CAROL).as_deref(), Some("Carol E. (Fabrikam)"), "the directory's name wins");
+    assert_eq!(
+        contacted_name(&e, CAROL).as_deref(),
+        Some("Carol E. (Fabrikam)"),
+        "the directory's name wins"
+    );
 }
 
 #[test]
@@ -77,14 +88,27 @@ fn a_sender_cannot_rename_someone_named_by_their_own_mail() {
     // for her as a recipient, before or after, does not change it.
     for hostile_first in [false, true] {
         let mut e = engine(everything());
-        let own = message("own", party(CAROL, Some("Carol Evans")), vec![party(MEGAN, None)], "2026-04-01T09:00:00Z");
-        let hostile =
-            message("hostile", party(IRVIN, None), vec![party(CAROL, Some("CEO — wire money now"))], "2026-04-02T09:00:00Z");
+        let own = message(
+            "own",
+            party(CAROL, Some("Carol Evans")),
+            vec![party(MEGAN, None)],
+            "2026-04-01T09:00:00Z",
+        );
+        let hostile = message(
+            "hostile",
+            party(IRVIN, None),
+            vec![party(CAROL, Some("CEO — wire money now"))],
+            "2026-04-02T09:00:00Z",
+        );
         let order = if hostile_first { [hostile, own] } else { [own, hostile] };
         for item in order {
             e.load_interactions(page(&[item]).as_bytes(), graph()).unwrap();
         }
-        assert_eq!(contacted_name(&e, CAROL).as_deref(), Some("Carol Evans"), "hostile first: {hostile_first}");
+        assert_eq!(
+            contacted_name(&e, CAROL).as_deref(),
+            Some("Carol Evans"),
+            "hostile first: {hostile_first}"
+        );
     }
 }
 
@@ -96,7 +120,8 @@ fn a_name_only_deleted_mail_carried_is_deleted_with_it() {
     let secret = "Carol Known-Only-From-Irvins-Mail";
     let mut e = engine(everything());
     let mine = message("mine", party(MEGAN, None), vec![party(CAROL, None)], "2026-04-01T09:00:00Z");
-    let irvins = message("irvins", party(IRVIN, None), vec![party(CAROL, Some(secret))], "2026-04-02T09:00:00Z");
+    let irvins =
+        message("irvins", party(IRVIN, None), vec![party(CAROL, Some(secret))], "2026-04-02T09:00:00Z");
     e.load_interactions(page(&[mine, irvins]).as_bytes(), graph()).unwrap();
     assert_eq!(contacted_name(&e, CAROL).as_deref(), Some(secret), "learned while held");
     e.set_consent(Consent::default());
@@ -114,7 +139,8 @@ fn a_name_is_not_learned_from_mail_that_is_not_kept() {
     let secret = "Carol From A Dropped Message";
     let mut e = engine(Consent::default());
     let mine = message("mine", party(MEGAN, None), vec![party(CAROL, None)], "2026-04-01T09:00:00Z");
-    let irvins = message("irvins", party(IRVIN, None), vec![party(CAROL, Some(secret))], "2026-04-02T09:00:00Z");
+    let irvins =
+        message("irvins", party(IRVIN, None), vec![party(CAROL, Some(secret))], "2026-04-02T09:00:00Z");
     let r = e.load_interactions(page(&[mine, irvins]).as_bytes(), graph()).unwrap();
     assert_eq!((r.accepted, r.dropped_no_consent), (1, 1));
     assert_eq!(contacted_name(&e, CAROL), None);
@@ -124,9 +150,11 @@ fn a_name_is_not_learned_from_mail_that_is_not_kept() {
 #[test]
 fn names_survive_a_snapshot_round_trip() {
     let mut e = engine(everything());
-    let m = message("m1", party(CAROL, Some("Carol Evans")), vec![party(MEGAN, None)], "2026-04-01T09:00:00Z");
+    let m =
+        message("m1", party(CAROL, Some("Carol Evans")), vec![party(MEGAN, None)], "2026-04-01T09:00:00Z");
     e.load_interactions(page(&[m]).as_bytes(), graph()).unwrap();
-    let directory = json!([{ "id": "dan@fabrikam.com", "accountId": "fabrikam", "accountName": "Fabrikam, Inc." }]);
+    let directory =
+        json!([{ "id": "dan@fabrikam.com", "accountId": "fabrikam", "accountName": "Fabrikam, Inc." }]);
     e.load_people(directory.to_string().as_bytes(), LoadOptions::default()).unwrap();
     let mut o = EngineOptions::new(MEGAN, rapport::time::parse_rfc3339("2026-04-30T00:00:00Z").unwrap());
     o.internal_domains = vec!["contoso.com".into()];
@@ -139,9 +167,15 @@ fn names_survive_a_snapshot_round_trip() {
 #[test]
 fn an_x500_sender_resolves_through_the_directorys_alias_whatever_its_case() {
     let mut e = engine(everything());
-    let directory = json!([{ "id": "adelev@contoso.com", "name": "Adele Vance", "aliases": [ADELE_X500_DIRECTORY] }]);
+    let directory =
+        json!([{ "id": "adelev@contoso.com", "name": "Adele Vance", "aliases": [ADELE_X500_DIRECTORY] }]);
     e.load_people(directory.to_string().as_bytes(), LoadOptions::default()).unwrap();
-    let m = message("x500", party(ADELE_X500_GRAPH, Some("Adele Vance")), vec![party(MEGAN, None)], "2026-04-01T09:00:00Z");
+    let m = message(
+        "x500",
+        party(ADELE_X500_GRAPH, Some("Adele Vance")),
+        vec![party(MEGAN, None)],
+        "2026-04-01T09:00:00Z",
+    );
     e.load_interactions(page(&[m]).as_bytes(), graph()).unwrap();
     let own = e.own_insights(Some(365)).unwrap();
     let ids: Vec<&str> = own.top_contacted_by.iter().map(|c| c.id.as_str()).collect();
@@ -165,12 +199,17 @@ fn account_names_from_the_directory_name_accounts_wherever_results_carry_their_i
     ];
     e.load_interactions(page(&items).as_bytes(), graph()).unwrap();
     let health = HealthOptions::default();
-    let account = e.relationship(&Target::Account("fabrikam".into()), DataScope::Own, Some(365), &health).unwrap();
-    assert_eq!((account.target.id.as_str(), account.target.name.as_deref()), ("fabrikam", Some("Fabrikam, Inc.")));
+    let account =
+        e.relationship(&Target::Account("fabrikam".into()), DataScope::Own, Some(365), &health).unwrap();
+    assert_eq!(
+        (account.target.id.as_str(), account.target.name.as_deref()),
+        ("fabrikam", Some("Fabrikam, Inc."))
+    );
     let contact = e.relationship(&Target::Contact(CAROL.into()), DataScope::Own, Some(365), &health).unwrap();
     assert_eq!(contact.target.account_name.as_deref(), Some("Fabrikam, Inc."));
     let by_account = e.relationship_summaries(true, DataScope::Own, Some(365), &health).unwrap();
-    let names: Vec<(&str, Option<&str>)> = by_account.iter().map(|s| (s.id.as_str(), s.name.as_deref())).collect();
+    let names: Vec<(&str, Option<&str>)> =
+        by_account.iter().map(|s| (s.id.as_str(), s.name.as_deref())).collect();
     assert_eq!(names, [("fabrikam", Some("Fabrikam, Inc.")), ("tailspin", Some("tailspin"))]);
     let by_contact = e.relationship_summaries(false, DataScope::Own, Some(365), &health).unwrap();
     let zoe = by_contact.iter().find(|s| s.id == "zoe@fabrikam.com").unwrap();

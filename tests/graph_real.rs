@@ -104,7 +104,14 @@ fn expected(item: &Value) -> Expected {
         parts.sort();
         parts.dedup();
         let (start, end) = (event_time(&item["start"]), event_time(&item["end"]));
-        return Expected { id, kind: Kind::Meeting, from, parts, at_ms: start, duration_s: ((end - start) / 1000) as u32 };
+        return Expected {
+            id,
+            kind: Kind::Meeting,
+            from,
+            parts,
+            at_ms: start,
+            duration_s: ((end - start) / 1000) as u32,
+        };
     }
     let from = address(&item["from"]).or_else(|| address(&item["sender"])).unwrap();
     let mut parts: Vec<String> = ["toRecipients", "ccRecipients"]
@@ -133,7 +140,8 @@ fn stored(store: &Store) -> Vec<Expected> {
     let c = store.rows();
     (0..c.len())
         .map(|r| {
-            let mut parts: Vec<String> = c.participants(r).iter().map(|&p| store.person_id(p).to_string()).collect();
+            let mut parts: Vec<String> =
+                c.participants(r).iter().map(|&p| store.person_id(p).to_string()).collect();
             parts.sort();
             Expected {
                 id: store.interaction_id(r).to_string(),
@@ -153,10 +161,12 @@ fn name_of(store: &Store, id: &str) -> Option<String> {
 
 #[test]
 fn real_single_items_and_pages_load_as_an_independent_reading_says() {
-    for (file, text) in [("message-get", MESSAGE_GET), ("event-get", EVENT_GET), ("events-list", EVENTS_LIST)] {
+    for (file, text) in [("message-get", MESSAGE_GET), ("event-get", EVENT_GET), ("events-list", EVENTS_LIST)]
+    {
         for format in [Format::Graph, Format::Auto] {
             let mut store = Store::new(vec!["contoso.onmicrosoft.com".into()]);
-            let report = load(&mut store, text, format).unwrap_or_else(|e| panic!("{file} ({format:?}): {e}"));
+            let report =
+                load(&mut store, text, format).unwrap_or_else(|e| panic!("{file} ({format:?}): {e}"));
             let want: Vec<Expected> = items(text).iter().map(expected).collect();
             assert_eq!(report.accepted, want.len(), "{file}");
             assert_eq!(stored(&store), want, "{file} ({format:?})");
@@ -174,7 +184,10 @@ fn real_items_give_the_figures_worked_out_by_hand() {
     let rows = stored(&store);
     let at = |s: &str| rapport::time::parse_rfc3339(s).unwrap();
     assert_eq!(rows[0].at_ms, at("2018-09-09T03:15:06Z"));
-    assert_eq!((rows[0].from.as_str(), rows[0].parts.clone()), ("adelev@contoso.onmicrosoft.com", vec!["alexw@contoso.onmicrosoft.com".to_string()]));
+    assert_eq!(
+        (rows[0].from.as_str(), rows[0].parts.clone()),
+        ("adelev@contoso.onmicrosoft.com", vec!["alexw@contoso.onmicrosoft.com".to_string()])
+    );
     assert_eq!((rows[1].at_ms, rows[1].duration_s), (at("2014-11-03T17:00:00Z"), 30 * 60));
     assert_eq!(rows[1].parts, vec!["irvins@m365x214355.onmicrosoft.com".to_string()]);
     assert_eq!((rows[2].at_ms, rows[2].duration_s), (at("2017-04-21T17:00:00Z"), 120 * 60));
@@ -191,7 +204,9 @@ fn real_display_names_name_people_the_directory_does_not() {
     for text in [MESSAGE_GET, EVENT_GET, EVENTS_LIST] {
         for item in items(text) {
             for party in ["from", "organizer"] {
-                if let (Some(a), Some(n)) = (address(&item[party]), item[party]["emailAddress"]["name"].as_str()) {
+                if let (Some(a), Some(n)) =
+                    (address(&item[party]), item[party]["emailAddress"]["name"].as_str())
+                {
                     assert_eq!(name_of(&store, &a).as_deref(), Some(n), "{a}");
                 }
             }
@@ -199,7 +214,10 @@ fn real_display_names_name_people_the_directory_does_not() {
     }
     assert_eq!(name_of(&store, "alexw@contoso.onmicrosoft.com").as_deref(), Some("Alex Wilber"));
     assert_eq!(name_of(&store, "irvins@m365x214355.onmicrosoft.com").as_deref(), Some("Irvin Sayers"));
-    assert_eq!(name_of(&store, "danas@a830edad905084922e17020313.onmicrosoft.com").as_deref(), Some("Dana Swope"));
+    assert_eq!(
+        name_of(&store, "danas@a830edad905084922e17020313.onmicrosoft.com").as_deref(),
+        Some("Dana Swope")
+    );
 }
 
 #[test]
@@ -212,7 +230,13 @@ fn a_real_series_master_is_refused_with_a_reason_naming_calendar_view() {
         assert_eq!((e.index, e.field.as_str()), (0, "type"));
         assert!(e.reason.contains("/calendarView"), "{}", e.reason);
     }
-    let lenient = load_interactions(&mut store, SERIES_MASTER, opts(Format::Graph, true), &Retention { viewer: None, others: true }).unwrap();
+    let lenient = load_interactions(
+        &mut store,
+        SERIES_MASTER,
+        opts(Format::Graph, true),
+        &Retention { viewer: None, others: true },
+    )
+    .unwrap();
     assert_eq!((lenient.accepted, lenient.rejected), (0, 1));
     assert_eq!(lenient.rejected_by_reason.get("type: series master"), Some(&1));
     assert_eq!(store.rows().len(), 0);
@@ -226,7 +250,13 @@ fn real_messages_whose_recipients_were_not_selected_are_refused_naming_select() 
     };
     assert_eq!((e.index, e.field.as_str()), (0, "toRecipients"));
     assert!(e.reason.contains("$select"), "{}", e.reason);
-    let lenient = load_interactions(&mut store, SELECT_SENDER, opts(Format::Graph, true), &Retention { viewer: None, others: true }).unwrap();
+    let lenient = load_interactions(
+        &mut store,
+        SELECT_SENDER,
+        opts(Format::Graph, true),
+        &Retention { viewer: None, others: true },
+    )
+    .unwrap();
     assert_eq!((lenient.skipped_solo, lenient.rejected), (0, 1), "not a silent skippedSolo");
     assert_eq!(lenient.rejected_by_reason.get("toRecipients: not selected"), Some(&1));
 
@@ -242,7 +272,8 @@ fn a_one_line_ndjson_record_is_not_taken_for_a_single_graph_item() {
     // Only a body whose @odata.context ends in /$entity is read as one item
     // by the default format; a SPEC record on one line stays a record.
     let mut store = Store::new(Vec::new());
-    let record = r#"{"id":"x","kind":"email","from":"a@b.example","to":["c@d.example"],"at":"2026-01-01T00:00:00Z"}"#;
+    let record =
+        r#"{"id":"x","kind":"email","from":"a@b.example","to":["c@d.example"],"at":"2026-01-01T00:00:00Z"}"#;
     assert_eq!(load(&mut store, record, Format::Auto).unwrap().accepted, 1);
     assert_eq!(stored(&store)[0].id, "x");
 }

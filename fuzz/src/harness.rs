@@ -71,7 +71,11 @@ pub fn base_engine(withdrawn: bool) -> Engine {
 }
 
 fn load_options(selector: u8, formats: [Format; 4]) -> LoadOptions {
-    LoadOptions { format: formats[usize::from(selector & 3)], lenient: selector & 4 != 0, ..LoadOptions::default() }
+    LoadOptions {
+        format: formats[usize::from(selector & 3)],
+        lenient: selector & 4 != 0,
+        ..LoadOptions::default()
+    }
 }
 
 /// A load on the base engine. Refused: the engine exports the same bytes
@@ -83,7 +87,8 @@ fn checked_load(data: &[u8], formats: [Format; 4], people: bool) -> Outcome {
     let withdrawn = selector & 8 != 0;
     let mut e = base_engine(withdrawn);
     let (before, stats) = (e.export_snapshot(), e.stats());
-    let result = if people { e.load_people(input, opts.clone()) } else { e.load_interactions(input, opts.clone()) };
+    let result =
+        if people { e.load_people(input, opts.clone()) } else { e.load_interactions(input, opts.clone()) };
     match result {
         Err(err) => {
             assert_eq!(e.stats(), stats, "a refused load changed the stats ({err})");

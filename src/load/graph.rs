@@ -62,11 +62,13 @@ pub fn page_items(text: &str) -> Result<Vec<&RawValue>> {
     } else {
         match page_value(text) {
             Ok(value) => value.get(),
-            Err(why) => return single_item(text).ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "not a Microsoft Graph page (an object with a \"value\" array) or item: {why}"
-                ))
-            }),
+            Err(why) => {
+                return single_item(text).ok_or_else(|| {
+                    Error::InvalidInput(format!(
+                        "not a Microsoft Graph page (an object with a \"value\" array) or item: {why}"
+                    ))
+                })
+            }
         }
     };
     serde_json::from_str(array)
@@ -456,7 +458,8 @@ fn instant(raw: Option<&RawValue>, side: &Side) -> Result<i64, Fault> {
         // Graph's own UTC form: the instant itself, whatever `timeZone` says.
         return parse_local(utc).map_err(|reason| Fault::new(side.date_time, "invalid value", reason));
     }
-    let local = parse_local(&date_time).map_err(|reason| Fault::new(side.date_time, "invalid value", reason))?;
+    let local =
+        parse_local(&date_time).map_err(|reason| Fault::new(side.date_time, "invalid value", reason))?;
     let zone = required_text(non_null(value[1]), side.time_zone)?;
     let rule = zones::find(&zone).ok_or_else(|| {
         Fault::new(

@@ -358,7 +358,8 @@ impl Store {
             let flags = r.u8()?;
             // Bits 3–4: the person's kind (0, a person, in older snapshots);
             // 5–6: where the name came from; 7: an account name follows.
-            let kind = PersonKind::from_code((flags >> 3) & 3).ok_or_else(|| corrupt("unknown person flags"))?;
+            let kind =
+                PersonKind::from_code((flags >> 3) & 3).ok_or_else(|| corrupt("unknown person flags"))?;
             let account_name = if flags & 0x80 != 0 { Some(r.str()?.to_string()) } else { None };
             people.push(Person {
                 name,
