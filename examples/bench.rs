@@ -90,7 +90,7 @@ fn main() {
             "load(ndjson bytes)",
             size,
             median_ms(runs, || {
-                fresh().load_interactions(ndjson.as_bytes(), ndjson_format).expect("ndjson");
+                fresh().load_interactions(ndjson.as_bytes(), ndjson_format.clone()).expect("ndjson");
             }),
         );
         let mut chunked = None;
@@ -101,7 +101,7 @@ fn main() {
                 chunked = None;
                 let mut e = fresh();
                 for piece in &pieces {
-                    e.load_interactions(piece, ndjson_format).expect("chunk");
+                    e.load_interactions(piece, ndjson_format.clone()).expect("chunk");
                 }
                 chunked = Some(e);
             }),
@@ -118,7 +118,7 @@ fn main() {
             median_ms(runs, || {
                 engine = None;
                 let mut e = fresh();
-                e.load_interactions(demo.interactions.as_bytes(), json_format).expect("load");
+                e.load_interactions(demo.interactions.as_bytes(), json_format.clone()).expect("load");
                 engine = Some(e);
             }),
         );

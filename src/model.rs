@@ -148,9 +148,44 @@ pub struct Person {
     /// Listed in the directory (as opposed to only seen in interactions).
     pub in_directory: bool,
     pub kind: PersonKind,
+    /// `name` was learned from items (Graph `emailAddress.name`), not given
+    /// by the directory: a directory name replaces it, and it is forgotten
+    /// when an item the person is on is deleted (see `Store::rebuild`).
+    pub name_from_data: bool,
+    /// A learned `name` came from the person's own entry (`from`, `organizer`).
+    pub name_own: bool,
+    /// The display name of the person's account (`accountName` in the
+    /// directory), for results that name an account.
+    pub account_name: Option<String>,
 }
 
 impl Person {
+    /// Learns a display name an item gives this person. The directory's
+    /// name wins; among names from items, the one a person's own entry gives
+    /// (`from`, `organizer`: their own mail system writes it) beats one that
+    /// a sender wrote for a recipient, and otherwise the first one stays, so
+    /// a later sender cannot rename someone already named.
+    pub fn learn_name(&mut self, name: &str, own: bool) {
+        let learn = match &self.name {
+            None => true,
+            Some(_) => self.name_from_data && own && !self.name_own,
+        };
+        if learn && !name.trim().is_empty() {
+            self.name = Some(name.trim().to_string());
+            self.name_from_data = true;
+            self.name_own = own;
+        }
+    }
+
+    /// Forgets a name learned from items (kept: the directory's).
+    pub fn forget_learned_name(&mut self) {
+        if self.name_from_data {
+            self.name = None;
+            self.name_from_data = false;
+            self.name_own = false;
+        }
+    }
+
     /// Whether this is a person (not a list, a shared mailbox or a room):
     /// the only kind that is counted, ranked or named as a person.
     pub fn is_person(&self) -> bool {
@@ -159,10 +194,14 @@ impl Person {
 }
 
 /// The canonical form of a person id: trimmed, and lower-cased when it looks
-/// like an e-mail address, which compares case-insensitively (SPEC 2.1).
+/// like an e-mail address, which compares case-insensitively (SPEC 2.1), or
+/// is an X.500 address (Exchange's legacyExchangeDN, `/o=ExchangeLabs/ou=…/cn=…`,
+/// which Graph gives as the address of some senders and Exchange compares
+/// without regard to case).
 pub fn normalize_person_id(raw: &str) -> Cow<'_, str> {
     let trimmed = raw.trim();
-    if !trimmed.contains('@') {
+    let x500 = trimmed.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("/o="));
+    if !trimmed.contains('@') && !x500 {
         return Cow::Borrowed(trimmed);
     }
     if trimmed.is_ascii() {
@@ -201,6 +240,7 @@ mod tests {
         assert_eq!(normalize_person_id("  Ada.Lovelace@Example.COM "), "ada.lovelace@example.com");
         assert_eq!(normalize_person_id("ÉVA@Exämple.org"), "éva@exämple.org");
         assert_eq!(normalize_person_id(" CRM-Contact-17 "), "CRM-Contact-17");
+        assert_eq!(normalize_person_id("/O=ExchangeLabs/OU=X/CN=Ada"), "/o=exchangelabs/ou=x/cn=ada");
     }
 
     #[test]

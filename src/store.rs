@@ -434,23 +434,29 @@ impl Store {
         let old = std::mem::take(&mut self.rows);
         let mut new = Columns::default();
         let mut parts: Vec<PersonKey> = Vec::new();
+        // People on a deleted row: a name learned from items may have come
+        // from that row, so it goes with it (strings derived from deleted
+        // data do not stay; the next item that names them names them again).
+        let mut lost_a_row = vec![false; self.canon.len()];
         for row in 0..old.len() {
-            if !keep(&old, row) {
-                continue;
-            }
-            let Some(from) = map(old.from[row]) else { continue };
+            let from = if keep(&old, row) { map(old.from[row]) } else { None };
             parts.clear();
-            let listed = lists.get(&(row as u32)).map(Vec::as_slice);
-            for &p in listed.unwrap_or(old.participants(row)) {
-                if let Some(p) = map(p) {
-                    if p != from && !parts.contains(&p) {
-                        parts.push(p);
+            if let Some(from) = from {
+                let listed = lists.get(&(row as u32)).map(Vec::as_slice);
+                for &p in listed.unwrap_or(old.participants(row)) {
+                    if let Some(p) = map(p) {
+                        if p != from && !parts.contains(&p) {
+                            parts.push(p);
+                        }
                     }
                 }
             }
-            if parts.is_empty() {
+            let Some(from) = from.filter(|_| !parts.is_empty()) else {
+                for &p in std::iter::once(&old.from[row]).chain(old.participants(row)) {
+                    lost_a_row[p.index()] = true;
+                }
                 continue;
-            }
+            };
             new.id.push(old.id[row]);
             new.kind.push(old.kind[row]);
             new.from.push(from);
@@ -471,6 +477,12 @@ impl Store {
             new.part_end.push(new.parts.len() as u32);
         }
         self.rows = new;
+        for (k, lost) in lost_a_row.into_iter().enumerate() {
+            if lost {
+                let c = self.canon[k].index();
+                self.people[c].forget_learned_name();
+            }
+        }
         self.compact();
         self.rederive_replies();
     }
@@ -516,8 +528,11 @@ impl Store {
     pub fn heap_bytes(&self) -> usize {
         let c = &self.rows;
         let text = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
-        let people: usize =
-            self.people.iter().map(|p| text(&p.name) + text(&p.department) + text(&p.account)).sum();
+        let people: usize = self
+            .people
+            .iter()
+            .map(|p| text(&p.name) + text(&p.department) + text(&p.account) + text(&p.account_name))
+            .sum();
         let folded: usize = self.folded.values().map(|v| v.capacity() * 4 + 32).sum();
         c.id.capacity() * 4
             + c.kind.capacity()

@@ -252,6 +252,8 @@ fn the_key_set_does_not_depend_on_the_interactions() {
             "minGroupSize",
             "window",
             "groups",
+            // Display names of the groups (an account's accountName): labels, not figures.
+            "groupNames",
             "periods",
             "rows",
             "matrix",

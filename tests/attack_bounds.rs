@@ -279,8 +279,8 @@ fn class_12_json_nested_a_million_deep_is_refused_everywhere() {
         r#"{{"value":[{{"id":"m","sentDateTime":"2026-02-01T10:00:00Z","from":{{"emailAddress":{{"address":"{CLEO}"}}}},"toRecipients":[{{"emailAddress":{{"address":"{ADA}"}}}}],"body":{deep}}}]}}"#
     );
     use rapport::{Format, LoadOptions};
-    let strict = |format| LoadOptions { format, lenient: false };
-    let lenient = |format| LoadOptions { format, lenient: true };
+    let strict = |format| LoadOptions { format, ..LoadOptions::default() };
+    let lenient = |format| LoadOptions { format, lenient: true, ..LoadOptions::default() };
     let loads: Vec<(&str, &String, LoadOptions)> = vec![
         ("people", &people, strict(Format::Auto)),
         ("people lenient", &people, lenient(Format::Json)),

@@ -154,7 +154,7 @@ fn class_09_the_load_report_does_not_tell_opted_out_senders_apart() {
             let lenient = LoadOptions { lenient: true, ..LoadOptions::default() };
             let mut reuse = |from: &str| {
                 let text = json!([email("s-3", from, &[BOB], "2026-02-02T09:00:00Z")]).to_string();
-                e.load_interactions(text.as_bytes(), lenient).unwrap()
+                e.load_interactions(text.as_bytes(), lenient.clone()).unwrap()
             };
             let (from_x, from_y) = (reuse(x), reuse(y));
             assert_eq!(
@@ -186,7 +186,7 @@ fn class_09_the_load_report_does_not_tell_opted_out_senders_apart() {
                     email(id, BOB, &[DAN], "2026-02-02T09:00:00Z")
                 ])
                 .to_string();
-                e.load_interactions(text.as_bytes(), lenient).unwrap()
+                e.load_interactions(text.as_bytes(), lenient.clone()).unwrap()
             };
             let (batch_x, batch_y) = (batch(x, "b-1"), batch(y, "b-2"));
             assert_eq!(batch_x.rejected, batch_y.rejected, "consent {consent:?}, withdrawn {withdraw}");

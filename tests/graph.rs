@@ -23,11 +23,11 @@ const EVA: &str = "eva@fabrikam.com";
 const RAY: &str = "ray.ito@tailspintoys.com";
 
 fn graph() -> LoadOptions {
-    LoadOptions { format: Format::Graph, lenient: false }
+    LoadOptions { format: Format::Graph, ..LoadOptions::default() }
 }
 
 fn lenient() -> LoadOptions {
-    LoadOptions { format: Format::Graph, lenient: true }
+    LoadOptions { format: Format::Graph, lenient: true, ..LoadOptions::default() }
 }
 
 fn engine_at(now: &str) -> Engine {
@@ -285,7 +285,7 @@ fn the_bare_value_array_and_the_default_format_load_the_same() {
     assert_eq!(auto.load_interactions(ndjson.as_bytes(), LoadOptions::default()).unwrap().accepted, 1);
 
     // "json" means interaction records: a page is refused whole.
-    let json = LoadOptions { format: Format::Json, lenient: true };
+    let json = LoadOptions { format: Format::Json, lenient: true, ..LoadOptions::default() };
     assert_eq!(engine().load_interactions(MESSAGES.as_bytes(), json).unwrap_err().code(), "INVALID_INPUT");
 }
 
@@ -394,7 +394,7 @@ fn bad_items_refuse_a_strict_page_naming_index_field_and_reason() {
             "not a local date",
         ),
         (
-            event("x", ("2026-03-09T10:00:00Z", "UTC"), ("2026-03-09T11:00:00", "UTC")),
+            event("x", ("2026-03-09T10:00:00+02:00", "UTC"), ("2026-03-09T11:00:00", "UTC")),
             "start.dateTime",
             "has an offset",
         ),

@@ -25,7 +25,7 @@ fn json_array_and_ndjson_load_the_same_records() {
     let mut b = engine(ADA, Consent::default(), NOW);
     a.load_interactions(serde_json::Value::Array(records).to_string().as_bytes(), LoadOptions::default())
         .unwrap();
-    let nd = LoadOptions { format: Format::Ndjson, lenient: false };
+    let nd = LoadOptions { format: Format::Ndjson, ..LoadOptions::default() };
     assert_eq!(b.load_interactions(ndjson.as_bytes(), nd).unwrap().accepted, 2);
     let ids = ["x@contoso.example".to_string()];
     assert_eq!(outputs(&a, &ids), outputs(&b, &ids));

@@ -143,8 +143,11 @@ fn message(id: &str, from: &str, to: &str, at: &str, extra: Value) -> Value {
 
 fn graph(e: &mut Engine, items: &[Value]) -> LoadReport {
     let page = json!({ "value": items }).to_string();
-    e.load_interactions(page.as_bytes(), LoadOptions { format: rapport::Format::Graph, lenient: false })
-        .unwrap()
+    e.load_interactions(
+        page.as_bytes(),
+        LoadOptions { format: rapport::Format::Graph, lenient: false, mailbox: None },
+    )
+    .unwrap()
 }
 
 #[test]

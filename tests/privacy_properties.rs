@@ -228,7 +228,7 @@ impl Scenario {
         }
         let [first, second] = self.interactions(false, false);
         let lenient = LoadOptions { lenient: true, ..LoadOptions::default() };
-        e.load_interactions(first.to_string().as_bytes(), lenient).expect("first half");
+        e.load_interactions(first.to_string().as_bytes(), lenient.clone()).expect("first half");
         e.set_consent(self.consents[1]);
         e.load_interactions(second.to_string().as_bytes(), lenient).expect("second half");
         if !self.alias_first {

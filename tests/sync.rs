@@ -12,8 +12,8 @@ use common::*;
 use rapport::{Consent, Engine, Format, LoadOptions, LoadReport};
 use serde_json::{json, Value};
 
-const GRAPH: LoadOptions = LoadOptions { format: Format::Graph, lenient: false };
-const LENIENT: LoadOptions = LoadOptions { format: Format::Auto, lenient: true };
+const GRAPH: LoadOptions = LoadOptions { format: Format::Graph, lenient: false, mailbox: None };
+const LENIENT: LoadOptions = LoadOptions { format: Format::Auto, lenient: true, mailbox: None };
 
 fn contacts() -> Vec<String> {
     [ADA, BOB, CLEO, DAN, EVE].iter().map(|s| s.to_string()).collect()

@@ -481,3 +481,22 @@ fn remove_interactions_takes_an_array_of_ids_and_reports_what_it_removed() {
     let report = e.load_interactions(update, None).expect("update");
     assert_eq!((num(&report, "updated"), num(&report, "deleted")), (1.0, 1.0));
 }
+
+#[wasm_bindgen_test]
+fn a_graph_page_names_its_mailbox_which_must_be_the_viewers() {
+    // Cleo wrote to a list; the copy in Ada's mailbox names the list, not Ada.
+    let page = r#"{"value":[{"id":"g1","sentDateTime":"2026-03-02T09:00:00Z","from":{"emailAddress":{"address":"cleo@contoso.example","name":"Cleo C."}},"toRecipients":[{"emailAddress":{"address":"sales@northwind.example"}}]}]}"#;
+    let mut e = engine("{}");
+    let err = e
+        .load_interactions(js(page), Some(js(r#"{"format":"graph","mailbox":"bob@northwind.example"}"#)))
+        .unwrap_err();
+    assert_eq!(code(&err), "INVALID_OPTIONS");
+    assert_eq!(get(&err, "option").as_string().as_deref(), Some("mailbox"));
+    let report = e
+        .load_interactions(js(page), Some(js(r#"{"format":"graph","mailbox":"ADA@northwind.example"}"#)))
+        .unwrap();
+    assert_eq!(num(&report, "accepted"), 1.0);
+    let own = e.own_insights(None).unwrap();
+    assert_eq!(num(&own, "kpis.emailsReceived"), 1.0);
+    assert_eq!(get(&get(&own, "topContactedBy"), "0.name").as_string().as_deref(), Some("Cleo C."));
+}

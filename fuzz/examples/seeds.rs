@@ -127,7 +127,7 @@ fn snapshots(dir: &Path) {
     let mut e = base_engine(false);
     let graph = r#"[{"id":"g1","sentDateTime":"2026-01-04T10:00:00Z","from":{"emailAddress":{"address":"dan@contoso.example"}},
 "toRecipients":[{"emailAddress":{"address":"alex@northwind.example"}}],"conversationId":"t1"}]"#;
-    e.load_interactions(graph.as_bytes(), LoadOptions { format: Format::Graph, lenient: false })
+    e.load_interactions(graph.as_bytes(), LoadOptions { format: Format::Graph, ..LoadOptions::default() })
         .expect("graph");
     e.opt_out("dan@contoso.example").expect("opt out");
     e.opt_out("later@ext.example").expect("opt out");

@@ -71,7 +71,11 @@ pub fn base_engine(withdrawn: bool) -> Engine {
 }
 
 fn load_options(selector: u8, formats: [Format; 4]) -> LoadOptions {
-    LoadOptions { format: formats[usize::from(selector & 3)], lenient: selector & 4 != 0 }
+    LoadOptions {
+        format: formats[usize::from(selector & 3)],
+        lenient: selector & 4 != 0,
+        ..LoadOptions::default()
+    }
 }
 
 /// A load on the base engine. Refused: the engine exports the same bytes
@@ -83,7 +87,8 @@ fn checked_load(data: &[u8], formats: [Format; 4], people: bool) -> Outcome {
     let withdrawn = selector & 8 != 0;
     let mut e = base_engine(withdrawn);
     let (before, stats) = (e.export_snapshot(), e.stats());
-    let result = if people { e.load_people(input, opts) } else { e.load_interactions(input, opts) };
+    let result =
+        if people { e.load_people(input, opts.clone()) } else { e.load_interactions(input, opts.clone()) };
     match result {
         Err(err) => {
             assert_eq!(e.stats(), stats, "a refused load changed the stats ({err})");
@@ -229,8 +234,8 @@ pub fn snapshot(data: &[u8]) -> Outcome {
         .unwrap_or_else(|err| panic!("the export of an imported snapshot is refused: {err}"));
     assert!(back.export_snapshot() == again, "export → import → export is not byte-identical");
     exercise(&e);
-    let ndjson = LoadOptions { format: Format::Ndjson, lenient: true };
-    e.load_people(LATER_PEOPLE.as_bytes(), ndjson).map_err(|err| err.code())?;
+    let ndjson = LoadOptions { format: Format::Ndjson, lenient: true, ..LoadOptions::default() };
+    e.load_people(LATER_PEOPLE.as_bytes(), ndjson.clone()).map_err(|err| err.code())?;
     e.load_interactions(LATER_INTERACTIONS.as_bytes(), ndjson).map_err(|err| err.code())?;
     e.opt_out("bo@northwind.example").map_err(|err| err.code())?;
     exercise(&e);

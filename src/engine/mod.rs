@@ -87,6 +87,9 @@ impl Engine {
     }
 
     pub fn load_people(&mut self, input: &[u8], opts: LoadOptions) -> Result<LoadReport> {
+        if opts.mailbox.is_some() {
+            return Err(Error::options("mailbox", "is for loadInteractions, not the directory"));
+        }
         let text = load::batch_text(input, self.options.max_input_bytes)?;
         let (report, rewrite) =
             load::people::load(&mut self.store, text, opts, &self.options.internal_domains)?;
@@ -97,8 +100,11 @@ impl Engine {
         Ok(report)
     }
 
-    pub fn load_interactions(&mut self, input: &[u8], opts: LoadOptions) -> Result<LoadReport> {
+    pub fn load_interactions(&mut self, input: &[u8], mut opts: LoadOptions) -> Result<LoadReport> {
         let text = load::batch_text(input, self.options.max_input_bytes)?;
+        if let Some(mailbox) = opts.mailbox.take() {
+            opts.mailbox = Some(self.mailbox_owner(&mailbox)?);
+        }
         // Others' interactions are kept only while consent covers them (SPEC 7):
         // an engine given none yet keeps only the viewer's own.
         let retention = Retention { viewer: self.viewer(), others: self.keeps_others() };
@@ -120,6 +126,24 @@ impl Engine {
             self.invalidate();
         }
         Ok(report)
+    }
+
+    /// The owner of the mailbox a batch names: only the viewer's own. Adding
+    /// the owner to every item is the host's statement about its own data;
+    /// naming anyone else would let a page put that person on mail they
+    /// never saw (and, for a colleague, change their team figures), so it
+    /// is refused, and a colleague's mailbox loads without `mailbox`.
+    fn mailbox_owner(&self, mailbox: &str) -> Result<String> {
+        let id = normalize_person_id(mailbox);
+        let viewer = normalize_person_id(&self.options.viewer);
+        let same = id == viewer || self.store.lookup(&id).is_some_and(|k| Some(k) == self.viewer());
+        if !same {
+            return Err(Error::options(
+                "mailbox",
+                "must be the viewer's own address (or an alias of it): only the signed-in user's mailbox is loaded as theirs",
+            ));
+        }
+        Ok(viewer.into_owned())
     }
 
     /// Grants or withdraws consent as flags, with effect on the next call.

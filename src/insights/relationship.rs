@@ -29,6 +29,8 @@ pub struct TargetOut {
     pub name: Option<String>,
     /// The contact's account, or `null` for an account.
     pub account: Option<String>,
+    /// The display name of `account` (`accountName` in the directory).
+    pub account_name: Option<String>,
     /// The account's contacts (ids), empty for a contact.
     pub contacts: Vec<String>,
 }
@@ -77,6 +79,8 @@ pub struct RelationshipSummary {
     pub id: String,
     pub name: Option<String>,
     pub account: Option<String>,
+    /// The display name of `account` (`accountName` in the directory).
+    pub account_name: Option<String>,
     pub kpis: Kpis,
     pub health: Health,
     pub last_interaction_at: Option<String>,
@@ -181,6 +185,14 @@ fn assess<'h>(
     (now, h)
 }
 
+/// The `accountName` of the first of `contacts`, by id, that gives one.
+fn account_name(view: &View, contacts: &[PersonKey]) -> Option<String> {
+    let mut named: Vec<PersonKey> =
+        contacts.iter().copied().filter(|&c| view.person(c).account_name.is_some()).collect();
+    sort::by(&mut named, |&a, &b| view.person_id(a).cmp(view.person_id(b)));
+    named.first().and_then(|&c| view.person(c).account_name.clone())
+}
+
 pub(crate) fn target_out(view: &View, them: &Them) -> TargetOut {
     match them {
         Them::Contact(c) => TargetOut {
@@ -188,13 +200,17 @@ pub(crate) fn target_out(view: &View, them: &Them) -> TargetOut {
             id: view.person_id(*c).to_string(),
             name: view.person(*c).name.clone(),
             account: view.person(*c).account.clone(),
+            account_name: view.person(*c).account_name.clone(),
             contacts: Vec::new(),
         },
         Them::Account(name, contacts) => TargetOut {
             kind: "account",
             id: name.clone(),
-            name: Some(name.clone()),
+            // Its `accountName`, from the first contact by id that gives one;
+            // else the account's id, as before there were account names.
+            name: Some(account_name(view, contacts).unwrap_or_else(|| name.clone())),
             account: None,
+            account_name: None,
             contacts: {
                 let mut ids: Vec<String> = contacts
                     .iter()
@@ -290,6 +306,7 @@ pub fn summaries(
                 id: target.id,
                 name: target.name,
                 account: target.account,
+                account_name: target.account_name,
                 last_interaction_at: t.last_interaction_at(),
                 next_interaction_at: t.next_interaction_at(),
                 interactions_used: t.interactions_used(),

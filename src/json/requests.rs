@@ -22,12 +22,14 @@ pub struct LoadRequest {
     format: Option<String>,
     #[serde(default)]
     lenient: bool,
+    /// The mailbox the batch was read from (the viewer's; loadInteractions only).
+    mailbox: Option<String>,
 }
 
 impl LoadRequest {
     pub fn into_options(self) -> Result<LoadOptions> {
         let format = self.format.as_deref().map(Format::parse).transpose()?.unwrap_or_default();
-        Ok(LoadOptions { format, lenient: self.lenient })
+        Ok(LoadOptions { format, lenient: self.lenient, mailbox: self.mailbox })
     }
 }
 

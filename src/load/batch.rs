@@ -38,11 +38,16 @@ impl Format {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LoadOptions {
     pub format: Format,
     /// Skip bad records (and count them) instead of refusing the batch.
     pub lenient: bool,
+    /// The mailbox the batch was read from (normalised; the engine accepts
+    /// only the viewer's): every item in it involves its owner, who is added
+    /// as a participant where the item names them nowhere (mail that reached
+    /// them through a distribution list, or as Bcc).
+    pub mailbox: Option<String>,
 }
 
 /// At most this many record errors are listed in a report.
@@ -168,7 +173,7 @@ fn split_records(text: &str, format: Format) -> Result<Vec<(usize, Result<&RawVa
 /// records are skipped and tallied in `report`.
 pub(crate) fn parse_batch<'a, T>(
     text: &'a str,
-    opts: LoadOptions,
+    opts: &LoadOptions,
     report: &mut LoadReport,
     parse: impl FnMut(&'a RawValue) -> Result<T, Fault>,
 ) -> Result<Vec<(usize, T)>> {
@@ -178,7 +183,7 @@ pub(crate) fn parse_batch<'a, T>(
 /// [`parse_batch`] over records already split out of the batch.
 pub(crate) fn parse_records<'a, T>(
     records: Vec<(usize, Result<&'a RawValue, Fault>)>,
-    opts: LoadOptions,
+    opts: &LoadOptions,
     report: &mut LoadReport,
     mut parse: impl FnMut(&'a RawValue) -> Result<T, Fault>,
 ) -> Result<Vec<(usize, T)>> {
@@ -201,7 +206,7 @@ pub(crate) fn parse_records<'a, T>(
 /// A check that needs the whole batch (a repeated alias, say) failed on a
 /// record: refuse the batch when strict, skip the record when lenient.
 pub(crate) fn reject_late(
-    opts: LoadOptions,
+    opts: &LoadOptions,
     report: &mut LoadReport,
     index: usize,
     fault: Fault,

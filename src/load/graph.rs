@@ -15,13 +15,27 @@
 //! - an all-day event counts as a meeting on its first day (local midnight)
 //!   with no minutes: a day blocked for an offsite is not eight hours of
 //!   meeting, and would swamp every minutes figure;
-//! - `/events` lists a recurring series once (its master); `/calendarView`
-//!   lists each occurrence, which is what meeting counts want;
+//! - `/events` lists a recurring series once (its master): a master
+//!   (`type: "seriesMaster"`, or a `recurrence`) is refused, its reason
+//!   saying to use `/calendarView`, which lists each occurrence (expanding
+//!   the pattern here would need the series' exceptions, which `/events`
+//!   does not give);
+//! - a message without a `toRecipients` member was fetched with a `$select`
+//!   that left it out: refused, naming `$select`, rather than read as mail
+//!   to nobody (an empty array is a message to nobody);
+//! - a body that is one item (`GET /messages/{id}`, `/events/{id}`) loads
+//!   as a page of one;
+//! - an event `dateTime` ending in `Z` is that UTC instant;
+//! - `emailAddress.name` names a person the directory does not name;
+//! - with a `mailbox`, every item involves its owner (see `LoadOptions`),
+//!   except an event the owner declined.
 //! - delta pages (`/messages/delta`, `/events/delta`, `/calendarView/delta`)
 //!   are pages like any other: `lastModifiedDateTime` orders the versions of
 //!   an item, and `@removed` entries delete (see `removal`).
 
 mod replies;
+#[cfg(test)]
+mod tests;
 
 use std::borrow::Cow;
 
@@ -32,7 +46,8 @@ use super::fields::{
     flag, members, normalized, optional_text, raw_list, required_text, text, trimmed, Fault,
 };
 use super::headers;
-use super::staging::{commit, stage, Alone, Parsed};
+use super::interactions::involve_owner;
+use super::staging::{commit, stage, Alone, Named, Parsed, Staged};
 use crate::consent::Retention;
 use crate::error::{Error, Result};
 use crate::model::Kind;
@@ -45,18 +60,22 @@ fn page_value(text: &str) -> Result<&RawValue, String> {
     value.filter(|v| v.get().starts_with('[')).ok_or_else(|| "no \"value\" array".to_string())
 }
 
-/// The items of a Graph page: its `value` array, or the text's own array.
+/// The items of a Graph page: its `value` array, the text's own array, or
+/// the one item a `GET /messages/{id}` or `/events/{id}` body is.
 pub fn page_items(text: &str) -> Result<Vec<&RawValue>> {
     let array = if text.trim_start().starts_with('[') {
         text
     } else {
-        page_value(text)
-            .map_err(|why| {
-                Error::InvalidInput(format!(
-                    "not a Microsoft Graph page (an object with a \"value\" array): {why}"
-                ))
-            })?
-            .get()
+        match page_value(text) {
+            Ok(value) => value.get(),
+            Err(why) => {
+                return single_item(text).ok_or_else(|| {
+                    Error::InvalidInput(format!(
+                        "not a Microsoft Graph page (an object with a \"value\" array) or item: {why}"
+                    ))
+                })
+            }
+        }
     };
     serde_json::from_str(array)
         .map_err(|e| Error::InvalidInput(format!("not a JSON array of Graph items: {e}")))
@@ -64,9 +83,28 @@ pub fn page_items(text: &str) -> Result<Vec<&RawValue>> {
 
 /// The items of `text` when it is one JSON object with a `value` array: how
 /// the default format tells a Graph page from NDJSON, whose first record
-/// ends at its line (the read stops there).
+/// ends at its line (the read stops there). A single item is recognised by
+/// its `@odata.context` ending in `/$entity`, as Graph writes it, so that a
+/// one-line NDJSON batch is never taken for one.
 pub fn detect_page(text: &str) -> Option<Vec<&RawValue>> {
-    serde_json::from_str(page_value(text).ok()?.get()).ok()
+    if let Ok(value) = page_value(text) {
+        return serde_json::from_str(value.get()).ok();
+    }
+    let context = members(text, &["@odata.context"]).ok()?[0]?;
+    let context: Cow<str> = serde_json::from_str::<Cow<str>>(context.get()).ok()?;
+    if context.ends_with("/$entity") {
+        single_item(text)
+    } else {
+        None
+    }
+}
+
+/// `text` as a page of one, when it is one JSON object with an `id` and no
+/// `value` (an object with a `value` that is not an array is a bad page).
+fn single_item(text: &str) -> Option<Vec<&RawValue>> {
+    let item: &RawValue = serde_json::from_str(text).ok()?;
+    let [value, id] = members(item.get(), &["value", "id"]).ok()?[..] else { return None };
+    (value.is_none() && id.is_some()).then(|| vec![item])
 }
 
 /// Loads the items of one Graph page: all of them or (strict) none. Indexes
@@ -79,7 +117,8 @@ pub fn load(
 ) -> Result<LoadReport> {
     let mut report = LoadReport::default();
     let records = items.into_iter().enumerate().map(|(i, r)| (i, Ok(r))).collect();
-    let parsed = parse_records(records, opts, &mut report, parse)?;
+    let owner = opts.mailbox.as_deref();
+    let parsed = parse_records(records, &opts, &mut report, |raw| parse(raw, owner))?;
     let mut interactions = Vec::with_capacity(parsed.len());
     for (index, item) in parsed {
         match item {
@@ -99,10 +138,26 @@ pub fn load(
             }
         }
     }
-    let plan = stage(store, &interactions, opts, &mut report, retention, Alone::Skip)?;
+    let plan = stage(store, &interactions, &opts, &mut report, retention, Alone::Skip)?;
     commit(store, &plan, true);
+    learn_names(store, plan.staged());
     replies::thread(store, plan.staged());
     Ok(report)
+}
+
+/// Names the people of stored items as their items do, where the directory
+/// does not (see [`crate::model::Person::learn_name`]). Only stored items
+/// teach names, and never of someone who opted out.
+fn learn_names<'a, 't: 'a>(store: &mut Store, staged: impl Iterator<Item = &'a Staged<'t>>) {
+    for s in staged {
+        for named in &s.record.names {
+            let Some(p) = store.lookup(&named.id) else { continue };
+            let person = store.person_mut(p);
+            if !person.opted_out {
+                person.learn_name(&named.name, named.own);
+            }
+        }
+    }
 }
 
 /// What an item maps to.
@@ -141,10 +196,13 @@ enum Member {
     // sync: versions and delta removals.
     LastModifiedDateTime,
     Removed,
+    // graph: series masters.
+    Type,
+    Recurrence,
 }
 
 /// The members of a Graph item the mapping reads (the fuzz seeds keep only these).
-pub const ITEM_MEMBERS: [&str; 20] = [
+pub const ITEM_MEMBERS: [&str; 22] = [
     "@odata.type",
     "id",
     "isDraft",
@@ -166,6 +224,9 @@ pub const ITEM_MEMBERS: [&str; 20] = [
     // sync: versions and delta removals.
     "lastModifiedDateTime",
     "@removed",
+    // graph: series masters.
+    "type",
+    "recurrence",
 ];
 
 struct Item<'a>(Vec<Option<&'a RawValue>>);
@@ -189,7 +250,7 @@ fn non_null(value: Option<&RawValue>) -> Option<&RawValue> {
 
 const PARTY: &str = "{ \"emailAddress\": { \"address\": \"…\" } }";
 
-fn parse(raw: &RawValue) -> Result<Mapped<'_>, Fault> {
+fn parse<'a>(raw: &'a RawValue, owner: Option<&str>) -> Result<Mapped<'a>, Fault> {
     if !raw.get().starts_with('{') {
         return Err(Fault::new("", "not an object", "expected a JSON object"));
     }
@@ -200,9 +261,9 @@ fn parse(raw: &RawValue) -> Result<Mapped<'_>, Fault> {
         return removal(&item, removed);
     }
     if is_event(&item)? {
-        event(&item)
+        event(&item, owner)
     } else {
-        message(&item)
+        message(&item, owner)
     }
 }
 
@@ -251,32 +312,45 @@ fn is_event(item: &Item) -> Result<bool, Fault> {
     if has(&[Start, Organizer, Attendees]) {
         return Ok(true);
     }
-    if has(&[SentDateTime, From, IsDraft, ToRecipients]) {
+    if has(&[SentDateTime, From, Sender, IsDraft, ToRecipients]) {
         return Ok(false);
     }
     Err(Fault::new(
         "",
         "not a Graph item",
-        "neither a message (sentDateTime, from, toRecipients) nor an event (start, organizer, attendees)",
+        "neither a message (sentDateTime, from, sender, toRecipients) nor an event (start, organizer, attendees)",
     ))
 }
 
-fn message<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
+fn message<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> {
     use Member::*;
     let draft = flag(item.get(IsDraft), "isDraft")?.unwrap_or(false);
     if draft || item.raw(SentDateTime).is_some_and(|s| s.get() == "null") {
         return Ok(Mapped::Draft);
     }
     let id = required_text(item.get(Id), "id")?;
-    let from = match address(item.get(From), "from.emailAddress.address")? {
+    if item.raw(ToRecipients).is_none() {
+        return Err(Fault::new(
+            "toRecipients",
+            "not selected",
+            "the message has no toRecipients member: fetch it with a $select that includes \
+             toRecipients and ccRecipients (an empty array means no recipients)",
+        ));
+    }
+    let mut names = Vec::new();
+    let from = match party(item.get(From), "from.emailAddress.address")? {
         Some(from) => from,
-        None => address(item.get(Sender), "sender.emailAddress.address")?.ok_or_else(|| {
+        None => party(item.get(Sender), "sender.emailAddress.address")?.ok_or_else(|| {
             Fault::new("from.emailAddress.address", "missing", "the message has no sender address")
         })?,
     };
+    let from = named(&mut names, from, true);
     let mut parts = Vec::new();
-    add_parties(&mut parts, &from, item.get(ToRecipients), "toRecipients")?;
-    add_parties(&mut parts, &from, item.get(CcRecipients), "ccRecipients")?;
+    add_parties(&mut parts, &mut names, &from, item.get(ToRecipients), "toRecipients")?;
+    add_parties(&mut parts, &mut names, &from, item.get(CcRecipients), "ccRecipients")?;
+    if let Some(owner) = owner {
+        involve_owner(&from, &mut parts, owner);
+    }
     if parts.is_empty() {
         return Ok(Mapped::Solo(Kind::Email));
     }
@@ -311,6 +385,7 @@ fn message<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
         reply_headers,
         version: version(item)?,
         deleted: false,
+        names,
     }))
 }
 
@@ -338,14 +413,29 @@ fn reply_headers(raw: Option<&RawValue>) -> Result<(bool, Option<String>), Fault
     Ok((!entries.is_empty(), headers::answered(in_reply_to.as_deref(), references.as_deref())))
 }
 
-fn event<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
+fn event<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> {
     use Member::*;
     let id = required_text(item.get(Id), "id")?;
-    let from = address(item.get(Organizer), "organizer.emailAddress.address")?.ok_or_else(|| {
+    let master = item.get(Type).is_some_and(|t| t.get() == "\"seriesMaster\"");
+    if master || item.get(Recurrence).is_some() {
+        return Err(Fault::new(
+            "type",
+            "series master",
+            "a recurring series' master stands for all its occurrences: load /calendarView \
+             (startDateTime, endDateTime), which lists each occurrence, instead of /events",
+        ));
+    }
+    let mut names = Vec::new();
+    let from = party(item.get(Organizer), "organizer.emailAddress.address")?.ok_or_else(|| {
         Fault::new("organizer.emailAddress.address", "missing", "the event has no organizer address")
     })?;
+    let from = named(&mut names, from, true);
     let mut parts = Vec::new();
-    add_parties(&mut parts, &from, item.get(Attendees), "attendees")?;
+    let skipped = add_parties(&mut parts, &mut names, &from, item.get(Attendees), "attendees")?;
+    if let Some(owner) = owner.filter(|o| !skipped.iter().any(|s| s == o)) {
+        // An owner who declined stays out, as any attendee who declined.
+        involve_owner(&from, &mut parts, owner);
+    }
     if parts.is_empty() {
         return Ok(Mapped::Solo(Kind::Meeting));
     }
@@ -379,51 +469,71 @@ fn event<'a>(item: &Item<'a>) -> Result<Mapped<'a>, Fault> {
         reply_headers: false,
         version: version(item)?,
         deleted: false,
+        names,
     }))
 }
 
-/// The normalised address of a `{ "emailAddress": { "address" } }` object;
-/// `None` when it is missing, `null` or blank.
-fn address<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Cow<'a, str>>, Fault> {
+/// A person as an item writes them: normalised address, display name.
+type Party<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
+
+/// The normalised address (and name) of a `{ "emailAddress": { "address" } }`
+/// object; `None` when the address is missing, `null` or blank.
+fn party<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Party<'a>>, Fault> {
     let Some(raw) = raw else { return Ok(None) };
     let party = members(raw.get(), &["emailAddress"])
         .map_err(|_| Fault::new(field, "wrong type", format!("expected {PARTY}")))?;
     mailbox(party[0], field)
 }
 
-/// The normalised `address` of an `emailAddress` object, if it has one.
-fn mailbox<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Cow<'a, str>>, Fault> {
+/// The normalised `address` of an `emailAddress` object, if it has one,
+/// with its `name` when that is a non-blank string (a name of another
+/// type is ignored, not refused: it is never needed to count).
+fn mailbox<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Party<'a>>, Fault> {
     let Some(raw) = non_null(raw) else { return Ok(None) };
-    let mailbox = members(raw.get(), &["address"])
+    let mailbox = members(raw.get(), &["address", "name"])
         .map_err(|_| Fault::new(field, "wrong type", format!("expected {PARTY}")))?;
     let Some(address) = non_null(mailbox[0]) else { return Ok(None) };
     let id = normalized(text(address, field)?);
-    Ok((!id.is_empty()).then_some(id))
+    let name = non_null(mailbox[1]).and_then(|n| text(n, field).ok()).map(trimmed).filter(|n| !n.is_empty());
+    Ok((!id.is_empty()).then_some((id, name)))
 }
 
-/// Adds the people of a recipients or attendees list to `parts`: without
-/// the sender, repeats, declined attendees or resources (rooms, equipment).
+/// The address of a party, its name noted in `names`.
+fn named<'a>(names: &mut Vec<Named<'a>>, (id, name): Party<'a>, own: bool) -> Cow<'a, str> {
+    if let Some(name) = name {
+        names.push(Named { id: id.clone(), name, own });
+    }
+    id
+}
+
+/// Adds the people of a recipients or attendees list to `parts` (their
+/// names to `names`): without the sender, repeats, declined attendees or
+/// resources (rooms, equipment). Returns the addresses of those left out
+/// for declining or being resources.
 fn add_parties<'a>(
     parts: &mut Vec<Cow<'a, str>>,
+    names: &mut Vec<Named<'a>>,
     from: &str,
     raw: Option<&'a RawValue>,
     field: &'static str,
-) -> Result<(), Fault> {
+) -> Result<Vec<Cow<'a, str>>, Fault> {
     let wrong = || Fault::new(field, "wrong type", format!("expected every entry to be {PARTY}"));
+    let mut skipped = Vec::new();
     for entry in raw_list(raw, field)? {
         let party = members(entry.get(), &["emailAddress", "type", "status"]).map_err(|_| wrong())?;
         let is = |value: Option<&RawValue>, expected: &str| value.is_some_and(|v| v.get() == expected);
         let response = party[2].and_then(|s| members(s.get(), &["response"]).ok()).and_then(|r| r[0]);
+        let Some(found) = mailbox(party[0], field)? else { continue };
         if is(party[1], "\"resource\"") || is(response, "\"declined\"") {
+            skipped.push(found.0);
             continue;
         }
-        if let Some(id) = mailbox(party[0], field)? {
-            if id != from && !parts.contains(&id) {
-                parts.push(id);
-            }
+        if found.0 != from && !parts.contains(&found.0) {
+            let id = named(names, found, false);
+            parts.push(id);
         }
     }
-    Ok(())
+    Ok(skipped)
 }
 
 /// The member names of an event's `start` or `end`, for error messages.
@@ -442,8 +552,13 @@ fn instant(raw: Option<&RawValue>, side: &Side) -> Result<i64, Fault> {
     let value = members(raw.get(), &["dateTime", "timeZone"]).map_err(|_| {
         Fault::new(side.whole, "wrong type", "expected { \"dateTime\": \"…\", \"timeZone\": \"…\" }")
     })?;
-    let local = parse_local(&required_text(non_null(value[0]), side.date_time)?)
-        .map_err(|reason| Fault::new(side.date_time, "invalid value", reason))?;
+    let date_time = required_text(non_null(value[0]), side.date_time)?;
+    if let Some(utc) = date_time.trim().strip_suffix(['Z', 'z']) {
+        // Graph's own UTC form: the instant itself, whatever `timeZone` says.
+        return parse_local(utc).map_err(|reason| Fault::new(side.date_time, "invalid value", reason));
+    }
+    let local =
+        parse_local(&date_time).map_err(|reason| Fault::new(side.date_time, "invalid value", reason))?;
     let zone = required_text(non_null(value[1]), side.time_zone)?;
     let rule = zones::find(&zone).ok_or_else(|| {
         Fault::new(
@@ -459,52 +574,4 @@ fn instant(raw: Option<&RawValue>, side: &Side) -> Result<i64, Fault> {
 /// At most 40 characters of a value quoted in an error message.
 fn clip(s: &str) -> &str {
     s.char_indices().nth(40).map_or(s, |(i, _)| &s[..i])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{load, page_items};
-    use crate::consent::Retention;
-    use crate::load::batch::{Format, LoadOptions};
-    use crate::store::threads::reply_work;
-    use crate::store::Store;
-
-    /// Issue 12 (class 12, Graph part): a 20,000-message sync in pages of 10,
-    /// each page continuing stored conversations, looks at each stored row a
-    /// bounded number of times in all, not at the whole store per page.
-    #[test]
-    fn class_12_a_page_that_continues_stored_conversations_costs_its_own_conversations() {
-        let party = |a: &str| format!(r#"{{"emailAddress":{{"address":"{a}"}}}}"#);
-        let n = 20_000;
-        let mut store = Store::new(vec!["northwind.example".into()]);
-        let opts = LoadOptions { format: Format::Graph, lenient: false };
-        let retention = Retention { viewer: None, others: true };
-        reply_work::ROWS.with(|c| c.set(0));
-        for page in 0..n / 10 {
-            let items: Vec<String> = (0..10)
-                .map(|i| {
-                    let m = page * 10 + i;
-                    // 500 conversations, each continued by every 50th page.
-                    let (from, to) = if m % 2 == 0 { ("ada", "cleo") } else { ("cleo", "ada") };
-                    format!(
-                        r#"{{"id":"m{m}","conversationId":"conv-{}","sentDateTime":"2026-01-01T{:02}:{:02}:{:02}Z","from":{},"toRecipients":[{}]}}"#,
-                        m % 500,
-                        (m / 3600) % 24,
-                        (m / 60) % 60,
-                        m % 60,
-                        party(&format!("{from}@northwind.example")),
-                        party(&format!("{to}@contoso.example")),
-                    )
-                })
-                .collect();
-            let text = format!(r#"{{"value":[{}]}}"#, items.join(","));
-            load(&mut store, page_items(&text).unwrap(), opts, &retention).unwrap();
-        }
-        assert_eq!(store.rows().len(), n);
-        let rows = reply_work::ROWS.with(|c| c.get());
-        // Each page reads its conversations' stored e-mails: 10 conversations
-        // of up to n / 500 e-mails each, so n / 10 pages · 10 · n / 500 in all.
-        let bound = (n / 10) * 10 * (n / 500);
-        assert!(rows <= bound, "{rows} stored rows visited for {n} messages (bound {bound})");
-    }
 }

@@ -138,17 +138,30 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
         reply_headers: false,
         version,
         deleted: false,
+        names: Vec::new(),
     })
+}
+
+/// Every item in a mailbox involves its owner: one that names them nowhere
+/// (mail that reached them through a distribution list, or as Bcc) gets
+/// them as a participant. Their own mail already has them as the sender.
+pub(super) fn involve_owner(from: &str, parts: &mut Vec<Cow<'_, str>>, owner: &str) {
+    if from != owner && !parts.iter().any(|p| p == owner) {
+        parts.push(Cow::Owned(owner.to_string()));
+    }
 }
 
 /// Loads a batch of SPEC 2.2 records: all of it or (strict) nothing.
 pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retention) -> Result<LoadReport> {
     let mut report = LoadReport::default();
-    let parsed = parse_batch(text, opts, &mut report, parse)?;
-    for (_, record) in parsed.iter().filter(|(_, r)| !r.deleted) {
+    let mut parsed = parse_batch(text, &opts, &mut report, parse)?;
+    for (_, record) in parsed.iter_mut().filter(|(_, r)| !r.deleted) {
         report.read(record.kind);
+        if let Some(owner) = &opts.mailbox {
+            involve_owner(&record.from, &mut record.parts, owner);
+        }
     }
-    let plan = stage(store, &parsed, opts, &mut report, retention, Alone::Refuse)?;
+    let plan = stage(store, &parsed, &opts, &mut report, retention, Alone::Refuse)?;
     commit(store, &plan, false);
     Ok(report)
 }

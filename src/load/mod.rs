@@ -64,7 +64,7 @@ pub fn remove_interactions<S: AsRef<str>>(store: &mut Store, ids: &[S]) -> Resul
     let plan = staging::stage(
         store,
         &parsed,
-        LoadOptions::default(),
+        &LoadOptions::default(),
         &mut report,
         &retention,
         staging::Alone::Refuse,

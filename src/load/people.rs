@@ -32,6 +32,8 @@ struct RawPerson<'a> {
     aliases: Option<&'a RawValue>,
     #[serde(borrow)]
     kind: Option<&'a RawValue>,
+    #[serde(borrow, rename = "accountName")]
+    account_name: Option<&'a RawValue>,
 }
 
 struct Entry {
@@ -43,6 +45,7 @@ struct Entry {
     opted_out: bool,
     aliases: Vec<String>,
     kind: Option<PersonKind>,
+    account_name: Option<String>,
 }
 
 fn owned_id(s: Cow<'_, str>) -> String {
@@ -79,6 +82,7 @@ fn parse(raw: &RawValue) -> Result<Entry, Fault> {
         internal: flag(r.internal, "internal")?,
         department: some_text(optional_text(r.department, "department")?),
         account: some_text(optional_text(r.account_id, "accountId")?),
+        account_name: some_text(optional_text(r.account_name, "accountName")?),
         opted_out: flag(r.opted_out, "optedOut")?.unwrap_or(false),
         aliases,
         kind,
@@ -96,7 +100,7 @@ pub fn load(
     internal_domains: &[String],
 ) -> Result<(LoadReport, bool)> {
     let mut report = LoadReport::default();
-    let parsed = parse_batch(text, opts, &mut report, parse)?;
+    let parsed = parse_batch(text, &opts, &mut report, parse)?;
 
     // Every id and alias of the batch names one person only: name → whether
     // it is an entry's own id (a repeated id is a duplicate entry).
@@ -123,7 +127,7 @@ pub fn load(
             None => None,
         };
         if let Some((field, reason)) = conflict {
-            reject_late(opts, &mut report, *index, Fault::new(field, "conflict", reason))?;
+            reject_late(&opts, &mut report, *index, Fault::new(field, "conflict", reason))?;
             continue;
         }
         claimed.insert(&entry.id, true);
@@ -150,7 +154,13 @@ pub fn load(
         let person = store.person_mut(p);
         person.in_directory = true;
         if entry.name.is_some() {
+            // The directory's name wins over one learned from items.
             person.name.clone_from(&entry.name);
+            person.name_from_data = false;
+            person.name_own = false;
+        }
+        if entry.account_name.is_some() {
+            person.account_name.clone_from(&entry.account_name);
         }
         if let Some(internal) = entry.internal {
             person.internal = internal;

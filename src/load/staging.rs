@@ -56,6 +56,17 @@ pub struct Parsed<'a> {
     /// Graph: the item carries `internetMessageHeaders`, so its reply link
     /// (or the lack of one) is read from them, not inferred from order.
     pub reply_headers: bool,
+    /// Display names the item gives its people (Graph `emailAddress.name`).
+    pub names: Vec<Named<'a>>,
+}
+
+/// A display name an item gives one of its people.
+pub struct Named<'a> {
+    pub id: Cow<'a, str>,
+    pub name: Cow<'a, str>,
+    /// Given by the person's own entry (`from`, `organizer`) rather than
+    /// written by someone else for a recipient or attendee.
+    pub own: bool,
 }
 
 impl<'a> Parsed<'a> {
@@ -77,6 +88,7 @@ impl<'a> Parsed<'a> {
             reply_message: None,
             conv_index: None,
             reply_headers: false,
+            names: Vec::new(),
         }
     }
 }
@@ -199,7 +211,7 @@ fn stale(new: i64, held: i64) -> bool {
 pub(super) fn stage<'t>(
     store: &Store,
     parsed: &'t [(usize, Parsed<'t>)],
-    opts: LoadOptions,
+    opts: &LoadOptions,
     report: &mut LoadReport,
     retention: &Retention,
     alone: Alone,

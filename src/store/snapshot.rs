@@ -286,7 +286,13 @@ impl Store {
             w.u8(u8::from(p.internal)
                 | u8::from(p.opted_out) << 1
                 | u8::from(p.in_directory) << 2
-                | kind << 3);
+                | kind << 3
+                | u8::from(p.name_from_data) << 5
+                | u8::from(p.name_own) << 6
+                | u8::from(p.account_name.is_some()) << 7);
+            if let Some(account_name) = &p.account_name {
+                w.str(account_name);
+            }
         }
         write_interner(w, &self.interaction_ids);
         write_interner(w, &self.threads);
@@ -356,8 +362,11 @@ impl Store {
         for _ in 0..people_n {
             let (name, department, account) = (r.opt_str()?, r.opt_str()?, r.opt_str()?);
             let flags = r.u8()?;
-            // Bits 3–4: the person's kind (0, a person, in older snapshots).
-            let kind = PersonKind::from_code(flags >> 3).ok_or_else(|| corrupt("unknown person flags"))?;
+            // Bits 3–4: the person's kind (0, a person, in older snapshots);
+            // 5–6: where the name came from; 7: an account name follows.
+            let kind =
+                PersonKind::from_code((flags >> 3) & 3).ok_or_else(|| corrupt("unknown person flags"))?;
+            let account_name = if flags & 0x80 != 0 { Some(r.str()?.to_string()) } else { None };
             people.push(Person {
                 name,
                 department,
@@ -366,6 +375,9 @@ impl Store {
                 opted_out: flags & 2 != 0,
                 in_directory: flags & 4 != 0,
                 kind,
+                name_from_data: flags & 0x20 != 0,
+                name_own: flags & 0x40 != 0,
+                account_name,
             });
         }
         let interaction_ids = read_interner(r)?;

@@ -78,6 +78,12 @@ export interface Person {
   internal?: boolean;
   department?: string;
   accountId?: string;
+  /**
+   * The display name of the person's account (company), shown where results
+   * name an account; its id stays `accountId`. The first entry, by id, of an
+   * account's people that gives one names the account.
+   */
+  accountName?: string;
   optedOut?: boolean;
   aliases?: string[];
   /**
@@ -130,6 +136,15 @@ export interface LoadOptions {
   format?: "json" | "ndjson" | "graph";
   /** Skip bad records and count them instead of refusing the batch. */
   lenient?: boolean;
+  /**
+   * `loadInteractions` only: the mailbox the batch was read from, which must
+   * be the viewer's own address or one of its aliases (anything else throws
+   * `INVALID_OPTIONS` with `option: "mailbox"`). Every item in it involves its
+   * owner: one that names the viewer nowhere (mail through a distribution
+   * list, Bcc) counts the viewer as a participant; an event the viewer
+   * declined does not.
+   */
+  mailbox?: string;
 }
 
 export interface RecordError {
@@ -260,6 +275,8 @@ export interface TargetInfo {
   name: string | null;
   /** The contact's account; null for an account. */
   account: string | null;
+  /** The display name of `account` (the directory's `accountName`); null for an account, whose `name` is it. */
+  accountName: string | null;
   /** The account's contacts; empty for a contact. */
   contacts: string[];
 }
@@ -319,8 +336,11 @@ export interface Relationship {
 
 export interface RelationshipSummary {
   id: string;
+  /** For an account: its `accountName` from the directory, else its id. */
   name: string | null;
   account: string | null;
+  /** The display name of `account` (the directory's `accountName`). */
+  accountName: string | null;
   kpis: Kpis;
   health: Health;
   lastInteractionAt: string | null;
@@ -488,6 +508,8 @@ export interface AggregateTable {
   /** The span of the whole periods shown, [start, end). */
   window: TimeWindow;
   groups: string[];
+  /** Display names of `groups`, same order: an account's `accountName`, else null (departments, unnamed accounts). */
+  groupNames: (string | null)[];
   periods: string[];
   /** Every group × every period, suppressed cells included. */
   rows: AggregateRow[];

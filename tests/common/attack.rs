@@ -34,7 +34,7 @@ pub fn mail(e: &mut Engine, records: &Value) -> LoadReport {
 
 pub fn graph_page(e: &mut Engine, items: &[Value]) -> LoadReport {
     let page = json!({ "value": items }).to_string();
-    let opts = LoadOptions { format: Format::Graph, lenient: false };
+    let opts = LoadOptions { format: Format::Graph, ..LoadOptions::default() };
     e.load_interactions(page.as_bytes(), opts).unwrap()
 }
 

@@ -49,14 +49,20 @@ pub(super) fn account_groups(view: &View) -> Groups {
         a.1.to_lowercase().cmp(&b.1.to_lowercase()).then_with(ids)
     });
     let mut groups: Vec<String> = Vec::new();
+    let mut display: Vec<Option<String>> = Vec::new();
     let mut account_of: FxHashMap<PersonKey, usize> = FxHashMap::default();
     for (p, account) in listed {
         if !groups.last().is_some_and(|g| g.eq_ignore_ascii_case(&account)) {
             groups.push(account);
+            display.push(None);
+        }
+        // The first entry, by id, that gives the account a name names it.
+        if let Some(slot) = display.last_mut().filter(|d| d.is_none()) {
+            slot.clone_from(&view.person(p).account_name);
         }
         account_of.insert(p, groups.len() - 1);
     }
-    Groups { names: groups, of: account_of }
+    Groups { names: groups, of: account_of, display }
 }
 
 /// What the records of `periods` add up to, per account and period (group-major).
@@ -158,7 +164,9 @@ pub fn accounts(
             metrics,
         });
     }
-    table(view, "account", periods, min_group_size, groups.names.clone(), rows, Vec::new())
+    let mut t = table(view, "account", periods, min_group_size, groups.names.clone(), rows, Vec::new());
+    t.group_names.clone_from(&groups.display);
+    t
 }
 
 /// Sets each shown cell's engagement score against the most active account

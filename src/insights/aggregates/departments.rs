@@ -59,7 +59,8 @@ pub(super) fn department_groups(view: &View) -> Groups {
         }
         member.insert(p, groups.len() - 1);
     }
-    Groups { names: groups, of: member }
+    let display = vec![None; groups.len()];
+    Groups { names: groups, of: member, display }
 }
 
 /// What the records of `periods` add up to, per department and period

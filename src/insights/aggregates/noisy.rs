@@ -453,6 +453,7 @@ pub(super) fn noisy_table(
         GroupBy::Account => "account",
     };
     let mut t = table(view, group_by, periods, k, groups.names.clone(), rows, matrix);
+    t.group_names.clone_from(&groups.display);
     t.noise = Some(NoiseReport {
         epsilon: epsilon.as_f64(),
         unit: "one person's records in one period",

@@ -22,6 +22,8 @@ pub(crate) fn suppression(people: usize, min: u32, what: &str) -> Option<String>
 pub(super) struct Groups {
     pub names: Vec<String>,
     pub of: FxHashMap<PersonKey, usize>,
+    /// Display names of `names` (an account's `accountName`), in their order.
+    pub display: Vec<Option<String>>,
 }
 
 /// The people a table over parts would count in each cell: per group and

@@ -53,6 +53,9 @@ pub struct AggregateTable {
     /// The span of the periods, `[start, end)`.
     pub window: WindowOut,
     pub groups: Vec<String>,
+    /// Display names of `groups`, in their order: an account's `accountName`
+    /// from the directory, else `null` (a department is its own name).
+    pub group_names: Vec<Option<String>>,
     pub periods: Vec<String>,
     /// One row per group and period, groups in name order, periods oldest first.
     pub rows: Vec<AggregateRow>,
@@ -150,6 +153,7 @@ pub(crate) fn table(
             days: ((last - first) / DAY_MS) as u32,
         },
         periods: periods.iter().map(|p| p.label.clone()).collect(),
+        group_names: vec![None; groups.len()],
         groups,
         rows,
         matrix,
