@@ -65,7 +65,12 @@ function whereText(e) {
  */
 function skippedParts(r, kind) {
   const parts = [];
-  if (r.duplicates) parts.push(`${plural(r.duplicates, "repeated id")} skipped (the first one counts)`);
+  if (r.updated) parts.push(`${plural(r.updated, "record")} replaced an earlier version`);
+  if (r.duplicates && kind === "people") parts.push(`${plural(r.duplicates, "repeated id")} skipped (the first one counts)`);
+  else if (r.duplicates) parts.push(`${plural(r.duplicates, "unchanged or older copy", "unchanged or older copies")} skipped`);
+  if (r.sameMessage) parts.push(`${plural(r.sameMessage, "other copy", "other copies")} of an e-mail counted once`);
+  if (r.deleted) parts.push(`${plural(r.deleted, "deletion")} applied`);
+  if (r.notFound) parts.push(`${plural(r.notFound, "deletion")} of something not held ignored`);
   if (r.cancelled) parts.push(`${plural(r.cancelled, "cancelled meeting")} left out of every figure`);
   if (r.skippedDrafts) parts.push(`${plural(r.skippedDrafts, "draft")} skipped`);
   if (r.skippedSolo) parts.push(`${countFormat.format(r.skippedSolo)} with nobody but the sender or organizer skipped`);

@@ -19,6 +19,10 @@ const REPORT_COUNTS = /** @type {const} */ ([
   "emails",
   "meetings",
   "calls",
+  "updated",
+  "deleted",
+  "notFound",
+  "sameMessage",
 ]);
 /** How many record errors a report keeps (as the engine does). */
 const MAX_ERRORS = 10;
