@@ -312,7 +312,11 @@ fn is_event(item: &Item) -> Result<bool, Fault> {
     if has(&[Start, Organizer, Attendees]) {
         return Ok(true);
     }
-    if has(&[SentDateTime, From, Sender, IsDraft, ToRecipients]) {
+    // Members only a message has count too: a body fetched with
+    // `$select=internetMessageHeaders` is a message whose recipients were
+    // not selected, and must say so.
+    let message_only = [InternetMessageId, InternetMessageHeaders, ConversationIndex];
+    if has(&[SentDateTime, From, Sender, IsDraft, ToRecipients]) || has(&message_only) {
         return Ok(false);
     }
     Err(Fault::new(
@@ -424,6 +428,18 @@ fn event<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> 
             "a recurring series' master stands for all its occurrences: load /calendarView \
              (startDateTime, endDateTime), which lists each occurrence, instead of /events",
         ));
+    }
+    // As for a message's recipients: a member a `$select` left out is no
+    // empty list, so the event is refused, not counted as solo.
+    for (member, field) in [(Organizer, "organizer.emailAddress.address"), (Attendees, "attendees")] {
+        if item.raw(member).is_none() {
+            return Err(Fault::new(
+                field,
+                "not selected",
+                "the event has no organizer or attendees member: fetch it with a $select that \
+                 includes organizer and attendees (an empty array means no attendees)",
+            ));
+        }
     }
     let mut names = Vec::new();
     let from = party(item.get(Organizer), "organizer.emailAddress.address")?.ok_or_else(|| {
