@@ -183,7 +183,7 @@ fn a_real_removed_entry_deletes_the_real_message_it_names() {
     // loaded first, as a later round of the same folder would.
     let mut store = Store::new(Vec::new());
     let message = real_message();
-    assert_eq!(load(&mut store, &page(&[message.clone()]), false).unwrap().accepted, 1);
+    assert_eq!(load(&mut store, &page(std::slice::from_ref(&message)), false).unwrap().accepted, 1);
     let mut removed = items(&read("messages-delta-next-round")).remove(0);
     assert!(removed.get("@removed").is_some());
     removed["id"] = message["id"].clone();
@@ -205,7 +205,7 @@ fn versions_of_a_real_message_follow_last_modified_date_time() {
     let mut store = Store::new(Vec::new());
     // The later version first, then the real one, older: it changes nothing.
     assert_eq!(load(&mut store, &page(&[later.clone()]), false).unwrap().accepted, 1);
-    let stale = load(&mut store, &page(&[message.clone()]), false).unwrap();
+    let stale = load(&mut store, &page(std::slice::from_ref(&message)), false).unwrap();
     assert_eq!((stale.accepted, stale.updated, stale.duplicates), (0, 0, 1));
     let parts = |s: &Store| {
         let mut p: Vec<String> =
@@ -216,7 +216,7 @@ fn versions_of_a_real_message_follow_last_modified_date_time() {
     assert_eq!(parts(&store), ["alexw@contoso.com", "meganb@contoso.com"]);
     // In order, the later version replaces the real one.
     let mut store = Store::new(Vec::new());
-    load(&mut store, &page(&[message.clone()]), false).unwrap();
+    load(&mut store, &page(std::slice::from_ref(&message)), false).unwrap();
     let r = load(&mut store, &page(&[later.clone()]), false).unwrap();
     assert_eq!((r.accepted, r.updated, r.duplicates), (0, 1, 0));
     assert_eq!(parts(&store), ["alexw@contoso.com", "meganb@contoso.com"]);
