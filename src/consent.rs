@@ -197,6 +197,18 @@ impl<'s> View<'s> {
         self.allows(parent).then_some(Row(parent as u32))
     }
 
+    /// The interaction's id as loaded: a row handle comes only from this
+    /// view, so only ids of rows it allows can be read.
+    pub fn interaction_id(&self, r: Row) -> &'s str {
+        self.store.interaction_id(r.index())
+    }
+
+    /// The time of the latest row the view allows at or before `now`.
+    pub fn latest_at_or_before(&self, now: i64) -> Option<i64> {
+        let at = &self.store.rows().at;
+        self.rows().map(|r| at[r.index()]).filter(|&t| t <= now).max()
+    }
+
     pub fn person(&self, p: PersonKey) -> &'s Person {
         self.store.person(p)
     }

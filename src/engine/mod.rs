@@ -18,11 +18,13 @@ use answers::{AnswerKey, Answers};
 use consent_state::ConsentState;
 use derived::Derived;
 
-use crate::consent::{purge_others, Consent, ConsentBasis, Gate, Retention};
+use crate::consent::{purge_others, Consent, ConsentBasis, Gate, Retention, View};
 use crate::error::{Error, Result};
+use crate::insights::activity::{activity, Activity, Cursor, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::insights::aggregates::{
-    aggregate, noisy_aggregate, AggregateTable, AggregatesRequest, Period, Question,
+    aggregate, noisy_aggregate, periods, AggregateTable, AggregatesRequest, Period, Question,
 };
+use crate::insights::freshness::{data_as_of, table_data_as_of};
 use crate::insights::health::HealthOptions;
 use crate::insights::own::{own_insights, OwnInsights};
 use crate::insights::paths::{introduction_paths, IntroductionPath};
@@ -32,7 +34,7 @@ use crate::insights::who_knows_whom::{who_knows_whom, WhoKnowsWhom};
 use crate::load::{self, LoadOptions, LoadReport};
 use crate::model::{domain_of, is_internal_domain, normalize_person_id, DataScope, PersonKey, Scope, Target};
 use crate::store::{snapshot, Store};
-use crate::time::Window;
+use crate::time::{format_rfc3339, Window};
 use crate::token::{self, Expected};
 
 const DEFAULT_DAYS: u32 = 90;
@@ -403,7 +405,32 @@ impl Engine {
         };
         let Some(viewer) = self.viewer() else { return Ok(Vec::new()) };
         let network = self.derived.network(&view, self.now());
-        Ok(introduction_paths(&view, &network, viewer, contact, top, max_hops))
+        let mut paths = introduction_paths(&view, &network, viewer, contact, top, max_hops);
+        let (now, as_of) = (format_rfc3339(self.now()), data_as_of(&view, self.now()));
+        for p in &mut paths {
+            (p.now, p.data_as_of) = (now.clone(), as_of.clone());
+        }
+        Ok(paths)
+    }
+
+    /// The interactions behind a relationship's figures (`insights::activity`),
+    /// newest first: `limit` a page (default 50, at most 500), from after
+    /// the cursor `before` (a page's `next`, or an RFC 3339 time). Consent is
+    /// checked, as for `relationship`, before the target is looked up.
+    pub fn activity(
+        &self,
+        target: &Target,
+        scope: DataScope,
+        days: Option<u32>,
+        limit: Option<u32>,
+        before: Option<&str>,
+    ) -> Result<Activity> {
+        let limit = bounded("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT)?;
+        let window = self.window(days)?;
+        let before = before.map(Cursor::parse).transpose()?;
+        let view = self.gate().open(scope.needs())?;
+        let them = resolve(&view, target)?;
+        Ok(activity(&view, &them, window, limit, before.as_ref()))
     }
 
     /// Drops every cached result: after any change of data or consent.
@@ -423,6 +450,18 @@ impl Engine {
         let monthly = request.period == Period::Month;
         let by = request.group_by;
         let q = Question { by, monthly, window, min_group_size: self.options.min_group_size, hours: &hours };
+        let periods = window.map_or_else(Vec::new, |w| periods(w, monthly));
+        let fresh = |mut t: AggregateTable| {
+            t.now = format_rfc3339(self.now());
+            t.data_as_of = table_data_as_of(&t, &periods);
+            t
+        };
+        self.aggregate_table(&view, &q, request).map(fresh)
+    }
+
+    /// `aggregates` before its freshness is stated.
+    fn aggregate_table(&self, view: &View, q: &Question, request: &AggregatesRequest) -> Result<AggregateTable> {
+        let (by, monthly, window) = (q.by, q.monthly, q.window);
         let Some(noise) = &request.noise else {
             if self.options.require_noise {
                 return Err(Error::options(
@@ -430,7 +469,7 @@ impl Engine {
                     "this engine gives aggregates only with noise: { epsilon }",
                 ));
             }
-            return aggregate(&view, &q);
+            return aggregate(view, q);
         };
         let (epsilon, caps) = (noise.epsilon()?, noise.caps(monthly)?);
         let key = AnswerKey {
@@ -443,7 +482,7 @@ impl Engine {
         };
         self.answers
             .borrow_mut()
-            .answer(key, self.options.noise_seed, |source| noisy_aggregate(&view, &q, epsilon, &caps, source))
+            .answer(key, self.options.noise_seed, |source| noisy_aggregate(view, q, epsilon, &caps, source))
     }
 
     /// Interactions held, and approximate heap bytes of the store.

@@ -3,9 +3,13 @@
 //! row counts between the two sides of a relationship; `hits` lists the rows
 //! that count; `kpis` tallies them; `relationship`, `own`, `who_knows_whom`
 //! and `paths` (over the `network`) are the results; `health` scores a
-//! relationship; `aggregates` are the anonymized tables.
+//! relationship; `aggregates` are the anonymized tables; `activity` lists
+//! the rows behind a relationship's figures; `freshness` says how recent
+//! the data each result read is.
 
+pub mod activity;
 pub mod aggregates;
+pub mod freshness;
 pub mod health;
 pub mod hits;
 pub mod kpis;

@@ -4,6 +4,7 @@
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::freshness::data_as_of;
 use super::hits::Hits;
 use super::kpis::{tally, Kpis, Week};
 use super::sides::{Started, ViewerSides};
@@ -47,6 +48,8 @@ pub struct OwnInsights {
     /// consent that allowed them.
     pub interactions_used: usize,
     pub consent_basis: ConsentBasis,
+    /// The latest interaction read, at or before `now` (`freshness`).
+    pub data_as_of: Option<String>,
 }
 
 fn ranking(view: &View, counts: FxHashMap<PersonKey, u32>) -> Vec<Counterpart> {
@@ -78,6 +81,7 @@ pub fn own_insights(view: &View, viewer_id: &str, (w, days): (Window, u32)) -> O
         top_contacted_by: Vec::new(),
         interactions_used: 0,
         consent_basis: view.basis(),
+        data_as_of: data_as_of(view, w.end),
     };
     let Some(viewer) = view.viewer() else { return empty() };
 

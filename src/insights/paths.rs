@@ -45,6 +45,10 @@ pub struct IntroductionPath {
     /// counts for each), and the consent that allowed them.
     pub interactions_used: usize,
     pub consent_basis: ConsentBasis,
+    /// The reference time and the latest interaction read (`freshness`):
+    /// set by the engine, which knows `now`.
+    pub now: String,
+    pub data_as_of: Option<String>,
 }
 
 fn label(view: &View, p: PersonKey) -> String {
@@ -207,6 +211,8 @@ fn describe(view: &View, graph: &Network, nodes: &[NodeIndex]) -> IntroductionPa
         consent_basis: view.basis(),
         steps,
         explanation,
+        now: String::new(),
+        data_as_of: None,
     }
 }
 

@@ -6,6 +6,7 @@
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use super::freshness::data_as_of;
 use super::health::{health, Health, HealthInputs, HealthOptions};
 use super::hits::{ContactHits, Hits};
 use super::kpis::{tally, Kpis, Tally, Week};
@@ -70,6 +71,8 @@ pub struct Relationship {
     /// Provenance, as in `OwnInsights`.
     pub interactions_used: usize,
     pub consent_basis: ConsentBasis,
+    /// The latest interaction read, at or before `now` (`freshness`).
+    pub data_as_of: Option<String>,
 }
 
 /// One line of a list view: the figures without the weekly detail.
@@ -87,6 +90,10 @@ pub struct RelationshipSummary {
     pub next_interaction_at: Option<String>,
     pub interactions_used: usize,
     pub consent_basis: ConsentBasis,
+    /// The reference time the result was computed at, and the latest
+    /// interaction it read (`freshness`).
+    pub now: String,
+    pub data_as_of: Option<String>,
 }
 
 /// For each colleague on a counted row: rows they started with the other
@@ -253,6 +260,7 @@ pub fn relationship(
         kpis: t.kpis,
         weekly: t.weekly,
         health,
+        data_as_of: data_as_of(view, window.end),
     }
 }
 
@@ -295,6 +303,7 @@ pub fn summaries(
         sort::by(&mut list, |&a, &b| view.person_id(a).cmp(view.person_id(b)));
         list.into_iter().map(Them::Contact).collect()
     };
+    let (now, as_of) = (format_rfc3339(window.end), data_as_of(view, window.end));
     targets
         .iter()
         .map(|them| {
@@ -313,6 +322,8 @@ pub fn summaries(
                 consent_basis: view.basis(),
                 kpis: t.kpis,
                 health,
+                now: now.clone(),
+                data_as_of: as_of.clone(),
             }
         })
         .collect()

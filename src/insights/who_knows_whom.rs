@@ -35,6 +35,10 @@ pub struct WhoKnowsWhom {
     /// and the consent that allowed them.
     pub interactions_used: usize,
     pub consent_basis: ConsentBasis,
+    /// The reference time the result was computed at, and the latest
+    /// interaction it read (`freshness`).
+    pub now: String,
+    pub data_as_of: Option<String>,
 }
 
 /// Each colleague's tie with the other side: every interaction at or before
@@ -108,5 +112,7 @@ pub fn who_knows_whom(
         colleagues: ranked,
         interactions_used,
         consent_basis: view.basis(),
+        now: format_rfc3339(now),
+        data_as_of: super::freshness::data_as_of(view, now),
     }
 }

@@ -70,6 +70,11 @@ pub struct AggregateTable {
     /// Provenance: the consent that allowed the table. (No count of the
     /// records used: a total minus the shown cells would give the hidden ones.)
     pub consent_basis: ConsentBasis,
+    /// The reference time, and the start of the latest period in which a
+    /// shown cell has activity (`freshness`): set by the engine once cells
+    /// are hidden, never the exact time of a row.
+    pub now: String,
+    pub data_as_of: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -161,5 +166,7 @@ pub(crate) fn table(
         epsilon_remaining: None,
         noise: None,
         consent_basis: view.basis(),
+        now: String::new(),
+        data_as_of: None,
     }
 }
