@@ -212,3 +212,86 @@ fn the_same_mail_loaded_again_under_other_ids_counts_once() {
         assert_eq!(&figures(&twice, c), want, "{c}");
     }
 }
+
+/// One activity item as a naive reading sees it: id, direction, our and
+/// their people, whether it is a reply, and when the other side first
+/// answered it (e-mails).
+type Item = (String, String, Vec<String>, Vec<String>, bool, Option<i64>);
+
+/// The activity of contact `c`, newest first (then by id, descending), read
+/// from the records with the README's rules: an e-mail is "sent" when one of
+/// ours sends it to `c`, "received" when `c` sends it; a reply answers an
+/// e-mail of the other side; an e-mail is answered by the first counted
+/// e-mail of the other side that answers it.
+fn naive_activity(mails: &[Mail], c: &str) -> Vec<Item> {
+    let now = DateTime::parse_from_rfc3339(NOW).unwrap().timestamp_millis();
+    let within = |m: &Mail| now - i64::from(DAYS) * 86_400_000 < m.at && m.at <= now;
+    let us = |p: &str| OURS.contains(&p);
+    let sent = |m: &Mail| within(m) && us(&m.from) && m.parts.iter().any(|p| p == c);
+    let received = |m: &Mail| within(m) && m.from == c;
+    let mut list: Vec<(i64, Item)> = Vec::new();
+    for m in mails.iter().filter(|m| sent(m) || received(m)) {
+        let ours = sent(m);
+        let p = parent(mails, m);
+        let reply = p.is_some_and(|p| if ours { p.from == c } else { us(&p.from) });
+        let answers = |r: &Mail| if ours { received(r) } else { sent(r) };
+        let answered = mails
+            .iter()
+            .filter(|r| answers(r) && parent(mails, r).is_some_and(|p| p.id == m.id))
+            .map(|r| r.at)
+            .min();
+        let our_people: Vec<String> =
+            std::iter::once(&m.from).chain(&m.parts).filter(|p| us(p)).cloned().collect();
+        let direction = if ours { "sent" } else { "received" };
+        list.push((m.at, (m.id.clone(), direction.into(), our_people, vec![c.to_string()], reply, answered)));
+    }
+    list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1 .0.cmp(&a.1 .0)));
+    list.into_iter().map(|(_, item)| item).collect()
+}
+
+/// Every page of a contact's activity, `limit` at a time, as naive items.
+fn activity_pages(e: &Engine, c: &str, limit: u32) -> (Vec<Item>, usize, usize) {
+    let (mut items, mut before, mut pages) = (Vec::new(), None::<String>, 0);
+    let target = Target::Contact(c.into());
+    loop {
+        let page = e.activity(&target, DataScope::Team, Some(DAYS), Some(limit), before.as_deref()).unwrap();
+        pages += 1;
+        assert!(page.items.len() <= limit as usize);
+        let ids = |l: &[rapport::insights::activity::PersonOut]| l.iter().map(|p| p.id.clone()).collect();
+        for i in &page.items {
+            let at = |t: &Option<String>| t.as_deref().map(|t| DateTime::parse_from_rfc3339(t).unwrap().timestamp_millis());
+            assert_eq!(i.answered, Some(i.answered_at.is_some()), "{}", i.id);
+            items.push((i.id.clone(), i.direction.to_string(), ids(&i.us), ids(&i.them), i.reply, at(&i.answered_at)));
+        }
+        match page.next {
+            Some(n) => before = Some(n),
+            None => return (items, page.total, pages),
+        }
+    }
+}
+
+#[test]
+fn the_activity_list_on_real_mail_equals_a_naive_reading_page_by_page() {
+    let mails = read();
+    let mut e = engine();
+    e.load_interactions(CORPUS.as_bytes(), LoadOptions::default()).unwrap();
+    let (mut answered, mut paged) = (0, 0);
+    for c in contacts(&mails) {
+        let want = naive_activity(&mails, &c);
+        let (got, total, pages) = activity_pages(&e, &c, 3);
+        assert_eq!(got, want, "{c}: the activity list");
+        assert_eq!(total, want.len(), "{c}: total");
+        let used = e
+            .relationship(&Target::Contact(c.clone()), DataScope::Team, Some(DAYS), &HealthOptions::default())
+            .unwrap()
+            .interactions_used;
+        assert_eq!(total, used, "{c}: the list is the rows the figures count");
+        let ids: BTreeSet<&String> = got.iter().map(|i| &i.0).collect();
+        assert_eq!(ids.len(), got.len(), "{c}: no item twice across pages");
+        // One page of everything is the same list.
+        assert_eq!(activity_pages(&e, &c, 500).0, want, "{c}: one page");
+        answered += want.iter().filter(|i| i.5.is_some()).count();
+        paged += usize::from(pages > 2);
+    }
+    assert!(answered >= 10 && paged >= 5, "answered {answered}, contacts over 2 pages {paged}");
+}

@@ -49,6 +49,18 @@ pub struct RelationshipRequest {
     pub health: HealthOptions,
 }
 
+/// `activity(target, { scope, days, limit, before })`: `before` is a page's
+/// `next` (or an RFC 3339 time), checked by the engine.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActivityRequest {
+    #[serde(default)]
+    pub scope: DataScope,
+    pub days: Option<u32>,
+    pub limit: Option<u32>,
+    pub before: Option<String>,
+}
+
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {

@@ -12,7 +12,7 @@ use crate::engine::{self, EngineOptions};
 use crate::error::Error;
 use crate::insights::aggregates::AggregatesRequest;
 use crate::json::{
-    self, ConsentFlags, Level, LoadRequest, PathsRequest, RelationshipRequest, SetConsentOptions,
+    self, ActivityRequest, ConsentFlags, Level, LoadRequest, PathsRequest, RelationshipRequest, SetConsentOptions,
     SummariesRequest, TopRequest, WindowRequest,
 };
 
@@ -288,6 +288,21 @@ impl Engine {
                 .relationship_summaries(accounts, req.scope, req.days, &req.health)
                 .map_err(js_error)?,
         )
+    }
+
+    /// The interactions behind a relationship's figures, newest first, paged
+    /// (`{ items, next }`); scope "team" needs `identifiable`.
+    #[wasm_bindgen(unchecked_return_type = "Activity")]
+    pub fn activity(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ActivityOptions")] opts: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        self.observe_clock();
+        let target = json::target(&stringify(&target)?).map_err(js_error)?;
+        let req: ActivityRequest = request(&opts)?;
+        let before = req.before.as_deref();
+        to_js(&self.inner.activity(&target, req.scope, req.days, req.limit, before).map_err(js_error)?)
     }
 
     /// Who knows whom (SPEC 3.2): colleagues by connection strength; needs `identifiable`.

@@ -239,6 +239,8 @@ export interface OwnInsights {
   interactionsUsed: number;
   /** Provenance: the consent that allowed this result (flags, or a token's jti). */
   consentBasis: ConsentBasis;
+  /** The latest interaction read (RFC 3339), at or before `now`; null when none (README: "Data freshness"). */
+  dataAsOf: string | null;
 }
 
 export type Target = { contact: string } | { account: string };
@@ -263,6 +265,58 @@ export interface RelationshipOptions {
   scope?: DataScope;
   days?: number;
   health?: HealthOptions;
+}
+
+export interface ActivityOptions {
+  /** "own": only the viewer's interactions; "team": everyone's, needs identifiable. */
+  scope?: DataScope;
+  days?: number;
+  /** Items a page: default 50, 1 to 500. */
+  limit?: number;
+  /** A page's `next`, or an RFC 3339 time: the page starts after it. */
+  before?: string;
+}
+
+export interface ActivityPerson {
+  id: string;
+  name: string | null;
+}
+
+export interface ActivityItem {
+  /** The interaction's id as loaded. */
+  id: string;
+  kind: "email" | "meeting" | "call";
+  at: string;
+  /** From our side's view: "sent" (ours, one of them a recipient), "received" (theirs), "meeting", "call". */
+  direction: "sent" | "received" | "meeting" | "call";
+  startedBy: "us" | "them" | "neither";
+  /** A meeting's or call's minutes; null for an e-mail. */
+  durationMinutes: number | null;
+  /** Our people on it (the sender first when ours), and theirs. */
+  us: ActivityPerson[];
+  them: ActivityPerson[];
+  /** Answers an e-mail of the other side: counts in `replies` or `repliesReceived`. */
+  reply: boolean;
+  /** For an e-mail: answered by the other side within the window (what the response rates count); null otherwise. */
+  answered: boolean | null;
+  answeredAt: string | null;
+}
+
+/** `activity(target, options)`: the interactions behind a relationship's figures, newest first. */
+export interface Activity {
+  scope: "own" | "identifiable";
+  target: TargetInfo;
+  window: TimeWindow;
+  /** Items in the window over all pages: the relationship's `interactionsUsed`. */
+  total: number;
+  items: ActivityItem[];
+  /** `"<RFC 3339> <interaction id>"` of the last item: pass as `before`; null on the last page. */
+  next: string | null;
+  consentBasis: ConsentBasis;
+  /** The reference time (RFC 3339) the result was computed at. */
+  now: string;
+  /** The latest interaction read (RFC 3339), at or before `now`; null when none (README: "Data freshness"). */
+  dataAsOf: string | null;
 }
 
 export interface SummariesOptions extends RelationshipOptions {
@@ -332,6 +386,8 @@ export interface Relationship {
   interactionsUsed: number;
   /** Provenance: the consent that allowed this result (flags, or a token's jti). */
   consentBasis: ConsentBasis;
+  /** The latest interaction read (RFC 3339), at or before `now`; null when none (README: "Data freshness"). */
+  dataAsOf: string | null;
 }
 
 export interface RelationshipSummary {
@@ -349,6 +405,10 @@ export interface RelationshipSummary {
   interactionsUsed: number;
   /** Provenance: the consent that allowed this result (flags, or a token's jti). */
   consentBasis: ConsentBasis;
+  /** The reference time (RFC 3339) the result was computed at. */
+  now: string;
+  /** The latest interaction read (RFC 3339), at or before `now`; null when none (README: "Data freshness"). */
+  dataAsOf: string | null;
 }
 
 export interface Evidence {
@@ -377,6 +437,10 @@ export interface WhoKnowsWhom {
   interactionsUsed: number;
   /** Provenance: the consent that allowed this result (flags, or a token's jti). */
   consentBasis: ConsentBasis;
+  /** The reference time (RFC 3339) the result was computed at. */
+  now: string;
+  /** The latest interaction read (RFC 3339), at or before `now`; null when none (README: "Data freshness"). */
+  dataAsOf: string | null;
 }
 
 export interface IntroductionStep {
@@ -399,6 +463,10 @@ export interface IntroductionPath {
   interactionsUsed: number;
   /** Provenance: the consent that allowed this result (flags, or a token's jti). */
   consentBasis: ConsentBasis;
+  /** The reference time (RFC 3339) the result was computed at. */
+  now: string;
+  /** The latest interaction read (RFC 3339), at or before `now`; null when none (README: "Data freshness"). */
+  dataAsOf: string | null;
 }
 
 export interface AggregatesOptions {
@@ -525,6 +593,13 @@ export interface AggregateTable {
    * count of the interactions it used: a total minus the shown cells would give the suppressed ones.
    */
   consentBasis: ConsentBasis;
+  /** The reference time (RFC 3339) the table was computed at. */
+  now: string;
+  /**
+   * The start (RFC 3339) of the latest period in which a shown (not suppressed) row or cell has activity;
+   * null when none. Never the time of a row: that could be a suppressed cell's.
+   */
+  dataAsOf: string | null;
 }
 
 export interface EngineStats {
