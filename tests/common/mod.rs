@@ -98,6 +98,14 @@ pub fn outputs(e: &Engine, contacts: &[String]) -> String {
             out += &show(e.relationship(target, reach, None, &h));
             out.push('\n');
         }
+        for reach in [DataScope::Own, DataScope::Team] {
+            // The whole list, and a second page (a cursor names no purged row).
+            out += &show(e.activity(target, reach, Some(365), Some(500), None));
+            let first = e.activity(target, reach, Some(365), Some(2), None);
+            let next = first.as_ref().ok().and_then(|p| p.next.clone());
+            out += &show(e.activity(target, reach, Some(365), Some(2), next.as_deref()));
+            out.push('\n');
+        }
         out += &show(e.who_knows_whom(target, Some(100)));
         out += &show(e.introduction_paths(target, Some(20), Some(4)));
         out.push('\n');
