@@ -89,7 +89,10 @@ fn items_say_direction_people_duration_and_answers() {
     let item = |id: &str| all["items"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap().clone();
     let a1 = item("a1");
     assert_eq!((a1["direction"].as_str(), a1["startedBy"].as_str()), (Some("sent"), Some("us")));
-    assert_eq!((a1["answered"].clone(), a1["answeredAt"].clone()), (json!(true), json!("2026-03-02T10:00:00Z")));
+    assert_eq!(
+        (a1["answered"].clone(), a1["answeredAt"].clone()),
+        (json!(true), json!("2026-03-02T10:00:00Z"))
+    );
     assert_eq!(a1["us"], json!([{ "id": ADA, "name": "Ada" }]));
     assert_eq!(a1["them"], json!([{ "id": CLEO, "name": "Cleo" }]));
     let c1 = item("c1");
@@ -137,7 +140,8 @@ fn pages_cover_the_list_once_even_at_one_instant() {
 #[test]
 fn paging_options_are_checked() {
     let e = loaded(team(), &records());
-    for (limit, before) in [(Some(0), None), (Some(501), None), (None, Some("yesterday")), (None, Some("2026-03-01 "))]
+    for (limit, before) in
+        [(Some(0), None), (Some(501), None), (None, Some("yesterday")), (None, Some("2026-03-01 "))]
     {
         let err = e.activity(&cleo(), DataScope::Team, None, limit, before).unwrap_err();
         assert_eq!(err.code(), "INVALID_OPTIONS", "{limit:?} {before:?}");
@@ -157,8 +161,10 @@ fn an_opted_out_person_appears_in_no_list_as_if_never_loaded() {
     load(&mut never, &people, &without(&records(), &[DAN]));
     for target in [cleo(), Target::Account("contoso".into())] {
         for scope in [DataScope::Own, DataScope::Team] {
-            let got = serde_json::to_string(&e.activity(&target, scope, Some(30), None, None).unwrap()).unwrap();
-            let want = serde_json::to_string(&never.activity(&target, scope, Some(30), None, None).unwrap()).unwrap();
+            let got =
+                serde_json::to_string(&e.activity(&target, scope, Some(30), None, None).unwrap()).unwrap();
+            let want = serde_json::to_string(&never.activity(&target, scope, Some(30), None, None).unwrap())
+                .unwrap();
             assert_eq!(got, want);
             assert!(!got.contains(DAN), "{got}");
         }
@@ -172,7 +178,8 @@ fn every_result_states_now_and_the_latest_interaction_it_read() {
     let e = loaded(team(), &records());
     let h = HealthOptions::default();
     let v = |r: Value| (r["now"].clone(), r["dataAsOf"].clone());
-    let (own, team_as_of) = ((json!(NOW), json!("2026-03-12T16:00:00Z")), (json!(NOW), json!("2026-03-20T08:00:00Z")));
+    let (own, team_as_of) =
+        ((json!(NOW), json!("2026-03-12T16:00:00Z")), (json!(NOW), json!("2026-03-20T08:00:00Z")));
     let j = |r: Result<Value, serde_json::Error>| r.unwrap();
     assert_eq!(v(j(serde_json::to_value(e.own_insights(Some(30)).unwrap()))), own);
     let rel = |s| v(j(serde_json::to_value(e.relationship(&cleo(), s, Some(30), &h).unwrap())));
@@ -202,8 +209,11 @@ fn a_tables_data_as_of_never_dates_a_suppressed_cell() {
     let mut people: Vec<Value> = sales.iter().map(|s| json!({ "id": s, "department": "Sales" })).collect();
     people.push(json!({ "id": legal, "department": "Legal" }));
     people.push(json!({ "id": CLEO, "accountId": "contoso" }));
-    let mut recs: Vec<Value> =
-        sales.iter().enumerate().map(|(i, s)| email(&format!("s-{i}"), s, &[CLEO], "2026-02-10T09:00:00Z")).collect();
+    let mut recs: Vec<Value> = sales
+        .iter()
+        .enumerate()
+        .map(|(i, s)| email(&format!("s-{i}"), s, &[CLEO], "2026-02-10T09:00:00Z"))
+        .collect();
     let quiet = Value::Array(recs.clone());
     recs.push(email("legal-1", &legal, &[CLEO], "2026-03-20T09:00:00Z"));
     let table = |recs: &Value, period| {

@@ -259,9 +259,18 @@ fn activity_pages(e: &Engine, c: &str, limit: u32) -> (Vec<Item>, usize, usize) 
         assert!(page.items.len() <= limit as usize);
         let ids = |l: &[rapport::insights::activity::PersonOut]| l.iter().map(|p| p.id.clone()).collect();
         for i in &page.items {
-            let at = |t: &Option<String>| t.as_deref().map(|t| DateTime::parse_from_rfc3339(t).unwrap().timestamp_millis());
+            let at = |t: &Option<String>| {
+                t.as_deref().map(|t| DateTime::parse_from_rfc3339(t).unwrap().timestamp_millis())
+            };
             assert_eq!(i.answered, Some(i.answered_at.is_some()), "{}", i.id);
-            items.push((i.id.clone(), i.direction.to_string(), ids(&i.us), ids(&i.them), i.reply, at(&i.answered_at)));
+            items.push((
+                i.id.clone(),
+                i.direction.to_string(),
+                ids(&i.us),
+                ids(&i.them),
+                i.reply,
+                at(&i.answered_at),
+            ));
         }
         match page.next {
             Some(n) => before = Some(n),

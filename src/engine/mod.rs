@@ -460,7 +460,12 @@ impl Engine {
     }
 
     /// `aggregates` before its freshness is stated.
-    fn aggregate_table(&self, view: &View, q: &Question, request: &AggregatesRequest) -> Result<AggregateTable> {
+    fn aggregate_table(
+        &self,
+        view: &View,
+        q: &Question,
+        request: &AggregatesRequest,
+    ) -> Result<AggregateTable> {
         let (by, monthly, window) = (q.by, q.monthly, q.window);
         let Some(noise) = &request.noise else {
             if self.options.require_noise {

@@ -135,7 +135,9 @@ fn started_by(s: Started) -> &'static str {
 }
 
 fn people(view: &View, list: &[PersonKey]) -> Vec<PersonOut> {
-    list.iter().map(|&p| PersonOut { id: view.person_id(p).to_string(), name: view.person(p).name.clone() }).collect()
+    list.iter()
+        .map(|&p| PersonOut { id: view.person_id(p).to_string(), name: view.person(p).name.clone() })
+        .collect()
 }
 
 /// One page of the relationship's activity in `window`.
@@ -160,8 +162,7 @@ pub fn activity(
             *t = (*t).min(h.at);
         }
     }
-    let mut order: Vec<(&Hit, &str)> =
-        counted.iter().map(|h| (h, view.interaction_id(h.row))).collect();
+    let mut order: Vec<(&Hit, &str)> = counted.iter().map(|h| (h, view.interaction_id(h.row))).collect();
     order.sort_unstable_by(|a, b| b.0.at.cmp(&a.0.at).then_with(|| b.1.cmp(a.1)));
     let after: Vec<(&Hit, &str)> =
         order.into_iter().filter(|(h, id)| before.is_none_or(|c| c.passes(h.at, id))).collect();

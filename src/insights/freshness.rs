@@ -40,8 +40,15 @@ pub fn table_data_as_of(table: &AggregateTable, periods: &[CalendarPeriod]) -> O
         .iter()
         .filter(|r| !r.suppressed && r.metrics.as_ref().is_some_and(active))
         .map(|r| r.period.as_str());
-    let shown_cells =
-        table.matrix.iter().filter(|c| !c.suppressed && c.interactions.is_some_and(|n| n > 0)).map(|c| c.period.as_str());
-    let latest = shown_rows.chain(shown_cells).filter_map(|label| periods.iter().find(|p| p.label == label)).map(|p| p.start).max();
+    let shown_cells = table
+        .matrix
+        .iter()
+        .filter(|c| !c.suppressed && c.interactions.is_some_and(|n| n > 0))
+        .map(|c| c.period.as_str());
+    let latest = shown_rows
+        .chain(shown_cells)
+        .filter_map(|label| periods.iter().find(|p| p.label == label))
+        .map(|p| p.start)
+        .max();
     latest.map(format_rfc3339)
 }

@@ -12,12 +12,15 @@ use crate::engine::{self, EngineOptions};
 use crate::error::Error;
 use crate::insights::aggregates::AggregatesRequest;
 use crate::json::{
-    self, ActivityRequest, ConsentFlags, Level, LoadRequest, PathsRequest, RelationshipRequest, SetConsentOptions,
-    SummariesRequest, TopRequest, WindowRequest,
+    self, ActivityRequest, ConsentFlags, Level, LoadRequest, PathsRequest, RelationshipRequest,
+    SetConsentOptions, SummariesRequest, TopRequest, WindowRequest,
 };
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
+
+#[wasm_bindgen(typescript_custom_section)]
+const ACTIVITY_TYPES: &str = include_str!("activity.d.ts");
 
 /// A JavaScript `Error` with the error's stable `code` and, where they
 /// apply, the record `index`, `field` and `reason`, the missing `scope`, or
