@@ -260,7 +260,11 @@ fn the_key_set_does_not_depend_on_the_interactions() {
             "epsilonSpent",
             "epsilonRemaining",
             "noise",
-            "consentBasis"
+            "consentBasis",
+            // The reference time, and the start of the latest period with a
+            // shown active cell: read from the shown cells alone, so no margin.
+            "now",
+            "dataAsOf"
         ])
     );
 }
