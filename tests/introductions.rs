@@ -8,6 +8,7 @@
 mod common;
 
 use common::*;
+use rapport::insights::paths::IntroductionPath;
 use rapport::{Consent, Engine, Target};
 use serde_json::{json, Value};
 
@@ -88,18 +89,31 @@ fn cleo() -> Target {
     Target::Contact(CLEO.into())
 }
 
-fn people_of(e: &Engine, max_hops: u32) -> Vec<Vec<String>> {
-    e.introduction_paths(&cleo(), Some(10), Some(max_hops)).unwrap().into_iter().map(|p| p.people).collect()
+fn paths(e: &Engine, hop_penalty: Option<f64>) -> Vec<IntroductionPath> {
+    e.introduction_paths(&cleo(), Some(10), Some(3), hop_penalty).unwrap()
+}
+
+fn people_of(list: &[IntroductionPath]) -> Vec<Vec<String>> {
+    list.iter().map(|p| p.people.clone()).collect()
 }
 
 fn ids(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// The naive strength of a chain of ties: the product of its ties'.
+fn chain(ties: &[Tie]) -> f64 {
+    ties.iter().map(naive_strength).product()
+}
+
 /// The issue's case: the viewer's strongest contact (121 e-mails, mostly
 /// the viewer's: a one-way tie keeps 60% of its strength) and a three-hop
 /// chain of balanced, busy ties whose raw product is higher. The direct
-/// tie comes first.
+/// tie comes first, marked direct, whatever the hop penalty.
 #[test]
 fn a_direct_tie_is_listed_first_even_below_a_chain() {
     let ties = [
@@ -109,22 +123,125 @@ fn a_direct_tie_is_listed_first_even_below_a_chain() {
         tie(GUS, CLEO, 20, 20, 1),
     ];
     let direct = naive_strength(&ties[0]);
-    let chain: f64 = ties[1..].iter().map(naive_strength).product();
-    assert!(chain > direct, "the attack needs a chain whose raw product beats the direct tie ({chain} vs {direct})");
+    let three = chain(&ties[1..]);
+    assert!(three > direct, "the attack needs a chain whose raw product beats the direct tie ({three} vs {direct})");
     let e = engine_with(&ties);
-    let got = people_of(&e, 3);
-    assert_eq!(got, [ids(&[ADA, CLEO]), ids(&[ADA, BOB, GUS, CLEO])]);
+    for penalty in [None, Some(1.0)] {
+        let got = paths(&e, penalty);
+        assert_eq!(people_of(&got), [ids(&[ADA, CLEO]), ids(&[ADA, BOB, GUS, CLEO])], "penalty {penalty:?}");
+        assert!(got[0].direct && got[0].introduction.is_none());
+        assert_eq!((got[0].strength, got[0].score), (direct, direct));
+        assert!(!got[1].direct);
+        assert_eq!(got[1].strength, round4(three));
+        assert_eq!(got[1].score, round4(three * penalty.unwrap_or(0.5).powi(2)));
+    }
+    // `top` 1: the direct tie alone.
+    let one = e.introduction_paths(&cleo(), Some(1), None, None).unwrap();
+    assert_eq!(people_of(&one), [ids(&[ADA, CLEO])]);
+
+    // What asking for the introduction needs: Bob to ask, the evidence of
+    // Ada–Bob and of Gus–Cleo, and a message naming the people on the path.
+    let intro = paths(&e, None)[1].introduction.clone().expect("a chain offers an introduction");
+    assert_eq!((intro.ask.as_str(), intro.ask_name.as_deref()), (BOB, Some("Bob")));
+    assert_eq!((intro.viewer_tie.from.as_str(), intro.viewer_tie.to.as_str()), (ADA, BOB));
+    assert_eq!((intro.contact_tie.from.as_str(), intro.contact_tie.to.as_str()), (GUS, CLEO));
+    assert_eq!(intro.viewer_tie.strength, naive_strength(&ties[1]));
+    assert_eq!(intro.contact_tie.strength, naive_strength(&ties[3]));
+    let last = rapport::time::format_rfc3339(ms(NOW) - DAY_MS);
+    for t in [&intro.viewer_tie, &intro.contact_tie] {
+        let ev = &t.evidence;
+        assert_eq!((ev.emails, ev.meetings, ev.calls), (40, 0, 0));
+        assert_eq!(ev.last_interaction_at.as_deref(), Some(last.as_str()));
+    }
+    assert_eq!(
+        intro.message,
+        "Hi Bob,\n\nI would like to be introduced to Cleo. Gus has been in touch with them (40 e-mails, \
+         most recently on 2026-03-30). Could you put me in touch with Gus, or pass my request on?\n\nThanks,\nAda"
+    );
+}
+
+/// A weak direct tie (one e-mail of Ada's, 80 days old) is still listed
+/// first, but a chain clearly stronger scores above it and above a weaker
+/// shorter chain: a three-hop chain of busy ties (0.99 raw, 0.25 × that
+/// scored) before a two-hop one of two e-mails a tie (0.09 raw).
+#[test]
+fn a_chain_clearly_stronger_outranks_a_shorter_one() {
+    let ties = [
+        tie(ADA, CLEO, 1, 0, 80),
+        tie(ADA, BOB, 20, 20, 1),
+        tie(BOB, GUS, 20, 20, 1),
+        tie(GUS, CLEO, 20, 20, 1),
+        tie(ADA, HAL, 1, 1, 2),
+        tie(HAL, CLEO, 1, 1, 2),
+    ];
+    let (direct, three, two) = (naive_strength(&ties[0]), chain(&ties[1..4]), chain(&ties[4..]));
+    assert!(three * 0.25 > two * 0.5 && three * 0.25 > direct);
+    let e = engine_with(&ties);
+    let got = paths(&e, None);
+    assert_eq!(people_of(&got), [ids(&[ADA, CLEO]), ids(&[ADA, BOB, GUS, CLEO]), ids(&[ADA, HAL, CLEO])]);
+    assert!(got[1].score > got[0].score, "the host can see the chain is the better way in");
+    assert_eq!(got[2].score, round4(two * 0.5));
+    let intro = got[2].introduction.as_ref().unwrap();
+    assert_eq!(
+        intro.message,
+        "Hi Hal,\n\nCould you introduce me to Cleo? You have been in touch with them (2 e-mails, most \
+         recently on 2026-03-29).\n\nThanks,\nAda"
+    );
+}
+
+/// A longer chain only a little stronger than a shorter one (raw 0.99
+/// against 0.54: under twice) ranks below it; `hopPenalty` 1 ranks by raw
+/// strength; out-of-range penalties are refused.
+#[test]
+fn the_hop_penalty_decides_between_chains() {
+    let ties = [
+        tie(ADA, BOB, 20, 20, 1),
+        tie(BOB, GUS, 20, 20, 1),
+        tie(GUS, CLEO, 20, 20, 1),
+        tie(ADA, HAL, 4, 4, 2),
+        tie(HAL, CLEO, 4, 4, 2),
+    ];
+    let (three, two) = (chain(&ties[..3]), chain(&ties[3..]));
+    assert!(three > two && three * 0.25 < two * 0.5, "{three} {two}");
+    let e = engine_with(&ties);
+    let (long, short) = (ids(&[ADA, BOB, GUS, CLEO]), ids(&[ADA, HAL, CLEO]));
+    assert_eq!(people_of(&paths(&e, None)), [short.clone(), long.clone()]);
+    assert_eq!(people_of(&paths(&e, Some(0.5))), [short.clone(), long.clone()]);
+    assert_eq!(people_of(&paths(&e, Some(1.0))), [long.clone(), short.clone()]);
+    // Penalised hard enough, the short chain wins by far.
+    let got = paths(&e, Some(0.1));
+    assert_eq!((got[0].score, got[1].score), (round4(two * 0.1), round4(three * 0.01)));
+    for bad in [0.0, -0.5, 1.0001, 2.0, f64::NAN, f64::INFINITY] {
+        let err = e.introduction_paths(&cleo(), None, None, Some(bad)).unwrap_err();
+        assert_eq!(err.code(), "INVALID_OPTIONS", "{bad}");
+        assert!(err.to_string().contains("hopPenalty"), "{err}");
+    }
 }
 
 /// Who knows whom lists colleagues: the viewer, Cleo's busiest
-/// correspondent, is not among them.
+/// correspondent, is not among them; their tie is reported apart.
 #[test]
 fn who_knows_whom_never_lists_the_viewer() {
     let ties = [tie(ADA, CLEO, 60, 60, 0), tie(BOB, CLEO, 2, 1, 3), tie(GUS, CLEO, 1, 0, 10)];
     let e = engine_with(&ties);
     let w = e.who_knows_whom(&cleo(), None).unwrap();
-    let listed: Vec<&str> = w.colleagues.iter().map(|k| k.id.as_str()).collect();
-    assert_eq!(listed, [BOB, GUS]);
+    let listed: Vec<(&str, f64)> = w.colleagues.iter().map(|k| (k.id.as_str(), k.strength)).collect();
+    assert_eq!(listed, [(BOB, naive_strength(&ties[1])), (GUS, naive_strength(&ties[2]))]);
+    let mine = w.viewer_tie.as_ref().expect("Ada deals with Cleo");
+    assert_eq!(mine.strength, naive_strength(&ties[0]));
+    assert_eq!((mine.evidence.emails, mine.evidence.meetings, mine.evidence.calls), (120, 0, 0));
+    assert_eq!(mine.evidence.last_interaction_at.as_deref(), Some("2026-03-31T00:00:00Z"));
+    // `top` counts colleagues only.
+    let top1 = e.who_knows_whom(&cleo(), Some(1)).unwrap();
+    assert_eq!(top1.colleagues.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(), [BOB]);
     let account = e.who_knows_whom(&Target::Account("contoso".into()), Some(100)).unwrap();
-    assert!(account.colleagues.iter().all(|k| k.id != ADA));
+    assert!(account.colleagues.iter().all(|k| k.id != ADA) && account.viewer_tie.is_some());
+    let json = serde_json::to_value(&w).unwrap();
+    assert_eq!(json["viewerTie"]["evidence"]["emails"], 120);
+
+    // Without a tie of the viewer's: null.
+    let e = engine_with(&ties[1..]);
+    let w = serde_json::to_value(e.who_knows_whom(&cleo(), None).unwrap()).unwrap();
+    assert_eq!(w["viewerTie"], Value::Null);
+    assert_eq!(w["colleagues"].as_array().unwrap().len(), 2);
 }

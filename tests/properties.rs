@@ -75,7 +75,7 @@ proptest! {
         needs(Scope::Identifiable, refusal(e.relationship(&target, DataScope::Team, None, &h)));
         needs(Scope::Identifiable, refusal(e.relationship_summaries(true, DataScope::Team, None, &h)));
         needs(Scope::Identifiable, refusal(e.who_knows_whom(&target, None)));
-        needs(Scope::Identifiable, refusal(e.introduction_paths(&target, None, None)));
+        needs(Scope::Identifiable, refusal(e.introduction_paths(&target, None, None, None)));
         needs(Scope::Aggregated, refusal(e.aggregates(&departments(rapport::insights::aggregates::Period::Week))));
         needs(Scope::Own, refusal(e.relationship(&target, DataScope::Own, None, &h)));
         needs(Scope::Own, refusal(e.relationship_summaries(false, DataScope::Own, None, &h)));

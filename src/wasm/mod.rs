@@ -308,14 +308,12 @@ impl Engine {
     pub fn introduction_paths(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "{ contact: string }")] target: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ top?: number; maxHops?: number }")] opts: Option<
-            JsValue,
-        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "IntroductionPathsOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         self.observe_clock();
         let target = json::target(&stringify(&target)?).map_err(js_error)?;
         let req: PathsRequest = request(&opts)?;
-        to_js(&self.inner.introduction_paths(&target, req.top, req.max_hops).map_err(js_error)?)
+        to_js(&self.inner.introduction_paths(&target, req.top, req.max_hops, req.hop_penalty).map_err(js_error)?)
     }
 
     /// Anonymized aggregates (SPEC 3.4) per department: needs `aggregated`.
