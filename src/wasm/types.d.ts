@@ -372,11 +372,33 @@ export interface WhoKnowsWhom {
   target: TargetInfo;
   /** The reference time the strengths are computed at. */
   asOf: string;
+  /** Colleagues only: never the viewer, whose own tie is `viewerTie`. */
   colleagues: KnownColleague[];
   /** Provenance: the interactions the result was computed from. */
   interactionsUsed: number;
   /** Provenance: the consent that allowed this result (flags, or a token's jti). */
   consentBasis: ConsentBasis;
+  /** The viewer's own tie with the contact or account; null when they have none. */
+  viewerTie: ViewerTie | null;
+}
+
+export interface ViewerTie {
+  /** Connection strength 0–1, computed as a colleague's. */
+  strength: number;
+  evidence: Evidence;
+}
+
+export interface IntroductionPathsOptions {
+  /** How many paths, 1 to 20 (default 3); a direct tie takes one place. */
+  top?: number;
+  /** The longest chain, in ties: 1 to 4 (default 3). */
+  maxHops?: number;
+  /**
+   * Chains rank by `strength × hopPenalty^(hops − 1)` (the path's `score`): above 0 and at most 1,
+   * default 0.5, so a three-hop chain needs twice a two-hop chain's strength to rank above it; 1 ranks
+   * by strength alone. Out of range: INVALID_OPTIONS naming `hopPenalty`.
+   */
+  hopPenalty?: number;
 }
 
 export interface IntroductionStep {
@@ -399,6 +421,27 @@ export interface IntroductionPath {
   interactionsUsed: number;
   /** Provenance: the consent that allowed this result (flags, or a token's jti). */
   consentBasis: ConsentBasis;
+  /** The viewer's own tie to the contact ("you already know them"): listed first, whatever its strength. */
+  direct: boolean;
+  /** What chains rank by: `strength × hopPenalty^(hops − 1)`, to four decimals (a direct tie's: its strength). */
+  score: number;
+  /** What asking for the introduction needs; null on the direct tie. */
+  introduction: Introduction | null;
+}
+
+export interface Introduction {
+  /** The colleague to ask: the first person after the viewer. */
+  ask: string;
+  askName: string | null;
+  /** The viewer's tie to the colleague to ask. */
+  viewerTie: IntroductionStep;
+  /** The last colleague's tie to the contact (the colleague to ask's own, on a two-hop path). */
+  contactTie: IntroductionStep;
+  /**
+   * A drafted request to the colleague to ask, plain text, signed with the viewer's name. It names
+   * only people on the path. The engine sends nothing: the host does, if the user wants.
+   */
+  message: string;
 }
 
 export interface AggregatesOptions {
