@@ -62,7 +62,9 @@ fn data(ties: &[Tie]) -> Value {
     let mut out = Vec::new();
     for (k, t) in ties.iter().enumerate() {
         for (i, (from, to, at)) in mails(t).into_iter().enumerate() {
-            out.push(json!({ "id": format!("t{k}-{i}"), "kind": "email", "from": from, "to": [to], "at": at }));
+            out.push(
+                json!({ "id": format!("t{k}-{i}"), "kind": "email", "from": from, "to": [to], "at": at }),
+            );
         }
     }
     Value::Array(out)
@@ -72,7 +74,8 @@ fn data(ties: &[Tie]) -> Value {
 /// with a 90-day half-life; `(1 − 2^(−activity/4)) × (0.6 + 0.4 × min/max)`.
 fn naive_strength(t: &Tie) -> f64 {
     let now = ms(NOW) as f64;
-    let activity: f64 = mails(t).iter().map(|&(_, _, at)| 0.5f64.powf((now - at as f64) / (90.0 * 86_400_000.0))).sum();
+    let activity: f64 =
+        mails(t).iter().map(|&(_, _, at)| 0.5f64.powf((now - at as f64) / (90.0 * 86_400_000.0))).sum();
     let (lo, hi) = (t.a_sent.min(t.b_sent), t.a_sent.max(t.b_sent));
     let reciprocity = if hi == 0 { 1.0 } else { f64::from(lo) / f64::from(hi) };
     let s = (1.0 - 0.5f64.powf(activity / 4.0)) * (0.6 + 0.4 * reciprocity);
@@ -124,7 +127,10 @@ fn a_direct_tie_is_listed_first_even_below_a_chain() {
     ];
     let direct = naive_strength(&ties[0]);
     let three = chain(&ties[1..]);
-    assert!(three > direct, "the attack needs a chain whose raw product beats the direct tie ({three} vs {direct})");
+    assert!(
+        three > direct,
+        "the attack needs a chain whose raw product beats the direct tie ({three} vs {direct})"
+    );
     let e = engine_with(&ties);
     for penalty in [None, Some(1.0)] {
         let got = paths(&e, penalty);

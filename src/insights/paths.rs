@@ -133,7 +133,14 @@ pub fn introduction_paths(
 /// Offers `found` every chain of two to `max_hops` ties from `from` to `to`
 /// that may reach the top, by score (`pen[k]`: the factor of a chain of
 /// k + 1 ties).
-fn search(graph: &Network, from: NodeIndex, to: NodeIndex, max_hops: usize, pen: &[f64; 4], found: &mut Found) {
+fn search(
+    graph: &Network,
+    from: NodeIndex,
+    to: NodeIndex,
+    max_hops: usize,
+    pen: &[f64; 4],
+    found: &mut Found,
+) {
     let colleagues =
         |n: NodeIndex| graph.colleagues_of(n).iter().copied().filter(move |&(m, _)| m != from && m != to);
     // Strength of the viewer's tie to each node (0: none), by node index.
@@ -397,45 +404,48 @@ mod tests {
             let consent = Consent { aggregated: false, identifiable: true };
             let view = Gate::new(&store, consent, Some(people[0])).open(Scope::Identifiable).unwrap();
             let graph = Network::build(&view, 1);
-            for (target, hops, penalty) in people[6..]
-                .iter()
-                .flat_map(|t| (1..=4).flat_map(move |h| [1.0, 0.5, 0.2].map(|p| (t, h, p))))
+            for (target, hops, penalty) in
+                people[6..].iter().flat_map(|t| (1..=4).flat_map(move |h| [1.0, 0.5, 0.2].map(|p| (t, h, p))))
             {
-                    let fast = introduction_paths(&view, &graph, people[0], *target, 10_000, hops, penalty);
-                    // A short list is the head of the whole one: pruning loses no chain of the top.
-                    for top in [1, 2, 3] {
-                        let head = introduction_paths(&view, &graph, people[0], *target, top, hops, penalty);
-                        assert_eq!(
-                            head[..],
-                            fast[..fast.len().min(top)],
-                            "top {top}, round {round}, {hops} hops, penalty {penalty}"
-                        );
-                    }
-                    // The direct tie first, then chains by score.
-                    let direct = fast.iter().filter(|p| p.direct).count();
-                    assert!(direct <= 1 && fast.iter().skip(direct).all(|p| !p.direct && p.hops > 1));
-                    assert!(fast.iter().skip(direct).zip(fast.iter().skip(direct + 1)).all(|(a, b)| a.score >= b.score));
-                    let mut fast: Vec<Vec<String>> = fast.into_iter().map(|p| p.people).collect();
-                    fast.sort();
-                    let (Some(from), Some(to)) = (graph.node(people[0]), graph.node(*target)) else {
-                        assert!(fast.is_empty());
-                        continue;
-                    };
-                    let g = &graph.graph;
-                    let ok = |n: NodeIndex| n == from || n == to || view.person(g[n]).internal;
-                    let allowed = EdgeFiltered::from_fn(g, |e| ok(e.source()) && ok(e.target()));
-                    let mut slow: Vec<Vec<String>> = all_simple_paths::<Vec<NodeIndex>, _, FxBuildHasher>(
-                        &allowed,
-                        from,
-                        to,
-                        0,
-                        Some(hops - 1),
-                    )
-                    .map(|p| p.iter().map(|&n| view.person_id(g[n]).to_string()).collect())
-                    .collect();
-                    slow.sort();
-                    compared += slow.len();
-                    assert_eq!(fast, slow, "round {round}, {hops} hops");
+                let fast = introduction_paths(&view, &graph, people[0], *target, 10_000, hops, penalty);
+                // A short list is the head of the whole one: pruning loses no chain of the top.
+                for top in [1, 2, 3] {
+                    let head = introduction_paths(&view, &graph, people[0], *target, top, hops, penalty);
+                    assert_eq!(
+                        head[..],
+                        fast[..fast.len().min(top)],
+                        "top {top}, round {round}, {hops} hops, penalty {penalty}"
+                    );
+                }
+                // The direct tie first, then chains by score.
+                let direct = fast.iter().filter(|p| p.direct).count();
+                assert!(direct <= 1 && fast.iter().skip(direct).all(|p| !p.direct && p.hops > 1));
+                assert!(fast
+                    .iter()
+                    .skip(direct)
+                    .zip(fast.iter().skip(direct + 1))
+                    .all(|(a, b)| a.score >= b.score));
+                let mut fast: Vec<Vec<String>> = fast.into_iter().map(|p| p.people).collect();
+                fast.sort();
+                let (Some(from), Some(to)) = (graph.node(people[0]), graph.node(*target)) else {
+                    assert!(fast.is_empty());
+                    continue;
+                };
+                let g = &graph.graph;
+                let ok = |n: NodeIndex| n == from || n == to || view.person(g[n]).internal;
+                let allowed = EdgeFiltered::from_fn(g, |e| ok(e.source()) && ok(e.target()));
+                let mut slow: Vec<Vec<String>> = all_simple_paths::<Vec<NodeIndex>, _, FxBuildHasher>(
+                    &allowed,
+                    from,
+                    to,
+                    0,
+                    Some(hops - 1),
+                )
+                .map(|p| p.iter().map(|&n| view.person_id(g[n]).to_string()).collect())
+                .collect();
+                slow.sort();
+                compared += slow.len();
+                assert_eq!(fast, slow, "round {round}, {hops} hops");
             }
         }
         assert!(compared > 500, "only {compared} chains compared");

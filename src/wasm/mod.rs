@@ -313,7 +313,12 @@ impl Engine {
         self.observe_clock();
         let target = json::target(&stringify(&target)?).map_err(js_error)?;
         let req: PathsRequest = request(&opts)?;
-        to_js(&self.inner.introduction_paths(&target, req.top, req.max_hops, req.hop_penalty).map_err(js_error)?)
+        to_js(
+            &self
+                .inner
+                .introduction_paths(&target, req.top, req.max_hops, req.hop_penalty)
+                .map_err(js_error)?,
+        )
     }
 
     /// Anonymized aggregates (SPEC 3.4) per department: needs `aggregated`.
