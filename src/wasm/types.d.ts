@@ -378,26 +378,15 @@ export interface WhoKnowsWhom {
   interactionsUsed: number;
   /** Provenance: the consent that allowed this result (flags, or a token's jti). */
   consentBasis: ConsentBasis;
-  /** The viewer's own tie with the contact or account; null when they have none. */
-  viewerTie: ViewerTie | null;
-}
-
-export interface ViewerTie {
-  /** Connection strength 0–1, computed as a colleague's. */
-  strength: number;
-  evidence: Evidence;
+  /** The viewer's own tie (strength as a colleague's); null when they have none. */
+  viewerTie: { strength: number; evidence: Evidence } | null;
 }
 
 export interface IntroductionPathsOptions {
-  /** How many paths, 1 to 20 (default 3); a direct tie takes one place. */
+  /** 1 to 20 paths (default 3; a direct tie takes one place); chains of at most `maxHops` ties, 1 to 4 (default 3). */
   top?: number;
-  /** The longest chain, in ties: 1 to 4 (default 3). */
   maxHops?: number;
-  /**
-   * Chains rank by `strength × hopPenalty^(hops − 1)` (the path's `score`): above 0 and at most 1,
-   * default 0.5, so a three-hop chain needs twice a two-hop chain's strength to rank above it; 1 ranks
-   * by strength alone. Out of range: INVALID_OPTIONS naming `hopPenalty`.
-   */
+  /** Chains rank by `score` = strength × hopPenalty^(hops − 1); in (0, 1], default 0.5, 1: by strength alone. */
   hopPenalty?: number;
 }
 
@@ -421,26 +410,20 @@ export interface IntroductionPath {
   interactionsUsed: number;
   /** Provenance: the consent that allowed this result (flags, or a token's jti). */
   consentBasis: ConsentBasis;
-  /** The viewer's own tie to the contact ("you already know them"): listed first, whatever its strength. */
+  /** The viewer's own tie to the contact ("you already know them"): first, whatever its strength. */
   direct: boolean;
-  /** What chains rank by: `strength × hopPenalty^(hops − 1)`, to four decimals (a direct tie's: its strength). */
+  /** What chains rank by: `strength × hopPenalty^(hops − 1)`, to four decimals. */
   score: number;
-  /** What asking for the introduction needs; null on the direct tie. */
-  introduction: Introduction | null;
+  introduction: Introduction | null /* null on the direct tie */;
 }
 
 export interface Introduction {
-  /** The colleague to ask: the first person after the viewer. */
+  /** The colleague to ask (the first after the viewer); the viewer's tie to them; the last colleague's tie to the contact. */
   ask: string;
   askName: string | null;
-  /** The viewer's tie to the colleague to ask. */
   viewerTie: IntroductionStep;
-  /** The last colleague's tie to the contact (the colleague to ask's own, on a two-hop path). */
   contactTie: IntroductionStep;
-  /**
-   * A drafted request to the colleague to ask, plain text, signed with the viewer's name. It names
-   * only people on the path. The engine sends nothing: the host does, if the user wants.
-   */
+  /** A drafted request to `ask`, plain text naming only people on the path; the host sends it, the engine never does. */
   message: string;
 }
 
