@@ -168,7 +168,7 @@ fn main() {
             size,
             median_ms(runs, || {
                 for t in &sample {
-                    drop(serde_json::to_string(&e.introduction_paths(t, None, None).expect("p")));
+                    drop(serde_json::to_string(&e.introduction_paths(t, None, None, None).expect("p")));
                 }
             }),
         );

@@ -190,7 +190,7 @@ fn every_result_states_now_and_the_latest_interaction_it_read() {
         assert!(list.as_array().unwrap().iter().all(|r| &v(r.clone()) == want), "{list}");
     }
     assert_eq!(v(j(serde_json::to_value(e.who_knows_whom(&cleo(), None).unwrap()))), team_as_of);
-    let paths = j(serde_json::to_value(e.introduction_paths(&cleo(), None, None).unwrap()));
+    let paths = j(serde_json::to_value(e.introduction_paths(&cleo(), None, None, None).unwrap()));
     assert!(!paths.as_array().unwrap().is_empty());
     assert!(paths.as_array().unwrap().iter().all(|p| v(p.clone()) == team_as_of), "{paths}");
     // Nothing read: null, not the epoch.

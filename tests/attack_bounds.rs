@@ -100,7 +100,7 @@ fn class_05_huge_meetings_keep_memory_linear_in_the_input() {
     e.load_interactions(input.as_bytes(), Default::default()).unwrap();
 
     let target = Target::Contact(external[5].clone());
-    let paths = e.introduction_paths(&target, Some(3), Some(3)).unwrap();
+    let paths = e.introduction_paths(&target, Some(3), Some(3), None).unwrap();
     let (_, ties) = e.network_size().expect("the graph was built");
     // Each large meeting ties each attendee to its organizer: at most one
     // tie per participant loaded (SMALL_MEETING_PEOPLE in src/insights/network.rs).
@@ -120,7 +120,7 @@ fn class_05_huge_meetings_keep_memory_linear_in_the_input() {
     // Still usable: another load, and the same questions answer again.
     let more = json!([email("after", ADA, &[&external[5]], "2026-02-25T10:00:00Z")]);
     e.load_interactions(more.to_string().as_bytes(), Default::default()).unwrap();
-    assert!(!e.introduction_paths(&target, None, None).unwrap().is_empty());
+    assert!(!e.introduction_paths(&target, None, None, None).unwrap().is_empty());
     assert!(e.who_knows_whom(&target, None).is_ok());
 }
 
@@ -202,7 +202,7 @@ fn class_13_a_shared_mailbox_is_never_a_person_in_any_list() {
     let client = Target::Contact(CLIENT.into());
     let everything = serde_json::to_string(&(
         e.who_knows_whom(&client, Some(100)).unwrap(),
-        e.introduction_paths(&client, Some(20), Some(4)).unwrap(),
+        e.introduction_paths(&client, Some(20), Some(4), None).unwrap(),
         e.relationship(&client, rapport::DataScope::Team, None, &Default::default()).unwrap(),
         e.relationship(
             &Target::Account("client".into()),

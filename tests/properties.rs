@@ -75,12 +75,67 @@ proptest! {
         needs(Scope::Identifiable, refusal(e.relationship(&target, DataScope::Team, None, &h)));
         needs(Scope::Identifiable, refusal(e.relationship_summaries(true, DataScope::Team, None, &h)));
         needs(Scope::Identifiable, refusal(e.who_knows_whom(&target, None)));
-        needs(Scope::Identifiable, refusal(e.introduction_paths(&target, None, None)));
+        needs(Scope::Identifiable, refusal(e.introduction_paths(&target, None, None, None)));
         needs(Scope::Aggregated, refusal(e.aggregates(&departments(rapport::insights::aggregates::Period::Week))));
         needs(Scope::Own, refusal(e.relationship(&target, DataScope::Own, None, &h)));
         needs(Scope::Own, refusal(e.relationship_summaries(false, DataScope::Own, None, &h)));
         let own = e.own_insights(None).unwrap();
         prop_assert_eq!(own.scope, Scope::Own);
+    }
+
+    /// Introductions and who knows whom name nobody the scope may not name:
+    /// a drafted message names only people on its path (by name, or by id
+    /// without one), never the opted-out person (by id or name, in any
+    /// letter case); who knows whom never lists the viewer, and reports
+    /// the viewer's own tie apart.
+    #[test]
+    fn introductions_name_only_people_on_the_path(
+        w in world(), pick in any::<prop::sample::Index>(), viewer in any::<prop::sample::Index>(),
+        penalty in prop::sample::select(vec![None, Some(1.0), Some(0.5), Some(0.05)]),
+    ) {
+        let x = pick.index(w.people);
+        let v = viewer.index(w.internal);
+        prop_assume!(x != v);
+        let viewer_id = person_id(&w, v).to_lowercase();
+        let mut e = engine(&viewer_id, consent(false, true), WORLD_NOW);
+        load(&mut e, &w.people_json(None, None), &w.interactions_json(None));
+        e.opt_out(&person_id(&w, x)).unwrap();
+        let gone = [person_id(&w, x).to_lowercase(), format!("person {x}")];
+        let name_of = |id: &str| (0..w.people).find(|&i| person_id(&w, i).eq_ignore_ascii_case(id)).map(|i| format!("Person {i}"));
+        for target in w.ids() {
+            let contact = Target::Contact(target);
+            if let Ok(paths) = e.introduction_paths(&contact, Some(20), Some(4), penalty) {
+                let mut last_direct = true;
+                for p in &paths {
+                    let text = serde_json::to_string(p).unwrap().to_lowercase();
+                    prop_assert!(gone.iter().all(|g| !text.contains(g.as_str())), "{}", text);
+                    // The direct tie first, once at most; chains by score.
+                    prop_assert!(!p.direct || last_direct);
+                    last_direct = p.direct;
+                    let Some(intro) = &p.introduction else {
+                        prop_assert!(p.direct);
+                        continue;
+                    };
+                    prop_assert_eq!(&intro.ask, &p.people[1]);
+                    // Every "Person n" the message names is on the path.
+                    let on_path: Vec<String> = p.people.iter().filter_map(|id| name_of(id)).collect();
+                    for n in 0..w.people {
+                        let named = format!("Person {n}");
+                        if intro.message.contains(&named) {
+                            prop_assert!(on_path.contains(&named), "{} names {}", intro.message, named);
+                        }
+                    }
+                    prop_assert!(intro.message.contains(&format!("Person {v}")), "signed by the viewer");
+                }
+                let chains: Vec<f64> = paths.iter().filter(|p| !p.direct).map(|p| p.score).collect();
+                prop_assert!(chains.windows(2).all(|s| s[0] >= s[1]));
+            }
+            if let Ok(who) = e.who_knows_whom(&contact, Some(100)) {
+                prop_assert!(who.colleagues.iter().all(|k| !k.id.eq_ignore_ascii_case(&viewer_id)));
+                let text = serde_json::to_string(&who).unwrap().to_lowercase();
+                prop_assert!(gone.iter().all(|g| !text.contains(g.as_str())), "{}", text);
+            }
+        }
     }
 
     /// Own-scope figures use only interactions the viewer took part in: they

@@ -188,9 +188,11 @@ fn who_knows_whom_ranks_colleagues_by_strength() {
         .iter()
         .map(|c| (c["id"].as_str().unwrap().to_string(), c["strength"].as_f64().unwrap()))
         .collect();
-    assert_eq!(got, [(ADA.to_string(), 0.5907), (BOB.to_string(), 0.5583)]);
+    // Ada is the viewer: her tie is reported apart, never as a colleague.
+    assert_eq!(got, [(BOB.to_string(), 0.5583)]);
+    assert_eq!(w["viewerTie"]["strength"], 0.5907);
     assert_eq!(
-        w["colleagues"][0]["evidence"],
+        w["viewerTie"]["evidence"],
         json!({ "emails": 4, "meetings": 1, "calls": 1, "lastInteractionAt": "2026-03-20T16:00:00Z" })
     );
     assert_eq!(w["asOf"], "2026-03-31T00:00:00Z");
@@ -201,7 +203,7 @@ fn who_knows_whom_ranks_colleagues_by_strength() {
 #[test]
 fn introduction_paths_go_through_colleagues_only() {
     let e = loaded(team());
-    let paths = e.introduction_paths(&Target::Contact(CLEO.into()), None, None).unwrap();
+    let paths = e.introduction_paths(&Target::Contact(CLEO.into()), None, None, None).unwrap();
     let people: Vec<Vec<&str>> =
         paths.iter().map(|p| p.people.iter().map(String::as_str).collect()).collect();
     // Eve links Ada and Cleo too (r10), but she is external: no path through her.
@@ -211,14 +213,17 @@ fn introduction_paths_go_through_colleagues_only() {
     // Through Bob: 0.2147 * 0.5583 = 0.1199.
     assert_eq!(paths[1].strength, 0.1199);
     assert_eq!(paths[1].explanation, "Ada → Bob (0.21) → Cleo (0.56): strength 0.12");
-    let direct_only = e.introduction_paths(&Target::Contact(CLEO.into()), None, Some(1)).unwrap();
+    // The direct tie first, marked; the chain scored 0.2147 × 0.5583 × 0.5 (one hop beyond the first) = 0.0599.
+    assert!(paths[0].direct && !paths[1].direct);
+    assert_eq!((paths[0].score, paths[1].score), (0.5907, 0.0599));
+    let direct_only = e.introduction_paths(&Target::Contact(CLEO.into()), None, Some(1), None).unwrap();
     assert_eq!(direct_only.len(), 1);
 
     let mut without_bob = loaded(team());
     without_bob.opt_out(BOB).unwrap();
-    let paths = without_bob.introduction_paths(&Target::Contact(CLEO.into()), None, None).unwrap();
+    let paths = without_bob.introduction_paths(&Target::Contact(CLEO.into()), None, None, None).unwrap();
     assert_eq!(paths.len(), 1, "no path passes through an opted-out person");
-    let err = e.introduction_paths(&Target::Account("contoso".into()), None, None).unwrap_err();
+    let err = e.introduction_paths(&Target::Account("contoso".into()), None, None, None).unwrap_err();
     assert_eq!(err.code(), "INVALID_OPTIONS");
 }
 
@@ -250,7 +255,7 @@ fn same_input_same_options_byte_identical_json() {
             e.relationship(&Target::Account("contoso".into()), DataScope::Team, None, &h).unwrap(),
             e.relationship_summaries(false, DataScope::Team, None, &h).unwrap(),
             e.who_knows_whom(&Target::Account("contoso".into()), None).unwrap(),
-            e.introduction_paths(&Target::Contact(CLEO.into()), None, None).unwrap(),
+            e.introduction_paths(&Target::Contact(CLEO.into()), None, None, None).unwrap(),
         ))
         .unwrap()
     };

@@ -402,7 +402,7 @@ fn every_result_states_its_consent_basis_and_the_interactions_it_used() {
     assert_eq!(basis_and_used(serde_json::to_value(&list[0]).unwrap()).0, token);
     let who = serde_json::to_value(e.who_knows_whom(&cleo(), None).unwrap()).unwrap();
     assert_eq!(basis_and_used(who), (token.clone(), 2), "a1 and b1 tie Ada and Bob to Cleo");
-    let paths = e.introduction_paths(&cleo(), None, None).unwrap();
+    let paths = e.introduction_paths(&cleo(), None, None, None).unwrap();
     let first = serde_json::to_value(&paths[0]).unwrap();
     assert_eq!(first["consentBasis"], token);
     assert!(first["interactionsUsed"].as_u64().unwrap() >= 1);

@@ -269,14 +269,25 @@ fn relationship_who_knows_whom_and_paths_cross_the_boundary() {
 
     let who = e.who_knows_whom(cleo.clone(), None).unwrap();
     let colleagues: Array = get(&who, "colleagues").dyn_into().unwrap();
-    assert_eq!(colleagues.length(), 2);
-    assert_eq!(get(&colleagues.get(0), "id").as_string().unwrap(), "ada@northwind.example");
-    assert!(num(&colleagues.get(0), "strength") > num(&colleagues.get(1), "strength"));
+    // Ada is the viewer: her tie is `viewerTie`, never a colleague.
+    assert_eq!(colleagues.length(), 1);
+    assert_eq!(get(&colleagues.get(0), "id").as_string().unwrap(), "bob@northwind.example");
+    assert!(num(&who, "viewerTie.strength") > num(&colleagues.get(0), "strength"));
+    assert_eq!(num(&who, "viewerTie.evidence.emails"), 2.0);
 
-    let paths: Array = e.introduction_paths(cleo, None).unwrap().dyn_into().unwrap();
+    let paths: Array = e.introduction_paths(cleo.clone(), None).unwrap().dyn_into().unwrap();
     assert_eq!(paths.length(), 2, "direct, and through Bob");
     let first: Array = get(&paths.get(0), "people").dyn_into().unwrap();
     assert_eq!(first.length(), 2);
+    assert_eq!(get(&paths.get(0), "direct").as_bool(), Some(true));
+    assert!(get(&paths.get(0), "introduction").is_null());
+    assert_eq!(get(&paths.get(1), "introduction.ask").as_string().unwrap(), "bob@northwind.example");
+    let message = get(&paths.get(1), "introduction.message").as_string().unwrap();
+    assert!(message.starts_with("Hi Bob,") && message.ends_with("Ada"), "{message}");
+    let score = num(&paths.get(1), "score");
+    assert!((score - num(&paths.get(1), "strength") * 0.5).abs() < 1e-4);
+    let bad = e.introduction_paths(cleo, Some(js(r#"{"hopPenalty":0}"#))).unwrap_err();
+    assert_eq!(code(&bad), "INVALID_OPTIONS");
 
     let account = e.relationship(js(r#"{"account":"Contoso"}"#), Some(js(r#"{"scope":"team"}"#))).unwrap();
     assert_eq!(num(&account, "kpis.emailsSent"), 2.0);

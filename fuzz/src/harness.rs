@@ -196,7 +196,7 @@ pub fn exercise(e: &Engine) {
         show(e.relationship(target, DataScope::Own, Some(3660), &h));
         show(e.relationship(target, DataScope::Team, None, &h));
         show(e.who_knows_whom(target, Some(10)));
-        show(e.introduction_paths(target, Some(3), Some(4)));
+        show(e.introduction_paths(target, Some(3), Some(4), Some(0.5)));
     }
     for (group_by, period, days) in
         [(GroupBy::Department, Period::Week, 400), (GroupBy::Account, Period::Month, 3660)]

@@ -27,7 +27,7 @@ use crate::insights::aggregates::{
 use crate::insights::freshness::{data_as_of, table_data_as_of};
 use crate::insights::health::HealthOptions;
 use crate::insights::own::{own_insights, OwnInsights};
-use crate::insights::paths::{introduction_paths, IntroductionPath};
+use crate::insights::paths::{introduction_paths, IntroductionPath, DEFAULT_HOP_PENALTY};
 use crate::insights::relationship::{relationship, summaries, target_out, Relationship, RelationshipSummary};
 use crate::insights::sides::{resolve, Them};
 use crate::insights::who_knows_whom::{who_knows_whom, WhoKnowsWhom};
@@ -386,26 +386,35 @@ impl Engine {
         let top = bounded("top", top, 5, 1, 100)?;
         let view = self.gate().open(Scope::Identifiable)?;
         let them = resolve(&view, target)?;
-        Ok(who_knows_whom(&view, &them, target_out(&view, &them), self.now(), top))
+        Ok(who_knows_whom(&view, &them, target_out(&view, &them), self.viewer(), self.now(), top))
     }
 
     /// Introduction paths (SPEC 3.2) from the viewer to a contact; needs
-    /// `identifiable`. Default top 3, at most `maxHops` (default 3, up to 4) ties.
+    /// `identifiable`. Default top 3 (the direct tie, listed first, takes
+    /// one), at most `maxHops` (default 3, up to 4) ties; chains rank by
+    /// strength × `hopPenalty`^(hops − 1), `hopPenalty` in (0, 1] (default
+    /// 0.5; 1 ranks by strength alone).
     pub fn introduction_paths(
         &self,
         target: &Target,
         top: Option<u32>,
         max_hops: Option<u32>,
+        hop_penalty: Option<f64>,
     ) -> Result<Vec<IntroductionPath>> {
         let top = bounded("top", top, 3, 1, 20)?;
         let max_hops = bounded("maxHops", max_hops, 3, 1, 4)?;
+        let hop_penalty = hop_penalty.unwrap_or(DEFAULT_HOP_PENALTY);
+        // Written so that NaN fails too.
+        if !(hop_penalty > 0.0 && hop_penalty <= 1.0) {
+            return Err(Error::options("hopPenalty", "must be above 0 and at most 1"));
+        }
         let view = self.gate().open(Scope::Identifiable)?;
         let Them::Contact(contact) = resolve(&view, target)? else {
             return Err(Error::options("target", "introduction paths lead to a contact, not an account"));
         };
         let Some(viewer) = self.viewer() else { return Ok(Vec::new()) };
         let network = self.derived.network(&view, self.now());
-        let mut paths = introduction_paths(&view, &network, viewer, contact, top, max_hops);
+        let mut paths = introduction_paths(&view, &network, viewer, contact, top, max_hops, hop_penalty);
         let (now, as_of) = (format_rfc3339(self.now()), data_as_of(&view, self.now()));
         for p in &mut paths {
             (p.now, p.data_as_of) = (now.clone(), as_of.clone());

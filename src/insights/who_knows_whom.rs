@@ -1,6 +1,8 @@
 //! Who knows whom (SPEC 3.2): the colleagues ranked by connection strength
-//! with a contact or an account (the formula is in `graph`), each with the
-//! interactions behind it.
+//! with a contact or an account (the formula is in `network`), each with the
+//! interactions behind it. The viewer asks whom to turn to, so they are never
+//! one of the colleagues listed, however strong their own tie: that tie is
+//! reported apart (`viewer_tie`), none when they have none.
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -39,6 +41,17 @@ pub struct WhoKnowsWhom {
     /// interaction it read (`freshness`).
     pub now: String,
     pub data_as_of: Option<String>,
+    /// The viewer's own tie with the contact or account, if any: never
+    /// among `colleagues`.
+    pub viewer_tie: Option<ViewerTie>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewerTie {
+    /// Connection strength 0–1, as a colleague's.
+    pub strength: f64,
+    pub evidence: Evidence,
 }
 
 /// Each colleague's tie with the other side: every interaction at or before
@@ -89,10 +102,15 @@ pub fn who_knows_whom(
     view: &View,
     them: &Them,
     target: super::relationship::TargetOut,
+    viewer: Option<PersonKey>,
     now: i64,
     top: usize,
 ) -> WhoKnowsWhom {
-    let (ties, interactions_used) = ties(view, them, now);
+    let (mut ties, interactions_used) = ties(view, them, now);
+    let viewer_tie = ties.iter().position(|(p, _)| Some(*p) == viewer).map(|at| {
+        let (_, tie) = ties.remove(at);
+        ViewerTie { strength: tie.strength(), evidence: tie.evidence() }
+    });
     let mut ranked: Vec<Known> = ties
         .into_iter()
         .map(|(p, tie)| Known {
@@ -114,5 +132,6 @@ pub fn who_knows_whom(
         consent_basis: view.basis(),
         now: format_rfc3339(now),
         data_as_of: super::freshness::data_as_of(view, now),
+        viewer_tie,
     }
 }

@@ -90,6 +90,8 @@ pub struct TopRequest {
 pub struct PathsRequest {
     pub top: Option<u32>,
     pub max_hops: Option<u32>,
+    /// Each hop beyond the first multiplies a chain's score by it: (0, 1], default 0.5.
+    pub hop_penalty: Option<f64>,
 }
 
 /// Largest demo dataset: beyond this the texts alone outgrow a browser tab.

@@ -22,6 +22,9 @@ const TYPES: &str = include_str!("types.d.ts");
 #[wasm_bindgen(typescript_custom_section)]
 const ACTIVITY_TYPES: &str = include_str!("activity.d.ts");
 
+#[wasm_bindgen(typescript_custom_section)]
+const AGGREGATES_TYPES: &str = include_str!("aggregates.d.ts");
+
 /// A JavaScript `Error` with the error's stable `code` and, where they
 /// apply, the record `index`, `field` and `reason`, the missing `scope`, or
 /// the `option` at fault.
@@ -326,14 +329,17 @@ impl Engine {
     pub fn introduction_paths(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "{ contact: string }")] target: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "{ top?: number; maxHops?: number }")] opts: Option<
-            JsValue,
-        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "IntroductionPathsOptions")] opts: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         self.observe_clock();
         let target = json::target(&stringify(&target)?).map_err(js_error)?;
         let req: PathsRequest = request(&opts)?;
-        to_js(&self.inner.introduction_paths(&target, req.top, req.max_hops).map_err(js_error)?)
+        to_js(
+            &self
+                .inner
+                .introduction_paths(&target, req.top, req.max_hops, req.hop_penalty)
+                .map_err(js_error)?,
+        )
     }
 
     /// Anonymized aggregates (SPEC 3.4) per department: needs `aggregated`.

@@ -107,7 +107,7 @@ pub fn outputs(e: &Engine, contacts: &[String]) -> String {
             out.push('\n');
         }
         out += &show(e.who_knows_whom(target, Some(100)));
-        out += &show(e.introduction_paths(target, Some(20), Some(4)));
+        out += &show(e.introduction_paths(target, Some(20), Some(4), None));
         out.push('\n');
     }
     for accounts in [false, true] {

@@ -61,8 +61,10 @@ export function refusal(engine: Engine): string {
 export function introductions(engine: Engine, contact: string): string[] {
   const list: RelationshipSummary[] = engine.relationshipSummaries({ level: "account", scope: "team", health: { weights: { recency: 0.4 } } });
   const who: WhoKnowsWhom = engine.whoKnowsWhom({ account: list[0]?.id ?? "none" }, { top: 3 });
-  const paths: IntroductionPath[] = engine.introductionPaths({ contact }, { maxHops: 2 });
-  return [...who.colleagues.map((c) => `${c.id} ${c.strength}`), ...paths.map((p) => p.explanation)];
+  const paths: IntroductionPath[] = engine.introductionPaths({ contact }, { maxHops: 2, hopPenalty: 0.5 });
+  const mine: number | null = who.viewerTie?.strength ?? null;
+  const asks: string[] = paths.flatMap((p) => (p.direct || !p.introduction ? [] : [`${p.score} ${p.introduction.ask}: ${p.introduction.message}`]));
+  return [...who.colleagues.map((c) => `${c.id} ${c.strength}`), ...paths.map((p) => p.explanation), ...asks, `${mine}`];
 }
 
 export function noisyWeeks(engine: Engine): string {
