@@ -12,6 +12,7 @@ pub mod kpis;
 pub mod network;
 pub mod own;
 pub mod paths;
+pub mod peers;
 pub mod relationship;
 pub mod sides;
 pub mod who_knows_whom;
