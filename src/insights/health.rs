@@ -6,8 +6,10 @@
 //!   among the organization's own: the share of the *other* active
 //!   relationships of the same level (contacts, or accounts) in the same
 //!   scope and window that it outnumbers, ties counting half (see
-//!   [`Standing`]). Active means at least one counted interaction in the
-//!   window. With no other active relationship it gets 0.5: nothing to
+//!   [`Standing`]). Active means scored: at least `minInteractions` (and at
+//!   least one) counted interactions in the window; the many relationships
+//!   of one or two e-mails would otherwise put every scored one near the
+//!   top. With no other active relationship it gets 0.5: nothing to
 //!   compare with is neither good nor bad news. When the host sets
 //!   `expectedPerMonth`, the fixed rule instead: interactions per 30 days
 //!   against it, full marks at or above it.
@@ -145,15 +147,16 @@ pub struct Standing {
 }
 
 impl Standing {
-    /// From the sorted counts of every active relationship, the relationship
-    /// itself included when its `count` is above 0.
-    pub fn among(sorted: &[u32], count: usize) -> Standing {
+    /// From the sorted counts of every active relationship (those with at
+    /// least `floor` interactions), the relationship itself among them when
+    /// its `count` reaches the floor.
+    pub fn among(sorted: &[u32], count: usize, floor: u32) -> Standing {
         let x = u32::try_from(count).unwrap_or(u32::MAX);
         let below = sorted.partition_point(|&n| n < x);
         let mut tied = sorted.partition_point(|&n| n <= x) - below;
         let mut others = sorted.len();
         // Itself is in the population when it is active: not its own peer.
-        if x > 0 && tied > 0 {
+        if x >= floor && tied > 0 {
             tied -= 1;
             others -= 1;
         }

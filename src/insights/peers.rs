@@ -18,8 +18,8 @@ use crate::time::Window;
 pub struct Peers {
     /// Per relationship, the times of its counted interactions, sorted.
     times: Vec<Vec<i64>>,
-    /// Sorted counts of the active relationships, by window.
-    counts: RefCell<FxHashMap<(i64, i64), Rc<[u32]>>>,
+    /// Sorted counts of the active relationships, by window and floor.
+    counts: RefCell<FxHashMap<(i64, i64, u32), Rc<[u32]>>>,
 }
 
 /// The account key a contact is grouped under: compared case-insensitively.
@@ -57,25 +57,27 @@ impl Peers {
         Peers { times, counts: RefCell::default() }
     }
 
-    /// The sorted counts of the relationships with at least one interaction in `w`.
-    fn active_counts(&self, w: Window) -> Rc<[u32]> {
-        if let Some(c) = self.counts.borrow().get(&(w.start, w.end)) {
+    /// The sorted counts of the relationships with at least `floor` interactions in `w`.
+    fn active_counts(&self, w: Window, floor: u32) -> Rc<[u32]> {
+        if let Some(c) = self.counts.borrow().get(&(w.start, w.end, floor)) {
             return c.clone();
         }
         let mut counts: Vec<u32> = self
             .times
             .iter()
             .map(|t| (t.partition_point(|&at| at <= w.end) - t.partition_point(|&at| at <= w.start)) as u32)
-            .filter(|&n| n > 0)
+            .filter(|&n| n >= floor)
             .collect();
         counts.sort_unstable();
         let counts: Rc<[u32]> = counts.into();
-        self.counts.borrow_mut().insert((w.start, w.end), counts.clone());
+        self.counts.borrow_mut().insert((w.start, w.end, floor), counts.clone());
         counts
     }
 
-    /// Where a relationship with `count` interactions in `w` stands.
-    pub fn standing(&self, w: Window, count: usize) -> Standing {
-        Standing::among(&self.active_counts(w), count)
+    /// Where a relationship with `count` interactions in `w` stands among
+    /// the active ones: those with at least `min_interactions` (and 1).
+    pub fn standing(&self, w: Window, count: usize, min_interactions: usize) -> Standing {
+        let floor = u32::try_from(min_interactions.max(1)).unwrap_or(u32::MAX);
+        Standing::among(&self.active_counts(w, floor), count, floor)
     }
 }

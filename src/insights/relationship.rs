@@ -137,7 +137,7 @@ fn top_by(list: &[Colleague], key: impl Fn(&Colleague) -> u32) -> Vec<Colleague>
     ranked.into_iter().take(TOP).cloned().collect()
 }
 
-fn health_inputs(them: &Them, t: &Tally, window: Window, days: u32, peers: Option<&Peers>) -> HealthInputs {
+fn health_inputs(them: &Them, t: &Tally, window: Window, days: u32, s: Scoring) -> HealthInputs {
     let (mut ours, mut theirs) = (0, 0);
     let mut colleagues: Vec<PersonKey> = Vec::with_capacity(2 * t.counted.len());
     let mut contacts: Vec<PersonKey> = Vec::with_capacity(t.counted.len());
@@ -165,7 +165,7 @@ fn health_inputs(them: &Them, t: &Tally, window: Window, days: u32, peers: Optio
         their_median_response_minutes: t.kpis.their_median_response_minutes,
         colleagues: colleagues.len(),
         contacts: matches!(them, Them::Account(..)).then_some(contacts.len()),
-        standing: peers.map(|p| p.standing(window, t.counted.len())),
+        standing: s.peers.map(|p| p.standing(window, t.counted.len(), s.options.min_interactions)),
     }
 }
 
@@ -200,8 +200,8 @@ fn assess<'h>(them: &Them, hits: &'h Hits, window: Window, days: u32, s: Scoring
     };
     let before = tally(hits, earlier, false);
     let h = health(
-        &health_inputs(them, &now, window, days, s.peers),
-        &health_inputs(them, &before, earlier, days, s.peers),
+        &health_inputs(them, &now, window, days, s),
+        &health_inputs(them, &before, earlier, days, s),
         o,
     );
     (now, h)
@@ -217,7 +217,7 @@ fn history(them: &Them, hits: &Hits, window: Window, days: u32, s: Scoring) -> V
             let end = (monday + WEEK_MS - 1).min(window.end);
             let w = Window { start: end - i64::from(days) * DAY_MS, end };
             let t = tally(hits, w, false);
-            let score = score(&health_inputs(them, &t, w, days, s.peers), s.options).map(|(s, _)| s);
+            let score = score(&health_inputs(them, &t, w, days, s), s.options).map(|(s, _)| s);
             HealthPoint { week: format_date(monday), score }
         })
         .collect()
