@@ -135,7 +135,8 @@ fn the_health_score_is_explained_factor_by_factor() {
     assert_eq!(r.health.factors[0].explanation, "8 interactions in 30 days: 8.0 a month against 4 expected");
     assert_eq!(r.health.score, Some(67));
     // Dan's 3 are below Cleo's 8 and above Eve's 1: percentile 0.5.
-    let dan = e.relationship(&Target::Contact(DAN.into()), DataScope::Team, Some(30), &HealthOptions::default());
+    let dan =
+        e.relationship(&Target::Contact(DAN.into()), DataScope::Team, Some(30), &HealthOptions::default());
     assert_eq!(dan.unwrap().health.factors[0].value, Some(0.5));
 
     let strict = HealthOptions { min_interactions: 9, ..HealthOptions::default() };

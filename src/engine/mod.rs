@@ -387,7 +387,14 @@ impl Engine {
         let view = self.gate().open(scope.needs())?;
         let index = self.derived.contact_hits(&view);
         let peers = health.expected_per_month.is_none().then(|| Peers::build(&view, &index, accounts));
-        Ok(summaries(&view, accounts, &index, window, days, Scoring { options: health, peers: peers.as_ref() }))
+        Ok(summaries(
+            &view,
+            accounts,
+            &index,
+            window,
+            days,
+            Scoring { options: health, peers: peers.as_ref() },
+        ))
     }
 
     /// Who knows whom (SPEC 3.2); needs `identifiable`. Default top 5.

@@ -10,6 +10,7 @@ pub mod health;
 pub mod hits;
 pub mod kpis;
 pub mod network;
+pub mod next_step;
 pub mod own;
 pub mod paths;
 pub mod peers;

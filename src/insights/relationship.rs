@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::health::{health, score, Health, HealthInputs, HealthOptions};
 use super::hits::{ContactHits, Hits};
 use super::kpis::{tally, Kpis, Tally, Week};
+use super::next_step::{next_step, NextStep};
 use super::peers::{account_key, Peers};
 use super::sides::{rows, Started, Them};
 use super::WindowOut;
@@ -74,6 +75,8 @@ pub struct Relationship {
     /// The health score at the end of each week of the window (the last
     /// point at the window's end: it is `health.score`), oldest first.
     pub health_history: Vec<HealthPoint>,
+    /// At most one suggestion from the figures (see `next_step`).
+    pub next_step: Option<NextStep>,
 }
 
 /// The health score as it stood at the end of one week.
@@ -102,6 +105,8 @@ pub struct RelationshipSummary {
     pub next_interaction_at: Option<String>,
     pub interactions_used: usize,
     pub consent_basis: ConsentBasis,
+    /// As in `Relationship`.
+    pub next_step: Option<NextStep>,
 }
 
 /// For each colleague on a counted row: rows they started with the other
@@ -191,7 +196,14 @@ pub struct Scoring<'a> {
 
 /// The figures of one relationship, for the window and, for its trend,
 /// the same window `trend_days` earlier.
-fn assess<'h>(them: &Them, hits: &'h Hits, window: Window, days: u32, s: Scoring, weeks: bool) -> (Tally<'h>, Health) {
+fn assess<'h>(
+    them: &Them,
+    hits: &'h Hits,
+    window: Window,
+    days: u32,
+    s: Scoring,
+    weeks: bool,
+) -> (Tally<'h>, Health) {
     let o = s.options;
     let now = tally(hits, window, weeks);
     let earlier = Window {
@@ -276,6 +288,7 @@ pub fn relationship(
     let hits = hits_of(view, them, index, &mut built);
     let (t, health) = assess(them, hits, window, days, s, true);
     let health_history = history(them, hits, window, days, s);
+    let next = next_step(view, &t, window.end, &health);
     let list = colleagues(view, &t);
     Relationship {
         scope: view.scope(),
@@ -293,6 +306,7 @@ pub fn relationship(
         weekly: t.weekly,
         health,
         health_history,
+        next_step: next,
     }
 }
 
@@ -315,11 +329,7 @@ pub fn summaries(
         let mut by_account: FxHashMap<String, (String, Vec<PersonKey>)> = FxHashMap::default();
         for &c in &contacts {
             if let Some(a) = &view.person(c).account {
-                by_account
-                    .entry(account_key(a))
-                    .or_insert_with(|| (a.clone(), Vec::new()))
-                    .1
-                    .push(c);
+                by_account.entry(account_key(a)).or_insert_with(|| (a.clone(), Vec::new())).1.push(c);
             }
         }
         let mut list: Vec<(String, (String, Vec<PersonKey>))> = by_account.into_iter().collect();
@@ -346,6 +356,7 @@ pub fn summaries(
                 return None;
             }
             let target = target_out(view, them);
+            let next = next_step(view, &t, window.end, &health);
             Some(RelationshipSummary {
                 id: target.id,
                 name: target.name,
@@ -357,6 +368,7 @@ pub fn summaries(
                 consent_basis: view.basis(),
                 kpis: t.kpis,
                 health,
+                next_step: next,
             })
         })
         .collect()
