@@ -15,11 +15,13 @@ use crate::consent::View;
 use crate::model::PersonKey;
 use crate::time::Window;
 
+/// Sorted counts of the active relationships, by window (start, end) and floor.
+type CountsByWindow = FxHashMap<(i64, i64, u32), Rc<[u32]>>;
+
 pub struct Peers {
     /// Per relationship, the times of its counted interactions, sorted.
     times: Vec<Vec<i64>>,
-    /// Sorted counts of the active relationships, by window and floor.
-    counts: RefCell<FxHashMap<(i64, i64, u32), Rc<[u32]>>>,
+    counts: RefCell<CountsByWindow>,
 }
 
 /// The account key a contact is grouped under: compared case-insensitively.
