@@ -107,8 +107,9 @@ fn the_health_score_is_explained_factor_by_factor() {
     let e = loaded(team());
     let h = &relationship(&e, Target::Contact(CLEO.into()), DataScope::Team)["health"];
     assert_eq!(h["state"], "scored");
-    // frequency: Cleo's 8 interactions in the window outnumber those of both
-    // other active contacts (Dan 3: r5 r6 r9; Eve 1: r10): percentile 1. recency: 10 d 8 h at a
+    // frequency: Cleo's 8 interactions in the window outnumber those of the
+    // other scored contact (Dan 3: r5 r6 r9; Eve's 1, r10, is too few to be
+    // scored, so not a peer): percentile 1. recency: 10 d 8 h at a
     // 14-day half-life: 0.5995. reciprocity: we started 5 (r2 r3 r5 r7 r14),
     // Cleo 3 (r1 r4 r8): 0.6. responsiveness: 0.3333 * 2^(-23/48) = 0.2391.
     // breadth: 2 colleagues / 3. 100 * (0.3 + 0.25*0.5995 + 0.2*0.6 +
@@ -124,7 +125,7 @@ fn the_health_score_is_explained_factor_by_factor() {
     assert_eq!(h["factors"][2]["explanation"], "we started 5 and they started 3");
     assert_eq!(
         h["factors"][0]["explanation"],
-        "8 interactions in 30 days: more than 2 and as many as 0 of the 2 other active relationships"
+        "8 interactions in 30 days: more than 1 and as many as 0 of the 1 other active relationships"
     );
     // Nothing in the 30 days before: no score then, so the trend is "new",
     // not "improving +67".
@@ -134,10 +135,10 @@ fn the_health_score_is_explained_factor_by_factor() {
     let r = e.relationship(&Target::Contact(CLEO.into()), DataScope::Team, Some(30), &fixed).unwrap();
     assert_eq!(r.health.factors[0].explanation, "8 interactions in 30 days: 8.0 a month against 4 expected");
     assert_eq!(r.health.score, Some(67));
-    // Dan's 3 are below Cleo's 8 and above Eve's 1: percentile 0.5.
+    // Dan's 3 are below Cleo's 8, his one peer: percentile 0.
     let dan =
         e.relationship(&Target::Contact(DAN.into()), DataScope::Team, Some(30), &HealthOptions::default());
-    assert_eq!(dan.unwrap().health.factors[0].value, Some(0.5));
+    assert_eq!(dan.unwrap().health.factors[0].value, Some(0.0));
 
     let strict = HealthOptions { min_interactions: 9, ..HealthOptions::default() };
     let thin = e.relationship(&Target::Contact(CLEO.into()), DataScope::Team, Some(30), &strict).unwrap();

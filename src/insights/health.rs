@@ -434,6 +434,18 @@ mod tests {
     }
 
     #[test]
+    fn percentile_ties_count_half_and_alone_is_the_middle() {
+        // Active (at least 3): 3, 5, 5, 9; the relationship has 5.
+        let s = Standing::among(&[3, 5, 5, 9], 5, 3);
+        assert_eq!(s, Standing { below: 1, tied: 1, others: 3 });
+        assert_eq!(s.percentile(), 0.5); // (1 + 1/2) / 3
+        assert_eq!(Standing::among(&[4], 4, 3).percentile(), 0.5);
+        assert_eq!(Standing::among(&[3, 9], 9, 3).percentile(), 1.0);
+        // Below the floor it is not among them: all others count.
+        assert_eq!(Standing::among(&[3, 9], 2, 3), Standing { below: 0, tied: 0, others: 2 });
+    }
+
+    #[test]
     fn a_factor_that_does_not_apply_is_left_out_not_zeroed() {
         let mut i = inputs();
         i.their_response_rate = None;
