@@ -216,4 +216,11 @@ impl<'s> View<'s> {
     pub fn person_id(&self, p: PersonKey) -> &'s str {
         self.store.person_id(p)
     }
+
+    /// Whether a suggestion built from this view may name colleague `p`: in
+    /// scope `own`, only the viewer (others on the viewer's rows count as
+    /// "us" but are not named as anyone to turn to).
+    pub fn may_suggest(&self, p: PersonKey) -> bool {
+        self.scope != Scope::Own || self.viewer == Some(p)
+    }
 }

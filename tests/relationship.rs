@@ -107,7 +107,9 @@ fn the_health_score_is_explained_factor_by_factor() {
     let e = loaded(team());
     let h = &relationship(&e, Target::Contact(CLEO.into()), DataScope::Team)["health"];
     assert_eq!(h["state"], "scored");
-    // frequency: 8 in 30 days against 4 a month: 1. recency: 10 d 8 h at a
+    // frequency: Cleo's 8 interactions in the window outnumber those of the
+    // other scored contact (Dan 3: r5 r6 r9; Eve's 1, r10, is too few to be
+    // scored, so not a peer): percentile 1. recency: 10 d 8 h at a
     // 14-day half-life: 0.5995. reciprocity: we started 5 (r2 r3 r5 r7 r14),
     // Cleo 3 (r1 r4 r8): 0.6. responsiveness: 0.3333 * 2^(-23/48) = 0.2391.
     // breadth: 2 colleagues / 3. 100 * (0.3 + 0.25*0.5995 + 0.2*0.6 +
@@ -121,8 +123,22 @@ fn the_health_score_is_explained_factor_by_factor() {
         h["factors"].as_array().unwrap().iter().map(|f| f["points"].as_f64().unwrap()).collect();
     assert_eq!(points, [30.0, 15.0, 12.0, 3.6, 6.7]);
     assert_eq!(h["factors"][2]["explanation"], "we started 5 and they started 3");
-    // Nothing in the 30 days before: not scorable then, so the trend is up.
-    assert_eq!(h["trend"], json!({ "direction": "improving", "previousScore": null, "change": 67 }));
+    assert_eq!(
+        h["factors"][0]["explanation"],
+        "8 interactions in 30 days: more than 1 and as many as 0 of the 1 other active relationships"
+    );
+    // Nothing in the 30 days before: no score then, so the trend is "new",
+    // not "improving +67".
+    assert_eq!(h["trend"], json!({ "direction": "new", "previousScore": null, "change": null }));
+    // A host expectation brings back the fixed rule: 8 a month against 4.
+    let fixed = HealthOptions { expected_per_month: Some(4.0), ..HealthOptions::default() };
+    let r = e.relationship(&Target::Contact(CLEO.into()), DataScope::Team, Some(30), &fixed).unwrap();
+    assert_eq!(r.health.factors[0].explanation, "8 interactions in 30 days: 8.0 a month against 4 expected");
+    assert_eq!(r.health.score, Some(67));
+    // Dan's 3 are below Cleo's 8, his one peer: percentile 0.
+    let dan =
+        e.relationship(&Target::Contact(DAN.into()), DataScope::Team, Some(30), &HealthOptions::default());
+    assert_eq!(dan.unwrap().health.factors[0].value, Some(0.0));
 
     let strict = HealthOptions { min_interactions: 9, ..HealthOptions::default() };
     let thin = e.relationship(&Target::Contact(CLEO.into()), DataScope::Team, Some(30), &strict).unwrap();
@@ -269,8 +285,11 @@ fn the_contact_index_answers_alike_and_goes_with_new_data() {
     let mut e = loaded(team());
     let cleo = || Target::Contact(CLEO.into());
     let h = HealthOptions::default();
+    // With the host's expectation, a single relationship needs nobody else's figures.
+    let fixed = HealthOptions { expected_per_month: Some(4.0), ..HealthOptions::default() };
+    e.relationship(&cleo(), DataScope::Team, Some(30), &fixed).unwrap();
+    assert_eq!(e.index_bytes(), 0, "a single relationship call with expectedPerMonth builds no index");
     let direct = relationship(&e, cleo(), DataScope::Team);
-    assert_eq!(e.index_bytes(), 0, "a single relationship call builds no index");
     let listed = e.relationship_summaries(false, DataScope::Team, Some(30), &h).unwrap();
     assert!(e.index_bytes() > 0, "the list view builds the index");
     assert_eq!(relationship(&e, cleo(), DataScope::Team), direct);

@@ -28,7 +28,10 @@ use crate::insights::freshness::{data_as_of, table_data_as_of};
 use crate::insights::health::HealthOptions;
 use crate::insights::own::{own_insights, OwnInsights};
 use crate::insights::paths::{introduction_paths, IntroductionPath, DEFAULT_HOP_PENALTY};
-use crate::insights::relationship::{relationship, summaries, target_out, Relationship, RelationshipSummary};
+use crate::insights::peers::Peers;
+use crate::insights::relationship::{
+    relationship, summaries, target_out, Relationship, RelationshipSummary, Scoring,
+};
 use crate::insights::sides::{resolve, Them};
 use crate::insights::who_knows_whom::{who_knows_whom, WhoKnowsWhom};
 use crate::load::{self, LoadOptions, LoadReport};
@@ -362,8 +365,14 @@ impl Engine {
         let (window, days) = self.window(days)?;
         let view = self.gate().open(scope.needs())?;
         let them = resolve(&view, target)?;
+        // Frequency as a percentile needs everyone's figures: the index then.
+        let peers = health.expected_per_month.is_none().then(|| {
+            let accounts = matches!(them, Them::Account(..));
+            Peers::build(&view, &self.derived.contact_hits(&view), accounts)
+        });
         let index = self.derived.built_contact_hits(&view);
-        Ok(relationship(&view, &them, index.as_deref(), window, days, health))
+        let scoring = Scoring { options: health, peers: peers.as_ref() };
+        Ok(relationship(&view, &them, index.as_deref(), window, days, scoring))
     }
 
     /// The figures of every contact or every account (`accounts`), without
@@ -378,7 +387,16 @@ impl Engine {
         health.validate()?;
         let (window, days) = self.window(days)?;
         let view = self.gate().open(scope.needs())?;
-        Ok(summaries(&view, accounts, &self.derived.contact_hits(&view), window, days, health))
+        let index = self.derived.contact_hits(&view);
+        let peers = health.expected_per_month.is_none().then(|| Peers::build(&view, &index, accounts));
+        Ok(summaries(
+            &view,
+            accounts,
+            &index,
+            window,
+            days,
+            Scoring { options: health, peers: peers.as_ref() },
+        ))
     }
 
     /// Who knows whom (SPEC 3.2); needs `identifiable`. Default top 5.

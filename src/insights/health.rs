@@ -2,8 +2,17 @@
 //! weighted into a score 0–100, with a band, a trend and a plain-English line
 //! per factor. Too little data gives `insufficient-data`, never a silent 0.
 //!
-//! - frequency: interactions per 30 days over the window, against the
-//!   expected number (default 4); full marks at or above it.
+//! - frequency: where the relationship's interactions in the window stand
+//!   among the organization's own: the share of the *other* active
+//!   relationships of the same level (contacts, or accounts) in the same
+//!   scope and window that it outnumbers, ties counting half (see
+//!   [`Standing`]). Active means scored: at least `minInteractions` (and at
+//!   least one) counted interactions in the window; the many relationships
+//!   of one or two e-mails would otherwise put every scored one near the
+//!   top. With no other active relationship it gets 0.5: nothing to
+//!   compare with is neither good nor bad news. When the host sets
+//!   `expectedPerMonth`, the fixed rule instead: interactions per 30 days
+//!   against it, full marks at or above it.
 //! - recency: 2^(−days since the last interaction / half-life), half-life 14 days.
 //! - reciprocity: how evenly both sides start things: min(ours, theirs) / max.
 //! - responsiveness: the share of our e-mails they answer, times
@@ -55,7 +64,9 @@ impl Default for Bands {
 pub struct HealthOptions {
     pub weights: Weights,
     pub bands: Bands,
-    pub expected_per_month: f64,
+    /// `None` (the default): frequency is a percentile among the
+    /// organization's relationships; a number: the fixed expectation.
+    pub expected_per_month: Option<f64>,
     pub recency_half_life_days: f64,
     /// Fewer counted interactions than this in the window: `insufficient-data`.
     pub min_interactions: usize,
@@ -68,7 +79,7 @@ impl Default for HealthOptions {
         HealthOptions {
             weights: Weights::default(),
             bands: Bands::default(),
-            expected_per_month: 4.0,
+            expected_per_month: None,
             recency_half_life_days: 14.0,
             min_interactions: 3,
             trend_days: 30,
@@ -86,7 +97,7 @@ impl HealthOptions {
         if !(self.bands.fair < self.bands.good && self.bands.good <= 100) {
             return Err(Error::options("health.bands", "expected 0 ≤ fair < good ≤ 100"));
         }
-        if !(self.expected_per_month > 0.0 && self.expected_per_month.is_finite()) {
+        if self.expected_per_month.is_some_and(|e| !(e > 0.0 && e.is_finite())) {
             return Err(Error::options("health.expectedPerMonth", "must be a positive number"));
         }
         if !(self.recency_half_life_days > 0.0 && self.recency_half_life_days.is_finite()) {
@@ -114,6 +125,53 @@ pub struct HealthInputs {
     pub colleagues: usize,
     /// Contacts involved; `None` for a single contact.
     pub contacts: Option<usize>,
+    /// Where `interactions` stands among the other active relationships;
+    /// `None` when no population was given (frequency then falls back to
+    /// [`FALLBACK_EXPECTED_PER_MONTH`]).
+    pub standing: Option<Standing>,
+}
+
+/// The expectation used when neither the host nor a population gives one.
+pub const FALLBACK_EXPECTED_PER_MONTH: f64 = 4.0;
+
+/// Where one relationship's count of interactions stands among the *other*
+/// active relationships (at least one interaction in the same window).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// Others with fewer interactions.
+    pub below: usize,
+    /// Others with exactly as many.
+    pub tied: usize,
+    /// All other active relationships.
+    pub others: usize,
+}
+
+impl Standing {
+    /// From the sorted counts of every active relationship (those with at
+    /// least `floor` interactions), the relationship itself among them when
+    /// its `count` reaches the floor.
+    pub fn among(sorted: &[u32], count: usize, floor: u32) -> Standing {
+        let x = u32::try_from(count).unwrap_or(u32::MAX);
+        let below = sorted.partition_point(|&n| n < x);
+        let mut tied = sorted.partition_point(|&n| n <= x) - below;
+        let mut others = sorted.len();
+        // Itself is in the population when it is active: not its own peer.
+        if x >= floor && tied > 0 {
+            tied -= 1;
+            others -= 1;
+        }
+        Standing { below, tied, others }
+    }
+
+    /// The percentile rank, 0–1: the share of the others it outnumbers,
+    /// ties counting half; 0.5 when there is nobody to compare with.
+    pub fn percentile(&self) -> f64 {
+        if self.others == 0 {
+            0.5
+        } else {
+            (self.below as f64 + self.tied as f64 / 2.0) / self.others as f64
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -134,11 +192,13 @@ pub struct Factor {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Trend {
-    /// "improving", "steady" or "declining".
+    /// "improving", "steady" or "declining"; "new" when there was no score
+    /// `trendDays` earlier (too little data then).
     pub direction: &'static str,
     /// The score `trendDays` earlier (`null` when that was too little data to score).
     pub previous_score: Option<u32>,
-    pub change: i64,
+    /// Points since then; `null` when "new".
+    pub change: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -165,14 +225,27 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn factors(i: &HealthInputs, o: &HealthOptions) -> Vec<(&'static str, Option<f64>, f64, String)> {
     let w = o.weights;
     let per_month = i.interactions as f64 * 30.0 / f64::from(i.days.max(1));
-    let frequency = (per_month / o.expected_per_month).min(1.0);
-    let frequency_text = format!(
-        "{} in {} days: {:.1} a month against {} expected",
-        plural(i.interactions, "interaction", "interactions"),
-        i.days,
-        per_month,
-        o.expected_per_month
-    );
+    let counted = plural(i.interactions, "interaction", "interactions");
+    let (frequency, frequency_text) = match (o.expected_per_month, i.standing) {
+        (None, Some(s)) => (
+            s.percentile(),
+            if s.others == 0 {
+                format!("{counted} in {} days; no other active relationship to compare with", i.days)
+            } else {
+                format!(
+                    "{counted} in {} days: more than {} and as many as {} of the {} other active relationships",
+                    i.days, s.below, s.tied, s.others
+                )
+            },
+        ),
+        (expected, _) => {
+            let expected = expected.unwrap_or(FALLBACK_EXPECTED_PER_MONTH);
+            (
+                (per_month / expected).min(1.0),
+                format!("{counted} in {} days: {per_month:.1} a month against {expected} expected", i.days),
+            )
+        }
+    };
 
     let (recency, recency_text) = match i.last_at {
         Some(last) => {
@@ -272,7 +345,7 @@ fn band(score: u32, bands: Bands) -> &'static str {
 }
 
 /// The health now, with its trend against the same window `trendDays` earlier
-/// (a relationship too new to score then counts as 0 then: it is improving).
+/// (a relationship too little known to score then is "new").
 pub fn health(now: &HealthInputs, before: &HealthInputs, o: &HealthOptions) -> Health {
     let Some((score_now, factors)) = score(now, o) else {
         return Health {
@@ -289,11 +362,16 @@ pub fn health(now: &HealthInputs, before: &HealthInputs, o: &HealthOptions) -> H
         };
     };
     let previous = score(before, o).map(|(s, _)| s);
-    let change = i64::from(score_now) - i64::from(previous.unwrap_or(0));
+    let change = previous.map(|p| i64::from(score_now) - i64::from(p));
     let direction = match change {
-        c if c >= 5 => "improving",
-        c if c <= -5 => "declining",
-        _ => "steady",
+        None => "new",
+        Some(c) if c >= 5 => "improving",
+        Some(c) if c <= -5 => "declining",
+        Some(_) => "steady",
+    };
+    let since = match change {
+        None => format!("new (no score {} days ago)", o.trend_days),
+        Some(c) => format!("{direction} ({c:+} in {} days)", o.trend_days),
     };
     let strongest = factors.iter().max_by(|a, b| a.points.total_cmp(&b.points)).map(|f| f.factor);
     let weakest = factors
@@ -307,8 +385,7 @@ pub fn health(now: &HealthInputs, before: &HealthInputs, o: &HealthOptions) -> H
         score: Some(score_now),
         band: Some(b),
         summary: format!(
-            "{score_now}/100 ({b}), {direction} ({change:+} in {} days); strongest: {}, weakest: {}.",
-            o.trend_days,
+            "{score_now}/100 ({b}), {since}; strongest: {}, weakest: {}.",
             strongest.unwrap_or("-"),
             weakest.unwrap_or("-")
         ),
@@ -333,6 +410,7 @@ mod tests {
             their_median_response_minutes: Some(48.0 * 60.0),
             colleagues: 2,
             contacts: None,
+            standing: None,
         }
     }
 
@@ -353,6 +431,18 @@ mod tests {
         assert_eq!(s, 68);
         let points: f64 = f.iter().map(|f| f.points).sum();
         assert!((points - 68.1).abs() < 0.11, "{points}");
+    }
+
+    #[test]
+    fn percentile_ties_count_half_and_alone_is_the_middle() {
+        // Active (at least 3): 3, 5, 5, 9; the relationship has 5.
+        let s = Standing::among(&[3, 5, 5, 9], 5, 3);
+        assert_eq!(s, Standing { below: 1, tied: 1, others: 3 });
+        assert_eq!(s.percentile(), 0.5); // (1 + 1/2) / 3
+        assert_eq!(Standing::among(&[4], 4, 3).percentile(), 0.5);
+        assert_eq!(Standing::among(&[3, 9], 9, 3).percentile(), 1.0);
+        // Below the floor it is not among them: all others count.
+        assert_eq!(Standing::among(&[3, 9], 2, 3), Standing { below: 0, tied: 0, others: 2 });
     }
 
     #[test]
@@ -381,7 +471,8 @@ mod tests {
         let h = health(&inputs(), &thin, &o);
         assert_eq!(h.band, Some("good"));
         let t = h.trend.unwrap();
-        assert_eq!((t.direction, t.previous_score, t.change), ("improving", None, 68));
+        assert_eq!((t.direction, t.previous_score, t.change), ("new", None, None));
+        assert!(h.summary.contains("new (no score 30 days ago)"), "{}", h.summary);
 
         let mut fair = HealthOptions::default();
         fair.bands = Bands { good: 80, fair: 50 };

@@ -244,6 +244,11 @@ impl ContactHits {
         self.by_contact.get(&contact).unwrap_or(&self.none)
     }
 
+    /// Every contact some row counts for, with their hits (in no order).
+    pub fn contacts(&self) -> impl Iterator<Item = (PersonKey, &Hits)> + '_ {
+        self.by_contact.iter().map(|(&c, h)| (c, h))
+    }
+
     pub fn heap_bytes(&self) -> usize {
         let shared = self.by_contact.values().next().map_or(0, |h| h.people.capacity() * 4);
         shared

@@ -7,16 +7,18 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::freshness::data_as_of;
-use super::health::{health, Health, HealthInputs, HealthOptions};
+use super::health::{health, score, Health, HealthInputs, HealthOptions};
 use super::hits::{ContactHits, Hits};
 use super::kpis::{tally, Kpis, Tally, Week};
+use super::next_step::{next_step, NextStep};
+use super::peers::{account_key, Peers};
 use super::sides::{rows, Started, Them};
 use super::WindowOut;
 use crate::consent::{ConsentBasis, View};
 use crate::model::PersonKey;
 use crate::model::Scope;
 use crate::sort;
-use crate::time::{format_rfc3339, Window, DAY_MS};
+use crate::time::{format_date, format_rfc3339, Window, DAY_MS, WEEK_MS};
 
 /// How many colleagues each ranking lists.
 const TOP: usize = 3;
@@ -73,6 +75,22 @@ pub struct Relationship {
     pub consent_basis: ConsentBasis,
     /// The latest interaction read, at or before `now` (`freshness`).
     pub data_as_of: Option<String>,
+    /// The health score at the end of each week of the window (the last
+    /// point at the window's end: it is `health.score`), oldest first.
+    pub health_history: Vec<HealthPoint>,
+    /// At most one suggestion from the figures (see `next_step`).
+    pub next_step: Option<NextStep>,
+}
+
+/// The health score as it stood at the end of one week.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthPoint {
+    /// The Monday (UTC) the week starts on, as in `weekly`.
+    pub week: String,
+    /// The score for the `days` ending with the week's last millisecond (or
+    /// at the window's end for the last week); `null` when too little data.
+    pub score: Option<u32>,
 }
 
 /// One line of a list view: the figures without the weekly detail.
@@ -94,6 +112,8 @@ pub struct RelationshipSummary {
     /// interaction it read (`freshness`).
     pub now: String,
     pub data_as_of: Option<String>,
+    /// As in `Relationship`.
+    pub next_step: Option<NextStep>,
 }
 
 /// For each colleague on a counted row: rows they started with the other
@@ -129,7 +149,7 @@ fn top_by(list: &[Colleague], key: impl Fn(&Colleague) -> u32) -> Vec<Colleague>
     ranked.into_iter().take(TOP).cloned().collect()
 }
 
-fn health_inputs(them: &Them, t: &Tally, window: Window, days: u32) -> HealthInputs {
+fn health_inputs(them: &Them, t: &Tally, window: Window, days: u32, s: Scoring) -> HealthInputs {
     let (mut ours, mut theirs) = (0, 0);
     let mut colleagues: Vec<PersonKey> = Vec::with_capacity(2 * t.counted.len());
     let mut contacts: Vec<PersonKey> = Vec::with_capacity(t.counted.len());
@@ -157,6 +177,7 @@ fn health_inputs(them: &Them, t: &Tally, window: Window, days: u32) -> HealthInp
         their_median_response_minutes: t.kpis.their_median_response_minutes,
         colleagues: colleagues.len(),
         contacts: matches!(them, Them::Account(..)).then_some(contacts.len()),
+        standing: s.peers.map(|p| p.standing(window, t.counted.len(), s.options.min_interactions)),
     }
 }
 
@@ -172,6 +193,14 @@ fn hits_of<'a>(view: &View, them: &Them, index: Option<&'a ContactHits>, built: 
     }
 }
 
+/// How the health score is computed: the options and, unless the host set
+/// `expectedPerMonth`, the organization's relationships of the same level.
+#[derive(Clone, Copy)]
+pub struct Scoring<'a> {
+    pub options: &'a HealthOptions,
+    pub peers: Option<&'a Peers>,
+}
+
 /// The figures of one relationship, for the window and, for its trend,
 /// the same window `trend_days` earlier.
 fn assess<'h>(
@@ -179,17 +208,38 @@ fn assess<'h>(
     hits: &'h Hits,
     window: Window,
     days: u32,
-    o: &HealthOptions,
+    s: Scoring,
     weeks: bool,
 ) -> (Tally<'h>, Health) {
+    let o = s.options;
     let now = tally(hits, window, weeks);
     let earlier = Window {
         start: window.start - i64::from(o.trend_days) * DAY_MS,
         end: window.end - i64::from(o.trend_days) * DAY_MS,
     };
     let before = tally(hits, earlier, false);
-    let h = health(&health_inputs(them, &now, window, days), &health_inputs(them, &before, earlier, days), o);
+    let h = health(
+        &health_inputs(them, &now, window, days, s),
+        &health_inputs(them, &before, earlier, days, s),
+        o,
+    );
     (now, h)
+}
+
+/// The score at the end of each week of the window: for week `w`, the
+/// `days` ending at the last millisecond of `w` (at the window's end for the
+/// last week), scored as `health` scores the window itself.
+fn history(them: &Them, hits: &Hits, window: Window, days: u32, s: Scoring) -> Vec<HealthPoint> {
+    window
+        .weeks()
+        .map(|monday| {
+            let end = (monday + WEEK_MS - 1).min(window.end);
+            let w = Window { start: end - i64::from(days) * DAY_MS, end };
+            let t = tally(hits, w, false);
+            let score = score(&health_inputs(them, &t, w, days, s), s.options).map(|(s, _)| s);
+            HealthPoint { week: format_date(monday), score }
+        })
+        .collect()
 }
 
 /// The `accountName` of the first of `contacts`, by id, that gives one.
@@ -239,11 +289,13 @@ pub fn relationship(
     index: Option<&ContactHits>,
     window: Window,
     days: u32,
-    o: &HealthOptions,
+    s: Scoring,
 ) -> Relationship {
     let mut built = Hits::default();
     let hits = hits_of(view, them, index, &mut built);
-    let (t, health) = assess(them, hits, window, days, o, true);
+    let (t, health) = assess(them, hits, window, days, s, true);
+    let health_history = history(them, hits, window, days, s);
+    let next = next_step(view, &t, window.end, &health);
     let list = colleagues(view, &t);
     Relationship {
         scope: view.scope(),
@@ -261,18 +313,21 @@ pub fn relationship(
         weekly: t.weekly,
         health,
         data_as_of: data_as_of(view, window.end),
+        health_history,
+        next_step: next,
     }
 }
 
-/// Every external contact, or every account, that has at least one
-/// interaction the view allows, with its figures; ordered by id.
+/// Every external contact, or every account, with at least one interaction
+/// with us in the window the view allows, with its figures; ordered by id.
+/// (A contact only ever copied on other outsiders' mail has none.)
 pub fn summaries(
     view: &View,
     accounts: bool,
     index: &ContactHits,
     window: Window,
     days: u32,
-    o: &HealthOptions,
+    s: Scoring,
 ) -> Vec<RelationshipSummary> {
     let mut contacts: Vec<PersonKey> =
         view.people().filter(|&p| !view.person(p).internal && view.rows_of(p).next().is_some()).collect();
@@ -282,11 +337,7 @@ pub fn summaries(
         let mut by_account: FxHashMap<String, (String, Vec<PersonKey>)> = FxHashMap::default();
         for &c in &contacts {
             if let Some(a) = &view.person(c).account {
-                by_account
-                    .entry(a.trim().to_ascii_lowercase())
-                    .or_insert_with(|| (a.clone(), Vec::new()))
-                    .1
-                    .push(c);
+                by_account.entry(account_key(a)).or_insert_with(|| (a.clone(), Vec::new())).1.push(c);
             }
         }
         let mut list: Vec<(String, (String, Vec<PersonKey>))> = by_account.into_iter().collect();
@@ -306,12 +357,16 @@ pub fn summaries(
     let (now, as_of) = (format_rfc3339(window.end), data_as_of(view, window.end));
     targets
         .iter()
-        .map(|them| {
+        .filter_map(|them| {
             let mut built = Hits::default();
             let hits = hits_of(view, them, Some(index), &mut built);
-            let (t, health) = assess(them, hits, window, days, o, false);
+            let (t, health) = assess(them, hits, window, days, s, false);
+            if t.counted.is_empty() {
+                return None;
+            }
             let target = target_out(view, them);
-            RelationshipSummary {
+            let next = next_step(view, &t, window.end, &health);
+            Some(RelationshipSummary {
                 id: target.id,
                 name: target.name,
                 account: target.account,
@@ -324,7 +379,8 @@ pub fn summaries(
                 health,
                 now: now.clone(),
                 data_as_of: as_of.clone(),
-            }
+                next_step: next,
+            })
         })
         .collect()
 }

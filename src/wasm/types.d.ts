@@ -250,7 +250,7 @@ export interface HealthOptions {
   weights?: { frequency?: number; recency?: number; reciprocity?: number; responsiveness?: number; breadth?: number };
   /** Lowest scores of the bands: default good 60, fair 40. */
   bands?: { good?: number; fair?: number };
-  /** Interactions a month that earn full marks for frequency (default 4). */
+  /** Interactions a month for full frequency marks; unset: a percentile among scored relationships (README). */
   expectedPerMonth?: number;
   /** Days after which the recency factor halves (default 14). */
   recencyHalfLifeDays?: number;
@@ -310,10 +310,26 @@ export interface Health {
   state: "scored" | "insufficient-data";
   score: number | null;
   band: "good" | "fair" | "poor" | null;
-  trend: { direction: "improving" | "steady" | "declining"; previousScore: number | null; change: number } | null;
+  /** "new" (previousScore and change null) when there was no score trendDays earlier. */
+  trend: { direction: "improving" | "steady" | "declining" | "new"; previousScore: number | null; change: number | null } | null;
   factors: HealthFactor[];
   /** One sentence for people. */
   summary: string;
+}
+
+/** The health score at the end of one week of the window (the last: at the window's end). */
+export interface HealthPoint {
+  /** The Monday (UTC) the week starts on, as in `weekly`; score null when too little data then. */
+  week: string;
+  score: number | null;
+}
+
+/** At most one suggestion per relationship, from the first rule that applies (README: "Next step"). */
+export interface NextStep {
+  rule: "unanswered" | "quiet" | "no-meeting" | "declining" | "single-threaded";
+  text: string;
+  /** The colleague the text names (scope "own": only the viewer), or null. */
+  colleague: string | null;
 }
 
 export interface Relationship {
@@ -336,6 +352,9 @@ export interface Relationship {
   consentBasis: ConsentBasis;
   /** The latest interaction read (RFC 3339), at or before `now`; null when none (README: "Data freshness"). */
   dataAsOf: string | null;
+  /** Weekly health over the window, oldest first; its last score is `health.score`. */
+  healthHistory: HealthPoint[];
+  nextStep: NextStep | null;
 }
 
 export interface RelationshipSummary {
@@ -357,6 +376,8 @@ export interface RelationshipSummary {
   now: string;
   /** The latest interaction read (RFC 3339), at or before `now`; null when none (README: "Data freshness"). */
   dataAsOf: string | null;
+  /** (Lists leave out the weekly health history.) */
+  nextStep: NextStep | null;
 }
 
 export interface Evidence {

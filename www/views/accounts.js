@@ -114,7 +114,7 @@ export function renderAccounts(host, rows, scope, ctx) {
             "td",
             { class: trend ? `trend trend-${trend.direction}` : "muted" },
             trend
-              ? trend.previousScore === null
+              ? trend.previousScore === null || trend.change === null
                 ? el("span", { title: trendText(trend), text: `${TREND_ARROWS[trend.direction]} new` })
                 : el("span", { title: trendText(trend), text: `${TREND_ARROWS[trend.direction]} ${signed(trend.change)}` })
               : "—",

@@ -21,7 +21,7 @@ import { el, countFormat } from "../ui.js";
 export const TREND_DAYS = 30;
 
 export const BAND_NAMES = { good: "Good", fair: "Fair", poor: "Poor" };
-export const TREND_ARROWS = { improving: "↑", steady: "→", declining: "↓" };
+export const TREND_ARROWS = { improving: "↑", steady: "→", declining: "↓", new: "★" };
 
 /**
  * The health band as a badge (and the score, with `withScore`); "Insufficient data" when not scored.
@@ -56,8 +56,8 @@ export function signed(n) {
  */
 export function trendText(trend) {
   if (!trend) return null;
-  const word = { improving: "Improving", steady: "Steady", declining: "Declining" }[trend.direction] ?? trend.direction;
-  if (trend.previousScore === null) return `${word}: not scored ${TREND_DAYS} days earlier`;
+  const word = { improving: "Improving", steady: "Steady", declining: "Declining", new: "New" }[trend.direction] ?? trend.direction;
+  if (trend.previousScore === null || trend.change === null) return `${word}: not scored ${TREND_DAYS} days earlier`;
   const points = Math.abs(trend.change) === 1 ? "point" : "points";
   return `${word}: ${signed(trend.change)} ${points} in ${TREND_DAYS} days (was ${trend.previousScore})`;
 }

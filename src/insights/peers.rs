@@ -1,0 +1,85 @@
+//! The organization's own distribution of activity, against which health
+//! scores frequency: for every relationship of one level (each external
+//! contact, or each account) the view allows, the times of its counted
+//! interactions, so that how many each had in any window is two binary
+//! searches. Accounts are grouped as `relationship::summaries` groups them.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
+
+use super::health::Standing;
+use super::hits::ContactHits;
+use crate::consent::View;
+use crate::model::PersonKey;
+use crate::time::Window;
+
+/// Sorted counts of the active relationships, by window (start, end) and floor.
+type CountsByWindow = FxHashMap<(i64, i64, u32), Rc<[u32]>>;
+
+pub struct Peers {
+    /// Per relationship, the times of its counted interactions, sorted.
+    times: Vec<Vec<i64>>,
+    counts: RefCell<CountsByWindow>,
+}
+
+/// The account key a contact is grouped under: compared case-insensitively.
+pub fn account_key(account: &str) -> String {
+    account.trim().to_ascii_lowercase()
+}
+
+impl Peers {
+    /// Every external contact's (`accounts` false) or every account's
+    /// interactions. An account's are the distinct rows counted for any of
+    /// its contacts: the rows `sides::classify` counts for the account.
+    pub fn build(view: &View, index: &ContactHits, accounts: bool) -> Peers {
+        let times = if accounts {
+            let mut by_account: FxHashMap<String, Vec<(i64, u32)>> = FxHashMap::default();
+            for (c, hits) in index.contacts() {
+                if let Some(a) = &view.person(c).account {
+                    let rows = by_account.entry(account_key(a)).or_default();
+                    rows.extend(hits.list.iter().map(|h| (h.at, h.row.index() as u32)));
+                }
+            }
+            by_account
+                .into_values()
+                .map(|mut rows| {
+                    rows.sort_unstable();
+                    rows.dedup();
+                    rows.into_iter().map(|(at, _)| at).collect()
+                })
+                .collect()
+        } else {
+            let mut keyed: Vec<(PersonKey, Vec<i64>)> =
+                index.contacts().map(|(c, hits)| (c, hits.list.iter().map(|h| h.at).collect())).collect();
+            keyed.sort_unstable_by_key(|(c, _)| *c);
+            keyed.into_iter().map(|(_, t)| t).collect()
+        };
+        Peers { times, counts: RefCell::default() }
+    }
+
+    /// The sorted counts of the relationships with at least `floor` interactions in `w`.
+    fn active_counts(&self, w: Window, floor: u32) -> Rc<[u32]> {
+        if let Some(c) = self.counts.borrow().get(&(w.start, w.end, floor)) {
+            return c.clone();
+        }
+        let mut counts: Vec<u32> = self
+            .times
+            .iter()
+            .map(|t| (t.partition_point(|&at| at <= w.end) - t.partition_point(|&at| at <= w.start)) as u32)
+            .filter(|&n| n >= floor)
+            .collect();
+        counts.sort_unstable();
+        let counts: Rc<[u32]> = counts.into();
+        self.counts.borrow_mut().insert((w.start, w.end, floor), counts.clone());
+        counts
+    }
+
+    /// Where a relationship with `count` interactions in `w` stands among
+    /// the active ones: those with at least `min_interactions` (and 1).
+    pub fn standing(&self, w: Window, count: usize, min_interactions: usize) -> Standing {
+        let floor = u32::try_from(min_interactions.max(1)).unwrap_or(u32::MAX);
+        Standing::among(&self.active_counts(w, floor), count, floor)
+    }
+}
