@@ -10,9 +10,8 @@ mod common;
 
 use chrono::DateTime;
 use common::naive::{read, Record};
-use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::health::HealthOptions;
-use rapport::{Consent, DataScope, Engine, EngineOptions, LoadOptions, Target};
+use rapport::{Consent, DataScope, Target};
 
 const DAY: i64 = 86_400_000;
 
@@ -85,14 +84,8 @@ fn figures(n: &Naive, them: &BTreeSet<String>) -> ([u32; 6], [f64; 2], Option<i6
 
 #[test]
 fn team_relationship_figures_equal_a_naive_recomputation() {
-    let demo = demo_dataset(&DemoOptions { seed: 42, interactions: 10_000, format: DemoFormat::Json });
+    let (demo, e) = common::demo_engine(42, 10_000, Consent { aggregated: false, identifiable: true });
     let org = demo.internal_domains[0].clone();
-    let mut o = EngineOptions::new(&demo.viewer, common::ms(&demo.now));
-    o.internal_domains = demo.internal_domains.clone();
-    o.consent = Consent { aggregated: false, identifiable: true };
-    let mut e = Engine::new(o).unwrap();
-    e.load_people(demo.people.as_bytes(), LoadOptions::default()).unwrap();
-    e.load_interactions(demo.interactions.as_bytes(), LoadOptions::default()).unwrap();
     let n = naive(&demo.people, &demo.interactions, &org, &demo.now);
     assert_eq!(e.stats().0, n.records.len());
 

@@ -10,21 +10,13 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::health::HealthOptions;
 use rapport::insights::relationship::RelationshipSummary;
 use rapport::{Consent, DataScope, Engine, EngineOptions, LoadOptions, Target};
 use serde_json::{json, Value};
 
 fn demo_engine() -> Engine {
-    let demo = demo_dataset(&DemoOptions { seed: 42, interactions: 100_000, format: DemoFormat::Json });
-    let mut o = EngineOptions::new(&demo.viewer, common::ms(&demo.now));
-    o.internal_domains = demo.internal_domains.clone();
-    o.consent = Consent { aggregated: false, identifiable: true };
-    let mut e = Engine::new(o).unwrap();
-    e.load_people(demo.people.as_bytes(), LoadOptions::default()).unwrap();
-    e.load_interactions(demo.interactions.as_bytes(), LoadOptions::default()).unwrap();
-    e
+    common::demo_engine(42, 100_000, Consent { aggregated: false, identifiable: true }).1
 }
 
 /// The SpamAssassin corpus, four of its busiest writers as "us" (as in `tests/spamassassin.rs`).
@@ -127,29 +119,5 @@ fn the_weekly_history_ends_at_the_score() {
         let points: Vec<&str> = r.health_history.iter().map(|p| p.week.as_str()).collect();
         assert_eq!(points, weeks);
         assert_eq!(r.health_history.last().unwrap().score, r.health.score, "{}", s.id);
-    }
-}
-
-#[test]
-#[ignore]
-fn factor_means() {
-    for (label, e, days) in [("demo", demo_engine(), None), ("corpus", corpus_engine(), Some(60))] {
-        for accounts in [true, false] {
-            let list =
-                e.relationship_summaries(accounts, DataScope::Team, days, &HealthOptions::default()).unwrap();
-            let mut sums = [0.0f64; 5];
-            let mut n = [0usize; 5];
-            for s in &list {
-                for (i, f) in s.health.factors.iter().enumerate() {
-                    if let Some(v) = f.value {
-                        sums[i] += v;
-                        n[i] += 1;
-                    }
-                }
-            }
-            let means: Vec<String> = (0..5).map(|i| format!("{:.2}", sums[i] / n[i].max(1) as f64)).collect();
-            let scores: Vec<u32> = list.iter().filter_map(|s| s.health.score).collect();
-            println!("{label} accounts={accounts}: means {means:?} scores {scores:?}");
-        }
     }
 }

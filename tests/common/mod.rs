@@ -259,3 +259,17 @@ impl World {
         Value::Array(out)
     }
 }
+
+/// The demo dataset of `seed` and `interactions` records, and an engine of
+/// its viewer at its `now` with `consent`, people and interactions loaded.
+pub fn demo_engine(seed: u64, interactions: usize, consent: Consent) -> (rapport::demo::DemoDataset, Engine) {
+    use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
+    let demo = demo_dataset(&DemoOptions { seed, interactions, format: DemoFormat::Json });
+    let mut o = EngineOptions::new(&demo.viewer, ms(&demo.now));
+    o.internal_domains = demo.internal_domains.clone();
+    o.consent = consent;
+    let mut e = Engine::new(o).expect("engine");
+    e.load_people(demo.people.as_bytes(), LoadOptions::default()).expect("people");
+    e.load_interactions(demo.interactions.as_bytes(), LoadOptions::default()).expect("interactions");
+    (demo, e)
+}
