@@ -203,10 +203,22 @@ impl<'s> View<'s> {
         self.store.interaction_id(r.index())
     }
 
-    /// The time of the latest row the view allows at or before `now`.
+    /// The time of the latest row the view allows at or before `now`. Each
+    /// person's rows are kept in time order, so a binary search finds their
+    /// latest; every row is on its sender's list, so the whole store's latest
+    /// is the latest over its people: O(people · log rows) for every result
+    /// that states its freshness, instead of a pass over every row.
     pub fn latest_at_or_before(&self, now: i64) -> Option<i64> {
         let at = &self.store.rows().at;
-        self.rows().map(|r| at[r.index()]).filter(|&t| t <= now).max()
+        let latest_of = |rows: &[u32]| {
+            let before = rows.partition_point(|&r| at[r as usize] <= now);
+            before.checked_sub(1).map(|i| at[rows[i] as usize])
+        };
+        match (self.scope, self.viewer) {
+            (Scope::Own, Some(v)) => latest_of(self.store.rows_of(v)),
+            (Scope::Own, None) => None,
+            _ => self.store.people().filter_map(|p| latest_of(self.store.rows_of(p))).max(),
+        }
     }
 
     pub fn person(&self, p: PersonKey) -> &'s Person {

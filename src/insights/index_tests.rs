@@ -77,3 +77,21 @@ fn hits_around_a_window_tally_it_like_all_hits() {
         assert_eq!(seen_of(&all, a.counted), seen_of(&near, b.counted));
     }
 }
+
+/// The view's latest row at or before a time, found per person by binary
+/// search, is the latest of every row the view allows, in either view.
+#[test]
+fn the_latest_row_of_a_view_is_the_latest_of_its_rows() {
+    let (store, viewer) = demo_store();
+    let consent = Consent { aggregated: false, identifiable: true };
+    let at = &store.rows().at;
+    let (first, last) = (at.iter().copied().min().unwrap(), at.iter().copied().max().unwrap());
+    for scope in [Scope::Own, Scope::Identifiable] {
+        let view = Gate::new(&store, consent, Some(viewer)).open(scope).unwrap();
+        let rows: Vec<Row> = view.rows().collect();
+        for now in [first - 1, first, (first + last) / 2, last - DAY_MS, last, last + 1] {
+            let naive = rows.iter().map(|r| at[r.index()]).filter(|&t| t <= now).max();
+            assert_eq!(view.latest_at_or_before(now), naive, "{scope:?} at {now}");
+        }
+    }
+}
