@@ -227,3 +227,31 @@ fn a_message_id_without_an_at_sign_is_refused_with_its_field() {
         .unwrap_err();
     assert!(err.to_string().contains("messageId"), "{err}");
 }
+
+/// Two copies of one e-mail in a batch that also replaces a held record (so
+/// the store is compacted and keys are looked up again before storing): the
+/// viewer whom one copy shows stays on the merged e-mail as themselves, and
+/// no person without an id appears.
+#[test]
+fn copies_merged_in_a_batch_that_replaces_a_record_keep_the_viewer() {
+    let old = json!({ "id": "x", "kind": "email", "from": BOB, "to": [EVE], "at": "2026-03-01T09:00:00Z" });
+    let mut e = team(&[&[old]]);
+    let update =
+        json!({ "id": "x", "kind": "email", "from": BOB, "to": [EVE], "at": "2026-03-02T09:00:00Z" });
+    let report = load(
+        &mut e,
+        &[
+            update,
+            mail("inbox", CLEO, &[ADA, BOB], "2026-03-10T09:00:00Z", "<m@contoso.example>"),
+            mail("sent", CLEO, &[BOB], "2026-03-10T09:00:00Z", "<m@contoso.example>"),
+        ],
+    );
+    assert_eq!((report.updated, report.accepted, report.same_message), (1, 1, 1));
+    // Ada's own view counts the e-mail Cleo sent her.
+    let own = e
+        .relationship(&Target::Contact(CLEO.into()), DataScope::Own, None, &HealthOptions::default())
+        .unwrap();
+    assert_eq!(own.kpis.emails_received, 1);
+    // And the team's view: the merged e-mail is on Ada's and Bob's rows.
+    assert_eq!(kpis(&e, CLEO), [0, 1, 0, 0]);
+}

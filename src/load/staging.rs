@@ -222,6 +222,7 @@ pub(super) fn stage<'t>(
     let mut people = People { store, new_ids: FxHashMap::default() };
     // Message-ID → the staged records claiming it, to find copies in the batch.
     let mut claims: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    // Compared only (`common_recipients` keeps the copy's own `Who`, with its id).
     let viewer = retention.viewer.map(|v| Who::Known(v, ""));
     for (index, record) in parsed {
         let id: &str = &record.id;
@@ -363,7 +364,9 @@ pub(super) fn stage<'t>(
 /// did not, while the viewer's own copy still counts as theirs. When the
 /// copies share nobody, `into` stays as it is (nothing to merge safely).
 fn common_recipients<T: Copy + PartialEq>(into: &mut Vec<T>, other: &[T], viewer: Option<T>) {
-    let viewer = viewer.filter(|v| into.contains(v) || other.contains(v));
+    // The viewer as a copy names them (staging's `Who` carries the id the
+    // record gave, which storing looks up again after a compaction).
+    let viewer = viewer.and_then(|v| into.iter().chain(other).copied().find(|p| *p == v));
     let mut merged: Vec<T> = into.iter().copied().filter(|p| other.contains(p)).collect();
     if let Some(v) = viewer.filter(|v| !merged.contains(v)) {
         merged.push(v);
