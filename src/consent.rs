@@ -191,6 +191,17 @@ impl<'s> View<'s> {
         self.store.rows().participants(r.index())
     }
 
+    /// The participants, each with whether they were only copied.
+    pub fn participants_copied(&self, r: Row) -> impl Iterator<Item = (PersonKey, bool)> + 's {
+        self.store.rows().participants_copied(r.index())
+    }
+
+    /// The sender and the participants addressed or invited, not those only
+    /// copied (see `Columns::copied`).
+    pub fn took_part(&self, r: Row) -> impl Iterator<Item = PersonKey> + 's {
+        self.store.rows().took_part(r.index())
+    }
+
     /// The row `r` answers, when it is stored and this view allows it.
     pub fn reply_parent(&self, r: Row) -> Option<Row> {
         let parent = self.store.reply_parent_in(r.index(), self.scope == Scope::Own)?;

@@ -5,6 +5,7 @@
 //! no string or row derived only from deleted data stays behind, and
 //! opted-out people are remembered only as one-way digests of their ids.
 
+mod columns;
 mod compact;
 mod conversation_index;
 mod digest;
@@ -13,6 +14,7 @@ mod opt_outs;
 pub mod snapshot;
 pub(crate) mod threads;
 
+pub use columns::{Columns, NewRow, NO_VERSION};
 pub use conversation_index::{parent_index, INDEX_CHILD, INDEX_HEADER};
 pub use digest::OptOutDigest;
 
@@ -20,83 +22,6 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::ids::{Interner, NONE};
 use crate::model::{domain_of, is_internal_domain, Kind, Person, PersonKey};
-
-/// Interactions, one entry per row in each column.
-#[derive(Clone, Default)]
-pub struct Columns {
-    pub id: Vec<u32>,
-    pub kind: Vec<Kind>,
-    pub from: Vec<PersonKey>,
-    pub at: Vec<i64>,
-    pub duration_s: Vec<u32>,
-    pub thread: Vec<u32>,
-    /// Interned id of the interaction this one answers, or `NONE`.
-    pub reply_to: Vec<u32>,
-    /// Whether `reply_to` is worked out from the conversation's order
-    /// (Microsoft Graph) rather than given: such links are worked out again
-    /// whenever the conversation's rows change (see [`Store::derive_replies`]).
-    pub inferred: Vec<bool>,
-    /// For inferred rows the viewer takes part in: the id the row answers
-    /// among the viewer's own rows of the conversation (what the `own` view
-    /// may read), or `NONE`.
-    pub own_reply_to: Vec<u32>,
-    /// The row's RFC 5322 Message-ID (normalised, see `load::headers`), a
-    /// handle in `Store::messages`, or `NONE`: copies of one e-mail share it.
-    pub message: Vec<u32>,
-    /// The Message-ID this e-mail answers (`In-Reply-To`, else the last of
-    /// `References`; or a SPEC `inReplyTo` shaped like one), or `NONE`.
-    pub reply_message: Vec<u32>,
-    /// A Graph `conversationIndex` (hex of its bytes), also a handle in
-    /// `Store::messages` (no `@`, so never a Message-ID), or `NONE`.
-    pub conv_index: Vec<u32>,
-    /// The version of each row (`modifiedAt`, Graph's `lastModifiedDateTime`,
-    /// epoch ms), or [`NO_VERSION`]: what a later copy of its id is compared
-    /// with (see `load::staging`).
-    pub version: Vec<i64>,
-    /// End offset in `parts` of each row's participants (the start is the previous end).
-    pub part_end: Vec<u32>,
-    /// Participants other than the sender, canonical, without repeats.
-    pub parts: Vec<PersonKey>,
-}
-
-impl Columns {
-    pub fn len(&self) -> usize {
-        self.id.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.id.is_empty()
-    }
-
-    pub fn participants(&self, row: usize) -> &[PersonKey] {
-        let start = if row == 0 { 0 } else { self.part_end[row - 1] as usize };
-        &self.parts[start..self.part_end[row] as usize]
-    }
-
-    pub fn involves(&self, row: usize, person: PersonKey) -> bool {
-        self.from[row] == person || self.participants(row).contains(&person)
-    }
-}
-
-/// The version of a row that was given none.
-pub const NO_VERSION: i64 = i64::MIN;
-
-/// One interaction ready to be stored: persons already canonical.
-pub struct NewRow<'a> {
-    pub id: &'a str,
-    pub kind: Kind,
-    pub from: PersonKey,
-    pub at: i64,
-    pub duration_s: u32,
-    pub thread: Option<&'a str>,
-    pub reply_to: Option<&'a str>,
-    pub parts: &'a [PersonKey],
-    pub message: Option<&'a str>,
-    pub reply_message: Option<&'a str>,
-    pub conv_index: Option<&'a str>,
-    /// See [`Columns::version`].
-    pub version: i64,
-}
 
 #[derive(Clone, Default)]
 pub struct Store {
@@ -265,6 +190,7 @@ impl Store {
         self.thread_prev.reserve(n);
         self.message_next.reserve(n);
         c.parts.reserve(parts);
+        c.copied.reserve(parts);
     }
 
     pub fn contains_interaction(&self, id: &str) -> bool {
@@ -368,6 +294,7 @@ impl Store {
         let c = &mut self.rows;
         c.version.push(new.version);
         c.parts.extend_from_slice(new.parts);
+        c.copied.extend((0..new.parts.len()).map(|i| new.copied.get(i) == Some(&true)));
         c.part_end.push(c.parts.len() as u32);
         for p in std::iter::once(new.from).chain(new.parts.iter().copied()) {
             let list = &mut self.by_person[p.index()];
@@ -417,9 +344,9 @@ impl Store {
     }
 
     /// Gives rows new participants (canonical, opted-in, without the sender
-    /// or repeats, not empty), then compacts: a person only the old lists
-    /// named leaves no trace.
-    pub fn rewrite_participants(&mut self, lists: &FxHashMap<u32, Vec<PersonKey>>) {
+    /// or repeats, not empty; each with whether they were only copied), then
+    /// compacts: a person only the old lists named leaves no trace.
+    pub fn rewrite_participants(&mut self, lists: &FxHashMap<u32, Vec<(PersonKey, bool)>>) {
         if !lists.is_empty() {
             self.rebuild(|_, _| true, Some, lists);
         }
@@ -429,11 +356,11 @@ impl Store {
         &mut self,
         mut keep: impl FnMut(&Columns, usize) -> bool,
         map: impl Fn(PersonKey) -> Option<PersonKey>,
-        lists: &FxHashMap<u32, Vec<PersonKey>>,
+        lists: &FxHashMap<u32, Vec<(PersonKey, bool)>>,
     ) {
         let old = std::mem::take(&mut self.rows);
         let mut new = Columns::default();
-        let mut parts: Vec<PersonKey> = Vec::new();
+        let mut parts: Vec<(PersonKey, bool)> = Vec::new();
         // People on a deleted row: a name learned from items may have come
         // from that row, so it goes with it (strings derived from deleted
         // data do not stay; the next item that names them names them again).
@@ -442,12 +369,16 @@ impl Store {
             let from = if keep(&old, row) { map(old.from[row]) } else { None };
             parts.clear();
             if let Some(from) = from {
-                let listed = lists.get(&(row as u32)).map(Vec::as_slice);
-                for &p in listed.unwrap_or(old.participants(row)) {
-                    if let Some(p) = map(p) {
-                        if p != from && !parts.contains(&p) {
-                            parts.push(p);
-                        }
+                let listed: Box<dyn Iterator<Item = (PersonKey, bool)>> = match lists.get(&(row as u32)) {
+                    Some(list) => Box::new(list.iter().copied()),
+                    None => Box::new(old.participants_copied(row)),
+                };
+                for (p, copied) in listed {
+                    let Some(p) = map(p).filter(|&p| p != from) else { continue };
+                    // Aliases folded into one: addressed under either name is addressed.
+                    match parts.iter_mut().find(|(q, _)| *q == p) {
+                        Some((_, was_copied)) => *was_copied &= copied,
+                        None => parts.push((p, copied)),
                     }
                 }
             }
@@ -473,7 +404,8 @@ impl Store {
             new.reply_message.push(old.reply_message[row]);
             new.conv_index.push(old.conv_index[row]);
             new.version.push(old.version[row]);
-            new.parts.extend_from_slice(&parts);
+            new.parts.extend(parts.iter().map(|&(p, _)| p));
+            new.copied.extend(parts.iter().map(|&(_, copied)| copied));
             new.part_end.push(new.parts.len() as u32);
         }
         self.rows = new;
@@ -557,6 +489,7 @@ impl Store {
             + c.reply_to.capacity() * 4
             + c.part_end.capacity() * 4
             + c.parts.capacity() * 4
+            + c.copied.capacity()
             + self.row_of_id.capacity() * 4
             + self.by_person.iter().map(|v| v.capacity() * 4 + 24).sum::<usize>()
             + self.interaction_ids.heap_bytes()

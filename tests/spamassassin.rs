@@ -25,6 +25,8 @@ struct Mail {
     id: String,
     from: String,
     parts: Vec<String>,
+    /// How many of `parts`, from the first, came from `to`: the rest were copied.
+    addressed: usize,
     at: i64,
     message_id: String,
     in_reply_to: Option<String>,
@@ -47,15 +49,22 @@ fn read() -> Vec<Mail> {
             };
             let from = v["from"].as_str().unwrap().to_lowercase();
             let mut parts: Vec<String> = Vec::new();
-            for p in list("to").into_iter().chain(list("cc")) {
-                if p != from && !parts.contains(&p) {
-                    parts.push(p);
+            let mut addressed = 0;
+            for (field, copied) in [("to", false), ("cc", true)] {
+                for p in list(field) {
+                    if p != from && !parts.contains(&p) {
+                        parts.push(p);
+                    }
+                }
+                if !copied {
+                    addressed = parts.len();
                 }
             }
             Mail {
                 id: v["id"].as_str().unwrap().to_string(),
                 from,
                 parts,
+                addressed,
                 at: DateTime::parse_from_rfc3339(v["at"].as_str().unwrap()).unwrap().timestamp_millis(),
                 message_id: msg_id(v["messageId"].as_str().unwrap()),
                 in_reply_to: v["inReplyTo"].as_str().map(msg_id),
@@ -216,7 +225,7 @@ fn the_same_mail_loaded_again_under_other_ids_counts_once() {
 /// One activity item as a naive reading sees it: id, direction, our and
 /// their people, whether it is a reply, and when the other side first
 /// answered it (e-mails).
-type Item = (String, String, Vec<String>, Vec<String>, bool, Option<i64>);
+type Item = (String, String, Vec<String>, Vec<String>, Vec<String>, bool, Option<i64>);
 
 /// The activity of contact `c`, newest first (then by id, descending), read
 /// from the records with the README's rules: an e-mail is "sent" when one of
@@ -240,10 +249,13 @@ fn naive_activity(mails: &[Mail], c: &str) -> Vec<Item> {
             .filter(|r| answers(r) && parent(mails, r).is_some_and(|p| p.id == m.id))
             .map(|r| r.at)
             .min();
-        let our_people: Vec<String> =
-            std::iter::once(&m.from).chain(&m.parts).filter(|p| us(p)).cloned().collect();
+        // Who took part: the sender and those in `to`; those only in `cc` are listed as copied.
+        let (to, cc) = m.parts.split_at(m.addressed);
+        let our_people: Vec<String> = std::iter::once(&m.from).chain(to).filter(|p| us(p)).cloned().collect();
+        let theirs = if m.from == c || to.iter().any(|p| p == c) { vec![c.to_string()] } else { vec![] };
+        let copied: Vec<String> = cc.iter().filter(|p| us(p) || *p == c).cloned().collect();
         let direction = if ours { "sent" } else { "received" };
-        list.push((m.at, (m.id.clone(), direction.into(), our_people, vec![c.to_string()], reply, answered)));
+        list.push((m.at, (m.id.clone(), direction.into(), our_people, theirs, copied, reply, answered)));
     }
     list.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1 .0.cmp(&a.1 .0)));
     list.into_iter().map(|(_, item)| item).collect()
@@ -268,6 +280,7 @@ fn activity_pages(e: &Engine, c: &str, limit: u32) -> (Vec<Item>, usize, usize) 
                 i.direction.to_string(),
                 ids(&i.us),
                 ids(&i.them),
+                ids(&i.copied),
                 i.reply,
                 at(&i.answered_at),
             ));
@@ -299,7 +312,7 @@ fn the_activity_list_on_real_mail_equals_a_naive_reading_page_by_page() {
         assert_eq!(ids.len(), got.len(), "{c}: no item twice across pages");
         // One page of everything is the same list.
         assert_eq!(activity_pages(&e, &c, 500).0, want, "{c}: one page");
-        answered += want.iter().filter(|i| i.5.is_some()).count();
+        answered += want.iter().filter(|i| i.6.is_some()).count();
         paged += usize::from(pages > 2);
     }
     assert!(answered >= 10 && paged >= 5, "answered {answered}, contacts over 2 pages {paged}");

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::freshness::data_as_of;
 use super::hits::{Hit, Hits};
 use super::relationship::{target_out, TargetOut};
-use super::sides::{rows, Class, Started, Them};
+use super::sides::{rows, Class, Sides, Started, Them};
 use super::{minutes, WindowOut};
 use crate::consent::{ConsentBasis, View};
 use crate::error::{Error, Result};
@@ -50,7 +50,8 @@ pub struct ActivityItem {
     pub started_by: &'static str,
     /// A meeting's or call's minutes; `null` for an e-mail.
     pub duration_minutes: Option<f64>,
-    /// Our people on it (the sender first when ours) and theirs.
+    /// Our people who took part in it (the sender first when ours) and
+    /// theirs: sent it, were addressed (`to`) or attended.
     pub us: Vec<PersonOut>,
     pub them: Vec<PersonOut>,
     /// An e-mail that answers one of the other side's: it counts in
@@ -62,6 +63,9 @@ pub struct ActivityItem {
     pub answered: Option<bool>,
     /// When the first such answer came, if any.
     pub answered_at: Option<String>,
+    /// People of either side only copied on it (`cc`): on the e-mail, so it
+    /// counts for them, but not taking part (breadth leaves them out).
+    pub copied: Vec<PersonOut>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -140,6 +144,12 @@ fn people(view: &View, list: &[PersonKey]) -> Vec<PersonOut> {
         .collect()
 }
 
+/// The people of either side on the hit's row who were only copied.
+fn copied(view: &View, h: &Hit, sides: &impl Sides) -> Vec<PersonKey> {
+    let on_a_side = |p: PersonKey| (sides.is_us(p) || sides.is_them(p)) && view.person(p).is_person();
+    view.participants_copied(h.row).filter(|&(p, copied)| copied && on_a_side(p)).map(|(p, _)| p).collect()
+}
+
 /// One page of the relationship's activity in `window`.
 pub fn activity(
     view: &View,
@@ -184,6 +194,7 @@ pub fn activity(
                 reply: h.answers().is_some(),
                 answered: email.then_some(answered_at.is_some()),
                 answered_at: answered_at.map(format_rfc3339),
+                copied: people(view, &copied(view, h, &(view, them))),
             }
         })
         .collect();

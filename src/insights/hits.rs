@@ -1,7 +1,9 @@
 //! The rows that count for one relationship ("hits"), oldest first, each with
 //! everything its figures need: when, how it counted, who started it, how
-//! long it took or which e-mail it answers, and the people of either side on
-//! it. The figures then read one compact list instead of the store's columns,
+//! long it took or which e-mail it answers, and the people of either side who
+//! took part in it (sent it, were addressed, attended: someone only copied
+//! is on the row, which counts for them, but took no part, so breadth and
+//! the rankings of people leave them out). The figures then read one compact list instead of the store's columns,
 //! whose rows lie scattered across memory.
 //!
 //! The hits of every external contact are built together, in one pass over
@@ -123,7 +125,7 @@ impl Hits {
             }
         };
         let people = Rc::make_mut(&mut self.people);
-        let on_row = || std::iter::once(from).chain(view.participants(r).iter().copied());
+        let on_row = || view.took_part(r);
         let us_at = people.len();
         // Only people are listed (a colleague, a counterpart): a list or a
         // shared mailbox still makes the row count, but is nobody.
@@ -199,11 +201,15 @@ impl ContactHits {
             // people (lists and shared mailboxes make it count, unlisted).
             let ours_on_row = on_row().any(|p| view.person(p).internal);
             let us_at = people.len();
-            people.extend(on_row().filter(|&p| view.person(p).internal && view.person(p).is_person()));
+            people
+                .extend(view.took_part(r).filter(|&p| view.person(p).internal && view.person(p).is_person()));
             let us = (us_at, people.len() - us_at);
             let ours_sent = view.person(from).internal;
             // Only people are contacts: no relationship reads a non-person's hits.
-            for c in on_row().filter(|&p| !view.person(p).internal && view.person(p).is_person()) {
+            let everyone = std::iter::once((from, false)).chain(view.participants_copied(r));
+            for (c, copied) in
+                everyone.filter(|&(p, _)| !view.person(p).internal && view.person(p).is_person())
+            {
                 // `classify` for this contact, who is on the row: what the
                 // row says of each side is known without scanning it again.
                 let on_row = RowSides {
@@ -222,8 +228,13 @@ impl ContactHits {
                         answered(view, r, class, &(view, &them)).map_or(NONE, |p| p.index() as u32)
                     }
                 };
-                people.push(c);
-                let them = (people.len() - 1, 1);
+                // A contact only copied is on the row but took no part in it.
+                let them = if !copied {
+                    people.push(c);
+                    (people.len() - 1, 1)
+                } else {
+                    (people.len(), 0)
+                };
                 lists.entry(c).or_default().push(Hit::new(view.at(r), r, class, started, detail, us, them));
             }
         }

@@ -401,6 +401,7 @@ mod tests {
                     thread: None,
                     reply_to: None,
                     parts: &[b],
+                    copied: &[false],
                     message: None,
                     reply_message: None,
                     conv_index: None,

@@ -351,9 +351,10 @@ fn message<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault
     let from = named(&mut names, from, true);
     let mut parts = Vec::new();
     add_parties(&mut parts, &mut names, &from, item.get(ToRecipients), "toRecipients")?;
+    let mut addressed = parts.len();
     add_parties(&mut parts, &mut names, &from, item.get(CcRecipients), "ccRecipients")?;
     if let Some(owner) = owner {
-        involve_owner(&from, &mut parts, owner);
+        involve_owner(Kind::Email, &from, &mut parts, &mut addressed, owner);
     }
     if parts.is_empty() {
         return Ok(Mapped::Solo(Kind::Email));
@@ -390,6 +391,7 @@ fn message<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault
         version: version(item)?,
         deleted: false,
         names,
+        addressed,
     }))
 }
 
@@ -448,9 +450,10 @@ fn event<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> 
     let from = named(&mut names, from, true);
     let mut parts = Vec::new();
     let skipped = add_parties(&mut parts, &mut names, &from, item.get(Attendees), "attendees")?;
+    let mut addressed = parts.len();
     if let Some(owner) = owner.filter(|o| !skipped.iter().any(|s| s == o)) {
         // An owner who declined stays out, as any attendee who declined.
-        involve_owner(&from, &mut parts, owner);
+        involve_owner(Kind::Meeting, &from, &mut parts, &mut addressed, owner);
     }
     if parts.is_empty() {
         return Ok(Mapped::Solo(Kind::Meeting));
@@ -486,6 +489,7 @@ fn event<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> 
         version: version(item)?,
         deleted: false,
         names,
+        addressed,
     }))
 }
 

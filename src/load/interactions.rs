@@ -96,6 +96,7 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
     };
 
     let mut parts: Vec<Cow<str>> = Vec::new();
+    let mut addressed = 0;
     for (field, list) in [("to", r.to), ("cc", r.cc)] {
         for p in text_list(list, field)? {
             let p = normalized(p);
@@ -105,6 +106,9 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
             if p != from && !parts.contains(&p) {
                 parts.push(p);
             }
+        }
+        if field == "to" {
+            addressed = parts.len();
         }
     }
     if parts.is_empty() {
@@ -139,15 +143,27 @@ fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
         version,
         deleted: false,
         names: Vec::new(),
+        addressed,
     })
 }
 
 /// Every item in a mailbox involves its owner: one that names them nowhere
 /// (mail that reached them through a distribution list, or as Bcc) gets
 /// them as a participant. Their own mail already has them as the sender.
-pub(super) fn involve_owner(from: &str, parts: &mut Vec<Cow<'_, str>>, owner: &str) {
+/// Such an owner was only copied on an e-mail (nobody addressed them), and
+/// attends a meeting in their own calendar; `addressed` counts them then.
+pub(super) fn involve_owner(
+    kind: Kind,
+    from: &str,
+    parts: &mut Vec<Cow<'_, str>>,
+    addressed: &mut usize,
+    owner: &str,
+) {
     if from != owner && !parts.iter().any(|p| p == owner) {
         parts.push(Cow::Owned(owner.to_string()));
+        if kind != Kind::Email {
+            *addressed = parts.len();
+        }
     }
 }
 
@@ -158,7 +174,7 @@ pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retent
     for (_, record) in parsed.iter_mut().filter(|(_, r)| !r.deleted) {
         report.read(record.kind);
         if let Some(owner) = &opts.mailbox {
-            involve_owner(&record.from, &mut record.parts, owner);
+            involve_owner(record.kind, &record.from, &mut record.parts, &mut record.addressed, owner);
         }
     }
     let plan = stage(store, &parsed, &opts, &mut report, retention, Alone::Refuse)?;

@@ -58,6 +58,9 @@ pub struct Parsed<'a> {
     pub reply_headers: bool,
     /// Display names the item gives its people (Graph `emailAddress.name`).
     pub names: Vec<Named<'a>>,
+    /// How many of `parts`, from the first, were addressed (`to`) or invited;
+    /// the rest were only copied (see `Columns::copied`).
+    pub addressed: usize,
 }
 
 /// A display name an item gives one of its people.
@@ -89,6 +92,7 @@ impl<'a> Parsed<'a> {
             conv_index: None,
             reply_headers: false,
             names: Vec::new(),
+            addressed: 0,
         }
     }
 }
@@ -150,6 +154,8 @@ pub(super) struct Staged<'t> {
     pub record: &'t Parsed<'t>,
     pub from: Who<'t>,
     pub parts: Vec<Who<'t>>,
+    /// Aligned with `parts`: only copied (see `Columns::copied`).
+    pub copied: Vec<bool>,
     /// The interaction it answers: the record's own `inReplyTo`, or what the
     /// Graph loader works out from its conversation.
     pub reply_to: Option<Cow<'t, str>>,
@@ -160,6 +166,13 @@ pub(super) struct Staged<'t> {
     /// Another copy of the stored e-mail in this row (same Message-ID,
     /// sender and time): merged into it, not stored again.
     pub copy_of: Option<u32>,
+}
+
+impl<'t> Staged<'t> {
+    /// Each participant with whether they were only copied.
+    fn pairs(&self) -> Vec<(Who<'t>, bool)> {
+        self.parts.iter().copied().zip(self.copied.iter().copied()).collect()
+    }
 }
 
 /// What staging does with a record whose every recipient turns out to be
@@ -286,12 +299,20 @@ pub(super) fn stage<'t>(
             continue;
         };
         let mut parts: Vec<Who> = Vec::with_capacity(record.parts.len());
+        let mut copied: Vec<bool> = Vec::with_capacity(record.parts.len());
         let mut removed_opted_out = false;
-        for p in &record.parts {
+        for (i, p) in record.parts.iter().enumerate() {
             match people.who(p) {
                 None => removed_opted_out = true,
-                Some(who) if who != from && !parts.contains(&who) => parts.push(who),
-                Some(_) => {}
+                Some(who) if who == from => {}
+                // Two aliases of one person: addressed under either is addressed.
+                Some(who) => match parts.iter().position(|&q| q == who) {
+                    Some(at) => copied[at] &= i >= record.addressed,
+                    None => {
+                        parts.push(who);
+                        copied.push(i >= record.addressed);
+                    }
+                },
             }
         }
         if parts.is_empty() {
@@ -310,7 +331,7 @@ pub(super) fn stage<'t>(
         }
         let version = record.version.max(held_version);
         let mut new =
-            Staged { record, from, parts, reply_to: record.reply_to.clone(), version, copy_of: None };
+            Staged { record, from, parts, copied, reply_to: record.reply_to.clone(), version, copy_of: None };
         // A new id that is another copy of an e-mail (same Message-ID, sender
         // and time) merges into it instead of counting again.
         if let (None, Kind::Email, Some(m)) = (held, record.kind, record.message_id.as_deref()) {
@@ -318,7 +339,9 @@ pub(super) fn stage<'t>(
             let claimed = claims.entry(m).or_default();
             let in_batch = claimed.iter().copied().find(|&i| plan.staged[i].as_ref().is_some_and(same));
             if let Some(Some(first)) = in_batch.map(|i| plan.staged[i].as_mut()) {
-                common_recipients(&mut first.parts, &new.parts, viewer);
+                if let Some(merged) = common_recipients(&first.pairs(), &new.pairs(), viewer) {
+                    (first.parts, first.copied) = merged.into_iter().unzip();
+                }
                 report.same_message += 1;
                 touched.insert(id, Touch { held: None, last: Some(record) });
                 continue;
@@ -357,23 +380,30 @@ pub(super) fn stage<'t>(
     Ok(plan)
 }
 
-/// The recipients of one e-mail given two copies of it: those both show,
-/// plus the viewer when either does. A recipient only one copy shows (a Bcc
-/// in the sender's copy, the owner of a mailbox a Bcc reached) stays out: a
-/// merged e-mail never shows the viewer someone that the viewer's own copy
-/// did not, while the viewer's own copy still counts as theirs. When the
-/// copies share nobody, `into` stays as it is (nothing to merge safely).
-fn common_recipients<T: Copy + PartialEq>(into: &mut Vec<T>, other: &[T], viewer: Option<T>) {
+/// The recipients of one e-mail given two copies of it, each with whether
+/// it was only copied: those both show, plus the viewer when either does.
+/// A recipient only one copy shows (a Bcc in the sender's copy, the owner of
+/// a mailbox a Bcc reached) stays out: a merged e-mail never shows the
+/// viewer someone that the viewer's own copy did not, while the viewer's own
+/// copy still counts as theirs. Copied in either copy is copied: no copy can
+/// make someone more involved than the others say. `None` when the copies
+/// share nobody (nothing to merge safely: the first stays as it is).
+fn common_recipients<T: Copy + PartialEq>(
+    into: &[(T, bool)],
+    other: &[(T, bool)],
+    viewer: Option<T>,
+) -> Option<Vec<(T, bool)>> {
+    let find = |list: &[(T, bool)], p: T| list.iter().find(|(q, _)| *q == p).map(|&(_, copied)| copied);
+    let mut merged: Vec<(T, bool)> =
+        into.iter().filter_map(|&(p, copied)| Some((p, copied | find(other, p)?))).collect();
     // The viewer as a copy names them (staging's `Who` carries the id the
     // record gave, which storing looks up again after a compaction).
-    let viewer = viewer.and_then(|v| into.iter().chain(other).copied().find(|p| *p == v));
-    let mut merged: Vec<T> = into.iter().copied().filter(|p| other.contains(p)).collect();
-    if let Some(v) = viewer.filter(|v| !merged.contains(v)) {
-        merged.push(v);
+    let viewer = viewer.and_then(|v| into.iter().chain(other).find(|(p, _)| *p == v).map(|&(p, _)| p));
+    if let Some(v) = viewer.filter(|&v| find(&merged, v).is_none()) {
+        let copied = find(into, v).unwrap_or(true) & find(other, v).unwrap_or(true);
+        merged.push((v, copied));
     }
-    if !merged.is_empty() {
-        *into = merged;
-    }
+    (!merged.is_empty()).then_some(merged)
 }
 
 /// An id the batch touched: its held version (`None` once removed), and
@@ -449,6 +479,7 @@ impl<'t> Plan<'t> {
                     && store.given_reply_to(row) == given
                     && parts.len() == new.parts.len()
                     && parts.iter().zip(&new.parts).all(|(&p, w)| matches!(w, Who::Known(k, _) if *k == p))
+                    && c.participants_copied(row).map(|(_, copied)| copied).eq(new.copied.iter().copied())
             }
             Held::Staged(i) => self.staged[i].as_ref().is_some_and(|s| {
                 let o = s.record;
@@ -457,6 +488,7 @@ impl<'t> Plan<'t> {
                     && o.thread == r.thread
                     && s.reply_to == new.reply_to
                     && s.parts == new.parts
+                    && s.copied == new.copied
             }),
         }
     }
@@ -491,7 +523,7 @@ pub(super) fn commit(store: &mut Store, plan: &Plan, inferred_replies: bool) {
     let id_bytes: usize = staged.iter().map(|s| s.record.id.len()).sum();
     store.reserve(staged.len(), parts, id_bytes);
     let mut keys: Vec<PersonKey> = Vec::new();
-    let mut merged: FxHashMap<u32, Vec<PersonKey>> = FxHashMap::default();
+    let mut merged: FxHashMap<u32, Vec<(PersonKey, bool)>> = FxHashMap::default();
     for s in staged {
         let from = s.from.key(store, rekey);
         keys.clear();
@@ -499,15 +531,17 @@ pub(super) fn commit(store: &mut Store, plan: &Plan, inferred_replies: bool) {
         if let Some(copy_of) = s.copy_of {
             // The stored e-mail this copy merges into, unless the batch removed it.
             let Some(row) = (if rekey { place[copy_of as usize] } else { Some(copy_of) }) else { continue };
-            let held = store.rows().participants(row as usize);
-            let mut parts = held.to_vec();
-            common_recipients(&mut parts, &keys, store.viewer().filter(|&v| v != from));
-            let mut sorted = held.to_vec();
-            sorted.sort_unstable();
-            let mut now = parts.clone();
-            now.sort_unstable();
-            if now != sorted {
-                merged.insert(row, parts);
+            let mut held: Vec<(PersonKey, bool)> = store.rows().participants_copied(row as usize).collect();
+            let new: Vec<(PersonKey, bool)> = keys.iter().copied().zip(s.copied.iter().copied()).collect();
+            let Some(mut parts) = common_recipients(&held, &new, store.viewer().filter(|&v| v != from))
+            else {
+                continue;
+            };
+            held.sort_unstable();
+            let rewritten = parts.clone();
+            parts.sort_unstable();
+            if parts != held {
+                merged.insert(row, rewritten);
             }
             continue;
         }
@@ -524,6 +558,7 @@ pub(super) fn commit(store: &mut Store, plan: &Plan, inferred_replies: bool) {
             thread: s.record.thread.as_deref(),
             reply_to: s.reply_to.as_deref(),
             parts: &keys,
+            copied: &s.copied,
             version: s.version,
             message: s.record.message_id.as_deref(),
             reply_message: s.record.reply_message.as_deref(),

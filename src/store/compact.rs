@@ -119,6 +119,7 @@ impl Store {
         rows.inferred.shrink_to_fit();
         rows.part_end.shrink_to_fit();
         rows.parts.shrink_to_fit();
+        rows.copied.shrink_to_fit();
         self.opted_out_ids.shrink_to_fit();
         self.reindex_rows();
     }

@@ -28,7 +28,7 @@ const OPT_OUTS_VERSION: u32 = 1;
 /// The longest meeting or call a load accepts, in seconds.
 const MAX_DURATION_S: u32 = (crate::time::MAX_DURATION_MS / crate::time::SECOND_MS) as u32;
 /// Bumped whenever the payload's layout changes: older snapshots are then refused.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 fn corrupt(why: impl Into<String>) -> Error {
     Error::InvalidSnapshot(why.into())
@@ -313,6 +313,8 @@ impl Store {
         c.version.iter().for_each(|&v| w.u64(v as u64));
         w.u32s(&c.part_end);
         w.keys(&c.parts);
+        w.u64(c.copied.len() as u64);
+        c.copied.iter().for_each(|&copied| w.u8(u8::from(copied)));
         write_interner(w, &self.messages);
         w.u32s(&c.message);
         w.u32s(&c.reply_message);
@@ -415,6 +417,10 @@ impl Store {
             version,
             part_end: r.u32s()?,
             parts: person_keys(r.u32s()?),
+            copied: {
+                let n = r.count(1)?;
+                (0..n).map(|_| r.bool()).collect::<Result<Vec<_>>>()?
+            },
             ..Columns::default()
         };
         let messages = read_interner(r)?;
@@ -438,6 +444,7 @@ impl Store {
         check_handles(c.parts.iter().map(|p| p.raw()), people_n, false, "a participant")?;
         if c.part_end.windows(2).any(|w| w[0] > w[1])
             || c.part_end.last().map_or(0, |&e| e as usize) != c.parts.len()
+            || c.copied.len() != c.parts.len()
         {
             return Err(corrupt("participant lists out of order"));
         }

@@ -27,7 +27,7 @@ export interface ActivityItem {
   startedBy: "us" | "them" | "neither";
   /** A meeting's or call's minutes; null for an e-mail. */
   durationMinutes: number | null;
-  /** Our people on it (the sender first when ours), and theirs. */
+  /** Our people who took part in it (sent it, addressed in `to`, attended; the sender first when ours), and theirs. */
   us: ActivityPerson[];
   them: ActivityPerson[];
   /** Answers an e-mail of the other side: counts in `replies` or `repliesReceived`. */
@@ -35,6 +35,8 @@ export interface ActivityItem {
   /** For an e-mail: answered by the other side within the window (what the response rates count); null otherwise. */
   answered: boolean | null;
   answeredAt: string | null;
+  /** People of either side only copied (`cc`): the e-mail counts for them, but they took no part (not in breadth). */
+  copied: ActivityPerson[];
 }
 
 /** `activity(target, options)`: the interactions behind a relationship's figures, newest first. */
