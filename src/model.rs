@@ -199,6 +199,13 @@ impl Person {
 /// which Graph gives as the address of some senders and Exchange compares
 /// without regard to case).
 pub fn normalize_person_id(raw: &str) -> Cow<'_, str> {
+    // Most ids are already normal: ASCII, lower case, nothing to trim. One
+    // pass says so, where the rules below take four.
+    let b = raw.as_bytes();
+    let edges = b.first().zip(b.last()).is_some_and(|(&f, &l)| f > b' ' && l > b' ');
+    if edges && b.iter().all(|&c| c < 0x80 && !c.is_ascii_uppercase()) {
+        return Cow::Borrowed(raw);
+    }
     let trimmed = raw.trim();
     let x500 = trimmed.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("/o="));
     if !trimmed.contains('@') && !x500 {

@@ -140,9 +140,11 @@ pub fn batch_text(bytes: &[u8], limit: usize) -> Result<&str> {
     }
 }
 
-/// Splits a batch into its records' JSON texts. A record that is not JSON is
-/// a record error (NDJSON); an array that is not JSON fails the whole batch.
-fn split_records(text: &str, format: Format) -> Result<Vec<(usize, Result<&RawValue, Fault>)>> {
+/// Splits a batch into its records' JSON texts. An array that is not JSON
+/// fails the whole batch; an NDJSON line is handed on as it is, read once by
+/// the record's own parse (a line that is not JSON is then a record error,
+/// see [`fields::record_shape`]).
+fn split_records(text: &str, format: Format) -> Result<Vec<(usize, Result<&str, Fault>)>> {
     let format = match format {
         Format::Auto if text.trim_start().starts_with('[') => Format::Json,
         Format::Auto => Format::Ndjson,
@@ -154,17 +156,13 @@ fn split_records(text: &str, format: Format) -> Result<Vec<(usize, Result<&RawVa
     if format == Format::Json {
         let records: Vec<&RawValue> = serde_json::from_str(text)
             .map_err(|e| Error::InvalidInput(format!("not a JSON array of records: {e}")))?;
-        return Ok(records.into_iter().enumerate().map(|(i, r)| (i, Ok(r))).collect());
+        return Ok(records.into_iter().enumerate().map(|(i, r)| (i, Ok(r.get()))).collect());
     }
     Ok(text
         .split('\n')
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| {
-            let record = serde_json::from_str::<&RawValue>(line)
-                .map_err(|e| Fault::new("", "not JSON", format!("line {} is not JSON: {e}", i + 1)));
-            (i, record)
-        })
+        .map(|(i, l)| (i, Ok(l)))
         .collect())
 }
 
@@ -175,23 +173,27 @@ pub(crate) fn parse_batch<'a, T>(
     text: &'a str,
     opts: &LoadOptions,
     report: &mut LoadReport,
-    parse: impl FnMut(&'a RawValue) -> Result<T, Fault>,
+    parse: impl FnMut(&'a str) -> Result<T, Fault>,
 ) -> Result<Vec<(usize, T)>> {
     parse_records(split_records(text, opts.format)?, opts, report, parse)
 }
 
 /// [`parse_batch`] over records already split out of the batch.
 pub(crate) fn parse_records<'a, T>(
-    records: Vec<(usize, Result<&'a RawValue, Fault>)>,
+    records: Vec<(usize, Result<&'a str, Fault>)>,
     opts: &LoadOptions,
     report: &mut LoadReport,
-    mut parse: impl FnMut(&'a RawValue) -> Result<T, Fault>,
+    mut parse: impl FnMut(&'a str) -> Result<T, Fault>,
 ) -> Result<Vec<(usize, T)>> {
     let mut parsed = Vec::with_capacity(records.len());
     for (index, record) in records {
         match record.and_then(&mut parse) {
             Ok(t) => parsed.push((index, t)),
-            Err(fault) => {
+            Err(mut fault) => {
+                if fault.kind == fields::NOT_JSON {
+                    // Only an NDJSON line can be other than JSON: its index is its line.
+                    fault.reason = format!("line {} is not JSON: {}", index + 1, fault.reason);
+                }
                 let e = RecordError { index, field: fault.field.to_string(), reason: fault.reason };
                 if !opts.lenient {
                     return Err(Error::InvalidRecord(e));

@@ -40,11 +40,23 @@ pub fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
-pub fn record_shape<'a, T: Deserialize<'a>>(raw: &'a RawValue) -> Result<T, Fault> {
-    if !raw.get().starts_with('{') {
-        return Err(Fault::new("", "not an object", "expected a JSON object"));
+/// The kind of fault of a record that is not JSON at all (an NDJSON line).
+pub const NOT_JSON: &str = "not JSON";
+
+/// Reads a record's JSON text (an array's element, already known to be JSON,
+/// or an NDJSON line, read here for the first time) into its shape.
+pub fn record_shape<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, Fault> {
+    let syntax = |e: &serde_json::Error| e.is_syntax() || e.is_eof();
+    if !json.trim_start().starts_with('{') {
+        return Err(match serde_json::from_str::<de::IgnoredAny>(json) {
+            Err(e) if syntax(&e) => Fault::new("", NOT_JSON, e.to_string()),
+            _ => Fault::new("", "not an object", "expected a JSON object"),
+        });
     }
-    serde_json::from_str(raw.get()).map_err(|e| Fault::new("", "malformed", e.to_string()))
+    serde_json::from_str(json).map_err(|e| {
+        let kind = if syntax(&e) { NOT_JSON } else { "malformed" };
+        Fault::new("", kind, e.to_string())
+    })
 }
 
 /// Longest text accepted in any field, in bytes.
@@ -66,20 +78,29 @@ const TOO_MANY: &str = "\u{0}too-many";
 /// line break ends any string (JSON strings hold none), so an unterminated
 /// string on one NDJSON line cannot hide the next line's brackets.
 pub fn too_deep(text: &str) -> Option<usize> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if in_string {
-            match b {
-                b'\n' => (in_string, escaped) = (false, false),
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                // Most of a batch is inside strings: jump to what can end one.
+                i += 1;
+                loop {
+                    let Some(k) = memchr::memchr3(b'"', b'\\', b'\n', &bytes[i..]) else { return None };
+                    i += k + 1;
+                    match (bytes[i - 1], bytes.get(i)) {
+                        (b'\\', None) => return None,
+                        // An escape covers the next byte, unless it is a line break.
+                        (b'\\', Some(b'\n')) => {
+                            i += 1;
+                            break;
+                        }
+                        (b'\\', Some(_)) => i += 1,
+                        _ => break,
+                    }
+                }
+                continue;
             }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -89,6 +110,7 @@ pub fn too_deep(text: &str) -> Option<usize> {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     None
 }
@@ -132,7 +154,14 @@ pub fn text<'a>(raw: &'a RawValue, field: &'static str) -> Result<Cow<'a, str>, 
             format!("text longer than the limit of {MAX_TEXT_BYTES} bytes"),
         ));
     }
-    let Text(s) = serde_json::from_str(raw.get()).map_err(|_| wrong_type(field, "a string", raw))?;
+    // A string without escapes is its own bytes between the quotes: the
+    // parse that produced `raw` has checked it already (no control
+    // characters, valid UTF-8), so it is borrowed without reading it again.
+    let json = raw.get();
+    if json.len() >= 2 && json.starts_with('"') && !json.as_bytes().contains(&b'\\') {
+        return check_len(field, Cow::Borrowed(&json[1..json.len() - 1]));
+    }
+    let Text(s) = serde_json::from_str(json).map_err(|_| wrong_type(field, "a string", raw))?;
     check_len(field, s)
 }
 
@@ -272,4 +301,89 @@ pub fn text_list<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<V
         }
     })?;
     items.into_iter().map(|s| check_len(field, s)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{too_deep, MAX_DEPTH};
+
+    /// The rule read one byte at a time, as the README states it: brackets
+    /// outside strings nest; a line break ends any string.
+    fn naive(text: &str) -> Option<usize> {
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if in_string {
+                match b {
+                    b'\n' => (in_string, escaped) = (false, false),
+                    _ if escaped => escaped = false,
+                    b'\\' => escaped = true,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+            } else if b == b'"' {
+                in_string = true;
+            } else if b == b'[' || b == b'{' {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            } else if b == b']' || b == b'}' {
+                depth = depth.saturating_sub(1);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_string_skipping_scan_agrees_with_a_byte_by_byte_one() {
+        // Texts of the bytes that matter, escapes and line breaks at every
+        // place (the end of the text included), deep enough to cross the limit.
+        let alphabet = [b'"', b'\\', b'\n', b'[', b'{', b']', b'a'];
+        let mut state = 0x2545_f491_u64;
+        let mut checked_deep = 0;
+        for round in 0..20_000 {
+            let len = 1 + round % 600;
+            let text: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Open brackets more often, so some texts nest past the limit.
+                    let k = (state % 40) as usize;
+                    if k >= alphabet.len() {
+                        b'['
+                    } else {
+                        alphabet[k]
+                    }
+                })
+                .collect();
+            let text = String::from_utf8(text).expect("ASCII");
+            let want = naive(&text);
+            checked_deep += usize::from(want.is_some());
+            assert_eq!(too_deep(&text), want, "{text:?}");
+        }
+        assert!(checked_deep > 100, "only {checked_deep} texts crossed the limit");
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use serde_json::value::RawValue;
+
+    use super::text;
+
+    #[test]
+    fn a_string_read_without_escapes_is_what_serde_would_read() {
+        // What the fast path borrows must be what serde decodes, and what serde
+        // refuses (a raw control character) must never become a RawValue to borrow.
+        assert!(serde_json::from_str::<&RawValue>("\"a\u{1}b\"").is_err());
+        assert!(serde_json::from_str::<&RawValue>("{\"id\":\"a\u{1f}b\"}").is_err());
+        for json in ["\"plain\"", "\"é ü 日本\"", "\"\"", "\"  spaced  \"", "\"a\\\"b\"", "\"\\u00e9\""] {
+            let raw: &RawValue = serde_json::from_str(json).unwrap();
+            let want: String = serde_json::from_str(json).unwrap();
+            assert_eq!(text(raw, "id").ok().as_deref(), Some(want.as_str()), "{json}");
+        }
+        let number: &RawValue = serde_json::from_str("12").unwrap();
+        assert_eq!(text(number, "id").err().map(|f| f.kind), Some("wrong type"));
+    }
 }

@@ -116,7 +116,7 @@ pub fn load(
     retention: &Retention,
 ) -> Result<LoadReport> {
     let mut report = LoadReport::default();
-    let records = items.into_iter().enumerate().map(|(i, r)| (i, Ok(r))).collect();
+    let records = items.into_iter().enumerate().map(|(i, r)| (i, Ok(r.get()))).collect();
     let owner = opts.mailbox.as_deref();
     let parsed = parse_records(records, &opts, &mut report, |raw| parse(raw, owner))?;
     let mut interactions = Vec::with_capacity(parsed.len());
@@ -250,13 +250,12 @@ fn non_null(value: Option<&RawValue>) -> Option<&RawValue> {
 
 const PARTY: &str = "{ \"emailAddress\": { \"address\": \"…\" } }";
 
-fn parse<'a>(raw: &'a RawValue, owner: Option<&str>) -> Result<Mapped<'a>, Fault> {
-    if !raw.get().starts_with('{') {
+fn parse<'a>(raw: &'a str, owner: Option<&str>) -> Result<Mapped<'a>, Fault> {
+    if !raw.starts_with('{') {
         return Err(Fault::new("", "not an object", "expected a JSON object"));
     }
-    let item = members(raw.get(), &ITEM_MEMBERS)
-        .map(Item)
-        .map_err(|e| Fault::new("", "malformed", e.to_string()))?;
+    let item =
+        members(raw, &ITEM_MEMBERS).map(Item).map_err(|e| Fault::new("", "malformed", e.to_string()))?;
     if let Some(removed) = item.raw(Member::Removed) {
         return removal(&item, removed);
     }

@@ -63,7 +63,7 @@ fn instant(raw: &RawValue, field: &'static str) -> Result<i64, Fault> {
     .map_err(|reason| Fault::new(field, "invalid value", reason))
 }
 
-fn parse(raw: &RawValue) -> Result<Parsed<'_>, Fault> {
+fn parse(raw: &str) -> Result<Parsed<'_>, Fault> {
     let r: RawInteraction = record_shape(raw)?;
     let id = required_text(r.id, "id")?;
     let version = match r.modified_at.filter(|v| v.get() != "null") {

@@ -52,7 +52,7 @@ fn owned_id(s: Cow<'_, str>) -> String {
     normalize_person_id(&s).into_owned()
 }
 
-fn parse(raw: &RawValue) -> Result<Entry, Fault> {
+fn parse(raw: &str) -> Result<Entry, Fault> {
     let r: RawPerson = record_shape(raw)?;
     let id = owned_id(required_text(r.id, "id")?);
     let mut aliases = Vec::new();
