@@ -1,6 +1,7 @@
 //! What the engine derives from its data and keeps until the data or the
-//! consent changes: the relationship network (introduction paths) and every
-//! contact's hits (list views), one per view. A version counts the changes,
+//! consent changes: the relationship network (introduction paths), every
+//! contact's hits (list views) and the activity of every contact and account
+//! that percentile frequency compares with, one per view. A version counts the changes,
 //! so that an answer kept elsewhere can say which data it was computed on.
 
 use std::cell::RefCell;
@@ -9,6 +10,7 @@ use std::rc::Rc;
 use crate::consent::View;
 use crate::insights::hits::ContactHits;
 use crate::insights::network::Network;
+use crate::insights::peers::Peers;
 use crate::model::Scope;
 
 #[derive(Default)]
@@ -17,6 +19,8 @@ pub(super) struct Derived {
     network: RefCell<Option<Rc<Network>>>,
     /// Every contact's hits, for the `own` and the `identifiable` view.
     contact_hits: RefCell<[Option<Rc<ContactHits>>; 2]>,
+    /// Per view, the contacts' and the accounts' peers (built from `contact_hits`).
+    peers: RefCell<[[Option<Rc<Peers>>; 2]; 2]>,
     /// Counts changes of data or consent.
     version: u64,
 }
@@ -26,6 +30,7 @@ impl Derived {
     pub fn clear(&mut self) {
         *self.network.get_mut() = None;
         *self.contact_hits.get_mut() = [None, None];
+        *self.peers.get_mut() = Default::default();
         self.version += 1;
     }
 
@@ -46,6 +51,18 @@ impl Derived {
         let mut cache = self.contact_hits.borrow_mut();
         let slot = &mut cache[Self::slot(view)];
         slot.get_or_insert_with(|| Rc::new(ContactHits::build(view))).clone()
+    }
+
+    /// What a contact's (`accounts` false) or an account's frequency is
+    /// compared with, built once per view from every contact's hits: a
+    /// relationship after the first reads it instead of building it again.
+    pub fn peers(&self, view: &View, accounts: bool) -> Rc<Peers> {
+        if let Some(peers) = &self.peers.borrow()[Self::slot(view)][usize::from(accounts)] {
+            return peers.clone();
+        }
+        let peers = Rc::new(Peers::build(view, &self.contact_hits(view), accounts));
+        self.peers.borrow_mut()[Self::slot(view)][usize::from(accounts)] = Some(peers.clone());
+        peers
     }
 
     /// The contact hits of the view if a list view built them.

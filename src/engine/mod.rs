@@ -28,7 +28,6 @@ use crate::insights::freshness::{data_as_of, table_data_as_of};
 use crate::insights::health::HealthOptions;
 use crate::insights::own::{own_insights, OwnInsights};
 use crate::insights::paths::{introduction_paths, IntroductionPath, DEFAULT_HOP_PENALTY};
-use crate::insights::peers::Peers;
 use crate::insights::relationship::{
     relationship, summaries, target_out, Relationship, RelationshipSummary, Scoring,
 };
@@ -366,12 +365,10 @@ impl Engine {
         let view = self.gate().open(scope.needs())?;
         let them = resolve(&view, target)?;
         // Frequency as a percentile needs everyone's figures: the index then.
-        let peers = health.expected_per_month.is_none().then(|| {
-            let accounts = matches!(them, Them::Account(..));
-            Peers::build(&view, &self.derived.contact_hits(&view), accounts)
-        });
+        let accounts = matches!(them, Them::Account(..));
+        let peers = health.expected_per_month.is_none().then(|| self.derived.peers(&view, accounts));
         let index = self.derived.built_contact_hits(&view);
-        let scoring = Scoring { options: health, peers: peers.as_ref() };
+        let scoring = Scoring { options: health, peers: peers.as_deref() };
         Ok(relationship(&view, &them, index.as_deref(), window, days, scoring))
     }
 
@@ -388,14 +385,14 @@ impl Engine {
         let (window, days) = self.window(days)?;
         let view = self.gate().open(scope.needs())?;
         let index = self.derived.contact_hits(&view);
-        let peers = health.expected_per_month.is_none().then(|| Peers::build(&view, &index, accounts));
+        let peers = health.expected_per_month.is_none().then(|| self.derived.peers(&view, accounts));
         Ok(summaries(
             &view,
             accounts,
             &index,
             window,
             days,
-            Scoring { options: health, peers: peers.as_ref() },
+            Scoring { options: health, peers: peers.as_deref() },
         ))
     }
 
