@@ -83,20 +83,24 @@ pub fn too_deep(text: &str) -> Option<usize> {
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
-                // Most of a batch is inside strings: jump to what can end one.
+                // Most of a batch is inside strings: a tight loop to what can end one.
                 i += 1;
                 loop {
-                    let Some(k) = memchr::memchr3(b'"', b'\\', b'\n', &bytes[i..]) else { return None };
-                    i += k + 1;
-                    match (bytes[i - 1], bytes.get(i)) {
-                        (b'\\', None) => return None,
+                    while i < bytes.len() && !ENDS_STRING[usize::from(bytes[i])] {
+                        i += 1;
+                    }
+                    match (bytes.get(i), bytes.get(i + 1)) {
+                        (None, _) | (Some(b'\\'), None) => return None,
                         // An escape covers the next byte, unless it is a line break.
-                        (b'\\', Some(b'\n')) => {
+                        (Some(b'\\'), Some(b'\n')) => {
+                            i += 2;
+                            break;
+                        }
+                        (Some(b'\\'), Some(_)) => i += 2,
+                        _ => {
                             i += 1;
                             break;
                         }
-                        (b'\\', Some(_)) => i += 1,
-                        _ => break,
                     }
                 }
                 continue;
@@ -115,11 +119,20 @@ pub fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
+/// The bytes that end a string or need a look inside one: `"`, `\\` and a line break.
+const ENDS_STRING: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'\n' as usize] = true;
+    t
+};
+
 #[derive(Deserialize)]
 struct Text<'a>(#[serde(borrow)] Cow<'a, str>);
 
-fn describe(raw: &RawValue) -> &'static str {
-    match raw.get().as_bytes().first() {
+fn describe(raw: &str) -> &'static str {
+    match raw.as_bytes().first() {
         Some(b'"') => "a string",
         Some(b'[') => "an array",
         Some(b'{') => "an object",
@@ -129,7 +142,7 @@ fn describe(raw: &RawValue) -> &'static str {
     }
 }
 
-fn wrong_type(field: &'static str, expected: &str, raw: &RawValue) -> Fault {
+fn wrong_type(field: &'static str, expected: &str, raw: &str) -> Fault {
     Fault::new(field, "wrong type", format!("expected {expected}, found {}", describe(raw)))
 }
 
@@ -144,10 +157,12 @@ fn check_len<'a>(field: &'static str, s: Cow<'a, str>) -> Result<Cow<'a, str>, F
     Ok(s)
 }
 
-pub fn text<'a>(raw: &'a RawValue, field: &'static str) -> Result<Cow<'a, str>, Fault> {
+/// The member values below are JSON texts as a parser found them (serde's
+/// `RawValue`, or `scan`): valid JSON, each one value.
+pub fn text<'a>(raw: &'a str, field: &'static str) -> Result<Cow<'a, str>, Fault> {
     // An escaped character takes at most six bytes: anything longer than this
     // is too long whatever it holds, and is refused without decoding it.
-    if raw.get().len() > MAX_TEXT_BYTES * 6 + 2 {
+    if raw.len() > MAX_TEXT_BYTES * 6 + 2 {
         return Err(Fault::new(
             field,
             "too long",
@@ -157,7 +172,7 @@ pub fn text<'a>(raw: &'a RawValue, field: &'static str) -> Result<Cow<'a, str>, 
     // A string without escapes is its own bytes between the quotes: the
     // parse that produced `raw` has checked it already (no control
     // characters, valid UTF-8), so it is borrowed without reading it again.
-    let json = raw.get();
+    let json = raw;
     if json.len() >= 2 && json.starts_with('"') && !json.as_bytes().contains(&b'\\') {
         return check_len(field, Cow::Borrowed(&json[1..json.len() - 1]));
     }
@@ -166,7 +181,7 @@ pub fn text<'a>(raw: &'a RawValue, field: &'static str) -> Result<Cow<'a, str>, 
 }
 
 /// A text that must hold something other than white space.
-pub fn required_text<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Cow<'a, str>, Fault> {
+pub fn required_text<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Cow<'a, str>, Fault> {
     let raw = raw.ok_or_else(|| Fault::new(field, "missing", "required field is missing"))?;
     let s = text(raw, field)?;
     if s.trim().is_empty() {
@@ -175,20 +190,17 @@ pub fn required_text<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Resu
     Ok(s)
 }
 
-pub fn optional_text<'a>(
-    raw: Option<&'a RawValue>,
-    field: &'static str,
-) -> Result<Option<Cow<'a, str>>, Fault> {
+pub fn optional_text<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Option<Cow<'a, str>>, Fault> {
     raw.map(|r| text(r, field)).transpose()
 }
 
-pub fn flag(raw: Option<&RawValue>, field: &'static str) -> Result<Option<bool>, Fault> {
-    raw.map(|r| serde_json::from_str::<bool>(r.get()).map_err(|_| wrong_type(field, "true or false", r)))
+pub fn flag(raw: Option<&str>, field: &'static str) -> Result<Option<bool>, Fault> {
+    raw.map(|r| serde_json::from_str::<bool>(r).map_err(|_| wrong_type(field, "true or false", r)))
         .transpose()
 }
 
-pub fn number(raw: &RawValue, field: &'static str) -> Result<f64, Fault> {
-    serde_json::from_str::<f64>(raw.get()).map_err(|_| wrong_type(field, "a number", raw))
+pub fn number(raw: &str, field: &'static str) -> Result<f64, Fault> {
+    serde_json::from_str::<f64>(raw).map_err(|_| wrong_type(field, "a number", raw))
 }
 
 struct ListVisitor;
@@ -243,23 +255,24 @@ impl<'de> Visitor<'de> for RawListVisitor {
 
 /// The entries of a list, unparsed, at most [`MAX_LIST_ITEMS`] of them;
 /// missing or `null` is an empty list.
-pub fn raw_list<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Vec<&'a RawValue>, Fault> {
-    let Some(raw) = raw.filter(|r| r.get() != "null") else { return Ok(Vec::new()) };
-    let mut de = serde_json::Deserializer::from_str(raw.get());
-    de.deserialize_seq(RawListVisitor).map_err(|e| {
+pub fn raw_list<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Vec<&'a str>, Fault> {
+    let Some(raw) = raw.filter(|&r| r != "null") else { return Ok(Vec::new()) };
+    let mut de = serde_json::Deserializer::from_str(raw);
+    let items = de.deserialize_seq(RawListVisitor).map_err(|e| {
         if e.to_string().starts_with(TOO_MANY) {
             Fault::new(field, "too many", format!("more than {MAX_LIST_ITEMS} entries"))
         } else {
             wrong_type(field, "a list", raw)
         }
-    })
+    })?;
+    Ok(items.into_iter().map(RawValue::get).collect())
 }
 
 /// Reads the members named in `.0` of a JSON object.
 struct MembersVisitor<'n>(&'n [&'n str]);
 
 impl<'de> Visitor<'de> for MembersVisitor<'_> {
-    type Value = Vec<Option<&'de RawValue>>;
+    type Value = Vec<Option<&'de str>>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object")
@@ -270,7 +283,7 @@ impl<'de> Visitor<'de> for MembersVisitor<'_> {
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             let value = map.next_value::<&'de RawValue>()?;
             if let Some(i) = self.0.iter().position(|&n| n == key) {
-                values[i] = Some(value);
+                values[i] = Some(value.get());
             }
         }
         Ok(values)
@@ -281,7 +294,7 @@ impl<'de> Visitor<'de> for MembersVisitor<'_> {
 /// included), in the order of `names`; other members are skipped. An error
 /// when `json` is not one object. One reader for every shape of object, so
 /// that a new shape costs no code of its own.
-pub fn members<'a>(json: &'a str, names: &[&str]) -> Result<Vec<Option<&'a RawValue>>, serde_json::Error> {
+pub fn members<'a>(json: &'a str, names: &[&str]) -> Result<Vec<Option<&'a str>>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(json);
     let values = de.deserialize_map(MembersVisitor(names))?;
     de.end()?;
@@ -290,9 +303,9 @@ pub fn members<'a>(json: &'a str, names: &[&str]) -> Result<Vec<Option<&'a RawVa
 
 /// A list of strings (a lone string counts as a list of one), at most
 /// [`MAX_LIST_ITEMS`] long.
-pub fn text_list<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Vec<Cow<'a, str>>, Fault> {
+pub fn text_list<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Vec<Cow<'a, str>>, Fault> {
     let Some(raw) = raw else { return Ok(Vec::new()) };
-    let mut de = serde_json::Deserializer::from_str(raw.get());
+    let mut de = serde_json::Deserializer::from_str(raw);
     let items = de.deserialize_any(ListVisitor).map_err(|e| {
         if e.to_string().starts_with(TOO_MANY) {
             Fault::new(field, "too many", format!("more than {MAX_LIST_ITEMS} entries"))
@@ -381,9 +394,9 @@ mod text_tests {
         for json in ["\"plain\"", "\"é ü 日本\"", "\"\"", "\"  spaced  \"", "\"a\\\"b\"", "\"\\u00e9\""] {
             let raw: &RawValue = serde_json::from_str(json).unwrap();
             let want: String = serde_json::from_str(json).unwrap();
-            assert_eq!(text(raw, "id").ok().as_deref(), Some(want.as_str()), "{json}");
+            assert_eq!(text(raw.get(), "id").ok().as_deref(), Some(want.as_str()), "{json}");
         }
         let number: &RawValue = serde_json::from_str("12").unwrap();
-        assert_eq!(text(number, "id").err().map(|f| f.kind), Some("wrong type"));
+        assert_eq!(text(number.get(), "id").err().map(|f| f.kind), Some("wrong type"));
     }
 }

@@ -55,9 +55,9 @@ use crate::store::{Store, NO_VERSION};
 use crate::time::{check_range, format_rfc3339, parse_local, parse_rfc3339, zones, MAX_DURATION_MS};
 
 /// The `value` array of a page object.
-fn page_value(text: &str) -> Result<&RawValue, String> {
+fn page_value(text: &str) -> Result<&str, String> {
     let value = members(text, &["value"]).map_err(|e| e.to_string())?[0];
-    value.filter(|v| v.get().starts_with('[')).ok_or_else(|| "no \"value\" array".to_string())
+    value.filter(|v| v.starts_with('[')).ok_or_else(|| "no \"value\" array".to_string())
 }
 
 /// The items of a Graph page: its `value` array, the text's own array, or
@@ -67,7 +67,7 @@ pub fn page_items(text: &str) -> Result<Vec<&RawValue>> {
         text
     } else {
         match page_value(text) {
-            Ok(value) => value.get(),
+            Ok(value) => value,
             Err(why) => {
                 return single_item(text).ok_or_else(|| {
                     Error::InvalidInput(format!(
@@ -88,10 +88,10 @@ pub fn page_items(text: &str) -> Result<Vec<&RawValue>> {
 /// one-line NDJSON batch is never taken for one.
 pub fn detect_page(text: &str) -> Option<Vec<&RawValue>> {
     if let Ok(value) = page_value(text) {
-        return serde_json::from_str(value.get()).ok();
+        return serde_json::from_str(value).ok();
     }
     let context = members(text, &["@odata.context"]).ok()?[0]?;
-    let context: Cow<str> = serde_json::from_str::<Cow<str>>(context.get()).ok()?;
+    let context: Cow<str> = serde_json::from_str::<Cow<str>>(context).ok()?;
     if context.ends_with("/$entity") {
         single_item(text)
     } else {
@@ -229,23 +229,23 @@ pub const ITEM_MEMBERS: [&str; 22] = [
     "recurrence",
 ];
 
-struct Item<'a>(Vec<Option<&'a RawValue>>);
+struct Item<'a>(Vec<Option<&'a str>>);
 
 impl<'a> Item<'a> {
     /// A member's value; `null` reads as missing.
-    fn get(&self, m: Member) -> Option<&'a RawValue> {
+    fn get(&self, m: Member) -> Option<&'a str> {
         non_null(self.raw(m))
     }
 
     /// A member's value, `null` included.
-    fn raw(&self, m: Member) -> Option<&'a RawValue> {
+    fn raw(&self, m: Member) -> Option<&'a str> {
         self.0.get(m as usize).copied().flatten()
     }
 }
 
 /// `null` read as missing, as Graph writes absent values.
-fn non_null(value: Option<&RawValue>) -> Option<&RawValue> {
-    value.filter(|v| v.get() != "null")
+fn non_null(value: Option<&str>) -> Option<&str> {
+    value.filter(|&v| v != "null")
 }
 
 const PARTY: &str = "{ \"emailAddress\": { \"address\": \"…\" } }";
@@ -272,8 +272,8 @@ fn parse<'a>(raw: &'a str, owner: Option<&str>) -> Result<Mapped<'a>, Fault> {
 /// (moved to another folder, out of a calendar view's window, a soft
 /// delete): no longer in the synced collection, so no longer counted. If it
 /// comes back, a later delta lists it again and it loads again.
-fn removal<'a>(item: &Item<'a>, removed: &'a RawValue) -> Result<Mapped<'a>, Fault> {
-    if !removed.get().starts_with('{') {
+fn removal<'a>(item: &Item<'a>, removed: &'a str) -> Result<Mapped<'a>, Fault> {
+    if !removed.starts_with('{') {
         return Err(Fault::new(
             "@removed",
             "wrong type",
@@ -328,7 +328,7 @@ fn is_event(item: &Item) -> Result<bool, Fault> {
 fn message<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> {
     use Member::*;
     let draft = flag(item.get(IsDraft), "isDraft")?.unwrap_or(false);
-    if draft || item.raw(SentDateTime).is_some_and(|s| s.get() == "null") {
+    if draft || item.raw(SentDateTime).is_some_and(|s| s == "null") {
         return Ok(Mapped::Draft);
     }
     let id = required_text(item.get(Id), "id")?;
@@ -399,12 +399,12 @@ fn message<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault
 /// `In-Reply-To` or `References` names. Graph sends headers only when they
 /// are selected and only on received copies; an item with headers but no
 /// such field starts its thread.
-fn reply_headers(raw: Option<&RawValue>) -> Result<(bool, Option<String>), Fault> {
+fn reply_headers(raw: Option<&str>) -> Result<(bool, Option<String>), Fault> {
     const FIELD: &str = "internetMessageHeaders";
     let entries = raw_list(raw, FIELD)?;
     let (mut in_reply_to, mut references) = (None, None);
     for entry in &entries {
-        let header = members(entry.get(), &["name", "value"]).map_err(|_| {
+        let header = members(entry, &["name", "value"]).map_err(|_| {
             Fault::new(FIELD, "wrong type", "expected every entry to be { \"name\", \"value\" }")
         })?;
         let (Some(name), Some(value)) = (non_null(header[0]), non_null(header[1])) else { continue };
@@ -421,7 +421,7 @@ fn reply_headers(raw: Option<&RawValue>) -> Result<(bool, Option<String>), Fault
 fn event<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> {
     use Member::*;
     let id = required_text(item.get(Id), "id")?;
-    let master = item.get(Type).is_some_and(|t| t.get() == "\"seriesMaster\"");
+    let master = item.get(Type) == Some("\"seriesMaster\"");
     if master || item.get(Recurrence).is_some() {
         return Err(Fault::new(
             "type",
@@ -497,9 +497,9 @@ type Party<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
 
 /// The normalised address (and name) of a `{ "emailAddress": { "address" } }`
 /// object; `None` when the address is missing, `null` or blank.
-fn party<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Party<'a>>, Fault> {
+fn party<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Option<Party<'a>>, Fault> {
     let Some(raw) = raw else { return Ok(None) };
-    let party = members(raw.get(), &["emailAddress"])
+    let party = members(raw, &["emailAddress"])
         .map_err(|_| Fault::new(field, "wrong type", format!("expected {PARTY}")))?;
     mailbox(party[0], field)
 }
@@ -507,9 +507,9 @@ fn party<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Pa
 /// The normalised `address` of an `emailAddress` object, if it has one,
 /// with its `name` when that is a non-blank string (a name of another
 /// type is ignored, not refused: it is never needed to count).
-fn mailbox<'a>(raw: Option<&'a RawValue>, field: &'static str) -> Result<Option<Party<'a>>, Fault> {
+fn mailbox<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Option<Party<'a>>, Fault> {
     let Some(raw) = non_null(raw) else { return Ok(None) };
-    let mailbox = members(raw.get(), &["address", "name"])
+    let mailbox = members(raw, &["address", "name"])
         .map_err(|_| Fault::new(field, "wrong type", format!("expected {PARTY}")))?;
     let Some(address) = non_null(mailbox[0]) else { return Ok(None) };
     let id = normalized(text(address, field)?);
@@ -533,15 +533,15 @@ fn add_parties<'a>(
     parts: &mut Vec<Cow<'a, str>>,
     names: &mut Vec<Named<'a>>,
     from: &str,
-    raw: Option<&'a RawValue>,
+    raw: Option<&'a str>,
     field: &'static str,
 ) -> Result<Vec<Cow<'a, str>>, Fault> {
     let wrong = || Fault::new(field, "wrong type", format!("expected every entry to be {PARTY}"));
     let mut skipped = Vec::new();
     for entry in raw_list(raw, field)? {
-        let party = members(entry.get(), &["emailAddress", "type", "status"]).map_err(|_| wrong())?;
-        let is = |value: Option<&RawValue>, expected: &str| value.is_some_and(|v| v.get() == expected);
-        let response = party[2].and_then(|s| members(s.get(), &["response"]).ok()).and_then(|r| r[0]);
+        let party = members(entry, &["emailAddress", "type", "status"]).map_err(|_| wrong())?;
+        let is = |value: Option<&str>, expected: &str| value == Some(expected);
+        let response = party[2].and_then(|s| members(s, &["response"]).ok()).and_then(|r| r[0]);
         let Some(found) = mailbox(party[0], field)? else { continue };
         if is(party[1], "\"resource\"") || is(response, "\"declined\"") {
             skipped.push(found.0);
@@ -566,9 +566,9 @@ const STARTS: Side = Side { whole: "start", date_time: "start.dateTime", time_zo
 const ENDS: Side = Side { whole: "end", date_time: "end.dateTime", time_zone: "end.timeZone" };
 
 /// The UTC instant of a `{ "dateTime", "timeZone" }` object.
-fn instant(raw: Option<&RawValue>, side: &Side) -> Result<i64, Fault> {
+fn instant(raw: Option<&str>, side: &Side) -> Result<i64, Fault> {
     let raw = raw.ok_or_else(|| Fault::new(side.whole, "missing", "required field is missing"))?;
-    let value = members(raw.get(), &["dateTime", "timeZone"]).map_err(|_| {
+    let value = members(raw, &["dateTime", "timeZone"]).map_err(|_| {
         Fault::new(side.whole, "wrong type", "expected { \"dateTime\": \"…\", \"timeZone\": \"…\" }")
     })?;
     let date_time = required_text(non_null(value[0]), side.date_time)?;

@@ -13,6 +13,7 @@ use super::fields::{
     flag, normalized, number, optional_text, record_shape, required_text, text_list, trimmed, Fault,
 };
 use super::headers;
+use super::scan::flat_members;
 use super::staging::{commit, stage, Alone, Parsed};
 use crate::consent::Retention;
 use crate::error::Result;
@@ -23,8 +24,27 @@ use crate::time::{from_epoch_ms, parse_rfc3339};
 /// Longest meeting or call accepted: 31 days, in minutes.
 const MAX_DURATION_MINUTES: f64 = (crate::time::MAX_DURATION_MS / crate::time::MINUTE_MS) as f64;
 
+/// The members of a record, by name.
+const MEMBERS: [&str; 13] = [
+    "id",
+    "kind",
+    "from",
+    "to",
+    "cc",
+    "at",
+    "durationMinutes",
+    "threadId",
+    "inReplyTo",
+    "cancelled",
+    "messageId",
+    "modifiedAt",
+    "deleted",
+];
+
+/// serde's reading of a record: for records `scan` leaves to it (and for
+/// every error message).
 #[derive(Deserialize)]
-struct RawInteraction<'a> {
+struct SerdeInteraction<'a> {
     #[serde(borrow)]
     id: Option<&'a RawValue>,
     #[serde(borrow)]
@@ -53,9 +73,69 @@ struct RawInteraction<'a> {
     deleted: Option<&'a RawValue>,
 }
 
+/// Each member's JSON text, in the order of [`MEMBERS`].
+struct RawInteraction<'a> {
+    id: Option<&'a str>,
+    kind: Option<&'a str>,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+    cc: Option<&'a str>,
+    at: Option<&'a str>,
+    duration_minutes: Option<&'a str>,
+    thread_id: Option<&'a str>,
+    in_reply_to: Option<&'a str>,
+    cancelled: Option<&'a str>,
+    message_id: Option<&'a str>,
+    modified_at: Option<&'a str>,
+    deleted: Option<&'a str>,
+}
+
+impl<'a> RawInteraction<'a> {
+    /// One pass when the record has the common flat shape, serde otherwise.
+    fn read(json: &'a str) -> Result<RawInteraction<'a>, Fault> {
+        if let Some(
+            [id, kind, from, to, cc, at, duration_minutes, thread_id, in_reply_to, cancelled, message_id, modified_at, deleted],
+        ) = flat_members(json, &MEMBERS)
+        {
+            return Ok(RawInteraction {
+                id,
+                kind,
+                from,
+                to,
+                cc,
+                at,
+                duration_minutes,
+                thread_id,
+                in_reply_to,
+                cancelled,
+                message_id,
+                modified_at,
+                deleted,
+            });
+        }
+        let r: SerdeInteraction = record_shape(json)?;
+        let get = |v: Option<&'a RawValue>| v.map(RawValue::get);
+        Ok(RawInteraction {
+            id: get(r.id),
+            kind: get(r.kind),
+            from: get(r.from),
+            to: get(r.to),
+            cc: get(r.cc),
+            at: get(r.at),
+            duration_minutes: get(r.duration_minutes),
+            thread_id: get(r.thread_id),
+            in_reply_to: get(r.in_reply_to),
+            cancelled: get(r.cancelled),
+            message_id: get(r.message_id),
+            modified_at: get(r.modified_at),
+            deleted: get(r.deleted),
+        })
+    }
+}
+
 /// An RFC 3339 text or epoch milliseconds, as `at` and `modifiedAt` are written.
-fn instant(raw: &RawValue, field: &'static str) -> Result<i64, Fault> {
-    if raw.get().starts_with('"') {
+fn instant(raw: &str, field: &'static str) -> Result<i64, Fault> {
+    if raw.starts_with('"') {
         parse_rfc3339(&required_text(Some(raw), field)?)
     } else {
         from_epoch_ms(number(raw, field)?)
@@ -64,9 +144,9 @@ fn instant(raw: &RawValue, field: &'static str) -> Result<i64, Fault> {
 }
 
 fn parse(raw: &str) -> Result<Parsed<'_>, Fault> {
-    let r: RawInteraction = record_shape(raw)?;
+    let r = RawInteraction::read(raw)?;
     let id = required_text(r.id, "id")?;
-    let version = match r.modified_at.filter(|v| v.get() != "null") {
+    let version = match r.modified_at.filter(|&v| v != "null") {
         Some(raw) => instant(raw, "modifiedAt")?,
         None => NO_VERSION,
     };

@@ -11,6 +11,7 @@ pub mod graph;
 pub mod headers;
 pub mod interactions;
 pub mod people;
+mod scan;
 mod staging;
 
 pub use batch::{batch_text, Format, LoadOptions, LoadReport};

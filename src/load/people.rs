@@ -54,9 +54,9 @@ fn owned_id(s: Cow<'_, str>) -> String {
 
 fn parse(raw: &str) -> Result<Entry, Fault> {
     let r: RawPerson = record_shape(raw)?;
-    let id = owned_id(required_text(r.id, "id")?);
+    let id = owned_id(required_text(r.id.map(RawValue::get), "id")?);
     let mut aliases = Vec::new();
-    for a in text_list(r.aliases, "aliases")? {
+    for a in text_list(r.aliases.map(RawValue::get), "aliases")? {
         let a = owned_id(a);
         if a.is_empty() {
             return Err(Fault::new("aliases", "invalid value", "an alias is empty"));
@@ -65,7 +65,7 @@ fn parse(raw: &str) -> Result<Entry, Fault> {
             aliases.push(a);
         }
     }
-    let kind = optional_text(r.kind, "kind")?
+    let kind = optional_text(r.kind.map(RawValue::get), "kind")?
         .map(|k| {
             PersonKind::parse(&k).ok_or_else(|| {
                 Fault::new(
@@ -78,12 +78,12 @@ fn parse(raw: &str) -> Result<Entry, Fault> {
         .transpose()?;
     let some_text = |v: Option<Cow<str>>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     Ok(Entry {
-        name: some_text(optional_text(r.name, "name")?),
-        internal: flag(r.internal, "internal")?,
-        department: some_text(optional_text(r.department, "department")?),
-        account: some_text(optional_text(r.account_id, "accountId")?),
-        account_name: some_text(optional_text(r.account_name, "accountName")?),
-        opted_out: flag(r.opted_out, "optedOut")?.unwrap_or(false),
+        name: some_text(optional_text(r.name.map(RawValue::get), "name")?),
+        internal: flag(r.internal.map(RawValue::get), "internal")?,
+        department: some_text(optional_text(r.department.map(RawValue::get), "department")?),
+        account: some_text(optional_text(r.account_id.map(RawValue::get), "accountId")?),
+        account_name: some_text(optional_text(r.account_name.map(RawValue::get), "accountName")?),
+        opted_out: flag(r.opted_out.map(RawValue::get), "optedOut")?.unwrap_or(false),
         aliases,
         kind,
         id,

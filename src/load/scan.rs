@@ -1,0 +1,213 @@
+//! A one-pass reader for the shape nearly every record has: one flat JSON
+//! object whose values are strings without escapes, numbers, `true`,
+//! `false`, `null` or lists of such strings. It finds the JSON text of each
+//! named member while checking the syntax, so a record is read once instead
+//! of being split out, read into members and each member read again.
+//!
+//! Anything else (an escape, a nested object, a member named twice, any
+//! syntax it does not accept) gives `None`, and the record goes to serde's
+//! reader, which then gives the same members and every error message: this
+//! reader decides nothing a record means, only how fast it is read.
+
+/// The JSON text of each member `names` lists, in that order (`None` when
+/// absent), if `json` is one flat object this reader accepts.
+pub fn flat_members<'a, const N: usize>(json: &'a str, names: &[&str; N]) -> Option<[Option<&'a str>; N]> {
+    let mut r = Reader { b: json.as_bytes(), at: 0 };
+    let mut found: [Option<&'a str>; N] = [None; N];
+    r.skip_ws();
+    r.eat(b'{')?;
+    r.skip_ws();
+    if r.peek() == Some(b'}') {
+        r.at += 1;
+    } else {
+        loop {
+            let key = r.string()?;
+            let key = &json[key.0 + 1..key.1 - 1];
+            r.skip_ws();
+            r.eat(b':')?;
+            r.skip_ws();
+            let (start, end) = r.value()?;
+            if let Some(i) = names.iter().position(|&n| n == key) {
+                // A member named twice is serde's to refuse.
+                if found[i].replace(&json[start..end]).is_some() {
+                    return None;
+                }
+            }
+            r.skip_ws();
+            match r.next()? {
+                b',' => r.skip_ws(),
+                b'}' => break,
+                _ => return None,
+            }
+        }
+    }
+    r.skip_ws();
+    (r.at == r.b.len()).then_some(found)
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.at).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.at += 1;
+        Some(c)
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.next()? == c).then_some(())
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    /// A string without escapes or control characters: its span, quotes included.
+    fn string(&mut self) -> Option<(usize, usize)> {
+        let start = self.at;
+        self.eat(b'"')?;
+        loop {
+            match self.next()? {
+                b'"' => return Some((start, self.at)),
+                b'\\' => return None,
+                c if c < 0x20 => return None,
+                _ => {}
+            }
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    /// A JSON number, exactly as the grammar has it.
+    fn number(&mut self) -> Option<()> {
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek()? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => {
+                self.digits();
+            }
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            (self.digits() > 0).then_some(())?;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            (self.digits() > 0).then_some(())?;
+        }
+        Some(())
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.at + word.len();
+        (self.b.get(self.at..end)? == word).then(|| self.at = end)
+    }
+
+    /// One member's value: its span.
+    fn value(&mut self) -> Option<(usize, usize)> {
+        let start = self.at;
+        match self.peek()? {
+            b'"' => {
+                self.string()?;
+            }
+            b'[' => {
+                self.at += 1;
+                self.skip_ws();
+                if self.peek() == Some(b']') {
+                    self.at += 1;
+                } else {
+                    loop {
+                        self.string()?;
+                        self.skip_ws();
+                        match self.next()? {
+                            b',' => self.skip_ws(),
+                            b']' => break,
+                            _ => return None,
+                        }
+                    }
+                }
+            }
+            b't' => self.literal(b"true")?,
+            b'f' => self.literal(b"false")?,
+            b'n' => self.literal(b"null")?,
+            _ => self.number()?,
+        }
+        Some((start, self.at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::flat_members;
+
+    const NAMES: [&str; 3] = ["id", "to", "n"];
+
+    /// What serde reads for the same names, when the text is one object
+    /// without repeated names.
+    fn serde_members(json: &str) -> Option<[Option<Value>; 3]> {
+        let v: serde_json::Map<String, Value> = serde_json::from_str(json).ok()?;
+        Some(NAMES.map(|n| v.get(n).cloned()))
+    }
+
+    #[test]
+    fn what_it_accepts_serde_reads_the_same() {
+        let accepted = [
+            r#"{"id":"a","to":["b","c"],"n":12}"#,
+            r#" { "id" : "a" , "to" : [ ] , "x" : null , "n" : -0.5e+3 } "#,
+            r#"{}"#,
+            "{\"id\":\"é日\",\"n\":true,\"z\":false}\r",
+            r#"{"to":"one","n":0}"#,
+        ];
+        for json in accepted {
+            let fast = flat_members(json, &NAMES).unwrap_or_else(|| panic!("refused {json}"));
+            let parsed = fast.map(|m| m.map(|t| serde_json::from_str::<Value>(t).unwrap()));
+            assert_eq!(Some(parsed), serde_members(json), "{json}");
+        }
+    }
+
+    #[test]
+    fn it_leaves_everything_else_to_serde() {
+        let refused = [
+            r#"{"id":"a\"b"}"#,       // an escape
+            r#"{"id":{"x":1}}"#,      // a nested object
+            r#"{"id":"a","id":"b"}"#, // a member twice
+            r#"{"to":[1,2]}"#,        // a list of numbers
+            r#"{"n":01}"#,            // not a JSON number
+            r#"{"n":1.}"#,            //
+            r#"{"n":-}"#,             //
+            r#"{"id":"a",}"#,         // a trailing comma
+            r#"{"id":"a"} x"#,        // trailing text
+            r#"{"id":"a""#,           // unterminated
+            "{\"id\":\"a\u{1}b\"}",   // a control character
+            r#"{"n":tru}"#,           //
+            r#"["id"]"#,              // not an object
+            r#"{"id" "a"}"#,          // no colon
+        ];
+        for json in refused {
+            assert!(flat_members(json, &NAMES).is_none(), "accepted {json}");
+        }
+    }
+}
