@@ -250,6 +250,52 @@ impl ContactHits {
         ContactHits { by_contact, none: Hits::default() }
     }
 
+    /// An account's hits, from its contacts' (`Them::Account`, contacts in
+    /// key order) instead of its rows: the rows that count for an account are
+    /// exactly those that count for one of its contacts, with the same class
+    /// (see `sides`), so they are merged and only what differs is worked out
+    /// again: who started a row (theirs if any contact of the account sent
+    /// it), the e-mail of theirs a row of ours answers (any contact's), and
+    /// their people on it. `None` for an account with a contact who is not a
+    /// person (a shared mailbox counts for its account, but has no hits here).
+    pub fn account(&self, view: &View, them: &Them) -> Option<Hits> {
+        let Them::Account(_, contacts) = them else { return None };
+        if contacts.iter().any(|&c| !view.person(c).is_person()) {
+            return None;
+        }
+        let mut all: Vec<&Hit> = contacts.iter().flat_map(|&c| self.of(c).list.iter()).collect();
+        // Runs already in order, one a contact: a merging sort finds them.
+        all.sort_by_key(|h| (h.at, h.row.index()));
+        let sides = (view, them);
+        let mut hits = Hits::default();
+        let people = Rc::make_mut(&mut hits.people);
+        for (i, h) in all.iter().enumerate() {
+            if i > 0 && all[i - 1].row == h.row {
+                continue;
+            }
+            let same_row = all[i..].iter().take_while(|o| o.row == h.row);
+            let started =
+                if same_row.clone().any(|o| o.started == Started::Them) { Started::Them } else { h.started };
+            let detail = match h.class {
+                Class::Sent => answered(view, h.row, Class::Sent, &sides).map_or(NONE, |p| p.index() as u32),
+                _ => h.detail,
+            };
+            let us_at = people.len();
+            // Our side is the row's, whichever contact's hit lists it.
+            people.extend_from_slice(&self.shared_people()[h.us_at as usize..][..usize::from(h.n_us)]);
+            let them_at = people.len();
+            people.extend(view.took_part(h.row).filter(|&p| sides.is_them(p)));
+            let (us, them) = ((us_at, them_at - us_at), (them_at, people.len() - them_at));
+            hits.list.push(Hit::new(h.at, h.row, h.class, started, detail, us, them));
+        }
+        Some(hits)
+    }
+
+    /// The people list every contact's hits point into.
+    fn shared_people(&self) -> &[PersonKey] {
+        self.by_contact.values().next().map_or(&[], |h| h.people.as_slice())
+    }
+
     /// A contact's hits (none when no row counts for them).
     pub fn of(&self, contact: PersonKey) -> &Hits {
         self.by_contact.get(&contact).unwrap_or(&self.none)

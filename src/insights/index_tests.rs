@@ -60,6 +60,35 @@ fn the_index_matches_each_contacts_own_rows() {
     }
 }
 
+/// An account's hits merged from its contacts' are the hits of its rows.
+#[test]
+fn account_hits_from_the_index_match_the_accounts_own_rows() {
+    let (store, viewer) = demo_store();
+    let consent = Consent { aggregated: false, identifiable: true };
+    for scope in [Scope::Own, Scope::Identifiable] {
+        let view = Gate::new(&store, consent, Some(viewer)).open(scope).unwrap();
+        let index = ContactHits::build(&view);
+        let mut by_account: std::collections::BTreeMap<String, Vec<PersonKey>> = Default::default();
+        for c in store.people().filter(|&p| !store.person(p).internal) {
+            if let Some(a) = &store.person(c).account {
+                by_account.entry(super::peers::account_key(a)).or_default().push(c);
+            }
+        }
+        let (mut compared, mut merged) = (0, 0);
+        for (name, mut contacts) in by_account {
+            contacts.sort_unstable();
+            let them = Them::Account(name.clone(), contacts);
+            let own = Hits::of(&view, super::sides::rows(&view, &them).into_iter(), &(&view, &them));
+            if let Some(hits) = index.account(&view, &them) {
+                assert_eq!(seen(&hits), seen(&own), "account {name}");
+                merged += 1;
+            }
+            compared += own.list.len();
+        }
+        assert!(compared > 300 && merged > 10, "{scope:?}: {compared} hits, {merged} accounts");
+    }
+}
+
 /// Hits around a window tally that window as all of the hits do.
 #[test]
 fn hits_around_a_window_tally_it_like_all_hits() {

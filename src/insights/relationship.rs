@@ -184,13 +184,14 @@ fn health_inputs(them: &Them, t: &Tally, window: Window, days: u32, s: Scoring) 
 /// The hits of one relationship: a contact's from the index when there is
 /// one, otherwise (and an account's) built from its rows into `built`.
 fn hits_of<'a>(view: &View, them: &Them, index: Option<&'a ContactHits>, built: &'a mut Hits) -> &'a Hits {
-    match (them, index) {
-        (Them::Contact(c), Some(index)) => index.of(*c),
-        _ => {
-            *built = Hits::of(view, rows(view, them).into_iter(), &(view, them));
-            built
-        }
+    if let (Them::Contact(c), Some(index)) = (them, index) {
+        return index.of(*c);
     }
+    *built = match index.and_then(|index| index.account(view, them)) {
+        Some(hits) => hits,
+        None => Hits::of(view, rows(view, them).into_iter(), &(view, them)),
+    };
+    built
 }
 
 /// How the health score is computed: the options and, unless the host set
