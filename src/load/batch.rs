@@ -121,23 +121,29 @@ impl LoadReport {
     }
 }
 
-/// The text of a batch: valid UTF-8, within the size limit, nested at most
-/// [`fields::MAX_DEPTH`] levels deep. Too deep is refused whole, even by a
-/// lenient load: it is an attack on the parser, not a bad record.
+/// The text of a batch: valid UTF-8, within the size limit. How deep it
+/// nests is checked where it is read: a Graph page whole ([`check_depth`]),
+/// a SPEC record by itself when it is not of the flat shape `scan` reads
+/// (see [`fields::record_shape`]).
 pub fn batch_text(bytes: &[u8], limit: usize) -> Result<&str> {
     if bytes.len() > limit {
         return Err(Error::InputTooLarge { bytes: bytes.len(), limit });
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        Error::InvalidInput(format!("not UTF-8 text (bad byte at offset {})", e.valid_up_to()))
-    })?;
-    match fields::too_deep(text) {
-        Some(offset) => Err(Error::InvalidInput(format!(
-            "JSON nested more than {} levels deep (at byte offset {offset})",
-            fields::MAX_DEPTH
-        ))),
-        None => Ok(text),
+    std::str::from_utf8(bytes)
+        .map_err(|e| Error::InvalidInput(format!("not UTF-8 text (bad byte at offset {})", e.valid_up_to())))
+}
+
+/// Refuses a text nested more than [`fields::MAX_DEPTH`] levels deep, whole,
+/// even in a lenient load: it is an attack on the parser, not a bad record.
+pub fn check_depth(text: &str) -> Result<()> {
+    match fields::too_deep(text, fields::MAX_DEPTH) {
+        Some(offset) => Err(too_deep_error(format!("at byte offset {offset}"))),
+        None => Ok(()),
     }
+}
+
+fn too_deep_error(place: String) -> Error {
+    Error::InvalidInput(format!("JSON nested more than {} levels deep ({place})", fields::MAX_DEPTH))
 }
 
 /// Splits a batch into its records' JSON texts. An array that is not JSON
@@ -190,6 +196,9 @@ pub(crate) fn parse_records<'a, T>(
         match record.and_then(&mut parse) {
             Ok(t) => parsed.push((index, t)),
             Err(mut fault) => {
+                if fault.kind == fields::TOO_DEEP {
+                    return Err(too_deep_error(format!("record {index}, {}", fault.reason)));
+                }
                 if fault.kind == fields::NOT_JSON {
                     // Only an NDJSON line can be other than JSON: its index is its line.
                     fault.reason = format!("line {} is not JSON: {}", index + 1, fault.reason);

@@ -43,9 +43,18 @@ pub fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
 /// The kind of fault of a record that is not JSON at all (an NDJSON line).
 pub const NOT_JSON: &str = "not JSON";
 
+/// The kind of fault of a record nested too deep: the whole batch is refused.
+pub const TOO_DEEP: &str = "too deep";
+
 /// Reads a record's JSON text (an array's element, already known to be JSON,
-/// or an NDJSON line, read here for the first time) into its shape.
+/// or an NDJSON line, read here for the first time) into its shape, after
+/// checking how deep it nests: at most [`MAX_DEPTH`] levels with the batch's
+/// array or line, so the record itself one fewer. (serde skips what it does
+/// not read without a depth limit; the records `scan` reads are flat.)
 pub fn record_shape<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, Fault> {
+    if let Some(offset) = too_deep(json, MAX_DEPTH - 1) {
+        return Err(Fault::new("", TOO_DEEP, format!("at byte offset {offset} of the record")));
+    }
     let syntax = |e: &serde_json::Error| e.is_syntax() || e.is_eof();
     if !json.trim_start().starts_with('{') {
         return Err(match serde_json::from_str::<de::IgnoredAny>(json) {
@@ -77,7 +86,7 @@ const TOO_MANY: &str = "\u{0}too-many";
 /// without recursion), so the limit is checked here before any parsing. A
 /// line break ends any string (JSON strings hold none), so an unterminated
 /// string on one NDJSON line cannot hide the next line's brackets.
-pub fn too_deep(text: &str) -> Option<usize> {
+pub fn too_deep(text: &str, limit: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let (mut depth, mut i) = (0usize, 0usize);
     while i < bytes.len() {
@@ -107,7 +116,7 @@ pub fn too_deep(text: &str) -> Option<usize> {
             }
             b'[' | b'{' => {
                 depth += 1;
-                if depth > MAX_DEPTH {
+                if depth > limit {
                     return Some(i);
                 }
             }
@@ -373,7 +382,7 @@ mod tests {
             let text = String::from_utf8(text).expect("ASCII");
             let want = naive(&text);
             checked_deep += usize::from(want.is_some());
-            assert_eq!(too_deep(&text), want, "{text:?}");
+            assert_eq!(too_deep(&text, MAX_DEPTH), want, "{text:?}");
         }
         assert!(checked_deep > 100, "only {checked_deep} texts crossed the limit");
     }

@@ -32,9 +32,13 @@ pub fn load_interactions(
     retention: &Retention,
 ) -> Result<LoadReport> {
     match opts.format {
-        Format::Graph => return graph::load(store, graph::page_items(text)?, opts, retention),
+        Format::Graph => {
+            batch::check_depth(text)?;
+            return graph::load(store, graph::page_items(text)?, opts, retention);
+        }
         Format::Auto => {
             if let Some(items) = graph::detect_page(text) {
+                batch::check_depth(text)?;
                 return graph::load(store, items, opts, retention);
             }
         }
