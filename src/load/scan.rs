@@ -45,6 +45,20 @@ pub fn flat_members<'a, const N: usize>(json: &'a str, names: &[&str; N]) -> Opt
     (r.at == r.b.len()).then_some(found)
 }
 
+/// What ends a string this reader takes: its quote; or makes it one serde
+/// must read: an escape, a control character.
+const STOPS_STRING: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        t[c] = true;
+        c += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 struct Reader<'a> {
     b: &'a [u8],
     at: usize,
@@ -75,14 +89,10 @@ impl Reader<'_> {
     fn string(&mut self) -> Option<(usize, usize)> {
         let start = self.at;
         self.eat(b'"')?;
-        loop {
-            match self.next()? {
-                b'"' => return Some((start, self.at)),
-                b'\\' => return None,
-                c if c < 0x20 => return None,
-                _ => {}
-            }
-        }
+        let rest = self.b.get(self.at..)?;
+        let len = rest.iter().position(|&c| STOPS_STRING[usize::from(c)])?;
+        self.at += len + 1;
+        (rest[len] == b'"').then_some((start, self.at))
     }
 
     fn digits(&mut self) -> usize {
