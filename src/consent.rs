@@ -103,7 +103,7 @@ impl<'s> Gate<'s> {
         if !self.consent.grants(scope) {
             return Err(Error::ConsentRequired { scope });
         }
-        Ok(View { scope, store: self.store, viewer: self.viewer, basis: self.basis.clone() })
+        Ok(View { scope, store: self.store, viewer: self.viewer, basis: self.basis.clone(), latest: None })
     }
 }
 
@@ -114,6 +114,9 @@ pub struct View<'s> {
     store: &'s Store,
     viewer: Option<PersonKey>,
     basis: ConsentBasis,
+    /// `latest_at_or_before(now)` as the engine already knows it for this
+    /// view's rows, if it does: `(now, latest)`.
+    latest: Option<(i64, Option<i64>)>,
 }
 
 impl<'s> View<'s> {
@@ -220,6 +223,9 @@ impl<'s> View<'s> {
     /// is the latest over its people: O(people · log rows) for every result
     /// that states its freshness, instead of a pass over every row.
     pub fn latest_at_or_before(&self, now: i64) -> Option<i64> {
+        if let Some((_, latest)) = self.latest.filter(|&(known, _)| known == now) {
+            return latest;
+        }
         let at = &self.store.rows().at;
         let latest_of = |rows: &[u32]| {
             let before = rows.partition_point(|&r| at[r as usize] <= now);
@@ -230,6 +236,12 @@ impl<'s> View<'s> {
             (Scope::Own, None) => None,
             _ => self.store.people().filter_map(|p| latest_of(self.store.rows_of(p))).max(),
         }
+    }
+
+    /// The view with `latest_at_or_before(now)` known (kept by the engine
+    /// between calls: the same rows and the same `now` give the same answer).
+    pub fn knowing_latest(self, now: i64, latest: Option<i64>) -> View<'s> {
+        View { latest: Some((now, latest)), ..self }
     }
 
     pub fn person(&self, p: PersonKey) -> &'s Person {

@@ -230,3 +230,20 @@ fn a_tables_data_as_of_never_dates_a_suppressed_cell() {
         assert_eq!(table(&recs, period), table(&quiet, period));
     }
 }
+
+/// `dataAsOf` is kept between calls (per view and `now`): it must follow
+/// new data and never carry one view's answer to another.
+#[test]
+fn data_as_of_follows_new_data_and_each_view_keeps_its_own() {
+    let mut e = loaded(team(), &records());
+    let as_of = |e: &Engine, scope| page(e, scope, None, None)["dataAsOf"].clone();
+    assert_eq!(as_of(&e, DataScope::Team), "2026-03-20T08:00:00Z");
+    assert_eq!(as_of(&e, DataScope::Own), "2026-03-12T16:00:00Z", "not the team view's answer");
+    assert_eq!(as_of(&e, DataScope::Team), "2026-03-20T08:00:00Z");
+    let later = json!([email("late", ADA, &[CLEO], "2026-03-25T09:00:00Z")]);
+    e.load_interactions(later.to_string().as_bytes(), Default::default()).unwrap();
+    assert_eq!(as_of(&e, DataScope::Own), "2026-03-25T09:00:00Z");
+    assert_eq!(as_of(&e, DataScope::Team), "2026-03-25T09:00:00Z");
+    e.remove_interactions(&["late"]).unwrap();
+    assert_eq!(as_of(&e, DataScope::Team), "2026-03-20T08:00:00Z");
+}

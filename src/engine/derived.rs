@@ -21,6 +21,8 @@ pub(super) struct Derived {
     contact_hits: RefCell<[Option<Rc<ContactHits>>; 2]>,
     /// Per view, the contacts' and the accounts' peers (built from `contact_hits`).
     peers: RefCell<[[Option<Rc<Peers>>; 2]; 2]>,
+    /// Per view, the latest interaction at or before a `now`: `(now, latest)`.
+    latest: RefCell<[Option<(i64, Option<i64>)>; 2]>,
     /// Counts changes of data or consent.
     version: u64,
 }
@@ -31,6 +33,7 @@ impl Derived {
         *self.network.get_mut() = None;
         *self.contact_hits.get_mut() = [None, None];
         *self.peers.get_mut() = Default::default();
+        *self.latest.get_mut() = [None, None];
         self.version += 1;
     }
 
@@ -63,6 +66,22 @@ impl Derived {
         let peers = Rc::new(Peers::build(view, &self.contact_hits(view), accounts));
         self.peers.borrow_mut()[Self::slot(view)][usize::from(accounts)] = Some(peers.clone());
         peers
+    }
+
+    /// The view, knowing its latest interaction at or before `now` (every
+    /// result states it: worked out once per view and `now`, not per call).
+    pub fn with_latest<'s>(&self, view: View<'s>, now: i64) -> View<'s> {
+        let slot = Self::slot(&view);
+        let known = self.latest.borrow()[slot].filter(|&(at, _)| at == now);
+        let latest = match known {
+            Some((_, latest)) => latest,
+            None => {
+                let latest = view.latest_at_or_before(now);
+                self.latest.borrow_mut()[slot] = Some((now, latest));
+                latest
+            }
+        };
+        view.knowing_latest(now, latest)
     }
 
     /// The contact hits of the view if a list view built them.

@@ -338,6 +338,11 @@ impl Engine {
         Ok((Window::ending_at(self.now(), days), days))
     }
 
+    /// The consent view of `scope` every result is computed from.
+    fn open(&self, scope: Scope) -> Result<View<'_>> {
+        Ok(self.derived.with_latest(self.gate().open(scope)?, self.now()))
+    }
+
     fn gate(&self) -> Gate<'_> {
         Gate::new(&self.store, self.consent(), self.viewer()).with_basis(self.consent_basis())
     }
@@ -345,7 +350,7 @@ impl Engine {
     /// The viewer's own figures (SPEC 3.3); scope `own`, needs no consent.
     pub fn own_insights(&self, days: Option<u32>) -> Result<OwnInsights> {
         let window = self.window(days)?;
-        let view = self.gate().open(Scope::Own)?;
+        let view = self.open(Scope::Own)?;
         Ok(own_insights(&view, &self.options.viewer, window))
     }
 
@@ -362,7 +367,7 @@ impl Engine {
     ) -> Result<Relationship> {
         health.validate()?;
         let (window, days) = self.window(days)?;
-        let view = self.gate().open(scope.needs())?;
+        let view = self.open(scope.needs())?;
         let them = resolve(&view, target)?;
         // Frequency as a percentile needs everyone's figures: the index then.
         let accounts = matches!(them, Them::Account(..));
@@ -383,7 +388,7 @@ impl Engine {
     ) -> Result<Vec<RelationshipSummary>> {
         health.validate()?;
         let (window, days) = self.window(days)?;
-        let view = self.gate().open(scope.needs())?;
+        let view = self.open(scope.needs())?;
         let index = self.derived.contact_hits(&view);
         let peers = health.expected_per_month.is_none().then(|| self.derived.peers(&view, accounts));
         Ok(summaries(
@@ -399,7 +404,7 @@ impl Engine {
     /// Who knows whom (SPEC 3.2); needs `identifiable`. Default top 5.
     pub fn who_knows_whom(&self, target: &Target, top: Option<u32>) -> Result<WhoKnowsWhom> {
         let top = bounded("top", top, 5, 1, 100)?;
-        let view = self.gate().open(Scope::Identifiable)?;
+        let view = self.open(Scope::Identifiable)?;
         let them = resolve(&view, target)?;
         Ok(who_knows_whom(&view, &them, target_out(&view, &them), self.viewer(), self.now(), top))
     }
@@ -423,7 +428,7 @@ impl Engine {
         if !(hop_penalty > 0.0 && hop_penalty <= 1.0) {
             return Err(Error::options("hopPenalty", "must be above 0 and at most 1"));
         }
-        let view = self.gate().open(Scope::Identifiable)?;
+        let view = self.open(Scope::Identifiable)?;
         let Them::Contact(contact) = resolve(&view, target)? else {
             return Err(Error::options("target", "introduction paths lead to a contact, not an account"));
         };
@@ -452,7 +457,7 @@ impl Engine {
         let limit = bounded("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT)?;
         let window = self.window(days)?;
         let before = before.map(Cursor::parse).transpose()?;
-        let view = self.gate().open(scope.needs())?;
+        let view = self.open(scope.needs())?;
         let them = resolve(&view, target)?;
         Ok(activity(&view, &them, window, limit, before.as_ref()))
     }
@@ -469,7 +474,7 @@ impl Engine {
     /// and the same question on the same data is answered from cache.
     pub fn aggregates(&self, request: &AggregatesRequest) -> Result<AggregateTable> {
         let window = Some(self.window(request.days)?.0);
-        let view = self.gate().open(Scope::Aggregated)?;
+        let view = self.open(Scope::Aggregated)?;
         let hours = self.options.working_hours.clone().unwrap_or_default();
         let monthly = request.period == Period::Month;
         let by = request.group_by;
