@@ -13,6 +13,9 @@ use crate::insights::network::Network;
 use crate::insights::peers::Peers;
 use crate::model::Scope;
 
+/// `(now, the latest interaction at or before it)`.
+type Latest = (i64, Option<i64>);
+
 #[derive(Default)]
 pub(super) struct Derived {
     /// Built from `identifiable` data by the first introduction paths.
@@ -21,8 +24,8 @@ pub(super) struct Derived {
     contact_hits: RefCell<[Option<Rc<ContactHits>>; 2]>,
     /// Per view, the contacts' and the accounts' peers (built from `contact_hits`).
     peers: RefCell<[[Option<Rc<Peers>>; 2]; 2]>,
-    /// Per view, the latest interaction at or before a `now`: `(now, latest)`.
-    latest: RefCell<[Option<(i64, Option<i64>)>; 2]>,
+    /// Per view, the latest interaction at or before a `now`.
+    latest: RefCell<[Option<Latest>; 2]>,
     /// Counts changes of data or consent.
     version: u64,
 }
