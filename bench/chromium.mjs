@@ -1,8 +1,9 @@
 // The wasm-in-Chromium half of `npm run bench`: serves the repository on
 // 127.0.0.1, opens bench/browser.html in headless Chromium (playwright-core,
 // /usr/bin/chromium, the flags the browser tests use) and prints the JSON
-// lines the page logs, like the native and Node halves.
-// Usage: node bench/chromium.mjs 100000 1000000
+// lines the page logs, like the native and Node halves. The files of
+// bench/data.mjs are served under /data/, and the page reads them.
+// Usage: node bench/chromium.mjs DATA_DIR 100000 1000000
 // BENCH_CHROMIUM_TIMEOUT_MS (default 3,600,000): the longest the page may take.
 // CHROMIUM: another Chromium executable.
 import { createServer } from "node:http";
@@ -13,13 +14,16 @@ import { chromium } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "../tests/browser/helpers.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+const [dataDir, ...args] = process.argv.slice(2);
+const sizes = args.map(Number).filter(Boolean);
 const timeout = Number(process.env.BENCH_CHROMIUM_TIMEOUT_MS ?? 3_600_000);
 const types = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".mjs": "text/javascript; charset=utf-8",
   ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".ndjson": "application/x-ndjson",
 };
 
 /**
@@ -30,8 +34,10 @@ const types = {
 function serve() {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
-    const file = normalize(join(root, path));
-    if (!file.startsWith(root) || !types[extname(file)]) {
+    // /data/…: the benchmark's input files; everything else from the repository.
+    const [base, rest] = path.startsWith("/data/") ? [normalize(dataDir) + sep, path.slice(6)] : [root, path];
+    const file = normalize(join(base, rest));
+    if (!file.startsWith(base) || !types[extname(file)]) {
       res.writeHead(404).end();
       return;
     }
@@ -99,7 +105,7 @@ try {
   finished.catch(() => {}); // awaited below; a failure before that is the one reported
   const address = server.address();
   // Not waiting for the load event: the page's module runs the whole benchmark before it ends.
-  await page.goto(`http://127.0.0.1:${address.port}/bench/browser.html?sizes=${sizes.join(",")}`, { waitUntil: "commit" });
+  await page.goto(`http://127.0.0.1:${address.port}/bench/browser.html?data=1&sizes=${sizes.join(",")}`, { waitUntil: "commit" });
   await finished;
 } catch (err) {
   console.error(`chromium half: ${err.message}`);

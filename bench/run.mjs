@@ -1,22 +1,38 @@
-// `npm run bench`: runs the native half (examples/bench.rs), the wasm-in-Node
-// half (bench/wasm.mjs) and the wasm-in-Chromium half (bench/chromium.mjs,
-// which opens bench/browser.html) on the same demo data, one after the other,
-// and prints one Markdown table: the median time of each operation in each
-// runtime, each wasm/native ratio, each row's growth from the smallest size to
-// the largest, the peak wasm memory of a chunked NDJSON load and the bytes
-// per stored interaction; then the .wasm size raw, gzipped and brotli'd.
+// `npm run bench`: writes the demo data once per size into a temporary
+// folder (bench/data.mjs), then runs the native half (examples/bench.rs, on
+// the same data generated in memory), the wasm-in-Node half (bench/wasm.mjs),
+// the wasm-in-Chromium half (bench/chromium.mjs, which opens
+// bench/browser.html), native DuckDB (bench/duckdb.mjs) and plain JavaScript
+// (bench/plain.mjs) on those files, one after the other, and prints two
+// Markdown tables: rapport's, with the median time of each operation in each
+// runtime, each wasm/native ratio, each row's growth from the smallest size
+// to the largest, the peak wasm memory of a chunked NDJSON load and the bytes
+// per stored interaction; then rapport beside DuckDB and plain JavaScript,
+// phase by phase (bench/compare.mjs); then both .wasm sizes.
 // A benchmark, not a test: it asserts nothing and is not part of `npm test`.
 // BENCH_SIZES (default 100000,1000000): the sizes, in interactions.
+// BENCH_DATA: a folder to write the data into and keep (default: a temporary
+// folder, removed at the end).
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { constants, brotliCompressSync, gzipSync } from "node:zlib";
+import { checkAgreement, printComparison } from "./compare.mjs";
+import { prepare } from "./data.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const sizes = (process.env.BENCH_SIZES ?? "100000,1000000").split(",").map(Number).filter(Boolean);
 const wasmFile = "www/pkg/rapport_bg.wasm";
+const demoFile = "www/pkg/rapport_demo_bg.wasm";
 const load = loadavg()[0];
+const dataDir = process.env.BENCH_DATA ?? mkdtempSync(join(tmpdir(), "rapport-bench-"));
+{
+  const started = Date.now();
+  for (const size of sizes) prepare(dataDir, size);
+  console.error(`data: ${dataDir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
 
 /** Runs one half; returns its JSON lines (those it printed before failing, if it failed). */
 function half(name, cmd, args) {
@@ -31,11 +47,16 @@ function half(name, cmd, args) {
 
 const runtimes = [
   ["native", "native (cargo --release)", "cargo", ["run", "--quiet", "--release", "--example", "bench", "--", ...sizes.map(String)]],
-  ["Node", "wasm in Node", process.execPath, ["--max-old-space-size=8192", "bench/wasm.mjs", ...sizes.map(String)]],
-  ["Chromium", "wasm in headless Chromium", process.execPath, ["bench/chromium.mjs", ...sizes.map(String)]],
+  ["Node", "wasm in Node", process.execPath, ["--max-old-space-size=8192", "bench/wasm.mjs", dataDir, ...sizes.map(String)]],
+  ["Chromium", "wasm in headless Chromium", process.execPath, ["bench/chromium.mjs", dataDir, ...sizes.map(String)]],
 ];
-const results = new Map(runtimes.map(([key, name, cmd, args]) => [key, half(name, cmd, args)]));
-const [, node, chromium] = [...results.values()];
+const others = [
+  ["DuckDB", "DuckDB (native, @duckdb/node-api)", process.execPath, ["bench/duckdb.mjs", dataDir, ...sizes.map(String)]],
+  ["plain", "plain JavaScript", process.execPath, ["--max-old-space-size=8192", "bench/plain.mjs", dataDir, ...sizes.map(String)]],
+];
+const results = new Map([...runtimes, ...others].map(([key, name, cmd, args]) => [key, half(name, cmd, args)]));
+if (!process.env.BENCH_DATA) rmSync(dataDir, { recursive: true, force: true });
+const [, node, chromium, duckdb] = [...results.values()];
 
 /** runtime → "op@size" → record */
 const by = new Map([...results].map(([key, { records }]) => [key, new Map(records.map((r) => [`${r.op}@${r.size}`, r]))]));
@@ -56,10 +77,16 @@ const rows = [
   ["load (JS array)", (rt, s) => (rt === "native" ? undefined : ms("load(js array)")(rt, s)), fmtMs, ms("load(json bytes)")],
   ["load (NDJSON bytes)", ms("load(ndjson bytes)"), fmtMs],
   ["load (NDJSON bytes, chunks ≤ 16 MiB)", ms("load(ndjson chunks)"), fmtMs],
-  ["relationshipSummaries, first call after a load (builds the contact index; one run)", ms("relationshipSummaries(first call)"), fmtMs],
+  ["load (NDJSON as a JS string)", (rt, s) => (rt === "native" ? undefined : ms("load(ndjson string)")(rt, s)), fmtMs, ms("load(ndjson bytes)")],
+  ["load (NDJSON file, read as bytes in the row)", ms("load(ndjson file as bytes)"), fmtMs, ms("load(ndjson bytes)")],
+  ["load (NDJSON file, read as a string in the row)", ms("load(ndjson file as string)"), fmtMs, ms("load(ndjson bytes)")],
+  ["loadPeople, a directory of 16,000", ms("loadPeople(16000)"), fmtMs],
+  ["relationshipSummaries of every contact and every account, first calls after a load (one run)", ms("relationshipSummaries(first call)"), fmtMs],
   ["ownInsights", ms("ownInsights"), fmtMs],
   ["relationshipSummaries, every contact", ms("relationshipSummaries(contacts)"), fmtMs],
+  ["relationshipSummaries, every account", ms("relationshipSummaries(accounts)"), fmtMs],
   ["relationship, one call per contact", ms("relationship(every contact)"), fmtMs],
+  ["relationship, one contact", ms("relationship(one contact)"), (v) => v.toFixed(3)],
   ["whoKnowsWhom, 1,000 contacts", ms("whoKnowsWhom(1000 contacts)"), fmtMs],
   ["introductionPaths, 1,000 contacts", ms("introductionPaths(1000 contacts)"), fmtMs],
   ["aggregates, department × week", ms("aggregates(department, week)"), fmtMs],
@@ -123,19 +150,25 @@ console.log(`\n(${counts.join("; ")}. Per-contact rows are for every contact up 
   "The JS array row is compared with native JSON bytes; peak memory is the wasm memory's size after loading " +
   "the people and then the NDJSON chunk by chunk into a new instance.)");
 
-const wasm = readFileSync(new URL(`../${wasmFile}`, import.meta.url));
-// gzip -9 as scripts/build.sh reports it (zlib's level 9 if there is no gzip: a few KB more).
-const gzip = spawnSync("gzip", ["-9", "-c", wasmFile], { cwd: root, maxBuffer: 1 << 26 });
-const gz = gzip.status === 0 ? gzip.stdout.length : gzipSync(wasm, { level: 9 }).length;
-const br = brotliCompressSync(wasm, {
-  params: {
-    [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
-    [constants.BROTLI_PARAM_LGWIN]: constants.BROTLI_MAX_WINDOW_BITS,
-    [constants.BROTLI_PARAM_SIZE_HINT]: wasm.length,
-  },
-}).length;
+printComparison(get, sizes, sizeName);
+checkAgreement(get, first);
+console.log(`\nDuckDB ${envOf(duckdb.records).version ?? "-"} through @duckdb/node-api; plain JavaScript in Node ${process.version}.`);
+
 const kb = (n) => `${n.toLocaleString("en")} bytes (${(n / 1024).toFixed(0)} KB)`;
-console.log(`\n${wasmFile}: ${kb(wasm.length)} raw, ${kb(gz)} gzip -9, ${kb(br)} brotli (quality 11).`);
+for (const file of [wasmFile, demoFile]) {
+  const wasm = readFileSync(new URL(`../${file}`, import.meta.url));
+  // gzip -9 as scripts/build.sh reports it (zlib's level 9 if there is no gzip: a few KB more).
+  const gzip = spawnSync("gzip", ["-9", "-c", file], { cwd: root, maxBuffer: 1 << 26 });
+  const gz = gzip.status === 0 ? gzip.stdout.length : gzipSync(wasm, { level: 9 }).length;
+  const br = brotliCompressSync(wasm, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+      [constants.BROTLI_PARAM_LGWIN]: constants.BROTLI_MAX_WINDOW_BITS,
+      [constants.BROTLI_PARAM_SIZE_HINT]: wasm.length,
+    },
+  }).length;
+  console.log(`${file === wasmFile ? "\n" : ""}${file}: ${kb(wasm.length)} raw, ${kb(gz)} gzip -9, ${kb(br)} brotli (quality 11).`);
+}
 
 const failed = [...results].filter(([, r]) => !r.ok).map(([key]) => key);
 if (failed.length) {

@@ -1,8 +1,10 @@
 // The wasm operations of `npm run bench`, shared by the Node half
 // (bench/wasm.mjs, through pkg/node) and the Chromium half (bench/browser.mjs,
 // through www/pkg): the same operations as examples/bench.rs on the same demo
-// data. Plain ECMAScript, no Node or DOM API. Each measurement is reported as
-// one object: { op, size, ms } (the median of the runs), plus one
+// data (the files of bench/data.mjs), plus the loads the native half has no
+// counterpart for (from a JavaScript string, from the file, the directory of
+// 16,000). Plain ECMAScript, no Node or DOM API. Each measurement is reported
+// as one object: { op, size, ms } (the median of the runs), plus one
 // { op: "memory", … } and one { op: "info", … } per size.
 
 /** Sample contacts for the per-contact operations. */
@@ -49,19 +51,23 @@ async function medianMs(runs, f) {
 
 /**
  * Runs every operation at one size.
- * `api`: { Engine, demoDataset } of the instance that generates the data and is timed;
+ * `data`: the size's input (bench/data.mjs's `read`: people, jsonText,
+ * ndjsonText, directory, viewer, internalDomains, now);
+ * `files`: in Node, { bytes(), text() } reading the NDJSON file (the "from
+ * the file" rows include the read), else undefined;
+ * `api`: { Engine } of the instance that is timed;
  * `memory`: that instance's WebAssembly.Memory (its size ends up in the info record).
  * `fresh()`: resolves to { api, memory } of a new instance nothing has run in
  * yet (its WebAssembly.Memory), for the peak memory of a chunked NDJSON load.
  * `report(record)`: called with each result.
  */
-export async function runSize(size, { api, memory, fresh, report }) {
-  const { Engine, demoDataset } = api;
+export async function runSize(size, { data, files, api, memory, fresh, report }) {
+  const { Engine } = api;
   const runs = size >= 1_000_000 ? 3 : 5;
   const timed = async (op, f) => report({ op, size, ms: Number((await medianMs(runs, f)).toFixed(3)) });
 
-  const demo = demoDataset({ seed: 42, interactions: size });
-  const ndjsonText = demoDataset({ seed: 42, interactions: size, format: "ndjson" }).interactions;
+  const demo = { ...data, interactions: data.jsonText };
+  const { ndjsonText } = data;
   const encoder = new TextEncoder();
   const jsonBytes = encoder.encode(demo.interactions);
   const ndjsonBytes = encoder.encode(ndjsonText);
@@ -120,28 +126,47 @@ export async function runSize(size, { api, memory, fresh, report }) {
   await load("load(ndjson chunks)", (e) => {
     for (const chunk of chunks) e.loadInteractions(chunk, ndjson);
   });
+  await load("load(ndjson string)", (e) => e.loadInteractions(ndjsonText, ndjson));
+  if (files) {
+    await load("load(ndjson file as bytes)", (e) => e.loadInteractions(files.bytes(), ndjson));
+    await load("load(ndjson file as string)", (e) => e.loadInteractions(files.text(), ndjson));
+  }
+  // The directory alone: a new engine a run, 16,000 people.
+  await timed("loadPeople(16000)", () => {
+    const engine = new Engine(options);
+    engine.loadPeople(data.directory);
+    engine.free();
+  });
   // The records as a page holds them (parsed once, untimed); the binding turns them into JSON.
   let records = JSON.parse(demo.interactions);
   await load("load(js array)", (e) => e.loadInteractions(records, json));
   records = null;
   const engine = await load("load(json bytes)", (e) => e.loadInteractions(jsonBytes, json), true);
 
-  // The first list view builds the contact index the later ones (and every
-  // relationship call) read: timed once, on the engine fresh from its load.
+  // The first list views (every contact, then every account) build whatever
+  // index the later ones (and every relationship call) read: timed once, on
+  // the engine fresh from its load.
+  let firstCounts = null;
   {
     const t = performance.now();
-    engine.relationshipSummaries({ level: "contact", scope: "team" });
+    const contactRows = engine.relationshipSummaries({ level: "contact", scope: "team" });
+    const accountRows = engine.relationshipSummaries({ level: "account", scope: "team" });
     report({ op: "relationshipSummaries(first call)", size, ms: Number((performance.now() - t).toFixed(3)) });
+    firstCounts = { contacts: contactRows.length, accounts: accountRows.length };
   }
   await timed("ownInsights", () => engine.ownInsights());
   let contacts = [];
   await timed("relationshipSummaries(contacts)", () => {
     contacts = engine.relationshipSummaries({ level: "contact", scope: "team" }).map((s) => s.id);
   });
+  await timed("relationshipSummaries(accounts)", () => engine.relationshipSummaries({ level: "account", scope: "team" }));
   await timed("relationship(every contact)", () => {
     for (const contact of contacts) engine.relationship({ contact }, { scope: "team" });
   });
-  const sample = contacts.slice(0, SAMPLE);
+  // One call: the contact of the first row (the list's order), many runs.
+  await timed("relationship(one contact)", () => engine.relationship({ contact: contacts[0] }, { scope: "team" }));
+  // The same sample in every runtime: the first 1,000 contact ids in code-unit order.
+  const sample = [...contacts].sort().slice(0, SAMPLE);
   await timed("whoKnowsWhom(1000 contacts)", () => {
     for (const contact of sample) engine.whoKnowsWhom({ contact });
   });
@@ -157,6 +182,6 @@ export async function runSize(size, { api, memory, fresh, report }) {
   });
   const { interactions, storeBytes, indexBytes } = engine.stats();
   const timedInstanceBytes = memory?.buffer.byteLength;
-  report({ op: "info", size, contacts: contacts.length, interactions, storeBytes, indexBytes, jsonBytes: jsonBytes.length, ndjsonBytes: ndjsonBytes.length, timedInstanceBytes });
+  report({ op: "info", size, contacts: contacts.length, accounts: firstCounts.accounts, interactions, storeBytes, indexBytes, jsonBytes: jsonBytes.length, ndjsonBytes: ndjsonBytes.length, timedInstanceBytes });
   engine.free();
 }

@@ -1,8 +1,11 @@
 // The wasm-in-Node half of `npm run bench`: the operations of bench/suite.mjs
 // (the same as examples/bench.rs) through the Node binding (pkg/node), on the
-// same demo data. Prints one JSON line per measurement, like the native half.
-// Usage: node bench/wasm.mjs 100000 1000000
+// files bench/data.mjs wrote. Prints one JSON line per measurement, like the
+// native half.
+// Usage: node bench/wasm.mjs DATA_DIR 100000 1000000
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { read } from "./data.mjs";
 import { runSize } from "./suite.mjs";
 
 const require = createRequire(import.meta.url);
@@ -41,7 +44,10 @@ report({ op: "env", runtime: "node", version: process.version });
 // One instance generates the data and runs the timed operations; each size's
 // peak memory is read from a new instance that only loads.
 const main = instantiate();
-for (const size of process.argv.slice(2).map(Number).filter(Boolean)) {
-  await runSize(size, { api: main.api, memory: main.memory, fresh: async () => instantiate(), report });
+const [dir, ...sizes] = process.argv.slice(2);
+for (const size of sizes.map(Number).filter(Boolean)) {
+  const data = read(dir, size);
+  const files = { bytes: () => readFileSync(data.ndjsonPath), text: () => readFileSync(data.ndjsonPath, "utf8") };
+  await runSize(size, { data, files, api: main.api, memory: main.memory, fresh: async () => instantiate(), report });
   console.error(`wasm in Node ${size}: done, wasm memory of the timed instance ${main.memory.buffer.byteLength >> 20} MiB`);
 }

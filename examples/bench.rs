@@ -7,10 +7,10 @@
 
 use std::time::Instant;
 
-use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::insights::health::HealthOptions;
 use rapport::{Consent, DataScope, Engine, EngineOptions, Format, LoadOptions, Target};
+use rapport_demo::{demo_dataset, DemoFormat, DemoOptions};
 
 /// Sample contacts for the per-contact operations.
 const SAMPLE: usize = 1000;

@@ -266,7 +266,7 @@ for (const [label, edges] of [['src/', rust], ['src/ top-level', layers(rust)], 
   }
 }
 
-const sources = ['src', 'www', 'tests', 'scripts', 'bench', 'examples', 'batch']
+const sources = ['src', 'www', 'tests', 'scripts', 'bench', 'examples', 'batch', 'demo']
   .filter((d) => { try { return statSync(join(root, d)).isDirectory(); } catch { return false; } })
   .flatMap(walk)
   .filter((f) => /\.(rs|m?js|ts|py|sh|css|html)$/.test(f) && !isGenerated(f) && !f.includes('/target/') && !f.includes('node_modules/'));
@@ -275,7 +275,7 @@ for (const f of sources) {
   const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
   if (lines > MAX_LINES) problems.push(`${f}: ${lines} lines (at most ${MAX_LINES} outside generated tables)`);
   const opening = text.replace(/^#!.*\n/, '').trimStart();
-  const module = f.startsWith('src/') || f.startsWith('www/') || f.startsWith('batch/src/');
+  const module = f.startsWith('src/') || f.startsWith('www/') || f.startsWith('batch/src/') || f.startsWith('demo/src/');
   if (module && /\.(rs|m?js)$/.test(f)) {
     const ok = f.endsWith('.rs') ? opening.startsWith('//!') : /^(\/\/|\/\*)/.test(opening);
     if (!ok) problems.push(`${f}: does not open with a comment on what it owns`);

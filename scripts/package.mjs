@@ -2,7 +2,9 @@
 // Assembles the publishable npm package in dist/npm/ from the two builds of
 // scripts/build.sh (which calls this): the web build (www/pkg, ES module,
 // init() fetches the .wasm) as web/, and the Node build (pkg/node, CommonJS)
-// as node/ with an ES module entry around it. package.json and README.md come
+// as node/ with an ES module entry around it, each with the demo module
+// (rapport_demo, which has `demoDataset`) beside it and re-exported by the
+// entries, so `demoDataset` keeps its name. package.json and README.md come
 // from packaging/ (version from Cargo.toml; the README's example output is
 // produced here by running its Node example). No build, no cargo, no network.
 //
@@ -48,7 +50,7 @@ function cargoVersion() {
 const publicApi = (dts) => dts.split(/^export type InitInput\b/m)[0].replace(/\s+/g, " ").trim();
 
 function assemble() {
-  for (const file of ["rapport.js", "rapport_bg.wasm", "rapport.d.ts"]) {
+  for (const file of ["rapport.js", "rapport_bg.wasm", "rapport.d.ts", "rapport_demo.js", "rapport_demo_bg.wasm", "rapport_demo.d.ts"]) {
     for (const dir of [web, node]) {
       if (!existsSync(join(dir, file))) {
         fail(`${relative(root, join(dir, file))} is missing: build first (npm run build, or bash scripts/build.sh)`);
@@ -71,26 +73,72 @@ function assemble() {
 
   // web/: the --target web build as it is (ES module; `init()` fetches
   // rapport_bg.wasm relative to import.meta.url).
-  for (const file of ["rapport.js", "rapport_bg.wasm", "rapport.d.ts"]) {
+  for (const file of ["rapport.js", "rapport_bg.wasm", "rapport.d.ts", "rapport_demo.js", "rapport_demo_bg.wasm", "rapport_demo.d.ts"]) {
     copyFileSync(join(web, file), join(out, "web", file));
   }
+  // web/index.js, the web entry: the analytics module's exports and the demo
+  // module's demoDataset; init() readies both (the demo's .wasm is small),
+  // initSync() the analytics module and initDemoSync() the demo module.
+  writeFileSync(
+    join(out, "web", "index.js"),
+    `// The web entry: the analytics module (rapport.js) and demoDataset from the
+// demo module (rapport_demo.js), each with its own .wasm next to it.
+import initCore from "./rapport.js";
+import initDemo from "./rapport_demo.js";
+
+export * from "./rapport.js";
+export { demoDataset, initSync as initDemoSync } from "./rapport_demo.js";
+
+/** Fetches and compiles both modules (\`input\` is the analytics module's, as rapport.js's init takes it). */
+export default async function init(input) {
+  const [core] = await Promise.all([initCore(input), initDemo()]);
+  return core;
+}
+`,
+  );
+  writeFileSync(
+    join(out, "web", "index.d.ts"),
+    `export * from "./rapport.js";
+export { demoDataset, initSync as initDemoSync, type DemoOptions, type DemoDataset } from "./rapport_demo.js";
+import type { InitInput, InitOutput } from "./rapport.js";
+
+/** Fetches and compiles both modules (\`input\` is the analytics module's, as rapport.js's init takes it). */
+export default function init(
+  input?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
+): Promise<InitOutput>;
+`,
+  );
 
   // node/: the --target nodejs build is CommonJS (it reads rapport_bg.wasm
   // from __dirname when loaded); the package is "type": "module", so it
   // becomes rapport.cjs with rapport.d.cts.
-  const cjs = readFileSync(join(node, "rapport.js"), "utf8");
+  // demoDataset comes from the demo module (rapport_demo.cjs), added to rapport.cjs's exports.
+  const cjs = `${readFileSync(join(node, "rapport.js"), "utf8").trimEnd()}
+
+// The demo module, in its own .wasm: compiled on first require of this module.
+exports.demoDataset = require("./rapport_demo.cjs").demoDataset;
+`;
   writeFileSync(
     join(out, "node", "rapport.cjs"),
     cjs.replace('/* @ts-self-types="./rapport.d.ts" */', '/* @ts-self-types="./rapport.d.cts" */'),
   );
-  copyFileSync(join(node, "rapport_bg.wasm"), join(out, "node", "rapport_bg.wasm"));
-  copyFileSync(join(node, "rapport.d.ts"), join(out, "node", "rapport.d.cts"));
+  writeFileSync(
+    join(out, "node", "rapport_demo.cjs"),
+    readFileSync(join(node, "rapport_demo.js"), "utf8").replace('/* @ts-self-types="./rapport_demo.d.ts" */', '/* @ts-self-types="./rapport_demo.d.cts" */'),
+  );
+  for (const name of ["rapport", "rapport_demo"]) copyFileSync(join(node, `${name}_bg.wasm`), join(out, "node", `${name}_bg.wasm`));
+  copyFileSync(join(node, "rapport_demo.d.ts"), join(out, "node", "rapport_demo.d.cts"));
+  writeFileSync(
+    join(out, "node", "rapport.d.cts"),
+    `${nodeDts.trimEnd()}\nexport { demoDataset, type DemoOptions, type DemoDataset } from "./rapport_demo.cjs";\n`,
+  );
 
   // node/index.mjs: the ES module entry re-exports the CommonJS build's
   // exports by name (so `import` and `require` share one module instance)
   // and adds a no-op default `init` for code shared with the web build.
   const names = [...cjs.matchAll(/^exports\.([A-Za-z_$][\w$]*)\s*=/gm)].map((m) => m[1]);
-  const declared = [...nodeDts.matchAll(/^export (?:declare )?(?:class|function|const) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
+  const demoDts = readFileSync(join(node, "rapport_demo.d.ts"), "utf8");
+  const declared = [...`${nodeDts}\n${demoDts}`.matchAll(/^export (?:declare )?(?:class|function|const) ([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
   if (names.length === 0) fail("found no exports in pkg/node/rapport.js");
   if ([...names].sort().join() !== [...new Set(declared)].sort().join()) {
     fail(`pkg/node/rapport.js exports ${names.join(", ")} but rapport.d.ts declares ${declared.join(", ")}`);

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs, idempotently and from the package registries alone, everything the
-# build (and with `--test`, the test suite) needs. Run by `npm start` and `npm test`.
+# build (and with `--test`, the test suite; with `--bench`, the benchmark) needs.
+# Run by `npm start`, `npm test` and `npm run bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_tests=0
+want_bench=0
 [ "${1:-}" = "--test" ] && want_tests=1
+[ "${1:-}" = "--bench" ] && want_bench=1
 
 step() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
@@ -35,8 +38,15 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# A real browser for the wasm and dashboard tests (Debian's Chromium; no downloads).
-if [ $want_tests = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+# DuckDB's Node API, which the benchmark compares rapport with: a dev-dependency
+# of bench/ alone (bench/package.json), never of the package, and npm test does not need it.
+if [ $want_bench = 1 ] && { [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; }; then
+  step "installing the benchmark's npm packages (bench/: DuckDB)"
+  npm ci --prefix bench --no-audit --no-fund --loglevel=error
+fi
+
+# A real browser for the wasm and dashboard tests and the benchmark (Debian's Chromium; no downloads).
+if [ $((want_tests + want_bench)) -gt 0 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   step "installing Chromium and ChromeDriver from Debian"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -22,11 +22,12 @@ step "layout: no import cycle, no file over 600 lines, every module says what it
 node scripts/check-layout.mjs
 
 step "clippy, native and wasm32, warnings are errors"
-cargo clippy --locked --all-targets --quiet -- -D warnings
+cargo clippy --locked --workspace --all-targets --quiet -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown --lib --test wasm --quiet -- -D warnings
+cargo clippy --locked -p rapport-demo --target wasm32-unknown-unknown --lib --quiet -- -D warnings
 
 step "native tests"
-cargo test --locked 2>&1 | tee "$logs/native.log"
+cargo test --locked --workspace 2>&1 | tee "$logs/native.log"
 native=$(count_passed "$logs/native.log")
 passed=$((passed + native))
 

@@ -12,10 +12,9 @@
 //! result passes) and `token` (signed consent) → `load` (input formats,
 //! all-or-nothing batches) → `insights` → `engine` (the public Rust API) →
 //! `json` (what JavaScript passes, read from JSON) → `wasm` (the binding,
-//! wasm32 only). `demo` generates the demo dataset and stands apart.
+//! wasm32 only). The demo generator is its own crate, `rapport-demo` (demo/).
 
 pub mod consent;
-pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod ids;
@@ -29,8 +28,11 @@ pub mod store;
 pub mod time;
 pub mod token;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "bindings"))]
 pub mod wasm;
+
+#[cfg(test)]
+mod demo;
 
 pub use consent::Consent;
 pub use engine::{Engine, EngineOptions};

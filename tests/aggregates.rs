@@ -10,11 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, Timelike};
 use common::departments;
 use common::naive::{norm, read};
-use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::aggregates::Period;
 use rapport::insights::aggregates::{AggregateTable, Metrics};
 use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
+use rapport_demo::{demo_dataset, DemoFormat, DemoOptions};
 use serde_json::Value;
 
 /// Per pair of departments: the people of each side involved, and the interactions.
@@ -142,7 +142,7 @@ fn naive_by(
     (cells, links)
 }
 
-fn engine(demo: &rapport::demo::DemoDataset, min_group_size: u32) -> Engine {
+fn engine(demo: &rapport_demo::DemoDataset, min_group_size: u32) -> Engine {
     let mut o = EngineOptions::new(&demo.viewer, common::ms(&demo.now));
     o.internal_domains = demo.internal_domains.clone();
     o.consent = Consent { aggregated: true, identifiable: false };

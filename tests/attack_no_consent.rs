@@ -8,8 +8,8 @@ mod common;
 
 use common::attack::*;
 use common::*;
-use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::{Engine, LoadOptions};
+use rapport_demo::{demo_dataset, DemoFormat, DemoOptions};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------- class 8

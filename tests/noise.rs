@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use chrono::DateTime;
 use common::naive::norm;
 use rapport::consent::{Gate, Retention};
-use rapport::demo::{demo_dataset, DemoDataset, DemoFormat, DemoOptions};
 use rapport::insights::aggregates::noisy::{sensitivities, CappedSums};
 use rapport::insights::aggregates::{capped_sums, Caps};
 use rapport::insights::aggregates::{periods, AggregateTable, Metrics};
@@ -16,6 +15,7 @@ use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::store::Store;
 use rapport::time::{Window, WorkingHours, DAY_MS};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
+use rapport_demo::{demo_dataset, DemoDataset, DemoFormat, DemoOptions};
 use serde_json::Value;
 
 fn demo(interactions: usize) -> DemoDataset {

@@ -4,10 +4,10 @@
 mod common;
 
 use common::outputs;
-use rapport::demo::{demo_dataset, DemoDataset, DemoFormat, DemoOptions};
 use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::store::snapshot::{crc32, open, seal, VERSION};
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
+use rapport_demo::{demo_dataset, DemoDataset, DemoFormat, DemoOptions};
 
 fn options(demo: &DemoDataset, consent: Consent) -> EngineOptions {
     let mut o = EngineOptions::new(&demo.viewer, common::ms(&demo.now));

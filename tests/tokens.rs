@@ -10,10 +10,10 @@ use common::*;
 use ed25519_dalek::{Signer, SigningKey};
 use hmac::{Hmac, Mac};
 use rapport::consent::ConsentBasis;
-use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::token::ConsentKey;
 use rapport::{Consent, Engine, EngineOptions, Error, Scope, Target};
+use rapport_demo::{demo_dataset, DemoFormat, DemoOptions};
 use serde_json::{json, Value};
 
 /// Ada's engine with a consent key, four interactions loaded (two of them

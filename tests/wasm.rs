@@ -4,7 +4,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Function, Object, Reflect, Uint8Array, JSON};
-use rapport::wasm::{demo_dataset, Engine};
+use rapport::wasm::Engine;
+use rapport_demo::wasm::demo_dataset;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

@@ -61,6 +61,9 @@ const SHELL = [
   "./worker/store.js",
   "./pkg/rapport.js",
   "./pkg/rapport_bg.wasm",
+  "./pkg/demo.js",
+  "./pkg/rapport_demo.js",
+  "./pkg/rapport_demo_bg.wasm",
 ];
 
 self.addEventListener("install", (event) => {

@@ -9,7 +9,8 @@
 // the rule of when to load the data again for consent (www/reload.js):
 // scripts/build.sh copies both into shared/, beside the wasm package in pkg/.
 
-import init, { Engine, demoDataset } from "./pkg/rapport.js";
+import init, { Engine } from "./pkg/rapport.js";
+import initDemo, { demoDataset } from "./pkg/rapport_demo.js";
 import { $, el, countFormat, pointsFormat, decimalFormat, formatters, timeElement, plural } from "./shared/ui.js";
 import { othersNeedReload } from "./shared/reload.js";
 
@@ -542,7 +543,10 @@ async function start() {
   $("use-demo").addEventListener("click", useDemo);
   busy(true);
   try {
-    await init({ module_or_path: new URL("./pkg/rapport_bg.wasm", import.meta.url) });
+    await Promise.all([
+      init({ module_or_path: new URL("./pkg/rapport_bg.wasm", import.meta.url) }),
+      initDemo({ module_or_path: new URL("./pkg/rapport_demo_bg.wasm", import.meta.url) }),
+    ]);
   } catch (err) {
     setStatus(`The engine could not start: ${describeError(err)} (if examples/extension/pkg is missing, "npm run build" copies it there).`);
     $("app").dataset.state = "failed";

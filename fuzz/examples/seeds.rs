@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
+use rapport_demo::{demo_dataset, DemoFormat, DemoOptions};
 use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
 use rapport::store::snapshot::open;
 use rapport::{Consent, Engine, Format, LoadOptions};

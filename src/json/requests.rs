@@ -5,7 +5,6 @@
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use crate::demo::{DemoFormat, DemoOptions};
 use crate::error::{Error, Result};
 use crate::insights::health::HealthOptions;
 use crate::load::{Format, LoadOptions};
@@ -92,37 +91,6 @@ pub struct PathsRequest {
     pub max_hops: Option<u32>,
     /// Each hop beyond the first multiplies a chain's score by it: (0, 1], default 0.5.
     pub hop_penalty: Option<f64>,
-}
-
-/// Largest demo dataset: beyond this the texts alone outgrow a browser tab.
-pub const MAX_DEMO_INTERACTIONS: usize = 5_000_000;
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DemoRequest {
-    seed: Option<u64>,
-    interactions: Option<usize>,
-    format: Option<String>,
-}
-
-pub fn demo_options(json: &str) -> Result<DemoOptions> {
-    let req: DemoRequest = parse(json, "options")?;
-    let mut opts = DemoOptions::default();
-    if let Some(seed) = req.seed {
-        opts.seed = seed;
-    }
-    if let Some(n) = req.interactions {
-        if n > MAX_DEMO_INTERACTIONS {
-            return Err(Error::options("interactions", format!("at most {MAX_DEMO_INTERACTIONS}")));
-        }
-        opts.interactions = n;
-    }
-    opts.format = match req.format.as_deref() {
-        None | Some("json") => DemoFormat::Json,
-        Some("ndjson") => DemoFormat::Ndjson,
-        Some(_) => return Err(Error::options("format", "expected \"json\" or \"ndjson\"")),
-    };
-    Ok(opts)
 }
 
 /// `{ contact: "…" }` or `{ account: "…" }`.

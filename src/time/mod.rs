@@ -6,7 +6,7 @@
 //! (working hours), `zones` (Graph's time-zone names to UTC, with the rules in
 //! `zone_rules` and the generated `zone_table`).
 
-pub(crate) mod civil;
+pub mod civil;
 mod hours;
 mod zone_rules;
 mod zone_table;

@@ -403,26 +403,3 @@ fn request<T: serde::de::DeserializeOwned>(opts: &Option<JsValue>) -> Result<T, 
 fn load_options(opts: &Option<JsValue>) -> Result<crate::load::LoadOptions, JsValue> {
     request::<LoadRequest>(opts)?.into_options().map_err(js_error)
 }
-
-/// A deterministic demo dataset in the SPEC 2 format, with the viewer to use.
-#[wasm_bindgen(js_name = demoDataset, unchecked_return_type = "DemoDataset")]
-pub fn demo_dataset(
-    #[wasm_bindgen(unchecked_optional_param_type = "DemoOptions")] opts: Option<JsValue>,
-) -> Result<JsValue, JsValue> {
-    let opts = json::demo_options(&optional_json(&opts)?).map_err(js_error)?;
-    let d = crate::demo::demo_dataset(&opts);
-    // Built field by field: the texts can be hundreds of megabytes, and each
-    // is copied into JavaScript exactly once.
-    let out = js_sys::Object::new();
-    let domains: js_sys::Array = d.internal_domains.iter().map(|s| JsValue::from_str(s)).collect();
-    for (key, value) in [
-        ("people", JsValue::from_str(&d.people)),
-        ("interactions", JsValue::from_str(&d.interactions)),
-        ("viewer", JsValue::from_str(&d.viewer)),
-        ("internalDomains", domains.into()),
-        ("now", JsValue::from_str(&d.now)),
-    ] {
-        Reflect::set(&out, &JsValue::from_str(key), &value)?;
-    }
-    Ok(out.into())
-}

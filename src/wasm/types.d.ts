@@ -471,21 +471,6 @@ export interface EngineStats {
   indexBytes: number;
 }
 
-export interface DemoOptions {
-  seed?: number;
-  interactions?: number;
-  format?: "json" | "ndjson";
-}
-
-export interface DemoDataset {
-  people: string;
-  interactions: string;
-  viewer: string;
-  internalDomains: string[];
-  /** The reference time the data was made for (its latest e-mail): give it as the engine's `now`. */
-  now: string;
-}
-
 export type ErrorCode =
   | "INVALID_INPUT"
   | "INVALID_OPTIONS"

@@ -18,7 +18,8 @@ export const MAX_HOPS = 3;
 
 /** A Node engine with the same demo data and options as the page's worker (`options`: more engine options, e.g. epsilonBudget). */
 export function nodeEngine(consent = {}, interactions = INTERACTIONS, options = {}) {
-  const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
+  const { Engine } = require("../../pkg/node/rapport.js");
+  const { demoDataset } = require("../../pkg/node/rapport_demo.js");
   const demo = demoDataset({ seed: SEED, interactions });
   const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, consent, ...options });
   engine.loadPeople(demo.people);

@@ -20,7 +20,8 @@ import { chromium } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
-const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
+const { Engine } = require("../../pkg/node/rapport.js");
+const { demoDataset } = require("../../pkg/node/rapport_demo.js");
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const extensionDir = join(repo, "examples", "extension");
 const manifest = JSON.parse(readFileSync(join(extensionDir, "manifest.json"), "utf8"));

@@ -22,7 +22,8 @@ import { startServer } from "../../scripts/serve.mjs";
 import { openProfile, storedRecord as storedIn, waitReady as readyIn } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
-const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
+const { Engine } = require("../../pkg/node/rapport.js");
+const { demoDataset } = require("../../pkg/node/rapport_demo.js");
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const graphDir = join(repo, "tests", "data", "graph");
 const SEED = 7;

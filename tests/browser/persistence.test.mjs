@@ -21,7 +21,8 @@ import { startServer } from "../../scripts/serve.mjs";
 import { openProfile, storedRecord as storedIn, waitReady as readyIn } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
-const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
+const { Engine } = require("../../pkg/node/rapport.js");
+const { demoDataset } = require("../../pkg/node/rapport_demo.js");
 const SEED = 7;
 const INTERACTIONS = 5000;
 const FULL_CONSENT = { aggregated: true, identifiable: true };

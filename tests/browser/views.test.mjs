@@ -16,7 +16,8 @@ import { startServer } from "../../scripts/serve.mjs";
 import { openProfile, waitReady } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
-const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
+const { Engine } = require("../../pkg/node/rapport.js");
+const { demoDataset } = require("../../pkg/node/rapport_demo.js");
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const artifacts = join(repo, "test-artifacts");
 const SEED = 7;

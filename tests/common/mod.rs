@@ -262,8 +262,8 @@ impl World {
 
 /// The demo dataset of `seed` and `interactions` records, and an engine of
 /// its viewer at its `now` with `consent`, people and interactions loaded.
-pub fn demo_engine(seed: u64, interactions: usize, consent: Consent) -> (rapport::demo::DemoDataset, Engine) {
-    use rapport::demo::{demo_dataset, DemoFormat, DemoOptions};
+pub fn demo_engine(seed: u64, interactions: usize, consent: Consent) -> (rapport_demo::DemoDataset, Engine) {
+    use rapport_demo::{demo_dataset, DemoFormat, DemoOptions};
     let demo = demo_dataset(&DemoOptions { seed, interactions, format: DemoFormat::Json });
     let mut o = EngineOptions::new(&demo.viewer, ms(&demo.now));
     o.internal_domains = demo.internal_domains.clone();

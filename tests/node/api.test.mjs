@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
+const { Engine } = require("../../pkg/node/rapport.js");
+const { demoDataset } = require("../../pkg/node/rapport_demo.js");
 
 function loaded(demo, input) {
   // Consent to others' data: without it only the viewer's own interactions are kept.

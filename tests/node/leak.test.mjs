@@ -20,7 +20,8 @@ WebAssembly.Instance = new Proxy(RealInstance, {
     return instance;
   },
 });
-const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
+const { Engine } = require("../../pkg/node/rapport.js");
+const { demoDataset } = require("../../pkg/node/rapport_demo.js");
 WebAssembly.Instance = RealInstance;
 
 const ROUNDS = 100;

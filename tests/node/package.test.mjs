@@ -107,6 +107,8 @@ test("dist/npm is assembled from the current build", () => {
     ["www/pkg/rapport_bg.wasm", "web/rapport_bg.wasm"],
     ["pkg/node/rapport_bg.wasm", "node/rapport_bg.wasm"],
     ["www/pkg/rapport.js", "web/rapport.js"],
+    ["www/pkg/rapport_demo_bg.wasm", "web/rapport_demo_bg.wasm"],
+    ["pkg/node/rapport_demo_bg.wasm", "node/rapport_demo_bg.wasm"],
   ]) {
     assert.ok(
       readFileSync(join(root, built)).equals(readFileSync(join(dist, packaged))),
@@ -123,19 +125,26 @@ test("dist/npm is assembled from the current build", () => {
   }
 });
 
-test("npm pack holds the README, package.json, the types, both .wasm files and every exports target", () => {
+test("npm pack holds the README, package.json, the types, the .wasm files and every exports target", () => {
   const { manifest, listing } = install();
   for (const file of [
     "README.md",
     "package.json",
+    "web/index.js",
+    "web/index.d.ts",
     "web/rapport.js",
     "web/rapport.d.ts",
     "web/rapport_bg.wasm",
+    "web/rapport_demo.js",
+    "web/rapport_demo_bg.wasm",
     "node/index.mjs",
     "node/index.d.mts",
     "node/rapport.cjs",
     "node/rapport.d.cts",
     "node/rapport_bg.wasm",
+    "node/rapport_demo.cjs",
+    "node/rapport_demo.d.cts",
+    "node/rapport_demo_bg.wasm",
   ]) {
     assert.ok(listing.includes(file), `the tarball lacks ${file}: ${listing.join(", ")}`);
   }
@@ -158,16 +167,17 @@ test("the README's Node ES module example runs as written after npm install and 
   const shown = blockUnder(readme.slice(readme.indexOf(example)), "It prints:", "text");
   assert.equal(stdout.trimEnd(), shown.trimEnd(), "the output the README shows");
 
-  // The same example through the repository's pkg/node build prints the same.
+  // The same example through the assembled Node entry (pkg/node's two modules) prints the same.
   const direct = spawnSync(process.execPath, ["--input-type=module"], {
-    input: example.replace(`from "${manifest.name}"`, `from ${JSON.stringify(pathToFileURL(join(root, "pkg/node/rapport.js")).href)}`),
+    input: example.replace(`from "${manifest.name}"`, `from ${JSON.stringify(pathToFileURL(join(dist, "node/index.mjs")).href)}`),
     encoding: "utf8",
   });
   assert.equal(direct.status, 0, direct.stderr);
   assert.equal(stdout, direct.stdout);
 
   // And those are the engine's figures, computed here through pkg/node.
-  const { Engine, demoDataset } = require("../../pkg/node/rapport.js");
+  const { Engine } = require("../../pkg/node/rapport.js");
+  const { demoDataset } = require("../../pkg/node/rapport_demo.js");
   const demo = demoDataset({ seed: 1, interactions: 5000 });
   const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now });
   engine.loadPeople(demo.people);
@@ -243,14 +253,14 @@ console.log(JSON.stringify({
   const pkgDir = pathToFileURL(join(project, "node_modules", manifest.name)).href;
   assert.equal(resolved.import, `${pkgDir}/node/index.mjs`);
   assert.equal(resolved.require, join(project, "node_modules", manifest.name, "node", "rapport.cjs"));
-  assert.equal(resolved.web, `${pkgDir}/web/rapport.js`);
+  assert.equal(resolved.web, `${pkgDir}/web/index.js`);
   assert.equal(resolved.wasm, join(project, "node_modules", manifest.name, "web", "rapport_bg.wasm"));
 
   // What bundlers resolve (Node itself always sets "node", listed first).
   const dot = manifest.exports["."];
-  assert.equal(resolveExports(dot, ["browser", "import"]), "./web/rapport.js");
-  assert.equal(resolveExports(dot, ["types", "browser", "import"]), "./web/rapport.d.ts");
-  assert.equal(resolveExports(dot, ["import"]), "./web/rapport.js", "no platform: the web build");
+  assert.equal(resolveExports(dot, ["browser", "import"]), "./web/index.js");
+  assert.equal(resolveExports(dot, ["types", "browser", "import"]), "./web/index.d.ts");
+  assert.equal(resolveExports(dot, ["import"]), "./web/index.js", "no platform: the web build");
   assert.equal(resolveExports(dot, ["types", "node", "import"]), "./node/index.d.mts");
   assert.equal(resolveExports(dot, ["types", "node", "require"]), "./node/rapport.d.cts");
 
@@ -262,11 +272,12 @@ console.log(JSON.stringify({
       "web.mjs",
       `import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import init, { initSync, Engine as WebEngine, demoDataset } from ${JSON.stringify(`${manifest.name}/web`)};
+import init, { initSync, initDemoSync, Engine as WebEngine, demoDataset } from ${JSON.stringify(`${manifest.name}/web`)};
 import { Engine as NodeEngine } from ${JSON.stringify(manifest.name)};
 const require = createRequire(import.meta.url);
 if (typeof init !== "function") throw new Error("the web entry has no default init()");
 initSync({ module: readFileSync(require.resolve(${JSON.stringify(`${manifest.name}/web/rapport_bg.wasm`)})) });
+initDemoSync({ module: readFileSync(require.resolve(${JSON.stringify(`${manifest.name}/web/rapport_demo_bg.wasm`)})) });
 const demo = demoDataset({ seed: 4, interactions: 2000 });
 const figures = (Engine) => {
   const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now });
@@ -318,9 +329,10 @@ export const used: number = engine.ownInsights().interactionsUsed;
 
   writeFileSync(
     join(project, "web.ts"),
-    `import init, { Engine, type InitOutput } from ${name};
+    `import init, { Engine, demoDataset, type DemoDataset, type InitOutput } from ${name};
 import { initSync } from ${JSON.stringify(`${manifest.name}/web`)};
 const output: InitOutput = await init();
+export const demo: DemoDataset = demoDataset({ seed: 1, interactions: 100 });
 export const memory: WebAssembly.Memory = output.memory;
 export const sync: typeof initSync = initSync;
 export const engine = new Engine({ viewer: "ada@northwind.example", consent: { aggregated: true } });

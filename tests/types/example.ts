@@ -2,8 +2,6 @@
 // a page's use of the API must compile without `any` leaking in.
 import init, {
   Engine,
-  demoDataset,
-  type DemoDataset,
   type EngineOptions,
   type LoadReport,
   type OwnInsights,
@@ -17,9 +15,10 @@ import init, {
   type AggregateTable,
   type NoiseReport,
 } from "../../www/pkg/rapport.js";
+import initDemo, { demoDataset, type DemoDataset } from "../../www/pkg/rapport_demo.js";
 
 export async function ownSummary(): Promise<string> {
-  await init();
+  await Promise.all([init(), initDemo()]);
   const demo: DemoDataset = demoDataset({ seed: 7, interactions: 1000 });
   const options: EngineOptions = {
     viewer: demo.viewer,

@@ -10,7 +10,7 @@ import { requireEngine } from "./session.js";
 /**
  * @typedef {import("../pkg/rapport.js").Engine} Engine
  * @typedef {import("../pkg/rapport.js").OwnInsights} OwnInsights
- * @typedef {import("../pkg/rapport.js").DemoDataset} DemoDataset
+ * @typedef {import("../pkg/rapport_demo.js").DemoDataset} DemoDataset
  * @typedef {import("../protocol.js").Choice} Choice
  */
 

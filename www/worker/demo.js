@@ -6,7 +6,8 @@
 // (reloadOthers) once consent keeps them again: it is generated anew, never
 // kept.
 
-import { Engine, demoDataset } from "../pkg/rapport.js";
+import { Engine } from "../pkg/rapport.js";
+import { demoDataset } from "../pkg/demo.js";
 import { FORMAT, getSnapshot, deleteSnapshot } from "./store.js";
 import { remember, applyOptOuts, storedOptOuts, legacyOptOuts } from "./ledger.js";
 import { persist } from "./persist.js";

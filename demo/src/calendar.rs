@@ -4,10 +4,10 @@
 //! share counts), and writing times and zero-padded numbers into the output
 //! text. Day arithmetic is `time::civil`'s.
 
-use crate::time::civil::{
+use rapport::time::civil::{
     civil_from_days, days_from_civil, weekday, DAY_MS, HOUR_MS, SATURDAY, SECOND_MS, SUNDAY,
 };
-use crate::time::WorkingHours;
+use rapport::time::WorkingHours;
 
 pub(super) const DAY: i64 = DAY_MS / SECOND_MS;
 pub(super) const HOUR: i64 = HOUR_MS / SECOND_MS;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use super::calendar::{SPAN_DAYS, START_DAY};
 use super::random::{exp, ln, Cdf, Rng};
-use crate::time::civil::civil_from_days;
+use rapport::time::civil::civil_from_days;
 
 pub(super) const INTERNAL_DOMAIN: &str = "northwind.example";
 const VIEWER_FIRST: &str = "alex";

@@ -8,8 +8,8 @@ use super::calendar::{push_time, DAY, END, END_DAY, SPAN_DAYS};
 use super::random::{exp, ln};
 use super::records::push_cased;
 use super::{demo_dataset, DemoDataset, DemoFormat, DemoOptions};
-use crate::time::civil::{civil_from_days, days_from_civil, weekday};
-use crate::time::{parse_rfc3339, WorkingHours};
+use rapport::time::civil::{civil_from_days, days_from_civil, weekday};
+use rapport::time::{parse_rfc3339, WorkingHours};
 
 fn gen(seed: u64, n: usize, format: DemoFormat) -> DemoDataset {
     demo_dataset(&DemoOptions { seed, interactions: n, format })

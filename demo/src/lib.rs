@@ -1,6 +1,7 @@
 //! Deterministic synthetic demo data (`demoDataset`): a people directory (SPEC 2.1) and
 //! e-mail, meeting and call records (SPEC 2.2) for one organization and its customer
-//! accounts; the dashboard's default dataset and the benchmark input.
+//! accounts; the dashboard's default dataset and the benchmark input. A crate of its
+//! own, built into its own .wasm (`wasm`), so that the analytics module does not carry it.
 
 // The model: "northwind.example" with eight departments; customer accounts
 // ("contoso-7", domain "contoso-7.example") of 2-8 contacts with Zipf-like sizes
@@ -18,16 +19,21 @@
 // on every target, wasm32 included.
 
 mod calendar;
+mod options;
 mod random;
 mod records;
 #[cfg(test)]
 mod tests;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 mod world;
 
 use calendar::{push_time, END};
 use random::Rng;
 use records::Gen;
 use world::{World, INTERNAL_DOMAIN};
+
+pub use options::{demo_options, MAX_DEMO_INTERACTIONS};
 
 /// Text format of the interactions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
