@@ -264,8 +264,8 @@ impl ContactHits {
             return None;
         }
         let mut all: Vec<&Hit> = contacts.iter().flat_map(|&c| self.of(c).list.iter()).collect();
-        // Runs already in order, one a contact: a merging sort finds them.
-        all.sort_by_key(|h| (h.at, h.row.index()));
+        // The one compiled sort (`crate::sort`): stable, so runs already in order stay cheap.
+        crate::sort::by_key(&mut all, |h| (h.at, h.row.index()));
         let sides = (view, them);
         let mut hits = Hits::default();
         let people = Rc::make_mut(&mut hits.people);
