@@ -21,8 +21,9 @@ WebAssembly.Instance = new Proxy(RealInstance, {
   },
 });
 const { Engine } = require("../../pkg/node/rapport.js");
-const { demoDataset } = require("../../pkg/node/rapport_demo.js");
 WebAssembly.Instance = RealInstance;
+// After the catch: the demo module is another instance, whose memory is not the engines'.
+const { demoDataset } = require("../../pkg/node/rapport_demo.js");
 
 const ROUNDS = 100;
 const MiB = 1024 * 1024;
