@@ -30,7 +30,7 @@ export async function persist(progress) {
     // own interactions, so the stored copy is then a purged one.
     const purged = othersIncomplete(engine);
     // The opt-outs as the engine's digests: no opted-out id is written in clear.
-    await putSnapshot({ ...storedMeta, optOuts: optOutLedger().exportOptOuts(), bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
+    await putSnapshot({ ...storedMeta, consentToken: session.token, optOuts: optOutLedger().exportOptOuts(), bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
     return "saved";
   } catch {
     return deleteSnapshot().then(
