@@ -7,7 +7,7 @@
 
 import { call } from "../rpc.js";
 import { $, countFormat, SCOPE_LABELS } from "../ui.js";
-import { NEEDS } from "../views/needs.js";
+import { NEEDS, VIEWS } from "../views/needs.js";
 import { state, currentScope } from "./state.js";
 import { updateOptOut } from "./optout.js";
 import { indexTargets } from "./search.js";
@@ -117,6 +117,8 @@ export function setPressed(view) {
   $("own").hidden = !own;
   $("team-result").hidden = own;
   if (view && !own) $("team-result").setAttribute("aria-labelledby", `tab-${view}`);
+  // Team / Mine applies to the views that follow it (VIEWS[view].scoped).
+  /** @type {HTMLElement} */ (document.querySelector(".scope-field")).hidden = !(view && VIEWS[view].scoped);
   $("danger-zone").hidden = !(state.picked?.kind === "contact" && (view === "relationship" || view === "whoKnowsWhom" || view === "introductionPaths"));
   writeLink();
 }

@@ -119,7 +119,7 @@ export function heatmap(table, metric, now, showDetail, pickPeriod = null) {
       ? el(
           "tr",
           { class: "folded-rows", "data-folded": String(folded) },
-          el("th", { scope: "row", colSpan: table.periods.length + 1, text: foldedText(folded, table, words) }),
+          el("td", { colSpan: table.periods.length + 1, text: foldedText(folded, table, words) }),
         )
       : null,
   );
