@@ -54,6 +54,7 @@ const SHELL = [
   "./worker.js",
   "./worker/admin.js",
   "./worker/consent.js",
+  "./worker/csv.js",
   "./worker/contacts.js",
   "./worker/demo.js",
   "./worker/files.js",
