@@ -52,7 +52,7 @@ export function healthLine(history, name) {
     .filter(([, i]) => n <= 6 || Number(i) % Math.ceil(n / 6) === 0)
     .map(([p, i]) => svg("text", { x: x(Number(i)), y: H - 6, "text-anchor": "middle", class: "tick" }, shortDateFormat.format(new Date(/** @type {HealthPoint} */ (p).week))));
   const dots = history.flatMap((p, i) =>
-    p.score === null ? [] : [svg("circle", { cx: x(i), cy: y(p.score), r: 2.5, "data-week": p.week, "data-score": p.score }, svg("title", {}, `${dateFormat.format(new Date(p.week))}: ${p.score}`))],
+    p.score === null ? [] : [svg("circle", { cx: x(i), cy: y(p.score), r: 2.5, "data-health-week": p.week, "data-score": p.score }, svg("title", {}, `${dateFormat.format(new Date(p.week))}: ${p.score}`))],
   );
   const chart = svg(
     "svg",
