@@ -4,6 +4,7 @@
 // Node binding's AggregateTable: every cell, suppressed ones marked and
 // explained, noisy ones marked approximate.
 import assert from "node:assert/strict";
+import { BEFORE_17, setScope, viewTab } from "./helpers.mjs";
 
 export const AGG_METRICS = ["emailsSent", "emailsReceived", "meetings", "meetingMinutes", "afterHoursShare", "externalContacts"];
 export const ACCOUNT_METRICS = [
@@ -44,7 +45,9 @@ export async function shownAggregates(p) {
       suppressed: td.dataset.suppressed,
       reason: td.dataset.reason,
       value: td.hasAttribute("data-value") ? JSON.parse(td.dataset.value) : undefined,
-      text: td.textContent.trim(),
+      // The figure, without the noise range drawn under it (data-range).
+      text: [...td.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join("").trim(),
+      range: td.dataset.range,
       title: td.title,
       label: td.getAttribute("aria-label"),
       className: td.className,
@@ -203,11 +206,10 @@ export async function aggregatesPage(context, url, query) {
     await p.locator(`#team-result ${selector}`).first().waitFor({ state: "visible" });
     await p.waitForFunction(() => !document.getElementById("team-result").hasAttribute("aria-busy"));
   };
-  await p.goto(`${url}?${query}`);
+  await p.goto(`${url}?${query}${BEFORE_17}`);
   await p.waitForSelector('main[data-state="ready"]', { timeout: 20_000 });
-  await p.getByLabel("Anonymized aggregates").check();
-  await p.locator("#consent-note", { hasText: "Granted" }).waitFor();
-  await p.getByRole("button", { name: "Organization aggregates" }).click();
+  await setScope(p, "aggregated", true, /Granted/);
+  await viewTab(p, "Organization aggregates").click();
   await shows('[data-view="aggregates"][data-shown="table"]');
   return { p, errors, shows };
 }
