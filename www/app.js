@@ -253,6 +253,12 @@ async function start() {
     renderOwnInsights(insights);
     showAge(insights.dataAsOf);
     await teamShown;
+    if (load.source === "demo") {
+      // A first load answers before it is stored, so that the card comes first.
+      const { stored } = await call("store", {});
+      setStatus(...loadSummary({ ...load, stored }));
+      storageNote(stored);
+    }
     for (const box of Object.values(consentBoxes)) box.disabled = false;
     forgetButton.disabled = false;
     loadReady(load.viewer);

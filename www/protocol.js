@@ -245,6 +245,8 @@
  * @property {{ params: ConsentFlags & { days?: number }, result: ConsentResult }} setConsent
  *   the demo administrator grants `flags` for `days` by a signed token (none: a
  *   withdrawal); the stored copy is rewritten (or deleted) before the answer
+ * @property {{ params: {}, result: { stored: Stored } }} store
+ *   stores the data shown now (a first load of the demo answers before storing)
  * @property {{ params: {}, result: {} }} forget
  *   deletes the IndexedDB database
  * @property {{ params: { personId: string }, result: OptOutResult }} optOut

@@ -10,7 +10,7 @@
 // files on install and deletes the old caches on activate; without a bump,
 // browsers that have the shell keep the old one.
 
-const VERSION = "rapport-shell-v7";
+const VERSION = "rapport-shell-v8";
 const PREFIX = "rapport-shell-";
 const SHELL = [
   "./",

@@ -56,6 +56,7 @@ test("with the administrator's permission: every view and state passes axe at 12
   await page.locator("#search-list [role=option]").first().waitFor();
   found.push(...(await checkState(page, "search")));
   await page.keyboard.press("Escape");
+  await page.fill("#search", "");
 
   await openLink(page, `#account=${encodeURIComponent(accountId)}`);
   await cardShows(page, `[data-view="relationship"][data-target-id="${accountId}"]`);

@@ -8,6 +8,7 @@ import { call } from "../rpc.js";
 import { VIEWS } from "../views/needs.js";
 import { $ } from "../ui.js";
 import { renderRelationship } from "../views/relationship.js";
+import { fillActivity } from "../views/story.js";
 import { renderOwnInsights } from "../views/own.js";
 import { renderWhoKnowsWhom } from "../views/who-knows-whom.js";
 import { renderPaths, renderPathsNeedContact } from "../views/paths.js";
@@ -117,13 +118,14 @@ export async function run(view, target = selectedTarget()) {
   try {
     let shown = "shown below.";
     if (view === "relationship" && target) {
-      const [value, activity] = await Promise.all([
-        call("relationship", { target: engineTarget(target), scope, days }),
-        call("activity", { target: engineTarget(target), scope, days, limit: ACTIVITY_PAGE }).catch(() => null),
-      ]);
+      const value = await call("relationship", { target: engineTarget(target), scope, days });
       if (stale()) return;
       if (value.target.name) state.names.set(value.target.id.toLowerCase(), value.target.name);
-      renderRelationship(host, value, context, activity);
+      // The card first; its activity list follows (one more request).
+      renderRelationship(host, value, context);
+      const activity = await call("activity", { target: engineTarget(target), scope, days, limit: ACTIVITY_PAGE }).catch(() => null);
+      if (stale()) return;
+      fillActivity(host, activity, context, { kind: value.target.kind, id: value.target.id });
     } else if (view === "whoKnowsWhom" && target) {
       const value = await call("whoKnowsWhom", { target: engineTarget(target), top: WHO_KNOWS_WHOM_TOP });
       if (stale()) return;

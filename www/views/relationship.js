@@ -29,9 +29,9 @@ const FACTOR_NAMES = {
  * @param {HTMLElement} host
  * @param {Relationship} r
  * @param {ViewContext} ctx
- * @param {Activity | null} [activity]  the first page of the activity list
+ * @param {Activity | null} [activity]  the first page of the activity list; undefined: it follows (story.js fillActivity)
  */
-export function renderRelationship(host, r, ctx, activity = null) {
+export function renderRelationship(host, r, ctx, activity = undefined) {
   const own = r.scope === "own";
   const t = r.target;
   const name = t.name ?? t.id;

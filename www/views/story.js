@@ -137,12 +137,31 @@ function activityItem(item) {
 }
 
 /**
- * The activity list, newest first, with "Show more" while there is more.
+ * Puts the activity list in the card drawn in `host` in place of its placeholder (removed when `activity` is null).
+ * @param {HTMLElement} host
  * @param {Activity | null} activity
  * @param {ViewContext} ctx
  * @param {{ kind: "contact" | "account", id: string }} target
  */
+export function fillActivity(host, activity, ctx, target) {
+  const slot = host.querySelector('[data-list="activity"]');
+  if (!slot) return;
+  const list = activityList(activity, ctx, target);
+  if (list) slot.replaceWith(list);
+  else slot.remove();
+}
+
+/**
+ * The activity list, newest first, with "Show more" while there is more;
+ * undefined: a placeholder until it comes (fillActivity).
+ * @param {Activity | null | undefined} activity
+ * @param {ViewContext} ctx
+ * @param {{ kind: "contact" | "account", id: string }} target
+ */
 export function activityList(activity, ctx, target) {
+  if (activity === undefined) {
+    return el("section", { class: "card activity", "aria-label": "Activity", "data-list": "activity", "data-pending": "true" }, el("h4", { text: "Activity" }), el("p", { class: "muted small", text: "Loading the interactions…" }));
+  }
   if (!activity) return null;
   const list = el("ol", { class: "activity-list" }, ...activity.items.map(activityItem));
   const count = el("p", { class: "muted small", "data-activity-total": String(activity.total) });

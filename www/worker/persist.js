@@ -40,8 +40,13 @@ export async function persist(progress) {
   }
 }
 
-/** @type {Pick<Handlers, "forget">} */
+/** @type {Pick<Handlers, "forget" | "store">} */
 export const storageHandlers = {
+  /** The data shown, stored now (after a first load: the page asks once its first card is drawn). */
+  async store(_params, progress) {
+    return { stored: await persist(progress) };
+  },
+
   async forget() {
     session.engine?.free();
     session.engine = null;
