@@ -55,8 +55,9 @@ test("with the administrator's permission: every view and state passes axe at 12
   await page.keyboard.type(contactId.slice(0, 2));
   await page.locator("#search-list [role=option]").first().waitFor();
   found.push(...(await checkState(page, "search")));
-  await page.keyboard.press("Escape");
   await page.fill("#search", "");
+  await page.keyboard.press("Escape");
+  await page.evaluate(() => document.activeElement?.blur());
 
   await openLink(page, `#account=${encodeURIComponent(accountId)}`);
   await cardShows(page, `[data-view="relationship"][data-target-id="${accountId}"]`);

@@ -104,8 +104,13 @@ export function renderRelationship(host, r, ctx, activity = undefined) {
       "data-target-id": t.id,
     },
     head,
-    el("div", { class: "rel-grid" }, healthCard(r.health), healthLine(r.healthHistory, name)),
-    el("div", { class: "rel-grid" }, chartCard, activityList(activity, ctx, { kind: t.kind, id: t.id })),
+    el(
+      "div",
+      { class: "rel-grid" },
+      healthCard(r.health),
+      el("div", { class: "rel-stack" }, healthLine(r.healthHistory, name), activityList(activity, ctx, { kind: t.kind, id: t.id })),
+    ),
+    chartCard,
     el("section", { class: "rel-section", "aria-label": "Figures" }, el("div", { class: "kpi-grid" }, ...kpiCards(r.kpis, relationshipKpiCards(own)))),
     colleagueLists(r, own),
   );
