@@ -82,7 +82,7 @@ test("with the administrator's permission: every view and state passes axe at 12
     found.push(...(await checkState(page, state)));
   }
   await page.selectOption('[data-control="group-by"]', "account");
-  await cardShows(page, '[data-view="aggregates"][data-group-by="account"] table.heatmap');
+  await cardShows(page, '[data-view="aggregates"][data-group-by="account"] [data-figure="heatmap"]');
   found.push(...(await checkState(page, "organization-accounts")));
 
   await openTab(page, "Your activity");

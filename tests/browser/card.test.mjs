@@ -342,7 +342,7 @@ test("noise is the deployment's policy: every organization figure is approximate
   }
   // Spend the allowance: each new question costs 1 of 2.
   await page.selectOption('[data-control="group-by"]', "account");
-  await cardShows(page, '[data-view="aggregates"][data-group-by="account"] table.heatmap');
+  await cardShows(page, '[data-view="aggregates"][data-group-by="account"] [data-figure="heatmap"]');
   await page.click('[data-control="period"] label:has-text("Month")').catch(() => page.check('[data-control="period"] input[value="month"]'));
   await cardShows(page, '[data-notice="budget-exhausted"]');
   const notice = await page.textContent('[data-notice="budget-exhausted"]');
@@ -356,22 +356,22 @@ test("rows with nothing to show are folded into one line, counted as the engine 
   await openTab(page, "Organization");
   await cardShows(page, '[data-view="aggregates"] table.heatmap');
   await page.selectOption('[data-control="group-by"]', "account");
-  await cardShows(page, '[data-view="aggregates"][data-group-by="account"] table.heatmap');
+  await cardShows(page, '[data-view="aggregates"][data-group-by="account"] [data-figure="heatmap"]');
   const table = team.aggregates({ groupBy: "account", period: "week" });
   // An independent count: groups whose every period is suppressed.
   const hidden = table.groups.filter((g) => table.rows.filter((r) => r.group === g).every((r) => r.suppressed));
   assert.ok(hidden.length > 0, "the demo has accounts with too few colleagues");
-  const folded = page.locator("tr[data-folded]");
+  const folded = page.locator("[data-folded]");
   assert.equal(Number(await folded.getAttribute("data-folded")), hidden.length);
   assert.match(await folded.textContent(), new RegExp(`^${hidden.length} accounts hidden: fewer than 5 colleagues active in any week`));
   const rows = await page.$$eval("table.heatmap tbody tr[data-group]", (tr) => tr.map((n) => n.dataset.group));
   assert.deepEqual(rows, table.groups.filter((g) => !hidden.includes(g)), "the other rows, in the engine's order");
   // Months: offered, and the engine's answer decides what shows.
   await page.click('[data-offer-period="month"]');
-  await cardShows(page, '[data-view="aggregates"][data-period="month"] table.heatmap');
+  await cardShows(page, '[data-view="aggregates"][data-period="month"] [data-figure="heatmap"]');
   const months = team.aggregates({ groupBy: "account", period: "month" });
   const hiddenMonths = months.groups.filter((g) => months.rows.filter((r) => r.group === g).every((r) => r.suppressed)).length;
-  assert.equal(Number((await page.getAttribute("tr[data-folded]", "data-folded").catch(() => "0")) ?? 0), hiddenMonths);
+  assert.equal(Number((await page.getAttribute("[data-folded]", "data-folded").catch(() => "0")) ?? 0), hiddenMonths);
 });
 
 /** CSV of records, written independently of the page's reader: RFC 4180 quoting, lists joined by ";". */

@@ -115,13 +115,6 @@ export function heatmap(table, metric, now, showDetail, pickPeriod = null) {
       cells.push(rowCells);
       return el("tr", { "data-group": group }, el("th", { scope: "row", text: group }), ...rowCells);
     }),
-    folded
-      ? el(
-          "tr",
-          { class: "folded-rows", "data-folded": String(folded) },
-          el("td", { colSpan: table.periods.length + 1, text: foldedText(folded, table, words) }),
-        )
-      : null,
   );
 
   const grid = el(
@@ -151,22 +144,27 @@ export function heatmap(table, metric, now, showDetail, pickPeriod = null) {
 
   const figure = el(
     "figure",
-    { class: "agg-figure", "data-figure": "heatmap" },
+    { class: "agg-figure", "data-figure": "heatmap", "data-heatmap-metric": metric.key },
     el(
       "figcaption",
       {},
       el("h4", { text: `${metric.label} per ${words.one} and ${periodWord}` }),
       legend(bands, metric, table, { words }),
     ),
-    el(
-      "div",
-      {
-        class: table.groups.length > 16 ? "heatmap-scroll tall" : "heatmap-scroll",
-        role: "group",
-        "aria-label": `${metric.label} heatmap, scrolls sideways`,
-      },
-      grid,
-    ),
+    // Every row folded: the line says so, and no empty grid is drawn.
+    shownGroups.length === 0 && folded
+      ? null
+      : el(
+          "div",
+          {
+            class: table.groups.length > 16 ? "heatmap-scroll tall" : "heatmap-scroll",
+            role: "group",
+            "aria-label": `${metric.label} heatmap, scrolls sideways`,
+          },
+          grid,
+        ),
+    // Outside the grid: a line of text, not a row of cells.
+    folded ? el("p", { class: "folded-rows", "data-folded": String(folded), text: foldedText(folded, table, words) }) : null,
     el("p", { class: "help agg-notes", "data-legend": "heatmap" }, ...notes),
   );
   return { figure, mark };
