@@ -113,6 +113,7 @@ export function setPressed(view) {
     tab.setAttribute("aria-selected", String(on));
     tab.tabIndex = on || (view === null && tab.dataset.query === "relationship") ? 0 : -1;
   }
+  revealSelectedTab();
   const own = view === "own";
   $("own").hidden = !own;
   $("team-result").hidden = own;
@@ -122,6 +123,16 @@ export function setPressed(view) {
   $("danger-zone").hidden = !(state.picked?.kind === "contact" && (view === "relationship" || view === "whoKnowsWhom" || view === "introductionPaths"));
   writeLink();
 }
+
+/** On a phone the tabs scroll sideways: the selected one is brought into sight (also after a resize). */
+export function revealSelectedTab() {
+  const bar = $("tabs");
+  const tab = /** @type {HTMLElement | null} */ (bar.querySelector('[aria-selected="true"]'));
+  if (!tab) return;
+  const left = tab.getBoundingClientRect().left - bar.getBoundingClientRect().left + bar.scrollLeft;
+  if (left < bar.scrollLeft || left + tab.offsetWidth > bar.scrollLeft + bar.clientWidth) bar.scrollLeft = Math.max(0, left - 16);
+}
+window.addEventListener("resize", () => revealSelectedTab());
 
 /** @param {number} days */
 export function setDays(days) {
