@@ -417,3 +417,42 @@ fn every_result_states_its_consent_basis_and_the_interactions_it_used() {
     let own = serde_json::to_value(plain.own_insights(None).unwrap()).unwrap();
     assert_eq!(own["consentBasis"], json!({ "kind": "flags", "aggregated": true, "identifiable": false }));
 }
+
+/// Issue 17: a host with a consent key reopens its stored snapshot under the
+/// token that covered it. Attacker first: an expired token, one for another
+/// viewer, a tampered one, or none at all must not bring others' data back.
+#[test]
+fn a_snapshot_reopened_under_its_token_keeps_what_the_token_covers_and_nothing_without_it() {
+    let e = granted();
+    let bytes = e.export_snapshot();
+    let token = sign(&claims());
+    for (bad, why) in [
+        (sign(&with(claims(), "exp", json!(NOW - 1))), "expired"),
+        (sign(&with(claims(), "sub", json!(BOB))), "another viewer"),
+        (format!("{}x", &token[..token.len() - 1]), "a tampered signature"),
+    ] {
+        let err = Engine::from_snapshot_with_token(&bytes, keyed_options(ADA), Some((&bad, NOW_MS)))
+            .err()
+            .unwrap_or_else(|| panic!("{why}: no engine"));
+        assert_eq!(err.code(), "INVALID_CONSENT_TOKEN", "{why}");
+    }
+    // Without a token: only Ada's own interactions survive the reopen.
+    let bare = Engine::from_snapshot(&bytes, keyed_options(ADA)).unwrap();
+    assert_only_own(&bare);
+
+    // With the token in force: all four interactions, every scope, its jti.
+    let reopened =
+        Engine::from_snapshot_with_token(&bytes, keyed_options(ADA), Some((&token, NOW_MS))).unwrap();
+    assert_eq!(reopened.stats().0, 4, "nothing was purged");
+    assert_eq!(reopened.consent(), Consent { aggregated: true, identifiable: true });
+    assert!(matches!(reopened.consent_basis(), ConsentBasis::Token { .. }));
+    assert!(reopened.who_knows_whom(&cleo(), None).is_ok());
+    // A token granting `aggregated` only keeps others' data but names nobody.
+    let agg = sign(&with(claims(), "scp", json!(["aggregated"])));
+    let partial = Engine::from_snapshot_with_token(&bytes, keyed_options(ADA), Some((&agg, NOW_MS))).unwrap();
+    assert_eq!(partial.stats().0, 4);
+    assert_eq!(
+        partial.who_knows_whom(&cleo(), None).unwrap_err(),
+        Error::ConsentRequired { scope: Scope::Identifiable }
+    );
+}

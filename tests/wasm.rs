@@ -468,7 +468,7 @@ fn class_07_an_engine_without_now_uses_the_host_clock() {
     // Reopened without `now`: the clock at reopening, not x2's time.
     let bytes = e.export_snapshot();
     let opened = js_sys::Date::now();
-    let mut reopened = Engine::from_snapshot(&bytes, js(options)).unwrap();
+    let mut reopened = Engine::from_snapshot(&bytes, js(options), None, None).unwrap();
     let end = window_end(&reopened.own_insights(None).unwrap());
     assert!(opened <= end && end <= js_sys::Date::now(), "reopened at the clock, not at {end}");
 }

@@ -3,8 +3,9 @@
 // it requests (rpc.js, protocol.js), shows progress, and draws the results
 // with DOM APIs (no innerHTML, no inline scripts or styles: the page runs
 // under script-src 'self' 'wasm-unsafe-eval'). This module starts the load,
-// wires the consent panel and "Forget stored data", and hands the data shown
-// to the panels: views/own.js ("Your activity"), team.js (the team panel),
+// wires the settings dialog (the permission in force and the demo
+// administrator's control, "Forget stored data") and the data's age banner,
+// and hands the data shown to the card: team.js (the card and its tabs),
 // load.js ("Load your own data"), status.js (what the page says of the data).
 // ui.js holds the shared helpers, charts.js the SVG charts. The data is kept
 // in IndexedDB by the worker and the app's files by a service worker (sw.js),
@@ -13,6 +14,7 @@
 import { call, onWorkerFailure } from "./rpc.js";
 import { $, el, countFormat, SCOPE_LABELS } from "./ui.js";
 import { renderOwnInsights } from "./views/own.js";
+import { consentText, ageText } from "./freshness.js";
 import { loadSummary, storedSummary, filesSummary, showDataset, describeData } from "./status.js";
 import { initTeam, teamReady, consentChanging, consentApplied, dataReplaced, dataSwitching, setDataBusy } from "./team.js";
 import { initLoad, loadReady, prefillViewer } from "./load.js";
@@ -21,6 +23,7 @@ import { initLoad, loadReady, prefillViewer } from "./load.js";
  * @typedef {import("./rpc.js").CodedError} CodedError
  * @typedef {import("./protocol.js").Stored} Stored
  * @typedef {import("./status.js").FilesLoaded} FilesLoaded
+ * @typedef {import("./protocol.js").ConsentStatus} ConsentStatus
  */
 
 const DEFAULT_SEED = 42;
@@ -48,11 +51,11 @@ function showFailure(err) {
   const box = $("failure");
   box.replaceChildren(
     el("h2", { text: "The dashboard could not load its data" }),
-    el("p", {}, el("code", { text: err.code ?? "ERROR" }), ` ${err.message}`),
-    el("p", { class: "muted", text: "Reload the page to try again, or change the seed and interactions parameters." }),
+    el("p", { class: "muted", text: "Reload the page to try again." }),
+    el("details", { class: "error-details" }, el("summary", { text: "Details" }), el("p", {}, el("code", { text: err.code ?? "ERROR" }), ` ${err.message}`)),
   );
   box.hidden = false;
-  setStatus(`Failed: ${err.code ?? "ERROR"}`);
+  setStatus("The data could not be loaded.");
 }
 
 function readParams() {
@@ -66,10 +69,17 @@ function readParams() {
   };
   // The engine's privacy budget for noisy aggregates; absent or not a positive number: the engine's default.
   const budget = Number(params.get("epsilonBudget") ?? NaN);
+  // The demo's deployment settings (a real host sets them in its own code):
+  // what the demo administrator grants on a first load (`grant=none`,
+  // `identifiable`, `aggregated`; default both), and the noise policy
+  // (`requireNoise=0` turns the engine's requireNoise off; default on).
+  const grant = params.get("grant") ?? "identifiable,aggregated";
   return {
     seed: integer("seed", DEFAULT_SEED),
     interactions: integer("interactions", DEFAULT_INTERACTIONS),
     epsilonBudget: Number.isFinite(budget) && budget > 0 ? budget : undefined,
+    grant: { identifiable: /identifiable/.test(grant), aggregated: /aggregated/.test(grant) },
+    requireNoise: params.get("requireNoise") !== "0",
   };
 }
 
@@ -80,25 +90,40 @@ const consentBoxes = {
   aggregated: /** @type {HTMLInputElement} */ ($("consent-aggregated")),
 };
 
+/** What the demo administrator's control asks for. */
 function currentConsent() {
   return { identifiable: consentBoxes.identifiable.checked, aggregated: consentBoxes.aggregated.checked };
+}
+
+/**
+ * Shows the permission in force (the engine's answer) and sets the demo administrator's control to it.
+ * @param {ConsentStatus} consent
+ */
+function showConsent(consent) {
+  const p = $("consent-status");
+  p.dataset.consent = consent.kind === "token" ? [consent.identifiable && "identifiable", consent.aggregated && "aggregated"].filter(Boolean).join(" ") : "none";
+  p.dataset.expires = consent.expiresAt ?? "";
+  p.textContent = consentText(consent);
+  consentBoxes.identifiable.checked = consent.identifiable;
+  consentBoxes.aggregated.checked = consent.aggregated;
 }
 
 async function onConsentChange() {
   const consent = currentConsent();
   consentChanging(consent);
   const note = $("consent-note");
-  note.textContent = "Applying…";
+  note.textContent = "Signing the new permission…";
   try {
     const result = await call("setConsent", consent, (p) => (note.textContent = p.message));
+    showConsent(result.consent);
     if (result.othersMissing) {
       note.textContent =
-        "Granted. Other people's interactions from your files were not kept without consent (or were deleted when it was withdrawn) and are stored nowhere: load the files again to include them.";
+        "Granted. Your colleagues' interactions from your files were deleted when the permission ended: load the files again to include them.";
     } else if (result.purged) {
       note.textContent =
-        "Both scopes withdrawn: other people's interactions were deleted from this page's engine and from the copy stored in this browser. Your own activity is unaffected.";
+        "Permission withdrawn: your colleagues' interactions were deleted from this browser. Your own activity is unaffected.";
     } else if (result.reloaded) {
-      note.textContent = `Granted. The demo data was reloaded for the team views (${countFormat.format(
+      note.textContent = `Granted. The demo data was loaded again for the team views (${countFormat.format(
         result.reloaded.accepted,
       )} interactions restored).`;
     } else {
@@ -106,11 +131,29 @@ async function onConsentChange() {
       note.textContent = `Granted: ${granted.map((s) => SCOPE_LABELS[s]).join(" and ")}.`;
     }
     storageNote(result.stored);
-    await consentApplied();
+    await consentApplied(result.consent);
   } catch (error) {
     const err = /** @type {CodedError} */ (error);
-    note.textContent = `Consent could not be changed: ${err.code} ${err.message}`;
+    note.textContent = `The permission could not be changed: ${err.message}`;
   }
+}
+
+// ---------------------------------------------------------------- settings and the data's age
+
+const settings = /** @type {HTMLDialogElement} */ ($("settings"));
+$("settings-open").addEventListener("click", () => settings.showModal());
+$("settings-close").addEventListener("click", () => settings.close());
+
+/**
+ * The banner over the card when the data is older than a week.
+ * @param {string | null | undefined} dataAsOf
+ */
+function showAge(dataAsOf) {
+  const text = ageText(dataAsOf, Date.now());
+  const banner = $("age-banner");
+  banner.hidden = text === null;
+  banner.textContent = text ?? "";
+  banner.dataset.asOf = dataAsOf ?? "";
 }
 
 /**
@@ -182,24 +225,40 @@ async function dataLoaded(load) {
   showDataset(load);
   prefillViewer(load.viewer);
   $("consent-note").textContent = "";
-  renderOwnInsights(await call("ownInsights", {}));
-  await dataReplaced(load, currentConsent());
+  showConsent(load.consent);
+  const own = await call("ownInsights", {});
+  renderOwnInsights(own);
+  showAge(own.dataAsOf);
+  await dataReplaced(load, load.consent);
 }
 
 async function start() {
-  const { seed, interactions, epsilonBudget } = readParams();
+  const { seed, interactions, epsilonBudget, grant, requireNoise } = readParams();
   setState("loading");
   setStatus(el("span", { class: "dot busy", "aria-hidden": "true" }), "Starting the analytics worker…");
   /** @param {{ message: string }} p */
   const progress = (p) => setStatus(el("span", { class: "dot busy", "aria-hidden": "true" }), p.message);
   try {
-    const load = await call("load", { seed, interactions, consent: currentConsent(), epsilonBudget }, progress);
+    const load = await call("load", { seed, interactions, consent: grant, epsilonBudget, requireNoise }, progress);
     setStatus(...(load.source === "stored" ? storedSummary(load) : loadSummary(load)));
     storageNote(load.stored);
     showDataset(load);
+    showConsent(load.consent);
+    $("noise-policy").dataset.noise = load.requireNoise ? "required" : "optional";
+    $("noise-policy").textContent = load.requireNoise
+      ? "Organization figures are always shown with privacy noise (a setting of this deployment): they are approximate, with a range, and no exact version exists."
+      : "Organization figures may be shown exactly (this deployment does not require privacy noise).";
+    const teamShown = teamReady(load, load.consent);
     const insights = await call("ownInsights", {});
     renderOwnInsights(insights);
-    await teamReady(load, currentConsent());
+    showAge(insights.dataAsOf);
+    await teamShown;
+    if (load.source === "demo") {
+      // A first load answers before it is stored, so that the card comes first.
+      const { stored } = await call("store", {});
+      setStatus(...loadSummary({ ...load, stored }));
+      storageNote(stored);
+    }
     for (const box of Object.values(consentBoxes)) box.disabled = false;
     forgetButton.disabled = false;
     loadReady(load.viewer);
@@ -216,7 +275,7 @@ async function refreshOwnInsights() {
     renderOwnInsights(await call("ownInsights", {}));
   } catch (error) {
     const err = /** @type {CodedError} */ (error);
-    $("viewer").textContent = `Your activity could not be refreshed: ${err.code} ${err.message}`;
+    $("viewer").textContent = `Your activity could not be refreshed: ${err.message}`;
   }
 }
 
@@ -225,6 +284,7 @@ initTeam({ onDataChanged: refreshOwnInsights });
 initLoad({
   consent: currentConsent,
   epsilonBudget: readParams().epsilonBudget,
+  requireNoise: readParams().requireNoise,
   describeData,
   onBusy: dataBusy,
   onSwitch: dataSwitching,

@@ -25,6 +25,7 @@ import { formatSize, loadedReport, cancelledReport, failedReport } from "./load-
  * @typedef {object} LoadHooks
  * @property {() => ConsentFlags} consent          the consent in force
  * @property {number | undefined} epsilonBudget
+ * @property {boolean} [requireNoise]              the deployment's noise policy
  * @property {() => string} describeData           the data shown, in words
  * @property {(busy: boolean) => void} onBusy      a load starts or ends
  * @property {() => void} [onSwitch]               the worker holding the new data is about to answer in place of the old one
@@ -256,7 +257,7 @@ async function onSubmit(event) {
   try {
     const result = await loader.call(
       "loadFiles",
-      { files, viewer, internalDomains, now, lenient: $input("load-lenient").checked, consent: hooks.consent(), epsilonBudget: hooks.epsilonBudget, optOuts },
+      { files, viewer, internalDomains, now, lenient: $input("load-lenient").checked, consent: hooks.consent(), epsilonBudget: hooks.epsilonBudget, requireNoise: hooks.requireNoise, optOuts },
       showProgress,
     );
     // The point of no return: the new data becomes the data shown, then is stored.

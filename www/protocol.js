@@ -20,6 +20,7 @@
  * @typedef {import("./pkg/rapport.js").EngineStats} EngineStats
  * @typedef {import("./pkg/rapport.js").OwnInsights} OwnInsights
  * @typedef {import("./pkg/rapport.js").Relationship} Relationship
+ * @typedef {import("./pkg/rapport.js").Activity} Activity
  * @typedef {import("./pkg/rapport.js").RelationshipSummary} RelationshipSummary
  * @typedef {import("./pkg/rapport.js").WhoKnowsWhom} WhoKnowsWhom
  * @typedef {import("./pkg/rapport.js").IntroductionPath} IntroductionPath
@@ -75,6 +76,13 @@
  * @property {number} interactions    the demo's size
  * @property {ConsentFlags} consent
  * @property {number} [epsilonBudget] what the engine's noisy aggregates may spend together (the engine's default 10)
+ * @property {boolean} [requireNoise]  the deployment's noise policy (the engine's `requireNoise`)
+ */
+
+/**
+ * The consent in force, as the host (the demo's administrator, worker/admin.js)
+ * granted it: a signed token's scopes and expiry, or nothing beyond "own".
+ * @typedef {{ kind: "token" | "none", expiresAt: string | null, aggregated: boolean, identifiable: boolean }} ConsentStatus
  */
 
 /**
@@ -93,6 +101,8 @@
  * @property {number} requested            the demo size asked for
  * @property {EngineStats} stats
  * @property {Choice[]} contacts           the viewer's own top external counterparts
+ * @property {ConsentStatus} consent       the consent in force
+ * @property {boolean} requireNoise
  */
 
 /**
@@ -116,6 +126,7 @@
  *   people: LoadReport | undefined,
  *   othersMissing: boolean,
  *   restricted: boolean,
+ *   consentEnded: string | null,
  *   purged: boolean,
  *   reloaded: LoadReport | null,
  *   timings: { openedMs: number },
@@ -124,7 +135,9 @@
  * interactions were loaded again; `othersMissing`: the same for the user's
  * files, which are not kept; `restricted`: stored with others' interactions
  * and opened without consent to them, the copy was rewritten at once with only
- * the viewer's own (`stored` says how that went).
+ * the viewer's own (`stored` says how that went); `consentEnded`: the
+ * stored token no longer grants (expired): its reason, and the stored copy
+ * was rewritten with only the viewer's own interactions.
  */
 
 /** @typedef {DemoLoad | StoredLoad} LoadResult */
@@ -132,7 +145,7 @@
 // ---------------------------------------------------------------- loadFiles: the user's files
 
 /** @typedef {"people" | "interactions" | "graph" | "empty"} FileKind */
-/** @typedef {"json" | "ndjson" | "json-object"} FileSyntax */
+/** @typedef {"json" | "ndjson" | "json-object" | "csv"} FileSyntax */
 
 /**
  * @typedef {object} LoadFilesParams
@@ -141,7 +154,8 @@
  * @property {string[] | string} [internalDomains]  default: the domain of the viewer's address
  * @property {number} [now]                         the reference time, epoch ms; default the clock
  * @property {boolean} [lenient]
- * @property {ConsentFlags} consent
+ * @property {ConsentFlags} consent               the scopes the administrator grants the new viewer
+ * @property {boolean} [requireNoise]
  * @property {number} [epsilonBudget]
  * @property {Uint8Array | null} [optOuts]          the "optOuts" answer of the worker holding the data shown
  */
@@ -177,6 +191,7 @@
  * @property {LoadReport} interactions    the other files', summed
  * @property {EngineStats} stats
  * @property {Choice[]} contacts
+ * @property {ConsentStatus} consent
  * @property {{ loadedMs: number }} timings
  */
 
@@ -184,7 +199,7 @@
 
 /**
  * @typedef {object} ConsentResult
- * @property {{ aggregated: boolean, identifiable: boolean }} consent
+ * @property {ConsentStatus} consent
  * @property {boolean} purged            both scopes withdrawn: others' interactions were deleted
  * @property {LoadReport | null} reloaded  the demo's interactions, loaded again for the consent granted
  * @property {boolean} othersMissing     granted, but others' interactions of the user's files are gone
@@ -227,14 +242,19 @@
  * @property {{ params: {}, result: { optOuts: Uint8Array } }} optOuts
  *   the opt-outs made in this browser, as one-way digests (Engine.exportOptOuts)
  * @property {{ params: { days?: number }, result: OwnInsights }} ownInsights
- * @property {{ params: ConsentFlags, result: ConsentResult }} setConsent
- *   the stored copy is rewritten (or deleted) before the answer
+ * @property {{ params: ConsentFlags & { days?: number }, result: ConsentResult }} setConsent
+ *   the demo administrator grants `flags` for `days` by a signed token (none: a
+ *   withdrawal); the stored copy is rewritten (or deleted) before the answer
+ * @property {{ params: {}, result: { stored: Stored } }} store
+ *   stores the data shown now (a first load of the demo answers before storing)
  * @property {{ params: {}, result: {} }} forget
  *   deletes the IndexedDB database
  * @property {{ params: { personId: string }, result: OptOutResult }} optOut
  *   Engine.optOut (SPEC 4.3); the stored copy is rewritten (or deleted) before the answer
  * @property {{ params: {}, result: Targets }} targets
  * @property {{ params: TargetParams & { scope?: DataScope, days?: number }, result: Relationship }} relationship
+ * @property {{ params: TargetParams & { scope?: DataScope, days?: number, limit?: number, before?: string }, result: Activity }} activity
+ *   the interactions behind a relationship's figures, newest first, a page at a time
  * @property {{ params: { level?: "account" | "contact", scope?: DataScope, days?: number }, result: RelationshipSummary[] }} relationshipSummaries
  * @property {{ params: TargetParams & { top?: number }, result: WhoKnowsWhom }} whoKnowsWhom
  * @property {{ params: { contact?: string, top?: number, maxHops?: number }, result: IntroductionPaths }} introductionPaths

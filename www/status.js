@@ -24,8 +24,8 @@ export function loadSummary(load) {
   const counts = [
     [i.duplicates, "duplicates"],
     [i.cancelled, "cancelled"],
-    [i.droppedOptedOut, "from opted-out people"],
-    [i.droppedNoConsent, "of others' not kept without consent"],
+    [i.droppedOptedOut, "from people who asked not to be tracked"],
+    [i.droppedNoConsent, "of colleagues' not kept without permission"],
     [i.rejected, "rejected"],
   ];
   const skipped = counts

@@ -10,12 +10,14 @@
 // files on install and deletes the old caches on activate; without a bump,
 // browsers that have the shell keep the old one.
 
-const VERSION = "rapport-shell-v6";
+const VERSION = "rapport-shell-v8";
 const PREFIX = "rapport-shell-";
 const SHELL = [
   "./",
   "./index.html",
   "./style.css",
+  "./card.css",
+  "./freshness.js",
   "./app.js",
   "./charts.js",
   "./domains.js",
@@ -29,6 +31,7 @@ const SHELL = [
   "./team/controls.js",
   "./team/dispatch.js",
   "./team/optout.js",
+  "./team/search.js",
   "./team/state.js",
   "./ui.js",
   "./views/accounts.js",
@@ -46,9 +49,12 @@ const SHELL = [
   "./views/parts.js",
   "./views/paths.js",
   "./views/relationship.js",
+  "./views/story.js",
   "./views/who-knows-whom.js",
   "./worker.js",
+  "./worker/admin.js",
   "./worker/consent.js",
+  "./worker/csv.js",
   "./worker/contacts.js",
   "./worker/demo.js",
   "./worker/files.js",

@@ -1,11 +1,13 @@
-// The team panel, its entry point: a contact or an account, seen through the
-// engine's relationship analytics (own or team scope), who knows whom,
-// introduction paths, the accounts list and the organization aggregates.
-// Every figure comes from the worker; the panel only asks for it and draws
-// it, and refusals (missing consent) and unknown targets are shown as such,
-// never as empty figures. Its parts:
-//   team/state.js      what the panel's modules share
-//   team/controls.js   the selector, the Data choice, what each view needs
+// The card, its entry point: a contact or an account, seen through the
+// engine's relationship analytics (the team's or only the viewer's
+// interactions), who knows them, introductions, the accounts list, the
+// organization figures and the viewer's own activity, as tabs, over a period
+// chosen by preset. Every figure comes from the worker; the card only asks
+// for it and draws it, and refusals (missing permission) and unknown
+// targets are shown as such, never as empty figures. Its parts:
+//   team/state.js      what the card's modules share
+//   team/search.js     the type-ahead search
+//   team/controls.js   tabs, presets, Team / Mine, locks, the deep link
 //   team/dispatch.js   running a view and drawing its answer (www/views/)
 //   team/optout.js     the opt-out confirmation
 // This module wires them and follows the page's life: data loaded, consent
@@ -14,19 +16,47 @@
 import { $ } from "./ui.js";
 import { VIEWS, isView } from "./views/needs.js";
 import { resetAggregates } from "./views/aggregates/view.js";
-import { state, result, select, teamStatus, message } from "./team/state.js";
-import { updateScopeHelp, renderTargets, refreshTargets, setPressed } from "./team/controls.js";
+import { state, result, teamStatus, message } from "./team/state.js";
+import { updateScopeHelp, renderTargets, refreshTargets, setPressed, setScope, setDays, selectTarget, readLink } from "./team/controls.js";
+import { initSearch } from "./team/search.js";
 import { run } from "./team/dispatch.js";
 import { updateOptOut, optOutWaits, openOptOut, closeOptOut, confirmOptOut } from "./team/optout.js";
 
 /**
  * @typedef {import("./protocol.js").Choice} Choice
  * @typedef {{ identifiable: boolean, aggregated: boolean }} Consent
- * @typedef {{ now?: string | null, contacts: Choice[] }} LoadedData
+ * @typedef {{ now?: string | null, contacts: Choice[], requireNoise?: boolean }} LoadedData
+ * @typedef {import("./team/state.js").PickedTarget} PickedTarget
  */
 
 /** Called after an opt-out changed the data (the page redraws its own insights). @type {() => Promise<void> | void} */
 let onDataChanged = () => {};
+
+/** The views a picked target opens on, when none is on screen. */
+const TARGET_VIEWS = new Set(["relationship", "whoKnowsWhom", "introductionPaths"]);
+
+/**
+ * Opens `target`'s card on the view on screen (the relationship unless a view about one target is shown).
+ * @param {PickedTarget} target
+ */
+function pick(target) {
+  selectTarget(target.kind, target.id);
+  const view = state.view && TARGET_VIEWS.has(state.view) ? state.view : "relationship";
+  run(view);
+}
+
+/** @param {KeyboardEvent} event */
+function tabKeys(event) {
+  const tabs = /** @type {HTMLButtonElement[]} */ ([...document.querySelectorAll('#tabs [role="tab"]')]);
+  const at = tabs.indexOf(/** @type {HTMLButtonElement} */ (event.target));
+  if (at < 0) return;
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[event.key];
+  if (to === undefined) return;
+  event.preventDefault();
+  const tab = tabs[(to + tabs.length) % tabs.length];
+  tab.focus();
+  tab.click();
+}
 
 /**
  * Wires the controls; called once at start. `onDataChanged` runs after an opt-out changed the data.
@@ -48,9 +78,16 @@ export function initTeam({ onDataChanged: changed = null } = {}) {
   $("optout-confirm").addEventListener("keydown", (event) => {
     if (event.key === "Escape") closeOptOut({ focus: true });
   });
-  for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll("#team button[data-query]"))) {
-    const view = button.dataset.query;
-    if (isView(view)) button.addEventListener("click", () => run(view));
+  for (const tab of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('#tabs [role="tab"]'))) {
+    const view = tab.dataset.query;
+    if (isView(view)) tab.addEventListener("click", () => run(view));
+  }
+  $("tabs").addEventListener("keydown", tabKeys);
+  for (const preset of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll(".presets [data-days]"))) {
+    preset.addEventListener("click", () => {
+      setDays(Number(preset.dataset.days));
+      if (state.view && state.view !== "whoKnowsWhom" && state.view !== "introductionPaths") run(state.view);
+    });
   }
   for (const radio of document.querySelectorAll('#team input[name="scope"]')) {
     radio.addEventListener("change", () => {
@@ -58,30 +95,65 @@ export function initTeam({ onDataChanged: changed = null } = {}) {
       if (state.view && VIEWS[state.view].scoped) run(state.view);
     });
   }
-  select().addEventListener("change", () => {
-    updateOptOut();
-    if (state.view && state.view !== "accounts" && state.view !== "aggregates") run(state.view);
+  initSearch(pick);
+  window.addEventListener("hashchange", () => {
+    if (state.ready) openLink();
   });
   updateScopeHelp();
 }
 
+/** Opens what the address bar's deep link asks for; false when it asks for nothing. */
+function openLink() {
+  const link = readLink(location.hash);
+  if (link.days) setDays(link.days);
+  if (link.target) {
+    selectTarget(link.target.kind, link.target.id);
+    run(isView(link.view) ? link.view : "relationship");
+    return true;
+  }
+  if (isView(link.view) && !TARGET_VIEWS.has(link.view)) {
+    run(link.view);
+    return true;
+  }
+  return false;
+}
+
 /**
- * After the data is loaded: fills the selector and enables the controls.
+ * Whose interactions a view reads by default: the team's when the
+ * permission allows, else only the viewer's.
+ * @param {Consent} consent
+ */
+function defaultScope(consent) {
+  setScope(consent.identifiable ? "team" : "own");
+}
+
+/**
+ * After the data is loaded: fills the search, enables the controls, and
+ * opens the deep link's card, or the viewer's most frequent contact's.
  * @param {LoadedData} load
  * @param {Consent} consent
  */
 export async function teamReady(load, consent) {
   state.consent = consent;
   state.now = load.now ?? null;
+  state.requireNoise = Boolean(load.requireNoise);
   state.targets = { scope: "own", frequent: load.contacts, accounts: [], contacts: [] };
   renderTargets();
-  await refreshTargets();
-  for (const control of /** @type {NodeListOf<HTMLButtonElement | HTMLInputElement>} */ (document.querySelectorAll("#team button[data-query], #team input[name='scope']"))) {
+  for (const control of /** @type {NodeListOf<HTMLButtonElement | HTMLInputElement>} */ (document.querySelectorAll("#tabs button, #team input[name='scope'], .presets button"))) {
     control.disabled = false;
   }
   state.ready = true;
+  defaultScope(consent);
   updateOptOut();
   updateScopeHelp();
+  const opened = openLink();
+  const refreshed = refreshTargets();
+  if (!opened) {
+    const first = load.contacts[0];
+    if (first) pick({ kind: "contact", id: first.id });
+    else run("own");
+  }
+  await refreshed;
 }
 
 /**
@@ -98,9 +170,9 @@ export function dataSwitching() {
 }
 
 /**
- * The data was replaced (the user's files loaded): what is on screen is about
- * the old data, and so are the noisy questions asked; the selector is filled
- * again for the new data (teamReady).
+ * The data was replaced (the user's files loaded): what is on screen is
+ * about the old data, and so are the noisy questions asked; the search is
+ * filled again for the new data (teamReady).
  * @param {LoadedData} load
  * @param {Consent} consent
  */
@@ -108,6 +180,8 @@ export async function dataReplaced(load, consent) {
   state.generation++;
   state.tokenAtConsent = state.token;
   state.view = null;
+  state.picked = null;
+  history.replaceState(null, "", `${location.pathname}${location.search}`);
   setPressed(null);
   closeOptOut();
   $("optout-note").textContent = "";
@@ -115,7 +189,7 @@ export async function dataReplaced(load, consent) {
   teamStatus("");
   result().classList.remove("stale");
   result().removeAttribute("aria-busy");
-  message("New data loaded. Pick a contact or an account and a view.");
+  message("New data loaded.");
   await teamReady(load, consent);
 }
 
@@ -128,19 +202,24 @@ export function consentChanging(consent) {
   state.tokenAtConsent = state.token;
   state.consent = consent;
   updateScopeHelp();
-  teamStatus("Consent changed.");
+  teamStatus("Permission changed.");
   result().classList.remove("stale");
   result().removeAttribute("aria-busy");
-  message(
-    state.view
-      ? `Consent changed: showing ${VIEWS[state.view].title.toLowerCase()} again under the new consent…`
-      : "Consent changed. Pick a view to see what it allows now.",
-  );
+  if (state.view !== "own") message(state.view ? `Permission changed: showing ${VIEWS[state.view].title.toLowerCase()} again…` : "Permission changed.");
 }
 
-/** Consent was applied by the engine: refresh the choices and show the current view again, unless another was asked for since. */
-export async function consentApplied() {
+/**
+ * Consent was applied by the engine: refresh the choices and show the
+ * current view again, unless another was asked for since.
+ * @param {Consent} [consent]  the consent the engine reports in force
+ */
+export async function consentApplied(consent) {
   const generation = state.generation;
+  if (consent) {
+    state.consent = consent;
+    defaultScope(consent);
+  }
+  updateScopeHelp();
   await refreshTargets();
   if (generation === state.generation && state.view && state.token === state.tokenAtConsent) run(state.view);
 }

@@ -28,8 +28,13 @@ import { queryHandlers } from "./worker/queries.js";
 /** @type {Handlers} */
 const handlers = { ...demoHandlers, ...ingestHandlers, ...consentHandlers, ...storageHandlers, ...queryHandlers };
 
-/** The wasm module, instantiated once, on the first request. @type {Promise<unknown> | null} */
-let wasmReady = null;
+/**
+ * The wasm module, instantiated at once: compiling it overlaps the page's own
+ * start. A failure is reported by the first request, which awaits it.
+ * @type {Promise<unknown>}
+ */
+const wasmReady = init();
+wasmReady.catch(() => {});
 
 /** Requests are chained so that each one sees the state the previous left. */
 let queue = Promise.resolve();
@@ -54,10 +59,6 @@ async function run(id, type, params) {
   try {
     if (!Object.hasOwn(handlers, type)) throw codedError("UNKNOWN_REQUEST", `unknown request type "${type}"`);
     const handler = /** @type {(params: object, progress: Report) => unknown} */ (handlers[/** @type {RequestType} */ (type)]);
-    if (!wasmReady) {
-      progress("init", "Starting the analytics module…");
-      wasmReady = init();
-    }
     await wasmReady;
     const value = await handler(params, progress);
     send({ id, type: "result", ok: true, value });

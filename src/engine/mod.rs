@@ -560,7 +560,21 @@ impl Engine {
     /// is half-loaded. Consent is the one in `options`: without `aggregated`
     /// or `identifiable`, the others' data a snapshot holds is not restored.
     pub fn from_snapshot(bytes: &[u8], options: EngineOptions) -> Result<Engine> {
+        Self::from_snapshot_with_token(bytes, options, None)
+    }
+
+    /// `from_snapshot` under a consent token (checked at the time given)
+    /// put in force before the data is installed: with a `consentKey` flags
+    /// cannot grant, so a plain reopen purges what the token still covers.
+    pub fn from_snapshot_with_token(
+        bytes: &[u8],
+        options: EngineOptions,
+        token: Option<(&str, i64)>,
+    ) -> Result<Engine> {
         let mut engine = Engine::new(options)?;
+        if let Some((token, now_ms)) = token {
+            engine.set_consent_token(token, now_ms)?; // refused: INVALID_CONSENT_TOKEN, no engine
+        }
         let snapshot = snapshot::import(bytes)?;
         if snapshot.viewer != engine.options.viewer {
             return Err(Error::options("viewer", "the snapshot was taken for another viewer"));

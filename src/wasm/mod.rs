@@ -376,13 +376,29 @@ impl Engine {
 
     /// An engine with `options` and a snapshot's data; a damaged, truncated or
     /// foreign snapshot is refused whole (INVALID_SNAPSHOT, INVALID_OPTIONS).
+    /// `consentToken` (an engine with a `consentKey`): the token is checked
+    /// at `at` (epoch ms, default `Date.now()`) before the data is installed,
+    /// so that the data it covers is kept; one that does not verify is
+    /// `INVALID_CONSENT_TOKEN` and no engine.
     #[wasm_bindgen(js_name = fromSnapshot)]
     pub fn from_snapshot(
         bytes: &Uint8Array,
         #[wasm_bindgen(unchecked_param_type = "EngineOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] consent_token: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "SetConsentOptions")] opts: Option<JsValue>,
     ) -> Result<Engine, JsValue> {
         let options = engine_options(&options)?;
-        let inner = engine::Engine::from_snapshot(&bytes.to_vec(), options).map_err(js_error)?;
+        let token = match consent_token.filter(|t| !t.is_undefined() && !t.is_null()) {
+            None => None,
+            Some(t) => Some(t.as_string().ok_or_else(|| {
+                js_error(Error::options("consentToken", "expected a signed token (a string)"))
+            })?),
+        };
+        let at = SetConsentOptions::from_json(&optional_json(&opts)?).map_err(js_error)?;
+        let now = at.unwrap_or_else(|| js_sys::Date::now() as i64);
+        let token = token.as_deref().map(|t| (t, now));
+        let inner =
+            engine::Engine::from_snapshot_with_token(&bytes.to_vec(), options, token).map_err(js_error)?;
         Ok(Engine { inner })
     }
 }

@@ -4,6 +4,7 @@
 // Node binding's AggregateTable: every cell, suppressed ones marked and
 // explained, noisy ones marked approximate.
 import assert from "node:assert/strict";
+import { BEFORE_17, setScope, viewTab } from "./helpers.mjs";
 
 export const AGG_METRICS = ["emailsSent", "emailsReceived", "meetings", "meetingMinutes", "afterHoursShare", "externalContacts"];
 export const ACCOUNT_METRICS = [
@@ -44,7 +45,9 @@ export async function shownAggregates(p) {
       suppressed: td.dataset.suppressed,
       reason: td.dataset.reason,
       value: td.hasAttribute("data-value") ? JSON.parse(td.dataset.value) : undefined,
-      text: td.textContent.trim(),
+      // The figure, without the noise range drawn under it (data-range).
+      text: [...td.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join("").trim(),
+      range: td.dataset.range,
       title: td.title,
       label: td.getAttribute("aria-label"),
       className: td.className,
@@ -52,11 +55,13 @@ export async function shownAggregates(p) {
     return {
       period: view.dataset.period,
       metric: view.dataset.metric,
-      heatmapMetric: heat.dataset.heatmap,
+      heatmapMetric: view.querySelector('[data-figure="heatmap"]').dataset.heatmapMetric,
+      grid: heat !== null,
       minGroupSize: Number(view.dataset.minGroupSize),
-      groups: [...heat.querySelectorAll('tbody th[scope="row"]')].map((th) => th.textContent),
-      periods: [...heat.querySelectorAll("thead th[data-period]")].map((th) => th.dataset.period),
-      cells: [...heat.querySelectorAll("tbody td")].map(cell),
+      groups: heat ? [...heat.querySelectorAll('tbody th[scope="row"]')].map((th) => th.textContent) : [],
+      periods: heat ? [...heat.querySelectorAll("thead th[data-period]")].map((th) => th.dataset.period) : null,
+      cells: heat ? [...heat.querySelectorAll("tbody td[data-period]")].map(cell) : [],
+      folded: Number(view.querySelector("[data-folded]")?.dataset.folded ?? 0),
       groupBy: view.dataset.groupBy,
       matrixRows: matrix ? [...matrix.querySelectorAll('tbody th[scope="row"]')].map((th) => th.textContent) : null,
       matrixCols: matrix ? [...matrix.querySelectorAll("thead th[data-group]")].map((th) => th.dataset.group) : null,
@@ -67,7 +72,7 @@ export async function shownAggregates(p) {
       pickerValue: picker ? picker.value : null,
       pickerLabel: picker ? [...picker.labels].map((l) => l.textContent).join(" ") : null,
       pickerOptions: picker ? [...picker.options].map((o) => o.value) : null,
-      markedPeriods: [...heat.querySelectorAll("thead th.matrix-period")].map((th) => th.dataset.period),
+      markedPeriods: [...(heat?.querySelectorAll("thead th.matrix-period") ?? [])].map((th) => th.dataset.period),
       legends: [...view.querySelectorAll(".agg-legend, [data-legend]")].map((n) => n.textContent).join("\n"),
       tableText: [...view.querySelectorAll("table")].map((t) => t.textContent).join(" "),
       footers: view.querySelectorAll("tfoot").length,
@@ -95,15 +100,22 @@ export function assertHeatmap(shown, table, metric) {
   assert.equal(shown.metric, metric);
   assert.equal(shown.heatmapMetric, metric);
   assert.equal(shown.minGroupSize, table.minGroupSize);
-  assert.deepEqual(shown.groups, table.groups, "one row per department, in the engine's order");
-  assert.deepEqual(shown.periods, table.periods, "one column per period, in the engine's order");
+  // Groups with nothing to show in any period are folded into one line (issue 17): counted, not drawn.
+  const withFigures = table.periods.length
+    ? table.groups.filter((g) => table.rows.some((r) => r.group === g && !r.suppressed))
+    : table.groups;
+  assert.deepEqual(shown.groups, withFigures, "one row per group with something shown, in the engine's order");
+  assert.equal(shown.folded, table.groups.length - withFigures.length, "the others folded into one line, counted");
+  // Every row folded: the line alone, no empty grid.
+  assert.equal(shown.grid, withFigures.length > 0 || shown.folded === 0, "a grid exactly when some row shows");
+  if (shown.grid) assert.deepEqual(shown.periods, table.periods, "one column per period, in the engine's order");
   assert.deepEqual(
     shown.cells.map((c) => [c.group, c.period]),
-    table.groups.flatMap((g) => table.periods.map((p) => [g, p])),
-    "every department × every period, row by row",
+    withFigures.flatMap((g) => table.periods.map((p) => [g, p])),
+    "every group shown × every period, row by row",
   );
   const rows = new Map(table.rows.map((r) => [`${r.group}\u0000${r.period}`, r]));
-  assert.equal(rows.size, shown.cells.length, "the engine gives every department × period once");
+  assert.equal(rows.size, table.groups.length * table.periods.length, "the engine gives every group × period once");
   for (const c of shown.cells) {
     const r = rows.get(`${c.group}\u0000${c.period}`);
     const where = `${metric} of ${c.group} in ${c.period}`;
@@ -197,11 +209,10 @@ export async function aggregatesPage(context, url, query) {
     await p.locator(`#team-result ${selector}`).first().waitFor({ state: "visible" });
     await p.waitForFunction(() => !document.getElementById("team-result").hasAttribute("aria-busy"));
   };
-  await p.goto(`${url}?${query}`);
+  await p.goto(`${url}?${query}${BEFORE_17}`);
   await p.waitForSelector('main[data-state="ready"]', { timeout: 20_000 });
-  await p.getByLabel("Anonymized aggregates").check();
-  await p.locator("#consent-note", { hasText: "Granted" }).waitFor();
-  await p.getByRole("button", { name: "Organization aggregates" }).click();
+  await setScope(p, "aggregated", true, /Granted/);
+  await viewTab(p, "Organization aggregates").click();
   await shows('[data-view="aggregates"][data-shown="table"]');
   return { p, errors, shows };
 }

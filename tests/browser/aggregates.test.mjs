@@ -11,7 +11,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServer } from "../../scripts/serve.mjs";
-import { openProfile } from "./helpers.mjs";
+import { openProfile, BEFORE_17, setScope, viewTab } from "./helpers.mjs";
 import { SEED, INTERACTIONS, AGG_INTERACTIONS, nodeEngine, sleep } from "./dashboard-helpers.mjs";
 import {
   AGG_METRICS,
@@ -75,15 +75,14 @@ test("with aggregated consent, the heatmap and the matrix equal the Node binding
     await shows(`[data-figure="matrix"][data-period="${period}"]`);
   };
   try {
-    await agg.goto(`${serverUrl}?seed=${SEED}&interactions=${AGG_INTERACTIONS}`);
+    await agg.goto(`${serverUrl}?seed=${SEED}&interactions=${AGG_INTERACTIONS}${BEFORE_17}`);
     await agg.waitForSelector('main[data-state="ready"]', { timeout: 20_000 });
 
     // Without the scope: refused, naming it.
-    await agg.getByRole("button", { name: "Organization aggregates" }).click();
+    await viewTab(agg, "Organization aggregates").click();
     await shows('[role="alert"][data-refusal="aggregated"]');
 
-    await agg.getByLabel("Anonymized aggregates").check();
-    await agg.locator("#consent-note", { hasText: "Granted" }).waitFor();
+    await setScope(agg, "aggregated", true, /Granted/);
     await shows('[data-view="aggregates"][data-shown="table"][data-period="week"]');
 
     const week = engine.aggregates({ groupBy: "department", period: "week" });
@@ -240,7 +239,7 @@ test("with privacy noise, the heatmap says what the answer cost and how far off 
     assert.equal(privacy.epsilon, NOISE_EPSILON);
     assert.equal(privacy.fromCache, "false");
     assert.deepEqual([privacy.spent, privacy.remaining], [1, 9], "the default budget of 10, one answer spent");
-    assert.match(privacy.cost, /Privacy noise on: ε = 1 for this answer; budget spent 1 of 10, 9 left\./);
+    assert.match(privacy.cost, /Privacy noise on: This answer used 1 of the privacy allowance; 1 of 10 used so far, 9 left\./);
     assert.match(privacy.fallback, /External contacts is not released with noise: showing e-mails sent instead/);
     assert.match(await p.textContent("#team-status"), /not released with noise/, "the status line says so too");
     assert.match(privacy.metric, /^E-mails sent: each figure ± about/);
@@ -304,7 +303,7 @@ test("with privacy noise, the heatmap says what the answer cost and how far off 
     await shows('[data-view="aggregates"][data-noise="on"] [data-privacy="noise"][data-from-cache="true"]');
     privacy = await shownPrivacy(p);
     assert.deepEqual([privacy.spent, privacy.remaining], [1, 9], "a repeated question spends nothing");
-    assert.match(privacy.cost, /Repeated from cache, no cost.*budget spent 1 of 10, 9 left/);
+    assert.match(privacy.cost, /Repeated at no cost.*1 of 10 used so far, 9 left/);
     assert.deepEqual((await shownAggregates(p)).cells.map((c) => c.value), firstNoisy, "the cached answer is the same answer");
 
     // Per account: a new question (one more ε), and the metrics noise does not release cannot be picked.
@@ -361,13 +360,13 @@ test("once the privacy budget is spent, a card says so; earlier noisy answers co
     await shows('[data-view="aggregates"][data-period="week"][data-noise="on"] [data-privacy="noise"]');
     let privacy = await shownPrivacy(p);
     assert.deepEqual([privacy.spent, privacy.remaining], [1, 1]);
-    assert.match(privacy.cost, /budget spent 1 of 2, 1 left/);
+    assert.match(privacy.cost, /1 of 2 used so far, 1 left/);
 
     await p.locator(`${view} [data-control="period"] label`, { hasText: "Month" }).click();
     await shows('[data-view="aggregates"][data-period="month"][data-noise="on"] [data-privacy="noise"]');
     privacy = await shownPrivacy(p);
     assert.deepEqual([privacy.spent, privacy.remaining], [2, 0]);
-    assert.match(privacy.cost, /budget spent 2 of 2, 0 left\. Too little is left for a new question/);
+    assert.match(privacy.cost, /2 of 2 used so far, 0 left\. Too little is left for a new question/);
 
     // A third question: refused with a card, the controls kept.
     await p.locator(`${view} select[data-control="group-by"]`).selectOption("account");
@@ -382,7 +381,7 @@ test("once the privacy budget is spent, a card says so; earlier noisy answers co
     assert.equal(await card.getAttribute("role"), "alert");
     assert.equal(await p.locator(`${view} table[data-heatmap], ${view} [data-privacy]`).count(), 0, "no figures under the card");
     assert.equal(await noiseBox.isChecked(), true, "the noise option stays ticked");
-    assert.match(await p.textContent("#team-status"), /privacy budget spent/);
+    assert.match(await p.textContent("#team-status"), /privacy allowance is used up/);
 
     // An earlier question still answers, from cache.
     await p.locator(`${view} select[data-control="group-by"]`).selectOption("department");

@@ -12,7 +12,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServer } from "../../scripts/serve.mjs";
-import { openProfile, waitReady } from "./helpers.mjs";
+import { openProfile, waitReady, BEFORE_17, setScope, pickTarget, searchOffers, viewTab } from "./helpers.mjs";
 import {
   SEED,
   INTERACTIONS,
@@ -57,7 +57,7 @@ before(async () => {
   server = started.server;
   // Requests from the page and from its worker both reach the context.
   ({ context, page, profileDir } = await openProfile("dashboard", { pageErrors, consoleErrors, requests }));
-  await page.goto(`${started.url}?seed=${SEED}&interactions=${INTERACTIONS}`);
+  await page.goto(`${started.url}?seed=${SEED}&interactions=${INTERACTIONS}${BEFORE_17}`);
   await waitReady(page, 20_000);
 });
 
@@ -119,40 +119,46 @@ test("own insights on the page equal the Node binding's figures", async () => {
 test("without consent, team views show a refusal naming the missing scope", async () => {
   assert.equal(await page.isChecked("#consent-identifiable"), false);
   assert.equal(await page.isChecked("#consent-aggregated"), false);
-  assert.equal(await page.isChecked("#scope-team"), true, "the team view starts on team data");
-  const options = await page.$$eval("#target option", (o) => o.map((n) => n.value).filter(Boolean));
-  assert.ok(options.some((v) => v.startsWith("contact:")), "the selector offers contacts");
-  assert.ok(options.some((v) => v.startsWith("account:")), "the selector offers accounts from the viewer's own interactions");
+  // Without the permission the card reads the viewer's own interactions; Team cannot be chosen.
+  assert.equal(await page.isChecked("#scope-own"), true, "the card starts on the viewer's own interactions");
+  assert.equal(await page.isDisabled("#scope-team"), true);
+  const options = await searchOffers(page, "");
+  assert.ok(options.some((v) => v.startsWith("contact:")), "the search offers contacts");
+  const someAccount = teamEngine.relationshipSummaries({ level: "account", scope: "own" })[0].id;
+  assert.ok((await searchOffers(page, someAccount)).includes(`account:${someAccount}`), "and accounts from the viewer's own interactions");
 
-  await page.getByRole("button", { name: "Relationship" }).click();
+  await viewTab(page, "Relationship").click();
+  await teamShows('[data-view="relationship"][data-scope="own"]');
   const refusal = page.locator('#team-result [role="alert"][data-refusal]');
+
+  await viewTab(page, "Who knows whom").click();
   await refusal.waitFor({ state: "visible" });
   assert.equal(await refusal.getAttribute("data-refusal"), "identifiable");
-  assert.match(await refusal.textContent(), /identifiable/i);
-  assert.equal(await page.locator('#team-result [data-view="relationship"]').count(), 0, "no partial result");
+  assert.match(await refusal.textContent(), /Identifiable team data/);
+  assert.equal(await page.locator('#team-result [data-view="who-knows-whom"]').count(), 0, "no partial result");
 
-  for (const name of ["Who knows whom", "Introduction paths", "All accounts"]) {
-    await page.getByRole("button", { name }).click();
+  for (const name of ["Who knows whom", "Introduction paths"]) {
+    await viewTab(page, name).click();
     await teamShows('[role="alert"][data-refusal="identifiable"]');
   }
 
-  await page.getByRole("button", { name: "Organization aggregates" }).click();
+  await viewTab(page, "Organization aggregates").click();
   await page.locator('#team-result [data-refusal="aggregated"]').waitFor({ state: "visible" });
-  assert.match(await refusal.textContent(), /aggregated/);
+  assert.match(await refusal.textContent(), /Anonymized aggregates/);
 });
 
 test("own scope works without consent and equals the Node binding's own-scope relationship", async () => {
   const contact = expected.topContacted.find((p) => !p.internal).id;
-  await page.selectOption("#target", `contact:${contact}`);
+  await pickTarget(page, `contact:${contact}`);
   await page.locator('label[for="scope-own"]').click();
   assert.equal(await page.isChecked("#scope-own"), true);
-  await page.getByRole("button", { name: "Relationship" }).click();
+  await viewTab(page, "Relationship").click();
   await teamShows('[data-view="relationship"][data-scope="own"]');
   assert.equal(await page.locator("#team-result [data-refusal]").count(), 0);
   assertRelationship(await shownRelationship(), ownEngine.relationship({ contact }, { scope: "own" }));
 
   // The accounts list in own scope, too.
-  await page.getByRole("button", { name: "All accounts" }).click();
+  await viewTab(page, "All accounts").click();
   await teamShows('[data-view="accounts"][data-scope="own"]');
   const rows = await page.$$eval('#team-result [data-view="accounts"] tbody tr', (r) => r.map((n) => n.dataset.account));
   assert.deepEqual(
@@ -160,45 +166,42 @@ test("own scope works without consent and equals the Node binding's own-scope re
     ownEngine.relationshipSummaries({ level: "account", scope: "own" }).map((a) => a.id).sort(),
   );
 
-  // Back to team data: refused again, with a way to own data offered.
-  await page.locator('label[for="scope-team"]').click();
-  await page.getByRole("button", { name: "Relationship" }).click();
-  await teamShows('[data-refusal="identifiable"]');
-  assert.equal(await page.getByRole("button", { name: "Show your own interactions instead" }).count(), 1);
+  // Team data cannot be chosen without the permission.
+  assert.equal(await page.isDisabled("#scope-team"), true);
 });
 
 test("with identifiable consent, Relationship passes the gate and aggregates still need their own", async () => {
-  await page.getByLabel("Identifiable team data").check();
-  await page.getByRole("button", { name: "Relationship" }).click();
+  await setScope(page, "identifiable", true, /Granted/);
+  await viewTab(page, "Relationship").click();
   await teamShows('[data-view="relationship"][data-scope="identifiable"]');
   assert.equal(await page.locator("#team-result [data-refusal]").count(), 0);
 
-  await page.getByRole("button", { name: "Organization aggregates" }).click();
+  await viewTab(page, "Organization aggregates").click();
   await page.locator('#team-result [data-refusal="aggregated"]').waitFor({ state: "visible" });
 
-  // The selector now lists every account and contact of the team data.
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('#target option[value^="account:"]').length === n,
-    teamEngine.relationshipSummaries({ level: "account", scope: "team" }).length,
-  );
+  // The search now finds the accounts of the team data too.
+  const own = new Set(ownEngine.relationshipSummaries({ level: "account", scope: "own" }).map((a) => a.id));
+  const teamOnly = teamEngine.relationshipSummaries({ level: "account", scope: "team" }).find((a) => !own.has(a.id));
+  assert.ok(teamOnly, "an account only colleagues deal with");
+  assert.ok((await searchOffers(page, teamOnly.id)).includes(`account:${teamOnly.id}`));
 });
 
 test("a contact's relationship, who knows whom and introduction paths equal the Node binding's", async () => {
-  await page.selectOption("#target", `contact:${contactId}`);
-  await page.getByRole("button", { name: "Relationship" }).click();
+  await pickTarget(page, `contact:${contactId}`);
+  await viewTab(page, "Relationship").click();
   await teamShows(`[data-view="relationship"][data-target-id="${contactId}"]`);
   const r = teamEngine.relationship({ contact: contactId }, { scope: "team" });
   assert.equal(r.health.state, "scored");
   assertRelationship(await shownRelationship(), r);
 
-  await page.getByRole("button", { name: "Who knows whom" }).click();
+  await viewTab(page, "Who knows whom").click();
   await teamShows(`[data-view="who-knows-whom"][data-target-id="${contactId}"]`);
   const wkw = teamEngine.whoKnowsWhom({ contact: contactId }, { top: WHO_KNOWS_WHOM_TOP });
   assert.deepEqual(await shownWhoKnowsWhom(), wkw.colleagues.map((c) => [c.id, c.strength]), "ranked colleagues, strongest first");
   const evidence = await page.$$eval('#team-result [data-view="who-knows-whom"] .evidence', (n) => n.map((e) => e.textContent));
   evidence.forEach((text, i) => assert.match(text, new RegExp(`^${wkw.colleagues[i].evidence.emails} e-mails?`)));
 
-  await page.getByRole("button", { name: "Introduction paths" }).click();
+  await viewTab(page, "Introduction paths").click();
   await teamShows(`[data-view="introduction-paths"][data-target-id="${contactId}"]`);
   const paths = teamEngine.introductionPaths({ contact: contactId }, { maxHops: MAX_HOPS });
   const shownPaths = await page.$$eval('#team-result [data-view="introduction-paths"] [data-path]', (items) =>
@@ -220,7 +223,7 @@ test("a contact's relationship, who knows whom and introduction paths equal the 
 
 test("the accounts list sorts, says 'insufficient data' as such, and opens an account equal to the Node binding's", async () => {
   const summaries = teamEngine.relationshipSummaries({ level: "account", scope: "team" });
-  await page.getByRole("button", { name: "All accounts" }).click();
+  await viewTab(page, "All accounts").click();
   await teamShows('[data-view="accounts"][data-scope="identifiable"]');
   const rows = () =>
     page.$$eval('#team-result [data-view="accounts"] tbody tr', (r) =>
@@ -275,23 +278,23 @@ test("the accounts list sorts, says 'insufficient data' as such, and opens an ac
   const account = summaries.filter((a) => a.health.state === "scored").sort((a, b) => b.interactionsUsed - a.interactionsUsed)[0].id;
   await page.locator(`#team-result tr[data-account="${account}"] td.num`).click();
   await teamShows(`[data-view="relationship"][data-target-id="${account}"]`);
-  assert.equal(await page.inputValue("#target"), `account:${account}`, "the selector follows");
+  assert.match(decodeURIComponent(page.url()), new RegExp(`#account=${account.replace(/[.]/g, "\\.")}`), "the address bar follows");
   const r = teamEngine.relationship({ account }, { scope: "team" });
   assertRelationship(await shownRelationship(), r);
   const contacts = await page.$$eval('#team-result [data-view="relationship"] .chips [data-open]', (b) => b.map((n) => n.dataset.open));
   assert.deepEqual(contacts, r.target.contacts.map((c) => `contact:${c}`));
 
-  await page.getByRole("button", { name: "Who knows whom" }).click();
+  await viewTab(page, "Who knows whom").click();
   await teamShows(`[data-view="who-knows-whom"][data-target-id="${account}"]`);
   const wkw = teamEngine.whoKnowsWhom({ account }, { top: WHO_KNOWS_WHOM_TOP });
   assert.deepEqual(await shownWhoKnowsWhom(), wkw.colleagues.map((c) => [c.id, c.strength]));
 
-  await page.getByRole("button", { name: "Introduction paths" }).click();
+  await viewTab(page, "Introduction paths").click();
   await teamShows('[data-notice="pick-contact"]');
 
   // With the keyboard: an unscored account from the list, opened with Enter.
   const weak = summaries.find((a) => a.health.state === "insufficient-data").id;
-  await page.getByRole("button", { name: "All accounts" }).click();
+  await viewTab(page, "All accounts").click();
   await teamShows('[data-view="accounts"]');
   await page.focus(`#team-result button[data-open="account:${weak}"]`);
   await page.keyboard.press("Enter");
@@ -302,35 +305,27 @@ test("the accounts list sorts, says 'insufficient data' as such, and opens an ac
 
   // An account's contact opens from its chip, and the selector follows, offering it when it did not.
   const chip = r.target.contacts[0];
-  await page.selectOption("#target", `account:${account}`);
-  await page.getByRole("button", { name: "Relationship" }).click();
+  await pickTarget(page, `account:${account}`);
+  await viewTab(page, "Relationship").click();
   await teamShows(`[data-view="relationship"][data-target-id="${account}"]`);
-  await page.evaluate((value) => document.querySelector(`#target option[value="${value}"]`)?.remove(), `contact:${chip}`);
   await page.locator(`#team-result .chips [data-open="contact:${chip}"]`).click();
   await teamShows(`[data-view="relationship"][data-target-id="${chip}"]`);
-  assert.equal(await page.inputValue("#target"), `contact:${chip}`, "the selector offers and shows the contact opened");
+  assert.match(decodeURIComponent(page.url()), new RegExp(`#contact=${chip.replace(/[.]/g, "\\.")}`), "the address bar shows the contact opened");
   assertRelationship(await shownRelationship(), teamEngine.relationship({ contact: chip }, { scope: "team" }));
 });
 
 test("an unknown contact gets a clear message", async () => {
-  await page.$eval("#target", (select) => {
-    const option = document.createElement("option");
-    option.value = "contact:nobody@nowhere.example";
-    option.textContent = "nobody@nowhere.example";
-    select.append(option);
-  });
-  await page.selectOption("#target", "contact:nobody@nowhere.example");
-  await page.getByRole("button", { name: "Relationship" }).click();
+  await pickTarget(page, "contact:nobody@nowhere.example");
+  await viewTab(page, "Relationship").click();
   const box = page.locator('#team-result [role="alert"][data-error-code="UNKNOWN_TARGET"]');
   await box.waitFor({ state: "visible" });
-  assert.match(await box.textContent(), /No such contact: nobody@nowhere\.example/);
-  await page.$eval('#target option[value="contact:nobody@nowhere.example"]', (o) => o.remove());
+  assert.match(await box.textContent(), /No contact “nobody@nowhere\.example” here/);
 });
 
 test("screenshots of the relationship view at desktop and 390 px width, with no horizontal overflow", async () => {
   mkdirSync(join(repo, "test-artifacts"), { recursive: true });
-  await page.selectOption("#target", `contact:${contactId}`);
-  await page.getByRole("button", { name: "Relationship" }).click();
+  await pickTarget(page, `contact:${contactId}`);
+  await viewTab(page, "Relationship").click();
   await teamShows(`[data-view="relationship"][data-target-id="${contactId}"]`);
   await page.screenshot({ path: join(repo, "test-artifacts", "relationship.png"), fullPage: true });
 
@@ -341,7 +336,7 @@ test("screenshots of the relationship view at desktop and 390 px width, with no 
     assert.equal(await overflow(), 0, "the relationship view fits 390 px");
     await page.locator("#team").screenshot({ path: join(repo, "test-artifacts", "relationship-390.png") });
 
-    await page.getByRole("button", { name: "Introduction paths" }).click();
+    await viewTab(page, "Introduction paths").click();
     await teamShows("[data-view=\"introduction-paths\"]");
     await sleep(100);
     assert.equal(await overflow(), 0, "introduction paths fit 390 px");
@@ -349,7 +344,7 @@ test("screenshots of the relationship view at desktop and 390 px width, with no 
     assert.ok(graphWidth <= 390 && graphWidth > 250, `the path graph is drawn at the phone's width (${graphWidth})`);
     await page.locator("#team-result").screenshot({ path: join(repo, "test-artifacts", "introduction-paths-390.png") });
 
-    await page.getByRole("button", { name: "All accounts" }).click();
+    await viewTab(page, "All accounts").click();
     await teamShows('[data-view="accounts"]');
     assert.equal(await overflow(), 0, "the accounts list fits 390 px");
   } finally {
@@ -359,13 +354,11 @@ test("screenshots of the relationship view at desktop and 390 px width, with no 
 
 test("withdrawing both scopes purges, granting again reloads, own insights stay", async () => {
   const kpisBefore = await page.$$eval("#own [data-kpi]", (n) => n.map((e) => e.dataset.value));
-  await page.getByLabel("Identifiable team data").uncheck();
-  await page.locator("#consent-note", { hasText: "deleted" }).waitFor();
-  await page.getByRole("button", { name: "Relationship" }).click();
+  await setScope(page, "identifiable", false, /deleted/);
+  await viewTab(page, "Who knows whom").click();
   await teamShows('[role="alert"][data-refusal="identifiable"]');
-  await page.getByLabel("Anonymized aggregates").check();
-  await page.locator("#consent-note", { hasText: "reloaded" }).waitFor();
-  await page.getByRole("button", { name: "Organization aggregates" }).click();
+  await setScope(page, "aggregated", true, /loaded again/);
+  await viewTab(page, "Organization aggregates").click();
   await teamShows('[data-view="aggregates"][data-shown="table"] table[data-heatmap]');
   assert.equal(await page.locator("#team-result [data-notice], #team-result [data-refusal]").count(), 0);
   const reloaded = nodeEngine({ aggregated: true });
@@ -374,7 +367,7 @@ test("withdrawing both scopes purges, granting again reloads, own insights stay"
   } finally {
     reloaded.free();
   }
-  await page.getByRole("button", { name: "Who knows whom" }).click();
+  await viewTab(page, "Who knows whom").click();
   await page.locator('#team-result [data-refusal="identifiable"]').waitFor({ state: "visible" });
   assert.deepEqual(await page.$$eval("#own [data-kpi]", (n) => n.map((e) => e.dataset.value)), kpisBefore);
 });

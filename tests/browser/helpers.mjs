@@ -88,3 +88,72 @@ export async function storedRecord(page) {
       }),
   );
 }
+
+// ---------------------------------------------------------------- driving the card (issue 17)
+
+/** The page's query for tests written before issue 17: no permission on a first load, exact organization figures allowed. */
+export const BEFORE_17 = "&grant=none&requireNoise=0";
+
+/** Opens the settings dialog, unless open. */
+export async function openSettingsIn(page) {
+  if (!(await page.evaluate(() => document.getElementById("settings").open))) await page.click("#settings-open");
+  await page.locator("#settings").waitFor({ state: "visible" });
+}
+
+/** Closes the settings dialog, if open. */
+export async function closeSettingsIn(page) {
+  if (await page.evaluate(() => document.getElementById("settings").open)) await page.click("#settings-close");
+}
+
+/**
+ * The demo administrator grants (on) or withdraws (off) a scope, as the
+ * settings dialog offers; resolves once the note says `until` (a RegExp or
+ * text, default any answer), with the dialog closed again.
+ * @param {import("playwright-core").Page} page
+ * @param {"identifiable" | "aggregated"} scope
+ * @param {boolean} on
+ * @param {RegExp | string | null} [until]
+ */
+export async function setScope(page, scope, on, until = null) {
+  await openSettingsIn(page);
+  const box = page.locator(`#consent-${scope}`);
+  if ((await box.isChecked()) !== on) {
+    await page.evaluate(() => (document.getElementById("consent-note").textContent = ""));
+    await box.setChecked(on);
+    const wait = until ?? /Granted|withdrawn|could not/;
+    await page.locator("#consent-note", { hasText: wait }).waitFor({ timeout: 30_000 });
+  }
+  await closeSettingsIn(page);
+}
+
+/** Opens a contact's or an account's card: `value` is "contact:<id>" or "account:<id>". */
+export async function pickTarget(page, value) {
+  const at = value.indexOf(":");
+  await page.evaluate((h) => (location.hash = h), `#${value.slice(0, at)}=${encodeURIComponent(value.slice(at + 1))}`);
+  await page.waitForFunction(() => !document.getElementById("team-result").hasAttribute("aria-busy"));
+}
+
+/** What the search offers for `query` ("kind:id" each); an empty query: the viewer's frequent contacts. */
+export async function searchOffers(page, query = "") {
+  await closeSettingsIn(page);
+  await page.fill("#search", "");
+  await page.focus("#search");
+  if (query) await page.fill("#search", query);
+  await page.waitForTimeout(50);
+  const offered = await page.$$eval("#search-list [role=option]", (li) => li.map((n) => n.dataset.open));
+  await page.keyboard.press("Escape");
+  await page.fill("#search", "");
+  await page.evaluate(() => document.activeElement?.blur());
+  return offered;
+}
+
+/** The contact ids the search offers: the viewer's frequent contacts first. */
+export async function contactsOfferedIn(page, query = "") {
+  return (await searchOffers(page, query)).filter((v) => v.startsWith("contact:")).map((v) => v.slice("contact:".length));
+}
+
+/** The tab of a view, by the name it had before issue 17 or its own. */
+export function viewTab(page, name) {
+  const now = { "Who knows whom": "Who knows them", "Introduction paths": "Introductions", "All accounts": "Accounts", "Organization aggregates": "Organization" }[name] ?? name;
+  return page.getByRole("tab", { name: new RegExp(`^${now}`) });
+}

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { startServer } from "../../scripts/serve.mjs";
-import { openProfile, storedRecord as storedIn, waitReady as readyIn } from "./helpers.mjs";
+import { openProfile, storedRecord as storedIn, waitReady as readyIn, BEFORE_17, setScope, viewTab, openSettingsIn, closeSettingsIn } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const { Engine } = require("../../pkg/node/rapport.js");
@@ -97,6 +97,7 @@ async function loadedNow() {
 
 /** Opens the load form (unless open). */
 async function openLoadForm() {
+  await openSettingsIn(page);
   if (await page.isHidden("#load-form")) await page.getByRole("button", { name: "Load your own data…" }).click();
   await page.locator("#load-form").waitFor({ state: "visible" });
 }
@@ -126,14 +127,14 @@ async function fileReport(name) {
   return page.$eval(`#load-report li[data-file="${name}"]`, (li) => ({ ...li.dataset, text: li.textContent }));
 }
 
+const SCOPES = { "Identifiable team data": "identifiable", "Anonymized aggregates": "aggregated" };
+
 async function grant(label) {
-  await page.getByLabel(label).check();
-  await page.locator("#consent-note", { hasText: /^(Granted|Both scopes withdrawn)/ }).waitFor();
+  await setScope(page, SCOPES[label], true, /^(Granted|Permission withdrawn)/);
 }
 
 async function withdraw(label) {
-  await page.getByLabel(label).uncheck();
-  await page.locator("#consent-note", { hasText: /^(Granted|Both scopes withdrawn)/ }).waitFor();
+  await setScope(page, SCOPES[label], false, /^(Granted|Permission withdrawn)/);
 }
 
 /** The number of interactions the viewer took part in: what a snapshot stored without consent holds. */
@@ -162,7 +163,7 @@ before(async () => {
   }
   const started = await startServer(0);
   server = started.server;
-  serverUrl = `${started.url}?seed=${SEED}&interactions=${INTERACTIONS}`;
+  serverUrl = `${started.url}?seed=${SEED}&interactions=${INTERACTIONS}${BEFORE_17}`;
   ({ context, page, profileDir } = await openProfile("loading", { pageErrors, consoleErrors, requests }));
   // Every main-thread task over 50 ms, from before the page's first script (buffered).
   await page.addInitScript(() => {
@@ -188,6 +189,7 @@ after(async () => {
 
 test("the load panel: labelled controls, a drop zone reached by keyboard, the demo viewer prefilled", async () => {
   assert.match(await page.textContent("#dataset"), /demo data \(seed 7\)/);
+  await openSettingsIn(page);
   const open = page.getByRole("button", { name: "Load your own data…" });
   assert.equal(await open.getAttribute("aria-expanded"), "false");
   await open.focus();
@@ -221,9 +223,10 @@ test("the load panel: labelled controls, a drop zone reached by keyboard, the de
   await page.locator("#load-start").click();
   assert.match(await page.textContent("#load-form-error"), /Choose or drop at least one file/);
   assert.equal(await page.$eval("#load-report", (r) => r.children.length), 0);
+  await closeSettingsIn(page);
 });
 
-test("a snapshot stored under consent and reopened without it is rewritten at once with only the viewer's own interactions", async () => {
+test("a snapshot stored under the administrator's grant reopens under it with nothing purged; withdrawing then rewrites it with only the viewer's own", async () => {
   const full = nodeEngine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, people: demo.people, interactions: [[demo.interactions, "json"]], consent: { identifiable: true } }).engine;
   try {
     const ownOnly = ownOnlyCount(full, demo.viewer, demo.internalDomains);
@@ -231,22 +234,27 @@ test("a snapshot stored under consent and reopened without it is rewritten at on
     await grant("Identifiable team data");
     const granted = await storedRecord();
     assert.equal(granted.purged, false);
+    assert.equal(typeof granted.consentToken, "string", "the grant is stored with the data");
     const kpis = await ownKpis();
 
-    // A new visit: the consent boxes start unticked (nothing restores them).
+    // A new visit: the grant comes back with the data (issue 17: reloading purged it before).
     await page.goto(serverUrl);
     await waitReady();
-    assert.equal(await page.isChecked("#consent-identifiable"), false);
-    assert.equal(await page.isChecked("#consent-aggregated"), false);
+    assert.equal(await page.isChecked("#consent-identifiable"), true);
     assert.match(await page.textContent("#status"), /Reopened from this browser's storage/);
-    assert.match(await page.textContent('#status [data-load="restricted"]'), /rewritten at once to hold only your own interactions/);
+    assert.equal(await page.locator('#status [data-load="restricted"]').count(), 0, "nothing was rewritten");
+    const kept = await storedRecord();
+    assert.equal(kept.purged, false);
+    assert.equal(kept.savedAt, granted.savedAt, "the stored copy was not touched");
+    assert.deepEqual(await ownKpis(), kpis, "own insights as before");
+
+    // Withdrawn: the copy on disk holds only the viewer's own, at once.
+    await withdraw("Identifiable team data");
     const record = await storedRecord();
     assert.equal(record.purged, true, "marked purged");
-    assert.ok(record.savedAt > granted.savedAt, "rewritten");
     const stored = Engine.fromSnapshot(new Uint8Array(record.bytes), { viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, consent: {} });
     try {
       assert.equal(stored.stats().interactions, ownOnly, "only the viewer's own interactions on disk");
-      // An engine given the whole demo without consent keeps the same: the viewer's own.
       const bare = nodeEngine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, people: demo.people, interactions: [[demo.interactions, "json"]] }).engine;
       try {
         assert.equal(bare.stats().interactions, ownOnly);
@@ -258,18 +266,6 @@ test("a snapshot stored under consent and reopened without it is rewritten at on
       stored.free();
     }
     assert.deepEqual(await ownKpis(), kpis, "own insights as before");
-
-    // Granting again stores everything again.
-    await grant("Identifiable team data");
-    const again = await storedRecord();
-    assert.equal(again.purged, false);
-    const whole = Engine.fromSnapshot(new Uint8Array(again.bytes), { viewer: demo.viewer, internalDomains: demo.internalDomains, consent: { identifiable: true } });
-    try {
-      assert.equal(whole.stats().interactions, full.stats().interactions);
-    } finally {
-      whole.free();
-    }
-    await withdraw("Identifiable team data");
   } finally {
     full.free();
   }
@@ -438,10 +434,12 @@ test("Cancel mid-way: the page says so, the data shown and stored stays as it wa
   assert.equal(await page.textContent("#status"), status);
   assert.equal((await storedRecord()).savedAt, record.savedAt, "the stored copy was not touched");
   // The engine of the data shown still answers.
+  await closeSettingsIn(page);
   await page.locator('label[for="scope-own"]').click();
-  await page.getByRole("button", { name: "All accounts" }).click();
+  await viewTab(page, "All accounts").click();
   await page.locator('#team-result [data-view="accounts"][data-scope="own"]').waitFor({ state: "visible" });
-  await page.locator('label[for="scope-team"]').click();
+  if (await page.isEnabled("#scope-team")) await page.locator('label[for="scope-team"]').click(); // Team needs the permission
+  await openLoadForm();
 
   // The same file again, to the end.
   assert.deepEqual(await page.$$eval("#load-file-list [data-chosen]", (li) => li.map((n) => n.dataset.chosen)), [big2.name], "the file stays chosen");

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { startServer } from "../../scripts/serve.mjs";
-import { openProfile, storedRecord as storedIn, waitReady as readyIn } from "./helpers.mjs";
+import { openProfile, storedRecord as storedIn, waitReady as readyIn, BEFORE_17, setScope, pickTarget, contactsOfferedIn, viewTab, openSettingsIn, closeSettingsIn } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const { Engine } = require("../../pkg/node/rapport.js");
@@ -153,9 +153,9 @@ function ownOnlyEngine() {
   return nodeEngine(JSON.stringify(own));
 }
 
-/** The contact ids the team view's selector offers. */
-async function contactsOffered() {
-  return page.$$eval("#target option", (o) => o.map((n) => n.value).filter((v) => v.startsWith("contact:")).map((v) => v.slice("contact:".length)));
+/** The contact ids the search offers (the viewer's frequent contacts), or offers for `query`. */
+async function contactsOffered(query = "") {
+  return contactsOfferedIn(page, query);
 }
 
 /** The people named in the own-insights top lists. */
@@ -175,12 +175,9 @@ async function ownKpis() {
 
 /** Grants identifiable consent (unless granted), opens the contact's relationship in team scope and reads its KPIs. */
 async function teamKpis() {
-  if (!(await page.isChecked("#consent-identifiable"))) {
-    await page.getByLabel("Identifiable team data").check();
-    await page.locator("#consent-note", { hasText: "Granted" }).waitFor();
-  }
-  await page.selectOption("#target", `contact:${contactId}`);
-  await page.getByRole("button", { name: "Relationship" }).click();
+  await setScope(page, "identifiable", true, /Granted/);
+  await pickTarget(page, `contact:${contactId}`);
+  await viewTab(page, "Relationship").click();
   const view = page.locator(`#team-result [data-view="relationship"][data-scope="identifiable"][data-target-id="${contactId}"]`);
   await view.waitFor({ state: "visible" });
   await page.waitForFunction(() => !document.getElementById("team-result").hasAttribute("aria-busy"));
@@ -200,13 +197,12 @@ before(async () => {
   fullEngine = nodeEngine();
   const started = await startServer(0);
   server = started.server;
-  serverUrl = `${started.url}?seed=${SEED}&interactions=${INTERACTIONS}`;
+  serverUrl = `${started.url}?seed=${SEED}&interactions=${INTERACTIONS}${BEFORE_17}`;
   ({ context, page, profileDir } = await openProfile("persistence", { pageErrors, consoleErrors, requests }));
   await page.goto(serverUrl);
   await waitReady();
   // A contact the team view offers, with interactions in the window.
-  const offered = await page.$$eval("#target option", (o) => o.map((n) => n.value).filter((v) => v.startsWith("contact:")));
-  contactId = offered[0].slice("contact:".length);
+  contactId = (await contactsOfferedIn(page))[0];
 });
 
 after(async () => {
@@ -275,9 +271,8 @@ test("offline, a reload reopens the app from the service worker and the data fro
 
 test("withdrawing both scopes rewrites the stored snapshot before the page says so: only the viewer's own interactions remain", async () => {
   const before = await storedRecord();
-  await page.getByLabel("Identifiable team data").uncheck();
   assert.equal(await page.isChecked("#consent-aggregated"), false);
-  await page.locator("#consent-note", { hasText: "deleted" }).waitFor();
+  await setScope(page, "identifiable", false, /deleted/);
   // Read at once: the worker answered only after the rewrite.
   const record = await storedRecord();
   assert.equal(record.purged, true);
@@ -305,7 +300,7 @@ test("a purged snapshot reopens with own data only; granting again reloads the d
   assert.match(await page.textContent("#status"), /Reopened from this browser's storage/);
   assert.deepEqual(await ownKpis(), firstOwn);
   assert.deepEqual(await teamKpis(), firstTeam, "granting identifiable brought others' interactions back");
-  assert.match(await page.textContent("#consent-note"), /reloaded/);
+  assert.match(await page.textContent("#consent-note"), /loaded again/);
   const record = await storedRecord();
   assert.equal(record.purged, false);
   const stored = openInNode(record);
@@ -346,9 +341,10 @@ for (const [change, code] of [
 }
 
 test("Forget stored data deletes the database and reloads; the page explains what is stored where", async () => {
-  assert.match(await page.textContent("#consent .storage"), /IndexedDB.*service-worker cache/s);
+  assert.match(await page.textContent("#settings .storage"), /IndexedDB.*service-worker cache/s);
   const savedAt = (await storedRecord()).savedAt;
   await page.evaluate(() => (window.beforeForget = true));
+  await openSettingsIn(page);
   await page.getByRole("button", { name: "Forget stored data" }).click();
   await page.waitForFunction(() => !window.beforeForget && document.querySelector('main[data-state="ready"]'), null, { timeout: 20_000 });
   // The reloaded page found nothing stored, so it generated the demo (and stored it anew).
@@ -362,10 +358,7 @@ test("Forget stored data deletes the database and reloads; the page explains wha
 // (the figures the tests above compare would no longer match).
 test("opting a contact out rewrites the stored snapshot without them; they stay out after a reload and after the demo is loaded again", async () => {
   // Consent to others' data: the snapshot then holds everyone's interactions but theirs.
-  if (!(await page.isChecked("#consent-identifiable"))) {
-    await page.getByLabel("Identifiable team data").check();
-    await page.locator("#consent-note", { hasText: "Granted" }).waitFor();
-  }
+  await setScope(page, "identifiable", true, /Granted/);
   const id = (await contactsOffered())[0]; // a frequent contact: named in the viewer's own top lists
   optedOutHere.push(id);
   const key = id.toLowerCase();
@@ -398,12 +391,13 @@ test("opting a contact out rewrites the stored snapshot without them; they stay 
       stored.free();
     }
   };
-  const offeredOrNamed = async () => (await contactsOffered()).some((c) => c.toLowerCase() === key) || (await ownPeople()).includes(key);
+  const offeredOrNamed = async () =>
+    [...(await contactsOffered()), ...(await contactsOffered(id))].some((c) => c.toLowerCase() === key) || (await ownPeople()).includes(key);
 
   try {
     assert.ok(expected.stats().interactions < fullEngine.stats().interactions, "they have interactions to remove");
     // The control, its confirmation step, and "done" only once stored.
-    await page.selectOption("#target", `contact:${id}`);
+    await pickTarget(page, `contact:${id}`);
     await page.getByRole("button", { name: "Opt this contact out…" }).click();
     const confirm = page.locator("#optout-confirm");
     await confirm.waitFor({ state: "visible" });
@@ -429,17 +423,11 @@ test("opting a contact out rewrites the stored snapshot without them; they stay 
 
     // Consent withdrawn (others' data purged), then granted again: the demo is generated and loaded again.
     // (The reloaded page may or may not have its boxes restored: granted first, so that withdrawing is a change.)
-    if (!(await page.isChecked("#consent-identifiable"))) {
-      await page.getByLabel("Identifiable team data").check();
-      await page.locator("#consent-note", { hasText: "Granted" }).waitFor();
-    }
-    for (const box of ["#consent-identifiable", "#consent-aggregated"]) {
-      if (await page.isChecked(box)) await page.uncheck(box);
-    }
-    await page.locator("#consent-note", { hasText: "deleted" }).waitFor();
+    await setScope(page, "identifiable", true, /Granted/);
+    await setScope(page, "aggregated", false);
+    await setScope(page, "identifiable", false, /deleted/);
     checkStored(await storedRecord(), false);
-    await page.getByLabel("Identifiable team data").check();
-    await page.locator("#consent-note", { hasText: "reloaded" }).waitFor();
+    await setScope(page, "identifiable", true, /loaded again/);
     checkStored(await storedRecord(), true);
     assert.equal(await offeredOrNamed(), false, "still out after the demo was reloaded");
 
@@ -448,7 +436,7 @@ test("opting a contact out rewrites the stored snapshot without them; they stay 
     await page.reload();
     await waitReady();
     const status = await page.textContent("#status");
-    assert.match(status, /could not be opened.*Demo data \(seed 7\).*from opted-out people/s);
+    assert.match(status, /could not be opened.*Demo data \(seed 7\).*from people who asked not to be tracked/s);
     assert.equal(await offeredOrNamed(), false, "still out after the demo was generated again");
     checkStored(await storedRecord(), await consentCoversOthers());
     await assertNowhereAtRest(id);
@@ -458,18 +446,15 @@ test("opting a contact out rewrites the stored snapshot without them; they stay 
   }
 });
 
-/** Whether `id` is offered in the team view or named in own insights. */
+/** Whether `id` is offered by the search (frequent, or typed) or named in own insights. */
 async function offeredOrNamed(id) {
   const key = id.toLowerCase();
-  return (await contactsOffered()).some((c) => c.toLowerCase() === key) || (await ownPeople()).includes(key);
+  return [...(await contactsOffered()), ...(await contactsOffered(id))].some((c) => c.toLowerCase() === key) || (await ownPeople()).includes(key);
 }
 
 /** Grants identifiable consent, unless granted. */
 async function grantIdentifiable() {
-  if (!(await page.isChecked("#consent-identifiable"))) {
-    await page.getByLabel("Identifiable team data").check();
-    await page.locator("#consent-note", { hasText: "Granted" }).waitFor();
-  }
+  await setScope(page, "identifiable", true, /Granted/);
 }
 
 test("class 02: an opted-out contact's address is nowhere in IndexedDB, no field and no byte, and they stay out after reloads", async () => {
@@ -482,7 +467,7 @@ test("class 02: an opted-out contact's address is nowhere in IndexedDB, no field
   const snapshotBefore = before[0].find((f) => f.key === "bytes");
   assert.ok(Buffer.from(snapshotBefore.bytes).toString("latin1").toLowerCase().includes(id.toLowerCase()), "the snapshot held their address before");
 
-  await page.selectOption("#target", `contact:${id}`);
+  await pickTarget(page, `contact:${id}`);
   await page.getByRole("button", { name: "Opt this contact out…" }).click();
   await page.getByRole("button", { name: "Opt out and delete their data" }).click();
   await page.locator(`#optout-note[data-opted-out="${id}"]`).waitFor();
@@ -534,6 +519,7 @@ test("class 02: opt-outs follow into the user's own files loaded afresh (the sam
     const mail = join(dir, "mail.json");
     writeFileSync(people, demo.people);
     writeFileSync(mail, demo.interactions);
+    await openSettingsIn(page);
     if (await page.isHidden("#load-form")) await page.getByRole("button", { name: "Load your own data…" }).click();
     await page.locator("#load-form").waitFor({ state: "visible" });
     await page.setInputFiles("#load-files", [people, mail]);
@@ -543,6 +529,7 @@ test("class 02: opt-outs follow into the user's own files loaded afresh (the sam
     const report = page.locator("#load-report [data-outcome]");
     await report.waitFor({ state: "visible", timeout: 120_000 });
     assert.equal(await report.getAttribute("data-outcome"), "loaded");
+    await closeSettingsIn(page);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,37 +1,30 @@
-// The dashboard's views against its consent switches, in headless Chromium:
-// each view button and the consent panel's table say which consent scope the
-// view needs and whether it is granted; every combination of the two
-// switches shows exactly the views it allows and refuses the others, naming
-// the missing scope (dashboard.test.mjs checks the figures themselves); and
-// screenshots of each view for test-artifacts/ (those dashboard.test.mjs does
-// not already take: own insights, who knows whom, introduction paths at
-// desktop width, the accounts table, the consent panel at 390 px).
+// The dashboard's views (tabs) against the administrator's permission, in
+// headless Chromium: a lock on each tab the permission in force does not
+// allow, the settings' table of what each view needs; every combination of
+// the two scopes shows exactly the views it allows and refuses the others in
+// plain words, naming the missing permission (dashboard.test.mjs checks the
+// figures themselves; card-states.test.mjs takes the screenshots).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { startServer } from "../../scripts/serve.mjs";
-import { openProfile, waitReady } from "./helpers.mjs";
+import { openProfile, waitReady, BEFORE_17, setScope, pickTarget, viewTab } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const { Engine } = require("../../pkg/node/rapport.js");
 const { demoDataset } = require("../../pkg/node/rapport_demo.js");
-const repo = fileURLToPath(new URL("../../", import.meta.url));
-const artifacts = join(repo, "test-artifacts");
 const SEED = 7;
 const INTERACTIONS = 5000;
 
 /** The views: button name, what they show when allowed, the scope they need with Data: Team and Data: Own, the refusal's title. */
 const VIEWS = [
   { key: "relationship", button: "Relationship", shown: '[data-view="relationship"]', team: "identifiable", own: null, title: "Relationship" },
-  { key: "whoKnowsWhom", button: "Who knows whom", shown: '[data-view="who-knows-whom"]', team: "identifiable", own: "identifiable", title: "Who knows whom" },
-  { key: "introductionPaths", button: "Introduction paths", shown: '[data-view="introduction-paths"]', team: "identifiable", own: "identifiable", title: "Introduction paths" },
-  { key: "accounts", button: "All accounts", shown: '[data-view="accounts"]', team: "identifiable", own: null, title: "Accounts list" },
-  { key: "aggregates", button: "Organization aggregates", shown: '[data-view="aggregates"][data-shown="table"]', team: "aggregated", own: "aggregated", title: "Organization aggregates" },
+  { key: "whoKnowsWhom", button: "Who knows whom", shown: '[data-view="who-knows-whom"]', team: "identifiable", own: "identifiable", title: "Who knows them" },
+  { key: "introductionPaths", button: "Introduction paths", shown: '[data-view="introduction-paths"]', team: "identifiable", own: "identifiable", title: "Introductions" },
+  { key: "accounts", button: "All accounts", shown: '[data-view="accounts"]', team: "identifiable", own: null, title: "Accounts" },
+  { key: "aggregates", button: "Organization aggregates", shown: '[data-view="aggregates"][data-shown="table"]', team: "aggregated", own: "aggregated", title: "Organization" },
 ];
-const LABELS = { identifiable: "Identifiable team data", aggregated: "Anonymized aggregates" };
 
 let server;
 let context;
@@ -60,47 +53,34 @@ function pickContact() {
   }
 }
 
-/** Sets the two consent switches; waits until the worker applied them. */
+/** Has the administrator grant exactly these scopes; waits until the worker applied them. */
 async function setConsent({ identifiable, aggregated }) {
-  for (const [scope, on] of [["identifiable", identifiable], ["aggregated", aggregated]]) {
-    const box = page.getByLabel(LABELS[scope]);
-    if ((await box.isChecked()) === on) continue;
-    await box.setChecked(on);
-    await page.locator("#consent-note", { hasText: /^(Granted|Both scopes withdrawn)/ }).waitFor();
-  }
+  await setScope(page, "identifiable", identifiable);
+  await setScope(page, "aggregated", aggregated);
 }
 
-/** The needs tag of each view button, read through the button's accessible description. */
-async function needsTags() {
-  return page.$$eval("#team button[data-query]", (buttons) =>
-    Object.fromEntries(
-      buttons.map((b) => {
-        const tag = document.getElementById(b.getAttribute("aria-describedby"));
-        return [b.dataset.query, { text: tag.textContent, needs: tag.dataset.needs, granted: tag.dataset.granted }];
-      }),
-    ),
-  );
+/** Which tabs carry a lock. */
+async function locks() {
+  return page.$$eval('#tabs [role="tab"]', (tabs) => Object.fromEntries(tabs.map((t) => [t.dataset.query, t.dataset.locked === "true"])));
 }
 
-/** The consent panel's table: view → its "Now" state. */
+/** The settings' table: view → its "Now" state. */
 async function needsTable() {
-  return page.$$eval("#consent [data-needs-view]", (rows) => Object.fromEntries(rows.map((r) => [r.dataset.needsView, r.querySelector("[data-needs-state]").dataset.needsState])));
+  return page.$$eval("#settings [data-needs-view]", (rows) => Object.fromEntries(rows.map((r) => [r.dataset.needsView, r.querySelector("[data-needs-state]").dataset.needsState])));
 }
 
-/** Clicks a view's button; resolves to "shown" or the refused scope once the answer is drawn. */
+/** Opens a view's tab; resolves to "shown" or the refused scope once the answer is drawn. */
 async function openView(view) {
-  await page.getByRole("button", { name: view.button, exact: true }).click();
+  await viewTab(page, view.button).click();
   await page.locator(`#team-result ${view.shown}, #team-result [data-refusal]`).first().waitFor({ state: "visible" });
   await page.waitForFunction(() => !document.getElementById("team-result").hasAttribute("aria-busy"));
   if (await page.locator(`#team-result ${view.shown}`).count()) return "shown";
   const refusal = page.locator("#team-result [data-refusal]");
-  assert.ok((await refusal.textContent()).startsWith(`Consent needed`), "a refusal card");
-  assert.ok((await refusal.textContent()).includes(view.title), `the refusal is about ${view.title}`);
+  const text = await refusal.textContent();
+  assert.ok(text.startsWith(`${view.title} is locked`), `a refusal card about ${view.title}: ${text}`);
+  assert.match(text, /permission from your administrator/);
+  assert.ok(!/CONSENT_REQUIRED/.test(text.replace(/Details[\s\S]*/, "")), "no error code before the details");
   return refusal.getAttribute("data-refusal");
-}
-
-async function noOverflow() {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
 before(async () => {
@@ -108,9 +88,9 @@ before(async () => {
   const started = await startServer(0);
   server = started.server;
   ({ context, page, profileDir } = await openProfile("views", { pageErrors, consoleErrors }));
-  await page.goto(`${started.url}?seed=${SEED}&interactions=${INTERACTIONS}`);
+  await page.goto(`${started.url}?seed=${SEED}&interactions=${INTERACTIONS}${BEFORE_17}`);
   await waitReady(page, 20_000);
-  await page.selectOption("#target", `contact:${contactId}`);
+  await pickTarget(page, `contact:${contactId}`);
 });
 
 after(async () => {
@@ -119,16 +99,14 @@ after(async () => {
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
-test("each view button and the consent panel say which consent scope the view needs, and whether it is granted", async () => {
-  assert.equal(await page.isChecked("#scope-team"), true);
-  const tags = await needsTags();
-  for (const v of VIEWS) {
-    // The tag is the button's description, not part of its name.
-    assert.equal(await page.getByRole("button", { name: v.button, exact: true }).count(), 1, `the button is still named "${v.button}"`);
-    assert.equal(tags[v.key].needs, v.team);
-    assert.equal(tags[v.key].granted, "false");
-    assert.equal(tags[v.key].text, `needs: ${v.team} · not granted`);
-  }
+test("each tab shows a lock when the permission in force does not allow it, and the settings say what each view needs", async () => {
+  // Without the permission the card reads only the viewer's own interactions.
+  assert.equal(await page.isChecked("#scope-own"), true);
+  const locked = await locks();
+  for (const v of VIEWS) assert.equal(locked[v.key], v.own !== null, `${v.key} is ${v.own !== null ? "" : "not "}locked`);
+  assert.equal(locked.own, false, "your activity never needs permission");
+  // The lock is said to screen readers too, in the tab's name.
+  assert.equal(await page.getByRole("tab", { name: /Who knows them.*locked/ }).count(), 1);
   assert.deepEqual(await needsTable(), {
     own: "allowed",
     relationship: "own-only",
@@ -137,21 +115,12 @@ test("each view button and the consent panel say which consent scope the view ne
     accounts: "own-only",
     aggregates: "refused",
   });
-  const rows = await page.$$eval("#consent [data-needs-view]", (r) => r.map((n) => n.textContent.replace(/\s+/g, " ").trim()));
-  assert.match(rows[1], /^Relationship identifiable .*Data: Team; nothing with Data: Own/);
+  const rows = await page.$$eval("#settings [data-needs-view]", (r) => r.map((n) => n.textContent.replace(/\s+/g, " ").trim()));
+  assert.match(rows[1], /^Relationship identifiable/);
   assert.match(rows[5], /^Organization aggregates aggregated/);
-
-  // Data: Own needs no consent for the relationship and the accounts list.
-  await page.locator('label[for="scope-own"]').click();
-  const own = await needsTags();
-  for (const v of VIEWS) {
-    assert.equal(own[v.key].needs, v.own ?? "none", `${v.key} with Data: Own`);
-    assert.equal(own[v.key].text, v.own ? `needs: ${v.own} · not granted` : "needs no consent");
-  }
-  await page.locator('label[for="scope-team"]').click();
 });
 
-test("each consent switch changes what each view shows and what it refuses, naming the missing scope", async () => {
+test("each combination of the administrator's scopes changes what each view shows and what it refuses, naming the missing one", async () => {
   const combos = [
     { identifiable: true, aggregated: false },
     { identifiable: true, aggregated: true },
@@ -160,48 +129,22 @@ test("each consent switch changes what each view shows and what it refuses, nami
   ];
   for (const consent of combos) {
     await setConsent(consent);
-    const tags = await needsTags();
+    // The card follows the permission: Team with identifiable, else Mine.
+    assert.equal(await page.isChecked(consent.identifiable ? "#scope-team" : "#scope-own"), true);
+    const locked = await locks();
     const table = await needsTable();
     for (const v of VIEWS) {
       const granted = consent[v.team];
-      assert.equal(tags[v.key].granted, String(granted), `${v.key}'s tag under ${JSON.stringify(consent)}`);
-      assert.equal(tags[v.key].text, `needs: ${v.team} · ${granted ? "granted" : "not granted"}`);
+      const scope = consent.identifiable ? "team" : "own";
+      const allowed = v[scope] === null || consent[v[scope]];
+      assert.equal(locked[v.key], !allowed, `${v.key}'s lock under ${JSON.stringify(consent)}`);
       assert.equal(table[v.key], granted ? "allowed" : v.own === null ? "own-only" : "refused", `${v.key}'s row under ${JSON.stringify(consent)}`);
       const outcome = await openView(v);
-      assert.equal(outcome, granted ? "shown" : v.team, `${v.button} under ${JSON.stringify(consent)}`);
+      assert.equal(outcome, allowed ? "shown" : v[scope], `${v.button} under ${JSON.stringify(consent)}`);
+      if (allowed && v.own === null) {
+        assert.equal(await page.getAttribute(`#team-result ${v.shown}`, "data-scope"), scope === "own" ? "own" : "identifiable");
+      }
     }
-    // What Data: Own allows does not depend on consent.
-    await page.locator('label[for="scope-own"]').click();
-    for (const v of VIEWS.filter((x) => x.own === null)) {
-      assert.equal(await openView(v), "shown", `${v.button} with Data: Own under ${JSON.stringify(consent)}`);
-      assert.equal(await page.getAttribute(`#team-result ${v.shown}`, "data-scope"), "own");
-    }
-    await page.locator('label[for="scope-team"]').click();
-  }
-});
-
-test("screenshots of each view: own insights, who knows whom, introduction paths, the accounts table, the consent panel at 390 px", async () => {
-  mkdirSync(artifacts, { recursive: true });
-  await setConsent({ identifiable: true, aggregated: true });
-  await page.locator("#own").screenshot({ path: join(artifacts, "own-insights.png") });
-  await page.selectOption("#target", `contact:${contactId}`);
-  for (const [key, file] of [
-    ["whoKnowsWhom", "who-knows-whom.png"],
-    ["introductionPaths", "introduction-paths.png"],
-    ["accounts", "accounts.png"],
-  ]) {
-    const view = VIEWS.find((v) => v.key === key);
-    assert.equal(await openView(view), "shown");
-    await page.locator("#team").screenshot({ path: join(artifacts, file) });
-  }
-  try {
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.waitForTimeout(150);
-    assert.equal(await noOverflow(), 0, "the consent panel, its table and the view buttons fit 390 px");
-    await page.locator("#consent").screenshot({ path: join(artifacts, "consent-390.png") });
-    await page.locator("#team .team-controls").screenshot({ path: join(artifacts, "view-buttons-390.png") });
-  } finally {
-    await page.setViewportSize({ width: 1280, height: 900 });
   }
 });
 

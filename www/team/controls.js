@@ -1,20 +1,25 @@
-// The team panel's controls: the contact or account selector (filled from
-// the worker's "targets", the viewer's frequent contacts first), the
-// "Data: Team / Own" choice and its help, the view buttons' pressed state, and
-// what each view needs under the consent in force (on its button and in the
-// consent panel's table).
+// The card's controls: the search's choices (filled from the worker's
+// "targets", the viewer's frequent contacts first: team/search.js), the
+// "Whose interactions: Team / Mine" choice, the tabs (which one is
+// selected, which panel shows, and a lock on a view the permission in force
+// does not allow), the period presets, and the deep link (#contact=… or
+// #account=…, with &view= and &days=) that says what the card shows.
 
 import { call } from "../rpc.js";
-import { $, el, countFormat, SCOPE_LABELS } from "../ui.js";
-import { NEEDS } from "../views/needs.js";
-import { state, select, currentScope, nameOf } from "./state.js";
+import { $, countFormat, SCOPE_LABELS } from "../ui.js";
+import { NEEDS, VIEWS } from "../views/needs.js";
+import { state, currentScope } from "./state.js";
 import { updateOptOut } from "./optout.js";
+import { indexTargets } from "./search.js";
 
 /**
  * @typedef {import("../protocol.js").DataScope} DataScope
- * @typedef {import("../protocol.js").Choice} Choice
  * @typedef {import("../views/needs.js").ViewName} ViewName
+ * @typedef {import("./state.js").PickedTarget} PickedTarget
  */
+
+/** The presets a period can take (days). */
+export const PRESETS = [30, 90, 180, 365];
 
 /** @param {DataScope} scope */
 export function setScope(scope) {
@@ -22,22 +27,17 @@ export function setScope(scope) {
   updateScopeHelp();
 }
 
-/** The "needs" tag of each view button and the consent panel's table, for the consent and the Data choice in force. */
+/** Locks on the tabs, and the settings table of what each view needs, for the consent and the choice in force. */
 function updateNeeds() {
-  const views = /** @type {[ViewName, typeof NEEDS[ViewName]][]} */ (Object.entries(NEEDS));
+  const views = /** @type {[Exclude<ViewName, "own">, typeof NEEDS[Exclude<ViewName, "own">]][]} */ (Object.entries(NEEDS));
   const scope = currentScope();
   for (const [view, needs] of views) {
     const needed = needs[scope];
     const granted = needed === null || Boolean(state.consent[needed]);
-    const tag = $(`needs-${view}`);
-    if (tag) {
-      tag.dataset.needs = needed ?? "none";
-      tag.dataset.granted = String(granted);
-      tag.replaceChildren(
-        needed === null ? "needs no consent" : `needs: ${needed}`,
-        needed === null ? "" : el("span", { class: "tag-state", text: granted ? " · granted" : " · not granted" }),
-      );
-    }
+    const lock = document.getElementById(`lock-${view}`);
+    if (lock) lock.hidden = granted;
+    const tab = document.getElementById(`tab-${view}`);
+    if (tab) tab.dataset.locked = String(!granted);
     const cell = /** @type {HTMLElement | null} */ (document.querySelector(`[data-needs-view="${view}"] [data-needs-state]`));
     if (!cell) continue;
     const teamOk = Boolean(state.consent[needs.team]);
@@ -48,104 +48,122 @@ function updateNeeds() {
       cell.textContent = "allowed";
     } else if (ownOk) {
       cell.dataset.needsState = "own-only";
-      cell.textContent = `refused with Data: Team (tick “${label}”); allowed with Data: Own`;
+      cell.textContent = `only your own interactions (the team's need “${label}”)`;
     } else {
       cell.dataset.needsState = "refused";
-      cell.textContent = `refused: tick “${label}”`;
+      cell.textContent = `needs “${label}” from your administrator`;
     }
   }
 }
 
-/** The Data choice's help, and what each view needs under it. */
+/** The Team / Mine choice's help, and the locks. */
 export function updateScopeHelp() {
   updateNeeds();
-  const help = $("scope-help");
-  if (currentScope() === "own") {
-    help.textContent = "Only interactions you took part in. Needs no consent.";
-  } else {
-    help.textContent = state.consent.identifiable
-      ? "Everyone's interactions with the contact or account (identifiable team data: granted)."
-      : "Everyone's interactions with the contact or account. Needs “Identifiable team data” consent, not granted yet.";
-  }
+  const team = /** @type {HTMLInputElement} */ ($("scope-team"));
+  team.disabled = !state.ready || !state.consent.identifiable;
+  $("scope-help").textContent =
+    currentScope() === "own"
+      ? "Mine: only interactions you took part in."
+      : "Team: everyone's interactions with the contact or account.";
 }
 
-/**
- * @param {"contact" | "account"} kind
- * @param {Choice} item
- */
-function option(kind, item) {
-  const text =
-    kind === "account"
-      ? item.name && item.name !== item.id ? `${item.name} (${item.id})` : item.id
-      : item.name ? `${item.name} (${item.id})` : item.id;
-  return el("option", { value: `${kind}:${item.id}`, text });
-}
-
-/** Fills the selector from state.targets, keeping the choice when it is still offered. */
+/** Fills the search from state.targets. */
 export function renderTargets() {
-  const { frequent, accounts, contacts, scope } = state.targets;
-  const previous = select().value;
+  const { frequent, accounts, contacts } = state.targets;
   state.names = new Map();
   for (const item of [...accounts, ...contacts, ...frequent]) {
     if (item.name) state.names.set(item.id.toLowerCase(), item.name);
   }
-  const frequentIds = new Set(frequent.map((c) => c.id.toLowerCase()));
-  const others = contacts.filter((c) => !frequentIds.has(c.id.toLowerCase()));
-  /** @type {[string, "contact" | "account", Choice[]][]} */
-  const offered = [
-    ["Your frequent contacts", "contact", frequent],
-    [scope === "team" ? "Accounts" : "Accounts (from your own interactions)", "account", accounts],
-    [scope === "team" ? "All contacts" : "Other contacts (from your own interactions)", "contact", others],
-  ];
-  const groups = offered
-    .filter(([, , items]) => items.length)
-    .map(([label, kind, items]) => el("optgroup", { label }, ...items.map((item) => option(kind, item))));
-  if (!groups.length) {
-    select().replaceChildren(el("option", { value: "", text: "No external contacts in the data" }));
-    select().disabled = true;
-    updateOptOut();
-    return;
-  }
-  select().replaceChildren(...groups);
-  select().disabled = false;
-  if (previous && [...select().options].some((o) => o.value === previous)) select().value = previous;
+  indexTargets();
+  $("search-help").textContent =
+    `Type a name, an e-mail address or a company: ${countFormat.format(accounts.length)} accounts and ` +
+    `${countFormat.format(contacts.length)} contacts. Use the arrow keys and Enter to open one.`;
   updateOptOut();
-  $("target-help").textContent =
-    scope === "team"
-      ? `${countFormat.format(accounts.length)} accounts and ${countFormat.format(contacts.length)} contacts.`
-      : `${countFormat.format(accounts.length)} accounts and ${countFormat.format(
-          contacts.length,
-        )} contacts from your own interactions; grant identifiable team data for everyone's.`;
 }
 
 /**
- * Selects a target in the selector, adding it when it is not offered (e.g. an account's contact).
+ * Picks a target: the card is about it from now on, and the address bar says so.
  * @param {"contact" | "account"} kind
  * @param {string} id
  */
 export function selectTarget(kind, id) {
-  const value = `${kind}:${id}`;
-  if (![...select().options].some((o) => o.value === value)) {
-    select().append(option(kind, { id, name: nameOf(id) }));
-  }
-  select().value = value;
+  state.picked = { kind, id };
+  writeLink();
   updateOptOut();
 }
 
-/** Asks the worker for the selector's choices again (after a change of consent or an opt-out). */
+/** Asks the worker for the search's choices again (after a change of consent or an opt-out). */
 export async function refreshTargets() {
   try {
     state.targets = await call("targets");
     renderTargets();
   } catch (err) {
     const e = /** @type {{ code?: string, message?: string }} */ (err);
-    $("target-help").textContent = `The list of contacts and accounts could not be refreshed: ${e.code} ${e.message}`;
+    $("search-help").textContent = `The list of contacts and accounts could not be refreshed: ${e.message}`;
   }
 }
 
-/** @param {ViewName | null} view */
+/**
+ * Selects `view`'s tab and shows its panel.
+ * @param {ViewName | null} view
+ */
 export function setPressed(view) {
-  for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll("#team button[data-query]"))) {
-    button.setAttribute("aria-pressed", String(button.dataset.query === view));
+  for (const tab of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('#tabs [role="tab"]'))) {
+    const on = tab.dataset.query === view;
+    tab.setAttribute("aria-selected", String(on));
+    tab.tabIndex = on || (view === null && tab.dataset.query === "relationship") ? 0 : -1;
   }
+  revealSelectedTab();
+  const own = view === "own";
+  $("own").hidden = !own;
+  $("team-result").hidden = own;
+  if (view && !own) $("team-result").setAttribute("aria-labelledby", `tab-${view}`);
+  // Team / Mine applies to the views that follow it (VIEWS[view].scoped).
+  /** @type {HTMLElement} */ (document.querySelector(".scope-field")).hidden = !(view && VIEWS[view].scoped);
+  $("danger-zone").hidden = !(state.picked?.kind === "contact" && (view === "relationship" || view === "whoKnowsWhom" || view === "introductionPaths"));
+  writeLink();
+}
+
+/** On a phone the tabs scroll sideways: the selected one is brought into sight (also after a resize). */
+export function revealSelectedTab() {
+  const bar = $("tabs");
+  const tab = /** @type {HTMLElement | null} */ (bar.querySelector('[aria-selected="true"]'));
+  if (!tab) return;
+  const left = tab.getBoundingClientRect().left - bar.getBoundingClientRect().left + bar.scrollLeft;
+  if (left < bar.scrollLeft || left + tab.offsetWidth > bar.scrollLeft + bar.clientWidth) bar.scrollLeft = Math.max(0, left - 16);
+}
+window.addEventListener("resize", () => revealSelectedTab());
+
+/** @param {number} days */
+export function setDays(days) {
+  state.days = days;
+  for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll(".presets [data-days]"))) {
+    b.setAttribute("aria-pressed", String(Number(b.dataset.days) === days));
+  }
+  writeLink();
+}
+
+/** The deep link of what the card shows, in the address bar (replaced: Back leaves the page as before). */
+function writeLink() {
+  const parts = [];
+  if (state.picked) parts.push(`${state.picked.kind}=${encodeURIComponent(state.picked.id)}`);
+  if (state.view && state.view !== "relationship") parts.push(`view=${state.view}`);
+  if (state.days !== 90) parts.push(`days=${state.days}`);
+  const hash = parts.length ? `#${parts.join("&")}` : "";
+  if (hash !== location.hash && (hash || location.hash)) history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
+}
+
+/**
+ * What a deep link asks for: `#contact=ada@example.com`, `#account=acme.example`, with `&view=` and `&days=`.
+ * @param {string} hash
+ * @returns {{ target: PickedTarget | null, view: string | null, days: number | null }}
+ */
+export function readLink(hash) {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  const contact = params.get("contact");
+  const account = params.get("account");
+  /** @type {PickedTarget | null} */
+  const target = contact ? { kind: "contact", id: contact.trim() } : account ? { kind: "account", id: account.trim() } : null;
+  const days = Number(params.get("days"));
+  return { target: target && target.id ? target : null, view: params.get("view"), days: PRESETS.includes(days) ? days : null };
 }

@@ -1,11 +1,15 @@
-// The team panel's dispatcher: runs a view for the selected target and Data
-// choice — the request it sends the worker, the answer drawn by the view's
-// renderer (www/views/), or the refusal or error drawn instead — and drops
-// answers that come back after the target, consent or data changed.
+// The card's dispatcher: runs a view (a tab) for the target picked, the
+// Team / Mine choice and the period — the request it sends the worker, the
+// answer drawn by the view's renderer (www/views/), or the refusal or error
+// drawn instead — and drops answers that come back after the target,
+// consent or data changed.
 
 import { call } from "../rpc.js";
 import { VIEWS } from "../views/needs.js";
+import { $ } from "../ui.js";
 import { renderRelationship } from "../views/relationship.js";
+import { fillActivity } from "../views/story.js";
+import { renderOwnInsights } from "../views/own.js";
 import { renderWhoKnowsWhom } from "../views/who-knows-whom.js";
 import { renderPaths, renderPathsNeedContact } from "../views/paths.js";
 import { renderAccounts } from "../views/accounts.js";
@@ -18,7 +22,7 @@ import {
   renderAggregatesNotice,
   renderBudgetExhausted,
 } from "../views/aggregates/view.js";
-import { state, result, select, currentScope, selectedTarget, nameOf, targetText, teamStatus, message } from "./state.js";
+import { state, result, currentScope, selectedTarget, nameOf, targetText, teamStatus, message } from "./state.js";
 import { setPressed, setScope, selectTarget } from "./controls.js";
 
 /**
@@ -32,6 +36,8 @@ import { setPressed, setScope, selectTarget } from "./controls.js";
 export const WHO_KNOWS_WHOM_TOP = 10;
 /** Longest introduction chain, in steps (SPEC 3.2 default). */
 export const MAX_HOPS = 3;
+/** Interactions a page of the activity list holds. */
+export const ACTIVITY_PAGE = 10;
 
 /** What the views are drawn with: names as the selector knows them, and opening a target. @type {ViewContext} */
 const context = {
@@ -39,8 +45,11 @@ const context = {
   open(kind, id) {
     selectTarget(kind, id);
     run("relationship", { kind, id });
-    select().scrollIntoView({ block: "nearest" });
+    document.getElementById("tabs")?.scrollIntoView({ block: "nearest" });
   },
+  /** More of the activity list: the page before `before`, from the worker. */
+  more: (target, before) =>
+    call("activity", { target: engineTarget(target), scope: currentScope(), days: state.days, limit: ACTIVITY_PAGE, before }),
 };
 
 wireAggregates({
@@ -48,6 +57,7 @@ wireAggregates({
   status: teamStatus,
   shown: () => state.view === "aggregates",
   now: () => state.now,
+  requireNoise: () => state.requireNoise,
 });
 
 /**
@@ -58,7 +68,7 @@ wireAggregates({
 const engineTarget = (t) => (t.kind === "account" ? { account: t.id } : { contact: t.id });
 
 /**
- * Runs `view` for the selected target (or `target`) and scope, and draws its answer.
+ * Runs `view` for the picked target (or `target`), the choice and the period, and draws its answer.
  * @param {ViewName} view
  * @param {PickedTarget | null} [target]
  */
@@ -66,6 +76,7 @@ export async function run(view, target = selectedTarget()) {
   const token = ++state.token;
   const generation = state.generation;
   const scope = currentScope();
+  const days = state.days;
   state.view = view;
   setPressed(view);
   const stale = () => token !== state.token || generation !== state.generation;
@@ -73,6 +84,19 @@ export async function run(view, target = selectedTarget()) {
   const title = VIEWS[view].title;
   const host = result();
 
+  if (view === "own") {
+    teamStatus(`${title}: asking the engine…`);
+    try {
+      const value = await call("ownInsights", { days });
+      if (stale()) return;
+      renderOwnInsights(value);
+      teamStatus(`${title}: shown.`);
+    } catch (error) {
+      if (stale()) return;
+      $("viewer").textContent = `Your activity could not be shown: ${/** @type {CodedError} */ (error).message}`;
+    }
+    return;
+  }
   if (view === "introductionPaths" && target?.kind === "account") {
     host.classList.remove("stale");
     host.removeAttribute("aria-busy");
@@ -81,7 +105,7 @@ export async function run(view, target = selectedTarget()) {
     return;
   }
   if (!target && (view === "relationship" || view === "whoKnowsWhom" || view === "introductionPaths")) {
-    message("Pick a contact or an account first.");
+    message("Find a contact or an account above.");
     return;
   }
 
@@ -94,10 +118,14 @@ export async function run(view, target = selectedTarget()) {
   try {
     let shown = "shown below.";
     if (view === "relationship" && target) {
-      const value = await call("relationship", { target: engineTarget(target), scope });
+      const value = await call("relationship", { target: engineTarget(target), scope, days });
       if (stale()) return;
       if (value.target.name) state.names.set(value.target.id.toLowerCase(), value.target.name);
+      // The card first; its activity list follows (one more request).
       renderRelationship(host, value, context);
+      const activity = await call("activity", { target: engineTarget(target), scope, days, limit: ACTIVITY_PAGE }).catch(() => null);
+      if (stale()) return;
+      fillActivity(host, activity, context, { kind: value.target.kind, id: value.target.id });
     } else if (view === "whoKnowsWhom" && target) {
       const value = await call("whoKnowsWhom", { target: engineTarget(target), top: WHO_KNOWS_WHOM_TOP });
       if (stale()) return;
@@ -107,11 +135,11 @@ export async function run(view, target = selectedTarget()) {
       if (stale()) return;
       renderPaths(host, value, context);
     } else if (view === "accounts") {
-      const value = await call("relationshipSummaries", { level: "account", scope });
+      const value = await call("relationshipSummaries", { level: "account", scope, days });
       if (stale()) return;
       renderAccounts(host, value, scope, context);
     } else if (view === "aggregates") {
-      const value = await call("aggregates", aggregatesRequest());
+      const value = await call("aggregates", { ...aggregatesRequest(), days });
       if (stale()) return;
       shown = renderAggregates(host, value);
     }
@@ -129,7 +157,7 @@ export async function run(view, target = selectedTarget()) {
     else if (err.code === "NOT_IMPLEMENTED") renderNotice(host, view);
     else if (err.code === "UNKNOWN_TARGET") renderUnknownTarget(host, target ?? null, err);
     else renderQueryError(host, view, err);
-    const why = /** @type {Record<string, string>} */ ({ CONSENT_REQUIRED: "consent needed", PRIVACY_BUDGET_EXHAUSTED: "privacy budget spent, not shown with noise" })[err.code];
+    const why = /** @type {Record<string, string>} */ ({ CONSENT_REQUIRED: "needs your administrator's permission", PRIVACY_BUDGET_EXHAUSTED: "the privacy allowance is used up" })[err.code];
     teamStatus(`${title}: ${why ?? "not shown"}.`);
   } finally {
     if (!stale()) {

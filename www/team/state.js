@@ -1,7 +1,7 @@
-// What the team panel's modules share: the selector's choices and the names
-// they carry, the consent as last applied, the view on screen, and the
-// counters that drop answers asked for before a change (of target, consent,
-// or data); with the panel's elements and the target the selector holds.
+// What the card's modules share: the search's choices and the names they
+// carry, the consent as last applied, the target picked, the view on screen
+// and the period, and the counters that drop answers asked for before a
+// change (of target, consent, or data); with the panel's elements.
 
 import { $, el } from "../ui.js";
 
@@ -30,12 +30,16 @@ export const state = {
   now: null,
   /** True once the data is loaded (teamReady). */
   ready: false,
+  /** @type {PickedTarget | null} the contact or account the card is about */
+  picked: null,
+  /** The period shown, in days (the presets). */
+  days: 90,
+  /** The deployment requires noise on organization figures (the engine's requireNoise). */
+  requireNoise: false,
 };
 
 /** Where the views draw. */
 export const result = () => $("team-result");
-/** The contact or account selector. */
-export const select = () => /** @type {HTMLSelectElement} */ ($("target"));
 
 /**
  * The "Data" choice: everyone's interactions, or only the viewer's.
@@ -58,9 +62,9 @@ export function parseTarget(value) {
   return (kind === "contact" || kind === "account") && id ? { kind, id } : null;
 }
 
-/** The target the selector holds, if any. */
+/** The target picked, if any. */
 export function selectedTarget() {
-  return parseTarget(select().value);
+  return state.picked;
 }
 
 /**

@@ -146,7 +146,7 @@ export function renderAccounts(host, rows, scope, ctx) {
         el("h3", { text: "Accounts" }),
         el("span", {
           class: `badge scope ${own ? "scope-own" : "scope-team"}`,
-          text: own ? "your interactions only" : "team data · identifiable",
+          text: own ? "Your interactions" : "Whole team",
         }),
       ),
       el(

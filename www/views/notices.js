@@ -1,9 +1,11 @@
-// What the team panel shows instead of a view's figures: a refusal that
-// names the missing consent scope and how to grant it, a view this version
-// does not compute, an unknown contact or account, or any other error, with
-// the engine's code and message. Refusals are never shown as empty figures.
+// What the card shows instead of a view's figures, in plain words: a view
+// the administrator's permission does not allow (a lock, and what would
+// allow it), a view this version does not compute, an unknown contact or
+// account, or any other error. The engine's code and message are kept
+// behind a "Details" disclosure, for whoever supports the user. Refusals are
+// never shown as empty figures.
 
-import { $, el, SCOPE_LABELS } from "../ui.js";
+import { el, SCOPE_LABELS } from "../ui.js";
 import { VIEWS } from "./needs.js";
 
 /**
@@ -13,8 +15,27 @@ import { VIEWS } from "./needs.js";
  */
 
 /**
- * CONSENT_REQUIRED: which scope, where to grant it, and (for a view that
- * follows the Data choice) the own-data alternative, `ownInstead`.
+ * The engine's code and message, folded away.
+ * @param {ShownError} err
+ */
+export function details(err) {
+  return el(
+    "details",
+    { class: "error-details" },
+    el("summary", { text: "Details" }),
+    el("p", { class: "muted small" }, el("code", { "data-error-code": err.code ?? "ERROR", text: err.code ?? "ERROR" }), ` ${err.message}`),
+  );
+}
+
+/** What each scope lets a salesperson see, in their words. */
+const ALLOWS = {
+  identifiable: "your colleagues' interactions by name",
+  aggregated: "figures for the whole organization",
+};
+
+/**
+ * CONSENT_REQUIRED: a lock, what the permission would allow, and (for a view
+ * that can read only the viewer's own interactions) that alternative.
  * @param {HTMLElement} host
  * @param {ViewName} view
  * @param {ShownError} err
@@ -24,32 +45,26 @@ import { VIEWS } from "./needs.js";
 export function renderRefusal(host, view, err, scope, ownInstead) {
   const missing = err.scope ?? "unknown";
   const label = SCOPE_LABELS[/** @type {keyof typeof SCOPE_LABELS} */ (missing)] ?? missing;
-  const box = $(`consent-${missing}`);
-  const go = box ? el("button", { type: "button", class: "secondary", text: `Go to “${label}”` }) : null;
-  go?.addEventListener("click", () => {
-    box.focus();
-    box.scrollIntoView({ block: "center", behavior: "smooth" });
-  });
+  const allows = ALLOWS[/** @type {keyof typeof ALLOWS} */ (missing)] ?? "this view";
   const own =
     VIEWS[view].scoped && scope === "team"
-      ? el("button", { type: "button", class: "secondary", text: "Show your own interactions instead" })
+      ? el("button", { type: "button", class: "secondary", text: "Show only my interactions" })
       : null;
   own?.addEventListener("click", ownInstead);
-  const alternative = VIEWS[view].scoped && scope === "team"
-    ? " Or switch Data to “Own” to see only the interactions you took part in, which needs no consent."
-    : "";
+  const settings = el("button", { type: "button", class: "secondary", text: "See permissions in Settings" });
+  settings.addEventListener("click", () => document.getElementById("settings-open")?.click());
   host.replaceChildren(
     el(
       "div",
       { class: "card refusal", role: "alert", "data-refusal": missing },
-      el("h3", { text: `Consent needed: ${label}` }),
+      el("h3", {}, `${VIEWS[view].title} is locked`, el("span", { class: "lock-glyph", "aria-hidden": "true" })),
       el("p", {
         text:
-          `${VIEWS[view].title}${VIEWS[view].scoped ? " with team data" : ""} needs the “${missing}” consent scope, which is not granted. ` +
-          `To allow it, tick “${label}” in the Consent panel.${alternative}`,
+          `Seeing ${allows} needs permission from your administrator (“${label}”), which this browser does not have right now.` +
+          (own ? " You can still see the interactions you took part in yourself." : ""),
       }),
-      el("p", { class: "muted small" }, el("code", { text: err.code }), ` ${err.message}`),
-      el("div", { class: "buttons" }, go, own),
+      el("div", { class: "buttons" }, own, settings),
+      details(err),
     ),
   );
 }
@@ -65,7 +80,7 @@ export function renderNotice(host, view) {
       "div",
       { class: "card notice", role: "status", "data-notice": "not-implemented" },
       el("h3", { text: `${VIEWS[view].title}: coming in a later release` }),
-      el("p", { text: "Consent allows this view, but this version of rapport does not compute its figures yet." }),
+      el("p", { text: "This version of rapport does not compute these figures yet." }),
     ),
   );
 }
@@ -82,20 +97,19 @@ export function renderUnknownTarget(host, target, err) {
     el(
       "div",
       { class: "card error", role: "alert", "data-error-code": "UNKNOWN_TARGET" },
-      el("h3", { text: `No such ${what}: ${target?.id ?? "(none)"}` }),
+      el("h3", { text: `No ${what} “${target?.id ?? ""}” here` }),
       el("p", {
         text:
-          `The loaded data has no external ${what} “${target?.id ?? ""}”, so there is nothing to show. ` +
-          `It may be a colleague rather than an external ${what}, may have opted out, or may not be in this dataset. ` +
-          "Pick another one from the list.",
+          `There is nothing to show for “${target?.id ?? ""}”: it may be a colleague rather than a customer, ` +
+          `may have asked not to be tracked, or may not be in this data. Search for another ${what} above.`,
       }),
-      el("p", { class: "muted small" }, el("code", { text: err.code }), ` ${err.message}`),
+      details(err),
     ),
   );
 }
 
 /**
- * Any other error, with its code.
+ * Any other error.
  * @param {HTMLElement} host
  * @param {ViewName} view
  * @param {ShownError} err
@@ -105,8 +119,9 @@ export function renderQueryError(host, view, err) {
     el(
       "div",
       { class: "card error", role: "alert", "data-error-code": err.code ?? "ERROR" },
-      el("h3", { text: `${VIEWS[view].title} failed` }),
-      el("p", {}, el("code", { text: err.code ?? "ERROR" }), ` ${err.message}`),
+      el("h3", { text: `${VIEWS[view].title} could not be shown` }),
+      el("p", { text: "Something went wrong while working out these figures. Try another period or reload the page." }),
+      details(err),
     ),
   );
 }

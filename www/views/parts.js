@@ -15,6 +15,8 @@ import { el, countFormat } from "../ui.js";
  * @typedef {object} ViewContext
  * @property {(id: string) => string | null} nameOf   a person's or account's name, as the selector knows it
  * @property {(kind: TargetKind, id: string) => void} open   shows the relationship of a contact or an account
+ * @property {(target: { kind: TargetKind, id: string }, before: string) => Promise<import("../pkg/rapport.js").Activity>} more
+ *   the activity list's next page
  */
 
 /** How far back the health trend compares (the engine's default, `health.trendDays`). */
@@ -57,6 +59,7 @@ export function signed(n) {
 export function trendText(trend) {
   if (!trend) return null;
   const word = { improving: "Improving", steady: "Steady", declining: "Declining", new: "New" }[trend.direction] ?? trend.direction;
+  if (trend.direction === "new") return `New relationship: no score ${TREND_DAYS} days earlier`;
   if (trend.previousScore === null || trend.change === null) return `${word}: not scored ${TREND_DAYS} days earlier`;
   const points = Math.abs(trend.change) === 1 ? "point" : "points";
   return `${word}: ${signed(trend.change)} ${points} in ${TREND_DAYS} days (was ${trend.previousScore})`;

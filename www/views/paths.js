@@ -3,14 +3,43 @@
 // engine's explanation. Paths lead to a person: an account is told to pick
 // one of its contacts.
 
-import { el, decimalFormat } from "../ui.js";
+import { el, decimalFormat, plural, formatDate } from "../ui.js";
 import { pathGraph } from "../charts.js";
 
 /**
  * @typedef {import("../protocol.js").IntroductionPaths} IntroductionPaths
  * @typedef {import("../pkg/rapport.js").IntroductionPath} IntroductionPath
  * @typedef {import("./parts.js").ViewContext} ViewContext
+ * @typedef {import("../pkg/rapport.js").IntroductionStep} IntroductionStep
  */
+
+/**
+ * A tie's evidence in words: "Ada and Bob: 12 e-mails, 2 meetings, last Mar 3, 2026".
+ * @param {IntroductionStep} step
+ * @param {(id: string) => string} nameOf
+ */
+export function evidenceLine(step, nameOf) {
+  const e = step.evidence;
+  const parts = [plural(e.emails, "e-mail"), plural(e.meetings, "meeting"), plural(e.calls, "call")];
+  return `${nameOf(step.from)} and ${nameOf(step.to)}: ${parts.join(", ")}${e.lastInteractionAt ? `, last ${formatDate(e.lastInteractionAt)}` : ""}`;
+}
+
+/**
+ * The drafted introduction request as a mailto: link to the colleague to
+ * ask: the engine's message, then the evidence of both ties. Nothing is
+ * sent: the viewer's mail program opens the draft.
+ * @param {IntroductionPath} path
+ * @param {string} contactName
+ * @param {(id: string) => string} nameOf
+ */
+export function introductionMailto(path, contactName, nameOf) {
+  const intro = path.introduction;
+  if (!intro) return null;
+  const evidence = [intro.viewerTie, intro.contactTie].map((s) => `- ${evidenceLine(s, nameOf)}`).join("\n");
+  const body = `${intro.message}\n\nWhat the introduction rests on:\n${evidence}`;
+  const subject = `Introduction to ${contactName}?`;
+  return `mailto:${encodeURIComponent(intro.ask)}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
+}
 
 /**
  * An account was picked: paths lead to a person.
@@ -41,21 +70,37 @@ export function renderPaths(host, answer, ctx) {
   const name = ctx.nameOf(id) ?? answer.paths[0]?.names?.at(-1) ?? id;
   /** @type {[HTMLElement, IntroductionPath][]} */
   const hosts = [];
+  /** @type {(id: string) => string} */
+  const nameAt = (pid) => {
+    for (const p of answer.paths) {
+      const at = p.people.indexOf(pid);
+      if (at >= 0 && p.names[at]) return /** @type {string} */ (p.names[at]);
+    }
+    return ctx.nameOf(pid) ?? pid;
+  };
   const cards = answer.paths.map((p, i) => {
     const host = el("div", { class: "path-host" });
     hosts.push([host, p]);
+    const href = introductionMailto(p, name, nameAt);
+    const askName = p.introduction ? p.introduction.askName ?? p.introduction.ask : "";
+    const action = href
+      ? el("a", { class: "button ask-intro", href, "data-ask": p.introduction?.ask ?? "", text: `Ask ${askName} for an introduction` })
+      : p.direct
+        ? el("p", { class: "direct-note", text: "You already know them: write to them directly." })
+        : null;
     return el(
       "li",
       { class: "card path", "data-path": String(i), "data-people": JSON.stringify(p.people), "data-strength": String(p.strength) },
       el(
         "div",
         { class: "path-head" },
-        el("h4", { text: `Path ${i + 1}` }),
-        el("span", { class: "muted", text: `${p.hops} ${p.hops === 1 ? "hop" : "hops"} · strength ` }),
+        el("h4", { text: p.direct ? "You know them" : `Through ${p.names.slice(1, -1).map((n, k) => n ?? p.people[k + 1]).join(" and ")}` }),
+        el("span", { class: "muted", text: `${p.hops} ${p.hops === 1 ? "step" : "steps"} · strength ` }),
         el("data", { class: "path-strength", value: String(p.strength), text: decimalFormat.format(p.strength) }),
       ),
       host,
       el("p", { class: "path-explanation", text: p.explanation }),
+      action,
     );
   });
   host.replaceChildren(
@@ -69,13 +114,13 @@ export function renderPaths(host, answer, ctx) {
           "div",
           { class: "view-head" },
           el("h3", { text: `Introductions to ${name}` }),
-          el("span", { class: "badge scope scope-team", text: "team data · identifiable" }),
+          el("span", { class: "badge scope scope-team", text: "Whole team" }),
         ),
         el("p", {
           class: "muted small",
           text:
-            `The strongest chains from you to them through colleagues who have not opted out, at most ${answer.maxHops} steps. ` +
-            "A path's strength is the product of its steps' strengths; thicker lines are stronger links.",
+            `Who can introduce you: the strongest chains from you to them through colleagues, at most ${answer.maxHops} steps. ` +
+            "Thicker lines are stronger links. “Ask for an introduction” opens a drafted e-mail in your mail program; nothing is sent for you.",
         }),
       ),
       cards.length

@@ -6,12 +6,14 @@
 import { el, countFormat, pointsFormat, wholePercentFormat, factsList, kpiCards, relationshipKpiCards, peopleItems } from "../ui.js";
 import { weeklyChart, weeklyLegend, weeklyTableRows, bar, healthGauge, SERIES_WITH_CALLS } from "../charts.js";
 import { bandBadge, trendText, openButton, TREND_ARROWS } from "./parts.js";
+import { healthLine, nextStepCard, activityList } from "./story.js";
 
 /**
  * @typedef {import("../pkg/rapport.js").Relationship} Relationship
  * @typedef {import("../pkg/rapport.js").Health} Health
  * @typedef {import("../pkg/rapport.js").Colleague} Colleague
  * @typedef {import("./parts.js").ViewContext} ViewContext
+ * @typedef {import("../pkg/rapport.js").Activity} Activity
  */
 
 const FACTOR_NAMES = {
@@ -27,8 +29,9 @@ const FACTOR_NAMES = {
  * @param {HTMLElement} host
  * @param {Relationship} r
  * @param {ViewContext} ctx
+ * @param {Activity | null} [activity]  the first page of the activity list; undefined: it follows (story.js fillActivity)
  */
-export function renderRelationship(host, r, ctx) {
+export function renderRelationship(host, r, ctx, activity = undefined) {
   const own = r.scope === "own";
   const t = r.target;
   const name = t.name ?? t.id;
@@ -40,7 +43,7 @@ export function renderRelationship(host, r, ctx) {
           { class: "rel-meta" },
           el("span", { class: "muted", text: t.id }),
           t.account ? el("span", { class: "muted", text: " · account " }) : null,
-          t.account ? openButton(ctx, "account", t.account, ctx.nameOf(t.account) ?? t.account) : null,
+          t.account ? openButton(ctx, "account", t.account, t.accountName ?? ctx.nameOf(t.account) ?? t.account) : null,
         )
       : el(
           "div",
@@ -60,14 +63,15 @@ export function renderRelationship(host, r, ctx) {
       "div",
       { class: "rel-title" },
       el("h3", { text: name }),
-      el("span", { class: "badge", text: t.kind === "account" ? "account" : "contact" }),
+      el("span", { class: "badge", text: t.kind === "account" ? "Account" : "Contact" }),
       el("span", {
         class: `badge scope ${own ? "scope-own" : "scope-team"}`,
         "data-scope": r.scope,
-        text: own ? "your interactions only" : "team data · identifiable",
+        text: own ? "Your interactions" : "Whole team",
       }),
     ),
     about,
+    nextStepCard(r.nextStep),
     factsList(r),
   );
 
@@ -100,7 +104,13 @@ export function renderRelationship(host, r, ctx) {
       "data-target-id": t.id,
     },
     head,
-    el("div", { class: "rel-grid" }, healthCard(r.health), chartCard),
+    el(
+      "div",
+      { class: "rel-grid" },
+      healthCard(r.health),
+      el("div", { class: "rel-stack" }, healthLine(r.healthHistory, name), activityList(activity, ctx, { kind: t.kind, id: t.id })),
+    ),
+    chartCard,
     el("section", { class: "rel-section", "aria-label": "Figures" }, el("div", { class: "kpi-grid" }, ...kpiCards(r.kpis, relationshipKpiCards(own)))),
     colleagueLists(r, own),
   );

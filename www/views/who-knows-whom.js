@@ -58,7 +58,7 @@ export function renderWhoKnowsWhom(host, w) {
         "div",
         { class: "view-head" },
         el("h3", { text: `Who knows ${name}` }),
-        el("span", { class: "badge scope scope-team", text: "team data · identifiable" }),
+        el("span", { class: "badge scope scope-team", text: "Whole team" }),
       ),
       el("p", {
         class: "muted small",

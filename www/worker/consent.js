@@ -12,16 +12,22 @@ import { withoutOptedOut } from "./contacts.js";
 import { session, requireEngine, consentFlags } from "./session.js";
 import { codedError } from "../errors.js";
 import { othersNeedReload } from "../reload.js";
+import { grant, consentStatus } from "./admin.js";
 
 /** @typedef {import("../protocol.js").Handlers} Handlers */
 
 /** @type {Pick<Handlers, "setConsent" | "optOuts" | "optOut">} */
 export const consentHandlers = {
-  async setConsent({ aggregated, identifiable }, progress) {
+  async setConsent({ aggregated, identifiable, days }, progress) {
     const e = requireEngine();
-    const consent = consentFlags({ aggregated, identifiable });
-    e.setConsent(consent);
-    session.consent = consent;
+    const viewer = session.storedMeta?.viewer;
+    if (!viewer) throw codedError("NOT_READY", "the data is not loaded yet");
+    // The administrator signs a new grant (or withdraws): as a deployment's
+    // identity provider would, never a flag the engine would take.
+    session.token = null;
+    session.token = await grant(e, viewer, consentFlags({ aggregated, identifiable }), typeof days === "number" && days > 0 ? { days } : {});
+    const consent = consentStatus(e, session.token);
+    session.consent = consentFlags(consent);
     let reloaded = null;
     let othersMissing = false;
     if (othersNeedReload(e)) {

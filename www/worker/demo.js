@@ -13,6 +13,7 @@ import { remember, applyOptOuts, storedOptOuts, legacyOptOuts } from "./ledger.j
 import { persist } from "./persist.js";
 import { pickContacts, withoutOptedOut } from "./contacts.js";
 import { session, requireEngine, consentFlags } from "./session.js";
+import { keyedOptions, grant, consentStatus } from "./admin.js";
 import { othersNeedReload } from "../reload.js";
 
 /**
@@ -41,12 +42,14 @@ const FILES_META = /** @type {const} */ (["source", "viewer", "internalDomains",
  * @param {unknown} now
  * @returns {EngineOptions}
  */
-function engineOptions({ consent, epsilonBudget }, viewer, internalDomains, now) {
+function engineOptions({ epsilonBudget, requireNoise }, viewer, internalDomains, now) {
   return {
     viewer,
     internalDomains,
     ...(typeof now === "string" ? { now } : {}),
-    consent: consentFlags(consent),
+    // Consent arrives only as a token signed by the administrator (admin.js).
+    ...keyedOptions(),
+    ...(requireNoise ? { requireNoise: true } : {}),
     // Only when asked for (?epsilonBudget= in the page's URL): else the engine's default.
     ...(epsilonBudget === undefined || epsilonBudget === null ? {} : { epsilonBudget }),
   };
@@ -57,6 +60,7 @@ export const demoHandlers = {
   async load(params, progress) {
     session.engine?.free();
     session.engine = null;
+    session.requireNoise = Boolean(params.requireNoise);
 
     // A snapshot stored for the same demo parameters opens in a fraction of the
     // time the demo takes to generate and load.
@@ -95,11 +99,24 @@ async function openStored(record, params, migrate, progress) {
   const started = performance.now();
   progress("open", "Opening the data stored in this browser…");
   let opened;
+  /** @type {string | null} why the stored grant no longer grants (expired, say) */
+  let consentEnded = null;
+  const options = engineOptions(params, record.viewer, record.internalDomains, record.now);
+  const token = typeof record.consentToken === "string" ? record.consentToken : null;
   try {
     // The data keeps the reference time it was stored with: the demo's, or
     // the clock when the user's files were loaded (the figures shown then are
-    // the figures shown now).
-    opened = Engine.fromSnapshot(record.bytes, engineOptions(params, record.viewer, record.internalDomains, record.now));
+    // the figures shown now). The grant stored with it is checked before the
+    // data is installed, so that what it still covers is kept.
+    try {
+      opened = Engine.fromSnapshot(record.bytes, options, token ?? undefined);
+    } catch (err) {
+      const e = /** @type {{ code?: string, reason?: string, message?: string }} */ (err);
+      if (e?.code !== "INVALID_CONSENT_TOKEN") throw err;
+      // A real end of consent (expired): reopened with the viewer's own only.
+      consentEnded = e.reason ?? e.message ?? "the grant ended";
+      opened = Engine.fromSnapshot(record.bytes, options);
+    }
   } catch (err) {
     // Damaged, truncated or foreign (INVALID_SNAPSHOT, INVALID_OPTIONS), or a
     // record that is not what store.js writes: never worth keeping, and never
@@ -114,10 +131,12 @@ async function openStored(record, params, migrate, progress) {
     };
   }
   session.engine = opened;
+  session.token = consentEnded ? null : token;
   applyOptOuts(opened); // the snapshot carries them already: this keeps the two in step
   // Files are not kept: only the demo can be loaded again after a purge.
   session.demoOptions = files ? null : { seed, interactions };
-  session.consent = consentFlags(params.consent);
+  const consent = consentStatus(opened, session.token);
+  session.consent = consentFlags(consent);
   session.frequentContacts = withoutOptedOut(record.contacts ?? []);
   const meta = Object.fromEntries((files ? FILES_META : DEMO_META).map((k) => [k, record[k]]));
   session.storedMeta = { .../** @type {import("./store.js").RecordMeta} */ (/** @type {unknown} */ (meta)), contacts: session.frequentContacts };
@@ -135,7 +154,7 @@ async function openStored(record, params, migrate, progress) {
   // consent after a reload loads the demo again. The engine in memory holds
   // no more either.
   const restricted = !record.purged && !opened.keepsOthers();
-  if (restricted || migrate) stored = await persist(progress);
+  if (restricted || migrate || consentEnded) stored = await persist(progress);
   return {
     source: "stored",
     dataset: files ? "files" : "demo",
@@ -143,6 +162,9 @@ async function openStored(record, params, migrate, progress) {
     loadedAt: files ? record.loadedAt ?? null : undefined,
     othersMissing: withheld && !session.demoOptions,
     restricted,
+    consentEnded,
+    consent,
+    requireNoise: session.requireNoise,
     viewer: record.viewer,
     internalDomains: record.internalDomains,
     now: record.now,
@@ -177,6 +199,8 @@ async function generate(params, discarded, progress) {
   session.demoOptions = null;
   const next = new Engine(engineOptions(params, demo.viewer, demo.internalDomains, demo.now));
   try {
+    // The administrator's grant, before any data: what it covers is kept.
+    session.token = await grant(next, demo.viewer, consentFlags(params.consent));
     // Before loading: the load then drops them (counted in droppedOptedOut).
     applyOptOuts(next);
     progress("people", "Loading the people directory…");
@@ -191,17 +215,22 @@ async function generate(params, discarded, progress) {
     const contacts = pickContacts(next, demo);
     session.engine = next;
     session.demoOptions = { seed, interactions };
-    session.consent = consentFlags(params.consent);
+    const consent = consentStatus(next, session.token);
+    session.consent = consentFlags(consent);
     session.frequentContacts = contacts;
     const loadedMs = performance.now() - started - generatedMs;
     const { viewer, internalDomains, now } = demo;
     session.storedMeta = { viewer, internalDomains, seed, interactions, now, people, contacts };
-    const stored = await persist(progress);
+    // Stored by the "store" request the page sends once the first card is
+    // drawn (persist.js): the card does not wait for the write.
+    const stored = null;
     return {
       source: "demo",
       dataset: "demo",
       discarded,
       stored,
+      consent,
+      requireNoise: session.requireNoise,
       viewer,
       internalDomains,
       now,

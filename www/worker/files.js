@@ -27,6 +27,7 @@
 // held is the engine's answer (its LoadReport), not this module's.
 
 import { codedError } from "../errors.js";
+import { csvKind } from "./csv.js";
 
 /**
  * What a file holds, as `detect` tells it.
@@ -272,7 +273,11 @@ export async function detect(file) {
     }
     throw unknown(whole ? "it is one JSON object that is neither a Graph page nor a record" : "it is not JSON");
   }
-  throw unknown("it does not start with [ or {");
+  // CSV: a header row naming SPEC 2 fields (worker/csv.js); loaded as NDJSON.
+  const nl = head.indexOf(NL, start);
+  const csv = csvKind(decoder.decode(head.subarray(start, nl === -1 ? head.length : nl)));
+  if (csv) return { kind: csv, syntax: "csv" };
+  throw unknown("it does not start with [ or {, nor with a CSV header naming id and from");
 }
 
 /**

@@ -10,12 +10,14 @@
 
 import { Engine } from "../pkg/rapport.js";
 import { detect, chunksOf } from "./files.js";
+import { csvToNdjson } from "./csv.js";
 import { getSnapshot } from "./store.js";
 import { remember, applyOptOuts, storedOptOuts, legacyOptOuts } from "./ledger.js";
 import { persist } from "./persist.js";
 import { topCounterparts } from "./contacts.js";
 import { emptyReport, addReport, sumReports } from "./reports.js";
 import { session, requireEngine, consentFlags } from "./session.js";
+import { keyedOptions, grant, consentStatus } from "./admin.js";
 import { codedError } from "../errors.js";
 import { splitDomains, notDomains, domainsOrViewers } from "../domains.js";
 
@@ -36,7 +38,7 @@ const breathe = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** @type {Pick<Handlers, "loadFiles" | "commitLoad">} */
 export const ingestHandlers = {
-  async loadFiles({ files, viewer, internalDomains, now: asOf, lenient = false, consent, epsilonBudget, optOuts: known = null }, progress) {
+  async loadFiles({ files, viewer, internalDomains, now: asOf, lenient = false, consent, epsilonBudget, requireNoise, optOuts: known = null }, progress) {
     const list = Array.isArray(files) ? files.filter((f) => f instanceof Blob) : [];
     if (!list.length) throw codedError("INVALID_OPTIONS", "choose at least one file to load", { option: "files" });
     const who = typeof viewer === "string" ? viewer.trim() : "";
@@ -62,10 +64,13 @@ export const ingestHandlers = {
       viewer: who,
       internalDomains: domains,
       ...(asOf !== undefined && Number.isFinite(asOf) ? { now: asOf } : {}),
-      consent: consentFlags(consent),
+      ...keyedOptions(),
+      ...(requireNoise ? { requireNoise: true } : {}),
       ...(epsilonBudget === undefined || epsilonBudget === null ? {} : { epsilonBudget }),
     });
     try {
+      // The administrator's grant for this viewer, before any data (admin.js).
+      const token = await grant(next, who, consentFlags(consent));
       remember([storedOptOuts(record), known instanceof Uint8Array ? known : null], legacyOptOuts(record));
       applyOptOuts(next);
       /** @type {FileReport[]} */
@@ -86,7 +91,10 @@ export const ingestHandlers = {
       // Without consent to others' data only the viewer's own interactions
       // were kept (the engine says so: othersWithheld): others' come back only
       // with the files, once it is granted.
-      session.consent = consentFlags(consent);
+      session.token = token;
+      session.requireNoise = Boolean(requireNoise);
+      const granted = consentStatus(next, token);
+      session.consent = consentFlags(granted);
       session.frequentContacts = contacts;
       const now = own.now;
       const loadedAt = new Date().toISOString();
@@ -113,6 +121,7 @@ export const ingestHandlers = {
         interactions,
         stats: next.stats(),
         contacts,
+        consent: granted,
         timings: { loadedMs: performance.now() - started },
       };
     } catch (err) {
@@ -174,7 +183,10 @@ async function loadFile(e, file, detected, { lenient, base, total, progress }) {
   const load = detected.kind === "people" ? (bytes, opts) => e.loadPeople(bytes, opts) : (bytes, opts) => e.loadInteractions(bytes, opts);
   const noun = NOUNS[detected.kind];
   progress("read", `Reading ${file.name}…`, { done: base, total, file: file.name });
-  for await (const chunk of chunksOf(file, detected)) {
+  // CSV becomes NDJSON, one record a line: data row N is line N (worker/csv.js).
+  const source = detected.syntax === "csv" ? new File([csvToNdjson(await file.text()).ndjson], file.name) : file;
+  const how = detected.syntax === "csv" ? { ...detected, syntax: /** @type {const} */ ("ndjson") } : detected;
+  for await (const chunk of chunksOf(source, how)) {
     if (chunk.page !== undefined) report.pages++;
     /** @param {unknown} err */
     const locate = (err) => locateError(err, file, detected, chunk);
@@ -231,6 +243,10 @@ function locateError(error, file, detected, chunk) {
   else if (detected.syntax === "ndjson") {
     out.line = out.index + 1;
     where = `line ${out.line}`;
+  } else if (detected.syntax === "csv") {
+    // The header is line 1: data row N is on line N + 1 (without line breaks inside quotes).
+    out.line = out.index + 2;
+    where = `row ${out.index + 1} (line ${out.line})`;
   } else where = `record ${out.index + 1} (index ${out.index})`;
   if (err?.field !== undefined) out.field = err.field;
   if (err?.reason !== undefined) out.reason = err.reason;

@@ -30,7 +30,7 @@ export async function persist(progress) {
     // own interactions, so the stored copy is then a purged one.
     const purged = othersIncomplete(engine);
     // The opt-outs as the engine's digests: no opted-out id is written in clear.
-    await putSnapshot({ ...storedMeta, optOuts: optOutLedger().exportOptOuts(), bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
+    await putSnapshot({ ...storedMeta, consentToken: session.token, optOuts: optOutLedger().exportOptOuts(), bytes: engine.exportSnapshot(), purged, savedAt: new Date().toISOString() });
     return "saved";
   } catch {
     return deleteSnapshot().then(
@@ -40,8 +40,13 @@ export async function persist(progress) {
   }
 }
 
-/** @type {Pick<Handlers, "forget">} */
+/** @type {Pick<Handlers, "forget" | "store">} */
 export const storageHandlers = {
+  /** The data shown, stored now (after a first load: the page asks once its first card is drawn). */
+  async store(_params, progress) {
+    return { stored: await persist(progress) };
+  },
+
   async forget() {
     session.engine?.free();
     session.engine = null;

@@ -43,7 +43,7 @@ function teamOrOwn(scope) {
 /** @type {(a: { id: string, name: string | null }, b: { id: string, name: string | null }) => number} */
 const byName = (a, b) => collator.compare(a.name ?? a.id, b.name ?? b.id) || collator.compare(a.id, b.id);
 
-/** @type {Pick<Handlers, "ownInsights" | "targets" | "relationship" | "relationshipSummaries" | "whoKnowsWhom" | "introductionPaths" | "aggregates">} */
+/** @type {Pick<Handlers, "ownInsights" | "targets" | "relationship" | "activity" | "relationshipSummaries" | "whoKnowsWhom" | "introductionPaths" | "aggregates">} */
 export const queryHandlers = {
   ownInsights({ days }) {
     return requireEngine().ownInsights(days === undefined ? {} : { days });
@@ -68,6 +68,15 @@ export const queryHandlers = {
     const opts = { scope: teamOrOwn(params.scope) };
     if (params.days !== undefined) opts.days = params.days;
     return requireEngine().relationship(targetOf(params), opts);
+  },
+
+  activity(params) {
+    /** @type {{ scope: DataScope, days?: number, limit?: number, before?: string }} */
+    const opts = { scope: teamOrOwn(params.scope) };
+    if (params.days !== undefined) opts.days = params.days;
+    if (params.limit !== undefined) opts.limit = params.limit;
+    if (typeof params.before === "string" && params.before) opts.before = params.before;
+    return requireEngine().activity(targetOf(params), opts);
   },
 
   relationshipSummaries({ level = "account", scope, days }) {

@@ -25,6 +25,8 @@ import { codedError } from "../errors.js";
  * @property {{ aggregated: boolean, identifiable: boolean }} consent  the flags last given to the engine
  * @property {Choice[]} frequentContacts     the viewer's own top external counterparts, picked at load time
  * @property {RecordMeta | null} storedMeta  what the stored record keeps beside the bytes (store.js), set at load time
+ * @property {string | null} token          the signed consent token in force (worker/admin.js), stored with the snapshot
+ * @property {boolean} requireNoise          the deployment's noise policy: the engine refuses exact aggregates
  */
 
 /** @type {Session} */
@@ -34,6 +36,8 @@ export const session = {
   consent: { aggregated: false, identifiable: false },
   frequentContacts: [],
   storedMeta: null,
+  token: null,
+  requireNoise: false,
 };
 
 /**

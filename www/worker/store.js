@@ -19,7 +19,9 @@
 // A record of the user's own files (worker/ingest.js) has source: "files"
 // and, instead of seed and interactions, files, loadedAt and
 // interactionsReport (the load's totals); it is reopened whatever demo the
-// page asks for. A record without source is the demo's.
+// page asks for. A record without source is the demo's. consentToken is the
+// administrator's signed grant in force when it was written (worker/admin.js),
+// checked again, expiry included, when the record is reopened.
 
 /**
  * @typedef {import("../pkg/rapport.js").LoadReport} LoadReport
@@ -47,6 +49,7 @@
  * A record as written (readers check every field: a record is input).
  * @typedef {RecordMeta & {
  *   format: number, bytes: Uint8Array, optOuts?: Uint8Array, purged: boolean, savedAt: string,
+ *   consentToken?: string | null,
  *   optedOut?: string[],
  * }} StoredRecord
  */

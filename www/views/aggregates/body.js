@@ -145,7 +145,7 @@ export function budgetExhaustedBody(options, err, asked = [], withoutNoise = nul
     el(
       "div",
       { class: "card notice budget-exhausted", role: "alert", "data-notice": "budget-exhausted" },
-      el("h3", { text: "Privacy budget spent: no new noisy figures" }),
+      el("h3", { text: "Privacy allowance used up: no new organization figures" }),
       el("p", {
         text:
           `Every new answer with privacy noise spends part of this engine's privacy budget, so that together they reveal no more than it allows about anyone. ` +
@@ -156,9 +156,9 @@ export function budgetExhaustedBody(options, err, asked = [], withoutNoise = nul
           (earlier.length
             ? `Earlier answers are still shown, from cache and at no cost while the data is unchanged: pick them again (${earlier.join("; ")}). `
             : "Earlier noisy answers are still shown, from cache and at no cost while the data is unchanged: pick the same grouping and period again. ") +
-          "The figures without noise remain available: untick the noise option.",
+          (withoutNoise ? "The figures without noise remain available: untick the noise option." : "Figures without noise are not offered here: that is this deployment's privacy policy."),
       }),
-      el("p", { class: "muted small" }, el("code", { text: err.code }), ` ${err.message}`),
+      el("details", { class: "error-details" }, el("summary", { text: "Details" }), el("p", { class: "muted small" }, el("code", { text: err.code }), ` ${err.message}`)),
       button ? el("div", { class: "buttons" }, button) : null,
     ),
   ];

@@ -180,7 +180,8 @@ export function legend(bands, metric, table, { matrix = false, words = GROUP_WOR
     items.push(el("li", { "data-band": "none" }, el("span", { class: "swatch heat none", "aria-hidden": "true" }), `${NO_DATA} ${metric.none}`));
   }
   if (table.noise) {
-    items.push(el("li", { "data-band": "approx" }, el("span", { class: "swatch heat approx", "aria-hidden": "true" }), "≈ approximate: privacy noise added"));
+    items.push(el("li", { "data-band": "approx" }, el("span", { class: "swatch heat approx", "aria-hidden": "true" }), "≈ approximate: privacy noise added, ± its likely range"));
+    items.push(el("li", { "data-band": "uncertain" }, el("span", { class: "swatch heat uncertain", "aria-hidden": "true" }), "Grey: the range is wider than the figure, too uncertain to compare"));
   }
   return el("ul", { class: "legend agg-legend", "aria-label": "Colour key" }, ...items);
 }
@@ -195,17 +196,25 @@ export function legend(bands, metric, table, { matrix = false, words = GROUP_WOR
  * @param {number} value
  * @param {Metric} metric
  * @param {NoiseReport | null} noise
+ * @param {number | null} [range]  with noise: the half-width of the figure's likely range (two standard deviations)
  */
-export function figureCell(attrs, where, band, value, metric, noise) {
+export function figureCell(attrs, where, band, value, metric, noise, range = null) {
   const text = formatMetric(metric, value);
-  return el("td", {
-    class: noise ? `heat q${band} approx` : `heat q${band}`,
+  // A range wider than the figure itself says nothing about it: greyed, not coloured.
+  const uncertain = noise !== null && range !== null && 2 * range > value;
+  const interval = range !== null ? `±${formatMetric(metric, range)}` : null;
+  const cell = el("td", {
+    class: uncertain ? "heat uncertain approx" : noise ? `heat q${band} approx` : `heat q${band}`,
     ...attrs,
     "data-value": JSON.stringify(value),
     "data-approx": noise ? "true" : null,
-    title: `${where}: ${figureText(metric, value, noise)}`,
-    "aria-label": noise ? `about ${text}` : null,
+    "data-range": range !== null ? String(range) : null,
+    "data-uncertain": uncertain ? "true" : null,
+    title: `${where}: ${figureText(metric, value, noise)}${range !== null ? `, likely between ${formatMetric(metric, Math.max(0, value - range))} and ${formatMetric(metric, value + range)}` : ""}${uncertain ? " (too uncertain to compare)" : ""}`,
+    "aria-label": noise ? `about ${text}${interval ? ` ${interval}` : ""}${uncertain ? ", too uncertain" : ""}` : null,
     tabIndex: -1,
     text,
   });
+  if (interval) cell.append(el("span", { class: "range", "aria-hidden": "true", text: interval }));
+  return cell;
 }

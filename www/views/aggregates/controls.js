@@ -9,7 +9,7 @@ import { PERIODS, GROUPINGS, NOISE_EPSILON, metricOf, metricsOf } from "./metric
 /**
  * What the controls show: the period, grouping and noise asked of the engine,
  * and the metric drawn per grouping.
- * @typedef {{ period: string, groupBy: string, noise: boolean, metric: Record<string, string> }} ShownOptions
+ * @typedef {{ period: string, groupBy: string, noise: boolean, noiseRequired?: boolean, metric: Record<string, string> }} ShownOptions
  */
 
 /**
@@ -91,8 +91,8 @@ export function aggregatesShell(options, onChange) {
     el(
       "div",
       { class: "view-head" },
-      el("h3", { id: id("title"), text: "Organization aggregates" }),
-      el("span", { class: "badge scope scope-aggregated", text: "anonymized · groups only" }),
+      el("h3", { id: id("title"), text: "Organization" }),
+      el("span", { class: "badge scope scope-aggregated", text: "Groups only, nobody named" }),
     ),
     el(
       "div",
@@ -105,12 +105,14 @@ export function aggregatesShell(options, onChange) {
       ),
       el("div", { class: "field" }, el("label", { for: id("metric"), text: "Metric" }), metric),
       el("div", { class: "field" }, el("label", { for: id("group-by"), text: "Group by" }), groupBy),
-      el(
-        "div",
-        { class: "field check agg-noise" },
-        noise,
-        el("label", { for: id("noise"), text: `Privacy noise (ε = ${NOISE_EPSILON})` }),
-      ),
+      options.noiseRequired
+        ? el("p", { class: "agg-noise-policy", "data-noise-policy": "required", text: "Approximate figures: privacy noise is always on here." })
+        : el(
+            "div",
+            { class: "field check agg-noise" },
+            noise,
+            el("label", { for: id("noise"), text: `Privacy noise (strength ${NOISE_EPSILON})` }),
+          ),
     ),
     body,
   );

@@ -5,13 +5,24 @@
 // cells would give away the hidden one.
 
 import { el, countFormat, NO_DATA } from "../../ui.js";
-import { GROUP_WORDS, periodStart, periodEnd, periodShort, periodLong } from "./metrics.js";
+import { GROUP_WORDS, periodStart, periodEnd, periodShort, periodLong, noiseSpread } from "./metrics.js";
 import { quantileBands, roving, suppressedCell, legend, figureCell } from "./cells.js";
 
 /**
  * @typedef {import("./metrics.js").Metric} Metric
  * @typedef {import("../../pkg/rapport.js").AggregateTable} AggregateTable
  */
+
+/**
+ * "63 accounts hidden: fewer than 5 colleagues active in any month".
+ * @param {number} n
+ * @param {AggregateTable} table
+ * @param {typeof GROUP_WORDS.department} words
+ */
+export function foldedText(n, table, words) {
+  const period = table.period === "month" ? "month" : "week";
+  return `${countFormat.format(n)} ${words.one}${n === 1 ? "" : "s"} hidden: fewer than ${table.minGroupSize} ${words.who} active in any ${period}${table.noise ? " (by a noisy count)" : ""}.`;
+}
 
 /**
  * The heatmap figure. With `pickPeriod`, a click on a period's heading shows
@@ -29,9 +40,22 @@ export function heatmap(table, metric, now, showDetail, pickPeriod = null) {
   const current = now ? table.periods.filter((p) => periodStart(p) <= now && now < periodEnd(p)) : [];
   /** @type {(metrics: object, key: string) => number | null | undefined} */
   const metricValue = (metrics, key) => /** @type {Record<string, number | null | undefined>} */ (metrics)[key];
-  const values = table.rows.filter((r) => !r.suppressed && r.metrics).map((r) => metricValue(/** @type {object} */ (r.metrics), metric.key));
+  // With noise: each figure's likely range, two standard deviations of its noise (metrics.js).
+  const sd = table.noise && metric.noise?.scale ? noiseSpread(table.noise, metric.noise.scale) : null;
+  const range = sd === null ? null : 2 * sd;
+  const values = table.rows
+    .filter((r) => !r.suppressed && r.metrics)
+    .map((r) => metricValue(/** @type {object} */ (r.metrics), metric.key))
+    // Cells too uncertain to compare (greyed) do not set the colour scale.
+    .filter((v) => range === null || (typeof v === "number" && 2 * range <= v));
   const bands = quantileBands(values);
   const byKey = new Map(table.rows.map((r) => [`${r.group}\u0000${r.period}`, r]));
+  // Rows with nothing to show (every cell suppressed) are folded into one line: display only.
+  const shownGroups = table.groups.filter((g) => table.periods.some((p) => {
+    const row = byKey.get(`${g}\u0000${p}`);
+    return row && !row.suppressed && row.metrics;
+  }));
+  const folded = table.periods.length ? table.groups.length - shownGroups.length : 0;
 
   const headings = table.periods.map((p) => {
     const inProgress = current.includes(p);
@@ -65,7 +89,7 @@ export function heatmap(table, metric, now, showDetail, pickPeriod = null) {
   const body = el(
     "tbody",
     {},
-    ...table.groups.map((group) => {
+    ...(table.periods.length ? shownGroups : table.groups).map((group) => {
       const rowCells = table.periods.map((period) => {
         const row = byKey.get(`${group}\u0000${period}`);
         const attrs = { "data-group": group, "data-period": period };
@@ -86,7 +110,7 @@ export function heatmap(table, metric, now, showDetail, pickPeriod = null) {
             text: NO_DATA,
           });
         }
-        return figureCell(attrs, where, bands.band(value), value, metric, table.noise);
+        return figureCell(attrs, where, bands.band(value), value, metric, table.noise, range);
       });
       cells.push(rowCells);
       return el("tr", { "data-group": group }, el("th", { scope: "row", text: group }), ...rowCells);
@@ -120,22 +144,27 @@ export function heatmap(table, metric, now, showDetail, pickPeriod = null) {
 
   const figure = el(
     "figure",
-    { class: "agg-figure", "data-figure": "heatmap" },
+    { class: "agg-figure", "data-figure": "heatmap", "data-heatmap-metric": metric.key },
     el(
       "figcaption",
       {},
       el("h4", { text: `${metric.label} per ${words.one} and ${periodWord}` }),
       legend(bands, metric, table, { words }),
     ),
-    el(
-      "div",
-      {
-        class: table.groups.length > 16 ? "heatmap-scroll tall" : "heatmap-scroll",
-        role: "group",
-        "aria-label": `${metric.label} heatmap, scrolls sideways`,
-      },
-      grid,
-    ),
+    // Every row folded: the line says so, and no empty grid is drawn.
+    shownGroups.length === 0 && folded
+      ? null
+      : el(
+          "div",
+          {
+            class: table.groups.length > 16 ? "heatmap-scroll tall" : "heatmap-scroll",
+            role: "group",
+            "aria-label": `${metric.label} heatmap, scrolls sideways`,
+          },
+          grid,
+        ),
+    // Outside the grid: a line of text, not a row of cells.
+    folded ? el("p", { class: "folded-rows", "data-folded": String(folded), text: foldedText(folded, table, words) }) : null,
     el("p", { class: "help agg-notes", "data-legend": "heatmap" }, ...notes),
   );
   return { figure, mark };

@@ -4,7 +4,7 @@
 // the diagonal; a pair is suppressed when either side has too few people.
 
 import { el, countFormat } from "../../ui.js";
-import { MATRIX_METRIC, plusMinus, periodStart, periodEnd, periodLong } from "./metrics.js";
+import { MATRIX_METRIC, plusMinus, periodStart, periodEnd, periodLong, noiseSpread } from "./metrics.js";
 import { quantileBands, roving, suppressedCell, legend, figureCell } from "./cells.js";
 import { nextControlId } from "./controls.js";
 
@@ -34,7 +34,13 @@ function matrixParts(table, period, inProgress, showDetail) {
   const pairKey = (a, b) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
   const shown = table.matrix.filter((m) => m.period === period);
   const pairs = new Map(shown.map((m) => [pairKey(m.from, m.to), m]));
-  const values = shown.filter((m) => !m.suppressed && m.interactions !== null).map((m) => m.interactions);
+  // With noise: the likely range (two standard deviations); cells too uncertain to compare set no colour.
+  const sd = table.noise ? noiseSpread(table.noise, "matrixInteractions") : null;
+  const range = sd === null ? null : 2 * sd;
+  const values = shown
+    .filter((m) => !m.suppressed && m.interactions !== null)
+    .map((m) => /** @type {number} */ (m.interactions))
+    .filter((v) => range === null || 2 * range <= v);
   const bands = quantileBands(values);
 
   /** @type {HTMLElement[][]} */
@@ -51,7 +57,7 @@ function matrixParts(table, period, inProgress, showDetail) {
         if (!pair || pair.suppressed || pair.interactions === null) {
           cell = suppressedCell(attrs, where, pair?.reason ?? (pair ? null : "no figure in the engine's answer"));
         } else {
-          cell = figureCell(attrs, where, bands.band(pair.interactions), pair.interactions, MATRIX_METRIC, table.noise);
+          cell = figureCell(attrs, where, bands.band(pair.interactions), pair.interactions, MATRIX_METRIC, table.noise, range);
         }
         if (from === to) cell.classList.add("self");
         return cell;

@@ -130,7 +130,7 @@ export function shownMetric(table, key) {
  * @param {NoiseReport | null | undefined} noise
  * @param {string} figure
  */
-function noiseSpread(noise, figure) {
+export function noiseSpread(noise, figure) {
   const b = noise?.scales?.[figure];
   return b !== undefined && Number.isFinite(b) ? Math.round(SD_PER_SCALE * b) : null;
 }
@@ -200,11 +200,11 @@ function exactFigureText(metric, value) {
 
 /**
  * How the words of the aggregates name a group: one, the column heading, who is active in it, and in the key.
- * @type {Record<Grouping, { one: string, heading: string, active: string, legend: string }>}
+ * @type {Record<Grouping, { one: string, heading: string, active: string, legend: string, who: string }>}
  */
 export const GROUP_WORDS = {
-  department: { one: "department", heading: "Department", active: "people of the department", legend: "people active" },
-  account: { one: "account", heading: "Account", active: "of our people dealing with the account", legend: "of our people active with the account" },
+  department: { one: "department", heading: "Department", active: "people of the department", legend: "people active", who: "people" },
+  account: { one: "account", heading: "Account", active: "of our people dealing with the account", legend: "of our people active with the account", who: "colleagues" },
 };
 
 /**

@@ -73,15 +73,15 @@ function noiseMeaning(metric, noise) {
  */
 function noiseCost(table) {
   const n = table.noise;
-  const eps = `ε = ${epsilonFormat.format(n.epsilon)}`;
-  const cost = n.fromCache ? `Repeated from cache, no cost (${eps} when first asked)` : `${eps} for this answer`;
+  const eps = epsilonFormat.format(n.epsilon);
+  const cost = n.fromCache ? `Repeated at no cost (it used ${eps} when first asked)` : `This answer used ${eps} of the privacy allowance`;
   const spent = table.epsilonSpent;
   const left = table.epsilonRemaining;
   if (spent === null || left === null || !Number.isFinite(spent) || !Number.isFinite(left)) return `${cost}.`;
   // The engine counts in thousandths: round the sum so that 0.1 + 0.2 reads 0.3.
   const total = Math.round((spent + left) * 1000) / 1000;
   const low = left < NOISE_EPSILON ? " Too little is left for a new question: only those asked before can be shown with noise." : "";
-  return `${cost}; budget spent ${epsilonFormat.format(spent)} of ${epsilonFormat.format(total)}, ${epsilonFormat.format(left)} left.${low}`;
+  return `${cost}; ${epsilonFormat.format(spent)} of ${epsilonFormat.format(total)} used so far, ${epsilonFormat.format(left)} left.${low}`;
 }
 
 /**

@@ -9,6 +9,7 @@
 import { aggregatesShell } from "./controls.js";
 import { aggregatesBody, notImplementedBody, budgetExhaustedBody } from "./body.js";
 import { metricOf, shownMetric, NOISE_EPSILON } from "./metrics.js";
+import { el } from "../../ui.js";
 
 /**
  * @typedef {import("../../pkg/rapport.js").AggregateTable} AggregateTable
@@ -48,6 +49,8 @@ let hooks = {
   shown: () => false,
   /** @returns {string | null} the data's reference time (ISO), to mark the period in progress */
   now: () => null,
+  /** The deployment requires noise (the engine's requireNoise): no exact figures, and no control offers them. */
+  requireNoise: () => false,
 };
 
 /**
@@ -65,7 +68,7 @@ export function wireAggregates(given) {
 export function aggregatesRequest() {
   /** @type {AggregatesParams} */
   const params = { groupBy: /** @type {"department" | "account"} */ (options.groupBy), period: /** @type {"week" | "month"} */ (options.period) };
-  if (options.noise) params.noise = { epsilon: NOISE_EPSILON };
+  if (options.noise || hooks.requireNoise()) params.noise = { epsilon: NOISE_EPSILON };
   return params;
 }
 
@@ -93,7 +96,7 @@ export function resetAggregates() {
  */
 function frame(host) {
   if (!shell?.root.isConnected) {
-    shell = aggregatesShell(options, onOption);
+    shell = aggregatesShell({ ...options, noise: options.noise || hooks.requireNoise(), noiseRequired: hooks.requireNoise() }, onOption);
     shownTable = null;
     host.replaceChildren(shell.root);
   }
@@ -127,11 +130,35 @@ export function renderAggregates(host, table) {
     delete root.dataset.noise;
   }
   body.replaceChildren(...aggregatesBody(table, wanted.key, hooks.now(), matrixOptions(table)));
+  offerLongerPeriods(body, table);
   if (!table.noise) return "shown below.";
-  const cost = table.noise.fromCache ? "repeated from cache at no cost" : `ε = ${table.noise.epsilon} spent`;
+  const cost = table.noise.fromCache ? "repeated at no cost" : "part of the privacy allowance used";
   return metric === wanted
     ? `shown below with privacy noise (${cost}).`
     : `shown below with privacy noise (${cost}); ${wanted.label.toLowerCase()} is not released with noise: showing ${metric.label.toLowerCase()} instead.`;
+}
+
+/**
+ * Rows were folded away (nobody to show in any period): offer the longer
+ * periods the engine accepts (PERIODS: weeks and months; it has no
+ * quarters), where more people are active in each cell. Whether they show
+ * more is the engine's answer once asked, never worked out here.
+ * @param {HTMLElement} body
+ * @param {AggregateTable} table
+ */
+function offerLongerPeriods(body, table) {
+  const folded = body.querySelector("[data-folded]");
+  if (!folded || table.period !== "week") return;
+  const button = el("button", { type: "button", class: "secondary", "data-offer-period": "month", text: "Show by month instead" });
+  button.addEventListener("click", () => onOption("period", "month"));
+  folded.after(
+    el(
+      "div",
+      { class: "period-offer", "data-period-offer": "month" },
+      el("p", { class: "help", text: "A month gathers more people active in each cell than a week, so some of the hidden rows may show." }),
+      button,
+    ),
+  );
 }
 
 /**
@@ -197,7 +224,8 @@ export function renderBudgetExhausted(host, err) {
     onOption("noise", false);
     noise.focus();
   };
-  body.replaceChildren(...budgetExhaustedBody(options, err, options.noisyAsked, withoutNoise));
+  // With noise required by the deployment, nothing offers the exact figures instead.
+  body.replaceChildren(...budgetExhaustedBody(options, err, options.noisyAsked, hooks.requireNoise() ? null : withoutNoise));
 }
 
 /**
@@ -218,6 +246,6 @@ function onOption(key, value) {
   if (shell?.root.isConnected && hooks.shown()) {
     shell.root.dataset.metric = metric.key;
     shell.body.replaceChildren(...aggregatesBody(table, metric.key, hooks.now(), matrixOptions(table)));
-    hooks.status(`Organization aggregates: ${metric.label.toLowerCase()} shown below.`);
+    hooks.status(`Organization: ${metric.label.toLowerCase()} shown below.`);
   }
 }
