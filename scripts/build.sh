@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+simd128" \
   cargo build --lib --release --target wasm32-unknown-unknown --quiet
-raw=target/wasm32-unknown-unknown/release/rapport.wasm
+raw=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/rapport.wasm
 
 wasm-bindgen "$raw" --target web --out-dir www/pkg --out-name rapport
 wasm-bindgen "$raw" --target nodejs --out-dir pkg/node --out-name rapport
