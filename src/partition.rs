@@ -4,10 +4,11 @@
 //!
 //! Every figure of a department's or an account's cells (rows, and matrix
 //! cells the group is the `from` side of) depends only on the interactions
-//! that name one of the group's people, and for reply times on the rest of
-//! those interactions' conversations. So the batch routes each record to
-//! the groups it names (`Partitioner::keys`; the batch adds the rest of the
-//! conversation and every version of an id), runs `Engine::aggregates` on
+//! that name one of the group's people, every version of their ids, and for
+//! reply times the interactions their `inReplyTo` names (SPEC 2.2 records
+//! give replies by header only, never by a conversation's order). So the
+//! batch routes each record to the groups it names (`Partitioner::keys`;
+//! the batch adds those others), runs `Engine::aggregates` on
 //! each group's records alone (`partition_rows` keeps that group's cells),
 //! and `merge` writes the parts into the table an engine holding only the
 //! directory answers (every group × period, suppressed and in order), then
@@ -77,7 +78,7 @@ impl Partitioner {
     /// The keys of the groups a record (one SPEC 2.2 object, as JSON) names,
     /// sorted, without repeats; none for a record that is not an object with
     /// text ids (the engine then reports it, in whichever partition it is
-    /// routed to by its conversation or id, or in none).
+    /// routed to by its id or a reply, or in none).
     pub fn keys(&self, record: &str) -> Vec<String> {
         let Ok(p) = serde_json::from_str::<Participants>(record) else { return Vec::new() };
         let ids = p.from.iter().chain(p.to.iter().flatten()).chain(p.cc.iter().flatten());

@@ -86,8 +86,8 @@ fn engine_options(a: &Args) -> Result<Value, Failure> {
 }
 
 /// `aggregates`' options: the data options and the request's.
-pub const AGGREGATES: [&str; 6] =
-    ["group-by", "period", "min-group-size", "noise-epsilon", "noise-seed", "out"];
+pub const AGGREGATES: [&str; 7] =
+    ["group-by", "period", "min-group-size", "noise-epsilon", "noise-seed", "out", "memory-limit"];
 
 pub fn aggregates_job(a: &Args) -> Result<Job, Failure> {
     if a.get("noise-seed").is_some() && a.get("noise-epsilon").is_none() {

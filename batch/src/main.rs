@@ -17,6 +17,7 @@ mod udf;
 use std::process::ExitCode;
 
 use datafusion::execution::context::SessionContext;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::SessionConfig;
 
 use args::Args;
@@ -25,7 +26,7 @@ use error::{usage, Failure};
 const USAGE: &str = "usage:
   rapport-batch aggregates --people F --interactions PATH --viewer ID --internal-domains D[,D…]
       --now T --group-by department|account --period week|month [--days N] [--min-group-size N]
-      --consent-key K --tenant T --consent-token TOKEN [--cluster df://HOST:PORT] --out FILE
+      --consent-key K --tenant T --consent-token TOKEN [--cluster df://HOST:PORT | --memory-limit MiB] --out FILE
   rapport-batch demo --interactions N [--seed S] --out-dir DIR [--parquet yes]
   rapport-batch bench [--sizes 1000000,10000000] [--dir DIR] [--group-by department|account]
   rapport-batch scheduler --bind IP:PORT
@@ -81,10 +82,21 @@ async fn run(argv: &[String]) -> Result<(), Failure> {
     }
 }
 
-/// In process: DataFusion with a partition per core.
-fn local() -> SessionContext {
+/// DataFusion's memory in process, unless `--memory-limit` (MiB) says
+/// otherwise: past it, grouping spills sorted runs to disk and reads them
+/// back one group at a time. Each group's engine comes on top.
+const DEFAULT_MEMORY_MIB: usize = 1536;
+
+/// In process: DataFusion with a partition per core and a bounded memory pool.
+fn local(a: &Args) -> Result<SessionContext, Failure> {
+    let mib = match a.get("memory-limit") {
+        Some(v) => v.parse::<usize>().map_err(|_| usage("--memory-limit must be a number of MiB"))?,
+        None => DEFAULT_MEMORY_MIB,
+    };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    plan::with_functions(SessionContext::new_with_config(SessionConfig::new().with_target_partitions(cores)))
+    let runtime = RuntimeEnvBuilder::new().with_memory_limit(mib * 1024 * 1024, 1.0).build_arc()?;
+    let config = SessionConfig::new().with_target_partitions(cores);
+    Ok(plan::with_functions(SessionContext::new_with_config_rt(config, runtime)))
 }
 
 async fn aggregates(a: &Args) -> Result<(), Failure> {
@@ -101,7 +113,7 @@ async fn aggregates(a: &Args) -> Result<(), Failure> {
     let skeleton = job.engine()?.aggregates(&request)?;
     let ctx = match a.get("cluster") {
         Some(url) => cluster::remote(url).await?,
-        None => local(),
+        None => local(a)?,
     };
     let parts = plan::cells(&ctx, &job, a.required("interactions")?).await?;
     let now = job.engine_options()?.now;

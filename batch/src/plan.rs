@@ -4,8 +4,8 @@
 //!    turn each row into the SPEC 2.2 object the core reads (`rapport_record`);
 //! 2. ask the core which groups each record names (`rapport_keys`), and
 //!    route every version of an id to every group any version names, and
-//!    (by account, for reply times) every record of a conversation to every
-//!    group the conversation names;
+//!    (by account, for reply times) the interaction a reply names to every
+//!    group the reply names;
 //! 3. group by group key (`array_agg`): one partition per group, held in
 //!    memory while its engine runs, never the whole input;
 //! 4. run the core on each group (`rapport_cells`) and bring the cells back.
@@ -23,7 +23,6 @@ use datafusion::dataframe::DataFrame;
 use datafusion::execution::context::SessionContext;
 use datafusion::execution::FunctionRegistry;
 use datafusion::functions::expr_fn::coalesce;
-use datafusion::functions::string::expr_fn::concat;
 use datafusion::functions_aggregate::expr_fn::array_agg;
 use datafusion::logical_expr::{cast as cast_expr, ident, lit, ScalarUDF};
 use datafusion::prelude::{JsonReadOptions, ParquetReadOptions};
@@ -133,12 +132,10 @@ pub async fn cells(ctx: &SessionContext, job: &Job, interactions: &str) -> Resul
     let text = |name: &str| cast_expr(ident(name), DataType::Utf8);
     let record = udf(ctx, "rapport_record")?.call(present.iter().map(|f| ident(*f)).collect());
     let id = coalesce(vec![text("id"), lit("")]);
-    let conv = if present.contains(&"threadId") {
-        coalesce(vec![text("threadId"), concat(vec![lit("\u{1}id:"), id.clone()])])
-    } else {
-        concat(vec![lit("\u{1}id:"), id.clone()])
-    };
-    let recs = base.select(vec![record.alias("rec"), id.alias("rid"), conv.alias("conv")])?;
+    // What `inReplyTo` names (empty without the column).
+    let reply =
+        if present.contains(&"inReplyTo") { text("inReplyTo") } else { cast_expr(lit(""), DataType::Utf8) };
+    let recs = base.select(vec![record.alias("rec"), id.alias("rid"), reply.alias("reply")])?;
     let keys = udf(ctx, "rapport_keys")?.call(vec![job_text.clone(), ident("rec")]);
     let recs = recs.with_column("keys", keys)?;
 
@@ -147,25 +144,20 @@ pub async fn cells(ctx: &SessionContext, job: &Job, interactions: &str) -> Resul
         Ok(df
             .select(vec![ident(by), ident("keys")])?
             .unnest_columns(&["keys"])?
-            .filter(ident("keys").is_not_null())?)
+            .filter(ident("keys").is_not_null().and(ident(by).is_not_null()))?
+            .select(vec![ident(by).alias("pid"), ident("keys").alias("key")])?)
     };
-    let by_id =
-        unnested(recs.clone(), "rid")?.select(vec![ident("rid").alias("pid"), ident("keys").alias("key")])?;
-    // … and, by account, every group the id's conversation names.
-    let pairs = if by == GroupBy::Account {
-        let by_conv = unnested(recs.clone(), "conv")?.distinct()?;
-        let id_conv = recs.clone().select(vec![ident("rid").alias("cid"), ident("conv").alias("cconv")])?;
-        let via_conv = id_conv
-            .join(by_conv, JoinType::Inner, &["cconv"], &["conv"], None)?
-            .select(vec![ident("cid").alias("pid"), ident("keys").alias("key")])?;
-        by_id.union(via_conv)?
-    } else {
-        by_id
-    }
-    .distinct()?;
-    let routed = recs
-        .select(vec![ident("rec"), ident("rid")])?
-        .join(pairs, JoinType::Inner, &["rid"], &["pid"], None)?
+    let by_id = unnested(recs.clone(), "rid")?;
+    // … and, by account (where replies count), every group of a reply goes
+    // to the interaction its `inReplyTo` names: the engine resolves it to
+    // that id when it is held, else to an e-mail's Message-ID, so a
+    // partition must hold it whenever the module does.
+    let pairs = if by == GroupBy::Account { by_id.union(unnested(recs.clone(), "reply")?)? } else { by_id }
+        .distinct()?;
+    // The pairs (ids and keys, small) are the side held in memory; the
+    // records stream past them.
+    let routed = pairs
+        .join(recs.select(vec![ident("rec"), ident("rid")])?, JoinType::Inner, &["pid"], &["rid"], None)?
         .select(vec![ident("key"), ident("rec")])?;
     let grouped = routed.aggregate(vec![ident("key")], vec![array_agg(ident("rec")).alias("records")])?;
     let cells = udf(ctx, "rapport_cells")?.call(vec![job_text, ident("key"), ident("records")]);

@@ -365,3 +365,51 @@ fn an_opted_out_person_changes_nothing_whatever_is_added() {
     let plain = Run { interactions: with_added, ..Run::new("department", "week") }.json();
     assert!(plain != Run::new("department", "week").json(), "the added records count when nobody opted out");
 }
+
+/// A reply whose `inReplyTo` is both the id of an internal e-mail and the
+/// Message-ID of the account contact's e-mail: the engine reads it as the
+/// id (the internal e-mail, so no reply to the account is counted). A batch
+/// that routed to the account only the e-mails naming it would resolve the
+/// Message-ID instead and count a reply the module does not.
+#[test]
+fn a_reply_naming_an_e_mail_outside_the_account_is_read_as_the_module_reads_it() {
+    let d = demo();
+    let base = module_json(&d.path("people.json"), &d.path("interactions.ndjson"), "account", "week");
+    let t: Value = serde_json::from_str(&base).unwrap();
+    let row = t["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|r| r["suppressed"] == false && r["metrics"]["averageReplyMinutes"].is_number())
+        .expect("a shown account week with replies");
+    let (account, week) = (row["group"].as_str().unwrap(), row["period"].as_str().unwrap());
+    let people: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(d.path("people.json")).unwrap()).unwrap();
+    let contact =
+        people.iter().find(|p| p["accountId"] == account && p["internal"] != true).expect("a contact");
+    let inside: Vec<&str> =
+        people.iter().filter(|p| p["internal"] == true).filter_map(|p| p["id"].as_str()).take(2).collect();
+    let (x, a, b) = (contact["id"].as_str().unwrap(), inside[0], inside[1]);
+    let start = rapport::time::parse_rfc3339(&format!("{week}T00:00:00Z")).unwrap() + 2 * 86_400_000;
+    let at = |i: usize, h: i64| rapport::time::format_rfc3339(start + i as i64 * 600_000 + h * 3_600_000);
+    let mut text = std::fs::read_to_string(d.path("interactions.ndjson")).unwrap();
+    for i in 0..10 {
+        let named = format!("<collide-{i}@attack.example>");
+        let records = [
+            json!({ "id": named, "kind": "email", "from": a, "to": [b], "at": at(i, 1) }),
+            json!({ "id": format!("asked-{i}"), "kind": "email", "from": x, "to": [a], "at": at(i, 0), "messageId": named }),
+            json!({ "id": format!("answer-{i}"), "kind": "email", "from": a, "to": [x], "at": at(i, 3), "inReplyTo": named }),
+        ];
+        for r in records {
+            text.push_str(&r.to_string());
+            text.push('\n');
+        }
+    }
+    let path = d.dir.join("through.ndjson");
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_string_lossy().into_owned();
+    let expected = module_json(&d.path("people.json"), &path, "account", "week");
+    assert!(expected != base, "the added e-mails move the module's table");
+    same(&Run { interactions: path, ..Run::new("account", "week") }.json(), &expected, "account/week");
+}
