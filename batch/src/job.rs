@@ -98,7 +98,7 @@ impl Job {
 
 /// Loads `records` (one SPEC 2.2 object per line) as NDJSON, in loads of at
 /// most `CHUNK_BYTES`, strictly: one bad record refuses the run.
-fn load_lines<'a>(engine: &mut Engine, records: impl Iterator<Item = &'a str>) -> Result<(), Error> {
+pub fn load_lines<'a>(engine: &mut Engine, records: impl Iterator<Item = &'a str>) -> Result<(), Error> {
     let mut chunk = String::new();
     let ndjson = || LoadOptions { format: Format::Ndjson, ..LoadOptions::default() };
     for line in records {

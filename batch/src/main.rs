@@ -95,7 +95,9 @@ fn local(a: &Args) -> Result<SessionContext, Failure> {
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let runtime = RuntimeEnvBuilder::new().with_memory_limit(mib * 1024 * 1024, 1.0).build_arc()?;
-    let config = SessionConfig::new().with_target_partitions(cores);
+    let mut config = SessionConfig::new().with_target_partitions(cores);
+    // Small row groups: the partitioned writer buffers one per group.
+    config.options_mut().execution.parquet.max_row_group_size = 16 * 1024;
     Ok(plan::with_functions(SessionContext::new_with_config_rt(config, runtime)))
 }
 
@@ -111,11 +113,18 @@ async fn aggregates(a: &Args) -> Result<(), Failure> {
     let out = a.required("out")?;
     // The token and the scope first: a refusal reads no interaction.
     let skeleton = job.engine()?.aggregates(&request)?;
-    let ctx = match a.get("cluster") {
-        Some(url) => cluster::remote(url).await?,
-        None => local(a)?,
+    let interactions = a.required("interactions")?;
+    let parts = match a.get("cluster") {
+        Some(url) => plan::cells(&cluster::remote(url).await?, &job, interactions, None).await?,
+        None => {
+            // The routed records, by group, for as long as the run lasts.
+            let spill = std::env::temp_dir().join(format!("rapport-batch-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&spill);
+            let parts = plan::cells(&local(a)?, &job, interactions, Some(&spill)).await;
+            let _ = std::fs::remove_dir_all(&spill);
+            parts?
+        }
     };
-    let parts = plan::cells(&ctx, &job, a.required("interactions")?).await?;
     let now = job.engine_options()?.now;
     let table = rapport::partition::merge(skeleton, parts, &request, now);
     let text = serde_json::to_string(&table).map_err(|e| Failure::Other(e.to_string()))?;

@@ -12,14 +12,16 @@
 //!
 //! The driver then merges the cells with the core (`rapport::partition::merge`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use futures::StreamExt;
 use std::sync::Arc;
 
 use datafusion::arrow::array::AsArray;
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::common::JoinType;
-use datafusion::dataframe::DataFrame;
+use datafusion::dataframe::{DataFrame, DataFrameWriteOptions};
 use datafusion::execution::context::SessionContext;
 use datafusion::execution::FunctionRegistry;
 use datafusion::functions::expr_fn::coalesce;
@@ -120,7 +122,19 @@ fn udf(ctx: &SessionContext, name: &str) -> Result<Arc<ScalarUDF>, Failure> {
 }
 
 /// Each group's cells, computed by the core from the group's records.
-pub async fn cells(ctx: &SessionContext, job: &Job, interactions: &str) -> Result<Vec<Partial>, Failure> {
+///
+/// `streaming` (in process): DataFusion writes the routed records to Parquet
+/// partitioned by group in that folder, and each group's engine then reads
+/// its own files batch by batch, one group after another: memory bounded by
+/// the largest group's engine, not by the input. Without it (on a cluster),
+/// groups are hashed across partitions and their engines run in parallel,
+/// each partition's records held together.
+pub async fn cells(
+    ctx: &SessionContext,
+    job: &Job,
+    interactions: &str,
+    streaming: Option<&Path>,
+) -> Result<Vec<Partial>, Failure> {
     let by = job.request()?.group_by;
     let job_text = lit(serde_json::to_string(job).map_err(|e| Failure::Other(e.to_string()))?);
     let base = scan(ctx, interactions).await?;
@@ -159,6 +173,9 @@ pub async fn cells(ctx: &SessionContext, job: &Job, interactions: &str) -> Resul
     let routed = pairs
         .join(recs.select(vec![ident("rec"), ident("rid")])?, JoinType::Inner, &["pid"], &["rid"], None)?
         .select(vec![ident("key"), ident("rec")])?;
+    if let Some(dir) = streaming {
+        return one_group_at_a_time(ctx, job, routed, dir).await;
+    }
     let grouped = routed.aggregate(vec![ident("key")], vec![array_agg(ident("rec")).alias("records")])?;
     let cells = udf(ctx, "rapport_cells")?.call(vec![job_text, ident("key"), ident("records")]);
     let out = grouped.select(vec![cells.alias("cells")])?.collect().await?;
@@ -182,4 +199,46 @@ pub fn with_functions(ctx: SessionContext) -> SessionContext {
         ctx.register_udf((*f).clone());
     }
     ctx
+}
+
+/// The in-process path of `cells`: write, then read one group at a time.
+async fn one_group_at_a_time(
+    ctx: &SessionContext,
+    job: &Job,
+    routed: DataFrame,
+    dir: &Path,
+) -> Result<Vec<Partial>, Failure> {
+    let io = |e: std::io::Error| Failure::Other(format!("{}: {e}", dir.display()));
+    let request = job.request()?;
+    // The key twice: the partitioned writer keeps the first only in folder names.
+    let routed = routed.select(vec![ident("key"), ident("key").alias("group_key"), ident("rec")])?;
+    let opts = DataFrameWriteOptions::new().with_partition_by(vec!["key".to_string()]);
+    routed.write_parquet(&dir.to_string_lossy(), opts, None).await?;
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    let mut parts = Vec::new();
+    for folder in folders {
+        let df = ctx.read_parquet(&*folder.to_string_lossy(), ParquetReadOptions::default()).await?;
+        let mut stream = df.select(vec![ident("group_key"), ident("rec")])?.execute_stream().await?;
+        let mut engine = job.engine()?;
+        let mut key: Option<String> = None;
+        while let Some(batch) = stream.next().await {
+            let batch = batch?;
+            let keys = cast(batch.column(0), &DataType::Utf8).map_err(|e| Failure::Other(e.to_string()))?;
+            let recs = cast(batch.column(1), &DataType::Utf8).map_err(|e| Failure::Other(e.to_string()))?;
+            if key.is_none() {
+                key = keys.as_string::<i32>().iter().flatten().next().map(str::to_string);
+            }
+            crate::job::load_lines(&mut engine, recs.as_string::<i32>().iter().flatten())?;
+        }
+        if let Some(key) = key {
+            parts.push(rapport::partition::partition_rows(&engine, &request, &key)?);
+        }
+    }
+    Ok(parts)
 }

@@ -39,7 +39,9 @@ impl Demo {
 fn demo() -> &'static Demo {
     static DEMO: OnceLock<Demo> = OnceLock::new();
     DEMO.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("rapport-batch-test-{}", std::process::id()));
+        // Under Cargo's scratch folder for tests, made again on every run.
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rapport-batch-demo");
+        let _ = std::fs::remove_dir_all(&dir);
         let out = Command::new(BIN)
             .args(["demo", "--interactions", &INTERACTIONS.to_string(), "--seed", "7", "--parquet", "yes"])
             .arg("--out-dir")
