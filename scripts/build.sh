@@ -17,7 +17,7 @@ for crate in rapport rapport-demo; do
     cargo build -p "$crate" --lib --release --target wasm32-unknown-unknown --quiet
 done
 for name in rapport rapport_demo; do
-  raw=target/wasm32-unknown-unknown/release/$name.wasm
+  raw=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/$name.wasm
   wasm-bindgen "$raw" --target web --out-dir www/pkg --out-name "$name"
   wasm-bindgen "$raw" --target nodejs --out-dir pkg/node --out-name "$name"
 done

@@ -22,12 +22,12 @@ step "layout: no import cycle, no file over 600 lines, every module says what it
 node scripts/check-layout.mjs
 
 step "clippy, native and wasm32, warnings are errors"
-cargo clippy --locked --workspace --all-targets --quiet -- -D warnings
+cargo clippy --locked -p rapport -p rapport-demo --all-targets --quiet -- -D warnings
 cargo clippy --locked --target wasm32-unknown-unknown --lib --test wasm --quiet -- -D warnings
 cargo clippy --locked -p rapport-demo --target wasm32-unknown-unknown --lib --quiet -- -D warnings
 
 step "native tests"
-cargo test --locked --workspace 2>&1 | tee "$logs/native.log"
+cargo test --locked -p rapport -p rapport-demo 2>&1 | tee "$logs/native.log"
 native=$(count_passed "$logs/native.log")
 passed=$((passed + native))
 
@@ -59,12 +59,21 @@ done
 node_modules/.bin/tsc -p tests/types
 node_modules/.bin/tsc -p www # the dashboard's JavaScript: the page↔worker protocol (protocol.js) on both sides
 
+step "batch (rapport-batch, DataFusion and Ballista): clippy, and its output against the module's"
+# The batch's own crate; its tests start a Ballista scheduler and two
+# executors on loopback and stop them. A cold build compiles DataFusion and
+# Ballista (see the README's "Scale" section for the time it takes).
+cargo clippy --locked -p rapport-batch --all-targets --quiet -- -D warnings
+cargo test --locked -p rapport-batch 2>&1 | tee "$logs/batch.log"
+batch=$(count_passed "$logs/batch.log")
+passed=$((passed + batch))
+
 step "Node and browser tests (node --test)"
 # --expose-gc: the leak test (tests/node/leak.test.mjs) collects garbage between rounds.
 node --expose-gc --test --test-reporter=spec tests/node/ tests/browser/ 2>&1 | tee "$logs/node.log"
 node_passed=$(grep -Eo '^ℹ pass [0-9]+' "$logs/node.log" | awk '{ print $3 }')
 passed=$((passed + ${node_passed:-0}))
 
-printf '\nnative %s, wasm %s in Node and %s in Chromium, node/browser %s\n' \
-  "$native" "$expected_wasm" "$expected_wasm" "${node_passed:-0}"
+printf '\nnative %s, batch %s, wasm %s in Node and %s in Chromium, node/browser %s\n' \
+  "$native" "$batch" "$expected_wasm" "$expected_wasm" "${node_passed:-0}"
 echo "summary: $passed passed, 0 failed"

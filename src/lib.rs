@@ -12,7 +12,9 @@
 //! result passes) and `token` (signed consent) → `load` (input formats,
 //! all-or-nothing batches) → `insights` → `engine` (the public Rust API) →
 //! `json` (what JavaScript passes, read from JSON) → `wasm` (the binding,
-//! wasm32 only). The demo generator is its own crate, `rapport-demo` (demo/).
+//! wasm32 only). `partition` (beside `json`, above `engine`) cuts an
+//! aggregate table into groups for the batch (`batch/`) and joins it again.
+//! The demo generator is its own crate, `rapport-demo` (demo/).
 
 pub mod consent;
 pub mod engine;
@@ -22,6 +24,7 @@ pub mod insights;
 pub mod json;
 pub mod load;
 pub mod model;
+pub mod partition;
 pub mod privacy;
 mod sort;
 pub mod store;

@@ -39,7 +39,8 @@ use crate::store::{snapshot, Store};
 use crate::time::{format_rfc3339, Window};
 use crate::token::{self, Expected};
 
-const DEFAULT_DAYS: u32 = 90;
+/// The `days` of a call that gives none (the batch dates its tables with it too).
+pub(crate) const DEFAULT_DAYS: u32 = 90;
 const MAX_DAYS: u32 = 3660;
 
 /// An optional count option within bounds, or its default.

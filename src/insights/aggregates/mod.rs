@@ -28,7 +28,10 @@ mod suppression;
 mod table;
 
 use accounts::account_groups;
-use accounts::{account_people, accounts, score_engagement};
+/// Scores engagement across a whole table: `partition::merge` runs it once
+/// every account's cells are in.
+pub use accounts::score_engagement;
+use accounts::{account_people, accounts};
 use departments::department_groups;
 use departments::{department_people, departments};
 use suppression::{check_size, hide_cells_with_small_parts, Groups};

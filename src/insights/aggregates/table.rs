@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::periods::CalendarPeriod;
 use super::question::Caps;
@@ -14,14 +14,14 @@ use crate::model::Scope;
 use crate::time::{format_rfc3339, DAY_MS};
 
 /// The figures of one shown cell.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Metrics {
     Department(DepartmentMetrics),
     Account(AccountMetrics),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AggregateRow {
     pub group: String,
@@ -31,7 +31,7 @@ pub struct AggregateRow {
     pub metrics: Option<Metrics>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MatrixCell {
     pub from: String,
@@ -77,7 +77,7 @@ pub struct AggregateTable {
     pub data_as_of: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DepartmentMetrics {
     pub emails_sent: u32,
@@ -93,7 +93,7 @@ pub struct DepartmentMetrics {
     pub external_contacts: Option<u32>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountMetrics {
     /// E-mails from an internal person to the account's contacts.

@@ -1,0 +1,132 @@
+//! `rapport-batch`: the module's aggregate tables over a whole organization,
+//! with Apache DataFusion scanning and partitioning the records and the
+//! core (`rapport`) computing every figure; in process, or on an Apache
+//! Ballista cluster (`--cluster df://HOST:PORT`) whose scheduler and
+//! executors this same binary starts. Exit status: 0 done, 2 refused by the
+//! core (its code on standard error: `CODE: message`), 1 anything else.
+
+mod args;
+mod bench;
+mod cluster;
+mod demo;
+mod error;
+mod job;
+mod plan;
+mod udf;
+
+use std::process::ExitCode;
+
+use datafusion::execution::context::SessionContext;
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::prelude::SessionConfig;
+
+use args::Args;
+use error::{usage, Failure};
+
+const USAGE: &str = "usage:
+  rapport-batch aggregates --people F --interactions PATH --viewer ID --internal-domains D[,D…]
+      --now T --group-by department|account --period week|month [--days N] [--min-group-size N]
+      --consent-key K --tenant T --consent-token TOKEN [--cluster df://HOST:PORT | --memory-limit MiB] --out FILE
+  rapport-batch demo --interactions N [--seed S] --out-dir DIR [--parquet yes]
+  rapport-batch bench [--sizes 1000000,10000000] [--dir DIR] [--group-by department|account]
+  rapport-batch scheduler --bind IP:PORT
+  rapport-batch executor --scheduler IP:PORT --bind IP:PORT [--work-dir DIR]";
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("rapport-batch: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(&argv)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Coded(c)) => {
+            eprintln!("{}: {}", c.code, c.message);
+            ExitCode::from(2)
+        }
+        Err(Failure::Other(text)) => {
+            eprintln!("rapport-batch: {text}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(argv: &[String]) -> Result<(), Failure> {
+    let (command, rest) = argv.split_first().ok_or_else(|| usage(USAGE))?;
+    match command.as_str() {
+        "aggregates" => {
+            let known: Vec<&str> = args::DATA.iter().chain(args::AGGREGATES.iter()).copied().collect();
+            let a = Args::parse(rest, &known)?;
+            aggregates(&a).await
+        }
+        "demo" => {
+            let a = Args::parse(rest, &["interactions", "seed", "out-dir", "parquet"])?;
+            demo::demo(&a).await
+        }
+        "bench" => {
+            let a = Args::parse(rest, &["sizes", "dir", "group-by"])?;
+            bench::bench(&a).await
+        }
+        "scheduler" => {
+            let a = Args::parse(rest, &["bind"])?;
+            cluster::scheduler(a.required("bind")?).await
+        }
+        "executor" => {
+            let a = Args::parse(rest, &["scheduler", "bind", "work-dir"])?;
+            cluster::executor(a.required("scheduler")?, a.required("bind")?, a.get("work-dir")).await
+        }
+        _ => Err(usage(USAGE)),
+    }
+}
+
+/// DataFusion's memory in process, unless `--memory-limit` (MiB) says
+/// otherwise: past it, grouping spills sorted runs to disk and reads them
+/// back one group at a time. Each group's engine comes on top.
+const DEFAULT_MEMORY_MIB: usize = 1536;
+
+/// In process: DataFusion with a partition per core and a bounded memory pool.
+fn local(a: &Args) -> Result<SessionContext, Failure> {
+    let mib = match a.get("memory-limit") {
+        Some(v) => v.parse::<usize>().map_err(|_| usage("--memory-limit must be a number of MiB"))?,
+        None => DEFAULT_MEMORY_MIB,
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runtime = RuntimeEnvBuilder::new().with_memory_limit(mib * 1024 * 1024, 1.0).build_arc()?;
+    let mut config = SessionConfig::new().with_target_partitions(cores);
+    // Small row groups: the partitioned writer buffers one per group.
+    config.options_mut().execution.parquet.max_row_group_size = 16 * 1024;
+    Ok(plan::with_functions(SessionContext::new_with_config_rt(config, runtime)))
+}
+
+async fn aggregates(a: &Args) -> Result<(), Failure> {
+    let job = args::aggregates_job(a)?;
+    let request = job.request()?;
+    if request.noise.is_some() {
+        return Err(Failure::Coded(error::Coded::new(
+            "NOT_IMPLEMENTED",
+            "noisy aggregates are not computed by the batch yet",
+        )));
+    }
+    let out = a.required("out")?;
+    // The token and the scope first: a refusal reads no interaction.
+    let skeleton = job.engine()?.aggregates(&request)?;
+    let interactions = a.required("interactions")?;
+    let parts = match a.get("cluster") {
+        Some(url) => plan::cells(&cluster::remote(url).await?, &job, interactions, None).await?,
+        None => {
+            // The routed records, by group, for as long as the run lasts.
+            let spill = std::env::temp_dir().join(format!("rapport-batch-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&spill);
+            let parts = plan::cells(&local(a)?, &job, interactions, Some(&spill)).await;
+            let _ = std::fs::remove_dir_all(&spill);
+            parts?
+        }
+    };
+    let now = job.engine_options()?.now;
+    let table = rapport::partition::merge(skeleton, parts, &request, now);
+    let text = serde_json::to_string(&table).map_err(|e| Failure::Other(e.to_string()))?;
+    std::fs::write(out, text).map_err(|e| Failure::Other(format!("--out {out}: {e}")))
+}
