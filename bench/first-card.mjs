@@ -1,0 +1,72 @@
+// Time to the first card (issue 17): the dashboard served on 127.0.0.1 with
+// the demo at INTERACTIONS (default 200,000), opened in headless Chromium
+// with an empty profile, and again in the same profile (reopened from the
+// snapshot the first visit stored). Prints the milliseconds from navigation
+// to the card being drawn and settled, median of RUNS (default 3) each.
+// A measurement, not a test: it asserts nothing.
+// Usage: node bench/first-card.mjs [interactions] [runs]
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { startServer } from "../scripts/serve.mjs";
+import { CHROMIUM, CHROMIUM_ARGS } from "../tests/browser/helpers.mjs";
+
+const interactions = Number(process.argv[2] ?? 200000);
+const runs = Number(process.argv[3] ?? 3);
+const { server, url: root } = await startServer(0);
+const url = `${root}?interactions=${interactions}`;
+
+/** Milliseconds from navigation to the first card, drawn and no longer busy. */
+async function firstCard(page) {
+  const started = Date.now();
+  await page.goto(url);
+  await page.locator('#team-result [data-view="relationship"]').first().waitFor({ state: "visible", timeout: 60_000 });
+  await page.waitForFunction(() => !document.getElementById("team-result").hasAttribute("aria-busy"));
+  return Date.now() - started;
+}
+
+/** Until the page has stored its snapshot (it stores once the card is drawn). */
+async function stored(page) {
+  await page.waitForFunction(
+    () =>
+      new Promise((resolve) => {
+        const open = indexedDB.open("rapport-dashboard");
+        open.onsuccess = () => {
+          const db = open.result;
+          const has = db.objectStoreNames.contains("data");
+          if (!has) return db.close(), resolve(false);
+          const get = db.transaction("data").objectStore("data").get("snapshot");
+          get.onsuccess = () => (db.close(), resolve(Boolean(get.result)));
+          get.onerror = () => (db.close(), resolve(false));
+        };
+        open.onerror = () => resolve(false);
+      }),
+    null,
+    { timeout: 60_000, polling: 250 },
+  );
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fresh = [];
+const reopened = [];
+for (let i = 0; i < runs; i++) {
+  const profile = mkdtempSync(join(tmpdir(), "rapport-first-card-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    fresh.push(await firstCard(page));
+    await stored(page);
+    reopened.push(await firstCard(page));
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+server.close();
+console.log(JSON.stringify({ op: "first card", interactions, freshMs: median(fresh), reopenedMs: median(reopened), fresh, reopened }));
