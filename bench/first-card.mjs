@@ -62,6 +62,9 @@ for (let i = 0; i < runs; i++) {
     const page = context.pages()[0] ?? (await context.newPage());
     fresh.push(await firstCard(page));
     await stored(page);
+    // The page goes on writing after the record appears (the grant and the
+    // opt-outs beside it): leaving mid-write would reopen from nothing.
+    await page.waitForTimeout(3000);
     reopened.push(await firstCard(page));
   } finally {
     await context.close();
