@@ -34,22 +34,9 @@ use rapport::partition::Partial;
 use crate::error::{usage, Failure};
 use crate::job::Job;
 
-/// The SPEC 2.2 fields, in the order the JSON objects are written.
-pub const FIELDS: [&str; 13] = [
-    "id",
-    "kind",
-    "from",
-    "to",
-    "cc",
-    "at",
-    "durationMinutes",
-    "threadId",
-    "inReplyTo",
-    "messageId",
-    "cancelled",
-    "modifiedAt",
-    "deleted",
-];
+/// The SPEC 2.2 fields, as the core reads them, in the order the JSON
+/// objects are written.
+pub use rapport::load::interactions::MEMBERS as FIELDS;
 
 /// The schema NDJSON is read with: `at` and `modifiedAt` as RFC 3339 text.
 pub fn ndjson_schema() -> Schema {

@@ -24,8 +24,8 @@ use crate::time::{from_epoch_ms, parse_rfc3339};
 /// Longest meeting or call accepted: 31 days, in minutes.
 const MAX_DURATION_MINUTES: f64 = (crate::time::MAX_DURATION_MS / crate::time::MINUTE_MS) as f64;
 
-/// The members of a record, by name.
-const MEMBERS: [&str; 13] = [
+/// The members of a SPEC 2.2 record, by name (the batch reads these columns).
+pub const MEMBERS: [&str; 13] = [
     "id",
     "kind",
     "from",
