@@ -42,7 +42,7 @@ const TARGET_VIEWS = new Set(["relationship", "whoKnowsWhom", "introductionPaths
 function pick(target) {
   selectTarget(target.kind, target.id);
   const view = state.view && TARGET_VIEWS.has(state.view) ? state.view : "relationship";
-  run(view);
+  return run(view);
 }
 
 /** @param {KeyboardEvent} event */
@@ -102,20 +102,25 @@ export function initTeam({ onDataChanged: changed = null } = {}) {
   updateScopeHelp();
 }
 
-/** Opens what the address bar's deep link asks for; false when it asks for nothing. */
-function openLink() {
+/**
+ * Opens what the address bar's deep link asks for, calling `before` first
+ * when it asks for something; null when it asks for nothing, else settled
+ * when the view is shown.
+ * @param {() => void} [before]
+ */
+function openLink(before = () => {}) {
   const link = readLink(location.hash);
   if (link.days) setDays(link.days);
   if (link.target) {
+    before();
     selectTarget(link.target.kind, link.target.id);
-    run(isView(link.view) ? link.view : "relationship");
-    return true;
+    return run(isView(link.view) ? link.view : "relationship");
   }
   if (isView(link.view) && !TARGET_VIEWS.has(link.view)) {
-    run(link.view);
-    return true;
+    before();
+    return run(link.view);
   }
-  return false;
+  return null;
 }
 
 /**
@@ -146,14 +151,17 @@ export async function teamReady(load, consent) {
   defaultScope(consent);
   updateOptOut();
   updateScopeHelp();
-  const opened = openLink();
-  const refreshed = refreshTargets();
-  if (!opened) {
-    const first = load.contacts[0];
-    if (first) pick({ kind: "contact", id: first.id });
-    else run("own");
-  }
-  await refreshed;
+  // The worker answers in order, and the search's full lists (a summary of
+  // every contact and every account) take longer than a card. A deep link's
+  // view may name people and accounts from them (an account's contacts):
+  // they come first. The default card, a contact's, needs nothing from
+  // them: they follow it instead of holding it back.
+  /** @type {Promise<void> | null} */
+  let lists = null;
+  const first = load.contacts[0];
+  const shown = openLink(() => (lists = refreshTargets())) ?? (first ? pick({ kind: "contact", id: first.id }) : run("own"));
+  await shown;
+  await (lists ?? refreshTargets());
 }
 
 /**

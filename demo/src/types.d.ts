@@ -15,3 +15,8 @@ export interface DemoDataset {
   now: string;
 }
 
+
+/** `DemoDataset` with the interactions as UTF-8 bytes, as `loadInteractions` reads them fastest. */
+export interface DemoDatasetBytes extends Omit<DemoDataset, "interactions"> {
+  interactions: Uint8Array;
+}

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const { Engine } = require("../../pkg/node/rapport.js");
-const { demoDataset } = require("../../pkg/node/rapport_demo.js");
+const { demoDataset, demoDatasetBytes } = require("../../pkg/node/rapport_demo.js");
 
 function loaded(demo, input) {
   // Consent to others' data: without it only the viewer's own interactions are kept.
@@ -27,6 +27,17 @@ test("a Uint8Array and a string give byte-identical results", () => {
   assert.equal(Object.getPrototypeOf(a.engine.ownInsights()), Object.prototype, "a plain object, not a Map");
   a.engine.free();
   b.engine.free();
+});
+
+test("demoDatasetBytes gives demoDataset's interactions as their UTF-8 bytes, and its errors", () => {
+  for (const format of ["json", "ndjson"]) {
+    const text = demoDataset({ seed: 5, interactions: 2000, format });
+    const bytes = demoDatasetBytes({ seed: 5, interactions: 2000, format });
+    assert.ok(bytes.interactions instanceof Uint8Array);
+    assert.equal(new TextDecoder("utf-8", { fatal: true }).decode(bytes.interactions), text.interactions);
+    assert.deepEqual({ ...bytes, interactions: null }, { ...text, interactions: null });
+  }
+  assert.throws(() => demoDatasetBytes({ interactions: 6_000_000 }), (e) => e instanceof Error && e.code === "INVALID_OPTIONS" && e.option === "interactions");
 });
 
 test("errors are Error instances with a stable code", () => {

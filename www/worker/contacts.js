@@ -40,7 +40,7 @@ export function topCounterparts(e, own) {
  * counterparts first, then the directory's other external people, in
  * directory order.
  * @param {Engine} e
- * @param {DemoDataset} demo
+ * @param {Pick<DemoDataset, "people">} demo
  * @returns {Choice[]}
  */
 export function pickContacts(e, demo) {

@@ -7,7 +7,7 @@
 // kept.
 
 import { Engine } from "../pkg/rapport.js";
-import { demoDataset } from "../pkg/demo.js";
+import { demoDatasetBytes } from "../pkg/demo.js";
 import { FORMAT, getSnapshot, deleteSnapshot } from "./store.js";
 import { remember, applyOptOuts, storedOptOuts, legacyOptOuts } from "./ledger.js";
 import { persist } from "./persist.js";
@@ -193,7 +193,8 @@ async function generate(params, discarded, progress) {
   const { seed, interactions } = params;
   progress("generate", `Generating the demo dataset (seed ${seed}, ${interactions.toLocaleString()} interactions)…`);
   const started = performance.now();
-  const demo = demoDataset({ seed, interactions });
+  // As UTF-8 bytes, the engine's fast path: no string decoded and encoded again.
+  const demo = demoDatasetBytes({ seed, interactions });
   const generatedMs = performance.now() - started;
 
   session.demoOptions = null;
@@ -206,11 +207,10 @@ async function generate(params, discarded, progress) {
     progress("people", "Loading the people directory…");
     const people = next.loadPeople(demo.people);
     progress("interactions", `Loaded ${people.accepted.toLocaleString()} people; loading interactions…`);
-    // UTF-8 bytes are the engine's fast path for bulk input. Made without
-    // consent to others' data, the engine keeps only the viewer's own
+    // Made without consent to others' data, the engine keeps only the viewer's own
     // interactions (and says so: othersWithheld); granting a scope loads the
     // demo's again.
-    const loaded = next.loadInteractions(new TextEncoder().encode(demo.interactions));
+    const loaded = next.loadInteractions(demo.interactions);
     progress("contacts", `Loaded ${loaded.accepted.toLocaleString()} interactions; preparing the views…`);
     const contacts = pickContacts(next, demo);
     session.engine = next;
@@ -259,11 +259,11 @@ export function reloadOthers(progress) {
   const options = session.demoOptions;
   if (!options) throw new Error("only the demo can be loaded again");
   progress("reload", "Reloading the demo data for the team views…");
-  const demo = demoDataset(options);
+  const demo = demoDatasetBytes(options);
   // The regenerated demo still holds the opted-out people's interactions: the
   // engine remembers its opt-outs (and the snapshot it came from carried
   // them), and importing this worker's again before the load makes sure,
   // whatever path this engine took, that the load drops them.
   applyOptOuts(requireEngine());
-  return requireEngine().loadInteractions(new TextEncoder().encode(demo.interactions));
+  return requireEngine().loadInteractions(demo.interactions);
 }
