@@ -15,14 +15,23 @@
 //! takes the steps that need every group at once: engagement is scored
 //! against the busiest shown account of each period, and `dataAsOf` is the
 //! latest shown period. Nothing here computes a figure: the engine does.
+//!
+//! A noisy table is partitioned by sender instead: its unit of privacy is
+//! one person's own records in one period, capped per sender, so each part
+//! holds every record of its senders (`sender_part`), its engine computes
+//! their capped sums (`Engine::partial_sums`), and the driver adds the parts
+//! up and draws the noise once (`noisy_merge`, `Engine::aggregates_from_sums`):
+//! the same draws, on the same sums, as the module's.
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Engine, EngineOptions, DEFAULT_DAYS};
+use crate::error::Error;
 use crate::error::Result;
 use crate::insights::aggregates::{
-    periods, score_engagement, AggregateRow, AggregateTable, AggregatesRequest, GroupBy, MatrixCell, Period,
+    periods, score_engagement, AggregateRow, AggregateTable, AggregatesRequest, CappedSums, GroupBy,
+    MatrixCell, Period,
 };
 use crate::insights::freshness::table_data_as_of;
 use crate::load::{self, LoadOptions};
@@ -40,14 +49,28 @@ pub fn group_key(by: GroupBy, name: &str) -> String {
     }
 }
 
-/// Which groups a record names, by the directory's rules for a table's
-/// groups (a department's internal people listed in the directory, an
-/// account's external ones). Opted-out people name no group: their records
-/// are routed by the others on them, and each partition's engine drops them
-/// as the module does.
+/// How many parts a noisy run's records are hashed into by sender.
+pub const SENDER_PARTS: u64 = 32;
+
+/// The part of a noisy run that holds the records sent or organized by the
+/// person whose canonical id is `id` (FNV-1a, the same in every process).
+pub fn sender_part(id: &str) -> String {
+    let hash =
+        id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("sender-{:02}", hash % SENDER_PARTS)
+}
+
+/// Where a record goes: for an exact table, to the groups it names, by the
+/// directory's rules for a table's groups (a department's internal people
+/// listed in the directory, an account's external ones; opted-out people
+/// name no group: their records are routed by the others on them, and each
+/// partition's engine drops them as the module does); for a noisy table, to
+/// its sender's part, by the sender's canonical id (an alias goes where its
+/// person goes).
 pub struct Partitioner {
     store: Store,
     by: GroupBy,
+    by_sender: bool,
 }
 
 #[derive(Deserialize)]
@@ -62,8 +85,8 @@ struct Participants {
 
 impl Partitioner {
     /// The directory (JSON or NDJSON, as `loadPeople` takes it) read with
-    /// `options`' internal domains.
-    pub fn new(people: &[u8], options: &EngineOptions, by: GroupBy) -> Result<Partitioner> {
+    /// `options`' internal domains, for the table `request` asks for.
+    pub fn new(people: &[u8], options: &EngineOptions, request: &AggregatesRequest) -> Result<Partitioner> {
         let mut store = Store::new(options.internal_domains.clone());
         store.pin_viewer(&options.viewer);
         let text = load::batch_text(people, options.max_input_bytes)?;
@@ -72,15 +95,21 @@ impl Partitioner {
         if rewrite {
             store.reindex_people();
         }
-        Ok(Partitioner { store, by })
+        Ok(Partitioner { store, by: request.group_by, by_sender: request.noise.is_some() })
     }
 
     /// The keys of the groups a record (one SPEC 2.2 object, as JSON) names,
-    /// sorted, without repeats; none for a record that is not an object with
-    /// text ids (the engine then reports it, in whichever partition it is
-    /// routed to by its id or a reply, or in none).
+    /// sorted, without repeats, or its sender's part; none for a record that
+    /// is not an object with text ids (the engine then reports it, in
+    /// whichever partition it is routed to by its id or a reply, or in none).
     pub fn keys(&self, record: &str) -> Vec<String> {
         let Ok(p) = serde_json::from_str::<Participants>(record) else { return Vec::new() };
+        if self.by_sender {
+            let Some(from) = p.from else { return Vec::new() };
+            let id = normalize_person_id(&from);
+            let canonical = self.store.lookup(&id).map_or(&*id, |k| self.store.person_id(k));
+            return vec![sender_part(canonical)];
+        }
         let ids = p.from.iter().chain(p.to.iter().flatten()).chain(p.cc.iter().flatten());
         let mut keys: Vec<String> = ids.filter_map(|id| self.group_of(id)).collect();
         keys.sort_unstable();
@@ -103,24 +132,90 @@ impl Partitioner {
     }
 }
 
-/// One group's cells: its rows, and the matrix cells it is the `from` side of.
+/// One group's cells: its rows, and the matrix cells it is the `from` side
+/// of; or, for a noisy table, one sender part's capped sums.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Partial {
     pub key: String,
     pub rows: Vec<AggregateRow>,
     pub matrix: Vec<MatrixCell>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sums: Option<PartSums>,
+}
+
+/// A part's capped sums as they travel between processes (JSON has no
+/// tuple keys): the table's groups, and every non-zero figure.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartSums {
+    pub groups: Vec<String>,
+    pub periods: usize,
+    pub cells: Vec<Vec<u64>>,
+    pub matrix: Vec<(usize, usize, usize, u64)>,
+    pub matrix_people: Vec<(usize, usize, usize, [u64; 2])>,
+}
+
+impl PartSums {
+    fn new(groups: Vec<String>, s: CappedSums) -> PartSums {
+        PartSums {
+            groups,
+            periods: s.periods,
+            cells: s.cells,
+            matrix: s.matrix.into_iter().map(|((a, b, p), n)| (a, b, p, n)).collect(),
+            matrix_people: s.matrix_people.into_iter().map(|((a, b, p), n)| (a, b, p, n)).collect(),
+        }
+    }
+
+    fn sums(self) -> CappedSums {
+        CappedSums {
+            periods: self.periods,
+            cells: self.cells,
+            matrix: self.matrix.into_iter().map(|(a, b, p, n)| ((a, b, p), n)).collect(),
+            matrix_people: self.matrix_people.into_iter().map(|(a, b, p, n)| ((a, b, p), n)).collect(),
+        }
+    }
 }
 
 /// The cells of the group keyed `key` in what `engine` (holding the records
-/// routed to that group) answers to `request`.
+/// routed to that group) answers to `request`; for a noisy request, the
+/// capped sums of the records of the senders of part `key`.
 pub fn partition_rows(engine: &Engine, request: &AggregatesRequest, key: &str) -> Result<Partial> {
+    if request.noise.is_some() {
+        let (groups, sums) = engine.partial_sums(request, &|id| sender_part(id) == key)?;
+        return Ok(Partial {
+            key: key.to_string(),
+            sums: Some(PartSums::new(groups, sums)),
+            ..Partial::default()
+        });
+    }
     let by = request.group_by;
     let table = engine.aggregates(request)?;
     Ok(Partial {
         key: key.to_string(),
         rows: table.rows.into_iter().filter(|r| group_key(by, &r.group) == key).collect(),
         matrix: table.matrix.into_iter().filter(|c| group_key(by, &c.from) == key).collect(),
+        sums: None,
     })
+}
+
+/// The noisy table of `request` over every part: `driver` (an engine with
+/// the directory alone, the same options and consent) adds the parts' sums
+/// up and draws the noise once. `INVALID_INPUT` when a part has no sums or
+/// was made over other groups than the driver's (another directory).
+pub fn noisy_merge(
+    driver: &Engine,
+    parts: Vec<Partial>,
+    request: &AggregatesRequest,
+) -> Result<AggregateTable> {
+    let (groups, mut total) = driver.partial_sums(request, &|_| false)?;
+    for part in parts {
+        let sums = part.sums.filter(|s| s.groups == groups).ok_or_else(|| {
+            Error::InvalidInput(format!("part {} has no capped sums over this directory's groups", part.key))
+        })?;
+        total = total
+            .plus(&sums.sums())
+            .ok_or_else(|| Error::InvalidInput(format!("part {}: capped sums of another table", part.key)))?;
+    }
+    driver.aggregates_from_sums(request, &total)
 }
 
 /// The table of the whole organization: `skeleton` (what an engine with the

@@ -84,11 +84,7 @@ impl Job {
         if let Some(p) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(p);
         }
-        let p = Arc::new(Partitioner::new(
-            &self.people_bytes()?,
-            &self.engine_options()?,
-            self.request()?.group_by,
-        )?);
+        let p = Arc::new(Partitioner::new(&self.people_bytes()?, &self.engine_options()?, &self.request()?)?);
         if let Ok(mut c) = cache.lock() {
             c.insert(key, p.clone());
         }

@@ -104,15 +104,14 @@ fn local(a: &Args) -> Result<SessionContext, Failure> {
 async fn aggregates(a: &Args) -> Result<(), Failure> {
     let job = args::aggregates_job(a)?;
     let request = job.request()?;
-    if request.noise.is_some() {
-        return Err(Failure::Coded(error::Coded::new(
-            "NOT_IMPLEMENTED",
-            "noisy aggregates are not computed by the batch yet",
-        )));
-    }
     let out = a.required("out")?;
-    // The token and the scope first: a refusal reads no interaction.
-    let skeleton = job.engine()?.aggregates(&request)?;
+    // The token, the scope and the options first: a refusal reads no
+    // interaction. A noisy table is drawn once, by this engine, at the end.
+    let driver = job.engine()?;
+    let skeleton = match request.noise {
+        Some(_) => driver.partial_sums(&request, &|_| false).map(|_| None)?,
+        None => Some(driver.aggregates(&request)?),
+    };
     let interactions = a.required("interactions")?;
     let parts = match a.get("cluster") {
         Some(url) => plan::cells(&cluster::remote(url).await?, &job, interactions, None).await?,
@@ -125,8 +124,10 @@ async fn aggregates(a: &Args) -> Result<(), Failure> {
             parts?
         }
     };
-    let now = job.engine_options()?.now;
-    let table = rapport::partition::merge(skeleton, parts, &request, now);
+    let table = match skeleton {
+        Some(skeleton) => rapport::partition::merge(skeleton, parts, &request, job.engine_options()?.now),
+        None => rapport::partition::noisy_merge(&driver, parts, &request)?,
+    };
     let text = serde_json::to_string(&table).map_err(|e| Failure::Other(e.to_string()))?;
     std::fs::write(out, text).map_err(|e| Failure::Other(format!("--out {out}: {e}")))
 }

@@ -2,15 +2,17 @@
 //! Ballista cluster:
 //! 1. scan the interactions (NDJSON or Parquet, a file or a folder) and
 //!    turn each row into the SPEC 2.2 object the core reads (`rapport_record`);
-//! 2. ask the core which groups each record names (`rapport_keys`), and
-//!    route every version of an id to every group any version names, and
-//!    (by account, for reply times) the interaction a reply names to every
-//!    group the reply names;
+//! 2. ask the core which groups each record names (`rapport_keys`; for a
+//!    noisy table, its sender's part), and route every version of an id to
+//!    every group any version names, and (by account, for reply times) the
+//!    interaction a reply names to every group the reply names;
 //! 3. group by group key (`array_agg`): one partition per group, held in
 //!    memory while its engine runs, never the whole input;
-//! 4. run the core on each group (`rapport_cells`) and bring the cells back.
+//! 4. run the core on each group (`rapport_cells`) and bring the cells (or
+//!    a sender part's capped sums) back.
 //!
-//! The driver then merges the cells with the core (`rapport::partition::merge`).
+//! The driver then merges the cells with the core (`rapport::partition::merge`),
+//! or adds the sums up and draws the noise (`rapport::partition::noisy_merge`).
 
 use std::path::{Path, PathBuf};
 
@@ -122,7 +124,7 @@ pub async fn cells(
     interactions: &str,
     streaming: Option<&Path>,
 ) -> Result<Vec<Partial>, Failure> {
-    let by = job.request()?.group_by;
+    let request = job.request()?;
     let job_text = lit(serde_json::to_string(job).map_err(|e| Failure::Other(e.to_string()))?);
     let base = scan(ctx, interactions).await?;
     let present: Vec<&str> =
@@ -153,8 +155,9 @@ pub async fn cells(
     // to the interaction its `inReplyTo` names: the engine resolves it to
     // that id when it is held, else to an e-mail's Message-ID, so a
     // partition must hold it whenever the module does.
-    let pairs = if by == GroupBy::Account { by_id.union(unnested(recs.clone(), "reply")?)? } else { by_id }
-        .distinct()?;
+    // A noisy table is routed by sender and reads no reply time.
+    let replies = request.group_by == GroupBy::Account && request.noise.is_none();
+    let pairs = if replies { by_id.union(unnested(recs.clone(), "reply")?)? } else { by_id }.distinct()?;
     // The pairs (ids and keys, small) are the side held in memory; the
     // records stream past them.
     let routed = pairs

@@ -4,7 +4,10 @@
 //! cluster of one scheduler and two executors started here on loopback;
 //! consent refused as the module refuses it (exit status 2, the code on
 //! standard error, no output written); an opted-out person's records change
-//! nothing, however many a hostile sender adds.
+//! nothing, however many a hostile sender adds. Noisy tables, whose noise is
+//! fresh on every run, are checked for everything but the draws
+//! (`noisy_like_the_module`); `tests/partitioned_noise.rs` in the core checks
+//! the same parts byte for byte with a seed.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -107,9 +110,9 @@ fn token(viewer: &str) -> String {
     TOKEN.get_or_init(|| sign_with(&key(7), &claims(viewer))).clone()
 }
 
-/// What the module answers: an engine with the same options, the token,
-/// the directory and every interaction loaded in one call, as a page does.
-fn module_json(people: &str, interactions: &str, group_by: &str, period: &str) -> String {
+/// The module's engine: the same options, the token, the directory and
+/// every interaction loaded in one call, as a page does.
+fn module_engine(people: &str, interactions: &str) -> Engine {
     let d = demo();
     let mut o = EngineOptions::new(&d.viewer, rapport::time::parse_rfc3339(&d.now).unwrap());
     o.internal_domains = d.domains.clone();
@@ -119,10 +122,83 @@ fn module_json(people: &str, interactions: &str, group_by: &str, period: &str) -
     e.set_consent_token(&token(&d.viewer), clock() * 1000).unwrap();
     e.load_people(&std::fs::read(people).unwrap(), LoadOptions::default()).unwrap();
     e.load_interactions(&std::fs::read(interactions).unwrap(), LoadOptions::default()).unwrap();
-    let req: AggregatesRequest =
-        rapport::json::parse(&json!({ "groupBy": group_by, "period": period }).to_string(), "options")
-            .unwrap();
-    serde_json::to_string(&e.aggregates(&req).unwrap()).unwrap()
+    e
+}
+
+fn request(group_by: &str, period: &str, epsilon: Option<&str>) -> AggregatesRequest {
+    let mut r = json!({ "groupBy": group_by, "period": period });
+    if let Some(e) = epsilon {
+        r["noise"] = json!({ "epsilon": e.parse::<f64>().unwrap() });
+    }
+    rapport::json::parse(&r.to_string(), "options").unwrap()
+}
+
+/// What the module answers.
+fn module_json(people: &str, interactions: &str, group_by: &str, period: &str) -> String {
+    let e = module_engine(people, interactions);
+    serde_json::to_string(&e.aggregates(&request(group_by, period, None)).unwrap()).unwrap()
+}
+
+/// A noisy table of the batch against the module's on the same data. The
+/// noise is fresh on every run (a deployment's engine refuses a fixed seed),
+/// so the figures cannot be the same bytes; everything else must be: the
+/// cells, the matrix, the noise report and the privacy budget. And the
+/// figures must sit around the module's own capped sums: per figure, the
+/// deviations summed over the shown cells within six standard deviations
+/// of that much noise (measured: under two), for the figures at least nine
+/// deviations large, so that a batch that counted every part twice, or lost
+/// two thirds of them, fails. (`tests/partitioned_noise.rs` checks the parts
+/// themselves byte for byte.)
+fn noisy_like_the_module(batch: &str, group_by: &str, period: &str, epsilon: &str) {
+    let d = demo();
+    let e = module_engine(&d.path("people.json"), &d.path("interactions.ndjson"));
+    let req = request(group_by, period, Some(epsilon));
+    let module: Value = serde_json::to_value(e.aggregates(&req).unwrap()).unwrap();
+    let batch: Value = serde_json::from_str(batch).unwrap();
+    let keys = |t: &Value, list: &str, a: &str| -> Vec<(String, String)> {
+        let cells = t[list].as_array().unwrap().iter();
+        cells.map(|r| (r[a].to_string(), r["period"].to_string())).collect()
+    };
+    assert_eq!(keys(&batch, "rows", "group"), keys(&module, "rows", "group"), "{group_by}/{period}: cells");
+    assert_eq!(
+        keys(&batch, "matrix", "from"),
+        keys(&module, "matrix", "from"),
+        "{group_by}/{period}: matrix"
+    );
+    for field in ["noise", "epsilonSpent", "epsilonRemaining", "groupBy", "period", "minGroupSize", "scope"] {
+        assert_eq!(batch[field], module[field], "{group_by}/{period}: {field}");
+    }
+    assert_eq!(batch["noise"]["seeded"], false);
+    let (_, exact) = e.partial_sums(&req, &|_| true).unwrap();
+    let figures: &[(&str, usize, &str)] = if group_by == "department" {
+        &[
+            ("emailsSent", 0, "emailsSent"),
+            ("emailsReceived", 2, "emailsReceived"),
+            ("meetings", 3, "meetings"),
+        ]
+    } else {
+        &[("emailsTo", 0, "emailsTo"), ("emailsFrom", 1, "emailsFrom"), ("meetings", 2, "meetings")]
+    };
+    let rows = batch["rows"].as_array().unwrap();
+    let shown: Vec<usize> = (0..rows.len()).filter(|&i| rows[i]["suppressed"] == false).collect();
+    let mut tested = 0;
+    assert!(shown.len() > 10, "{group_by}/{period}: {} cells shown", shown.len());
+    for &(field, family, scale_of) in figures {
+        let scale = batch["noise"]["scales"][scale_of].as_f64().unwrap();
+        let bound = 6.0 * scale * (2.0 * shown.len() as f64).sqrt();
+        let total: u64 = shown.iter().map(|&i| exact.cells[i][family]).sum();
+        // Too small to tell (and clamping at zero lifts small figures).
+        if (total as f64) < 1.5 * bound {
+            continue;
+        }
+        let deviation: f64 = shown
+            .iter()
+            .map(|&i| rows[i]["metrics"][field].as_f64().unwrap() - exact.cells[i][family] as f64)
+            .sum();
+        assert!(deviation.abs() <= bound, "{group_by}/{period} {field}: off by {deviation} (bound {bound})");
+        tested += 1;
+    }
+    assert!(tested > 0, "{group_by}/{period}: no figure large enough to tell");
 }
 
 struct Run<'a> {
@@ -132,6 +208,8 @@ struct Run<'a> {
     period: &'a str,
     token: String,
     cluster: Option<String>,
+    /// More arguments (`--noise-epsilon E`).
+    more: Vec<&'a str>,
 }
 
 impl<'a> Run<'a> {
@@ -144,6 +222,7 @@ impl<'a> Run<'a> {
             period,
             token: token(&d.viewer),
             cluster: None,
+            more: Vec::new(),
         }
     }
 
@@ -161,6 +240,7 @@ impl<'a> Run<'a> {
         if let Some(url) = &self.cluster {
             c.args(["--cluster", url]);
         }
+        c.args(&self.more);
         c.arg("--out").arg(&out);
         let output = c.output().expect("run rapport-batch");
         (output, std::fs::read_to_string(&out).ok())
@@ -276,6 +356,28 @@ fn on_a_ballista_cluster_of_two_executors_the_module_s_bytes() {
         let run = Run { cluster: Some(format!("df://{scheduler}")), ..Run::new(group_by, period) };
         same(&run.json(), &expected, &format!("{group_by}/{period} on the cluster"));
     }
+    for (group_by, period) in [("department", "month"), ("account", "week")] {
+        let more = vec!["--noise-epsilon", "10"];
+        let run = Run { cluster: Some(format!("df://{scheduler}")), more, ..Run::new(group_by, period) };
+        noisy_like_the_module(&run.json(), group_by, period, "10");
+    }
+}
+
+#[test]
+fn noisy_tables_in_process_as_the_module_draws_them() {
+    for (group_by, period) in [("department", "week"), ("account", "week")] {
+        let run = Run { more: vec!["--noise-epsilon", "10"], ..Run::new(group_by, period) };
+        noisy_like_the_module(&run.json(), group_by, period, "10");
+    }
+    // A fixed seed would let anyone who knows it take the noise off: a
+    // deployment's engine refuses it, and so does the batch, before reading.
+    let run =
+        Run { more: vec!["--noise-epsilon", "10", "--noise-seed", "7"], ..Run::new("department", "week") };
+    let (output, written) = run.run();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("INVALID_OPTIONS: ") && stderr.contains("noiseSeed"), "{stderr}");
+    assert!(written.is_none());
 }
 
 /// Tokens a page or a colleague could hand the batch: each refused with the

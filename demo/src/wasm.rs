@@ -40,7 +40,7 @@ fn options_json(opts: &Option<JsValue>) -> Result<String, JsValue> {
 pub fn demo_dataset(
     #[wasm_bindgen(unchecked_optional_param_type = "DemoOptions")] opts: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    dataset(opts, |text| JsValue::from_str(text))
+    dataset(opts, JsValue::from_str)
 }
 
 /// `demoDataset` with the interactions as UTF-8 bytes: the engine's fast

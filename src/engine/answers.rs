@@ -18,6 +18,9 @@ pub(super) struct AnswerKey {
     pub window: Option<(i64, i64)>,
     pub epsilon: Epsilon,
     pub caps: Caps,
+    /// The digest of the capped sums it was drawn from, when they were given
+    /// (a partitioned run's) instead of read from the engine's records.
+    pub parts: Option<u64>,
 }
 
 pub(super) struct Answers {

@@ -5,6 +5,7 @@
 //! Data flows one way: load (opt-outs applied) → store → consent gate →
 //! insight → result tagged with its scope.
 
+mod aggregates;
 mod answers;
 mod consent_state;
 mod derived;
@@ -14,17 +15,14 @@ pub use options::{EngineOptions, DEFAULT_MAX_INPUT_BYTES, MIN_GROUP_SIZE};
 
 use std::cell::RefCell;
 
-use answers::{AnswerKey, Answers};
+use answers::Answers;
 use consent_state::ConsentState;
 use derived::Derived;
 
 use crate::consent::{purge_others, Consent, ConsentBasis, Gate, Retention, View};
 use crate::error::{Error, Result};
 use crate::insights::activity::{activity, Activity, Cursor, DEFAULT_LIMIT, MAX_LIMIT};
-use crate::insights::aggregates::{
-    aggregate, noisy_aggregate, periods, AggregateTable, AggregatesRequest, Period, Question,
-};
-use crate::insights::freshness::{data_as_of, table_data_as_of};
+use crate::insights::freshness::data_as_of;
 use crate::insights::health::HealthOptions;
 use crate::insights::own::{own_insights, OwnInsights};
 use crate::insights::paths::{introduction_paths, IntroductionPath, DEFAULT_HOP_PENALTY};
@@ -467,57 +465,6 @@ impl Engine {
     fn invalidate(&mut self) {
         self.derived.clear();
         self.answers.get_mut().ledger.forget_answers();
-    }
-
-    /// Anonymized aggregates (SPEC 3.4) per department or account; needs
-    /// `aggregated`. With `noise`, the figures are differentially private
-    /// (SPEC 4.4): a new answer spends its epsilon from the engine's budget,
-    /// and the same question on the same data is answered from cache.
-    pub fn aggregates(&self, request: &AggregatesRequest) -> Result<AggregateTable> {
-        let window = Some(self.window(request.days)?.0);
-        let view = self.open(Scope::Aggregated)?;
-        let hours = self.options.working_hours.clone().unwrap_or_default();
-        let monthly = request.period == Period::Month;
-        let by = request.group_by;
-        let q = Question { by, monthly, window, min_group_size: self.options.min_group_size, hours: &hours };
-        let periods = window.map_or_else(Vec::new, |w| periods(w, monthly));
-        let fresh = |mut t: AggregateTable| {
-            t.now = format_rfc3339(self.now());
-            t.data_as_of = table_data_as_of(&t, &periods);
-            t
-        };
-        self.aggregate_table(&view, &q, request).map(fresh)
-    }
-
-    /// `aggregates` before its freshness is stated.
-    fn aggregate_table(
-        &self,
-        view: &View,
-        q: &Question,
-        request: &AggregatesRequest,
-    ) -> Result<AggregateTable> {
-        let (by, monthly, window) = (q.by, q.monthly, q.window);
-        let Some(noise) = &request.noise else {
-            if self.options.require_noise {
-                return Err(Error::options(
-                    "noise",
-                    "this engine gives aggregates only with noise: { epsilon }",
-                ));
-            }
-            return aggregate(view, q);
-        };
-        let (epsilon, caps) = (noise.epsilon()?, noise.caps(monthly)?);
-        let key = AnswerKey {
-            version: self.derived.version(),
-            by,
-            monthly,
-            window: window.map(|w| (w.start, w.end)),
-            epsilon,
-            caps,
-        };
-        self.answers
-            .borrow_mut()
-            .answer(key, self.options.noise_seed, |source| noisy_aggregate(view, q, epsilon, &caps, source))
     }
 
     /// Interactions held, and approximate heap bytes of the store.

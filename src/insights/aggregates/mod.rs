@@ -22,6 +22,7 @@
 mod accounts;
 mod departments;
 pub mod noisy;
+pub use noisy::CappedSums;
 mod periods;
 mod question;
 mod suppression;
@@ -45,6 +46,7 @@ pub use table::{
 
 use crate::consent::View;
 use crate::error::Result;
+use crate::model::PersonKey;
 use crate::privacy::budget::Epsilon;
 use crate::privacy::noise::NoiseSource;
 use crate::time::WorkingHours;
@@ -78,18 +80,44 @@ pub fn aggregate(view: &View, q: &Question) -> Result<AggregateTable> {
 
 /// The table of `aggregate` with noise instead of suppression by exact
 /// counts: every figure, and whether a cell is shown, comes from noisy
-/// capped sums (`noisy` says how).
+/// capped sums (`noisy` says how): those of `view`'s records, or `given`
+/// (a partitioned run's, added up from its parts).
 pub fn noisy_aggregate(
     view: &View,
     q: &Question,
     epsilon: Epsilon,
     caps: &Caps,
     noise: &mut NoiseSource,
+    given: Option<&CappedSums>,
 ) -> Result<AggregateTable> {
     let chosen = q.periods();
     let groups = groups(view, q.by);
     check_size(q.by, groups.names.len(), chosen.len(), 0)?;
-    noisy::noisy_table(view, q, &chosen, &groups, epsilon, caps, noise)
+    let own;
+    let sums = match given {
+        Some(sums) => sums,
+        None => {
+            own = noisy::sums_of(view, q.by, &chosen, &groups, q.hours, caps, &|_| true);
+            &own
+        }
+    };
+    noisy::noisy_table(view, q, &chosen, &groups, epsilon, caps, noise, sums)
+}
+
+/// The capped sums a noisy table of `q` adds noise to, of the records sent
+/// or organized by the people `senders` keeps, with the table's groups
+/// (which the parts of a partitioned run must agree on).
+pub fn partial_sums(
+    view: &View,
+    q: &Question,
+    caps: &Caps,
+    senders: &dyn Fn(PersonKey) -> bool,
+) -> Result<(Vec<String>, CappedSums)> {
+    let chosen = q.periods();
+    let groups = groups(view, q.by);
+    check_size(q.by, groups.names.len(), chosen.len(), 0)?;
+    let sums = noisy::sums_of(view, q.by, &chosen, &groups, q.hours, caps, senders);
+    Ok((groups.names, sums))
 }
 
 /// The capped sums of a noisy table of `by` over `periods`, before noise:
@@ -100,8 +128,8 @@ pub fn capped_sums(
     periods: &[CalendarPeriod],
     hours: &WorkingHours,
     caps: &Caps,
-) -> noisy::CappedSums {
-    noisy::sums_of(view, by, periods, &groups(view, by), hours, caps)
+) -> CappedSums {
+    noisy::sums_of(view, by, periods, &groups(view, by), hours, caps, &|_| true)
 }
 
 /// The groups of a table: the directory's departments, or its accounts.

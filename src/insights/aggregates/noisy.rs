@@ -105,7 +105,7 @@ fn families(by: GroupBy) -> &'static [Family] {
 /// The exact capped sums that noise is added to: per cell (group × period)
 /// one figure per family (the matrix family stays 0 there), per matrix cell
 /// (group pair × period) its interactions, and the people of each side.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Hash)]
 pub struct CappedSums {
     pub periods: usize,
     pub cells: Vec<Vec<u64>>,
@@ -119,6 +119,47 @@ impl CappedSums {
     fn add(&mut self, group: usize, period: usize, family: usize, amount: u64) {
         self.cells[group * self.periods + period][family] += amount;
     }
+
+    /// Adds `other`'s sums, made over the same groups and periods from
+    /// other senders' records: the caps bound each sender's records, so the
+    /// sums of disjoint sets of senders add up to the sums of all of them.
+    /// `None` when the two were not made over the same table.
+    pub fn plus(mut self, other: &CappedSums) -> Option<CappedSums> {
+        let same_shape = self.periods == other.periods
+            && self.cells.len() == other.cells.len()
+            && self.cells.iter().zip(&other.cells).all(|(a, b)| a.len() == b.len());
+        if !same_shape {
+            return None;
+        }
+        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x = x.checked_add(*y)?;
+            }
+        }
+        for (key, n) in &other.matrix {
+            let x = self.matrix.entry(*key).or_default();
+            *x = x.checked_add(*n)?;
+        }
+        for (key, sides) in &other.matrix_people {
+            let x = self.matrix_people.entry(*key).or_default();
+            for (a, b) in x.iter_mut().zip(sides) {
+                *a = a.checked_add(*b)?;
+            }
+        }
+        Some(self)
+    }
+
+    /// Whether these sums fit a table of `groups` × `periods` of `by`: every
+    /// cell with one figure per family, every pair of groups in range.
+    fn fits(&self, by: GroupBy, groups: usize, periods: usize) -> bool {
+        let k = families(by).len();
+        let pair_fits = |&(a, b, p): &(usize, usize, usize)| a <= b && b < groups && p < periods;
+        self.periods == periods
+            && self.cells.len() == groups * periods
+            && self.cells.iter().all(|c| c.len() == k)
+            && self.matrix.keys().all(pair_fits)
+            && self.matrix_people.keys().all(pair_fits)
+    }
 }
 
 /// The most one person's records in one period can move each family, summed
@@ -127,13 +168,19 @@ pub fn sensitivities(by: GroupBy, caps: &Caps) -> Vec<u64> {
     families(by).iter().map(|f| (f.sensitivity)(caps)).collect()
 }
 
-/// Each counted record with its period, in time order: at most
-/// `records_per_period` per sender (or organizer) and period, the earliest.
-fn counted_records(view: &View, periods: &[CalendarPeriod], caps: &Caps) -> Vec<(Row, usize)> {
+/// Each counted record of the senders `senders` keeps, with its period, in
+/// time order: at most `records_per_period` per sender (or organizer) and
+/// period, the earliest.
+fn counted_records(
+    view: &View,
+    periods: &[CalendarPeriod],
+    caps: &Caps,
+    senders: &dyn Fn(PersonKey) -> bool,
+) -> Vec<(Row, usize)> {
     let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
     let mut rows: Vec<(i64, Row)> = view
         .rows()
-        .filter(|&r| view.kind(r) != Kind::Call)
+        .filter(|&r| view.kind(r) != Kind::Call && senders(view.from(r)))
         .map(|r| (view.at(r), r))
         .filter(|&(at, _)| first <= at && at < last)
         .collect();
@@ -217,7 +264,9 @@ impl People<'_> {
     }
 }
 
-/// The capped sums for a department or account table of `groups` over `periods`.
+/// The capped sums for a department or account table of `groups` over
+/// `periods`, of the records sent or organized by the people `senders` keeps
+/// (everyone, but for a part of a partitioned run).
 pub(super) fn sums_of(
     view: &View,
     by: GroupBy,
@@ -225,6 +274,7 @@ pub(super) fn sums_of(
     groups: &Groups,
     hours: &WorkingHours,
     caps: &Caps,
+    senders: &dyn Fn(PersonKey) -> bool,
 ) -> CappedSums {
     let k = families(by).len();
     let mut sums = CappedSums {
@@ -238,7 +288,7 @@ pub(super) fn sums_of(
         GroupBy::Account => ACCOUNT_PEOPLE,
     };
     let mut people = People { seats: FxHashMap::default(), caps, family };
-    for (r, pi) in counted_records(view, periods, caps) {
+    for (r, pi) in counted_records(view, periods, caps, senders) {
         match by {
             GroupBy::Department => {
                 department_record(view, r, pi, &groups.of, hours, caps, &mut sums, &mut people)
@@ -347,9 +397,11 @@ fn account_record(
     }
 }
 
-/// A noisy table over `periods`: every figure and every people count drawn
-/// with noise, and a cell shown when its noisy people count (of each side,
-/// in the matrix) reaches `minGroupSize`.
+/// A noisy table over `periods` from the capped `sums` of its records:
+/// every figure and every people count drawn with noise, and a cell shown
+/// when its noisy people count (of each side, in the matrix) reaches
+/// `minGroupSize`. `INVALID_INPUT` for sums made over another table.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn noisy_table(
     view: &View,
     q: &Question,
@@ -358,9 +410,12 @@ pub(super) fn noisy_table(
     epsilon: Epsilon,
     caps: &Caps,
     noise: &mut NoiseSource,
+    sums: &CappedSums,
 ) -> Result<AggregateTable> {
     let by = q.by;
-    let sums = sums_of(view, by, periods, groups, q.hours, caps);
+    if !sums.fits(by, groups.names.len(), periods.len()) {
+        return Err(Error::InvalidInput("capped sums made over another table's groups or periods".into()));
+    }
     let fams = families(by);
     let share = fams.len() as u32;
     // Scale = sensitivity ÷ (epsilon ÷ families) = sensitivity · families · 1000 ÷ milli-epsilon.

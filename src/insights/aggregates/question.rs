@@ -113,7 +113,7 @@ pub struct Question<'h> {
 }
 
 impl Question<'_> {
-    pub(super) fn periods(&self) -> Vec<CalendarPeriod> {
+    pub fn periods(&self) -> Vec<CalendarPeriod> {
         self.window.map_or_else(Vec::new, |w| periods(w, self.monthly))
     }
 }
