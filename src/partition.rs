@@ -16,6 +16,13 @@
 //! against the busiest shown account of each period, and `dataAsOf` is the
 //! latest shown period. Nothing here computes a figure: the engine does.
 //!
+//! List views (relationship summaries) are partitioned by account: a part
+//! holds every record naming one of its accounts' contacts (and, for reply
+//! times, what a reply names), so each contact's and account's figures are
+//! whole there; only health's peers (every relationship's activity) and
+//! the data's age need every part, and are gathered first (`summary_peers`,
+//! `gather`, then `summary_lines`, `merge_lines`).
+//!
 //! A noisy table is partitioned by sender instead: its unit of privacy is
 //! one person's own records in one period, capped per sender, so each part
 //! holds every record of its senders (`sender_part`), its engine computes
@@ -26,7 +33,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Engine, EngineOptions, DEFAULT_DAYS};
+use crate::engine::{Engine, EngineOptions, Gathered, DEFAULT_DAYS};
 use crate::error::Error;
 use crate::error::Result;
 use crate::insights::aggregates::{
@@ -34,8 +41,10 @@ use crate::insights::aggregates::{
     MatrixCell, Period,
 };
 use crate::insights::freshness::table_data_as_of;
+use crate::insights::health::HealthOptions;
+use crate::insights::peers::account_key;
 use crate::load::{self, LoadOptions};
-use crate::model::normalize_person_id;
+use crate::model::{domain_of, is_internal_domain, normalize_person_id, DataScope};
 use crate::store::Store;
 use crate::time::Window;
 
@@ -60,21 +69,46 @@ pub fn sender_part(id: &str) -> String {
     format!("sender-{:02}", hash % SENDER_PARTS)
 }
 
-/// Where a record goes: for an exact table, to the groups it names, by the
-/// directory's rules for a table's groups (a department's internal people
-/// listed in the directory, an account's external ones; opted-out people
-/// name no group: their records are routed by the others on them, and each
-/// partition's engine drops them as the module does); for a noisy table, to
-/// its sender's part, by the sender's canonical id (an alias goes where its
-/// person goes).
+/// How a run's records are partitioned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// An exact table: to the groups a record names, by the directory's
+    /// rules for a table's groups (a department's internal people listed in
+    /// the directory, an account's external ones; opted-out people name no
+    /// group: their records are routed by the others on them, and each
+    /// partition's engine drops them as the module does).
+    Groups(GroupBy),
+    /// A noisy table: to its sender's part, by the sender's canonical id (an
+    /// alias goes where its person goes).
+    Senders,
+    /// A list view: to the part (`peers::part_key`) of every external contact
+    /// on it, in the directory or not; a record naming none to one of
+    /// `SENDER_PARTS` parts by its id, where it only dates the data.
+    Contacts,
+}
+
+impl Route {
+    /// How an aggregates `request` is partitioned.
+    pub fn of(request: &AggregatesRequest) -> Route {
+        if request.noise.is_some() {
+            Route::Senders
+        } else {
+            Route::Groups(request.group_by)
+        }
+    }
+}
+
+/// Where each record goes, by `Route`, read from the directory.
 pub struct Partitioner {
     store: Store,
-    by: GroupBy,
-    by_sender: bool,
+    route: Route,
+    internal_domains: Vec<String>,
 }
 
 #[derive(Deserialize)]
 struct Participants {
+    #[serde(default)]
+    id: Option<String>,
     #[serde(default)]
     from: Option<String>,
     #[serde(default)]
@@ -85,8 +119,8 @@ struct Participants {
 
 impl Partitioner {
     /// The directory (JSON or NDJSON, as `loadPeople` takes it) read with
-    /// `options`' internal domains, for the table `request` asks for.
-    pub fn new(people: &[u8], options: &EngineOptions, request: &AggregatesRequest) -> Result<Partitioner> {
+    /// `options`' internal domains, to route records by `route`.
+    pub fn new(people: &[u8], options: &EngineOptions, route: Route) -> Result<Partitioner> {
         let mut store = Store::new(options.internal_domains.clone());
         store.pin_viewer(&options.viewer);
         let text = load::batch_text(people, options.max_input_bytes)?;
@@ -95,7 +129,7 @@ impl Partitioner {
         if rewrite {
             store.reindex_people();
         }
-        Ok(Partitioner { store, by: request.group_by, by_sender: request.noise.is_some() })
+        Ok(Partitioner { store, route, internal_domains: options.internal_domains.clone() })
     }
 
     /// The keys of the groups a record (one SPEC 2.2 object, as JSON) names,
@@ -104,31 +138,67 @@ impl Partitioner {
     /// whichever partition it is routed to by its id or a reply, or in none).
     pub fn keys(&self, record: &str) -> Vec<String> {
         let Ok(p) = serde_json::from_str::<Participants>(record) else { return Vec::new() };
-        if self.by_sender {
-            let Some(from) = p.from else { return Vec::new() };
-            let id = normalize_person_id(&from);
-            let canonical = self.store.lookup(&id).map_or(&*id, |k| self.store.person_id(k));
-            return vec![sender_part(canonical)];
-        }
+        let by = match self.route {
+            Route::Groups(by) => by,
+            Route::Senders => {
+                let Some(from) = p.from else { return Vec::new() };
+                let id = normalize_person_id(&from);
+                let canonical = self.store.lookup(&id).map_or(&*id, |k| self.store.person_id(k));
+                return vec![sender_part(canonical)];
+            }
+            Route::Contacts => {
+                let ids = p.from.iter().chain(p.to.iter().flatten()).chain(p.cc.iter().flatten());
+                let mut keys: Vec<String> = ids.filter_map(|id| self.contact_part(id)).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                if keys.is_empty() {
+                    keys.extend(p.id.as_deref().map(sender_part));
+                }
+                return keys;
+            }
+        };
         let ids = p.from.iter().chain(p.to.iter().flatten()).chain(p.cc.iter().flatten());
-        let mut keys: Vec<String> = ids.filter_map(|id| self.group_of(id)).collect();
+        let mut keys: Vec<String> = ids.filter_map(|id| self.group_of(by, id)).collect();
         keys.sort_unstable();
         keys.dedup();
         keys
     }
 
-    fn group_of(&self, id: &str) -> Option<String> {
+    /// The part of an external contact, as `peers::part_key` names it in an
+    /// engine: the directory's account, else the id's domain (how an engine
+    /// reads an id it has not seen), else the id.
+    fn contact_part(&self, id: &str) -> Option<String> {
+        let id = normalize_person_id(id);
+        if let Some(k) = self.store.lookup(&id) {
+            let person = self.store.person(k);
+            if person.opted_out || person.internal {
+                return None;
+            }
+            return Some(
+                person.account.as_deref().map_or_else(|| self.store.person_id(k).to_string(), account_key),
+            );
+        }
+        let domain = domain_of(&id);
+        if self.store.is_opted_out_id(&id)
+            || domain.is_some_and(|d| is_internal_domain(d, &self.internal_domains))
+        {
+            return None;
+        }
+        Some(domain.map_or_else(|| id.to_string(), account_key))
+    }
+
+    fn group_of(&self, by: GroupBy, id: &str) -> Option<String> {
         let person = self.store.person(self.store.lookup(&normalize_person_id(id))?);
         if person.opted_out || !person.in_directory {
             return None;
         }
-        let name = match self.by {
+        let name = match by {
             GroupBy::Department => {
                 person.department.as_ref().filter(|_| person.internal && person.is_person())
             }
             GroupBy::Account => person.account.as_ref().filter(|_| !person.internal),
         }?;
-        Some(group_key(self.by, name))
+        Some(group_key(by, name))
     }
 }
 
@@ -257,4 +327,65 @@ pub fn merge(
     let chosen = periods(window, request.period == Period::Month);
     skeleton.data_as_of = table_data_as_of(&skeleton, &chosen);
     skeleton
+}
+
+/// What a list view's run asks: the level, and the options of
+/// `relationshipSummaries` (scope, window, health).
+pub struct Lists<'a> {
+    pub accounts: bool,
+    pub scope: DataScope,
+    pub days: Option<u32>,
+    pub health: &'a HealthOptions,
+}
+
+/// One part's peers and latest interaction (`Engine::summary_peers`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PeersPart {
+    pub key: String,
+    pub times: Vec<Vec<i64>>,
+    pub latest: Option<i64>,
+}
+
+/// The peers and latest interaction of part `key`'s own contacts and
+/// accounts in `engine` (holding the records routed to that part).
+pub fn summary_peers(engine: &Engine, lists: &Lists, key: &str) -> Result<PeersPart> {
+    let g = engine.summary_peers(lists.accounts, lists.scope, lists.days, &|k| k == key)?;
+    Ok(PeersPart { key: key.to_string(), times: g.times, latest: g.latest })
+}
+
+/// Every part's peers together, and the latest interaction of them all.
+pub fn gather(parts: Vec<PeersPart>) -> Gathered {
+    let latest = parts.iter().filter_map(|p| p.latest).max();
+    Gathered { times: parts.into_iter().flat_map(|p| p.times).collect(), latest }
+}
+
+/// Part `key`'s lines, scored against every part's peers (`gathered`), each
+/// with the key the module orders its list by (a contact's id, an
+/// account's key) and its JSON text.
+pub fn summary_lines(
+    engine: &Engine,
+    lists: &Lists,
+    key: &str,
+    gathered: Gathered,
+) -> Result<Vec<(String, String)>> {
+    let lines =
+        engine.summaries_among(lists.accounts, lists.scope, lists.days, lists.health, gathered, &|k| {
+            k == key
+        })?;
+    lines
+        .iter()
+        .map(|s| {
+            let order = if lists.accounts { account_key(&s.id) } else { s.id.clone() };
+            let text = serde_json::to_string(s).map_err(|e| Error::InvalidInput(e.to_string()))?;
+            Ok((order, text))
+        })
+        .collect()
+}
+
+/// The JSON `relationshipSummaries` returns: every part's lines in the
+/// module's order.
+pub fn merge_lines(parts: Vec<Vec<(String, String)>>) -> String {
+    let mut lines: Vec<(String, String)> = parts.into_iter().flatten().collect();
+    lines.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    format!("[{}]", lines.into_iter().map(|(_, text)| text).collect::<Vec<_>>().join(","))
 }

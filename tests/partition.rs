@@ -4,7 +4,7 @@
 //! the tables do not merge would split a group.
 
 use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
-use rapport::partition::{group_key, sender_part, Partitioner};
+use rapport::partition::{group_key, sender_part, Partitioner, Route};
 use rapport::EngineOptions;
 
 const PEOPLE: &str = r#"[
@@ -20,7 +20,7 @@ fn partitioner_for(by: GroupBy, noise: Option<Noise>) -> Partitioner {
     let mut o = EngineOptions::new("ada@org.example", 1_772_323_200_000);
     o.internal_domains = vec!["org.example".to_string()];
     let request = AggregatesRequest { group_by: by, period: Period::Week, noise, days: None };
-    Partitioner::new(PEOPLE.as_bytes(), &o, &request).expect("directory")
+    Partitioner::new(PEOPLE.as_bytes(), &o, Route::of(&request)).expect("directory")
 }
 
 fn partitioner(by: GroupBy) -> Partitioner {

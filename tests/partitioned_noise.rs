@@ -9,11 +9,9 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use common::ms;
 use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Noise, Period};
-use rapport::partition::{noisy_merge, partition_rows, sender_part, Partial, Partitioner};
+use rapport::partition::{noisy_merge, partition_rows, sender_part, Partial, Partitioner, Route};
 use rapport::{Consent, Engine, EngineOptions, Format, LoadOptions};
 use rapport_demo::{demo_dataset, DemoDataset, DemoFormat, DemoOptions};
 
@@ -42,28 +40,11 @@ fn noisy(group_by: GroupBy, period: Period) -> AggregatesRequest {
     AggregatesRequest { group_by, period, noise: Some(Noise::with_epsilon(1.0)), days: Some(120) }
 }
 
-/// The parts as the batch's plan makes them: every version of an id goes to
-/// every part any version of it is routed to.
-fn parts<'a>(p: &Partitioner, lines: &[&'a str]) -> BTreeMap<String, Vec<&'a str>> {
-    let id = |l: &str| serde_json::from_str::<serde_json::Value>(l).expect("json")["id"].to_string();
-    let mut keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for l in lines {
-        keys.entry(id(l)).or_default().extend(p.keys(l));
-    }
-    let mut out: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for l in lines {
-        for k in &keys[&id(l)] {
-            out.entry(k.clone()).or_default().push(l);
-        }
-    }
-    out
-}
-
 /// The module's table and the parts' table, as JSON.
 fn both(demo: &DemoDataset, people: &str, lines: &[&str], request: &AggregatesRequest) -> (String, String) {
     let whole = engine(demo, people, lines).aggregates(request).expect("module");
-    let p = Partitioner::new(people.as_bytes(), &options(demo), request).expect("partitioner");
-    let computed: Vec<Partial> = parts(&p, lines)
+    let p = Partitioner::new(people.as_bytes(), &options(demo), Route::of(request)).expect("partitioner");
+    let computed: Vec<Partial> = common::route(&p, lines)
         .iter()
         .map(|(key, part)| partition_rows(&engine(demo, people, part), request, key).expect("part"))
         .collect();

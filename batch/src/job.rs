@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rapport::insights::aggregates::AggregatesRequest;
-use rapport::partition::Partitioner;
+use rapport::partition::{Partitioner, Route};
 use rapport::{Engine, EngineOptions, Error, Format, LoadOptions};
 use serde::{Deserialize, Serialize};
 
@@ -84,7 +84,8 @@ impl Job {
         if let Some(p) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(p);
         }
-        let p = Arc::new(Partitioner::new(&self.people_bytes()?, &self.engine_options()?, &self.request()?)?);
+        let route = Route::of(&self.request()?);
+        let p = Arc::new(Partitioner::new(&self.people_bytes()?, &self.engine_options()?, route)?);
         if let Ok(mut c) = cache.lock() {
             c.insert(key, p.clone());
         }

@@ -9,8 +9,10 @@ mod aggregates;
 mod answers;
 mod consent_state;
 mod derived;
+mod lists;
 mod options;
 
+pub use lists::Gathered;
 pub use options::{EngineOptions, DEFAULT_MAX_INPUT_BYTES, MIN_GROUP_SIZE};
 
 use std::cell::RefCell;
@@ -26,9 +28,7 @@ use crate::insights::freshness::data_as_of;
 use crate::insights::health::HealthOptions;
 use crate::insights::own::{own_insights, OwnInsights};
 use crate::insights::paths::{introduction_paths, IntroductionPath, DEFAULT_HOP_PENALTY};
-use crate::insights::relationship::{
-    relationship, summaries, target_out, Relationship, RelationshipSummary, Scoring,
-};
+use crate::insights::relationship::{relationship, target_out, Relationship, Scoring};
 use crate::insights::sides::{resolve, Them};
 use crate::insights::who_knows_whom::{who_knows_whom, WhoKnowsWhom};
 use crate::load::{self, LoadOptions, LoadReport};
@@ -374,30 +374,6 @@ impl Engine {
         let index = self.derived.built_contact_hits(&view);
         let scoring = Scoring { options: health, peers: peers.as_deref() };
         Ok(relationship(&view, &them, index.as_deref(), window, days, scoring))
-    }
-
-    /// The figures of every contact or every account (`accounts`), without
-    /// weekly detail, in one call (SPEC 3.1 list views).
-    pub fn relationship_summaries(
-        &self,
-        accounts: bool,
-        scope: DataScope,
-        days: Option<u32>,
-        health: &HealthOptions,
-    ) -> Result<Vec<RelationshipSummary>> {
-        health.validate()?;
-        let (window, days) = self.window(days)?;
-        let view = self.open(scope.needs())?;
-        let index = self.derived.contact_hits(&view);
-        let peers = health.expected_per_month.is_none().then(|| self.derived.peers(&view, accounts));
-        Ok(summaries(
-            &view,
-            accounts,
-            &index,
-            window,
-            days,
-            Scoring { options: health, peers: peers.as_deref() },
-        ))
     }
 
     /// Who knows whom (SPEC 3.2); needs `identifiable`. Default top 5.

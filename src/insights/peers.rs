@@ -29,15 +29,39 @@ pub fn account_key(account: &str) -> String {
     account.trim().to_ascii_lowercase()
 }
 
+/// The part of a partitioned run that holds external contact `c` and its
+/// account: its account key, or its id when it has no account. Every
+/// record naming the contact goes there, so its figures are whole there.
+pub fn part_key(view: &View, c: PersonKey) -> String {
+    view.person(c).account.as_deref().map_or_else(|| view.person_id(c).to_string(), account_key)
+}
+
 impl Peers {
     /// Every external contact's (`accounts` false) or every account's
     /// interactions. An account's are the distinct rows counted for any of
     /// its contacts: the rows `sides::classify` counts for the account.
     pub fn build(view: &View, index: &ContactHits, accounts: bool) -> Peers {
-        let times = if accounts {
+        Peers::from_times(Peers::times(view, index, accounts, &|_| true))
+    }
+
+    /// The peers of `times`: per relationship, its counted interactions'
+    /// times, sorted (a partitioned run's, gathered from every part).
+    pub fn from_times(times: Vec<Vec<i64>>) -> Peers {
+        Peers { times, counts: RefCell::default() }
+    }
+
+    /// The times `build` reads, of the relationships whose part key
+    /// (`part_key`) `keep` keeps.
+    pub fn times(
+        view: &View,
+        index: &ContactHits,
+        accounts: bool,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Vec<Vec<i64>> {
+        if accounts {
             let mut by_account: FxHashMap<String, Vec<(i64, u32)>> = FxHashMap::default();
             for (c, hits) in index.contacts() {
-                if let Some(a) = &view.person(c).account {
+                if let Some(a) = view.person(c).account.as_ref().filter(|a| keep(&account_key(a))) {
                     let rows = by_account.entry(account_key(a)).or_default();
                     rows.extend(hits.list.iter().map(|h| (h.at, h.row.index() as u32)));
                 }
@@ -51,12 +75,14 @@ impl Peers {
                 })
                 .collect()
         } else {
-            let mut keyed: Vec<(PersonKey, Vec<i64>)> =
-                index.contacts().map(|(c, hits)| (c, hits.list.iter().map(|h| h.at).collect())).collect();
+            let mut keyed: Vec<(PersonKey, Vec<i64>)> = index
+                .contacts()
+                .filter(|&(c, _)| keep(&part_key(view, c)))
+                .map(|(c, hits)| (c, hits.list.iter().map(|h| h.at).collect()))
+                .collect();
             keyed.sort_unstable_by_key(|(c, _)| *c);
             keyed.into_iter().map(|(_, t)| t).collect()
-        };
-        Peers { times, counts: RefCell::default() }
+        }
     }
 
     /// The sorted counts of the relationships with at least `floor` interactions in `w`.

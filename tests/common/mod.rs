@@ -6,8 +6,11 @@ pub mod attack;
 pub mod naive;
 pub mod tokens;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use proptest::prelude::*;
 use rapport::insights::aggregates::{AggregatesRequest, GroupBy, Period};
+use rapport::partition::Partitioner;
 use rapport::{Consent, Engine, EngineOptions, LoadOptions};
 use serde_json::{json, Value};
 
@@ -272,4 +275,21 @@ pub fn demo_engine(seed: u64, interactions: usize, consent: Consent) -> (rapport
     e.load_people(demo.people.as_bytes(), LoadOptions::default()).expect("people");
     e.load_interactions(demo.interactions.as_bytes(), LoadOptions::default()).expect("interactions");
     (demo, e)
+}
+
+/// The parts as the batch's plan makes them: every version of an id goes to
+/// every part any version of it is routed to.
+pub fn route<'a>(p: &Partitioner, lines: &[&'a str]) -> BTreeMap<String, Vec<&'a str>> {
+    let id = |l: &str| serde_json::from_str::<serde_json::Value>(l).expect("json")["id"].to_string();
+    let mut keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for l in lines {
+        keys.entry(id(l)).or_default().extend(p.keys(l));
+    }
+    let mut out: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for l in lines {
+        for k in &keys[&id(l)] {
+            out.entry(k.clone()).or_default().push(l);
+        }
+    }
+    out
 }
