@@ -102,10 +102,29 @@ pub fn aggregates_job(a: &Args) -> Result<Job, Failure> {
     if let Some(e) = a.number("noise-epsilon")? {
         r.insert("noise".into(), json!({ "epsilon": e }));
     }
+    job(a, r)
+}
+
+/// `summaries`' options: the data options, the level and the output.
+pub const SUMMARIES: [&str; 3] = ["level", "out", "memory-limit"];
+
+/// A list view of the whole team (`relationshipSummaries` with scope "team").
+pub fn summaries_job(a: &Args) -> Result<Job, Failure> {
+    let mut r = Map::new();
+    r.insert("level".into(), a.required("level")?.into());
+    r.insert("scope".into(), "team".into());
+    if let Some(d) = a.number("days")? {
+        r.insert("days".into(), d);
+    }
+    job(a, r)
+}
+
+fn job(a: &Args, request: Map<String, Value>) -> Result<Job, Failure> {
     Ok(Job {
         options: engine_options(a)?,
         people: a.required("people")?.to_string(),
         consent_token: a.required("consent-token")?.to_string(),
-        request: Value::Object(r),
+        request: Value::Object(request),
+        gathered: None,
     })
 }

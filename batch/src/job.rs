@@ -1,6 +1,7 @@
 //! A job: what every partition of a run needs to build the same engine as
 //! the driver (the engine options as the JavaScript constructor takes them,
-//! the directory's path, the consent token, the request), carried inside the
+//! the directory's path, the consent token, the request, and for a list
+//! view's second pass what the first gathered), carried inside the
 //! DataFusion plan as one JSON literal so that Ballista's executors get it
 //! with the plan. Each process builds the engine and checks the token with
 //! the core's own code; nothing here decides what is allowed.
@@ -9,8 +10,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use rapport::engine::Gathered;
 use rapport::insights::aggregates::AggregatesRequest;
-use rapport::partition::{Partitioner, Route};
+use rapport::json::{Level, SummariesRequest};
+use rapport::partition::{self, Partitioner, Route};
 use rapport::{Engine, EngineOptions, Error, Format, LoadOptions};
 use serde::{Deserialize, Serialize};
 
@@ -26,8 +29,12 @@ pub struct Job {
     /// The people directory (JSON or NDJSON), as a path every process can read.
     pub people: String,
     pub consent_token: String,
-    /// The `aggregates` options as JSON, read by the core.
+    /// The `aggregates` or `relationshipSummaries` options as JSON, read by the core.
     pub request: serde_json::Value,
+    /// A list view's second pass: every part's peers and the latest
+    /// interaction of them all (`rapport::partition::gather`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gathered: Option<(Vec<Vec<i64>>, Option<i64>)>,
 }
 
 /// The host's clock, epoch ms: what a consent token is checked against.
@@ -38,6 +45,46 @@ pub fn clock_ms() -> i64 {
 impl Job {
     pub fn request(&self) -> Result<AggregatesRequest, Error> {
         rapport::json::parse(&self.request.to_string(), "options")
+    }
+
+    /// A list view's options, when the job is one (its request names a level).
+    pub fn lists(&self) -> Result<Option<SummariesRequest>, Error> {
+        if self.request.get("level").is_none() {
+            return Ok(None);
+        }
+        rapport::json::parse(&self.request.to_string(), "options").map(Some)
+    }
+
+    /// How the job's records are partitioned.
+    pub fn route(&self) -> Result<Route, Error> {
+        Ok(match self.lists()? {
+            Some(_) => Route::Contacts,
+            None => Route::of(&self.request()?),
+        })
+    }
+
+    /// What part `key` of the job gives, as JSON, from `engine` (holding the
+    /// records routed to it): a table's cells or capped sums
+    /// (`partition::Partial`), a list view's peers (`partition::PeersPart`),
+    /// or, with `gathered`, its lines (`(order, JSON)` pairs).
+    pub fn part(&self, engine: &Engine, key: &str) -> Result<String, Error> {
+        let json = |r: Result<String, serde_json::Error>| r.map_err(|e| Error::InvalidInput(e.to_string()));
+        let Some(req) = self.lists()? else {
+            return json(serde_json::to_string(&partition::partition_rows(engine, &self.request()?, key)?));
+        };
+        let lists = partition::Lists {
+            accounts: req.level == Level::Account,
+            scope: req.scope,
+            days: req.days,
+            health: &req.health,
+        };
+        match &self.gathered {
+            None => json(serde_json::to_string(&partition::summary_peers(engine, &lists, key)?)),
+            Some((times, latest)) => {
+                let gathered = Gathered { times: times.clone(), latest: *latest };
+                json(serde_json::to_string(&partition::summary_lines(engine, &lists, key, gathered)?))
+            }
+        }
     }
 
     pub fn engine_options(&self) -> Result<EngineOptions, Error> {
@@ -84,8 +131,7 @@ impl Job {
         if let Some(p) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(p);
         }
-        let route = Route::of(&self.request()?);
-        let p = Arc::new(Partitioner::new(&self.people_bytes()?, &self.engine_options()?, route)?);
+        let p = Arc::new(Partitioner::new(&self.people_bytes()?, &self.engine_options()?, self.route()?)?);
         if let Ok(mut c) = cache.lock() {
             c.insert(key, p.clone());
         }

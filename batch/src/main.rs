@@ -1,4 +1,4 @@
-//! `rapport-batch`: the module's aggregate tables over a whole organization,
+//! `rapport-batch`: the module's aggregate tables and list views over a whole organization,
 //! with Apache DataFusion scanning and partitioning the records and the
 //! core (`rapport`) computing every figure; in process, or on an Apache
 //! Ballista cluster (`--cluster df://HOST:PORT`) whose scheduler and
@@ -22,10 +22,16 @@ use datafusion::prelude::SessionConfig;
 
 use args::Args;
 use error::{usage, Failure};
+use job::Job;
+use rapport::json::Level;
+use rapport::partition::{self, Partial, PeersPart};
 
 const USAGE: &str = "usage:
   rapport-batch aggregates --people F --interactions PATH --viewer ID --internal-domains D[,D…]
       --now T --group-by department|account --period week|month [--days N] [--min-group-size N]
+      --consent-key K --tenant T --consent-token TOKEN [--cluster df://HOST:PORT | --memory-limit MiB] --out FILE
+  rapport-batch summaries --people F --interactions PATH --viewer ID --internal-domains D[,D…]
+      --now T --level contact|account [--days N]
       --consent-key K --tenant T --consent-token TOKEN [--cluster df://HOST:PORT | --memory-limit MiB] --out FILE
   rapport-batch demo --interactions N [--seed S] --out-dir DIR [--parquet yes]
   rapport-batch bench [--sizes 1000000,10000000] [--dir DIR] [--group-by department|account]
@@ -61,6 +67,11 @@ async fn run(argv: &[String]) -> Result<(), Failure> {
             let known: Vec<&str> = args::DATA.iter().chain(args::AGGREGATES.iter()).copied().collect();
             let a = Args::parse(rest, &known)?;
             aggregates(&a).await
+        }
+        "summaries" => {
+            let known: Vec<&str> = args::DATA.iter().chain(args::SUMMARIES.iter()).copied().collect();
+            let a = Args::parse(rest, &known)?;
+            summaries(&a).await
         }
         "demo" => {
             let a = Args::parse(rest, &["interactions", "seed", "out-dir", "parquet"])?;
@@ -112,22 +123,87 @@ async fn aggregates(a: &Args) -> Result<(), Failure> {
         Some(_) => driver.partial_sums(&request, &|_| false).map(|_| None)?,
         None => Some(driver.aggregates(&request)?),
     };
-    let interactions = a.required("interactions")?;
-    let parts = match a.get("cluster") {
-        Some(url) => plan::cells(&cluster::remote(url).await?, &job, interactions, None).await?,
-        None => {
-            // The routed records, by group, for as long as the run lasts.
-            let spill = std::env::temp_dir().join(format!("rapport-batch-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&spill);
-            let parts = plan::cells(&local(a)?, &job, interactions, Some(&spill)).await;
-            let _ = std::fs::remove_dir_all(&spill);
-            parts?
-        }
-    };
+    let parts: Vec<Partial> =
+        Parts::new(a, &job).await?.run(&job).await?.iter().map(|t| parse(t)).collect::<Result<_, _>>()?;
     let table = match skeleton {
-        Some(skeleton) => rapport::partition::merge(skeleton, parts, &request, job.engine_options()?.now),
-        None => rapport::partition::noisy_merge(&driver, parts, &request)?,
+        Some(skeleton) => partition::merge(skeleton, parts, &request, job.engine_options()?.now),
+        None => partition::noisy_merge(&driver, parts, &request)?,
     };
     let text = serde_json::to_string(&table).map_err(|e| Failure::Other(e.to_string()))?;
+    write(out, &text)
+}
+
+/// A list view of the whole team: every part's peers gathered first, then
+/// every part's lines scored against them.
+async fn summaries(a: &Args) -> Result<(), Failure> {
+    let mut job = args::summaries_job(a)?;
+    let out = a.required("out")?;
+    let req = job.lists()?.ok_or_else(|| usage("--level is required"))?;
+    // The token and the scope (`identifiable`) first: a refusal reads no interaction.
+    job.engine()?.relationship_summaries(req.level == Level::Account, req.scope, req.days, &req.health)?;
+    let parts = Parts::new(a, &job).await?;
+    let peers: Vec<PeersPart> = parts.run(&job).await?.iter().map(|t| parse(t)).collect::<Result<_, _>>()?;
+    let gathered = partition::gather(peers);
+    job.gathered = Some((gathered.times, gathered.latest));
+    let lines: Vec<Vec<(String, String)>> =
+        parts.run(&job).await?.iter().map(|t| parse(t)).collect::<Result<_, _>>()?;
+    write(out, &partition::merge_lines(lines))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Failure> {
+    serde_json::from_str(text).map_err(|e| Failure::Other(format!("a part's answer: {e}")))
+}
+
+fn write(out: &str, text: &str) -> Result<(), Failure> {
     std::fs::write(out, text).map_err(|e| Failure::Other(format!("--out {out}: {e}")))
+}
+
+/// Where a run's parts are: routed on a cluster (and run there), or
+/// written to a spill folder in process (and read back one at a time),
+/// which is removed when the run ends.
+enum Parts {
+    Cluster(SessionContext, datafusion::dataframe::DataFrame),
+    Local(SessionContext, Spill),
+}
+
+/// The spill folder of an in-process run and its part folders, removed when dropped.
+struct Spill {
+    dir: std::path::PathBuf,
+    parts: Vec<std::path::PathBuf>,
+}
+impl Drop for Spill {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Parts {
+    async fn new(a: &Args, job: &Job) -> Result<Parts, Failure> {
+        let interactions = a.required("interactions")?;
+        Ok(match a.get("cluster") {
+            Some(url) => {
+                let ctx = cluster::remote(url).await?;
+                let routed = plan::routed(&ctx, job, interactions).await?;
+                Parts::Cluster(ctx, routed)
+            }
+            None => {
+                let ctx = local(a)?;
+                let mut spill = Spill {
+                    dir: std::env::temp_dir().join(format!("rapport-batch-{}", std::process::id())),
+                    parts: Vec::new(),
+                };
+                let _ = std::fs::remove_dir_all(&spill.dir);
+                spill.parts = plan::spill(plan::routed(&ctx, job, interactions).await?, &spill.dir).await?;
+                Parts::Local(ctx, spill)
+            }
+        })
+    }
+
+    /// What every part gives for `job`, as JSON.
+    async fn run(&self, job: &Job) -> Result<Vec<String>, Failure> {
+        match self {
+            Parts::Cluster(ctx, routed) => plan::cluster_parts(ctx, job, routed.clone()).await,
+            Parts::Local(ctx, spill) => plan::local_parts(ctx, job, &spill.parts).await,
+        }
+    }
 }

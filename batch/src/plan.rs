@@ -6,13 +6,17 @@
 //!    noisy table, its sender's part), and route every version of an id to
 //!    every group any version names, and (by account, for reply times) the
 //!    interaction a reply names to every group the reply names;
-//! 3. group by group key (`array_agg`): one partition per group, held in
-//!    memory while its engine runs, never the whole input;
-//! 4. run the core on each group (`rapport_cells`) and bring the cells (or
-//!    a sender part's capped sums) back.
+//!    (a list view routes to the part of every contact a record names);
+//! 3. group by key: on a cluster with `array_agg`, one part held in memory
+//!    while its engine runs; in process written as Parquet partitioned by
+//!    key and read back one part at a time;
+//! 4. run the core on each part (`Job::part`, the `rapport_cells` function
+//!    on a cluster) and bring back what it gives.
 //!
 //! The driver then merges the cells with the core (`rapport::partition::merge`),
-//! or adds the sums up and draws the noise (`rapport::partition::noisy_merge`).
+//! adds the sums up and draws the noise (`rapport::partition::noisy_merge`),
+//! or, for a list view, gathers every part's peers and runs the parts again
+//! for their lines (`rapport::partition::gather`, `merge_lines`).
 
 use std::path::{Path, PathBuf};
 
@@ -31,7 +35,7 @@ use datafusion::functions_aggregate::expr_fn::array_agg;
 use datafusion::logical_expr::{cast as cast_expr, ident, lit, ScalarUDF};
 use datafusion::prelude::{JsonReadOptions, ParquetReadOptions};
 use rapport::insights::aggregates::GroupBy;
-use rapport::partition::Partial;
+use rapport::partition::Route;
 
 use crate::error::{usage, Failure};
 use crate::job::Job;
@@ -110,21 +114,10 @@ fn udf(ctx: &SessionContext, name: &str) -> Result<Arc<ScalarUDF>, Failure> {
     ctx.udf(name).map_err(Failure::from)
 }
 
-/// Each group's cells, computed by the core from the group's records.
-///
-/// `streaming` (in process): DataFusion writes the routed records to Parquet
-/// partitioned by group in that folder, and each group's engine then reads
-/// its own files batch by batch, one group after another: memory bounded by
-/// the largest group's engine, not by the input. Without it (on a cluster),
-/// groups are hashed across partitions and their engines run in parallel,
-/// each partition's records held together.
-pub async fn cells(
-    ctx: &SessionContext,
-    job: &Job,
-    interactions: &str,
-    streaming: Option<&Path>,
-) -> Result<Vec<Partial>, Failure> {
-    let request = job.request()?;
+/// The records routed to their parts: `(key, rec)`, every record under
+/// every key it is routed to (`rapport::partition::Route`, the job's).
+pub async fn routed(ctx: &SessionContext, job: &Job, interactions: &str) -> Result<DataFrame, Failure> {
+    let route = job.route()?;
     let job_text = lit(serde_json::to_string(job).map_err(|e| Failure::Other(e.to_string()))?);
     let base = scan(ctx, interactions).await?;
     let present: Vec<&str> =
@@ -139,10 +132,10 @@ pub async fn cells(
     let reply =
         if present.contains(&"inReplyTo") { text("inReplyTo") } else { cast_expr(lit(""), DataType::Utf8) };
     let recs = base.select(vec![record.alias("rec"), id.alias("rid"), reply.alias("reply")])?;
-    let keys = udf(ctx, "rapport_keys")?.call(vec![job_text.clone(), ident("rec")]);
+    let keys = udf(ctx, "rapport_keys")?.call(vec![job_text, ident("rec")]);
     let recs = recs.with_column("keys", keys)?;
 
-    // (id, group) for every group a version of the id names …
+    // (id, key) for every key a version of the id is routed to …
     let unnested = |df: DataFrame, by: &str| -> Result<DataFrame, Failure> {
         Ok(df
             .select(vec![ident(by), ident("keys")])?
@@ -151,34 +144,35 @@ pub async fn cells(
             .select(vec![ident(by).alias("pid"), ident("keys").alias("key")])?)
     };
     let by_id = unnested(recs.clone(), "rid")?;
-    // … and, by account (where replies count), every group of a reply goes
-    // to the interaction its `inReplyTo` names: the engine resolves it to
-    // that id when it is held, else to an e-mail's Message-ID, so a
-    // partition must hold it whenever the module does.
-    // A noisy table is routed by sender and reads no reply time.
-    let replies = request.group_by == GroupBy::Account && request.noise.is_none();
+    // … and, where reply times count (by account, and in list views), every
+    // key of a reply goes to the interaction its `inReplyTo` names: the
+    // engine resolves it to that id when it is held, else to an e-mail's
+    // Message-ID, so a part must hold it whenever the module does.
+    let replies = matches!(route, Route::Groups(GroupBy::Account) | Route::Contacts);
     let pairs = if replies { by_id.union(unnested(recs.clone(), "reply")?)? } else { by_id }.distinct()?;
     // The pairs (ids and keys, small) are the side held in memory; the
     // records stream past them.
-    let routed = pairs
+    Ok(pairs
         .join(recs.select(vec![ident("rec"), ident("rid")])?, JoinType::Inner, &["pid"], &["rid"], None)?
-        .select(vec![ident("key"), ident("rec")])?;
-    if let Some(dir) = streaming {
-        return one_group_at_a_time(ctx, job, routed, dir).await;
-    }
+        .select(vec![ident("key"), ident("rec")])?)
+}
+
+/// On a cluster: parts hashed across Ballista's partitions, each part's
+/// records held together while its engine runs (`rapport_cells`), in
+/// parallel; what each part gives (`Job::part`), as JSON.
+pub async fn cluster_parts(
+    ctx: &SessionContext,
+    job: &Job,
+    routed: DataFrame,
+) -> Result<Vec<String>, Failure> {
+    let job_text = lit(serde_json::to_string(job).map_err(|e| Failure::Other(e.to_string()))?);
     let grouped = routed.aggregate(vec![ident("key")], vec![array_agg(ident("rec")).alias("records")])?;
     let cells = udf(ctx, "rapport_cells")?.call(vec![job_text, ident("key"), ident("records")]);
     let out = grouped.select(vec![cells.alias("cells")])?.collect().await?;
-
     let mut parts = Vec::new();
     for batch in out {
         let column = cast(batch.column(0), &DataType::Utf8).map_err(|e| Failure::Other(e.to_string()))?;
-        for text in column.as_string::<i32>().iter().flatten() {
-            parts.push(
-                serde_json::from_str(text)
-                    .map_err(|e| Failure::Other(format!("a partition's cells: {e}")))?,
-            );
-        }
+        parts.extend(column.as_string::<i32>().iter().flatten().map(str::to_string));
     }
     Ok(parts)
 }
@@ -191,15 +185,12 @@ pub fn with_functions(ctx: SessionContext) -> SessionContext {
     ctx
 }
 
-/// The in-process path of `cells`: write, then read one group at a time.
-async fn one_group_at_a_time(
-    ctx: &SessionContext,
-    job: &Job,
-    routed: DataFrame,
-    dir: &Path,
-) -> Result<Vec<Partial>, Failure> {
+/// In process: DataFusion writes the routed records to Parquet partitioned
+/// by key in `dir`; the part folders, in order. Each part is then read
+/// alone (`local_parts`), as often as a run needs: memory bounded by the
+/// largest part's engine, not by the input.
+pub async fn spill(routed: DataFrame, dir: &Path) -> Result<Vec<PathBuf>, Failure> {
     let io = |e: std::io::Error| Failure::Other(format!("{}: {e}", dir.display()));
-    let request = job.request()?;
     // The key twice: the partitioned writer keeps the first only in folder names.
     let routed = routed.select(vec![ident("key"), ident("key").alias("group_key"), ident("rec")])?;
     let opts = DataFrameWriteOptions::new().with_partition_by(vec!["key".to_string()]);
@@ -211,6 +202,16 @@ async fn one_group_at_a_time(
         .filter(|p| p.is_dir())
         .collect();
     folders.sort();
+    Ok(folders)
+}
+
+/// What each part in `folders` gives (`Job::part`), as JSON: its engine
+/// reads its own files batch by batch, one part after another.
+pub async fn local_parts(
+    ctx: &SessionContext,
+    job: &Job,
+    folders: &[PathBuf],
+) -> Result<Vec<String>, Failure> {
     let mut parts = Vec::new();
     for folder in folders {
         let df = ctx.read_parquet(&*folder.to_string_lossy(), ParquetReadOptions::default()).await?;
@@ -227,7 +228,7 @@ async fn one_group_at_a_time(
             crate::job::load_lines(&mut engine, recs.as_string::<i32>().iter().flatten())?;
         }
         if let Some(key) = key {
-            parts.push(rapport::partition::partition_rows(&engine, &request, &key)?);
+            parts.push(job.part(&engine, &key)?);
         }
     }
     Ok(parts)

@@ -3,11 +3,10 @@
 //! - `rapport_record(columns…)`: one interaction as the SPEC 2.2 JSON object
 //!   the core reads, from the columns of an NDJSON or Parquet scan (a column
 //!   named like the field; nulls left out);
-//! - `rapport_keys(job, record)`: the groups the record names
+//! - `rapport_keys(job, record)`: the parts the record is routed to
 //!   (`rapport::partition::Partitioner`);
-//! - `rapport_cells(job, key, records)`: one group's cells, computed by an
-//!   engine holding that group's records (`rapport::partition::partition_rows`),
-//!   as JSON.
+//! - `rapport_cells(job, key, records)`: what one part gives (`Job::part`),
+//!   computed by an engine holding that part's records, as JSON.
 //!
 //! They only carry data between DataFusion and the core: no figure is
 //! computed here.
@@ -180,7 +179,6 @@ impl ScalarUDFImpl for Udf {
             }
             Which::Cells => {
                 let job = job_of(&arrays[0])?;
-                let request = job.request().map_err(core_error)?;
                 let keys = utf8(&arrays[1])?;
                 let keys = keys.as_string::<i32>();
                 let lists = arrays[2].as_list::<i32>();
@@ -190,11 +188,7 @@ impl ScalarUDFImpl for Udf {
                     let records = records.as_string::<i32>();
                     let lines = (0..records.len()).filter(|&j| !records.is_null(j)).map(|j| records.value(j));
                     let engine = job.engine_with(lines).map_err(core_error)?;
-                    let part = rapport::partition::partition_rows(&engine, &request, keys.value(i))
-                        .map_err(core_error)?;
-                    b.append_value(
-                        serde_json::to_string(&part).map_err(|e| DataFusionError::External(Box::new(e)))?,
-                    );
+                    b.append_value(job.part(&engine, keys.value(i)).map_err(core_error)?);
                 }
                 Arc::new(b.finish())
             }

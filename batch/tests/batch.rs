@@ -16,8 +16,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ed25519_dalek::{Signer, SigningKey};
 use rapport::insights::aggregates::AggregatesRequest;
+use rapport::insights::health::HealthOptions;
 use rapport::token::ConsentKey;
-use rapport::{Engine, EngineOptions, LoadOptions};
+use rapport::{DataScope, Engine, EngineOptions, LoadOptions};
 use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_rapport-batch");
@@ -110,16 +111,38 @@ fn token(viewer: &str) -> String {
     TOKEN.get_or_init(|| sign_with(&key(7), &claims(viewer))).clone()
 }
 
+/// The demo viewer's token for list views (`identifiable` too).
+fn lists_token(viewer: &str) -> String {
+    static TOKEN: OnceLock<String> = OnceLock::new();
+    let mut c = claims(viewer);
+    c["scp"] = json!(["identifiable", "aggregated"]);
+    TOKEN.get_or_init(|| sign_with(&key(7), &c)).clone()
+}
+
 /// The module's engine: the same options, the token, the directory and
 /// every interaction loaded in one call, as a page does.
 fn module_engine(people: &str, interactions: &str) -> Engine {
+    module_engine_with(people, interactions, &token(&demo().viewer))
+}
+
+/// What the module's `relationshipSummaries` gives the team's list view.
+fn module_lists(level: &str) -> String {
+    let d = demo();
+    let e =
+        module_engine_with(&d.path("people.json"), &d.path("interactions.ndjson"), &lists_token(&d.viewer));
+    let lists =
+        e.relationship_summaries(level == "account", DataScope::Team, None, &HealthOptions::default());
+    serde_json::to_string(&lists.unwrap()).unwrap()
+}
+
+fn module_engine_with(people: &str, interactions: &str, token: &str) -> Engine {
     let d = demo();
     let mut o = EngineOptions::new(&d.viewer, rapport::time::parse_rfc3339(&d.now).unwrap());
     o.internal_domains = d.domains.clone();
     o.consent_key = Some(ConsentKey::from_base64url(&public_key()).unwrap());
     o.tenant = Some(TENANT.to_string());
     let mut e = Engine::new(o).unwrap();
-    e.set_consent_token(&token(&d.viewer), clock() * 1000).unwrap();
+    e.set_consent_token(token, clock() * 1000).unwrap();
     e.load_people(&std::fs::read(people).unwrap(), LoadOptions::default()).unwrap();
     e.load_interactions(&std::fs::read(interactions).unwrap(), LoadOptions::default()).unwrap();
     e
@@ -210,6 +233,8 @@ struct Run<'a> {
     cluster: Option<String>,
     /// More arguments (`--noise-epsilon E`).
     more: Vec<&'a str>,
+    /// A list view of this level (`summaries`) instead of a table.
+    level: Option<&'a str>,
 }
 
 impl<'a> Run<'a> {
@@ -223,6 +248,7 @@ impl<'a> Run<'a> {
             token: token(&d.viewer),
             cluster: None,
             more: Vec::new(),
+            level: None,
         }
     }
 
@@ -233,9 +259,13 @@ impl<'a> Run<'a> {
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let out = d.dir.join(format!("out-{n}.json"));
         let mut c = Command::new(BIN);
-        c.args(["aggregates", "--people", &self.people, "--interactions", &self.interactions]);
+        c.arg(if self.level.is_some() { "summaries" } else { "aggregates" });
+        c.args(["--people", &self.people, "--interactions", &self.interactions]);
         c.args(["--viewer", &d.viewer, "--internal-domains", &d.domains.join(","), "--now", &d.now]);
-        c.args(["--group-by", self.group_by, "--period", self.period]);
+        match self.level {
+            Some(level) => c.args(["--level", level]),
+            None => c.args(["--group-by", self.group_by, "--period", self.period]),
+        };
         c.args(["--consent-key", &public_key(), "--tenant", TENANT, "--consent-token", &self.token]);
         if let Some(url) = &self.cluster {
             c.args(["--cluster", url]);
@@ -361,6 +391,33 @@ fn on_a_ballista_cluster_of_two_executors_the_module_s_bytes() {
         let run = Run { cluster: Some(format!("df://{scheduler}")), more, ..Run::new(group_by, period) };
         noisy_like_the_module(&run.json(), group_by, period, "10");
     }
+    for level in ["contact", "account"] {
+        let run = Run {
+            cluster: Some(format!("df://{scheduler}")),
+            level: Some(level),
+            token: lists_token(&d.viewer),
+            ..Run::new("department", "week")
+        };
+        same(&run.json(), &module_lists(level), &format!("{level} list on the cluster"));
+    }
+}
+
+/// The team's list views, each line scored against every relationship of
+/// the organization as the module scores it; refused without `identifiable`.
+#[test]
+fn list_views_in_process_the_module_s_bytes() {
+    let d = demo();
+    for level in ["contact", "account"] {
+        let expected = module_lists(level);
+        assert!(expected.matches("\"state\":\"scored\"").count() > 20, "{level}: scored lines");
+        let run = Run { level: Some(level), token: lists_token(&d.viewer), ..Run::new("department", "week") };
+        same(&run.json(), &expected, &format!("{level} list"));
+    }
+    let (output, written) = Run { level: Some("contact"), ..Run::new("department", "week") }.run();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("CONSENT_REQUIRED: "), "{stderr}");
+    assert!(written.is_none());
 }
 
 #[test]
