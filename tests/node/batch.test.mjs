@@ -1,6 +1,7 @@
 // rapport-batch (batch/, DataFusion) against the wasm module itself, in
 // Node: the same 100,000 demo interactions, options and signed token give
-// the same aggregate tables, both groupings and both periods. The batch's
+// the same aggregate tables, both groupings and both periods, and the same
+// list views of contacts and of accounts. The batch's
 // own tests (cargo test -p rapport-batch, run before this file by
 // scripts/test.sh) build the binary and compare it with the native engine
 // byte for byte; this file closes the loop with the .wasm the pages load.
@@ -24,13 +25,13 @@ const b64 = (s) => Buffer.from(s).toString("base64url");
 function signedToken(viewer) {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const t = Math.floor(Date.now() / 1000);
-  const claims = { aud: "rapport", tid: "node-batch", sub: viewer, scp: ["aggregated"], iat: t - 60, exp: t + 3600, jti: "node-batch-1" };
+  const claims = { aud: "rapport", tid: "node-batch", sub: viewer, scp: ["identifiable", "aggregated"], iat: t - 60, exp: t + 3600, jti: "node-batch-1" };
   const input = `${b64(JSON.stringify({ alg: "EdDSA", typ: "JWT" }))}.${b64(JSON.stringify(claims))}`;
   const token = `${input}.${sign(null, Buffer.from(input), privateKey).toString("base64url")}`;
   return { key: publicKey.export({ format: "jwk" }).x, token };
 }
 
-test("rapport-batch gives the wasm module's aggregate tables on 100,000 demo interactions", () => {
+test("rapport-batch gives the wasm module's aggregate tables and list views on 100,000 demo interactions", () => {
   assert.ok(existsSync(bin), `${bin} is built by cargo test -p rapport-batch (scripts/test.sh runs it first)`);
   const demo = demoDataset({ seed: 11, interactions: 100_000, format: "ndjson" });
   const dir = mkdtempSync(join(tmpdir(), "rapport-batch-node-"));
@@ -56,6 +57,17 @@ test("rapport-batch gives the wasm module's aggregate tables on 100,000 demo int
         // Serialized the same way on both sides: JavaScript writes 9000.0 as 9000.
         assert.equal(JSON.stringify(JSON.parse(readFileSync(out, "utf8"))), JSON.stringify(expected), `${groupBy}/${period}`);
       }
+    }
+    for (const level of ["contact", "account"]) {
+      const expected = engine.relationshipSummaries({ level, scope: "team" });
+      assert.ok(expected.filter((s) => s.health.state === "scored").length > 20, `${level}: scored lines`);
+      const out = join(dir, `${level}-list.json`);
+      execFileSync(bin, [
+        "summaries", "--people", join(dir, "people.json"), "--interactions", join(dir, "interactions.ndjson"),
+        "--viewer", demo.viewer, "--internal-domains", demo.internalDomains.join(","), "--now", demo.now,
+        "--level", level, "--consent-key", key, "--tenant", "node-batch", "--consent-token", token, "--out", out,
+      ]);
+      assert.equal(JSON.stringify(JSON.parse(readFileSync(out, "utf8"))), JSON.stringify(expected), `${level} list`);
     }
     engine.free();
   } finally {
