@@ -53,7 +53,7 @@ impl Engine {
                 "a table from capped sums is a noisy table: give { epsilon }",
             ));
         }
-        self.table(request, Some(sums))
+        self.table(request, Some((sums, digest(sums))))
     }
 
     /// The capped sums a noisy `request` adds noise to, of the records sent
@@ -96,7 +96,11 @@ impl Engine {
 
     /// The table of `request`, from the engine's records or from `given`
     /// capped sums, with its freshness stated.
-    fn table(&self, request: &AggregatesRequest, given: Option<&CappedSums>) -> Result<AggregateTable> {
+    fn table(
+        &self,
+        request: &AggregatesRequest,
+        given: Option<(&CappedSums, u64)>,
+    ) -> Result<AggregateTable> {
         self.asked(request, |view, q| {
             let mut t = self.aggregate_table(view, q, request, given)?;
             t.now = format_rfc3339(self.now());
@@ -111,7 +115,7 @@ impl Engine {
         view: &View,
         q: &Question,
         request: &AggregatesRequest,
-        given: Option<&CappedSums>,
+        given: Option<(&CappedSums, u64)>,
     ) -> Result<AggregateTable> {
         let (by, monthly, window) = (q.by, q.monthly, q.window);
         let Some(noise) = &request.noise else {
@@ -131,10 +135,10 @@ impl Engine {
             window: window.map(|w| (w.start, w.end)),
             epsilon,
             caps,
-            parts: given.map(digest),
+            parts: given.map(|(_, digest)| digest),
         };
         self.answers.borrow_mut().answer(key, self.options.noise_seed, |source| {
-            noisy_aggregate(view, q, epsilon, &caps, source, given)
+            noisy_aggregate(view, q, epsilon, &caps, source, given.map(|(sums, _)| sums))
         })
     }
 }

@@ -8,12 +8,13 @@
 use std::rc::Rc;
 
 use super::Engine;
+use crate::consent::View;
 use crate::error::Result;
 use crate::insights::freshness::data_as_of;
 use crate::insights::health::HealthOptions;
-use crate::insights::peers::Peers;
+use crate::insights::peers::{part_key, Peers};
 use crate::insights::relationship::{summaries, RelationshipSummary, Scoring};
-use crate::model::DataScope;
+use crate::model::{DataScope, PersonKey};
 use crate::time::format_rfc3339;
 
 /// What every part of a partitioned run contributes to each line: the
@@ -33,7 +34,7 @@ impl Engine {
         days: Option<u32>,
         health: &HealthOptions,
     ) -> Result<Vec<RelationshipSummary>> {
-        self.lists(accounts, scope, days, health, None, &|_| true)
+        self.lists(accounts, scope, days, health, None, |_, _| true)
     }
 
     /// One part's half of what a list view reads from everyone: the times of
@@ -51,7 +52,7 @@ impl Engine {
         let view = self.open(scope.needs())?;
         let index = self.derived.contact_hits(&view);
         Ok(Gathered {
-            times: Peers::times(&view, &index, accounts, keep),
+            times: Peers::times(&view, &index, accounts, |v, p| keep(&part_key(v, p))),
             latest: view.latest_at_or_before(window.end),
         })
     }
@@ -68,7 +69,7 @@ impl Engine {
         gathered: Gathered,
         keep: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<RelationshipSummary>> {
-        self.lists(accounts, scope, days, health, Some(gathered), keep)
+        self.lists(accounts, scope, days, health, Some(gathered), |v, p| keep(&part_key(v, p)))
     }
 
     fn lists(
@@ -78,7 +79,7 @@ impl Engine {
         days: Option<u32>,
         health: &HealthOptions,
         gathered: Option<Gathered>,
-        keep: &dyn Fn(&str) -> bool,
+        keep: impl Fn(&View, PersonKey) -> bool,
     ) -> Result<Vec<RelationshipSummary>> {
         health.validate()?;
         let (window, days) = self.window(days)?;

@@ -41,7 +41,7 @@ impl Peers {
     /// interactions. An account's are the distinct rows counted for any of
     /// its contacts: the rows `sides::classify` counts for the account.
     pub fn build(view: &View, index: &ContactHits, accounts: bool) -> Peers {
-        Peers::from_times(Peers::times(view, index, accounts, &|_| true))
+        Peers::from_times(Peers::times(view, index, accounts, |_, _| true))
     }
 
     /// The peers of `times`: per relationship, its counted interactions'
@@ -50,18 +50,18 @@ impl Peers {
         Peers { times, counts: RefCell::default() }
     }
 
-    /// The times `build` reads, of the relationships whose part key
-    /// (`part_key`) `keep` keeps.
+    /// The times `build` reads, of the contacts `keep` keeps (and their
+    /// accounts).
     pub fn times(
         view: &View,
         index: &ContactHits,
         accounts: bool,
-        keep: &dyn Fn(&str) -> bool,
+        keep: impl Fn(&View, PersonKey) -> bool,
     ) -> Vec<Vec<i64>> {
         if accounts {
             let mut by_account: FxHashMap<String, Vec<(i64, u32)>> = FxHashMap::default();
             for (c, hits) in index.contacts() {
-                if let Some(a) = view.person(c).account.as_ref().filter(|a| keep(&account_key(a))) {
+                if let Some(a) = view.person(c).account.as_ref().filter(|_| keep(view, c)) {
                     let rows = by_account.entry(account_key(a)).or_default();
                     rows.extend(hits.list.iter().map(|h| (h.at, h.row.index() as u32)));
                 }
@@ -77,7 +77,7 @@ impl Peers {
         } else {
             let mut keyed: Vec<(PersonKey, Vec<i64>)> = index
                 .contacts()
-                .filter(|&(c, _)| keep(&part_key(view, c)))
+                .filter(|&(c, _)| keep(view, c))
                 .map(|(c, hits)| (c, hits.list.iter().map(|h| h.at).collect()))
                 .collect();
             keyed.sort_unstable_by_key(|(c, _)| *c);

@@ -11,7 +11,7 @@ use super::health::{health, score, Health, HealthInputs, HealthOptions};
 use super::hits::{ContactHits, Hits};
 use super::kpis::{tally, Kpis, Tally, Week};
 use super::next_step::{next_step, NextStep};
-use super::peers::{account_key, part_key, Peers};
+use super::peers::{account_key, Peers};
 use super::sides::{rows, Started, Them};
 use super::WindowOut;
 use crate::consent::{ConsentBasis, View};
@@ -322,8 +322,8 @@ pub fn relationship(
 /// Every external contact, or every account, with at least one interaction
 /// with us in the window the view allows, with its figures; ordered by id.
 /// (A contact only ever copied on other outsiders' mail has none.) Only
-/// the contacts whose part key (`peers::part_key`) `keep` keeps, and their
-/// accounts; each line states `as_of` as the data's age.
+/// the contacts `keep` keeps (all, but in a part of a partitioned run), and
+/// their accounts; each line states `as_of` as the data's age.
 #[allow(clippy::too_many_arguments)]
 pub fn summaries(
     view: &View,
@@ -332,12 +332,12 @@ pub fn summaries(
     window: Window,
     days: u32,
     s: Scoring,
-    keep: &dyn Fn(&str) -> bool,
+    keep: impl Fn(&View, PersonKey) -> bool,
     as_of: Option<String>,
 ) -> Vec<RelationshipSummary> {
     let mut contacts: Vec<PersonKey> = view
         .people()
-        .filter(|&p| !view.person(p).internal && view.rows_of(p).next().is_some() && keep(&part_key(view, p)))
+        .filter(|&p| !view.person(p).internal && view.rows_of(p).next().is_some() && keep(view, p))
         .collect();
     // In id order: an account is named as its contact with the first id spells it.
     sort::by(&mut contacts, |&a, &b| view.person_id(a).cmp(view.person_id(b)));

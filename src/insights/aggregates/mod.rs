@@ -97,7 +97,7 @@ pub fn noisy_aggregate(
     let sums = match given {
         Some(sums) => sums,
         None => {
-            own = noisy::sums_of(view, q.by, &chosen, &groups, q.hours, caps, &|_| true);
+            own = noisy::sums_of(view, q.by, &chosen, &groups, q.hours, caps, |_| true);
             &own
         }
     };
@@ -129,7 +129,7 @@ pub fn capped_sums(
     hours: &WorkingHours,
     caps: &Caps,
 ) -> CappedSums {
-    noisy::sums_of(view, by, periods, &groups(view, by), hours, caps, &|_| true)
+    noisy::sums_of(view, by, periods, &groups(view, by), hours, caps, |_| true)
 }
 
 /// The groups of a table: the directory's departments, or its accounts.

@@ -168,14 +168,14 @@ pub fn sensitivities(by: GroupBy, caps: &Caps) -> Vec<u64> {
     families(by).iter().map(|f| (f.sensitivity)(caps)).collect()
 }
 
-/// Each counted record of the senders `senders` keeps, with its period, in
-/// time order: at most `records_per_period` per sender (or organizer) and
+/// Each counted record of the senders `senders` keeps (all, but in a part of
+/// a partitioned run) with its period, in time order: at most `records_per_period` per sender (or organizer) and
 /// period, the earliest.
 fn counted_records(
     view: &View,
     periods: &[CalendarPeriod],
     caps: &Caps,
-    senders: &dyn Fn(PersonKey) -> bool,
+    senders: impl Fn(PersonKey) -> bool,
 ) -> Vec<(Row, usize)> {
     let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
     let mut rows: Vec<(i64, Row)> = view
@@ -265,8 +265,8 @@ impl People<'_> {
 }
 
 /// The capped sums for a department or account table of `groups` over
-/// `periods`, of the records sent or organized by the people `senders` keeps
-/// (everyone, but for a part of a partitioned run).
+/// `periods`, of the records sent or organized by the people `senders`
+/// keeps (everyone, but in a part of a partitioned run).
 pub(super) fn sums_of(
     view: &View,
     by: GroupBy,
@@ -274,7 +274,7 @@ pub(super) fn sums_of(
     groups: &Groups,
     hours: &WorkingHours,
     caps: &Caps,
-    senders: &dyn Fn(PersonKey) -> bool,
+    senders: impl Fn(PersonKey) -> bool,
 ) -> CappedSums {
     let k = families(by).len();
     let mut sums = CappedSums {
