@@ -33,7 +33,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Engine, EngineOptions, Gathered, DEFAULT_DAYS};
+use crate::engine::{Engine, EngineOptions, DEFAULT_DAYS};
 use crate::error::Error;
 use crate::error::Result;
 use crate::insights::aggregates::{
@@ -42,7 +42,7 @@ use crate::insights::aggregates::{
 };
 use crate::insights::freshness::table_data_as_of;
 use crate::insights::health::HealthOptions;
-use crate::insights::peers::account_key;
+use crate::insights::peers::{account_key, Gathered};
 use crate::load::{self, LoadOptions};
 use crate::model::{domain_of, is_internal_domain, normalize_person_id, DataScope};
 use crate::store::Store;

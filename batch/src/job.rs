@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rapport::engine::Gathered;
 use rapport::insights::aggregates::AggregatesRequest;
+use rapport::insights::peers::Gathered;
 use rapport::json::{Level, SummariesRequest};
 use rapport::partition::{self, Partitioner, Route};
 use rapport::{Engine, EngineOptions, Error, Format, LoadOptions};

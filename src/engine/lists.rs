@@ -12,17 +12,10 @@ use crate::consent::View;
 use crate::error::Result;
 use crate::insights::freshness::data_as_of;
 use crate::insights::health::HealthOptions;
-use crate::insights::peers::{part_key, Peers};
+use crate::insights::peers::{part_key, Gathered, Peers};
 use crate::insights::relationship::{summaries, RelationshipSummary, Scoring};
 use crate::model::{DataScope, PersonKey};
 use crate::time::format_rfc3339;
-
-/// What every part of a partitioned run contributes to each line: the
-/// peers' times, and the latest interaction of them all.
-pub struct Gathered {
-    pub times: Vec<Vec<i64>>,
-    pub latest: Option<i64>,
-}
 
 impl Engine {
     /// The figures of every contact or every account (`accounts`), without

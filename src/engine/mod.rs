@@ -12,7 +12,6 @@ mod derived;
 mod lists;
 mod options;
 
-pub use lists::Gathered;
 pub use options::{EngineOptions, DEFAULT_MAX_INPUT_BYTES, MIN_GROUP_SIZE};
 
 use std::cell::RefCell;

@@ -24,6 +24,13 @@ pub struct Peers {
     counts: RefCell<CountsByWindow>,
 }
 
+/// What every part of a partitioned run contributes to each list line: the
+/// peers' times, and the latest interaction of them all.
+pub struct Gathered {
+    pub times: Vec<Vec<i64>>,
+    pub latest: Option<i64>,
+}
+
 /// The account key a contact is grouped under: compared case-insensitively.
 pub fn account_key(account: &str) -> String {
     account.trim().to_ascii_lowercase()
