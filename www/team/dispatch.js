@@ -118,12 +118,15 @@ export async function run(view, target = selectedTarget()) {
   try {
     let shown = "shown below.";
     if (view === "relationship" && target) {
-      const value = await call("relationship", { target: engineTarget(target), scope, days });
+      const asked = call("relationship", { target: engineTarget(target), scope, days });
+      // Asked at once, answered right after the card's figures (the worker
+      // answers in order); drawn once the card is.
+      const activityAsked = call("activity", { target: engineTarget(target), scope, days, limit: ACTIVITY_PAGE }).catch(() => null);
+      const value = await asked;
       if (stale()) return;
       if (value.target.name) state.names.set(value.target.id.toLowerCase(), value.target.name);
-      // The card first; its activity list follows (one more request).
       renderRelationship(host, value, context);
-      const activity = await call("activity", { target: engineTarget(target), scope, days, limit: ACTIVITY_PAGE }).catch(() => null);
+      const activity = await activityAsked;
       if (stale()) return;
       fillActivity(host, activity, context, { kind: value.target.kind, id: value.target.id });
     } else if (view === "whoKnowsWhom" && target) {
