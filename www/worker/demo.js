@@ -194,7 +194,7 @@ async function generate(params, discarded, progress) {
   progress("generate", `Generating the demo dataset (seed ${seed}, ${interactions.toLocaleString()} interactions)…`);
   const started = performance.now();
   // As UTF-8 bytes, the engine's fast path: no string decoded and encoded again.
-  const demo = demoDatasetBytes({ seed, interactions });
+  const demo = demoDatasetBytes({ seed, interactions, format: "ndjson" });
   const generatedMs = performance.now() - started;
 
   session.demoOptions = null;
@@ -259,7 +259,7 @@ export function reloadOthers(progress) {
   const options = session.demoOptions;
   if (!options) throw new Error("only the demo can be loaded again");
   progress("reload", "Reloading the demo data for the team views…");
-  const demo = demoDatasetBytes(options);
+  const demo = demoDatasetBytes({ ...options, format: "ndjson" });
   // The regenerated demo still holds the opted-out people's interactions: the
   // engine remembers its opt-outs (and the snapshot it came from carried
   // them), and importing this worker's again before the load makes sure,
