@@ -34,8 +34,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{Engine, EngineOptions, DEFAULT_DAYS};
-use crate::error::Error;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::insights::aggregates::{
     periods, score_engagement, AggregateRow, AggregateTable, AggregatesRequest, CappedSums, GroupBy,
     MatrixCell, Period,
@@ -138,29 +137,22 @@ impl Partitioner {
     /// whichever partition it is routed to by its id or a reply, or in none).
     pub fn keys(&self, record: &str) -> Vec<String> {
         let Ok(p) = serde_json::from_str::<Participants>(record) else { return Vec::new() };
-        let by = match self.route {
-            Route::Groups(by) => by,
+        let ids = p.from.iter().chain(p.to.iter().flatten()).chain(p.cc.iter().flatten());
+        let mut keys: Vec<String> = match self.route {
+            Route::Groups(by) => ids.filter_map(|id| self.group_of(by, id)).collect(),
+            Route::Contacts => ids.filter_map(|id| self.contact_part(id)).collect(),
             Route::Senders => {
-                let Some(from) = p.from else { return Vec::new() };
-                let id = normalize_person_id(&from);
+                let Some(from) = &p.from else { return Vec::new() };
+                let id = normalize_person_id(from);
                 let canonical = self.store.lookup(&id).map_or(&*id, |k| self.store.person_id(k));
                 return vec![sender_part(canonical)];
             }
-            Route::Contacts => {
-                let ids = p.from.iter().chain(p.to.iter().flatten()).chain(p.cc.iter().flatten());
-                let mut keys: Vec<String> = ids.filter_map(|id| self.contact_part(id)).collect();
-                keys.sort_unstable();
-                keys.dedup();
-                if keys.is_empty() {
-                    keys.extend(p.id.as_deref().map(sender_part));
-                }
-                return keys;
-            }
         };
-        let ids = p.from.iter().chain(p.to.iter().flatten()).chain(p.cc.iter().flatten());
-        let mut keys: Vec<String> = ids.filter_map(|id| self.group_of(by, id)).collect();
         keys.sort_unstable();
         keys.dedup();
+        if keys.is_empty() && self.route == Route::Contacts {
+            keys.extend(p.id.as_deref().map(sender_part));
+        }
         keys
     }
 

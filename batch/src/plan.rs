@@ -2,11 +2,11 @@
 //! Ballista cluster:
 //! 1. scan the interactions (NDJSON or Parquet, a file or a folder) and
 //!    turn each row into the SPEC 2.2 object the core reads (`rapport_record`);
-//! 2. ask the core which groups each record names (`rapport_keys`; for a
-//!    noisy table, its sender's part), and route every version of an id to
-//!    every group any version names, and (by account, for reply times) the
-//!    interaction a reply names to every group the reply names;
-//!    (a list view routes to the part of every contact a record names);
+//! 2. ask the core which parts each record goes to (`rapport_keys`: the
+//!    groups it names; for a noisy table its sender's part; for a list view
+//!    the part of every contact on it), and route every version of an id to
+//!    every part any version goes to, and (where reply times count) the
+//!    interaction a reply names to every part the reply goes to;
 //! 3. group by key: on a cluster with `array_agg`, one part held in memory
 //!    while its engine runs; in process written as Parquet partitioned by
 //!    key and read back one part at a time;

@@ -169,8 +169,8 @@ pub fn sensitivities(by: GroupBy, caps: &Caps) -> Vec<u64> {
 }
 
 /// Each counted record of the senders `senders` keeps (all, but in a part of
-/// a partitioned run) with its period, in time order: at most `records_per_period` per sender (or organizer) and
-/// period, the earliest.
+/// a partitioned run) with its period, in time order: at most
+/// `records_per_period` per sender (or organizer) and period, the earliest.
 fn counted_records(
     view: &View,
     periods: &[CalendarPeriod],
