@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::periods::CalendarPeriod;
-use super::suppression::{suppression, Groups, PartPeople};
+use super::suppression::{distinct, suppression, Cuts, Groups, PartPeople};
 use super::table::{table, AccountMetrics, AggregateRow, AggregateTable, Metrics};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
@@ -20,7 +20,6 @@ pub(super) const ROW_WHY: &str =
 #[derive(Default)]
 struct Tally {
     m: AccountMetrics,
-    internal: FxHashSet<PersonKey>,
     contacts: FxHashSet<PersonKey>,
     last_email: Option<i64>,
     last_meeting: Option<i64>,
@@ -65,25 +64,32 @@ pub(super) fn account_groups(view: &View) -> Groups {
     Groups { names: groups, of: account_of, display }
 }
 
-/// What the records of `periods` add up to, per account and period (group-major).
-fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups) -> Vec<Tally> {
+/// What the records add up to: per account and period (group-major) the
+/// figures, and per account and part (group-major) the internal people.
+fn tally(
+    view: &View,
+    periods: &[CalendarPeriod],
+    cuts: &Cuts,
+    groups: &Groups,
+) -> (Vec<Tally>, Vec<FxHashSet<PersonKey>>) {
     let account_of = &groups.of;
-    let mut cells: Vec<Tally> = (0..groups.names.len() * periods.len()).map(|_| Tally::default()).collect();
-    let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
-    let in_period = |at: i64| (first <= at && at < last).then(|| periods.partition_point(|p| p.end <= at));
+    let (n, parts) = (groups.names.len(), cuts.parts());
+    let mut cells: Vec<Tally> = (0..n * periods.len()).map(|_| Tally::default()).collect();
+    let mut internal_by_part: Vec<FxHashSet<PersonKey>> = (0..n * parts).map(|_| FxHashSet::default()).collect();
     let mut accounts_here: Vec<usize> = Vec::new();
+    let (mut everyone, mut internal): (Vec<PersonKey>, Vec<PersonKey>) = Default::default();
     for r in view.rows() {
         let at = view.at(r);
-        let Some(pi) = in_period(at) else { continue };
         let kind = view.kind(r);
         if kind == Kind::Call {
             continue;
         }
+        let Some((part, pi)) = cuts.of(at) else { continue };
         let from = view.from(r);
-        let everyone: Vec<PersonKey> =
-            std::iter::once(from).chain(view.participants(r).iter().copied()).collect();
-        let internal: Vec<PersonKey> =
-            everyone.iter().copied().filter(|&p| view.person(p).internal).collect();
+        everyone.clear();
+        everyone.extend(std::iter::once(from).chain(view.participants(r).iter().copied()));
+        internal.clear();
+        internal.extend(everyone.iter().copied().filter(|&p| view.person(p).internal));
         if internal.is_empty() {
             continue;
         }
@@ -116,37 +122,31 @@ fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups) -> Vec<Tally>
             // Only people count as people of a cell (and toward its size).
             let person = |p: &PersonKey| view.person(*p).is_person();
             cell.contacts.extend(contacts.filter(person));
-            cell.internal.extend(internal.iter().copied().filter(person));
+            internal_by_part[g * parts + part].extend(internal.iter().copied().filter(person));
         }
     }
-    cells
+    (cells, internal_by_part)
 }
 
-/// The internal people each cell of a table over `parts` would count, per
-/// account and part (group-major).
-pub(super) fn account_people(view: &View, parts: &[CalendarPeriod], groups: &Groups) -> PartPeople {
-    PartPeople {
-        rows: tally(view, parts, groups).iter().map(|c| c.internal.len()).collect(),
-        matrix: FxHashMap::default(),
-    }
-}
-
-/// The account table over `periods` (oldest first).
+/// The account table over `periods` (oldest first), and the internal
+/// people of each of its parts (for `hide_cells_with_small_parts`).
 pub fn accounts(
     view: &View,
     periods: &[CalendarPeriod],
+    cuts: &Cuts,
     groups: &Groups,
     min_group_size: u32,
-) -> AggregateTable {
-    let cells = tally(view, periods, groups);
+) -> (AggregateTable, PartPeople) {
+    let (cells, internal) = tally(view, periods, cuts, groups);
     let np = periods.len().max(1);
     let mut rows: Vec<AggregateRow> = Vec::with_capacity(cells.len());
     for (i, cell) in cells.into_iter().enumerate() {
         let period = &periods[i % np];
-        let reason = suppression(cell.internal.len(), min_group_size, ROW_WHY);
+        let people = distinct(cuts.runs[i % np].clone().map(|f| &internal[(i / np) * cuts.parts() + f]));
+        let reason = suppression(people, min_group_size, ROW_WHY);
         let metrics = reason.is_none().then(|| {
             let mut m = cell.m;
-            m.internal_people = Some(cell.internal.len() as u32);
+            m.internal_people = Some(people as u32);
             m.account_people = Some(cell.contacts.len() as u32);
             let days = |t: Option<i64>| t.map(|t| ((period.end - 1 - t) / DAY_MS) as u32);
             m.days_since_last_email = days(cell.last_email);
@@ -166,7 +166,9 @@ pub fn accounts(
     }
     let mut t = table(view, "account", periods, min_group_size, groups.names.clone(), rows, Vec::new());
     t.group_names.clone_from(&groups.display);
-    t
+    let people =
+        PartPeople { rows: internal.iter().map(FxHashSet::len).collect(), matrix: FxHashMap::default() };
+    (t, people)
 }
 
 /// Sets each shown cell's engagement score against the most active account

@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::periods::CalendarPeriod;
-use super::suppression::{suppression, Groups, PartPeople};
+use super::suppression::{distinct, suppression, Cuts, Groups, PartPeople};
 use super::table::{table, AggregateRow, AggregateTable, DepartmentMetrics, MatrixCell, Metrics};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
@@ -17,7 +17,6 @@ struct Tally {
     metrics: DepartmentMetrics,
     after_hours: u32,
     minutes_s: u64,
-    active: FxHashSet<PersonKey>,
     external: FxHashSet<PersonKey>,
 }
 
@@ -63,19 +62,21 @@ pub(super) fn department_groups(view: &View) -> Groups {
     Groups { names: groups, of: member, display }
 }
 
-/// What the records of `periods` add up to, per department and period
-/// (`cells`, group-major) and per pair of departments and period (`links`).
+/// What the records add up to: per department and period (`cells`,
+/// group-major) the figures, per department and part (`active`) the people,
+/// and per pair of departments and part (`links`) the matrix's.
 struct Tallies {
     cells: Vec<Tally>,
+    active: Vec<FxHashSet<PersonKey>>,
     links: FxHashMap<(usize, usize, usize), Link>,
 }
 
-fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups, hours: &WorkingHours) -> Tallies {
+fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tallies {
     let (n, member) = (groups.names.len(), &groups.of);
-    let mut cells: Vec<Tally> = (0..n * periods.len()).map(|_| Tally::default()).collect();
+    let (periods, parts) = (cuts.runs.len(), cuts.parts());
+    let mut cells: Vec<Tally> = (0..n * periods).map(|_| Tally::default()).collect();
+    let mut active: Vec<FxHashSet<PersonKey>> = (0..n * parts).map(|_| FxHashSet::default()).collect();
     let mut links: FxHashMap<(usize, usize, usize), Link> = FxHashMap::default();
-    let first = periods.first().map_or(0, |p| p.start);
-    let last = periods.last().map_or(0, |p| p.end);
     let mut present: Vec<(usize, PersonKey)> = Vec::new();
     // `present` is sorted through keys group · 2^32 + person: the same order,
     // by the i64 sort that the response delays (kpis.rs) compile anyway
@@ -83,16 +84,14 @@ fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups, hours: &Worki
     let mut keys: Vec<i64> = Vec::new();
     // Reused from row to row: a list allocated a row was a fifth of the time.
     let mut externals: Vec<PersonKey> = Vec::new();
+    let mut scratch = Scratch::default();
     for r in view.rows() {
         let at = view.at(r);
-        if at < first || at >= last {
-            continue;
-        }
         let kind = view.kind(r);
         if kind == Kind::Call {
             continue;
         }
-        let pi = periods.partition_point(|p| p.end <= at);
+        let Some((part, pi)) = cuts.of(at) else { continue };
         let from = view.from(r);
         let everyone = || std::iter::once(from).chain(view.participants(r).iter().copied());
         keys.clear();
@@ -107,12 +106,12 @@ fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups, hours: &Worki
         let from_group = member.get(&from).copied();
         let mut seen_group = usize::MAX;
         for (i, &(g, p)) in present.iter().enumerate() {
-            let cell = &mut cells[g * periods.len() + pi];
-            cell.active.insert(p);
+            active[g * parts + part].insert(p);
             if g == seen_group {
                 continue;
             }
             seen_group = g;
+            let cell = &mut cells[g * periods + pi];
             cell.external.extend(externals.iter().copied());
             match kind {
                 Kind::Meeting => {
@@ -134,9 +133,9 @@ fn tally(view: &View, periods: &[CalendarPeriod], groups: &Groups, hours: &Worki
                 }
             }
         }
-        link(view, r, kind, member, &present, pi, &mut links);
+        link(view, r, kind, member, &present, part, &mut links, &mut scratch);
     }
-    Tallies { cells, links }
+    Tallies { cells, active, links }
 }
 
 /// A link's people as its matrix cell counts them: a department with
@@ -149,35 +148,24 @@ fn fewest(link: &Link, same: bool) -> usize {
     }
 }
 
-/// The people each cell of a table over `parts` would count: per department
-/// and part (group-major), and per pair of departments and part.
-pub(super) fn department_people(
-    view: &View,
-    parts: &[CalendarPeriod],
-    groups: &Groups,
-    hours: &WorkingHours,
-) -> PartPeople {
-    let t = tally(view, parts, groups, hours);
-    PartPeople {
-        rows: t.cells.iter().map(|c| c.active.len()).collect(),
-        matrix: t.links.iter().map(|(&(a, b, pi), link)| ((a, b, pi), fewest(link, a == b))).collect(),
-    }
-}
-
-/// The department table over `periods` (oldest first).
+/// The department table over the periods of `cuts` (oldest first), and the
+/// people of each of its parts (for `hide_cells_with_small_parts`).
 pub fn departments(
     view: &View,
     periods: &[CalendarPeriod],
+    cuts: &Cuts,
     groups: &Groups,
     min_group_size: u32,
     hours: &WorkingHours,
-) -> AggregateTable {
-    let Tallies { cells, mut links } = tally(view, periods, groups, hours);
+) -> (AggregateTable, PartPeople) {
+    let Tallies { cells, active, links } = tally(view, cuts, groups, hours);
     let n = groups.names.len();
+    let parts = cuts.parts();
     let mut rows = Vec::with_capacity(cells.len());
     for (i, cell) in cells.into_iter().enumerate() {
         let (g, pi) = (i / periods.len().max(1), i % periods.len().max(1));
-        let reason = suppression(cell.active.len(), min_group_size, ROW_WHY);
+        let people = distinct(cuts.runs[pi].clone().map(|f| &active[g * parts + f]));
+        let reason = suppression(people, min_group_size, ROW_WHY);
         let metrics = reason.is_none().then(|| {
             let mut m = cell.metrics;
             m.meeting_minutes = crate::insights::minutes(cell.minutes_s as f64 * 1000.0);
@@ -199,8 +187,15 @@ pub fn departments(
     let mut matrix = Vec::new();
     for a in 0..n {
         for b in a..n {
-            for (pi, period) in periods.iter().enumerate() {
-                let link = links.remove(&(a, b, pi)).unwrap_or_default();
+            for (period, run) in periods.iter().zip(&cuts.runs) {
+                // The period's link: its parts' together.
+                let mut link = Link::default();
+                for l in run.clone().filter_map(|f| links.get(&(a, b, f))) {
+                    link.interactions += l.interactions;
+                    for side in 0..2 {
+                        link.active[side].extend(l.active[side].iter().copied());
+                    }
+                }
                 let reason = suppression(fewest(&link, a == b), min_group_size, MATRIX_WHY);
                 matrix.push(MatrixCell {
                     from: groups.names[a].clone(),
@@ -214,7 +209,20 @@ pub fn departments(
         }
     }
 
-    table(view, "department", periods, min_group_size, groups.names.clone(), rows, matrix)
+    let people = PartPeople {
+        rows: active.iter().map(FxHashSet::len).collect(),
+        matrix: links.iter().map(|(&(a, b, f), link)| ((a, b, f), fewest(link, a == b))).collect(),
+    };
+    (table(view, "department", periods, min_group_size, groups.names.clone(), rows, matrix), people)
+}
+
+/// Lists reused from row to row by `link`.
+#[derive(Default)]
+struct Scratch {
+    /// Where each group's run of `present` ends.
+    ends: Vec<usize>,
+    /// The links an e-mail counted already.
+    counted: Vec<(usize, usize, usize)>,
 }
 
 /// Adds a row to the collaboration matrix: an e-mail links its sender's
@@ -231,12 +239,16 @@ fn link(
     present: &[(usize, PersonKey)],
     period: usize,
     links: &mut FxHashMap<(usize, usize, usize), Link>,
+    scratch: &mut Scratch,
 ) {
     if kind == Kind::Meeting {
         // `present` is sorted by group: one run of members a group.
-        let runs: Vec<&[(usize, PersonKey)]> = present.chunk_by(|x, y| x.0 == y.0).collect();
-        let people = |run: &[(usize, PersonKey)]| run.iter().map(|&(_, p)| p).collect::<Vec<_>>();
-        for (i, xs) in runs.iter().enumerate() {
+        let ends = &mut scratch.ends;
+        ends.clear();
+        ends.extend((1..=present.len()).filter(|&i| i == present.len() || present[i].0 != present[i - 1].0));
+        let run = |k: usize| &present[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
+        for i in 0..ends.len() {
+            let xs = run(i);
             let ga = xs[0].0;
             if xs.len() >= 2 {
                 // Within a group only the union of both ends counts.
@@ -244,7 +256,8 @@ fn link(
                 l.active[0].extend(people(xs));
                 l.interactions += 1;
             }
-            for ys in &runs[i + 1..] {
+            for k in i + 1..ends.len() {
+                let ys = run(k);
                 let l = links.entry((ga, ys[0].0, period)).or_default();
                 l.active[0].extend(people(xs));
                 l.active[1].extend(people(ys));
@@ -253,17 +266,14 @@ fn link(
         }
         return;
     }
-    let mut pairs: Vec<((usize, PersonKey), (usize, PersonKey))> = Vec::new();
-    if let Some(&gs) = member.get(&view.from(r)) {
-        for &q in view.participants(r) {
-            if let Some(&gq) = member.get(&q) {
-                pairs.push(((gs, view.from(r)), (gq, q)));
-            }
-        }
-    }
-    let mut counted: Vec<(usize, usize, usize)> = Vec::new();
-    for ((ga, pa), (gb, pb)) in pairs {
-        let (key, sides) = if ga <= gb { ((ga, gb, period), [pa, pb]) } else { ((gb, ga, period), [pb, pa]) };
+    let from = view.from(r);
+    let Some(&gs) = member.get(&from) else { return };
+    let counted = &mut scratch.counted;
+    counted.clear();
+    for &q in view.participants(r) {
+        let Some(&gq) = member.get(&q) else { continue };
+        let (key, sides) =
+            if gs <= gq { ((gs, gq, period), [from, q]) } else { ((gq, gs, period), [q, from]) };
         let l = links.entry(key).or_default();
         l.active[0].insert(sides[0]);
         l.active[1].insert(sides[1]);
@@ -272,4 +282,9 @@ fn link(
             l.interactions += 1;
         }
     }
+}
+
+/// The people of a run of `present`.
+fn people(run: &[(usize, PersonKey)]) -> impl Iterator<Item = PersonKey> + '_ {
+    run.iter().map(|&(_, p)| p)
 }

@@ -29,13 +29,12 @@ mod suppression;
 mod table;
 
 use accounts::account_groups;
+use accounts::accounts;
 /// Scores engagement across a whole table: `partition::merge` runs it once
 /// every account's cells are in.
 pub use accounts::score_engagement;
-use accounts::{account_people, accounts};
-use departments::department_groups;
-use departments::{department_people, departments};
-use suppression::{check_size, hide_cells_with_small_parts, Groups};
+use departments::{department_groups, departments};
+use suppression::{check_size, hide_cells_with_small_parts, Cuts, Groups};
 
 pub use periods::{parts, periods, CalendarPeriod};
 pub use question::{AggregatesRequest, Caps, GroupBy, Noise, Period, Question};
@@ -59,19 +58,17 @@ pub fn aggregate(view: &View, q: &Question) -> Result<AggregateTable> {
     let parts = parts(&chosen);
     let groups = groups(view, q.by);
     check_size(q.by, groups.names.len(), chosen.len(), parts.len())?;
-    let (mut table, people, why) = match q.by {
+    let cuts = Cuts::new(&chosen, &parts);
+    let ((mut table, people), why) = match q.by {
         GroupBy::Department => (
-            departments(view, &chosen, &groups, q.min_group_size, q.hours),
-            department_people(view, &parts, &groups, q.hours),
+            departments(view, &chosen, &cuts, &groups, q.min_group_size, q.hours),
             (departments::ROW_WHY, departments::MATRIX_WHY),
         ),
-        GroupBy::Account => (
-            accounts(view, &chosen, &groups, q.min_group_size),
-            account_people(view, &parts, &groups),
-            (accounts::ROW_WHY, ""),
-        ),
+        GroupBy::Account => {
+            (accounts(view, &chosen, &cuts, &groups, q.min_group_size), (accounts::ROW_WHY, ""))
+        }
     };
-    hide_cells_with_small_parts(&mut table, &chosen, &parts, &people, q.min_group_size, why);
+    hide_cells_with_small_parts(&mut table, &cuts, &people, q.min_group_size, why);
     if q.by == GroupBy::Account {
         score_engagement(&mut table);
     }

@@ -1,11 +1,12 @@
 //! Suppression in exact tables: the reason a cell of too few people is
-//! hidden, the groups a table counts people in, the check that hides every
-//! cell with a small part (a month minus the weeks inside it must not give a
-//! few days away), and the bound on a table's size.
+//! hidden, the groups a table counts people in, the parts its periods are
+//! runs of, the check that hides every cell with a small part (a month minus
+//! the weeks inside it must not give a few days away), and the bound on a
+//! table's size.
 
 use std::ops::Range;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::periods::CalendarPeriod;
 use super::question::GroupBy;
@@ -33,6 +34,57 @@ pub(super) struct PartPeople {
     pub matrix: FxHashMap<(usize, usize, usize), usize>,
 }
 
+/// The parts a table's periods are runs of. A table is tallied once, by
+/// part: each part's people are what the check of small parts reads, and a
+/// period's are the union of its parts' (a record lies in one part, and
+/// that part in one period), so the records are not read twice.
+pub(super) struct Cuts<'p> {
+    parts: &'p [CalendarPeriod],
+    /// The period each part lies in.
+    period_of: Vec<usize>,
+    /// The parts of each period.
+    pub runs: Vec<Range<usize>>,
+}
+
+impl<'p> Cuts<'p> {
+    pub fn new(periods: &[CalendarPeriod], parts: &'p [CalendarPeriod]) -> Cuts<'p> {
+        let runs: Vec<Range<usize>> = periods
+            .iter()
+            .map(|p| parts.partition_point(|f| f.start < p.start)..parts.partition_point(|f| f.start < p.end))
+            .collect();
+        let mut period_of = vec![0; parts.len()];
+        for (pi, run) in runs.iter().enumerate() {
+            period_of[run.clone()].fill(pi);
+        }
+        Cuts { parts, period_of, runs }
+    }
+
+    pub fn parts(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// The part and the period a time lies in, if the table spans it.
+    pub fn of(&self, at: i64) -> Option<(usize, usize)> {
+        let (first, last) = (self.parts.first()?, self.parts.last()?);
+        if at < first.start || at >= last.end {
+            return None;
+        }
+        let part = self.parts.partition_point(|f| f.end <= at);
+        Some((part, self.period_of[part]))
+    }
+}
+
+/// How many distinct people `sets` (a period's parts' people) hold together.
+pub(super) fn distinct<'a>(sets: impl Iterator<Item = &'a FxHashSet<PersonKey>>) -> usize {
+    let mut sets = sets.filter(|s| !s.is_empty());
+    let Some(first) = sets.next() else { return 0 };
+    let mut all: Option<FxHashSet<PersonKey>> = None;
+    for s in sets {
+        all.get_or_insert_with(|| first.iter().copied().collect()).extend(s.iter().copied());
+    }
+    all.map_or(first.len(), |all| all.len())
+}
+
 /// Suppresses every shown cell with a part that some, but fewer than
 /// `min`, people were active in: otherwise cells of other tables that share
 /// the rest of its days (a month minus the weeks inside it, a week minus the
@@ -40,20 +92,16 @@ pub(super) struct PartPeople {
 /// adds nothing to any figure, so it hides nothing.
 pub(super) fn hide_cells_with_small_parts(
     table: &mut AggregateTable,
-    periods: &[CalendarPeriod],
-    parts: &[CalendarPeriod],
+    cuts: &Cuts,
     people: &PartPeople,
     min: u32,
     why: (&str, &str),
 ) {
     let small = |n: usize| n > 0 && n < min as usize;
-    let runs: Vec<Range<usize>> = periods
-        .iter()
-        .map(|p| parts.partition_point(|f| f.start < p.start)..parts.partition_point(|f| f.start < p.end))
-        .collect();
-    let np = periods.len().max(1);
+    let runs = &cuts.runs;
+    let np = runs.len().max(1);
     for (i, row) in table.rows.iter_mut().enumerate() {
-        let base = (i / np) * parts.len();
+        let base = (i / np) * cuts.parts();
         if !row.suppressed && runs[i % np].clone().any(|f| small(people.rows[base + f])) {
             row.suppressed = true;
             row.metrics = None;
@@ -64,7 +112,7 @@ pub(super) fn hide_cells_with_small_parts(
     let mut cells = table.matrix.iter_mut();
     for a in 0..n {
         for b in a..n {
-            for run in &runs {
+            for run in runs {
                 let Some(cell) = cells.next() else { return };
                 let part = |f: usize| people.matrix.get(&(a, b, f)).copied().unwrap_or(0);
                 if !cell.suppressed && run.clone().any(|f| small(part(f))) {
