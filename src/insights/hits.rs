@@ -42,6 +42,9 @@ pub struct Hit {
     n_them: u16,
     pub class: Class,
     pub started: Started,
+    /// The row is an e-mail that answers an earlier e-mail, whoever sent
+    /// it: an account's hits look up what it answers only then.
+    replies: bool,
 }
 
 impl Hit {
@@ -50,12 +53,12 @@ impl Hit {
         row: Row,
         class: Class,
         started: Started,
-        detail: u32,
+        (detail, replies): (u32, bool),
         us: (usize, usize),
         them: (usize, usize),
     ) -> Hit {
         let ((us_at, n_us), (them_at, n_them)) = (span(us.0, us.1), span(them.0, them.1));
-        Hit { at, row, detail, us_at, them_at, n_us, n_them, class, started }
+        Hit { at, row, detail, us_at, them_at, n_us, n_them, class, started, replies }
     }
 
     pub fn duration_s(&self) -> u32 {
@@ -75,11 +78,14 @@ impl Hit {
 }
 
 /// One relationship's hits, oldest first (ties in row order), and the
-/// people they point into (shared by every contact of the contact index).
+/// people of either side they point into: every contact of the contact
+/// index shares one list for both, and an account's hits share its list of
+/// our people (the row's, whichever contact's hit lists them).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Hits {
     pub list: Vec<Hit>,
-    people: Rc<Vec<PersonKey>>,
+    us: Rc<Vec<PersonKey>>,
+    them: Rc<Vec<PersonKey>>,
 }
 
 /// A slice of the people list as a hit stores it: its start and length.
@@ -118,22 +124,13 @@ impl Hits {
         let Some(class) = classify(view, r, sides) else { return false };
         let from = view.from(r);
         let started = Started::by(sides.is_us(from), sides.is_them(from));
-        let detail = match class {
-            Class::Meeting | Class::Call => view.duration_s(r),
-            Class::Sent | Class::Received => {
-                answered(view, r, class, sides).map_or(NONE, |p| p.index() as u32)
-            }
-        };
-        let people = Rc::make_mut(&mut self.people);
+        let detail = detail(view, r, class, None, sides);
         let on_row = || view.took_part(r);
-        let us_at = people.len();
         // Only people are listed (a colleague, a counterpart): a list or a
         // shared mailbox still makes the row count, but is nobody.
         let person = |p: PersonKey| view.person(p).is_person();
-        people.extend(on_row().filter(|&p| sides.is_us(p) && person(p)));
-        let them_at = people.len();
-        people.extend(on_row().filter(|&p| sides.is_them(p) && person(p)));
-        let (us, them) = ((us_at, them_at - us_at), (them_at, people.len() - them_at));
+        let us = extend(&mut self.us, on_row().filter(|&p| sides.is_us(p) && person(p)));
+        let them = extend(&mut self.them, on_row().filter(|&p| sides.is_them(p) && person(p)));
         self.list.push(Hit::new(view.at(r), r, class, started, detail, us, them));
         true
     }
@@ -145,40 +142,58 @@ impl Hits {
     /// Our people on the hit's row, the sender first when ours.
     pub fn us(&self, h: &Hit) -> &[PersonKey] {
         let start = h.us_at as usize;
-        &self.people[start..start + usize::from(h.n_us)]
+        &self.us[start..start + usize::from(h.n_us)]
     }
 
     /// Their people on the hit's row, the sender first when theirs.
     pub fn them(&self, h: &Hit) -> &[PersonKey] {
         let start = h.them_at as usize;
-        &self.people[start..start + usize::from(h.n_them)]
+        &self.them[start..start + usize::from(h.n_them)]
     }
 
-    /// Bytes of the hits; the people list counts where it is owned
+    /// Bytes of the hits; the people lists count where they are owned
     /// (`ContactHits` counts its shared one once).
     fn list_bytes(&self) -> usize {
         self.list.capacity() * std::mem::size_of::<Hit>()
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.list_bytes() + self.people.capacity() * 4
+        self.list_bytes() + (self.us.capacity() + self.them.capacity()) * 4
     }
 }
 
-/// The e-mail a counted e-mail answers, when it is a reply across the sides
-/// (and not dated before what it answers).
-fn answered(view: &View, r: Row, class: Class, sides: &impl Sides) -> Option<Row> {
+/// Adds `people` to a people list; returns where they start, and how many.
+fn extend(list: &mut Rc<Vec<PersonKey>>, people: impl Iterator<Item = PersonKey>) -> (usize, usize) {
+    let list = Rc::make_mut(list);
+    let at = list.len();
+    list.extend(people);
+    (at, list.len() - at)
+}
+
+/// The e-mail an e-mail answers, if it answers one (and is not dated
+/// before it), whoever sent it.
+fn reply_of(view: &View, r: Row) -> Option<Row> {
     let parent = view.reply_parent(r)?;
-    if view.kind(parent) != Kind::Email || view.at(r) < view.at(parent) {
-        return None;
-    }
-    let parent_from = view.from(parent);
-    let across = match class {
-        Class::Sent => sides.is_them(parent_from),
-        Class::Received => sides.is_us(parent_from),
+    (view.kind(parent) == Kind::Email && view.at(r) >= view.at(parent)).then_some(parent)
+}
+
+/// A hit's `detail` and whether its row replies to anything: a meeting's
+/// or call's length, or for an e-mail the e-mail of the other side it
+/// answers (a reply across the sides), or `NONE`. `parent`: the row's
+/// `reply_of`, when the caller already looked it up.
+fn detail(view: &View, r: Row, class: Class, parent: Option<Option<Row>>, sides: &impl Sides) -> (u32, bool) {
+    let across = |p: Row| match class {
+        Class::Sent => sides.is_them(view.from(p)),
+        Class::Received => sides.is_us(view.from(p)),
         Class::Meeting | Class::Call => false,
     };
-    across.then_some(parent)
+    match class {
+        Class::Meeting | Class::Call => (view.duration_s(r), false),
+        Class::Sent | Class::Received => {
+            let parent = parent.unwrap_or_else(|| reply_of(view, r));
+            (parent.filter(|&p| across(p)).map_or(NONE, |p| p.index() as u32), parent.is_some())
+        }
+    }
 }
 
 /// Every external contact's hits, from one pass over the rows of a view.
@@ -205,6 +220,8 @@ impl ContactHits {
                 .extend(view.took_part(r).filter(|&p| view.person(p).internal && view.person(p).is_person()));
             let us = (us_at, people.len() - us_at);
             let ours_sent = view.person(from).internal;
+            // What the row answers: looked up once, for all its contacts.
+            let mut parent = None;
             // Only people are contacts: no relationship reads a non-person's hits.
             let everyone = std::iter::once((from, false)).chain(view.participants_copied(r));
             for (c, copied) in
@@ -221,13 +238,10 @@ impl ContactHits {
                 };
                 let Some(class) = on_row.class(view.kind(r)) else { continue };
                 let started = Started::by(ours_sent, c == from);
-                let them = Them::Contact(c);
-                let detail = match class {
-                    Class::Meeting | Class::Call => view.duration_s(r),
-                    Class::Sent | Class::Received => {
-                        answered(view, r, class, &(view, &them)).map_or(NONE, |p| p.index() as u32)
-                    }
-                };
+                if class == Class::Sent || class == Class::Received {
+                    parent.get_or_insert_with(|| reply_of(view, r));
+                }
+                let detail = detail(view, r, class, parent, &(view, &Them::Contact(c)));
                 // A contact only copied is on the row but took no part in it.
                 let them = if !copied {
                     people.push(c);
@@ -242,7 +256,7 @@ impl ContactHits {
         let by_contact = lists
             .into_iter()
             .map(|(c, list)| {
-                let mut hits = Hits { list, people: people.clone() };
+                let mut hits = Hits { list, us: people.clone(), them: people.clone() };
                 hits.sort();
                 (c, hits)
             })
@@ -255,8 +269,9 @@ impl ContactHits {
     /// exactly those that count for one of its contacts, with the same class
     /// (see `sides`), so they are merged and only what differs is worked out
     /// again: who started a row (theirs if any contact of the account sent
-    /// it), the e-mail of theirs a row of ours answers (any contact's), and
-    /// their people on it. `None` for an account with a contact who is not a
+    /// it), the e-mail of theirs a row of ours answers (any contact's: looked
+    /// up only for a reply), and their people on it. Our people are the
+    /// row's, listed by any contact's hit: the index's list is shared. `None` for an account with a contact who is not a
     /// person (a shared mailbox counts for its account, but has no hits here).
     pub fn account(&self, view: &View, them: &Them) -> Option<Hits> {
         let Them::Account(_, contacts) = them else { return None };
@@ -267,8 +282,7 @@ impl ContactHits {
         // The one compiled sort (`crate::sort`): stable, so runs already in order stay cheap.
         crate::sort::by_key(&mut all, |h| (h.at, h.row.index()));
         let sides = (view, them);
-        let mut hits = Hits::default();
-        let people = Rc::make_mut(&mut hits.people);
+        let mut hits = Hits { us: self.shared_people(), ..Hits::default() };
         for (i, h) in all.iter().enumerate() {
             if i > 0 && all[i - 1].row == h.row {
                 continue;
@@ -276,24 +290,21 @@ impl ContactHits {
             let same_row = all[i..].iter().take_while(|o| o.row == h.row);
             let started =
                 if same_row.clone().any(|o| o.started == Started::Them) { Started::Them } else { h.started };
+            // A reply of ours answers their e-mail if any contact of theirs sent it.
             let detail = match h.class {
-                Class::Sent => answered(view, h.row, Class::Sent, &sides).map_or(NONE, |p| p.index() as u32),
-                _ => h.detail,
+                Class::Sent if h.replies && h.detail == NONE => detail(view, h.row, h.class, None, &sides),
+                _ => (h.detail, h.replies),
             };
-            let us_at = people.len();
-            // Our side is the row's, whichever contact's hit lists it.
-            people.extend_from_slice(&self.shared_people()[h.us_at as usize..][..usize::from(h.n_us)]);
-            let them_at = people.len();
-            people.extend(view.took_part(h.row).filter(|&p| sides.is_them(p)));
-            let (us, them) = ((us_at, them_at - us_at), (them_at, people.len() - them_at));
+            let them = extend(&mut hits.them, view.took_part(h.row).filter(|&p| sides.is_them(p)));
+            let us = (h.us_at as usize, usize::from(h.n_us));
             hits.list.push(Hit::new(h.at, h.row, h.class, started, detail, us, them));
         }
         Some(hits)
     }
 
     /// The people list every contact's hits point into.
-    fn shared_people(&self) -> &[PersonKey] {
-        self.by_contact.values().next().map_or(&[], |h| h.people.as_slice())
+    fn shared_people(&self) -> Rc<Vec<PersonKey>> {
+        self.by_contact.values().next().map_or_else(Rc::default, |h| h.us.clone())
     }
 
     /// A contact's hits (none when no row counts for them).
@@ -307,7 +318,7 @@ impl ContactHits {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        let shared = self.by_contact.values().next().map_or(0, |h| h.people.capacity() * 4);
+        let shared = self.shared_people().capacity() * 4;
         shared
             + self.by_contact.values().map(Hits::list_bytes).sum::<usize>()
             + self.by_contact.capacity() * (std::mem::size_of::<(PersonKey, Hits)>() + 1)

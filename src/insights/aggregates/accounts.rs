@@ -75,7 +75,8 @@ fn tally(
     let account_of = &groups.of;
     let (n, parts) = (groups.names.len(), cuts.parts());
     let mut cells: Vec<Tally> = (0..n * periods.len()).map(|_| Tally::default()).collect();
-    let mut internal_by_part: Vec<FxHashSet<PersonKey>> = (0..n * parts).map(|_| FxHashSet::default()).collect();
+    let mut internal_by_part: Vec<FxHashSet<PersonKey>> =
+        (0..n * parts).map(|_| FxHashSet::default()).collect();
     let mut accounts_here: Vec<usize> = Vec::new();
     let (mut everyone, mut internal): (Vec<PersonKey>, Vec<PersonKey>) = Default::default();
     for r in view.rows() {
