@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::periods::CalendarPeriod;
-use super::suppression::{distinct, suppression, Cuts, Groups, PartPeople};
+use super::suppression::{distinct, suppression, Cuts, Groups, Members, PartPeople};
 use super::table::{table, AccountMetrics, AggregateRow, AggregateTable, Metrics};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
@@ -49,7 +49,7 @@ pub(super) fn account_groups(view: &View) -> Groups {
     });
     let mut groups: Vec<String> = Vec::new();
     let mut display: Vec<Option<String>> = Vec::new();
-    let mut account_of: FxHashMap<PersonKey, usize> = FxHashMap::default();
+    let mut account_of = Members::default();
     for (p, account) in listed {
         if !groups.last().is_some_and(|g| g.eq_ignore_ascii_case(&account)) {
             groups.push(account);
@@ -95,19 +95,19 @@ fn tally(
             continue;
         }
         accounts_here.clear();
-        accounts_here.extend(everyone.iter().filter_map(|p| account_of.get(p).copied()));
+        accounts_here.extend(everyone.iter().filter_map(|p| account_of.get(p)));
         accounts_here.sort_unstable();
         accounts_here.dedup();
         for &g in &accounts_here {
             let cell = &mut cells[g * periods.len() + pi];
-            let contacts = everyone.iter().copied().filter(|p| account_of.get(p) == Some(&g));
+            let contacts = everyone.iter().copied().filter(|p| account_of.get(p) == Some(g));
             match kind {
                 Kind::Meeting => {
                     cell.m.meetings += 1;
                     cell.meeting_s += u64::from(view.duration_s(r));
                     cell.last_meeting = cell.last_meeting.max(Some(at));
                 }
-                _ if account_of.get(&from) == Some(&g) => {
+                _ if account_of.get(&from) == Some(g) => {
                     cell.m.emails_from += 1;
                     cell.last_email = cell.last_email.max(Some(at));
                 }
@@ -202,12 +202,12 @@ fn activity(m: &AccountMetrics) -> u32 {
 fn reply_delay(
     view: &View,
     r: Row,
-    account_of: &FxHashMap<PersonKey, usize>,
+    account_of: &Members,
     g: usize,
     since: i64,
 ) -> Option<i64> {
     let parent = view.reply_parent(r)?;
     let asked = view.at(parent);
-    let answers = view.kind(parent) == Kind::Email && account_of.get(&view.from(parent)) == Some(&g);
+    let answers = view.kind(parent) == Kind::Email && account_of.get(&view.from(parent)) == Some(g);
     (answers && since <= asked && asked <= view.at(r)).then(|| view.at(r) - asked)
 }

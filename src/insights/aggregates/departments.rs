@@ -5,7 +5,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::periods::CalendarPeriod;
-use super::suppression::{distinct, suppression, Cuts, Groups, PartPeople};
+use super::suppression::{distinct, suppression, Cuts, Groups, Members, PartPeople};
 use super::table::{table, AggregateRow, AggregateTable, DepartmentMetrics, MatrixCell, Metrics};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
@@ -38,7 +38,7 @@ struct Link {
 /// and the departments in name order.
 pub(super) fn department_groups(view: &View) -> Groups {
     let mut groups: Vec<String> = Vec::new();
-    let mut member: FxHashMap<PersonKey, usize> = FxHashMap::default();
+    let mut member = Members::default();
     let mut listed: Vec<(PersonKey, String)> = view
         .people()
         .filter_map(|p| {
@@ -96,14 +96,14 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
         let everyone = || std::iter::once(from).chain(view.participants(r).iter().copied());
         keys.clear();
         keys.extend(
-            everyone().filter_map(|p| member.get(&p).map(|&g| (g as i64) << 32 | i64::from(p.raw()))),
+            everyone().filter_map(|p| member.get(&p).map(|g| (g as i64) << 32 | i64::from(p.raw()))),
         );
         keys.sort_unstable();
         present.clear();
         present.extend(keys.iter().map(|&k| ((k >> 32) as usize, PersonKey::new(k as u32))));
         externals.clear();
         externals.extend(everyone().filter(|&p| !view.person(p).internal));
-        let from_group = member.get(&from).copied();
+        let from_group = member.get(&from);
         let mut seen_group = usize::MAX;
         for (i, &(g, p)) in present.iter().enumerate() {
             active[g * parts + part].insert(p);
@@ -235,7 +235,7 @@ fn link(
     view: &View,
     r: Row,
     kind: Kind,
-    member: &FxHashMap<PersonKey, usize>,
+    member: &Members,
     present: &[(usize, PersonKey)],
     period: usize,
     links: &mut FxHashMap<(usize, usize, usize), Link>,
@@ -267,11 +267,11 @@ fn link(
         return;
     }
     let from = view.from(r);
-    let Some(&gs) = member.get(&from) else { return };
+    let Some(gs) = member.get(&from) else { return };
     let counted = &mut scratch.counted;
     counted.clear();
     for &q in view.participants(r) {
-        let Some(&gq) = member.get(&q) else { continue };
+        let Some(gq) = member.get(&q) else { continue };
         let (key, sides) =
             if gs <= gq { ((gs, gq, period), [from, q]) } else { ((gq, gs, period), [q, from]) };
         let l = links.entry(key).or_default();

@@ -33,7 +33,7 @@ use rustc_hash::FxHashMap;
 use super::accounts::score_engagement;
 use super::periods::CalendarPeriod;
 use super::question::{Caps, GroupBy, Question};
-use super::suppression::Groups;
+use super::suppression::{Groups, Members};
 use super::table::{
     table, AccountMetrics, AggregateRow, AggregateTable, DepartmentMetrics, MatrixCell, Metrics, NoiseReport,
 };
@@ -201,13 +201,13 @@ fn counted_records(
 fn record_groups(
     view: &View,
     r: Row,
-    group_of: &FxHashMap<PersonKey, usize>,
+    group_of: &Members,
     include_sender: bool,
     caps: &Caps,
 ) -> Vec<usize> {
-    let own = group_of.get(&view.from(r)).copied().filter(|_| include_sender);
+    let own = group_of.get(&view.from(r)).filter(|_| include_sender);
     let mut others: Vec<usize> =
-        view.participants(r).iter().filter_map(|p| group_of.get(p).copied()).collect();
+        view.participants(r).iter().filter_map(|p| group_of.get(p)).collect();
     others.sort_unstable();
     others.dedup();
     own.into_iter()
@@ -304,14 +304,14 @@ fn department_record(
     view: &View,
     r: Row,
     pi: usize,
-    member: &FxHashMap<PersonKey, usize>,
+    member: &Members,
     hours: &WorkingHours,
     caps: &Caps,
     sums: &mut CappedSums,
     people: &mut People,
 ) {
     let from = view.from(r);
-    let own = member.get(&from).copied();
+    let own = member.get(&from);
     if let Some(o) = own {
         people.seat(sums, from, pi, Seat::Row(o));
     }
@@ -323,7 +323,7 @@ fn department_record(
         }
         for (i, &a) in groups.iter().enumerate() {
             let everyone = std::iter::once(from).chain(view.participants(r).iter().copied());
-            if everyone.filter(|p| member.get(p) == Some(&a)).nth(1).is_some() {
+            if everyone.filter(|p| member.get(p) == Some(a)).nth(1).is_some() {
                 *sums.matrix.entry((a, a, pi)).or_default() += 1;
                 if let Some(o) = own {
                     people.side(sums, from, pi, o, (a, a));
@@ -359,7 +359,7 @@ fn account_record(
     view: &View,
     r: Row,
     pi: usize,
-    account_of: &FxHashMap<PersonKey, usize>,
+    account_of: &Members,
     caps: &Caps,
     sums: &mut CappedSums,
     people: &mut People,
@@ -385,7 +385,7 @@ fn account_record(
             }
         }
         _ => {
-            if let Some(&g) = account_of.get(&from) {
+            if let Some(g) = account_of.get(&from) {
                 sums.add(g, pi, 1, 1);
             } else if internal_from {
                 for g in record_groups(view, r, account_of, false, caps) {

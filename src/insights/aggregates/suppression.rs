@@ -22,9 +22,27 @@ pub(crate) fn suppression(people: usize, min: u32, what: &str) -> Option<String>
 /// The groups of a table in name order, and each member's group.
 pub(super) struct Groups {
     pub names: Vec<String>,
-    pub of: FxHashMap<PersonKey, usize>,
+    pub of: Members,
     /// Display names of `names` (an account's `accountName`), in their order.
     pub display: Vec<Option<String>>,
+}
+
+/// Each member's group, by person key: looked up for every participant of
+/// every record, so a list as long as the people rather than a hash table.
+#[derive(Default)]
+pub(super) struct Members(Vec<u32>);
+
+impl Members {
+    pub fn insert(&mut self, p: PersonKey, group: usize) {
+        if self.0.len() <= p.index() {
+            self.0.resize(p.index() + 1, u32::MAX);
+        }
+        self.0[p.index()] = group as u32;
+    }
+
+    pub fn get(&self, p: &PersonKey) -> Option<usize> {
+        self.0.get(p.index()).filter(|&&g| g != u32::MAX).map(|&g| g as usize)
+    }
 }
 
 /// The people a table over parts would count in each cell: per group and
