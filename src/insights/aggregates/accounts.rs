@@ -199,13 +199,7 @@ fn activity(m: &AccountMetrics) -> u32 {
 /// For an internal e-mail that answers an e-mail of account `g`'s contacts
 /// sent in the same period (from `since`): the delay. An answer to an e-mail
 /// of an earlier period is left out, so no cell tells of another's timing.
-fn reply_delay(
-    view: &View,
-    r: Row,
-    account_of: &Members,
-    g: usize,
-    since: i64,
-) -> Option<i64> {
+fn reply_delay(view: &View, r: Row, account_of: &Members, g: usize, since: i64) -> Option<i64> {
     let parent = view.reply_parent(r)?;
     let asked = view.at(parent);
     let answers = view.kind(parent) == Kind::Email && account_of.get(&view.from(parent)) == Some(g);

@@ -95,9 +95,7 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
         let from = view.from(r);
         let everyone = || std::iter::once(from).chain(view.participants(r).iter().copied());
         keys.clear();
-        keys.extend(
-            everyone().filter_map(|p| member.get(&p).map(|g| (g as i64) << 32 | i64::from(p.raw()))),
-        );
+        keys.extend(everyone().filter_map(|p| member.get(&p).map(|g| (g as i64) << 32 | i64::from(p.raw()))));
         keys.sort_unstable();
         present.clear();
         present.extend(keys.iter().map(|&k| ((k >> 32) as usize, PersonKey::new(k as u32))));

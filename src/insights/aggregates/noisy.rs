@@ -185,11 +185,21 @@ fn counted_records(
         .filter(|&(at, _)| first <= at && at < last)
         .collect();
     rows.sort_unstable();
-    let mut used: FxHashMap<(PersonKey, usize), u32> = FxHashMap::default();
+    // Per sender, by key: the period of their last record (plus one, 0 for
+    // none yet) and how many of theirs it counted. Records come in time
+    // order, so a sender's period only moves on.
+    let mut used: Vec<(u32, u32)> = Vec::new();
     rows.into_iter()
         .filter_map(|(at, r)| {
             let pi = periods.partition_point(|p| p.end <= at);
-            let n = used.entry((view.from(r), pi)).or_default();
+            let sender = view.from(r).index();
+            if used.len() <= sender {
+                used.resize(sender + 1, (0, 0));
+            }
+            let (period, n) = &mut used[sender];
+            if *period != pi as u32 + 1 {
+                (*period, *n) = (pi as u32 + 1, 0);
+            }
             *n += 1;
             (*n <= caps.records_per_period).then_some((r, pi))
         })
@@ -198,22 +208,17 @@ fn counted_records(
 
 /// The groups a record counts for: the sender's own group first (when it has
 /// one), then the others in table order, at most `groups_per_record`.
-fn record_groups(
-    view: &View,
-    r: Row,
-    group_of: &Members,
-    include_sender: bool,
-    caps: &Caps,
-) -> Vec<usize> {
+fn record_groups(view: &View, r: Row, group_of: &Members, include_sender: bool, caps: &Caps) -> Vec<usize> {
     let own = group_of.get(&view.from(r)).filter(|_| include_sender);
-    let mut others: Vec<usize> =
-        view.participants(r).iter().filter_map(|p| group_of.get(p)).collect();
-    others.sort_unstable();
-    others.dedup();
-    own.into_iter()
-        .chain(others.into_iter().filter(|&g| Some(g) != own))
-        .take(caps.groups_per_record as usize)
-        .collect()
+    let mut groups: Vec<usize> =
+        view.participants(r).iter().filter_map(|p| group_of.get(p)).filter(|&g| Some(g) != own).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    if let Some(own) = own {
+        groups.insert(0, own);
+    }
+    groups.truncate(caps.groups_per_record as usize);
+    groups
 }
 
 fn capped_minutes(view: &View, r: Row, caps: &Caps) -> u64 {
