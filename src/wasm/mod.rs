@@ -3,7 +3,7 @@
 //! Bulk input crosses as one string or one `Uint8Array`; results cross as one
 //! JSON text, parsed once on the JavaScript side.
 
-use js_sys::{Reflect, Uint8Array, JSON};
+use js_sys::{JsString, Reflect, Uint8Array, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -15,6 +15,8 @@ use crate::json::{
     self, ActivityRequest, ConsentFlags, Level, LoadRequest, PathsRequest, RelationshipRequest,
     SetConsentOptions, SummariesRequest, TopRequest, WindowRequest,
 };
+
+mod text;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
@@ -72,9 +74,19 @@ fn optional_json(opts: &Option<JsValue>) -> Result<String, JsValue> {
 }
 
 fn stringify(value: &JsValue) -> Result<String, JsValue> {
+    json_text(value).map(String::from)
+}
+
+/// `JSON.stringify(value)`, refused when it gives no text (a function,
+/// `undefined`) or throws (a cycle, a BigInt).
+fn json_text(value: &JsValue) -> Result<JsString, JsValue> {
     let text = JSON::stringify(value)
         .map_err(|_| invalid_input("cannot be turned into JSON (a cycle, or a BigInt)"))?;
-    text.as_string().ok_or_else(|| invalid_input("cannot be turned into JSON"))
+    if text.is_string() {
+        Ok(text)
+    } else {
+        Err(invalid_input("cannot be turned into JSON"))
+    }
 }
 
 /// The UTF-8 bytes of a bulk input: a string, a `Uint8Array`, or any other
@@ -85,18 +97,19 @@ fn input_bytes(value: &JsValue, limit: usize) -> Result<Vec<u8>, JsValue> {
         let len = bytes.length() as usize;
         return if len > limit { Err(too_large(len)) } else { Ok(bytes.to_vec()) };
     }
-    if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
-        // A UTF-16 length over the limit means at least as many UTF-8 bytes.
-        let len = s.length() as usize;
-        if len > limit {
-            return Err(too_large(len));
-        }
-        return Ok(String::from(s).into_bytes());
-    }
     if value.is_undefined() || value.is_null() {
         return Err(invalid_input("no data given"));
     }
-    Ok(stringify(value)?.into_bytes())
+    let text = match value.dyn_ref::<JsString>() {
+        Some(s) => s.clone(),
+        None => json_text(value)?,
+    };
+    // A UTF-16 length over the limit means at least as many UTF-8 bytes.
+    let len = text.length() as usize;
+    if len > limit {
+        return Err(too_large(len));
+    }
+    Ok(text::utf8(&text))
 }
 
 /// The constructor's options object, checked. Without `now`, the reference

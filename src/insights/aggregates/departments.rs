@@ -76,7 +76,6 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
     let (periods, parts) = (cuts.runs.len(), cuts.parts());
     let mut cells: Vec<Tally> = (0..n * periods).map(|_| Tally::default()).collect();
     let mut active: Vec<FxHashSet<PersonKey>> = (0..n * parts).map(|_| FxHashSet::default()).collect();
-    let mut links: FxHashMap<(usize, usize, usize), Link> = FxHashMap::default();
     let mut present: Vec<(usize, PersonKey)> = Vec::new();
     // `present` is sorted through keys group · 2^32 + person: the same order,
     // by the i64 sort that the response delays (kpis.rs) compile anyway
@@ -84,7 +83,7 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
     let mut keys: Vec<i64> = Vec::new();
     // Reused from row to row: a list allocated a row was a fifth of the time.
     let mut externals: Vec<PersonKey> = Vec::new();
-    let mut scratch = Scratch::default();
+    let mut links = Links::default();
     for r in view.rows() {
         let at = view.at(r);
         let kind = view.kind(r);
@@ -131,9 +130,9 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
                 }
             }
         }
-        link(view, r, kind, member, &present, part, &mut links, &mut scratch);
+        link(view, r, kind, member, &present, part, &mut links);
     }
-    Tallies { cells, active, links }
+    Tallies { cells, active, links: links.by_pair }
 }
 
 /// A link's people as its matrix cell counts them: a department with
@@ -214,9 +213,11 @@ pub fn departments(
     (table(view, "department", periods, min_group_size, groups.names.clone(), rows, matrix), people)
 }
 
-/// Lists reused from row to row by `link`.
+/// The matrix's links per pair of departments and part, and the lists
+/// `link` reuses from row to row.
 #[derive(Default)]
-struct Scratch {
+struct Links {
+    by_pair: FxHashMap<(usize, usize, usize), Link>,
     /// Where each group's run of `present` ends.
     ends: Vec<usize>,
     /// The links an e-mail counted already.
@@ -236,12 +237,11 @@ fn link(
     member: &Members,
     present: &[(usize, PersonKey)],
     period: usize,
-    links: &mut FxHashMap<(usize, usize, usize), Link>,
-    scratch: &mut Scratch,
+    links: &mut Links,
 ) {
     if kind == Kind::Meeting {
         // `present` is sorted by group: one run of members a group.
-        let ends = &mut scratch.ends;
+        let (ends, links) = (&mut links.ends, &mut links.by_pair);
         ends.clear();
         ends.extend((1..=present.len()).filter(|&i| i == present.len() || present[i].0 != present[i - 1].0));
         let run = |k: usize| &present[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
@@ -266,7 +266,7 @@ fn link(
     }
     let from = view.from(r);
     let Some(gs) = member.get(&from) else { return };
-    let counted = &mut scratch.counted;
+    let (counted, links) = (&mut links.counted, &mut links.by_pair);
     counted.clear();
     for &q in view.participants(r) {
         let Some(gq) = member.get(&q) else { continue };
