@@ -185,8 +185,52 @@ pub fn text<'a>(raw: &'a str, field: &'static str) -> Result<Cow<'a, str>, Fault
     if json.len() >= 2 && json.starts_with('"') && !json.as_bytes().contains(&b'\\') {
         return check_len(field, Cow::Borrowed(&json[1..json.len() - 1]));
     }
-    let Text(s) = serde_json::from_str(json).map_err(|_| wrong_type(field, "a string", raw))?;
+    let s = match decode(json) {
+        Some(s) => s,
+        // A valid JSON string that does not decode holds an escaped lone
+        // surrogate (half of an emoji cut by a mail client): it reads as
+        // U+FFFD, as JavaScript's own TextEncoder writes it, rather than
+        // refusing the record (or a strict batch) over one character.
+        None if json.starts_with('"') => decode(&lone_surrogates_replaced(json))
+            .map(|s| Cow::Owned(s.into_owned()))
+            .ok_or_else(|| wrong_type(field, "a string", raw))?,
+        None => return Err(wrong_type(field, "a string", raw)),
+    };
     check_len(field, s)
+}
+
+/// A JSON string's text, decoded (compiled once for both calls of `text`).
+#[inline(never)]
+fn decode(json: &str) -> Option<Cow<'_, str>> {
+    serde_json::from_str(json).ok().map(|Text(s)| s)
+}
+
+/// A JSON string text with each escaped surrogate that is not half of a
+/// pair (`\ud83d` alone) written as `\ufffd`.
+fn lone_surrogates_replaced(json: &str) -> String {
+    let bytes = json.as_bytes();
+    let hex = |at: usize| {
+        let digits = bytes.get(at..at + 4)?;
+        digits.iter().try_fold(0u32, |n, &b| Some(n << 4 | char::from(b).to_digit(16)?))
+    };
+    // The code unit escaped at `at` (`\uXXXX`), if one is.
+    let unit = |at: usize| hex(at + 2).filter(|_| bytes.get(at..at + 2) == Some(b"\\u"));
+    let (mut out, mut at, mut copied) = (String::with_capacity(json.len()), 0, 0);
+    while let Some(found) = bytes[at..].iter().position(|&b| b == b'\\') {
+        let i = at + found;
+        at = i + 2;
+        let Some(u) = unit(i) else { continue };
+        at = i + 6;
+        if (0xd800..0xdc00).contains(&u) && unit(at).is_some_and(|low| (0xdc00..0xe000).contains(&low)) {
+            at += 6;
+        } else if (0xd800..0xe000).contains(&u) {
+            out.push_str(&json[copied..i]);
+            out.push_str("\\ufffd");
+            copied = at;
+        }
+    }
+    out.push_str(&json[copied..]);
+    out
 }
 
 /// A text that must hold something other than white space.
@@ -407,5 +451,26 @@ mod text_tests {
         }
         let number: &RawValue = serde_json::from_str("12").unwrap();
         assert_eq!(text(number.get(), "id").err().map(|f| f.kind), Some("wrong type"));
+    }
+
+    /// An escaped half of a surrogate pair, alone, reads as U+FFFD (what
+    /// JavaScript's TextEncoder makes of it), wherever it stands; a whole
+    /// pair, an escaped backslash before `u` and other escapes read as serde
+    /// reads them.
+    #[test]
+    fn a_lone_surrogate_reads_as_the_replacement_character() {
+        let cases = [
+            (r#""a\ud83d""#, "a\u{fffd}"),
+            (r#""\ude00b""#, "\u{fffd}b"),
+            (r#""\ud83d\ud83d\ude00""#, "\u{fffd}\u{1f600}"),
+            (r#""\ud83d\u0041\n""#, "\u{fffd}A\n"),
+            (r#""\ud83d\ude00 \\ud83d""#, "\u{1f600} \\ud83d"),
+            (r#""x\udbff""#, "x\u{fffd}"),
+        ];
+        for (json, want) in cases {
+            let raw: &RawValue = serde_json::from_str(json).expect("valid JSON");
+            assert!(serde_json::from_str::<String>(json).is_err() || !want.contains('\u{fffd}'), "{json}");
+            assert_eq!(text(raw.get(), "name").ok().as_deref(), Some(want), "{json}");
+        }
     }
 }

@@ -29,6 +29,43 @@ test("a Uint8Array and a string give byte-identical results", () => {
   b.engine.free();
 });
 
+// The binding encodes a string itself (TextEncoder.encodeInto into wasm
+// memory, growing its buffer when the text is not all ASCII): names in other
+// scripts early, in the middle and at the end of the text, an emoji, and a
+// lone surrogate (U+FFFD, as TextEncoder writes it) must reach the engine as
+// the same bytes as the page's own UTF-8, whether passed as a string, as the
+// parsed array or as bytes.
+test("text in any script crosses as a string, an array or UTF-8 bytes alike", () => {
+  const demo = demoDataset({ seed: 3, interactions: 3000 });
+  const people = JSON.parse(demo.people);
+  const names = ["Jörg Müller", "王小明", "Zoë 😀 Ångström", "Łukasz \uD800Ż"];
+  const external = people.filter((p) => !p.internal);
+  for (const [i, p] of external.entries()) {
+    if (i < 3 || i % 7 === 0 || i >= external.length - 3) p.name = `${names[i % names.length]} ${i}`;
+  }
+  const texts = JSON.stringify(people);
+  const engineWith = (peopleInput, interactions) => {
+    const engine = new Engine({ viewer: demo.viewer, internalDomains: demo.internalDomains, now: demo.now, consent: { identifiable: true } });
+    engine.loadPeople(peopleInput);
+    engine.loadInteractions(interactions);
+    return engine;
+  };
+  const utf8 = new TextEncoder();
+  const engines = [
+    engineWith(texts, demo.interactions),
+    engineWith(people, JSON.parse(demo.interactions)),
+    engineWith(utf8.encode(texts), utf8.encode(demo.interactions)),
+  ];
+  const [a, b, c] = engines.map((e) => JSON.stringify(e.relationshipSummaries({ level: "contact", scope: "team" })));
+  assert.equal(a, b, "string and array");
+  assert.equal(a, c, "string and bytes");
+  const shown = JSON.parse(a).map((s) => s.name);
+  for (const name of ["王小明", "Zoë 😀 Ångström", "Łukasz \uFFFDŻ"]) {
+    assert.ok(shown.some((n) => n?.startsWith(name)), `${name} among ${shown.slice(0, 5)}`);
+  }
+  for (const e of engines) e.free();
+});
+
 test("demoDatasetBytes gives demoDataset's interactions as their UTF-8 bytes, and its errors", () => {
   for (const format of ["json", "ndjson"]) {
     const text = demoDataset({ seed: 5, interactions: 2000, format });
