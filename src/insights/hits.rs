@@ -271,8 +271,9 @@ impl ContactHits {
     /// again: who started a row (theirs if any contact of the account sent
     /// it), the e-mail of theirs a row of ours answers (any contact's: looked
     /// up only for a reply), and their people on it. Our people are the
-    /// row's, listed by any contact's hit: the index's list is shared. `None` for an account with a contact who is not a
-    /// person (a shared mailbox counts for its account, but has no hits here).
+    /// row's, listed by any contact's hit: the index's list is shared. `None`
+    /// for an account with a contact who is not a person (a shared mailbox
+    /// counts for its account, but has no hits here).
     pub fn account(&self, view: &View, them: &Them) -> Option<Hits> {
         let Them::Account(_, contacts) = them else { return None };
         if contacts.iter().any(|&c| !view.person(c).is_person()) {

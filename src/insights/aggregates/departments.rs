@@ -236,7 +236,7 @@ fn link(
     kind: Kind,
     member: &Members,
     present: &[(usize, PersonKey)],
-    period: usize,
+    part: usize,
     links: &mut Links,
 ) {
     if kind == Kind::Meeting {
@@ -250,13 +250,13 @@ fn link(
             let ga = xs[0].0;
             if xs.len() >= 2 {
                 // Within a group only the union of both ends counts.
-                let l = links.entry((ga, ga, period)).or_default();
+                let l = links.entry((ga, ga, part)).or_default();
                 l.active[0].extend(people(xs));
                 l.interactions += 1;
             }
             for k in i + 1..ends.len() {
                 let ys = run(k);
-                let l = links.entry((ga, ys[0].0, period)).or_default();
+                let l = links.entry((ga, ys[0].0, part)).or_default();
                 l.active[0].extend(people(xs));
                 l.active[1].extend(people(ys));
                 l.interactions += 1;
@@ -270,8 +270,7 @@ fn link(
     counted.clear();
     for &q in view.participants(r) {
         let Some(gq) = member.get(&q) else { continue };
-        let (key, sides) =
-            if gs <= gq { ((gs, gq, period), [from, q]) } else { ((gq, gs, period), [q, from]) };
+        let (key, sides) = if gs <= gq { ((gs, gq, part), [from, q]) } else { ((gq, gs, part), [q, from]) };
         let l = links.entry(key).or_default();
         l.active[0].insert(sides[0]);
         l.active[1].insert(sides[1]);
