@@ -205,8 +205,9 @@ fn decode(json: &str) -> Option<Cow<'_, str>> {
     serde_json::from_str(json).ok().map(|Text(s)| s)
 }
 
-/// A JSON string text with each escaped surrogate that is not half of a
-/// pair (`\ud83d` alone) written as `\ufffd`.
+/// A JSON text with each escaped surrogate that is not half of a pair
+/// (`\ud83d` alone) written as `\ufffd` (escapes stand only in strings, so
+/// any JSON text: a string, a list of them).
 fn lone_surrogates_replaced(json: &str) -> String {
     let bytes = json.as_bytes();
     let hex = |at: usize| {
@@ -358,15 +359,30 @@ pub fn members<'a>(json: &'a str, names: &[&str]) -> Result<Vec<Option<&'a str>>
 /// [`MAX_LIST_ITEMS`] long.
 pub fn text_list<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Vec<Cow<'a, str>>, Fault> {
     let Some(raw) = raw else { return Ok(Vec::new()) };
-    let mut de = serde_json::Deserializer::from_str(raw);
-    let items = de.deserialize_any(ListVisitor).map_err(|e| {
+    let fault = |e: serde_json::Error| {
         if e.to_string().starts_with(TOO_MANY) {
             Fault::new(field, "too many", format!("more than {MAX_LIST_ITEMS} entries"))
         } else {
             wrong_type(field, "a list of strings", raw)
         }
-    })?;
+    };
+    let items = match strings(raw) {
+        Ok(items) => items,
+        // An entry with a lone surrogate reads as `text` reads it.
+        Err(e) => {
+            let replaced = lone_surrogates_replaced(raw);
+            if replaced == raw {
+                return Err(fault(e));
+            }
+            strings(&replaced).map_err(fault)?.into_iter().map(|s| Cow::Owned(s.into_owned())).collect()
+        }
+    };
     items.into_iter().map(|s| check_len(field, s)).collect()
+}
+
+/// A list of strings (or one string) as JSON text, decoded.
+fn strings(raw: &str) -> Result<Vec<Cow<'_, str>>, serde_json::Error> {
+    serde_json::Deserializer::from_str(raw).deserialize_any(ListVisitor)
 }
 
 #[cfg(test)]
@@ -436,7 +452,7 @@ mod tests {
 mod text_tests {
     use serde_json::value::RawValue;
 
-    use super::text;
+    use super::{text, text_list};
 
     #[test]
     fn a_string_read_without_escapes_is_what_serde_would_read() {
@@ -472,5 +488,20 @@ mod text_tests {
             assert!(serde_json::from_str::<String>(json).is_err() || !want.contains('\u{fffd}'), "{json}");
             assert_eq!(text(raw.get(), "name").ok().as_deref(), Some(want), "{json}");
         }
+    }
+
+    /// A list's entries read as `text` reads them; the limit on entries and
+    /// the type still refuse.
+    #[test]
+    fn a_lone_surrogate_in_a_list_reads_as_the_replacement_character() {
+        let read = |json: &str| text_list(Some(json), "to").map(|l| l.join("|")).map_err(|f| f.kind);
+        assert_eq!(
+            read(r#"["a\ud800b@x.example","\ud83d\ude00"]"#),
+            Ok("a\u{fffd}b@x.example|\u{1f600}".into())
+        );
+        assert_eq!(read(r#""one\udfff""#), Ok("one\u{fffd}".into()));
+        assert_eq!(read(r#"[1,"\ud800"]"#), Err("wrong type"));
+        let many = format!("[{}\"\\ud800\"]", "\"a\",".repeat(super::MAX_LIST_ITEMS));
+        assert_eq!(read(&many), Err("too many"));
     }
 }
