@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::fields::{self, Fault};
+use super::scan::find_byte;
 use crate::error::{Error, RecordError, Result};
 use crate::model::Kind;
 
@@ -149,8 +150,8 @@ fn too_deep_error(place: String) -> Error {
 /// Splits a batch into its records' JSON texts. An array that is not JSON
 /// fails the whole batch; an NDJSON line is handed on as it is, read once by
 /// the record's own parse (a line that is not JSON is then a record error,
-/// see [`fields::record_shape`]).
-fn split_records(text: &str, format: Format) -> Result<Vec<(usize, Result<&str, Fault>)>> {
+/// see [`fields::record_shape`]). Each with its index (its line in NDJSON).
+fn split_records(text: &str, format: Format) -> Result<Vec<(usize, &str)>> {
     let format = match format {
         Format::Auto if text.trim_start().starts_with('[') => Format::Json,
         Format::Auto => Format::Ndjson,
@@ -162,14 +163,19 @@ fn split_records(text: &str, format: Format) -> Result<Vec<(usize, Result<&str, 
     if format == Format::Json {
         let records: Vec<&RawValue> = serde_json::from_str(text)
             .map_err(|e| Error::InvalidInput(format!("not a JSON array of records: {e}")))?;
-        return Ok(records.into_iter().enumerate().map(|(i, r)| (i, Ok(r.get()))).collect());
+        return Ok(records.into_iter().map(RawValue::get).enumerate().collect());
     }
-    Ok(text
-        .split('\n')
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, l)| (i, Ok(l)))
-        .collect())
+    let mut records = Vec::new();
+    let (mut start, mut line) = (0, 0);
+    while start <= text.len() {
+        let end = find_byte(&text.as_bytes()[start..], b'\n').map_or(text.len(), |n| start + n);
+        let record = &text[start..end];
+        if !record.trim().is_empty() {
+            records.push((line, record));
+        }
+        (start, line) = (end + 1, line + 1);
+    }
+    Ok(records)
 }
 
 /// Parses every record of a batch with `parse`. Strict: the first bad
@@ -181,19 +187,20 @@ pub(crate) fn parse_batch<'a, T>(
     report: &mut LoadReport,
     parse: impl FnMut(&'a str) -> Result<T, Fault>,
 ) -> Result<Vec<(usize, T)>> {
-    parse_records(split_records(text, opts.format)?, opts, report, parse)
+    let records = split_records(text, opts.format)?;
+    parse_records(records.into_iter(), opts, report, parse)
 }
 
 /// [`parse_batch`] over records already split out of the batch.
 pub(crate) fn parse_records<'a, T>(
-    records: Vec<(usize, Result<&'a str, Fault>)>,
+    records: impl ExactSizeIterator<Item = (usize, &'a str)>,
     opts: &LoadOptions,
     report: &mut LoadReport,
     mut parse: impl FnMut(&'a str) -> Result<T, Fault>,
 ) -> Result<Vec<(usize, T)>> {
     let mut parsed = Vec::with_capacity(records.len());
     for (index, record) in records {
-        match record.and_then(&mut parse) {
+        match parse(record) {
             Ok(t) => parsed.push((index, t)),
             Err(mut fault) => {
                 if fault.kind == fields::TOO_DEEP {

@@ -47,7 +47,8 @@ use super::fields::{
 };
 use super::headers;
 use super::interactions::involve_owner;
-use super::staging::{commit, stage, Alone, Named, Parsed, Staged};
+use super::parsed::{Mail, Named, Parsed};
+use super::staging::{commit, stage, Alone, Staged};
 use crate::consent::Retention;
 use crate::error::{Error, Result};
 use crate::model::Kind;
@@ -116,7 +117,7 @@ pub fn load(
     retention: &Retention,
 ) -> Result<LoadReport> {
     let mut report = LoadReport::default();
-    let records = items.into_iter().enumerate().map(|(i, r)| (i, Ok(r.get()))).collect();
+    let records = items.into_iter().map(RawValue::get).enumerate();
     let owner = opts.mailbox.as_deref();
     let parsed = parse_records(records, &opts, &mut report, |raw| parse(raw, owner))?;
     let mut interactions = Vec::with_capacity(parsed.len());
@@ -150,7 +151,7 @@ pub fn load(
 /// teach names, and never of someone who opted out.
 fn learn_names<'a, 't: 'a>(store: &mut Store, staged: impl Iterator<Item = &'a Staged<'t>>) {
     for s in staged {
-        for named in &s.record.names {
+        for named in &s.record.mail().names {
             let Some(p) = store.lookup(&named.id) else { continue };
             let person = store.person_mut(p);
             if !person.opted_out {
@@ -383,14 +384,10 @@ fn message<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault
         thread,
         reply_to: None,
         cancelled: false,
-        message_id,
-        reply_message,
-        conv_index,
-        reply_headers,
         version: version(item)?,
         deleted: false,
-        names,
         addressed,
+        mail: Mail { message_id, reply_message, conv_index, reply_headers, names }.boxed(),
     }))
 }
 
@@ -481,14 +478,10 @@ fn event<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> 
         thread: None,
         reply_to: None,
         cancelled: flag(item.get(IsCancelled), "isCancelled")?.unwrap_or(false),
-        message_id: None,
-        reply_message: None,
-        conv_index: None,
-        reply_headers: false,
         version: version(item)?,
         deleted: false,
-        names,
         addressed,
+        mail: Mail { names, ..Mail::default() }.boxed(),
     }))
 }
 

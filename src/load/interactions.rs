@@ -13,8 +13,9 @@ use super::fields::{
     flag, normalized, number, optional_text, record_shape, required_text, text_list, trimmed, Fault,
 };
 use super::headers;
+use super::parsed::{Mail, Parsed};
 use super::scan::flat_members;
-use super::staging::{commit, stage, Alone, Parsed};
+use super::staging::{commit, stage, Alone};
 use crate::consent::Retention;
 use crate::error::Result;
 use crate::model::Kind;
@@ -175,20 +176,23 @@ fn parse(raw: &str) -> Result<Parsed<'_>, Fault> {
         }
     };
 
-    let mut parts: Vec<Cow<str>> = Vec::new();
-    let mut addressed = 0;
-    for (field, list) in [("to", r.to), ("cc", r.cc)] {
-        for p in text_list(list, field)? {
-            let p = normalized(p);
-            if p.is_empty() {
-                return Err(Fault::new(field, "invalid value", "a person id is empty"));
-            }
-            if p != from && !parts.contains(&p) {
-                parts.push(p);
-            }
+    // The `to` list becomes the participants in place (one allocation a
+    // record, not one a list and one for the participants).
+    let mut parts = text_list(r.to, "to")?;
+    let mut kept = 0;
+    for i in 0..parts.len() {
+        let p = participant(std::mem::take(&mut parts[i]), "to")?;
+        if p != from && !parts[..kept].contains(&p) {
+            parts[kept] = p;
+            kept += 1;
         }
-        if field == "to" {
-            addressed = parts.len();
+    }
+    parts.truncate(kept);
+    let addressed = kept;
+    for p in text_list(r.cc, "cc")? {
+        let p = participant(p, "cc")?;
+        if p != from && !parts.contains(&p) {
+            parts.push(p);
         }
     }
     if parts.is_empty() {
@@ -216,15 +220,20 @@ fn parse(raw: &str) -> Result<Parsed<'_>, Fault> {
         thread: optional_text(r.thread_id, "threadId")?,
         reply_to,
         cancelled: flag(r.cancelled, "cancelled")?.unwrap_or(false),
-        message_id,
-        reply_message,
-        conv_index: None,
-        reply_headers: false,
         version,
         deleted: false,
-        names: Vec::new(),
         addressed,
+        mail: Mail { message_id, reply_message, ..Mail::default() }.boxed(),
     })
+}
+
+/// A recipient or attendee's id, normalised; refused when empty.
+fn participant<'a>(id: Cow<'a, str>, field: &'static str) -> Result<Cow<'a, str>, Fault> {
+    let id = normalized(id);
+    if id.is_empty() {
+        return Err(Fault::new(field, "invalid value", "a person id is empty"));
+    }
+    Ok(id)
 }
 
 /// Every item in a mailbox involves its owner: one that names them nowhere

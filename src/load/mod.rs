@@ -3,13 +3,15 @@
 //! records, `fields` one field of a record, `people` the directory,
 //! `interactions` SPEC 2.2 records, `graph` Microsoft Graph pages (SPEC 2.3),
 //! `headers` Message-IDs and reply headers, and `staging` checks interaction
-//! records of either format against the store before anything is stored. Nothing here imports this facade.
+//! records of either format (read into `parsed` records) against the store
+//! before anything is stored. Nothing here imports this facade.
 
 mod batch;
 mod fields;
 pub mod graph;
 pub mod headers;
 pub mod interactions;
+mod parsed;
 pub mod people;
 mod scan;
 mod staging;
@@ -61,7 +63,7 @@ pub fn remove_interactions<S: AsRef<str>>(store: &mut Store, ids: &[S]) -> Resul
                 format!("entry {index}: expected a non-empty id of at most {} bytes", fields::MAX_TEXT_BYTES),
             ));
         }
-        parsed.push((index, staging::Parsed::deletion(Cow::Borrowed(id), NO_VERSION)));
+        parsed.push((index, parsed::Parsed::deletion(Cow::Borrowed(id), NO_VERSION)));
     }
     let mut report = LoadReport::default();
     // Deletions reach neither the consent nor the opt-out checks.

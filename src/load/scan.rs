@@ -45,6 +45,26 @@ pub fn flat_members<'a, const N: usize>(json: &'a str, names: &[&str; N]) -> Opt
     (r.at == r.b.len()).then_some(found)
 }
 
+/// The offset of the first `needle` in `hay`, read eight bytes a step:
+/// core's `memchr` reads a machine word, four bytes in wasm32, and costs a
+/// call even for the short strings of a record.
+pub fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = hay.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ (ONES * u64::from(needle));
+        // The lowest flagged byte is the first equal one (flags above it may be borrows).
+        let found = x.wrapping_sub(ONES) & !x & HIGH;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    words.remainder().iter().position(|&c| c == needle).map(|i| at + i)
+}
+
 /// What ends a string this reader takes: its quote; or makes it one serde
 /// must read: an escape, a control character.
 const STOPS_STRING: [bool; 256] = {
@@ -195,6 +215,23 @@ mod tests {
             let fast = flat_members(json, &NAMES).unwrap_or_else(|| panic!("refused {json}"));
             let parsed = fast.map(|m| m.map(|t| serde_json::from_str::<Value>(t).unwrap()));
             assert_eq!(Some(parsed), serde_members(json), "{json}");
+        }
+    }
+
+    #[test]
+    fn find_byte_finds_the_first_at_any_offset() {
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut hay = vec![b'a'; len];
+                // Bytes that differ from the needle by one bit, and a second needle after it.
+                hay.iter_mut().enumerate().for_each(|(i, c)| *c = [b'\x0b', b'\x08', 0x8a, b'a'][i % 4]);
+                if at < len {
+                    hay[at] = b'\n';
+                    hay[len - 1] = b'\n';
+                }
+                let expected = hay.iter().position(|&c| c == b'\n');
+                assert_eq!(super::find_byte(&hay, b'\n'), expected, "{hay:?}");
+            }
         }
     }
 

@@ -20,82 +20,18 @@
 //! (`sameMessage`), keeping only the recipients every copy shows.
 
 use std::borrow::Cow;
+use std::hash::BuildHasher;
 
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::batch::{reject_late, LoadOptions, LoadReport};
 use super::fields::Fault;
+use super::parsed::Parsed;
 use crate::consent::Retention;
 use crate::error::Result;
 use crate::model::{Kind, PersonKey};
 use crate::store::{NewRow, Store, NO_VERSION};
-
-/// One well-formed record, person ids normalised, not yet checked against the store.
-pub struct Parsed<'a> {
-    pub id: Cow<'a, str>,
-    pub kind: Kind,
-    pub from: Cow<'a, str>,
-    /// `to` and `cc` together, without repeats and without the sender.
-    pub parts: Vec<Cow<'a, str>>,
-    pub at: i64,
-    pub duration_s: u32,
-    pub thread: Option<Cow<'a, str>>,
-    pub reply_to: Option<Cow<'a, str>>,
-    pub cancelled: bool,
-    /// `modifiedAt` (SPEC) or `lastModifiedDateTime` (Graph), or [`NO_VERSION`].
-    pub version: i64,
-    /// A deletion (`deleted: true`, Graph's `@removed`): only `id` and
-    /// `version` mean anything.
-    pub deleted: bool,
-    /// Normalised Message-ID (`messageId`, Graph `internetMessageId`).
-    pub message_id: Option<String>,
-    /// The Message-ID it answers (headers, or a SPEC `inReplyTo` shaped like one).
-    pub reply_message: Option<String>,
-    /// Graph `conversationIndex`, as hex.
-    pub conv_index: Option<String>,
-    /// Graph: the item carries `internetMessageHeaders`, so its reply link
-    /// (or the lack of one) is read from them, not inferred from order.
-    pub reply_headers: bool,
-    /// Display names the item gives its people (Graph `emailAddress.name`).
-    pub names: Vec<Named<'a>>,
-    /// How many of `parts`, from the first, were addressed (`to`) or invited;
-    /// the rest were only copied (see `Columns::copied`).
-    pub addressed: usize,
-}
-
-/// A display name an item gives one of its people.
-pub struct Named<'a> {
-    pub id: Cow<'a, str>,
-    pub name: Cow<'a, str>,
-    /// Given by the person's own entry (`from`, `organizer`) rather than
-    /// written by someone else for a recipient or attendee.
-    pub own: bool,
-}
-
-impl<'a> Parsed<'a> {
-    /// A deletion of `id`.
-    pub fn deletion(id: Cow<'a, str>, version: i64) -> Parsed<'a> {
-        Parsed {
-            id,
-            kind: Kind::Email,
-            from: Cow::Borrowed(""),
-            parts: Vec::new(),
-            at: 0,
-            duration_s: 0,
-            thread: None,
-            reply_to: None,
-            cancelled: false,
-            version,
-            deleted: true,
-            message_id: None,
-            reply_message: None,
-            conv_index: None,
-            reply_headers: false,
-            names: Vec::new(),
-            addressed: 0,
-        }
-    }
-}
 
 /// A person as staging sees them: known to the store (with the id the
 /// record names them by), or new in this batch.
@@ -153,9 +89,10 @@ impl<'t> Who<'t> {
 pub(super) struct Staged<'t> {
     pub record: &'t Parsed<'t>,
     pub from: Who<'t>,
-    pub parts: Vec<Who<'t>>,
-    /// Aligned with `parts`: only copied (see `Columns::copied`).
-    pub copied: Vec<bool>,
+    /// Where its participants (each with whether they were only copied, see
+    /// `Columns::copied`) lie in the plan's `people`: one list for the
+    /// batch, not two allocations a record.
+    people: (u32, u32),
     /// The interaction it answers: the record's own `inReplyTo`, or what the
     /// Graph loader works out from its conversation.
     pub reply_to: Option<Cow<'t, str>>,
@@ -166,13 +103,6 @@ pub(super) struct Staged<'t> {
     /// Another copy of the stored e-mail in this row (same Message-ID,
     /// sender and time): merged into it, not stored again.
     pub copy_of: Option<u32>,
-}
-
-impl<'t> Staged<'t> {
-    /// Each participant with whether they were only copied.
-    fn pairs(&self) -> Vec<(Who<'t>, bool)> {
-        self.parts.iter().copied().zip(self.copied.iter().copied()).collect()
-    }
 }
 
 /// What staging does with a record whose every recipient turns out to be
@@ -193,12 +123,28 @@ pub(super) struct Plan<'t> {
     removed: Vec<usize>,
     /// `None`: replaced or removed later in the batch.
     staged: Vec<Option<Staged<'t>>>,
+    /// The participants of the staged records (see [`Staged::people`]).
+    people: Vec<(Who<'t>, bool)>,
 }
 
 impl<'t> Plan<'t> {
     /// The records to store, in batch order.
     pub fn staged(&self) -> impl Iterator<Item = &Staged<'t>> {
         self.staged.iter().flatten()
+    }
+
+    /// A staged record's participants, each with whether they were only copied.
+    fn pairs(&self, s: &Staged<'t>) -> &[(Who<'t>, bool)] {
+        &self.people[s.people.0 as usize..s.people.1 as usize]
+    }
+
+    /// Makes `people` the participants of the staged record `i`.
+    fn set_people(&mut self, i: usize, people: &[(Who<'t>, bool)]) {
+        let start = self.people.len() as u32;
+        self.people.extend_from_slice(people);
+        if let Some(s) = &mut self.staged[i] {
+            s.people = (start, self.people.len() as u32);
+        }
     }
 }
 
@@ -230,8 +176,7 @@ pub(super) fn stage<'t>(
     alone: Alone,
 ) -> Result<Plan<'t>> {
     let mut plan = Plan { staged: Vec::with_capacity(parsed.len()), ..Plan::default() };
-    let mut touched: FxHashMap<&str, Touch> =
-        FxHashMap::with_capacity_and_hasher(parsed.len(), Default::default());
+    let mut touched = Touched::with_capacity(parsed.len());
     let mut people = People { store, new_ids: FxHashMap::default() };
     // Message-ID → the staged records claiming it, to find copies in the batch.
     let mut claims: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
@@ -239,8 +184,10 @@ pub(super) fn stage<'t>(
     let viewer = retention.viewer.map(|v| Who::Known(v, ""));
     for (index, record) in parsed {
         let id: &str = &record.id;
-        let Touch { held, last } = match touched.get(id) {
-            Some(t) => *t,
+        let hash = FxBuildHasher.hash_one(id);
+        let slot = touched.slot(hash, id);
+        let Touch { held, last } = match slot {
+            Some(i) => touched.ids[i as usize].1,
             None => Touch { held: store.row_of(id).map(Held::Stored), last: None },
         };
         let held_version = match held {
@@ -260,7 +207,7 @@ pub(super) fn stage<'t>(
                 }
                 None => report.not_found += 1,
             }
-            touched.insert(id, Touch { held: None, last: None });
+            touched.set(slot, hash, id, Touch { held: None, last: None });
             continue;
         }
         if let Some(fault) = other_sender(store, held, last, record) {
@@ -271,11 +218,11 @@ pub(super) fn stage<'t>(
         // the latest version of an id is the one that counts. It is still
         // the id's last record in the batch, whose sender a later one keeps,
         // so that a report does not tell a dropped sender from a stored one.
-        let remove_held = |plan: &mut Plan, touched: &mut FxHashMap<&'t str, Touch<'t>>| {
+        let remove_held = |plan: &mut Plan, touched: &mut Touched<'t>| {
             if let Some(h) = held {
                 plan.remove(h);
             }
-            touched.insert(id, Touch { held: None, last: Some(record) });
+            touched.set(slot, hash, id, Touch { held: None, last: Some(record) });
         };
         if record.cancelled {
             report.cancelled += 1;
@@ -298,24 +245,23 @@ pub(super) fn stage<'t>(
             remove_held(&mut plan, &mut touched);
             continue;
         };
-        let mut parts: Vec<Who> = Vec::with_capacity(record.parts.len());
-        let mut copied: Vec<bool> = Vec::with_capacity(record.parts.len());
+        // The record's participants go at the end of the plan's list; a
+        // record not staged after all takes them off again.
+        let start = plan.people.len();
         let mut removed_opted_out = false;
         for (i, p) in record.parts.iter().enumerate() {
             match people.who(p) {
                 None => removed_opted_out = true,
                 Some(who) if who == from => {}
                 // Two aliases of one person: addressed under either is addressed.
-                Some(who) => match parts.iter().position(|&q| q == who) {
-                    Some(at) => copied[at] &= i >= record.addressed,
-                    None => {
-                        parts.push(who);
-                        copied.push(i >= record.addressed);
-                    }
+                Some(who) => match plan.people[start..].iter().position(|&(q, _)| q == who) {
+                    Some(at) => plan.people[start + at].1 &= i >= record.addressed,
+                    None => plan.people.push((who, i >= record.addressed)),
                 },
             }
         }
-        if parts.is_empty() {
+        let own = (start as u32, plan.people.len() as u32);
+        if own.0 == own.1 {
             if removed_opted_out {
                 report.dropped_opted_out += 1;
             } else if alone == Alone::Skip {
@@ -331,19 +277,21 @@ pub(super) fn stage<'t>(
         }
         let version = record.version.max(held_version);
         let mut new =
-            Staged { record, from, parts, copied, reply_to: record.reply_to.clone(), version, copy_of: None };
+            Staged { record, from, people: own, reply_to: record.reply_to.clone(), version, copy_of: None };
         // A new id that is another copy of an e-mail (same Message-ID, sender
         // and time) merges into it instead of counting again.
-        if let (None, Kind::Email, Some(m)) = (held, record.kind, record.message_id.as_deref()) {
+        if let (None, Kind::Email, Some(m)) = (held, record.kind, record.mail().message_id.as_deref()) {
             let same = |s: &Staged| s.from == from && s.record.at == record.at;
             let claimed = claims.entry(m).or_default();
             let in_batch = claimed.iter().copied().find(|&i| plan.staged[i].as_ref().is_some_and(same));
-            if let Some(Some(first)) = in_batch.map(|i| plan.staged[i].as_mut()) {
-                if let Some(merged) = common_recipients(&first.pairs(), &new.pairs(), viewer) {
-                    (first.parts, first.copied) = merged.into_iter().unzip();
+            if let Some((i, Some(first))) = in_batch.map(|i| (i, plan.staged[i].as_ref())) {
+                let merged = common_recipients(plan.pairs(first), plan.pairs(&new), viewer);
+                plan.people.truncate(start);
+                if let Some(merged) = merged {
+                    plan.set_people(i, &merged);
                 }
                 report.same_message += 1;
-                touched.insert(id, Touch { held: None, last: Some(record) });
+                touched.set(slot, hash, id, Touch { held: None, last: Some(record) });
                 continue;
             }
             new.copy_of = match from {
@@ -353,26 +301,37 @@ pub(super) fn stage<'t>(
             claimed.push(plan.staged.len());
             if new.copy_of.is_some() {
                 report.same_message += 1;
-                touched.insert(id, Touch { held: None, last: Some(record) });
+                touched.set(slot, hash, id, Touch { held: None, last: Some(record) });
                 plan.staged.push(Some(new));
                 continue;
             }
         }
         match held {
             Some(h) if plan.same(store, h, &new, alone) => {
+                plan.people.truncate(start);
                 report.duplicates += 1;
                 plan.bump(h, version);
-                touched.insert(id, Touch { held, last: Some(record) });
+                touched.set(slot, hash, id, Touch { held, last: Some(record) });
             }
             Some(h) => {
                 report.updated += 1;
                 plan.remove(h);
-                touched.insert(id, Touch { held: Some(Held::Staged(plan.staged.len())), last: Some(record) });
+                touched.set(
+                    slot,
+                    hash,
+                    id,
+                    Touch { held: Some(Held::Staged(plan.staged.len())), last: Some(record) },
+                );
                 plan.staged.push(Some(new));
             }
             None => {
                 report.accepted += 1;
-                touched.insert(id, Touch { held: Some(Held::Staged(plan.staged.len())), last: Some(record) });
+                touched.set(
+                    slot,
+                    hash,
+                    id,
+                    Touch { held: Some(Held::Staged(plan.staged.len())), last: Some(record) },
+                );
                 plan.staged.push(Some(new));
             }
         }
@@ -412,6 +371,38 @@ fn common_recipients<T: Copy + PartialEq>(
 struct Touch<'t> {
     held: Option<Held>,
     last: Option<&'t Parsed<'t>>,
+}
+
+/// The ids the batch touched so far. A table of small handles into a list
+/// of ids, not a map of ids: a large batch has a million ids, nearly all
+/// touched once, and a map of 40-byte entries at most 7/8 full (80 MB for a
+/// million) spent the staging of such a batch waiting on memory.
+struct Touched<'t> {
+    table: HashTable<u32>,
+    ids: Vec<(&'t str, Touch<'t>)>,
+}
+
+impl<'t> Touched<'t> {
+    fn with_capacity(n: usize) -> Touched<'t> {
+        Touched { table: HashTable::with_capacity(n), ids: Vec::with_capacity(n) }
+    }
+
+    /// The slot of `id` (hashed `h`), if the batch touched it.
+    fn slot(&self, h: u64, id: &str) -> Option<u32> {
+        self.table.find(h, |&i| self.ids[i as usize].0 == id).copied()
+    }
+
+    /// Records what became of `id` (hashed `h`, in `slot` if it has one).
+    fn set(&mut self, slot: Option<u32>, h: u64, id: &'t str, touch: Touch<'t>) {
+        match slot {
+            Some(i) => self.ids[i as usize].1 = touch,
+            None => {
+                let Touched { table, ids } = self;
+                table.insert_unique(h, ids.len() as u32, |&i| FxBuildHasher.hash_one(ids[i as usize].0));
+                ids.push((id, touch));
+            }
+        }
+    }
 }
 
 /// A version names another sender or kind than the id's earlier record (in
@@ -471,15 +462,16 @@ impl<'t> Plan<'t> {
                 // Graph rows answer what their conversation's order says.
                 let inferred = alone == Alone::Skip && r.kind == Kind::Email && r.thread.is_some();
                 let given = if inferred { None } else { new.reply_to.as_deref() };
-                let parts = c.participants(row);
+                let new_people = self.pairs(new);
                 c.at[row] == r.at
                     && c.duration_s[row] == r.duration_s
                     && store.thread_id(row) == r.thread.as_deref()
                     && c.inferred[row] == inferred
                     && store.given_reply_to(row) == given
-                    && parts.len() == new.parts.len()
-                    && parts.iter().zip(&new.parts).all(|(&p, w)| matches!(w, Who::Known(k, _) if *k == p))
-                    && c.participants_copied(row).map(|(_, copied)| copied).eq(new.copied.iter().copied())
+                    && c.participants(row).len() == new_people.len()
+                    && c.participants_copied(row).zip(new_people).all(|((p, copied), &(w, new_copied))| {
+                        matches!(w, Who::Known(k, _) if k == p) && copied == new_copied
+                    })
             }
             Held::Staged(i) => self.staged[i].as_ref().is_some_and(|s| {
                 let o = s.record;
@@ -487,8 +479,7 @@ impl<'t> Plan<'t> {
                     && o.duration_s == r.duration_s
                     && o.thread == r.thread
                     && s.reply_to == new.reply_to
-                    && s.parts == new.parts
-                    && s.copied == new.copied
+                    && self.pairs(s) == self.pairs(new)
             }),
         }
     }
@@ -519,20 +510,25 @@ pub(super) fn commit(store: &mut Store, plan: &Plan, inferred_replies: bool) {
         store.retain_rows(|_, row| !gone[row]);
     }
     let staged: Vec<&Staged> = plan.staged().collect();
-    let parts: usize = staged.iter().map(|s| s.parts.len()).sum();
+    let parts: usize = staged.iter().map(|s| plan.pairs(s).len()).sum();
     let id_bytes: usize = staged.iter().map(|s| s.record.id.len()).sum();
     store.reserve(staged.len(), parts, id_bytes);
     let mut keys: Vec<PersonKey> = Vec::new();
+    let mut copied: Vec<bool> = Vec::new();
     let mut merged: FxHashMap<u32, Vec<(PersonKey, bool)>> = FxHashMap::default();
     for s in staged {
         let from = s.from.key(store, rekey);
         keys.clear();
-        keys.extend(s.parts.iter().map(|p| p.key(store, rekey)));
+        copied.clear();
+        for &(p, only_copied) in plan.pairs(s) {
+            keys.push(p.key(store, rekey));
+            copied.push(only_copied);
+        }
         if let Some(copy_of) = s.copy_of {
             // The stored e-mail this copy merges into, unless the batch removed it.
             let Some(row) = (if rekey { place[copy_of as usize] } else { Some(copy_of) }) else { continue };
             let mut held: Vec<(PersonKey, bool)> = store.rows().participants_copied(row as usize).collect();
-            let new: Vec<(PersonKey, bool)> = keys.iter().copied().zip(s.copied.iter().copied()).collect();
+            let new: Vec<(PersonKey, bool)> = keys.iter().copied().zip(copied.iter().copied()).collect();
             let Some(mut parts) = common_recipients(&held, &new, store.viewer().filter(|&v| v != from))
             else {
                 continue;
@@ -548,7 +544,7 @@ pub(super) fn commit(store: &mut Store, plan: &Plan, inferred_replies: bool) {
         let inferred = inferred_replies
             && s.record.kind == Kind::Email
             && s.record.thread.is_some()
-            && !s.record.reply_headers;
+            && !s.record.mail().reply_headers;
         let row = NewRow {
             id: &s.record.id,
             kind: s.record.kind,
@@ -558,11 +554,11 @@ pub(super) fn commit(store: &mut Store, plan: &Plan, inferred_replies: bool) {
             thread: s.record.thread.as_deref(),
             reply_to: s.reply_to.as_deref(),
             parts: &keys,
-            copied: &s.copied,
+            copied: &copied,
             version: s.version,
-            message: s.record.message_id.as_deref(),
-            reply_message: s.record.reply_message.as_deref(),
-            conv_index: s.record.conv_index.as_deref(),
+            message: s.record.mail().message_id.as_deref(),
+            reply_message: s.record.mail().reply_message.as_deref(),
+            conv_index: s.record.mail().conv_index.as_deref(),
         };
         store.push_row(row, inferred);
     }
