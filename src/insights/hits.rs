@@ -207,7 +207,8 @@ pub struct ContactHits {
 
 impl ContactHits {
     pub fn build(view: &View) -> ContactHits {
-        let mut lists: FxHashMap<PersonKey, Vec<Hit>> = FxHashMap::default();
+        // By person key: a list, not a map, looked up for every hit.
+        let mut lists: Vec<Vec<Hit>> = Vec::new();
         let mut people: Vec<PersonKey> = Vec::new();
         for r in view.rows() {
             let from = view.from(r);
@@ -249,16 +250,21 @@ impl ContactHits {
                 } else {
                     (people.len(), 0)
                 };
-                lists.entry(c).or_default().push(Hit::new(view.at(r), r, class, started, detail, us, them));
+                if c.index() >= lists.len() {
+                    lists.resize_with(c.index() + 1, Vec::new);
+                }
+                lists[c.index()].push(Hit::new(view.at(r), r, class, started, detail, us, them));
             }
         }
         let people = Rc::new(people);
         let by_contact = lists
             .into_iter()
+            .enumerate()
+            .filter(|(_, list)| !list.is_empty())
             .map(|(c, list)| {
                 let mut hits = Hits { list, us: people.clone(), them: people.clone() };
                 hits.sort();
-                (c, hits)
+                (PersonKey::new(c as u32), hits)
             })
             .collect();
         ContactHits { by_contact, none: Hits::default() }

@@ -151,21 +151,16 @@ fn top_by(list: &[Colleague], key: impl Fn(&Colleague) -> u32) -> Vec<Colleague>
 
 fn health_inputs(them: &Them, t: &Tally, window: Window, days: u32, s: Scoring) -> HealthInputs {
     let (mut ours, mut theirs) = (0, 0);
-    let mut colleagues: Vec<PersonKey> = Vec::with_capacity(2 * t.counted.len());
-    let mut contacts: Vec<PersonKey> = Vec::with_capacity(t.counted.len());
     for h in t.counted {
         match h.started {
             Started::Us => ours += 1,
             Started::Them => theirs += 1,
             Started::Neither => {}
         }
-        colleagues.extend_from_slice(t.hits.us(h));
-        contacts.extend_from_slice(t.hits.them(h));
     }
-    colleagues.sort_unstable();
-    colleagues.dedup();
-    contacts.sort_unstable();
-    contacts.dedup();
+    let colleagues = distinct(t.counted.iter().map(|h| t.hits.us(h)));
+    let contacts =
+        matches!(them, Them::Account(..)).then(|| distinct(t.counted.iter().map(|h| t.hits.them(h))));
     HealthInputs {
         interactions: t.counted.len(),
         days,
@@ -175,10 +170,27 @@ fn health_inputs(them: &Them, t: &Tally, window: Window, days: u32, s: Scoring) 
         theirs,
         their_response_rate: t.kpis.their_response_rate,
         their_median_response_minutes: t.kpis.their_median_response_minutes,
-        colleagues: colleagues.len(),
-        contacts: matches!(them, Them::Account(..)).then_some(contacts.len()),
+        colleagues,
+        contacts,
         standing: s.peers.map(|p| p.standing(window, t.counted.len(), s.options.min_interactions)),
     }
+}
+
+/// How many different people the lists name: a bit a person, not a
+/// sorted copy of every list (a relationship's hits name the same few
+/// people over and over, a hundred thousand times for the viewer's busiest).
+fn distinct<'p>(lists: impl Iterator<Item = &'p [PersonKey]>) -> usize {
+    let mut seen: Vec<u64> = Vec::new();
+    let mut count = 0;
+    for &p in lists.flatten() {
+        let (word, bit) = (p.index() / 64, 1u64 << (p.index() % 64));
+        if word >= seen.len() {
+            seen.resize(word + 1, 0);
+        }
+        count += usize::from(seen[word] & bit == 0);
+        seen[word] |= bit;
+    }
+    count
 }
 
 /// The hits of one relationship: a contact's from the index when there is
