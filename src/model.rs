@@ -193,6 +193,25 @@ impl Person {
     }
 }
 
+/// Whether every byte is ASCII and none an upper-case letter: eight bytes
+/// a step (every id of every record is checked).
+fn lower_ascii(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+        // In a byte below 0x80 (any other fails on its own high bit), the
+        // first sum sets the high bit from 'A' up and the second from past
+        // 'Z'; neither carries into the next byte.
+        let upper = w.wrapping_add(ONES * 0x3f) & !w.wrapping_add(ONES * 0x25);
+        if (w | upper) & HIGH != 0 {
+            return false;
+        }
+    }
+    words.remainder().iter().all(|&c| c < 0x80 && !c.is_ascii_uppercase())
+}
+
 /// The canonical form of a person id: trimmed, and lower-cased when it looks
 /// like an e-mail address, which compares case-insensitively (SPEC 2.1), or
 /// is an X.500 address (Exchange's legacyExchangeDN, `/o=ExchangeLabs/ou=…/cn=…`,
@@ -203,7 +222,7 @@ pub fn normalize_person_id(raw: &str) -> Cow<'_, str> {
     // pass says so, where the rules below take four.
     let b = raw.as_bytes();
     let edges = b.first().zip(b.last()).is_some_and(|(&f, &l)| f > b' ' && l > b' ');
-    if edges && b.iter().all(|&c| c < 0x80 && !c.is_ascii_uppercase()) {
+    if edges && lower_ascii(b) {
         return Cow::Borrowed(raw);
     }
     let trimmed = raw.trim();
@@ -241,6 +260,27 @@ pub fn is_internal_domain(domain: &str, internal: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lower_ascii_is_the_byte_by_byte_rule() {
+        // Either side of each bound ('@'/'A', 'Z'/'[', 0x7f/0x80), at every offset.
+        let near = [b'@', b'A', b'M', b'Z', b'[', b'a', b'z', 0x7f, 0x80, 0xc3, 0xff, b'.'];
+        for len in 0..20 {
+            for seed in 0..near.len() * 4 {
+                let b: Vec<u8> =
+                    (0..len).map(|i| near[(seed * 5 + i * (seed % 7 + 1)) % near.len()]).collect();
+                let expected = b.iter().all(|&c| c < 0x80 && !c.is_ascii_uppercase());
+                assert_eq!(lower_ascii(&b), expected, "{b:?}");
+            }
+            for at in 0..len {
+                for odd in [b'A', b'Z', 0x80, 0xff] {
+                    let mut b = vec![b'a'; len];
+                    b[at] = odd;
+                    assert!(!lower_ascii(&b), "{b:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn email_ids_compare_case_insensitively_after_trimming() {

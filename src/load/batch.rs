@@ -170,7 +170,7 @@ fn split_records(text: &str, format: Format) -> Result<Vec<(usize, &str)>> {
     while start <= text.len() {
         let end = find_byte(&text.as_bytes()[start..], b'\n').map_or(text.len(), |n| start + n);
         let record = &text[start..end];
-        if !record.trim().is_empty() {
+        if !fields::trim(record).is_empty() {
             records.push((line, record));
         }
         (start, line) = (end + 1, line + 1);

@@ -9,7 +9,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::scan::find_byte;
+use super::scan::{find_byte, plain_strings};
 use crate::model::normalize_person_id;
 
 /// A record's problem: the field at fault, a short kind for the report's
@@ -33,9 +33,20 @@ pub fn normalized(id: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
+/// `s.trim()`, without its two scans of characters when `s` starts and
+/// ends in a visible ASCII character (no white space is ASCII above a space).
+pub fn trim(s: &str) -> &str {
+    let visible = |c: Option<&u8>| c.is_some_and(|&c| c > b' ' && c < 0x80);
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 pub fn trimmed(s: Cow<'_, str>) -> Cow<'_, str> {
     match s {
-        Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+        Cow::Borrowed(s) => Cow::Borrowed(trim(s)),
         Cow::Owned(s) if s.trim().len() == s.len() => Cow::Owned(s),
         Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
     }
@@ -239,7 +250,7 @@ fn lone_surrogates_replaced(json: &str) -> String {
 pub fn required_text<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Cow<'a, str>, Fault> {
     let raw = raw.ok_or_else(|| Fault::new(field, "missing", "required field is missing"))?;
     let s = text(raw, field)?;
-    if s.trim().is_empty() {
+    if trim(&s).is_empty() {
         return Err(Fault::new(field, "missing", "must not be empty"));
     }
     Ok(s)
@@ -367,7 +378,7 @@ pub fn text_list<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Vec<Co
             wrong_type(field, "a list of strings", raw)
         }
     };
-    let items = match simple_strings(raw).map_or_else(|| strings(raw), Ok) {
+    let items = match plain_strings(raw, MAX_LIST_ITEMS).map_or_else(|| strings(raw), Ok) {
         Ok(items) => items,
         // An entry with a lone surrogate reads as `text` reads it.
         Err(e) => {
@@ -379,57 +390,6 @@ pub fn text_list<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Vec<Co
         }
     };
     items.into_iter().map(|s| check_len(field, s)).collect()
-}
-
-/// [`strings`] for the list nearly every record has (strings without
-/// escapes or control characters, within the entry limit), read in one
-/// pass: `None` for anything else, which serde then reads (and refuses with
-/// its own message), so both always agree.
-fn simple_strings(raw: &str) -> Option<Vec<Cow<'_, str>>> {
-    let b = raw.as_bytes();
-    let mut at = 0;
-    let skip_ws = |at: &mut usize| {
-        while matches!(b.get(*at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            *at += 1;
-        }
-    };
-    // One string from its opening quote: its text, borrowed.
-    let string = |at: &mut usize| {
-        let start = *at + 1;
-        let len = b.get(start..)?.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
-        *at = start + len + 1;
-        (b[start + len] == b'"').then(|| Cow::Borrowed(&raw[start..start + len]))
-    };
-    skip_ws(&mut at);
-    let items = match b.get(at)? {
-        b'"' => vec![string(&mut at)?],
-        b'[' => {
-            at += 1;
-            skip_ws(&mut at);
-            let mut items = Vec::new();
-            if b.get(at) == Some(&b']') {
-                at += 1;
-            } else {
-                loop {
-                    if b.get(at) != Some(&b'"') || items.len() == MAX_LIST_ITEMS {
-                        return None;
-                    }
-                    items.push(string(&mut at)?);
-                    skip_ws(&mut at);
-                    at += 1;
-                    match b.get(at - 1)? {
-                        b',' => skip_ws(&mut at),
-                        b']' => break,
-                        _ => return None,
-                    }
-                }
-            }
-            items
-        }
-        _ => return None,
-    };
-    skip_ws(&mut at);
-    (at == b.len()).then_some(items)
 }
 
 /// A list of strings (or one string) as JSON text, decoded.
@@ -559,7 +519,8 @@ mod text_tests {
 
     #[test]
     fn the_one_pass_list_reader_agrees_with_serde() {
-        use super::{simple_strings, strings, MAX_LIST_ITEMS};
+        use super::{strings, MAX_LIST_ITEMS};
+        use crate::load::scan::plain_strings;
         let fast = [
             r#"["a@x.example","b@y.example"]"#,
             r#" [ "a" , "b" ] "#,
@@ -569,7 +530,7 @@ mod text_tests {
             r#"["é日","😀",""]"#,
         ];
         for raw in fast {
-            let read = simple_strings(raw).unwrap_or_else(|| panic!("left to serde: {raw}"));
+            let read = plain_strings(raw, MAX_LIST_ITEMS).unwrap_or_else(|| panic!("left to serde: {raw}"));
             assert_eq!(read, strings(raw).unwrap(), "{raw}");
         }
         // Left to serde, which reads them or refuses them with its message.
@@ -590,9 +551,9 @@ mod text_tests {
             many.as_str(),
         ];
         for raw in slow {
-            assert_eq!(simple_strings(raw), None, "{raw}");
+            assert_eq!(plain_strings(raw, MAX_LIST_ITEMS), None, "{raw}");
         }
         let at_limit = format!("[{}\"a\"]", "\"a\",".repeat(MAX_LIST_ITEMS - 1));
-        assert_eq!(simple_strings(&at_limit).map(|v| v.len()), Some(MAX_LIST_ITEMS));
+        assert_eq!(plain_strings(&at_limit, MAX_LIST_ITEMS).map(|v| v.len()), Some(MAX_LIST_ITEMS));
     }
 }

@@ -7,7 +7,10 @@
 //! Anything else (an escape, a nested object, a member named twice, any
 //! syntax it does not accept) gives `None`, and the record goes to serde's
 //! reader, which then gives the same members and every error message: this
-//! reader decides nothing a record means, only how fast it is read.
+//! reader decides nothing a record means, only how fast it is read. The
+//! same for the list of strings a member holds (`plain_strings`).
+
+use std::borrow::Cow;
 
 /// The JSON text of each member `names` lists, in that order (`None` when
 /// absent), if `json` is one flat object this reader accepts.
@@ -45,39 +48,100 @@ pub fn flat_members<'a, const N: usize>(json: &'a str, names: &[&str; N]) -> Opt
     (r.at == r.b.len()).then_some(found)
 }
 
-/// The offset of the first `needle` in `hay`, read eight bytes a step:
-/// core's `memchr` reads a machine word, four bytes in wasm32, and costs a
-/// call even for the short strings of a record.
-pub fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut words = hay.chunks_exact(8);
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Eight bytes of `b` from `at` (which must leave eight), as one word.
+fn word(b: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default())
+}
+
+/// A flag in the high bit of each byte of `w` that equals `c`. The lowest
+/// flag is exact; flags above it may be borrows, so only the lowest is read.
+fn equal(w: u64, c: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(c));
+    x.wrapping_sub(ONES) & !x & HIGH
+}
+
+/// The offset of the first byte of `b` that `flags` flags, eight bytes a
+/// step (core's `memchr` reads a machine word, four bytes in wasm32, and a
+/// table lookup a byte is slower still), the last few one at a time.
+fn first(b: &[u8], flags: impl Fn(u64) -> u64, byte: impl Fn(u8) -> bool) -> Option<usize> {
     let mut at = 0;
-    for word in &mut words {
-        let x = u64::from_le_bytes(word.try_into().unwrap_or_default()) ^ (ONES * u64::from(needle));
-        // The lowest flagged byte is the first equal one (flags above it may be borrows).
-        let found = x.wrapping_sub(ONES) & !x & HIGH;
+    while at + 8 <= b.len() {
+        let found = flags(word(b, at));
         if found != 0 {
             return Some(at + (found.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
-    words.remainder().iter().position(|&c| c == needle).map(|i| at + i)
+    b[at..].iter().position(|&c| byte(c)).map(|i| at + i)
 }
 
-/// What ends a string this reader takes: its quote; or makes it one serde
-/// must read: an escape, a control character.
-const STOPS_STRING: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 0x20 {
-        t[c] = true;
-        c += 1;
-    }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t
-};
+/// The offset of the first `needle` in `hay`.
+pub fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    first(hay, |w| equal(w, needle), |c| c == needle)
+}
+
+/// The offset of what ends a string this reader takes (its quote), or makes
+/// it one serde must read (an escape, a control character).
+pub fn string_stop(b: &[u8]) -> Option<usize> {
+    // Bytes below 0x20: the lowest flag is exact, as for `equal`.
+    let control = |w: u64| w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    first(b, |w| equal(w, b'"') | equal(w, b'\\') | control(w), |c| c == b'"' || c == b'\\' || c < 0x20)
+}
+
+/// A list of strings (or one string) as `fields::text_list` reads it, for
+/// the list nearly every record has (strings without escapes or control
+/// characters, at most `limit` of them), read in one pass: `None` for
+/// anything else, which serde then reads (and refuses with its own
+/// message), so both always agree.
+pub fn plain_strings(raw: &str, limit: usize) -> Option<Vec<Cow<'_, str>>> {
+    let b = raw.as_bytes();
+    let mut at = 0;
+    let skip_ws = |at: &mut usize| {
+        while matches!(b.get(*at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            *at += 1;
+        }
+    };
+    // One string from its opening quote: its text, borrowed.
+    let string = |at: &mut usize| {
+        let start = *at + 1;
+        let len = string_stop(b.get(start..)?)?;
+        *at = start + len + 1;
+        (b[start + len] == b'"').then(|| Cow::Borrowed(&raw[start..start + len]))
+    };
+    skip_ws(&mut at);
+    let items = match b.get(at)? {
+        b'"' => vec![string(&mut at)?],
+        b'[' => {
+            at += 1;
+            skip_ws(&mut at);
+            let mut items = Vec::new();
+            if b.get(at) == Some(&b']') {
+                at += 1;
+            } else {
+                loop {
+                    if b.get(at) != Some(&b'"') || items.len() == limit {
+                        return None;
+                    }
+                    items.push(string(&mut at)?);
+                    skip_ws(&mut at);
+                    at += 1;
+                    match b.get(at - 1)? {
+                        b',' => skip_ws(&mut at),
+                        b']' => break,
+                        _ => return None,
+                    }
+                }
+            }
+            items
+        }
+        _ => return None,
+    };
+    skip_ws(&mut at);
+    (at == b.len()).then_some(items)
+}
 
 struct Reader<'a> {
     b: &'a [u8],
@@ -110,7 +174,7 @@ impl Reader<'_> {
         let start = self.at;
         self.eat(b'"')?;
         let rest = self.b.get(self.at..)?;
-        let len = rest.iter().position(|&c| STOPS_STRING[usize::from(c)])?;
+        let len = string_stop(rest)?;
         self.at += len + 1;
         (rest[len] == b'"').then_some((start, self.at))
     }
@@ -231,6 +295,31 @@ mod tests {
                 }
                 let expected = hay.iter().position(|&c| c == b'\n');
                 assert_eq!(super::find_byte(&hay, b'\n'), expected, "{hay:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn string_stop_finds_the_first_quote_escape_or_control_character() {
+        // Bytes either side of each stop (0x1f/0x20, '!'/'"'/'#', '['/'\\'/']'),
+        // UTF-8 continuation and lead bytes, at every offset and length.
+        let near = [0x1f, 0x20, b'!', b'"', b'#', b'[', b'\\', b']', 0x80, 0xe6, 0x00, b'a'];
+        for len in 0..24 {
+            for seed in 0..near.len() * 3 {
+                let hay: Vec<u8> =
+                    (0..len).map(|i| near[(seed * 7 + i * (seed % 5 + 1)) % near.len()]).collect();
+                let expected = hay.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+                assert_eq!(super::string_stop(&hay), expected, "{hay:?}");
+            }
+        }
+        let plain = [0x20, b'!', b'#', b'[', b']', 0x80, 0xe6, 0xff, b'a'];
+        for len in 1..24 {
+            for at in 0..len {
+                for stop in [b'"', b'\\', 0x00, 0x1f] {
+                    let mut hay: Vec<u8> = (0..len).map(|i| plain[(i * 5 + at) % plain.len()]).collect();
+                    hay[at] = stop;
+                    assert_eq!(super::string_stop(&hay), Some(at), "{hay:?}");
+                }
             }
         }
     }
