@@ -168,14 +168,17 @@ fn wrong_type(field: &'static str, expected: &str, raw: &str) -> Fault {
 }
 
 fn check_len<'a>(field: &'static str, s: Cow<'a, str>) -> Result<Cow<'a, str>, Fault> {
-    if s.len() > MAX_TEXT_BYTES {
-        return Err(Fault::new(
+    too_long(field, &s).map_or(Ok(s), Err)
+}
+
+fn too_long(field: &'static str, s: &str) -> Option<Fault> {
+    (s.len() > MAX_TEXT_BYTES).then(|| {
+        Fault::new(
             field,
             "too long",
             format!("text of {} bytes is longer than the limit of {MAX_TEXT_BYTES}", s.len()),
-        ));
-    }
-    Ok(s)
+        )
+    })
 }
 
 /// The member values below are JSON texts as a parser found them (serde's
@@ -370,7 +373,34 @@ pub fn members<'a>(json: &'a str, names: &[&str]) -> Result<Vec<Option<&'a str>>
 /// A list of strings (a lone string counts as a list of one), at most
 /// [`MAX_LIST_ITEMS`] long.
 pub fn text_list<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Vec<Cow<'a, str>>, Fault> {
-    let Some(raw) = raw else { return Ok(Vec::new()) };
+    let mut items = Vec::new();
+    text_list_into(raw, field, &mut items)?;
+    Ok(items)
+}
+
+/// [`text_list`], its entries added to `out` (a batch's one list of
+/// participants: no allocation a record); on an error `out` is as it was.
+pub fn text_list_into<'a>(
+    raw: Option<&'a str>,
+    field: &'static str,
+    out: &mut Vec<Cow<'a, str>>,
+) -> Result<(), Fault> {
+    let Some(raw) = raw else { return Ok(()) };
+    let start = out.len();
+    if plain_strings(raw, MAX_LIST_ITEMS, out).is_none() {
+        out.extend(serde_list(raw, field)?);
+    }
+    match out[start..].iter().find_map(|s| too_long(field, s)) {
+        Some(fault) => {
+            out.truncate(start);
+            Err(fault)
+        }
+        None => Ok(()),
+    }
+}
+
+/// The entries of a list that `plain_strings` leaves to serde.
+fn serde_list<'a>(raw: &'a str, field: &'static str) -> Result<Vec<Cow<'a, str>>, Fault> {
     let fault = |e: serde_json::Error| {
         if e.to_string().starts_with(TOO_MANY) {
             Fault::new(field, "too many", format!("more than {MAX_LIST_ITEMS} entries"))
@@ -378,18 +408,17 @@ pub fn text_list<'a>(raw: Option<&'a str>, field: &'static str) -> Result<Vec<Co
             wrong_type(field, "a list of strings", raw)
         }
     };
-    let items = match plain_strings(raw, MAX_LIST_ITEMS).map_or_else(|| strings(raw), Ok) {
-        Ok(items) => items,
+    match strings(raw) {
+        Ok(items) => Ok(items),
         // An entry with a lone surrogate reads as `text` reads it.
         Err(e) => {
             let replaced = lone_surrogates_replaced(raw);
             if replaced == raw {
                 return Err(fault(e));
             }
-            strings(&replaced).map_err(fault)?.into_iter().map(|s| Cow::Owned(s.into_owned())).collect()
+            Ok(strings(&replaced).map_err(fault)?.into_iter().map(|s| Cow::Owned(s.into_owned())).collect())
         }
-    };
-    items.into_iter().map(|s| check_len(field, s)).collect()
+    }
 }
 
 /// A list of strings (or one string) as JSON text, decoded.
@@ -519,8 +548,15 @@ mod text_tests {
 
     #[test]
     fn the_one_pass_list_reader_agrees_with_serde() {
-        use super::{strings, MAX_LIST_ITEMS};
+        use super::{strings, Cow, MAX_LIST_ITEMS};
         use crate::load::scan::plain_strings;
+        // What it reads into an empty list, or `None` (leaving the list empty).
+        let plain_strings_vec = |raw: &'static str| {
+            let mut out = Vec::new();
+            let read = plain_strings(raw, MAX_LIST_ITEMS, &mut out).map(|()| out.clone());
+            assert!(read.is_some() || out.is_empty(), "{raw}: left entries behind");
+            read
+        };
         let fast = [
             r#"["a@x.example","b@y.example"]"#,
             r#" [ "a" , "b" ] "#,
@@ -530,7 +566,7 @@ mod text_tests {
             r#"["é日","😀",""]"#,
         ];
         for raw in fast {
-            let read = plain_strings(raw, MAX_LIST_ITEMS).unwrap_or_else(|| panic!("left to serde: {raw}"));
+            let read = plain_strings_vec(raw).unwrap_or_else(|| panic!("left to serde: {raw}"));
             assert_eq!(read, strings(raw).unwrap(), "{raw}");
         }
         // Left to serde, which reads them or refuses them with its message.
@@ -551,9 +587,13 @@ mod text_tests {
             many.as_str(),
         ];
         for raw in slow {
-            assert_eq!(plain_strings(raw, MAX_LIST_ITEMS), None, "{raw}");
+            let mut out = vec![Cow::Borrowed("kept")];
+            assert_eq!(plain_strings(raw, MAX_LIST_ITEMS, &mut out), None, "{raw}");
+            assert_eq!(out, [Cow::Borrowed("kept")], "{raw}: left entries behind");
         }
         let at_limit = format!("[{}\"a\"]", "\"a\",".repeat(MAX_LIST_ITEMS - 1));
-        assert_eq!(plain_strings(&at_limit, MAX_LIST_ITEMS).map(|v| v.len()), Some(MAX_LIST_ITEMS));
+        let mut out = Vec::new();
+        assert_eq!(plain_strings(&at_limit, MAX_LIST_ITEMS, &mut out), Some(()));
+        assert_eq!(out.len(), MAX_LIST_ITEMS);
     }
 }

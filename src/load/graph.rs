@@ -47,7 +47,7 @@ use super::fields::{
 };
 use super::headers;
 use super::interactions::involve_owner;
-use super::parsed::{Mail, Named, Parsed};
+use super::parsed::{span, Mail, Named, Parsed, Records};
 use super::staging::{commit, stage, Alone, Staged};
 use crate::consent::Retention;
 use crate::error::{Error, Result};
@@ -121,12 +121,16 @@ pub fn load(
     let owner = opts.mailbox.as_deref();
     let parsed = parse_records(records, &opts, &mut report, |raw| parse(raw, owner))?;
     let mut interactions = Vec::with_capacity(parsed.len());
+    let mut people = Vec::new();
     for (index, item) in parsed {
         match item {
-            Mapped::Interaction(record) => {
+            Mapped::Interaction(mut record, parts) => {
                 if !record.deleted {
                     report.read(record.kind);
                 }
+                let start = people.len();
+                people.extend(parts);
+                record.parts = span(&people, start);
                 interactions.push((index, record));
             }
             Mapped::Draft => {
@@ -139,7 +143,8 @@ pub fn load(
             }
         }
     }
-    let plan = stage(store, &interactions, &opts, &mut report, retention, Alone::Skip)?;
+    let records = Records { list: interactions, people };
+    let plan = stage(store, &records, &opts, &mut report, retention, Alone::Skip)?;
     commit(store, &plan, true);
     learn_names(store, plan.staged());
     replies::thread(store, plan.staged());
@@ -166,7 +171,8 @@ fn learn_names<'a, 't: 'a>(store: &mut Store, staged: impl Iterator<Item = &'a S
 // list as they are: a box would add an allocation a record for nothing.
 #[allow(clippy::large_enum_variant)]
 enum Mapped<'a> {
-    Interaction(Parsed<'a>),
+    /// A record, and its participants (placed in the batch's list once read).
+    Interaction(Parsed<'a>, Vec<Cow<'a, str>>),
     Draft,
     /// Nobody but the sender or organizer, of this kind.
     Solo(Kind),
@@ -282,7 +288,7 @@ fn removal<'a>(item: &Item<'a>, removed: &'a str) -> Result<Mapped<'a>, Fault> {
         ));
     }
     let id = required_text(item.get(Member::Id), "id")?;
-    Ok(Mapped::Interaction(Parsed::deletion(trimmed(id), version(item)?)))
+    Ok(Mapped::Interaction(Parsed::deletion(trimmed(id), version(item)?), Vec::new()))
 }
 
 /// `lastModifiedDateTime`, the version of an item, if it has one.
@@ -354,7 +360,7 @@ fn message<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault
     let mut addressed = parts.len();
     add_parties(&mut parts, &mut names, &from, item.get(CcRecipients), "ccRecipients")?;
     if let Some(owner) = owner {
-        involve_owner(Kind::Email, &from, &mut parts, &mut addressed, owner);
+        involve_owner(Kind::Email, &from, &mut parts, 0, &mut addressed, owner);
     }
     if parts.is_empty() {
         return Ok(Mapped::Solo(Kind::Email));
@@ -374,11 +380,11 @@ fn message<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault
     let conv_index = optional_text(item.get(ConversationIndex), "conversationIndex")?
         .and_then(|b64| headers::conversation_index(&b64).ok());
     let (reply_headers, reply_message) = reply_headers(item.get(InternetMessageHeaders))?;
-    Ok(Mapped::Interaction(Parsed {
+    let record = Parsed {
         id: trimmed(id),
         kind: Kind::Email,
         from,
-        parts,
+        parts: (0, 0),
         at,
         duration_s: 0,
         thread,
@@ -388,7 +394,8 @@ fn message<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault
         deleted: false,
         addressed,
         mail: Mail { message_id, reply_message, conv_index, reply_headers, names }.boxed(),
-    }))
+    };
+    Ok(Mapped::Interaction(record, parts))
 }
 
 /// Reads `internetMessageHeaders` (`[{ "name", "value" }]`, names compared
@@ -449,7 +456,7 @@ fn event<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> 
     let mut addressed = parts.len();
     if let Some(owner) = owner.filter(|o| !skipped.iter().any(|s| s == o)) {
         // An owner who declined stays out, as any attendee who declined.
-        involve_owner(Kind::Meeting, &from, &mut parts, &mut addressed, owner);
+        involve_owner(Kind::Meeting, &from, &mut parts, 0, &mut addressed, owner);
     }
     if parts.is_empty() {
         return Ok(Mapped::Solo(Kind::Meeting));
@@ -468,11 +475,11 @@ fn event<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> 
     }
     let all_day = flag(item.get(IsAllDay), "isAllDay")?.unwrap_or(false);
     let duration_s = if all_day { 0 } else { ((end - start + 500) / 1000) as u32 };
-    Ok(Mapped::Interaction(Parsed {
+    let record = Parsed {
         id: trimmed(id),
         kind: Kind::Meeting,
         from,
-        parts,
+        parts: (0, 0),
         at: start,
         duration_s,
         thread: None,
@@ -482,7 +489,8 @@ fn event<'a>(item: &Item<'a>, owner: Option<&str>) -> Result<Mapped<'a>, Fault> 
         deleted: false,
         addressed,
         mail: Mail { names, ..Mail::default() }.boxed(),
-    }))
+    };
+    Ok(Mapped::Interaction(record, parts))
 }
 
 /// A person as an item writes them: normalised address, display name.

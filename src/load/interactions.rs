@@ -10,10 +10,10 @@ use serde_json::value::RawValue;
 
 use super::batch::{parse_batch, LoadOptions, LoadReport};
 use super::fields::{
-    flag, normalized, number, optional_text, record_shape, required_text, text_list, trimmed, Fault,
+    flag, normalized, number, optional_text, record_shape, required_text, text_list_into, trimmed, Fault,
 };
 use super::headers;
-use super::parsed::{Mail, Parsed};
+use super::parsed::{span, Mail, Parsed, Records};
 use super::scan::flat_members;
 use super::staging::{commit, stage, Alone};
 use crate::consent::Retention;
@@ -144,7 +144,18 @@ fn instant(raw: &str, field: &'static str) -> Result<i64, Fault> {
     .map_err(|reason| Fault::new(field, "invalid value", reason))
 }
 
-fn parse(raw: &str) -> Result<Parsed<'_>, Fault> {
+/// One record; its participants go to `people` (the batch's list), and
+/// come off it again when the record is refused.
+fn parse<'a>(raw: &'a str, people: &mut Vec<Cow<'a, str>>, owner: Option<&str>) -> Result<Parsed<'a>, Fault> {
+    let start = people.len();
+    let parsed = read(raw, people, owner);
+    if parsed.is_err() {
+        people.truncate(start);
+    }
+    parsed
+}
+
+fn read<'a>(raw: &'a str, people: &mut Vec<Cow<'a, str>>, owner: Option<&str>) -> Result<Parsed<'a>, Fault> {
     let r = RawInteraction::read(raw)?;
     let id = required_text(r.id, "id")?;
     let version = match r.modified_at.filter(|&v| v != "null") {
@@ -176,27 +187,18 @@ fn parse(raw: &str) -> Result<Parsed<'_>, Fault> {
         }
     };
 
-    // The `to` list becomes the participants in place (one allocation a
-    // record, not one a list and one for the participants).
-    let mut parts = text_list(r.to, "to")?;
-    let mut kept = 0;
-    for i in 0..parts.len() {
-        let p = participant(std::mem::take(&mut parts[i]), "to")?;
-        if p != from && !parts[..kept].contains(&p) {
-            parts[kept] = p;
-            kept += 1;
-        }
-    }
-    parts.truncate(kept);
-    let addressed = kept;
-    for p in text_list(r.cc, "cc")? {
-        let p = participant(p, "cc")?;
-        if p != from && !parts.contains(&p) {
-            parts.push(p);
-        }
-    }
-    if parts.is_empty() {
+    let start = people.len();
+    text_list_into(r.to, "to", people)?;
+    keep_participants(people, start, start, &from, "to")?;
+    let mut addressed = people.len() - start;
+    let cc = people.len();
+    text_list_into(r.cc, "cc", people)?;
+    keep_participants(people, start, cc, &from, "cc")?;
+    if people.len() == start {
         return Err(Fault::new("to", "missing", "needs a recipient or attendee other than the sender"));
+    }
+    if let Some(owner) = owner {
+        involve_owner(kind, &from, people, start, &mut addressed, owner);
     }
 
     let message_id = match optional_text(r.message_id, "messageId")? {
@@ -214,7 +216,7 @@ fn parse(raw: &str) -> Result<Parsed<'_>, Fault> {
         id: trimmed(id),
         kind,
         from,
-        parts,
+        parts: span(people, start),
         at,
         duration_s,
         thread: optional_text(r.thread_id, "threadId")?,
@@ -225,6 +227,27 @@ fn parse(raw: &str) -> Result<Parsed<'_>, Fault> {
         addressed,
         mail: Mail { message_id, reply_message, ..Mail::default() }.boxed(),
     })
+}
+
+/// Normalises the participants of `field`, `people[at..]`, and keeps each
+/// once (not the sender, nor anyone already in `people[start..at]`), in place.
+fn keep_participants<'a>(
+    people: &mut Vec<Cow<'a, str>>,
+    start: usize,
+    at: usize,
+    from: &str,
+    field: &'static str,
+) -> Result<(), Fault> {
+    let mut kept = at;
+    for i in at..people.len() {
+        let p = participant(std::mem::take(&mut people[i]), field)?;
+        if p != from && !people[start..kept].contains(&p) {
+            people[kept] = p;
+            kept += 1;
+        }
+    }
+    people.truncate(kept);
+    Ok(())
 }
 
 /// A recipient or attendee's id, normalised; refused when empty.
@@ -241,17 +264,19 @@ fn participant<'a>(id: Cow<'a, str>, field: &'static str) -> Result<Cow<'a, str>
 /// them as a participant. Their own mail already has them as the sender.
 /// Such an owner was only copied on an e-mail (nobody addressed them), and
 /// attends a meeting in their own calendar; `addressed` counts them then.
+/// The item's participants are `people[start..]`.
 pub(super) fn involve_owner(
     kind: Kind,
     from: &str,
-    parts: &mut Vec<Cow<'_, str>>,
+    people: &mut Vec<Cow<'_, str>>,
+    start: usize,
     addressed: &mut usize,
     owner: &str,
 ) {
-    if from != owner && !parts.iter().any(|p| p == owner) {
-        parts.push(Cow::Owned(owner.to_string()));
+    if from != owner && !people[start..].iter().any(|p| p == owner) {
+        people.push(Cow::Owned(owner.to_string()));
         if kind != Kind::Email {
-            *addressed = parts.len();
+            *addressed = people.len() - start;
         }
     }
 }
@@ -259,14 +284,14 @@ pub(super) fn involve_owner(
 /// Loads a batch of SPEC 2.2 records: all of it or (strict) nothing.
 pub fn load(store: &mut Store, text: &str, opts: LoadOptions, retention: &Retention) -> Result<LoadReport> {
     let mut report = LoadReport::default();
-    let mut parsed = parse_batch(text, &opts, &mut report, parse)?;
-    for (_, record) in parsed.iter_mut().filter(|(_, r)| !r.deleted) {
+    let mut people = Vec::new();
+    let owner = opts.mailbox.as_deref();
+    let list = parse_batch(text, &opts, &mut report, |raw| parse(raw, &mut people, owner))?;
+    for (_, record) in list.iter().filter(|(_, r)| !r.deleted) {
         report.read(record.kind);
-        if let Some(owner) = &opts.mailbox {
-            involve_owner(record.kind, &record.from, &mut record.parts, &mut record.addressed, owner);
-        }
     }
-    let plan = stage(store, &parsed, &opts, &mut report, retention, Alone::Refuse)?;
+    let records = Records { list, people };
+    let plan = stage(store, &records, &opts, &mut report, retention, Alone::Refuse)?;
     commit(store, &plan, false);
     Ok(report)
 }

@@ -68,9 +68,10 @@ pub fn remove_interactions<S: AsRef<str>>(store: &mut Store, ids: &[S]) -> Resul
     let mut report = LoadReport::default();
     // Deletions reach neither the consent nor the opt-out checks.
     let retention = Retention { viewer: None, others: false };
+    let records = parsed::Records { list: parsed, people: Vec::new() };
     let plan = staging::stage(
         store,
-        &parsed,
+        &records,
         &LoadOptions::default(),
         &mut report,
         &retention,

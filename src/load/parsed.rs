@@ -11,8 +11,9 @@ pub struct Parsed<'a> {
     pub id: Cow<'a, str>,
     pub kind: Kind,
     pub from: Cow<'a, str>,
-    /// `to` and `cc` together, without repeats and without the sender.
-    pub parts: Vec<Cow<'a, str>>,
+    /// `to` and `cc` together, without repeats and without the sender:
+    /// where they lie in the batch's list of participants (see [`Records`]).
+    pub parts: (u32, u32),
     pub at: i64,
     pub duration_s: u32,
     pub thread: Option<Cow<'a, str>>,
@@ -64,6 +65,26 @@ impl<'a> Mail<'a> {
 static NO_MAIL: Mail<'static> =
     Mail { message_id: None, reply_message: None, conv_index: None, reply_headers: false, names: Vec::new() };
 
+/// A batch's parsed records, each with its index in the batch, and their
+/// participants in one list: a record's are a range of it, so that a
+/// million records are not a million small allocations.
+pub struct Records<'a> {
+    pub list: Vec<(usize, Parsed<'a>)>,
+    pub people: Vec<Cow<'a, str>>,
+}
+
+impl<'a> Records<'a> {
+    /// A record's participants.
+    pub fn parts(&self, record: &Parsed<'a>) -> &[Cow<'a, str>] {
+        &self.people[record.parts.0 as usize..record.parts.1 as usize]
+    }
+}
+
+/// Where the participants added to `people` since `start` lie.
+pub fn span(people: &[Cow<'_, str>], start: usize) -> (u32, u32) {
+    (start as u32, people.len() as u32)
+}
+
 /// A display name an item gives one of its people.
 pub struct Named<'a> {
     pub id: Cow<'a, str>,
@@ -85,7 +106,7 @@ impl<'a> Parsed<'a> {
             id,
             kind: Kind::Email,
             from: Cow::Borrowed(""),
-            parts: Vec::new(),
+            parts: (0, 0),
             at: 0,
             duration_s: 0,
             thread: None,

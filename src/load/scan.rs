@@ -93,10 +93,19 @@ pub fn string_stop(b: &[u8]) -> Option<usize> {
 
 /// A list of strings (or one string) as `fields::text_list` reads it, for
 /// the list nearly every record has (strings without escapes or control
-/// characters, at most `limit` of them), read in one pass: `None` for
-/// anything else, which serde then reads (and refuses with its own
-/// message), so both always agree.
-pub fn plain_strings(raw: &str, limit: usize) -> Option<Vec<Cow<'_, str>>> {
+/// characters, at most `limit` of them), read in one pass and added to
+/// `out`: `None` for anything else (`out` as it was), which serde then
+/// reads (and refuses with its own message), so both always agree.
+pub fn plain_strings<'a>(raw: &'a str, limit: usize, out: &mut Vec<Cow<'a, str>>) -> Option<()> {
+    let start = out.len();
+    let read = read_strings(raw, limit, out);
+    if read.is_none() {
+        out.truncate(start);
+    }
+    read
+}
+
+fn read_strings<'a>(raw: &'a str, limit: usize, out: &mut Vec<Cow<'a, str>>) -> Option<()> {
     let b = raw.as_bytes();
     let mut at = 0;
     let skip_ws = |at: &mut usize| {
@@ -112,20 +121,20 @@ pub fn plain_strings(raw: &str, limit: usize) -> Option<Vec<Cow<'_, str>>> {
         (b[start + len] == b'"').then(|| Cow::Borrowed(&raw[start..start + len]))
     };
     skip_ws(&mut at);
-    let items = match b.get(at)? {
-        b'"' => vec![string(&mut at)?],
+    match b.get(at)? {
+        b'"' => out.push(string(&mut at)?),
         b'[' => {
             at += 1;
             skip_ws(&mut at);
-            let mut items = Vec::new();
+            let first = out.len();
             if b.get(at) == Some(&b']') {
                 at += 1;
             } else {
                 loop {
-                    if b.get(at) != Some(&b'"') || items.len() == limit {
+                    if b.get(at) != Some(&b'"') || out.len() - first == limit {
                         return None;
                     }
-                    items.push(string(&mut at)?);
+                    out.push(string(&mut at)?);
                     skip_ws(&mut at);
                     at += 1;
                     match b.get(at - 1)? {
@@ -135,12 +144,11 @@ pub fn plain_strings(raw: &str, limit: usize) -> Option<Vec<Cow<'_, str>>> {
                     }
                 }
             }
-            items
         }
         _ => return None,
-    };
+    }
     skip_ws(&mut at);
-    (at == b.len()).then_some(items)
+    (at == b.len()).then_some(())
 }
 
 struct Reader<'a> {

@@ -27,7 +27,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use super::batch::{reject_late, LoadOptions, LoadReport};
 use super::fields::Fault;
-use super::parsed::Parsed;
+use super::parsed::{Parsed, Records};
 use crate::consent::Retention;
 use crate::error::Result;
 use crate::model::{Kind, PersonKey};
@@ -169,12 +169,13 @@ fn stale(new: i64, held: i64) -> bool {
 /// let the viewer see that person's data at all.
 pub(super) fn stage<'t>(
     store: &Store,
-    parsed: &'t [(usize, Parsed<'t>)],
+    records: &'t Records<'t>,
     opts: &LoadOptions,
     report: &mut LoadReport,
     retention: &Retention,
     alone: Alone,
 ) -> Result<Plan<'t>> {
+    let parsed = &records.list;
     let mut plan = Plan { staged: Vec::with_capacity(parsed.len()), ..Plan::default() };
     let mut touched = Touched::with_capacity(parsed.len());
     let mut people = People { store, new_ids: FxHashMap::default() };
@@ -232,7 +233,7 @@ pub(super) fn stage<'t>(
         if !retention.others {
             let viewer_on = |v: PersonKey| {
                 let is = |id: &Cow<str>| store.lookup(id) == Some(v);
-                is(&record.from) || record.parts.iter().any(is)
+                is(&record.from) || records.parts(record).iter().any(is)
             };
             if !retention.viewer.is_some_and(viewer_on) {
                 report.dropped_no_consent += 1;
@@ -249,7 +250,7 @@ pub(super) fn stage<'t>(
         // record not staged after all takes them off again.
         let start = plan.people.len();
         let mut removed_opted_out = false;
-        for (i, p) in record.parts.iter().enumerate() {
+        for (i, p) in records.parts(record).iter().enumerate() {
             match people.who(p) {
                 None => removed_opted_out = true,
                 Some(who) if who == from => {}
