@@ -43,10 +43,12 @@ pub struct Store {
     /// (ties in row order), so that a time window is a slice of it.
     by_person: Vec<Vec<u32>>,
     /// People whose list got a row out of time order since it was last
-    /// sorted; each listed once (see `out_of_order`).
+    /// sorted; each listed once (see `sorted_len`).
     unsorted: Vec<PersonKey>,
-    /// By person: whether they are in `unsorted`.
-    out_of_order: Vec<bool>,
+    /// By person: how long their list's time-ordered start is, if they are
+    /// in `unsorted` (`IN_ORDER` otherwise): only the rest is sorted, then
+    /// merged in.
+    sorted_len: Vec<u32>,
     /// Conversation handle → its last stored e-mail row; with `thread_prev`
     /// (row → the e-mail before it in its conversation, or `NONE`) a chain
     /// through each conversation, so that a Graph page reads only its own.
@@ -92,7 +94,7 @@ impl Store {
                 ..Person::default()
             });
             self.by_person.push(Vec::new());
-            self.out_of_order.push(false);
+            self.sorted_len.push(IN_ORDER);
         }
         self.canon[k as usize]
     }
@@ -148,7 +150,7 @@ impl Store {
             self.canon.push(person);
             self.people.push(Person::default());
             self.by_person.push(Vec::new());
-            self.out_of_order.push(false);
+            self.sorted_len.push(IN_ORDER);
             self.folded.entry(person).or_default().push(PersonKey::new(a));
             return;
         }
@@ -298,9 +300,9 @@ impl Store {
         c.part_end.push(c.parts.len() as u32);
         for p in std::iter::once(new.from).chain(new.parts.iter().copied()) {
             let list = &mut self.by_person[p.index()];
-            let flag = &mut self.out_of_order[p.index()];
-            if !*flag && list.last().is_some_and(|&last| self.rows.at[last as usize] > new.at) {
-                *flag = true;
+            let sorted = &mut self.sorted_len[p.index()];
+            if *sorted == IN_ORDER && list.last().is_some_and(|&last| self.rows.at[last as usize] > new.at) {
+                *sorted = list.len() as u32;
                 self.unsorted.push(p);
             }
             list.push(row);
@@ -312,8 +314,8 @@ impl Store {
     pub fn sort_people_rows(&mut self) {
         let at = &self.rows.at;
         for p in self.unsorted.drain(..) {
-            self.out_of_order[p.index()] = false;
-            by_time(&mut self.by_person[p.index()], at);
+            let sorted = std::mem::replace(&mut self.sorted_len[p.index()], IN_ORDER);
+            by_time(&mut self.by_person[p.index()], at, sorted as usize);
         }
     }
 
@@ -423,7 +425,7 @@ impl Store {
         let people_n = self.canon.len();
         self.row_of_id = vec![NONE; self.interaction_ids.len()];
         self.by_person = vec![Vec::new(); people_n];
-        self.out_of_order = vec![false; people_n];
+        self.sorted_len = vec![IN_ORDER; people_n];
         self.unsorted = Vec::new();
         self.thread_last = vec![NONE; self.threads.len()];
         self.thread_prev = Vec::with_capacity(self.rows.len());
@@ -450,7 +452,7 @@ impl Store {
         // Rebuilt in row order: put every list in time order.
         let at = &self.rows.at;
         for list in &mut self.by_person {
-            by_time(list, at);
+            by_time(list, at, 0);
             list.shrink_to_fit();
         }
     }
@@ -475,7 +477,7 @@ impl Store {
             + self.people.capacity() * std::mem::size_of::<Person>()
             + people
             + folded
-            + self.out_of_order.capacity()
+            + self.sorted_len.capacity() * 4
             + self.thread_last.capacity() * 4
             + self.thread_prev.capacity() * 4
             + (c.message.capacity() + c.reply_message.capacity() + c.conv_index.capacity()) * 4
@@ -498,14 +500,49 @@ impl Store {
     }
 }
 
+/// A person's list while its time-ordered start (see `Store::sorted_len`) is known.
+const IN_ORDER: u32 = u32::MAX;
+
 /// Puts a person's rows in time order, rows of the same instant in row
-/// order (a list is always in row order among equal times: rows are added
-/// in row order, and a compaction keeps it). It sorts (time, row) pairs: a
-/// sort of rows that compares through `at` reads the column at random, a
-/// million times for a large load. One function, so one copy of the sort in
-/// the `.wasm`.
-fn by_time(rows: &mut [u32], at: &[i64]) {
-    let mut keyed: Vec<(i64, u32)> = rows.iter().map(|&r| (at[r as usize], r)).collect();
-    keyed.sort_unstable();
-    rows.iter_mut().zip(keyed).for_each(|(r, (_, row))| *r = row);
+/// order, given that `rows[..sorted]` already is: the rest is sorted as
+/// (time, row) pairs (a sort of rows that compares through `at` reads the
+/// column at random, a million times for a large load) and merged in from
+/// the back, so a load in chunks sorts each chunk's rows, not the whole
+/// list again. One function, so one copy of the sort in the `.wasm`.
+fn by_time(rows: &mut [u32], at: &[i64], sorted: usize) {
+    let key = |r: u32| (at[r as usize], r);
+    let mut tail: Vec<(i64, u32)> = rows[sorted..].iter().map(|&r| key(r)).collect();
+    tail.sort_unstable();
+    let (mut i, mut j) = (sorted, tail.len());
+    while j > 0 {
+        // The place of the larger of the two last unplaced rows: i + j - 1.
+        if i > 0 && key(rows[i - 1]) > tail[j - 1] {
+            rows[i + j - 1] = rows[i - 1];
+            i -= 1;
+        } else {
+            rows[i + j - 1] = tail[j - 1].1;
+            j -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::by_time;
+
+    #[test]
+    fn by_time_merges_the_rest_into_the_ordered_start() {
+        // Times with ties, rows in any order after the ordered start.
+        let at: Vec<i64> = (0..40).map(|r| (r * 7919 % 13) as i64).collect();
+        for seed in 0..60u32 {
+            let mut rows: Vec<u32> = (0..40).filter(|r| (r * 31 + seed) % 3 != 0).collect();
+            let mut expected = rows.clone();
+            expected.sort_by_key(|&r| (at[r as usize], r));
+            let sorted = (seed as usize * 7) % (rows.len() + 1);
+            rows[..sorted].sort_by_key(|&r| (at[r as usize], r));
+            rows[sorted..].reverse();
+            by_time(&mut rows, &at, sorted);
+            assert_eq!(rows, expected, "ordered start of {sorted}");
+        }
+    }
 }

@@ -32,6 +32,31 @@ fn json_array_and_ndjson_load_the_same_records() {
 }
 
 #[test]
+fn a_record_refused_after_its_recipients_were_read_leaves_nothing_to_the_next() {
+    // Each bad record fails once its `to` (and for some its `cc`) is read:
+    // the batch's list of participants must not keep any of them.
+    let good = [
+        email("a", ADA, &["x@contoso.example"], "2026-01-05T10:00:00Z"),
+        meeting("d", "w@contoso.example", &[ADA, "x@contoso.example"], "2026-01-07T10:00:00Z", 30.0),
+    ];
+    let mut bad_id = email("b", ADA, &["y@contoso.example", "z@contoso.example"], "2026-01-06T10:00:00Z");
+    bad_id["messageId"] = json!("no-at-sign");
+    let mut bad_cc = email("c", ADA, &["y@contoso.example"], "2026-01-06T11:00:00Z");
+    bad_cc["cc"] = json!(["z@contoso.example", 1]);
+    let mut empty_cc = email("c2", ADA, &["y@contoso.example"], "2026-01-06T12:00:00Z");
+    empty_cc["cc"] = json!(["z@contoso.example", " "]);
+    let mixed = json!([good[0], bad_id, bad_cc, empty_cc, good[1]]);
+    let mut a = engine(ADA, Consent::default(), NOW);
+    let report = a.load_interactions(mixed.to_string().as_bytes(), lenient()).unwrap();
+    assert_eq!((report.accepted, report.rejected), (2, 3));
+    let mut b = engine(ADA, Consent::default(), NOW);
+    b.load_interactions(json!(good).to_string().as_bytes(), LoadOptions::default()).unwrap();
+    let ids: Vec<String> = ["x", "w", "y", "z"].iter().map(|p| format!("{p}@contoso.example")).collect();
+    assert_eq!(outputs(&a, &ids), outputs(&b, &ids));
+    assert_eq!(a.stats(), b.stats());
+}
+
+#[test]
 fn loading_is_incremental_identical_copies_are_duplicates_and_a_later_copy_replaces() {
     let mut e = engine(ADA, Consent::default(), NOW);
     let first = json!([email("a", ADA, &["x@contoso.example"], "2026-01-05T10:00:00Z")]);

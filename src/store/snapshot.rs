@@ -15,7 +15,7 @@
 
 use rustc_hash::FxHashSet;
 
-use super::{Columns, OptOutDigest, Store};
+use super::{Columns, OptOutDigest, Store, IN_ORDER};
 use crate::error::{Error, Result};
 use crate::ids::{Interner, NONE};
 use crate::model::{Kind, Person, PersonKey, PersonKind};
@@ -490,7 +490,7 @@ impl Store {
             canon,
             folded,
             by_person: vec![Vec::new(); people_n],
-            out_of_order: vec![false; people_n],
+            sorted_len: vec![IN_ORDER; people_n],
             people,
             interaction_ids,
             threads,
