@@ -106,39 +106,27 @@ pub fn plain_strings<'a>(raw: &'a str, limit: usize, out: &mut Vec<Cow<'a, str>>
 }
 
 fn read_strings<'a>(raw: &'a str, limit: usize, out: &mut Vec<Cow<'a, str>>) -> Option<()> {
-    let b = raw.as_bytes();
-    let mut at = 0;
-    let skip_ws = |at: &mut usize| {
-        while matches!(b.get(*at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            *at += 1;
-        }
-    };
-    // One string from its opening quote: its text, borrowed.
-    let string = |at: &mut usize| {
-        let start = *at + 1;
-        let len = string_stop(b.get(start..)?)?;
-        *at = start + len + 1;
-        (b[start + len] == b'"').then(|| Cow::Borrowed(&raw[start..start + len]))
-    };
-    skip_ws(&mut at);
-    match b.get(at)? {
-        b'"' => out.push(string(&mut at)?),
+    let mut r = Reader { b: raw.as_bytes(), at: 0 };
+    // One string, borrowed without its quotes.
+    let string = |r: &mut Reader| r.string().map(|(start, end)| Cow::Borrowed(&raw[start + 1..end - 1]));
+    r.skip_ws();
+    match r.peek()? {
+        b'"' => out.push(string(&mut r)?),
         b'[' => {
-            at += 1;
-            skip_ws(&mut at);
+            r.at += 1;
+            r.skip_ws();
             let first = out.len();
-            if b.get(at) == Some(&b']') {
-                at += 1;
+            if r.peek() == Some(b']') {
+                r.at += 1;
             } else {
                 loop {
-                    if b.get(at) != Some(&b'"') || out.len() - first == limit {
+                    if out.len() - first == limit {
                         return None;
                     }
-                    out.push(string(&mut at)?);
-                    skip_ws(&mut at);
-                    at += 1;
-                    match b.get(at - 1)? {
-                        b',' => skip_ws(&mut at),
+                    out.push(string(&mut r)?);
+                    r.skip_ws();
+                    match r.next()? {
+                        b',' => r.skip_ws(),
                         b']' => break,
                         _ => return None,
                     }
@@ -147,8 +135,8 @@ fn read_strings<'a>(raw: &'a str, limit: usize, out: &mut Vec<Cow<'a, str>>) -> 
         }
         _ => return None,
     }
-    skip_ws(&mut at);
-    (at == b.len()).then_some(())
+    r.skip_ws();
+    (r.at == r.b.len()).then_some(())
 }
 
 struct Reader<'a> {
