@@ -139,16 +139,33 @@ impl Hits {
         self.list.sort_unstable_by_key(|h| (h.at, h.row.index()));
     }
 
+    /// Adds the account's hit for one row from its contacts' hits on it
+    /// (`group`: each contact with their hit, in key order).
+    fn push_merged(&mut self, view: &View, group: &[(PersonKey, &Hit)], sides: &impl Sides) {
+        let h = group[0].1;
+        let sender = group.iter().find(|(_, o)| o.started == Started::Them);
+        let started = if sender.is_some() { Started::Them } else { h.started };
+        // A reply of ours answers their e-mail if any contact of theirs sent it.
+        let detail = match h.class {
+            Class::Sent if h.replies && h.detail == NONE => detail(view, h.row, h.class, None, sides),
+            _ => (h.detail, h.replies),
+        };
+        // A contact's hit lists them (no other) unless they were only copied.
+        let others = group.iter().filter(|(_, o)| o.started != Started::Them);
+        let people = sender.into_iter().chain(others).filter(|(_, o)| o.n_them > 0).map(|&(c, _)| c);
+        let them = extend(&mut self.them, people);
+        let us = (h.us_at as usize, usize::from(h.n_us));
+        self.list.push(Hit::new(h.at, h.row, h.class, started, detail, us, them));
+    }
+
     /// Our people on the hit's row, the sender first when ours.
     pub fn us(&self, h: &Hit) -> &[PersonKey] {
-        let start = h.us_at as usize;
-        &self.us[start..start + usize::from(h.n_us)]
+        slice(&self.us, h.us_at, h.n_us)
     }
 
     /// Their people on the hit's row, the sender first when theirs.
     pub fn them(&self, h: &Hit) -> &[PersonKey] {
-        let start = h.them_at as usize;
-        &self.them[start..start + usize::from(h.n_them)]
+        slice(&self.them, h.them_at, h.n_them)
     }
 
     /// Bytes of the hits; the people lists count where they are owned
@@ -160,6 +177,11 @@ impl Hits {
     pub fn heap_bytes(&self) -> usize {
         self.list_bytes() + (self.us.capacity() + self.them.capacity()) * 4
     }
+}
+
+/// The people a hit's offset and count point to in a people list.
+fn slice(list: &[PersonKey], at: u32, n: u16) -> &[PersonKey] {
+    &list[at as usize..at as usize + usize::from(n)]
 }
 
 /// Adds `people` to a people list; returns where they start, and how many.
@@ -276,35 +298,31 @@ impl ContactHits {
     /// (see `sides`), so they are merged and only what differs is worked out
     /// again: who started a row (theirs if any contact of the account sent
     /// it), the e-mail of theirs a row of ours answers (any contact's: looked
-    /// up only for a reply), and their people on it. Our people are the
-    /// row's, listed by any contact's hit: the index's list is shared. `None`
-    /// for an account with a contact who is not a person (a shared mailbox
-    /// counts for its account, but has no hits here).
+    /// up only for a reply), and their people on it: the contacts whose hits
+    /// list them, the sender first, the others in key order (not the row's:
+    /// only counted, never listed, so the row is not read again). Our people
+    /// are the row's, listed by any contact's hit: the index's list is shared.
+    /// `None` for an account with a contact who is not a person (a shared
+    /// mailbox counts for its account, but has no hits here).
     pub fn account(&self, view: &View, them: &Them) -> Option<Hits> {
         let Them::Account(_, contacts) = them else { return None };
         if contacts.iter().any(|&c| !view.person(c).is_person()) {
             return None;
         }
-        let mut all: Vec<&Hit> = contacts.iter().flat_map(|&c| self.of(c).list.iter()).collect();
-        // The one compiled sort (`crate::sort`): stable, so runs already in order stay cheap.
-        crate::sort::by_key(&mut all, |h| (h.at, h.row.index()));
+        let (owners, lists): (Vec<PersonKey>, Vec<&[Hit]>) =
+            contacts.iter().map(|&c| (c, &self.of(c).list[..])).filter(|(_, l)| !l.is_empty()).unzip();
         let sides = (view, them);
         let mut hits = Hits { us: self.shared_people(), ..Hits::default() };
-        for (i, h) in all.iter().enumerate() {
-            if i > 0 && all[i - 1].row == h.row {
-                continue;
+        let mut group: Vec<(PersonKey, &Hit)> = Vec::new();
+        for (h, l) in merged(&lists) {
+            if group.first().is_some_and(|(_, g)| g.row != h.row) {
+                hits.push_merged(view, &group, &sides);
+                group.clear();
             }
-            let same_row = all[i..].iter().take_while(|o| o.row == h.row);
-            let started =
-                if same_row.clone().any(|o| o.started == Started::Them) { Started::Them } else { h.started };
-            // A reply of ours answers their e-mail if any contact of theirs sent it.
-            let detail = match h.class {
-                Class::Sent if h.replies && h.detail == NONE => detail(view, h.row, h.class, None, &sides),
-                _ => (h.detail, h.replies),
-            };
-            let them = extend(&mut hits.them, view.took_part(h.row).filter(|&p| sides.is_them(p)));
-            let us = (h.us_at as usize, usize::from(h.n_us));
-            hits.list.push(Hit::new(h.at, h.row, h.class, started, detail, us, them));
+            group.push((owners[l], h));
+        }
+        if !group.is_empty() {
+            hits.push_merged(view, &group, &sides);
         }
         Some(hits)
     }
@@ -330,4 +348,42 @@ impl ContactHits {
             + self.by_contact.values().map(Hits::list_bytes).sum::<usize>()
             + self.by_contact.capacity() * (std::mem::size_of::<(PersonKey, Hits)>() + 1)
     }
+}
+
+/// The hits of the time-ordered `lists`, each with the number of its list,
+/// in (time, row) order, ties in list order: what a stable sort of the lists
+/// one after another gives. Merged two by two: lists already in order are
+/// not sorted again, and no heap or sort is compiled for it.
+pub fn merged<'h>(lists: &[&'h [Hit]]) -> Vec<(&'h Hit, usize)> {
+    let mut runs: Vec<Vec<(&Hit, usize)>> =
+        lists.iter().enumerate().map(|(l, list)| list.iter().map(|h| (h, l)).collect()).collect();
+    while runs.len() > 1 {
+        let mut pairs = std::mem::take(&mut runs).into_iter();
+        while let Some(a) = pairs.next() {
+            runs.push(match pairs.next() {
+                Some(b) => merge_two(&a, &b),
+                None => a,
+            });
+        }
+    }
+    runs.pop().unwrap_or_default()
+}
+
+/// Two runs in (time, row) order as one, `a`'s first on ties.
+fn merge_two<'h>(a: &[(&'h Hit, usize)], b: &[(&'h Hit, usize)]) -> Vec<(&'h Hit, usize)> {
+    let key = |(h, _): &(&Hit, usize)| (h.at, h.row.index());
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if key(&b[j]) < key(&a[i]) {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push(a[i]);
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }

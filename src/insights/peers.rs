@@ -10,7 +10,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use super::health::Standing;
-use super::hits::ContactHits;
+use super::hits::{merged, ContactHits, Hit};
 use crate::consent::View;
 use crate::model::PersonKey;
 use crate::time::Window;
@@ -66,19 +66,24 @@ impl Peers {
         keep: impl Fn(&View, PersonKey) -> bool,
     ) -> Vec<Vec<i64>> {
         if accounts {
-            let mut by_account: FxHashMap<String, Vec<(i64, u32)>> = FxHashMap::default();
+            let mut by_account: FxHashMap<String, Vec<&[Hit]>> = FxHashMap::default();
             for (c, hits) in index.contacts() {
                 if let Some(a) = view.person(c).account.as_ref().filter(|_| keep(view, c)) {
-                    let rows = by_account.entry(account_key(a)).or_default();
-                    rows.extend(hits.list.iter().map(|h| (h.at, h.row.index() as u32)));
+                    by_account.entry(account_key(a)).or_default().push(&hits.list);
                 }
             }
             by_account
                 .into_values()
-                .map(|mut rows| {
-                    rows.sort_unstable();
-                    rows.dedup();
-                    rows.into_iter().map(|(at, _)| at).collect()
+                .map(|lists| {
+                    // A row several of the account's contacts are on counts once.
+                    let mut times = Vec::new();
+                    let mut last = None;
+                    for (h, _) in merged(&lists) {
+                        if last.replace(h.row) != Some(h.row) {
+                            times.push(h.at);
+                        }
+                    }
+                    times
                 })
                 .collect()
         } else {
