@@ -244,6 +244,11 @@ impl<'s> View<'s> {
         View { latest: Some((now, latest)), ..self }
     }
 
+    /// How many person keys there are (`PersonKey::index` is below it).
+    pub fn person_slots(&self) -> usize {
+        self.store.person_slots()
+    }
+
     pub fn person(&self, p: PersonKey) -> &'s Person {
         self.store.person(p)
     }

@@ -115,6 +115,11 @@ impl Store {
         self.pinned = Some(p);
     }
 
+    /// How many person keys there are, canonical or not.
+    pub fn person_slots(&self) -> usize {
+        self.people.len()
+    }
+
     pub fn person(&self, p: PersonKey) -> &Person {
         &self.people[p.index()]
     }

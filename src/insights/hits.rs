@@ -232,24 +232,32 @@ impl ContactHits {
         // By person key: a list, not a map, looked up for every hit.
         let mut lists: Vec<Vec<Hit>> = Vec::new();
         let mut people: Vec<PersonKey> = Vec::new();
+        // Each person's side in a byte: rows name the same few thousand
+        // people a million times, and a person's record is a hundred bytes.
+        let sides: Vec<u8> = (0..view.person_slots())
+            .map(|i| {
+                let person = view.person(PersonKey::new(i as u32));
+                u8::from(person.internal) | u8::from(person.is_person()) << 1
+            })
+            .collect();
+        let internal = |p: PersonKey| sides[p.index()] & 1 != 0;
+        let colleague = |p: PersonKey| sides[p.index()] == 3;
+        let contact = |p: PersonKey| sides[p.index()] == 2;
         for r in view.rows() {
             let from = view.from(r);
             let on_row = || std::iter::once(from).chain(view.participants(r).iter().copied());
             // Our side of any contact's relationship: the row's internal
             // people (lists and shared mailboxes make it count, unlisted).
-            let ours_on_row = on_row().any(|p| view.person(p).internal);
+            let ours_on_row = on_row().any(internal);
             let us_at = people.len();
-            people
-                .extend(view.took_part(r).filter(|&p| view.person(p).internal && view.person(p).is_person()));
+            people.extend(view.took_part(r).filter(|&p| colleague(p)));
             let us = (us_at, people.len() - us_at);
-            let ours_sent = view.person(from).internal;
+            let ours_sent = internal(from);
             // What the row answers: looked up once, for all its contacts.
             let mut parent = None;
             // Only people are contacts: no relationship reads a non-person's hits.
             let everyone = std::iter::once((from, false)).chain(view.participants_copied(r));
-            for (c, copied) in
-                everyone.filter(|&(p, _)| !view.person(p).internal && view.person(p).is_person())
-            {
+            for (c, copied) in everyone.filter(|&(p, _)| contact(p)) {
                 // `classify` for this contact, who is on the row: what the
                 // row says of each side is known without scanning it again.
                 let on_row = RowSides {
