@@ -2,7 +2,7 @@
 //! own rows, and of `Hits::around` against a tally of all hits: kept apart
 //! from `hits` because they read `kpis`, which reads `hits`.
 
-use super::hits::{ContactHits, Hit, Hits};
+use super::hits::{merged, ContactHits, Hit, Hits};
 use super::kpis::tally;
 use super::sides::{Class, Started, Them, ViewerSides};
 use crate::consent::Row;
@@ -93,6 +93,33 @@ fn account_hits_from_the_index_match_the_accounts_own_rows() {
         }
         assert!(compared > 300 && merged > 10, "{scope:?}: {compared} hits, {merged} accounts");
     }
+}
+
+/// Merging time-ordered lists gives what a stable sort of them one after
+/// another gives, for one list, two, and odd and even numbers of them, with
+/// rows that several lists share (contacts on one meeting).
+#[test]
+fn merged_lists_come_out_as_a_stable_sort_of_them() {
+    let (store, viewer) = demo_store();
+    let consent = Consent { aggregated: false, identifiable: true };
+    let view = Gate::new(&store, consent, Some(viewer)).open(Scope::Identifiable).unwrap();
+    let index = ContactHits::build(&view);
+    let mut contacts: Vec<PersonKey> = index.contacts().map(|(c, _)| c).collect();
+    contacts.sort_unstable();
+    let mut shared = 0;
+    for n in [1, 2, 3, 5, 8, 40] {
+        for chunk in contacts.chunks(n).take(30) {
+            let lists: Vec<&[Hit]> = chunk.iter().map(|&c| &index.of(c).list[..]).collect();
+            let mut expected: Vec<(usize, &Hit)> =
+                lists.iter().enumerate().flat_map(|(l, list)| list.iter().map(move |h| (l, h))).collect();
+            expected.sort_by_key(|(_, h)| (h.at, h.row.index()));
+            let mut got = Vec::new();
+            merged(&lists, |h, l| got.push((l, h)));
+            assert_eq!(got, expected, "{n} lists");
+            shared += got.windows(2).filter(|w| w[0].1.row == w[1].1.row).count();
+        }
+    }
+    assert!(shared > 20, "only {shared} rows shared by two lists");
 }
 
 /// Hits around a window tally that window as all of the hits do.

@@ -78,11 +78,11 @@ impl Peers {
                     // A row several of the account's contacts are on counts once.
                     let mut times = Vec::new();
                     let mut last = None;
-                    for (h, _) in merged(&lists) {
+                    merged(&lists, |h, _| {
                         if last.replace(h.row) != Some(h.row) {
                             times.push(h.at);
                         }
-                    }
+                    });
                     times
                 })
                 .collect()
