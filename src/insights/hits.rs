@@ -322,13 +322,13 @@ impl ContactHits {
         let sides = (view, them);
         let mut hits = Hits { us: self.shared_people(), ..Hits::default() };
         let mut group: Vec<(PersonKey, &Hit)> = Vec::new();
-        merged(&lists, |h, l| {
+        for (h, l) in merged(&lists) {
             if group.first().is_some_and(|(_, g)| g.row != h.row) {
                 hits.push_merged(view, &group, &sides);
                 group.clear();
             }
             group.push((owners[l], h));
-        });
+        }
         if !group.is_empty() {
             hits.push_merged(view, &group, &sides);
         }
@@ -358,15 +358,11 @@ impl ContactHits {
     }
 }
 
-/// Calls `each` with the hits of the time-ordered `lists`, each with the
-/// number of its list, in (time, row) order, ties in list order: what a
-/// stable sort of the lists one after another gives. Merged two by two:
-/// lists already in order are not sorted again, one list is not copied,
-/// and no heap or sort is compiled for it.
-pub fn merged<'h>(lists: &[&'h [Hit]], mut each: impl FnMut(&'h Hit, usize)) {
-    if let [only] = lists {
-        return only.iter().for_each(|h| each(h, 0));
-    }
+/// The hits of the time-ordered `lists`, each with the number of its list,
+/// in (time, row) order, ties in list order: what a stable sort of the lists
+/// one after another gives. Merged two by two: lists already in order are
+/// not sorted again, and no heap or sort is compiled for it.
+pub fn merged<'h>(lists: &[&'h [Hit]]) -> Vec<(&'h Hit, usize)> {
     let mut runs: Vec<Vec<(&Hit, usize)>> =
         lists.iter().enumerate().map(|(l, list)| list.iter().map(|h| (h, l)).collect()).collect();
     while runs.len() > 1 {
@@ -378,7 +374,7 @@ pub fn merged<'h>(lists: &[&'h [Hit]], mut each: impl FnMut(&'h Hit, usize)) {
             });
         }
     }
-    runs.into_iter().flatten().for_each(|(h, l)| each(h, l));
+    runs.pop().unwrap_or_default()
 }
 
 /// Two runs in (time, row) order as one, `a`'s first on ties.

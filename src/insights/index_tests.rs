@@ -113,8 +113,7 @@ fn merged_lists_come_out_as_a_stable_sort_of_them() {
             let mut expected: Vec<(usize, &Hit)> =
                 lists.iter().enumerate().flat_map(|(l, list)| list.iter().map(move |h| (l, h))).collect();
             expected.sort_by_key(|(_, h)| (h.at, h.row.index()));
-            let mut got = Vec::new();
-            merged(&lists, |h, l| got.push((l, h)));
+            let got: Vec<(usize, &Hit)> = merged(&lists).into_iter().map(|(h, l)| (l, h)).collect();
             assert_eq!(got, expected, "{n} lists");
             shared += got.windows(2).filter(|w| w[0].1.row == w[1].1.row).count();
         }

@@ -78,11 +78,11 @@ impl Peers {
                     // A row several of the account's contacts are on counts once.
                     let mut times = Vec::new();
                     let mut last = None;
-                    merged(&lists, |h, _| {
+                    for (h, _) in merged(&lists) {
                         if last.replace(h.row) != Some(h.row) {
                             times.push(h.at);
                         }
-                    });
+                    }
                     times
                 })
                 .collect()
