@@ -32,7 +32,7 @@ use rustc_hash::FxHashMap;
 
 use super::accounts::score_engagement;
 use super::periods::CalendarPeriod;
-use super::question::{Caps, GroupBy, Question};
+use super::question::{Caps, GroupBy, Question, MAX_GROUPS_PER_RECORD};
 use super::suppression::{Groups, Members};
 use super::table::{
     table, AccountMetrics, AggregateRow, AggregateTable, DepartmentMetrics, MatrixCell, Metrics, NoiseReport,
@@ -207,18 +207,42 @@ fn counted_records(
 }
 
 /// The groups a record counts for: the sender's own group first (when it has
-/// one), then the others in table order, at most `groups_per_record`.
-fn record_groups(view: &View, r: Row, group_of: &Members, include_sender: bool, caps: &Caps) -> Vec<usize> {
+/// one), then the others in table order, at most `groups_per_record`. Kept
+/// in place, not in a list of its own: a table reads a million records.
+fn record_groups(view: &View, r: Row, group_of: &Members, include_sender: bool, caps: &Caps) -> RecordGroups {
     let own = group_of.get(&view.from(r)).filter(|_| include_sender);
-    let mut groups: Vec<usize> =
-        view.participants(r).iter().filter_map(|p| group_of.get(p)).filter(|&g| Some(g) != own).collect();
-    groups.sort_unstable();
-    groups.dedup();
-    if let Some(own) = own {
-        groups.insert(0, own);
+    let mut out = RecordGroups { list: [0; MAX_GROUPS_PER_RECORD], len: 0 };
+    let cap = (caps.groups_per_record as usize).min(MAX_GROUPS_PER_RECORD);
+    if let Some(own) = own.filter(|_| cap > 0) {
+        out.list[0] = own;
+        out.len = 1;
     }
-    groups.truncate(caps.groups_per_record as usize);
-    groups
+    // The smallest other groups, in order, without repeats.
+    let first = out.len;
+    for g in view.participants(r).iter().filter_map(|p| group_of.get(p)).filter(|&g| Some(g) != own) {
+        let kept = &out.list[first..out.len];
+        let at = first + kept.partition_point(|&x| x < g);
+        if at >= cap || kept.get(at - first) == Some(&g) {
+            continue;
+        }
+        out.len = (out.len + 1).min(cap);
+        out.list.copy_within(at..out.len - 1, at + 1);
+        out.list[at] = g;
+    }
+    out
+}
+
+/// The groups of a record (see `record_groups`).
+struct RecordGroups {
+    list: [usize; MAX_GROUPS_PER_RECORD],
+    len: usize,
+}
+
+impl std::ops::Deref for RecordGroups {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        &self.list[..self.len]
+    }
 }
 
 fn capped_minutes(view: &View, r: Row, caps: &Caps) -> u64 {
@@ -322,7 +346,7 @@ fn department_record(
     }
     if view.kind(r) == Kind::Meeting {
         let groups = record_groups(view, r, member, true, caps);
-        for &g in &groups {
+        for &g in groups.iter() {
             sums.add(g, pi, 3, 1);
             sums.add(g, pi, 4, capped_minutes(view, r, caps));
         }
@@ -350,7 +374,7 @@ fn department_record(
             sums.add(g, pi, 1, 1);
         }
     }
-    for g in record_groups(view, r, member, false, caps) {
+    for &g in record_groups(view, r, member, false, caps).iter() {
         sums.add(g, pi, 2, 1);
         if let Some(s) = own {
             let pair = (s.min(g), s.max(g));
@@ -383,7 +407,7 @@ fn account_record(
     };
     match view.kind(r) {
         Kind::Meeting => {
-            for g in record_groups(view, r, account_of, true, caps) {
+            for &g in record_groups(view, r, account_of, true, caps).iter() {
                 sums.add(g, pi, 2, 1);
                 sums.add(g, pi, 3, capped_minutes(view, r, caps));
                 counted(sums, g);
@@ -393,7 +417,7 @@ fn account_record(
             if let Some(g) = account_of.get(&from) {
                 sums.add(g, pi, 1, 1);
             } else if internal_from {
-                for g in record_groups(view, r, account_of, false, caps) {
+                for &g in record_groups(view, r, account_of, false, caps).iter() {
                     sums.add(g, pi, 0, 1);
                     counted(sums, g);
                 }

@@ -10,6 +10,10 @@ use crate::error::{Error, Result};
 use crate::privacy::budget::Epsilon;
 use crate::time::{Window, WorkingHours};
 
+
+/// The most groups a record of a noisy table may count for
+/// (`noise.groupsPerRecord`).
+pub const MAX_GROUPS_PER_RECORD: usize = 5;
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
@@ -61,7 +65,12 @@ impl Noise {
                 d.records_per_period,
                 1000,
             )?,
-            groups_per_record: pick("noise.groupsPerRecord", self.groups_per_record, d.groups_per_record, 5)?,
+            groups_per_record: pick(
+                "noise.groupsPerRecord",
+                self.groups_per_record,
+                d.groups_per_record,
+                MAX_GROUPS_PER_RECORD as u32,
+            )?,
             minutes_per_meeting: pick(
                 "noise.minutesPerMeeting",
                 self.minutes_per_meeting,
