@@ -10,7 +10,6 @@ use crate::error::{Error, Result};
 use crate::privacy::budget::Epsilon;
 use crate::time::{Window, WorkingHours};
 
-
 /// The most groups a record of a noisy table may count for
 /// (`noise.groupsPerRecord`).
 pub const MAX_GROUPS_PER_RECORD: usize = 5;
