@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Kind, Person, PersonKey, Scope};
+use crate::model::{Kind, Person, PersonFlags, PersonKey, Scope};
 use crate::store::Store;
 
 /// The consent flags in force. `identifiable` does not imply `aggregated`:
@@ -244,9 +244,9 @@ impl<'s> View<'s> {
         View { latest: Some((now, latest)), ..self }
     }
 
-    /// How many person keys there are (`PersonKey::index` is below it).
-    pub fn person_slots(&self) -> usize {
-        self.store.person_slots()
+    /// Every person key's flags (see `PersonFlags`), for a pass over every row.
+    pub fn person_flags(&self) -> PersonFlags {
+        PersonFlags::of((0..self.store.person_slots()).map(|i| self.store.person(PersonKey::new(i as u32))))
     }
 
     pub fn person(&self, p: PersonKey) -> &'s Person {

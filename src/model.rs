@@ -193,6 +193,44 @@ impl Person {
     }
 }
 
+/// Each person key's side in a byte: internal or not, a person or not (a
+/// list, a shared mailbox). A pass over every row reads these instead of the
+/// people's records: rows name the same few thousand people a million
+/// times, and a record is a hundred bytes.
+pub struct PersonFlags(Vec<u8>);
+
+impl PersonFlags {
+    const INTERNAL: u8 = 1;
+    const PERSON: u8 = 2;
+
+    /// The flags of `people`, in key order.
+    pub fn of<'p>(people: impl Iterator<Item = &'p Person>) -> PersonFlags {
+        let flag = |p: &Person| {
+            let (internal, person) = (u8::from(p.internal), u8::from(p.is_person()));
+            (internal * Self::INTERNAL) | (person * Self::PERSON)
+        };
+        PersonFlags(people.map(flag).collect())
+    }
+
+    pub fn internal(&self, p: PersonKey) -> bool {
+        self.0[p.index()] & Self::INTERNAL != 0
+    }
+
+    pub fn person(&self, p: PersonKey) -> bool {
+        self.0[p.index()] & Self::PERSON != 0
+    }
+
+    /// An internal person.
+    pub fn colleague(&self, p: PersonKey) -> bool {
+        self.0[p.index()] == Self::INTERNAL | Self::PERSON
+    }
+
+    /// An external person.
+    pub fn contact(&self, p: PersonKey) -> bool {
+        self.0[p.index()] == Self::PERSON
+    }
+}
+
 /// Whether every byte is ASCII and none an upper-case letter: eight bytes
 /// a step (every id of every record is checked).
 fn lower_ascii(b: &[u8]) -> bool {

@@ -232,17 +232,9 @@ impl ContactHits {
         // By person key: a list, not a map, looked up for every hit.
         let mut lists: Vec<Vec<Hit>> = Vec::new();
         let mut people: Vec<PersonKey> = Vec::new();
-        // Each person's side in a byte: rows name the same few thousand
-        // people a million times, and a person's record is a hundred bytes.
-        let sides: Vec<u8> = (0..view.person_slots())
-            .map(|i| {
-                let person = view.person(PersonKey::new(i as u32));
-                u8::from(person.internal) | u8::from(person.is_person()) << 1
-            })
-            .collect();
-        let internal = |p: PersonKey| sides[p.index()] & 1 != 0;
-        let colleague = |p: PersonKey| sides[p.index()] == 3;
-        let contact = |p: PersonKey| sides[p.index()] == 2;
+        let flags = view.person_flags();
+        let (internal, colleague, contact) =
+            (|p| flags.internal(p), |p| flags.colleague(p), |p| flags.contact(p));
         for r in view.rows() {
             let from = view.from(r);
             let on_row = || std::iter::once(from).chain(view.participants(r).iter().copied());

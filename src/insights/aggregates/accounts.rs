@@ -79,6 +79,7 @@ fn tally(
         (0..n * parts).map(|_| FxHashSet::default()).collect();
     let mut accounts_here: Vec<usize> = Vec::new();
     let (mut everyone, mut internal): (Vec<PersonKey>, Vec<PersonKey>) = Default::default();
+    let flags = view.person_flags();
     for r in view.rows() {
         let at = view.at(r);
         let kind = view.kind(r);
@@ -90,7 +91,7 @@ fn tally(
         everyone.clear();
         everyone.extend(std::iter::once(from).chain(view.participants(r).iter().copied()));
         internal.clear();
-        internal.extend(everyone.iter().copied().filter(|&p| view.person(p).internal));
+        internal.extend(everyone.iter().copied().filter(|&p| flags.internal(p)));
         if internal.is_empty() {
             continue;
         }
@@ -111,7 +112,7 @@ fn tally(
                     cell.m.emails_from += 1;
                     cell.last_email = cell.last_email.max(Some(at));
                 }
-                _ if view.person(from).internal => {
+                _ if flags.internal(from) => {
                     cell.m.emails_to += 1;
                     cell.last_email = cell.last_email.max(Some(at));
                     if let Some(delay) = reply_delay(view, r, account_of, g, periods[pi].start) {
@@ -121,7 +122,7 @@ fn tally(
                 _ => continue,
             }
             // Only people count as people of a cell (and toward its size).
-            let person = |p: &PersonKey| view.person(*p).is_person();
+            let person = |p: &PersonKey| flags.person(*p);
             cell.contacts.extend(contacts.filter(person));
             internal_by_part[g * parts + part].extend(internal.iter().copied().filter(person));
         }

@@ -84,6 +84,7 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
     // Reused from row to row: a list allocated a row was a fifth of the time.
     let mut externals: Vec<PersonKey> = Vec::new();
     let mut links = Links::default();
+    let flags = view.person_flags();
     for r in view.rows() {
         let at = view.at(r);
         let kind = view.kind(r);
@@ -99,7 +100,7 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
         present.clear();
         present.extend(keys.iter().map(|&k| ((k >> 32) as usize, PersonKey::new(k as u32))));
         externals.clear();
-        externals.extend(everyone().filter(|&p| !view.person(p).internal));
+        externals.extend(everyone().filter(|&p| !flags.internal(p)));
         let from_group = member.get(&from);
         let mut seen_group = usize::MAX;
         for (i, &(g, p)) in present.iter().enumerate() {
