@@ -9,6 +9,8 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+use crate::words::{first, HIGH, ONES};
+
 /// Dense handle of a person key (an id or an alias) in the store's interner;
 /// a type of its own, as `consent::Row` is, so that a person is never
 /// confused with a row or an interned id.
@@ -234,20 +236,11 @@ impl PersonFlags {
 /// Whether every byte is ASCII and none an upper-case letter: eight bytes
 /// a step (every id of every record is checked).
 fn lower_ascii(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut words = b.chunks_exact(8);
-    for w in &mut words {
-        let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
-        // In a byte below 0x80 (any other fails on its own high bit), the
-        // first sum sets the high bit from 'A' up and the second from past
-        // 'Z'; neither carries into the next byte.
-        let upper = w.wrapping_add(ONES * 0x3f) & !w.wrapping_add(ONES * 0x25);
-        if (w | upper) & HIGH != 0 {
-            return false;
-        }
-    }
-    words.remainder().iter().all(|&c| c < 0x80 && !c.is_ascii_uppercase())
+    // In a byte below 0x80 (any other is flagged by its own high bit), the
+    // first sum sets the high bit from 'A' up and the second from past 'Z';
+    // neither carries into the next byte.
+    let upper = |w: u64| w.wrapping_add(ONES * 0x3f) & !w.wrapping_add(ONES * 0x25);
+    first(b, |w| (w | upper(w)) & HIGH, |c| c >= 0x80 || c.is_ascii_uppercase()).is_none()
 }
 
 /// The canonical form of a person id: trimmed, and lower-cased when it looks

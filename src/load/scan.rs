@@ -12,6 +12,8 @@
 
 use std::borrow::Cow;
 
+use crate::words::{first, HIGH, ONES};
+
 /// The JSON text of each member `names` lists, in that order (`None` when
 /// absent), if `json` is one flat object this reader accepts.
 pub fn flat_members<'a, const N: usize>(json: &'a str, names: &[&str; N]) -> Option<[Option<&'a str>; N]> {
@@ -48,34 +50,11 @@ pub fn flat_members<'a, const N: usize>(json: &'a str, names: &[&str; N]) -> Opt
     (r.at == r.b.len()).then_some(found)
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// Eight bytes of `b` from `at` (which must leave eight), as one word.
-fn word(b: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes(b[at..at + 8].try_into().unwrap_or_default())
-}
-
 /// A flag in the high bit of each byte of `w` that equals `c`. The lowest
 /// flag is exact; flags above it may be borrows, so only the lowest is read.
 fn equal(w: u64, c: u8) -> u64 {
     let x = w ^ (ONES * u64::from(c));
     x.wrapping_sub(ONES) & !x & HIGH
-}
-
-/// The offset of the first byte of `b` that `flags` flags, eight bytes a
-/// step (core's `memchr` reads a machine word, four bytes in wasm32, and a
-/// table lookup a byte is slower still), the last few one at a time.
-fn first(b: &[u8], flags: impl Fn(u64) -> u64, byte: impl Fn(u8) -> bool) -> Option<usize> {
-    let mut at = 0;
-    while at + 8 <= b.len() {
-        let found = flags(word(b, at));
-        if found != 0 {
-            return Some(at + (found.trailing_zeros() / 8) as usize);
-        }
-        at += 8;
-    }
-    b[at..].iter().position(|&c| byte(c)).map(|i| at + i)
 }
 
 /// The offset of the first `needle` in `hay`.
