@@ -233,23 +233,21 @@ impl ContactHits {
         let mut lists: Vec<Vec<Hit>> = Vec::new();
         let mut people: Vec<PersonKey> = Vec::new();
         let flags = view.person_flags();
-        let (internal, colleague, contact) =
-            (|p| flags.internal(p), |p| flags.colleague(p), |p| flags.contact(p));
         for r in view.rows() {
             let from = view.from(r);
             let on_row = || std::iter::once(from).chain(view.participants(r).iter().copied());
             // Our side of any contact's relationship: the row's internal
             // people (lists and shared mailboxes make it count, unlisted).
-            let ours_on_row = on_row().any(internal);
+            let ours_on_row = on_row().any(|p| flags.internal(p));
             let us_at = people.len();
-            people.extend(view.took_part(r).filter(|&p| colleague(p)));
+            people.extend(view.took_part(r).filter(|&p| flags.colleague(p)));
             let us = (us_at, people.len() - us_at);
-            let ours_sent = internal(from);
+            let ours_sent = flags.internal(from);
             // What the row answers: looked up once, for all its contacts.
             let mut parent = None;
             // Only people are contacts: no relationship reads a non-person's hits.
             let everyone = std::iter::once((from, false)).chain(view.participants_copied(r));
-            for (c, copied) in everyone.filter(|&(p, _)| contact(p)) {
+            for (c, copied) in everyone.filter(|&(p, _)| flags.contact(p)) {
                 // `classify` for this contact, who is on the row: what the
                 // row says of each side is known without scanning it again.
                 let on_row = RowSides {

@@ -13,6 +13,7 @@ use crate::time::{Window, WorkingHours};
 /// The most groups a record of a noisy table may count for
 /// (`noise.groupsPerRecord`).
 pub const MAX_GROUPS_PER_RECORD: usize = 5;
+
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum GroupBy {
