@@ -8,6 +8,7 @@
 mod columns;
 mod compact;
 mod conversation_index;
+mod crc32;
 mod digest;
 mod messages;
 mod opt_outs;
@@ -429,7 +430,6 @@ impl Store {
     fn reindex_rows(&mut self) {
         let people_n = self.canon.len();
         self.row_of_id = vec![NONE; self.interaction_ids.len()];
-        self.by_person = vec![Vec::new(); people_n];
         self.sorted_len = vec![IN_ORDER; people_n];
         self.unsorted = Vec::new();
         self.thread_last = vec![NONE; self.threads.len()];
@@ -441,11 +441,6 @@ impl Store {
                 self.chain_message(row as u32, self.rows.message[row]);
             }
             self.row_of_id[self.rows.id[row] as usize] = row as u32;
-            self.by_person[self.rows.from[row].index()].push(row as u32);
-            let start = if row == 0 { 0 } else { self.rows.part_end[row - 1] as usize };
-            for &p in &self.rows.parts[start..self.rows.part_end[row] as usize] {
-                self.by_person[p.index()].push(row as u32);
-            }
             let thread = self.rows.thread[row];
             let prev = if thread != NONE && self.rows.kind[row] == Kind::Email {
                 std::mem::replace(&mut self.thread_last[thread as usize], row as u32)
@@ -454,11 +449,21 @@ impl Store {
             };
             self.thread_prev.push(prev);
         }
-        // Rebuilt in row order: put every list in time order.
-        let at = &self.rows.at;
-        for list in &mut self.by_person {
-            by_time(list, at, 0);
-            list.shrink_to_fit();
+        // Every person's rows in time order: the rows sorted once, then dealt
+        // out to their people, each list sized first. Sorting each person's
+        // list instead sorts every row once per person on it (3.5 times at
+        // 200,000 interactions of the demo), half of reopening a snapshot.
+        let c = &self.rows;
+        let people_of = |row: usize| std::iter::once(c.from[row]).chain(c.participants(row).iter().copied());
+        let mut counts = vec![0u32; people_n];
+        for row in 0..c.len() {
+            people_of(row).for_each(|p| counts[p.index()] += 1);
+        }
+        self.by_person = counts.iter().map(|&n| Vec::with_capacity(n as usize)).collect();
+        let mut in_time: Vec<(i64, u32)> = (0..c.len()).map(|row| (c.at[row], row as u32)).collect();
+        in_time.sort_unstable();
+        for &(_, row) in &in_time {
+            people_of(row as usize).for_each(|p| self.by_person[p.index()].push(row));
         }
     }
 

@@ -15,6 +15,7 @@
 
 use rustc_hash::FxHashSet;
 
+pub use super::crc32::crc32;
 use super::{Columns, OptOutDigest, Store, IN_ORDER};
 use crate::error::{Error, Result};
 use crate::ids::{Interner, NONE};
@@ -32,26 +33,6 @@ pub const VERSION: u32 = 4;
 
 fn corrupt(why: impl Into<String>) -> Error {
     Error::InvalidSnapshot(why.into())
-}
-
-/// CRC-32 (IEEE), table-driven.
-pub fn crc32(bytes: &[u8]) -> u32 {
-    const TABLE: [u32; 256] = {
-        let mut table = [0u32; 256];
-        let mut i = 0;
-        while i < 256 {
-            let mut c = i as u32;
-            let mut k = 0;
-            while k < 8 {
-                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-                k += 1;
-            }
-            table[i] = c;
-            i += 1;
-        }
-        table
-    };
-    !bytes.iter().fold(!0u32, |c, &b| TABLE[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8))
 }
 
 /// What an engine's snapshot holds besides its store.
@@ -229,7 +210,8 @@ impl<'b> Reader<'b> {
     }
     pub fn u32s(&mut self) -> Result<Vec<u32>> {
         let n = self.count(4)?;
-        (0..n).map(|_| self.u32()).collect()
+        let bytes = self.take(n * 4)?;
+        Ok(bytes.chunks_exact(4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
     }
     pub fn finish(self) -> Result<()> {
         if self.bytes.is_empty() {
@@ -250,6 +232,8 @@ fn write_interner(w: &mut Writer, interner: &Interner) {
 fn read_interner(r: &mut Reader) -> Result<Interner> {
     let n = r.count(8)?;
     let mut interner = Interner::default();
+    // Bounded by the bytes left (each string has an 8-byte length before it).
+    interner.reserve(n, 0);
     for i in 0..n {
         if interner.intern(r.str()?) as usize != i {
             return Err(corrupt("an id appears twice"));
@@ -460,15 +444,19 @@ impl Store {
         }
         // What a load guarantees of every row: canonical, opted-in people, a
         // sender not among the participants, no one twice, someone left.
-        let usable = |p: PersonKey| canon[p.index()] == p && !people[p.index()].opted_out;
-        let mut scratch: Vec<PersonKey> = Vec::new();
+        let usable: Vec<bool> =
+            (0..people_n).map(|k| canon[k].index() == k && !people[k].opted_out).collect();
+        // The row that last named each person: someone named twice in a row
+        // shows at once, without sorting each row's people.
+        let mut named_in = vec![u32::MAX; people_n];
         for row in 0..rows {
-            scratch.clear();
-            scratch.extend_from_slice(c.participants(row));
-            scratch.push(c.from[row]);
-            scratch.sort_unstable();
-            let repeats = scratch.windows(2).any(|w| w[0] == w[1]);
-            if scratch.len() < 2 || repeats || !scratch.iter().all(|&p| usable(p)) {
+            let parts = c.participants(row);
+            let mut fine = !parts.is_empty();
+            for p in std::iter::once(c.from[row]).chain(parts.iter().copied()) {
+                let before = std::mem::replace(&mut named_in[p.index()], row as u32);
+                fine &= usable[p.index()] && before != row as u32;
+            }
+            if !fine {
                 return Err(corrupt("an interaction whose people a load would not have stored"));
             }
         }
@@ -511,11 +499,6 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn crc32_matches_the_standard_check_value() {
-        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
-    }
 
     #[test]
     fn every_truncation_and_every_flipped_byte_of_a_sealed_payload_is_refused() {
