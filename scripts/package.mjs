@@ -87,7 +87,7 @@ import initCore from "./rapport.js";
 import initDemo from "./rapport_demo.js";
 
 export * from "./rapport.js";
-export { demoDataset, demoDatasetBytes, initSync as initDemoSync } from "./rapport_demo.js";
+export { demoDataset, demoDatasetBytes, DemoStream, initSync as initDemoSync } from "./rapport_demo.js";
 
 /** Fetches and compiles both modules (\`input\` is the analytics module's, as rapport.js's init takes it). */
 export default async function init(input) {
@@ -99,7 +99,7 @@ export default async function init(input) {
   writeFileSync(
     join(out, "web", "index.d.ts"),
     `export * from "./rapport.js";
-export { demoDataset, demoDatasetBytes, initSync as initDemoSync, type DemoOptions, type DemoDataset, type DemoDatasetBytes } from "./rapport_demo.js";
+export { demoDataset, demoDatasetBytes, DemoStream, initSync as initDemoSync, type DemoOptions, type DemoDataset, type DemoDatasetBytes } from "./rapport_demo.js";
 import type { InitInput, InitOutput } from "./rapport.js";
 
 /** Fetches and compiles both modules (\`input\` is the analytics module's, as rapport.js's init takes it). */
@@ -118,6 +118,7 @@ export default function init(
 // The demo module, in its own .wasm: compiled on first require of this module.
 exports.demoDataset = require("./rapport_demo.cjs").demoDataset;
 exports.demoDatasetBytes = require("./rapport_demo.cjs").demoDatasetBytes;
+exports.DemoStream = require("./rapport_demo.cjs").DemoStream;
 `;
   writeFileSync(
     join(out, "node", "rapport.cjs"),
@@ -131,7 +132,7 @@ exports.demoDatasetBytes = require("./rapport_demo.cjs").demoDatasetBytes;
   copyFileSync(join(node, "rapport_demo.d.ts"), join(out, "node", "rapport_demo.d.cts"));
   writeFileSync(
     join(out, "node", "rapport.d.cts"),
-    `${nodeDts.trimEnd()}\nexport { demoDataset, demoDatasetBytes, type DemoOptions, type DemoDataset, type DemoDatasetBytes } from "./rapport_demo.cjs";\n`,
+    `${nodeDts.trimEnd()}\nexport { demoDataset, demoDatasetBytes, DemoStream, type DemoOptions, type DemoDataset, type DemoDatasetBytes } from "./rapport_demo.cjs";\n`,
   );
 
   // node/index.mjs: the ES module entry re-exports the CommonJS build's

@@ -1,17 +1,19 @@
-// The dashboard page, its entry point: UI only. Every wasm call (dataset,
-// engine, queries) runs in the analytics worker (worker.js); the page sends
-// it requests (rpc.js, protocol.js), shows progress, and draws the results
-// with DOM APIs (no innerHTML, no inline scripts or styles: the page runs
-// under script-src 'self' 'wasm-unsafe-eval'). This module starts the load,
-// wires the settings dialog (the permission in force and the demo
-// administrator's control, "Forget stored data") and the data's age banner,
-// and hands the data shown to the card: team.js (the card and its tabs),
-// load.js ("Load your own data"), status.js (what the page says of the data).
-// ui.js holds the shared helpers, charts.js the SVG charts. The data is kept
-// in IndexedDB by the worker and the app's files by a service worker (sw.js),
-// so that the page reopens quickly and offline.
+// The dashboard page: UI only. Every wasm call (dataset, engine, queries)
+// runs in the analytics worker (worker.js); the page sends it requests
+// (rpc.js, protocol.js), shows progress, and draws the results with DOM APIs
+// (no innerHTML, no inline scripts or styles: the page runs under script-src
+// 'self' 'wasm-unsafe-eval'). boot.js asks for the first load and imports
+// this module, which shows it (`start`), wires the settings dialog (the
+// permission in force and the demo administrator's control, "Forget stored
+// data") and the data's age banner, and hands the data shown to the card:
+// team.js (the card and its tabs), load.js ("Load your own data"), status.js
+// (what the page says of the data). ui.js holds the shared helpers, charts.js
+// the SVG charts. The data is kept in IndexedDB by the worker and the app's
+// files by a service worker (sw.js), so that the page reopens quickly and
+// offline.
 
 import { call, onWorkerFailure } from "./rpc.js";
+import { readParams } from "./params.js";
 import { $, el, countFormat, SCOPE_LABELS } from "./ui.js";
 import { renderOwnInsights } from "./views/own.js";
 import { consentText, ageText } from "./freshness.js";
@@ -25,9 +27,6 @@ import { initLoad, loadReady, prefillViewer } from "./load.js";
  * @typedef {import("./status.js").FilesLoaded} FilesLoaded
  * @typedef {import("./protocol.js").ConsentStatus} ConsentStatus
  */
-
-const DEFAULT_SEED = 42;
-const DEFAULT_INTERACTIONS = 20000;
 
 // ---------------------------------------------------------------- page state
 
@@ -56,31 +55,6 @@ function showFailure(err) {
   );
   box.hidden = false;
   setStatus("The data could not be loaded.");
-}
-
-function readParams() {
-  const params = new URLSearchParams(location.search);
-  /** @type {(name: string, fallback: number) => number} */
-  const integer = (name, fallback) => {
-    const raw = params.get(name);
-    if (raw === null || raw.trim() === "") return fallback;
-    const n = Number(raw);
-    return Number.isSafeInteger(n) && n >= 0 ? n : fallback;
-  };
-  // The engine's privacy budget for noisy aggregates; absent or not a positive number: the engine's default.
-  const budget = Number(params.get("epsilonBudget") ?? NaN);
-  // The demo's deployment settings (a real host sets them in its own code):
-  // what the demo administrator grants on a first load (`grant=none`,
-  // `identifiable`, `aggregated`; default both), and the noise policy
-  // (`requireNoise=0` turns the engine's requireNoise off; default on).
-  const grant = params.get("grant") ?? "identifiable,aggregated";
-  return {
-    seed: integer("seed", DEFAULT_SEED),
-    interactions: integer("interactions", DEFAULT_INTERACTIONS),
-    epsilonBudget: Number.isFinite(budget) && budget > 0 ? budget : undefined,
-    grant: { identifiable: /identifiable/.test(grant), aggregated: /aggregated/.test(grant) },
-    requireNoise: params.get("requireNoise") !== "0",
-  };
 }
 
 // ---------------------------------------------------------------- consent
@@ -232,14 +206,17 @@ async function dataLoaded(load) {
   await dataReplaced(load, load.consent);
 }
 
-async function start() {
-  const { seed, interactions, epsilonBudget, grant, requireNoise } = readParams();
+/**
+ * Shows the first load (boot.js asked for it before this module arrived).
+ * @param {(progress: (p: import("./protocol.js").Progress) => void) => Promise<import("./protocol.js").LoadResult>} firstLoad
+ */
+export async function start(firstLoad) {
   setState("loading");
   setStatus(el("span", { class: "dot busy", "aria-hidden": "true" }), "Starting the analytics worker…");
   /** @param {{ message: string }} p */
   const progress = (p) => setStatus(el("span", { class: "dot busy", "aria-hidden": "true" }), p.message);
   try {
-    const load = await call("load", { seed, interactions, consent: grant, epsilonBudget, requireNoise }, progress);
+    const load = await firstLoad(progress);
     setStatus(...(load.source === "stored" ? storedSummary(load) : loadSummary(load)));
     storageNote(load.stored);
     showDataset(load);
@@ -290,4 +267,3 @@ initLoad({
   onSwitch: dataSwitching,
   onLoaded: dataLoaded,
 });
-start();

@@ -10,7 +10,7 @@
 // files on install and deletes the old caches on activate; without a bump,
 // browsers that have the shell keep the old one.
 
-const VERSION = "rapport-shell-v8";
+const VERSION = "rapport-shell-v9";
 const PREFIX = "rapport-shell-";
 const SHELL = [
   "./",
@@ -19,11 +19,13 @@ const SHELL = [
   "./card.css",
   "./freshness.js",
   "./app.js",
+  "./boot.js",
   "./charts.js",
   "./domains.js",
   "./errors.js",
   "./load-report.js",
   "./load.js",
+  "./params.js",
   "./reload.js",
   "./rpc.js",
   "./status.js",
@@ -57,7 +59,9 @@ const SHELL = [
   "./worker/csv.js",
   "./worker/contacts.js",
   "./worker/demo.js",
+  "./worker/demo-source.js",
   "./worker/files.js",
+  "./worker/generator.js",
   "./worker/ingest.js",
   "./worker/ledger.js",
   "./worker/persist.js",
@@ -67,7 +71,6 @@ const SHELL = [
   "./worker/store.js",
   "./pkg/rapport.js",
   "./pkg/rapport_bg.wasm",
-  "./pkg/demo.js",
   "./pkg/rapport_demo.js",
   "./pkg/rapport_demo_bg.wasm",
 ];

@@ -79,17 +79,53 @@ pub struct DemoDataset {
 
 /// Generates the dataset described by `opts`.
 pub fn demo_dataset(opts: &DemoOptions) -> DemoDataset {
-    let mut rng = Rng::new(opts.seed);
-    let world = World::build(&mut rng, opts.interactions);
-    let people = world.people_json();
-    let interactions = Gen::run(&world, rng, opts.interactions, opts.format == DemoFormat::Ndjson);
-    let mut now = String::with_capacity(20);
-    push_time(&mut now, END);
-    DemoDataset {
-        people,
-        interactions,
-        viewer: world.people[0].id.clone(),
-        internal_domains: vec![INTERNAL_DOMAIN.to_string()],
-        now,
+    let mut stream = DemoStream::with_format(opts, opts.format);
+    let interactions = stream.next_chunk(usize::MAX).map(str::to_owned).unwrap_or_default();
+    let DemoStream { people, viewer, now, .. } = stream;
+    DemoDataset { people, interactions, viewer, internal_domains: vec![INTERNAL_DOMAIN.to_string()], now }
+}
+
+/// The dataset of `opts` made piece by piece: the people directory, the
+/// viewer and the time at once, then the interactions in NDJSON, a chunk of
+/// whole lines at a time, so that a caller can load each chunk while the
+/// next is made. Together the chunks are `demo_dataset`'s NDJSON text, byte
+/// for byte (`opts.format` is not read).
+pub struct DemoStream {
+    /// JSON array text of the people directory (SPEC 2.1).
+    pub people: String,
+    /// Id of the signed-in user to use with this dataset.
+    pub viewer: String,
+    /// RFC 3339 UTC time the data was made for (see [`DemoDataset::now`]).
+    pub now: String,
+    records: Gen,
+}
+
+impl DemoStream {
+    /// Builds the world (people, accounts, teams); no interaction yet.
+    pub fn new(opts: &DemoOptions) -> DemoStream {
+        DemoStream::with_format(opts, DemoFormat::Ndjson)
+    }
+
+    fn with_format(opts: &DemoOptions, format: DemoFormat) -> DemoStream {
+        let mut rng = Rng::new(opts.seed);
+        let world = World::build(&mut rng, opts.interactions);
+        let people = world.people_json();
+        let viewer = world.people[0].id.clone();
+        let mut now = String::with_capacity(20);
+        push_time(&mut now, END);
+        let records = Gen::new(world, rng, opts.interactions, format == DemoFormat::Ndjson);
+        DemoStream { people, viewer, now, records }
+    }
+
+    /// The organization's e-mail domain(s).
+    pub fn internal_domains(&self) -> Vec<String> {
+        vec![INTERNAL_DOMAIN.to_string()]
+    }
+
+    /// The next chunk of interactions: whole records, at least `min_bytes`
+    /// of text unless the records end first; `None` once all were given. The
+    /// text is borrowed until the next call.
+    pub fn next_chunk(&mut self, min_bytes: usize) -> Option<&str> {
+        self.records.next_chunk(min_bytes)
     }
 }

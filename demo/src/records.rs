@@ -1,6 +1,8 @@
 //! The interaction records: `Gen` draws e-mail threads, meetings and calls from
 //! the `World` in one pass and writes them as JSON array or NDJSON text.
 
+use std::rc::Rc;
+
 use super::calendar::{
     after_weekend, is_weekend, push_padded, push_time, to_weekday, Work, DAY, END, END_DAY, HOUR, SPAN_DAYS,
     START_DAY, WEEK,
@@ -20,8 +22,9 @@ const MEETING_MINUTES_W: [f64; 5] = [0.1, 0.35, 0.12, 0.33, 0.1];
 /// Weights of meeting start hours 08..=17.
 const MEETING_HOUR_W: [f64; 10] = [1.0, 3.0, 4.0, 4.0, 2.0, 3.0, 4.0, 4.0, 3.0, 1.0];
 
-pub(super) struct Gen<'a> {
-    w: &'a World,
+pub(super) struct Gen {
+    /// Shared so that a record's writer can read the world while it writes.
+    w: Rc<World>,
     rng: Rng,
     out: String,
     ndjson: bool,
@@ -34,20 +37,25 @@ pub(super) struct Gen<'a> {
     to: Vec<usize>,
     cc: Vec<usize>,
     work: Work,
+    /// Records still to write, of each kind: e-mails, meetings, calls.
+    remaining: [usize; 3],
+    first_email: bool,
+    first_meeting: bool,
+    /// Pieces given so far (the JSON array opens in the first).
+    chunks: usize,
 }
 
-impl<'a> Gen<'a> {
-    pub(super) fn run(w: &'a World, rng: Rng, n: usize, ndjson: bool) -> String {
-        let mut digits = 1;
-        let mut m = n;
-        while m >= 10 {
-            m /= 10;
-            digits += 1;
-        }
-        let mut g = Gen {
-            w,
+impl Gen {
+    /// A generator of `n` records of the world `w`, drawn from `rng` as it
+    /// stands after the world was built.
+    pub(super) fn new(w: World, rng: Rng, n: usize, ndjson: bool) -> Gen {
+        let digits = n.checked_ilog10().map_or(1, |d| d as usize + 1);
+        let n_email = ((n as u64 * 7 + 5) / 10) as usize;
+        let n_meet = (((n as u64 * 2 + 5) / 10) as usize).min(n - n_email);
+        Gen {
+            w: Rc::new(w),
             rng,
-            out: String::with_capacity(n.saturating_mul(205).min(1 << 30).saturating_add(16)),
+            out: String::new(),
             ndjson,
             written: 0,
             seq: 1,
@@ -57,44 +65,69 @@ impl<'a> Gen<'a> {
             to: Vec::with_capacity(8),
             cc: Vec::with_capacity(8),
             work: Work::new(),
+            remaining: [n_email, n_meet, n - n_email - n_meet],
+            first_email: true,
+            first_meeting: true,
+            chunks: 0,
+        }
+    }
+
+    /// The next piece of the text: whole records, at least one and at least
+    /// `min_bytes` of them unless the text ends first; `None` once all of it was given.
+    /// Pieces follow one another: together they are the whole text.
+    pub(super) fn next_chunk(&mut self, min_bytes: usize) -> Option<&str> {
+        self.out.clear();
+        let done = self.remaining == [0; 3];
+        if done && (self.ndjson || self.chunks > 0) {
+            return None;
+        }
+        if !self.ndjson && self.chunks == 0 {
+            self.out.push('[');
+        }
+        self.chunks += 1;
+        // A record is a few hundred bytes: the room for the piece, reserved
+        // once (the whole text's, about 205 bytes a record, when it is asked
+        // for at once).
+        let left = self.remaining.iter().sum::<usize>();
+        self.out.reserve(min_bytes.min(left.saturating_mul(205)).min(1 << 30).saturating_add(4096));
+        // At least one record a piece, whatever `min_bytes`.
+        while self.draw() && self.out.len() < min_bytes {}
+        if self.remaining == [0; 3] && !self.ndjson {
+            self.out.push_str(if self.written == 0 { "]" } else { "\n]" });
+        }
+        Some(self.out.as_str())
+    }
+
+    /// Writes the next e-mail thread, meeting or call; false when none is left.
+    fn draw(&mut self) -> bool {
+        let [rem_e, rem_m, rem_c] = self.remaining;
+        if rem_e + rem_m + rem_c == 0 {
+            return false;
+        }
+        let kind = if self.first_email && rem_e > 0 {
+            0
+        } else {
+            self.rng.pick(&[rem_e as f64 / MEAN_THREAD_LEN, rem_m as f64, rem_c as f64])
         };
-        if !ndjson {
-            g.out.push('[');
-        }
-        let n_email = ((n as u64 * 7 + 5) / 10) as usize;
-        let n_meet = (((n as u64 * 2 + 5) / 10) as usize).min(n - n_email);
-        let (mut rem_e, mut rem_m, mut rem_c) = (n_email, n_meet, n - n_email - n_meet);
-        let mut first_email = true;
-        let mut first_meeting = true;
-        while rem_e + rem_m + rem_c > 0 {
-            let kind = if first_email && rem_e > 0 {
-                0
-            } else {
-                g.rng.pick(&[rem_e as f64 / MEAN_THREAD_LEN, rem_m as f64, rem_c as f64])
-            };
-            match kind {
-                0 if rem_e > 0 => {
-                    let len = (1 + g.rng.pick(&THREAD_LEN)).min(rem_e);
-                    g.email_thread(len, first_email);
-                    first_email = false;
-                    rem_e -= len;
-                }
-                1 if rem_m > 0 => {
-                    g.meeting(first_meeting);
-                    first_meeting = false;
-                    rem_m -= 1;
-                }
-                _ if rem_c > 0 => {
-                    g.call();
-                    rem_c -= 1;
-                }
-                _ => {}
+        match kind {
+            0 if rem_e > 0 => {
+                let len = (1 + self.rng.pick(&THREAD_LEN)).min(rem_e);
+                self.email_thread(len, self.first_email);
+                self.first_email = false;
+                self.remaining[0] -= len;
             }
+            1 if rem_m > 0 => {
+                self.meeting(self.first_meeting);
+                self.first_meeting = false;
+                self.remaining[1] -= 1;
+            }
+            _ if rem_c > 0 => {
+                self.call();
+                self.remaining[2] -= 1;
+            }
+            _ => {}
         }
-        if !ndjson {
-            g.out.push_str(if g.written == 0 { "]" } else { "\n]" });
-        }
-        g.out
+        true
     }
 
     // --- time sampling ---
@@ -186,7 +219,7 @@ impl<'a> Gen<'a> {
     }
 
     fn addr(&mut self, p: usize, force_alias: bool) {
-        let w = self.w;
+        let w = Rc::clone(&self.w);
         let person = &w.people[p];
         let s: &str = match &person.alias {
             Some(a) if force_alias || self.rng.chance(ALIAS_USE) => a,
@@ -232,7 +265,7 @@ impl<'a> Gen<'a> {
 
     /// A conversation of `len` e-mails alternating between two sides.
     fn email_thread(&mut self, len: usize, first: bool) {
-        let w = self.w;
+        let w = Rc::clone(&self.w);
         let len = len.clamp(1, 6);
         self.side[0].clear();
         self.side[1].clear();
@@ -380,7 +413,7 @@ impl<'a> Gen<'a> {
     }
 
     fn meeting(&mut self, force_future: bool) {
-        let w = self.w;
+        let w = Rc::clone(&self.w);
         self.to.clear();
         self.cc.clear();
         let mut trend = Trend::Steady;
@@ -471,7 +504,7 @@ impl<'a> Gen<'a> {
     }
 
     fn call(&mut self) {
-        let w = self.w;
+        let w = Rc::clone(&self.w);
         self.to.clear();
         self.cc.clear();
         let mut trend = Trend::Steady;
@@ -503,7 +536,7 @@ impl<'a> Gen<'a> {
 
     /// Another internal person than `p`.
     fn other_internal(&mut self, p: usize) -> usize {
-        let w = self.w;
+        let w = Rc::clone(&self.w);
         for _ in 0..6 {
             let q = w.pick_colleague(&mut self.rng, p, 0.5);
             if q != p {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::calendar::{push_time, DAY, END, END_DAY, SPAN_DAYS};
 use super::random::{exp, ln};
 use super::records::push_cased;
-use super::{demo_dataset, DemoDataset, DemoFormat, DemoOptions};
+use super::{demo_dataset, DemoDataset, DemoFormat, DemoOptions, DemoStream};
 use rapport::time::civil::{civil_from_days, days_from_civil, weekday};
 use rapport::time::{parse_rfc3339, WorkingHours};
 
@@ -359,4 +359,40 @@ fn small_datasets_still_have_the_features() {
     // The first thread's first e-mail uses an alias.
     let aliases: Vec<String> = ppl.iter().flat_map(|p| addrs(p, "aliases")).collect();
     assert!(recs.iter().any(|r| addrs(r, "to").iter().any(|a| aliases.contains(&a.to_lowercase()))));
+}
+
+#[test]
+fn a_stream_gives_the_whole_ndjson_text_in_chunks_of_whole_lines() {
+    for (seed, n) in [(42, 0), (42, 1), (7, 2), (42, 3_000), (5, 12_345)] {
+        let whole = gen(seed, n, DemoFormat::Ndjson);
+        for min_bytes in [0, 1, 300, 4_096, 1 << 20, usize::MAX] {
+            // The format asked for is not read: a stream is NDJSON.
+            let mut stream =
+                DemoStream::new(&DemoOptions { seed, interactions: n, format: DemoFormat::Json });
+            assert_eq!(
+                (&stream.people, &stream.viewer, &stream.now),
+                (&whole.people, &whole.viewer, &whole.now)
+            );
+            assert_eq!(stream.internal_domains(), whole.internal_domains);
+            let mut text = String::new();
+            let mut chunks = 0;
+            while let Some(chunk) = stream.next_chunk(min_bytes) {
+                assert!(
+                    chunk.ends_with('\n'),
+                    "seed {seed}, {n}, chunk {chunks} of {min_bytes}+ bytes cuts a line"
+                );
+                assert!(chunk.len() >= min_bytes.min(1) && chunks < n.max(1), "an empty or extra chunk");
+                text.push_str(chunk);
+                chunks += 1;
+            }
+            assert!(stream.next_chunk(min_bytes).is_none(), "a chunk after the end");
+            assert_eq!(
+                text, whole.interactions,
+                "seed {seed}, {n} interactions, chunks of {min_bytes}+ bytes"
+            );
+            if min_bytes == 300 && n > 100 {
+                assert!(chunks > n / 10, "{chunks} chunks of 300+ bytes for {n} records");
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! The JavaScript binding of the demo module (wasm32 only): `demoDataset`
-//! (and `demoDatasetBytes`, the same with the interactions as bytes),
+//! (and `demoDatasetBytes`, the same with the interactions as bytes, and
+//! `DemoStream`, the same made a chunk at a time),
 //! with the options, result and errors it had when it lived in the analytics
 //! module (a JavaScript `Error` with a stable `code`, and the `option` at fault).
 
@@ -7,7 +8,7 @@ use js_sys::{Reflect, JSON};
 use rapport::Error;
 use wasm_bindgen::prelude::*;
 
-use super::{demo_dataset as generate, demo_options};
+use super::{demo_dataset as generate, demo_options, DemoStream as Stream};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
@@ -51,6 +52,61 @@ pub fn demo_dataset_bytes(
     #[wasm_bindgen(unchecked_optional_param_type = "DemoOptions")] opts: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     dataset(opts, |text| js_sys::Uint8Array::from(text.as_bytes()).into())
+}
+
+/// The demo dataset made piece by piece: `people`, `viewer`,
+/// `internalDomains` and `now` at once, then the interactions in NDJSON
+/// (whatever `format` says), `next(minBytes)` giving the next chunk of whole
+/// lines as UTF-8 bytes, `undefined` after the last. The chunks together are
+/// `demoDatasetBytes`'s interactions, byte for byte; each can be given to
+/// `loadInteractions` while the next is made (in another worker, say).
+#[wasm_bindgen]
+pub struct DemoStream {
+    inner: Stream,
+}
+
+#[wasm_bindgen]
+impl DemoStream {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "DemoOptions")] opts: Option<JsValue>,
+    ) -> Result<DemoStream, JsValue> {
+        let opts = demo_options(&options_json(&opts)?).map_err(js_error)?;
+        Ok(DemoStream { inner: Stream::new(&opts) })
+    }
+
+    /// JSON array text of the people directory (SPEC 2.1).
+    #[wasm_bindgen(getter)]
+    pub fn people(&self) -> String {
+        self.inner.people.clone()
+    }
+
+    /// Id of the signed-in user to use with this dataset.
+    #[wasm_bindgen(getter)]
+    pub fn viewer(&self) -> String {
+        self.inner.viewer.clone()
+    }
+
+    /// The organization's e-mail domain(s).
+    #[wasm_bindgen(getter, js_name = internalDomains)]
+    pub fn internal_domains(&self) -> Vec<String> {
+        self.inner.internal_domains()
+    }
+
+    /// The reference time the data was made for: give it as the engine's `now`.
+    #[wasm_bindgen(getter)]
+    pub fn now(&self) -> String {
+        self.inner.now.clone()
+    }
+
+    /// The next chunk of interactions, at least `minBytes` long unless the
+    /// records end first; `undefined` once all were given.
+    pub fn next(
+        &mut self,
+        #[wasm_bindgen(js_name = minBytes)] min_bytes: usize,
+    ) -> Option<js_sys::Uint8Array> {
+        self.inner.next_chunk(min_bytes).map(|text| js_sys::Uint8Array::from(text.as_bytes()))
+    }
 }
 
 /// The result object, with `interactions` turned into JavaScript by `interactions`.

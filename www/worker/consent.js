@@ -33,7 +33,7 @@ export const consentHandlers = {
     if (othersNeedReload(e)) {
       // The user's files are not kept: others' interactions from them come
       // back only with the files.
-      if (session.demoOptions) reloaded = reloadOthers(progress);
+      if (session.demoOptions) reloaded = await reloadOthers(progress);
       else othersMissing = true;
     }
     // Data follows consent on disk in the same action: the page hears "done"

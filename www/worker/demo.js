@@ -7,7 +7,7 @@
 // kept.
 
 import { Engine } from "../pkg/rapport.js";
-import { demoDatasetBytes } from "../pkg/demo.js";
+import { demoSource, warmGenerator, coolGenerator } from "./demo-source.js";
 import { FORMAT, getSnapshot, deleteSnapshot } from "./store.js";
 import { remember, applyOptOuts, storedOptOuts, legacyOptOuts } from "./ledger.js";
 import { persist } from "./persist.js";
@@ -65,6 +65,7 @@ export const demoHandlers = {
     // A snapshot stored for the same demo parameters opens in a fraction of the
     // time the demo takes to generate and load.
     progress("open", "Looking for data stored in this browser…");
+    warmGenerator();
     const record = await getSnapshot().catch(() => null); // no IndexedDB: load the demo
     // Opt-outs are a person's choice, not a dataset's: kept from any record
     // found, even one of another seed or one whose bytes are refused below.
@@ -78,7 +79,10 @@ export const demoHandlers = {
     if (record && record.format === FORMAT && (files || (record.seed === params.seed && record.interactions === params.interactions))) {
       const opened = await openStored(/** @type {StoredRecord} */ (record), params, legacy.length > 0, progress);
       if ("discarded" in opened) discarded = opened.discarded;
-      else return opened;
+      else {
+        coolGenerator();
+        return opened;
+      }
     }
     return generate(params, discarded, progress);
   },
@@ -145,7 +149,7 @@ async function openStored(record, params, migrate, progress) {
   // consent boxes the browser restored): the demo brings them back; the
   // user's files cannot (they are not kept).
   const withheld = othersNeedReload(opened);
-  const reloaded = withheld && session.demoOptions ? reloadOthers(progress) : null;
+  const reloaded = withheld && session.demoOptions ? await reloadOthers(progress) : null;
   let stored = reloaded ? await persist(progress) : null;
   // Stored while consent covered others' data, opened without it (the page
   // does not restore its consent boxes): the copy on disk is rewritten at
@@ -193,14 +197,17 @@ async function generate(params, discarded, progress) {
   const { seed, interactions } = params;
   progress("generate", `Generating the demo dataset (seed ${seed}, ${interactions.toLocaleString()} interactions)…`);
   const started = performance.now();
-  // NDJSON in UTF-8 bytes, the engine's fastest input: no string decoded and
-  // encoded again, and one record a line.
-  const demo = demoDatasetBytes({ seed, interactions, format: "ndjson" });
+  // Made in a worker of its own, a chunk at a time: each chunk is loaded
+  // while the next is made.
+  const source = demoSource({ seed, interactions });
+  const demo = await source.header;
   const generatedMs = performance.now() - started;
 
   session.demoOptions = null;
-  const next = new Engine(engineOptions(params, demo.viewer, demo.internalDomains, demo.now));
+  /** @type {Engine | null} */
+  let next = null;
   try {
+    next = new Engine(engineOptions(params, demo.viewer, demo.internalDomains, demo.now));
     // The administrator's grant, before any data: what it covers is kept.
     session.token = await grant(next, demo.viewer, consentFlags(params.consent));
     // Before loading: the load then drops them (counted in droppedOptedOut).
@@ -211,7 +218,9 @@ async function generate(params, discarded, progress) {
     // Made without consent to others' data, the engine keeps only the viewer's own
     // interactions (and says so: othersWithheld); granting a scope loads the
     // demo's again.
-    const loaded = next.loadInteractions(demo.interactions);
+    const loaded = await source.load(next, (sum) =>
+      progress("interactions", `Loaded ${people.accepted.toLocaleString()} people and ${sum.accepted.toLocaleString()} interactions…`),
+    );
     progress("contacts", `Loaded ${loaded.accepted.toLocaleString()} interactions; preparing the views…`);
     const contacts = pickContacts(next, demo);
     session.engine = next;
@@ -244,7 +253,8 @@ async function generate(params, discarded, progress) {
       timings: { generatedMs, loadedMs },
     };
   } catch (err) {
-    next.free();
+    source.close();
+    next?.free();
     throw err;
   }
 }
@@ -254,17 +264,17 @@ async function generate(params, discarded, progress) {
  * Interactions the viewer took part in are still held: they come back as
  * duplicates and are skipped; everyone else's are stored again.
  * @param {Report} progress
- * @returns {LoadReport}
+ * @returns {Promise<LoadReport>}
  */
-export function reloadOthers(progress) {
+export async function reloadOthers(progress) {
   const options = session.demoOptions;
   if (!options) throw new Error("only the demo can be loaded again");
   progress("reload", "Reloading the demo data for the team views…");
-  const demo = demoDatasetBytes({ ...options, format: "ndjson" });
+  const source = demoSource(options);
   // The regenerated demo still holds the opted-out people's interactions: the
   // engine remembers its opt-outs (and the snapshot it came from carried
   // them), and importing this worker's again before the load makes sure,
   // whatever path this engine took, that the load drops them.
   applyOptOuts(requireEngine());
-  return requireEngine().loadInteractions(demo.interactions);
+  return source.load(requireEngine());
 }
