@@ -20,32 +20,6 @@ const CHUNK_BYTES = 4 << 20;
 /** The first is small: loading starts sooner, and runs the engine's code once before the big chunks. */
 const FIRST_CHUNK_BYTES = 256 << 10;
 
-/** @type {Worker | null} a generator started ahead of need (`warmGenerator`) */
-let warm = null;
-
-/** A new generator worker; it compiles the demo module at once. */
-function startGenerator() {
-  if (typeof Worker !== "function") {
-    throw codedError("UNSUPPORTED", "This browser cannot start the demo's generator (a worker inside a worker).");
-  }
-  return new Worker(new URL("./generator.js", import.meta.url), { type: "module" });
-}
-
-/**
- * Starts a generator before it is known to be needed: its module and .wasm
- * load while the stored data is looked for. `coolGenerator` stops it when
- * the data is there after all.
- */
-export function warmGenerator() {
-  if (!warm && typeof Worker === "function") warm = startGenerator();
-}
-
-/** Stops the generator started ahead of need, if any. */
-export function coolGenerator() {
-  warm?.terminate();
-  warm = null;
-}
-
 /**
  * A demo source: `header` (people, viewer, internal domains, reference time)
  * once the world is made, then `load` adds the interactions to an engine as
@@ -53,8 +27,10 @@ export function coolGenerator() {
  * @param {{ seed: number, interactions: number }} options
  */
 export function demoSource({ seed, interactions }) {
-  const worker = warm ?? startGenerator();
-  warm = null;
+  if (typeof Worker !== "function") {
+    throw codedError("UNSUPPORTED", "This browser cannot start the demo's generator (a worker inside a worker).");
+  }
+  const worker = new Worker(new URL("./generator.js", import.meta.url), { type: "module" });
   /** @type {GeneratorMessage[]} */
   const arrived = [];
   /** @type {(() => void) | null} */

@@ -7,7 +7,7 @@
 // kept.
 
 import { Engine } from "../pkg/rapport.js";
-import { demoSource, warmGenerator, coolGenerator } from "./demo-source.js";
+import { demoSource } from "./demo-source.js";
 import { FORMAT, getSnapshot, deleteSnapshot } from "./store.js";
 import { remember, applyOptOuts, storedOptOuts, legacyOptOuts } from "./ledger.js";
 import { persist } from "./persist.js";
@@ -65,7 +65,6 @@ export const demoHandlers = {
     // A snapshot stored for the same demo parameters opens in a fraction of the
     // time the demo takes to generate and load.
     progress("open", "Looking for data stored in this browser…");
-    warmGenerator();
     const record = await getSnapshot().catch(() => null); // no IndexedDB: load the demo
     // Opt-outs are a person's choice, not a dataset's: kept from any record
     // found, even one of another seed or one whose bytes are refused below.
@@ -79,10 +78,7 @@ export const demoHandlers = {
     if (record && record.format === FORMAT && (files || (record.seed === params.seed && record.interactions === params.interactions))) {
       const opened = await openStored(/** @type {StoredRecord} */ (record), params, legacy.length > 0, progress);
       if ("discarded" in opened) discarded = opened.discarded;
-      else {
-        coolGenerator();
-        return opened;
-      }
+      else return opened;
     }
     return generate(params, discarded, progress);
   },

@@ -9,7 +9,7 @@
 import init, { DemoStream } from "../pkg/rapport_demo.js";
 import { plainError } from "../errors.js";
 
-// Compiled at once: the worker may be started before it is asked for data.
+// Compiled while the first message is on its way.
 const ready = init();
 ready.catch(() => {});
 
