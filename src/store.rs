@@ -72,6 +72,12 @@ impl Store {
         Store { internal_domains, ..Store::default() }
     }
 
+    /// The columns to alter, for tests of what reading a snapshot refuses.
+    #[cfg(test)]
+    pub(crate) fn rows_mut(&mut self) -> &mut Columns {
+        &mut self.rows
+    }
+
     pub fn rows(&self) -> &Columns {
         &self.rows
     }

@@ -11,6 +11,8 @@ mod consent_state;
 mod derived;
 mod lists;
 mod options;
+#[cfg(test)]
+mod snapshot_tests;
 
 pub use options::{EngineOptions, DEFAULT_MAX_INPUT_BYTES, MIN_GROUP_SIZE};
 
