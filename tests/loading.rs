@@ -224,3 +224,37 @@ fn hostile_inputs_are_refused_with_codes_and_the_engine_stays_usable() {
     assert_eq!(e.load_interactions(fine.to_string().as_bytes(), LoadOptions::default()).unwrap().accepted, 1);
     assert_eq!(e.stats().0, 1);
 }
+
+/// An optional member given as `null` is an absent one (SPEC 2.2), whichever
+/// reader reads the record: the one-pass reader takes plain records, serde's
+/// reader takes the rest (here: an escape in the id). A host that writes
+/// `null` for what it does not know loses nothing.
+#[test]
+fn null_optional_members_are_absent_ones_whichever_reader_reads_the_record() {
+    let optional =
+        ["threadId", "inReplyTo", "cc", "durationMinutes", "cancelled", "messageId", "modifiedAt", "deleted"];
+    for field in optional {
+        let mut reports = Vec::new();
+        for id in ["m1", "m\\u0031"] {
+            let record = format!(
+                r#"{{"id":"{id}","kind":"email","from":"{ADA}","to":["x@contoso.example"],"at":"2026-01-05T10:00:00Z","{field}":null}}"#
+            );
+            let mut e = engine(ADA, Consent::default(), NOW);
+            let r = e.load_interactions(record.as_bytes(), lenient()).unwrap();
+            reports.push((r.accepted, r.rejected, outputs(&e, &["x@contoso.example".to_string()])));
+        }
+        assert_eq!(reports[0].0, 1, "{field}: null refused");
+        assert_eq!(reports[0], reports[1], "{field}: the two readers differ");
+    }
+    // People too: a null name, department or flag is an absent one.
+    for member in
+        ["name", "department", "accountId", "accountName", "internal", "optedOut", "aliases", "kind"]
+    {
+        let mut e = engine(ADA, Consent::default(), NOW);
+        let text = format!(
+            r#"[{{"id":"y@contoso.example","{member}":null}},{{"id":"z\u0040contoso.example","{member}":null}}]"#
+        );
+        let r = e.load_people(text.as_bytes(), lenient()).unwrap();
+        assert_eq!((r.accepted, r.rejected), (2, 0), "{member}: {:?}", r.errors);
+    }
+}

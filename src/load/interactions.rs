@@ -5,16 +5,11 @@
 
 use std::borrow::Cow;
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
 use super::batch::{parse_batch, LoadOptions, LoadReport};
-use super::fields::{
-    flag, normalized, number, optional_text, record_shape, required_text, text_list_into, trimmed, Fault,
-};
+use super::fields::{flag, normalized, number, optional_text, required_text, text_list_into, trimmed, Fault};
 use super::headers;
 use super::parsed::{span, Mail, Parsed, Records};
-use super::scan::flat_members;
+use super::record::flat_record;
 use super::staging::{commit, stage, Alone};
 use crate::consent::Retention;
 use crate::error::Result;
@@ -25,112 +20,22 @@ use crate::time::{from_epoch_ms, parse_rfc3339};
 /// Longest meeting or call accepted: 31 days, in minutes.
 const MAX_DURATION_MINUTES: f64 = (crate::time::MAX_DURATION_MS / crate::time::MINUTE_MS) as f64;
 
-/// The members of a SPEC 2.2 record, by name (the batch reads these columns).
-pub const MEMBERS: [&str; 13] = [
-    "id",
-    "kind",
-    "from",
-    "to",
-    "cc",
-    "at",
-    "durationMinutes",
-    "threadId",
-    "inReplyTo",
-    "cancelled",
-    "messageId",
-    "modifiedAt",
-    "deleted",
-];
-
-/// serde's reading of a record: for records `scan` leaves to it (and for
-/// every error message).
-#[derive(Deserialize)]
-struct SerdeInteraction<'a> {
-    #[serde(borrow)]
-    id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    kind: Option<&'a RawValue>,
-    #[serde(borrow)]
-    from: Option<&'a RawValue>,
-    #[serde(borrow)]
-    to: Option<&'a RawValue>,
-    #[serde(borrow)]
-    cc: Option<&'a RawValue>,
-    #[serde(borrow)]
-    at: Option<&'a RawValue>,
-    #[serde(borrow, rename = "durationMinutes")]
-    duration_minutes: Option<&'a RawValue>,
-    #[serde(borrow, rename = "threadId")]
-    thread_id: Option<&'a RawValue>,
-    #[serde(borrow, rename = "inReplyTo")]
-    in_reply_to: Option<&'a RawValue>,
-    #[serde(borrow)]
-    cancelled: Option<&'a RawValue>,
-    #[serde(borrow, rename = "messageId")]
-    message_id: Option<&'a RawValue>,
-    #[serde(borrow, rename = "modifiedAt")]
-    modified_at: Option<&'a RawValue>,
-    #[serde(borrow)]
-    deleted: Option<&'a RawValue>,
-}
-
-/// Each member's JSON text, in the order of [`MEMBERS`].
-struct RawInteraction<'a> {
-    id: Option<&'a str>,
-    kind: Option<&'a str>,
-    from: Option<&'a str>,
-    to: Option<&'a str>,
-    cc: Option<&'a str>,
-    at: Option<&'a str>,
-    duration_minutes: Option<&'a str>,
-    thread_id: Option<&'a str>,
-    in_reply_to: Option<&'a str>,
-    cancelled: Option<&'a str>,
-    message_id: Option<&'a str>,
-    modified_at: Option<&'a str>,
-    deleted: Option<&'a str>,
-}
-
-impl<'a> RawInteraction<'a> {
-    /// One pass when the record has the common flat shape, serde otherwise.
-    fn read(json: &'a str) -> Result<RawInteraction<'a>, Fault> {
-        if let Some(
-            [id, kind, from, to, cc, at, duration_minutes, thread_id, in_reply_to, cancelled, message_id, modified_at, deleted],
-        ) = flat_members(json, &MEMBERS)
-        {
-            return Ok(RawInteraction {
-                id,
-                kind,
-                from,
-                to,
-                cc,
-                at,
-                duration_minutes,
-                thread_id,
-                in_reply_to,
-                cancelled,
-                message_id,
-                modified_at,
-                deleted,
-            });
-        }
-        let r: SerdeInteraction = record_shape(json)?;
-        let get = |v: Option<&'a RawValue>| v.map(RawValue::get);
-        Ok(RawInteraction {
-            id: get(r.id),
-            kind: get(r.kind),
-            from: get(r.from),
-            to: get(r.to),
-            cc: get(r.cc),
-            at: get(r.at),
-            duration_minutes: get(r.duration_minutes),
-            thread_id: get(r.thread_id),
-            in_reply_to: get(r.in_reply_to),
-            cancelled: get(r.cancelled),
-            message_id: get(r.message_id),
-            modified_at: get(r.modified_at),
-            deleted: get(r.deleted),
-        })
+flat_record! {
+    /// Each member's JSON text of a SPEC 2.2 record.
+    RawInteraction {
+        id: "id",
+        kind: "kind",
+        from: "from",
+        to: "to",
+        cc: "cc",
+        at: "at",
+        duration_minutes: "durationMinutes",
+        thread_id: "threadId",
+        in_reply_to: "inReplyTo",
+        cancelled: "cancelled",
+        message_id: "messageId",
+        modified_at: "modifiedAt",
+        deleted: "deleted",
     }
 }
 

@@ -13,6 +13,7 @@ pub mod headers;
 pub mod interactions;
 mod parsed;
 pub mod people;
+mod record;
 mod scan;
 mod staging;
 

@@ -5,35 +5,27 @@
 use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use super::batch::{parse_batch, reject_late, LoadOptions, LoadReport};
-use super::fields::{flag, optional_text, record_shape, required_text, text_list, Fault};
+use super::fields::{flag, optional_text, required_text, text_list, Fault};
+use super::record::flat_record;
 use crate::error::Result;
 use crate::model::{domain_of, is_internal_domain, normalize_person_id, PersonKind};
 use crate::store::Store;
 
-#[derive(Deserialize)]
-struct RawPerson<'a> {
-    #[serde(borrow)]
-    id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    name: Option<&'a RawValue>,
-    #[serde(borrow)]
-    internal: Option<&'a RawValue>,
-    #[serde(borrow)]
-    department: Option<&'a RawValue>,
-    #[serde(borrow, rename = "accountId")]
-    account_id: Option<&'a RawValue>,
-    #[serde(borrow, rename = "optedOut")]
-    opted_out: Option<&'a RawValue>,
-    #[serde(borrow)]
-    aliases: Option<&'a RawValue>,
-    #[serde(borrow)]
-    kind: Option<&'a RawValue>,
-    #[serde(borrow, rename = "accountName")]
-    account_name: Option<&'a RawValue>,
+flat_record! {
+    /// Each member's JSON text of a directory entry.
+    RawPerson {
+        id: "id",
+        name: "name",
+        internal: "internal",
+        department: "department",
+        account_id: "accountId",
+        opted_out: "optedOut",
+        aliases: "aliases",
+        kind: "kind",
+        account_name: "accountName",
+    }
 }
 
 struct Entry {
@@ -53,10 +45,10 @@ fn owned_id(s: Cow<'_, str>) -> String {
 }
 
 fn parse(raw: &str) -> Result<Entry, Fault> {
-    let r: RawPerson = record_shape(raw)?;
-    let id = owned_id(required_text(r.id.map(RawValue::get), "id")?);
+    let r = RawPerson::read(raw)?;
+    let id = owned_id(required_text(r.id, "id")?);
     let mut aliases = Vec::new();
-    for a in text_list(r.aliases.map(RawValue::get), "aliases")? {
+    for a in text_list(r.aliases, "aliases")? {
         let a = owned_id(a);
         if a.is_empty() {
             return Err(Fault::new("aliases", "invalid value", "an alias is empty"));
@@ -65,7 +57,7 @@ fn parse(raw: &str) -> Result<Entry, Fault> {
             aliases.push(a);
         }
     }
-    let kind = optional_text(r.kind.map(RawValue::get), "kind")?
+    let kind = optional_text(r.kind, "kind")?
         .map(|k| {
             PersonKind::parse(&k).ok_or_else(|| {
                 Fault::new(
@@ -78,12 +70,12 @@ fn parse(raw: &str) -> Result<Entry, Fault> {
         .transpose()?;
     let some_text = |v: Option<Cow<str>>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     Ok(Entry {
-        name: some_text(optional_text(r.name.map(RawValue::get), "name")?),
-        internal: flag(r.internal.map(RawValue::get), "internal")?,
-        department: some_text(optional_text(r.department.map(RawValue::get), "department")?),
-        account: some_text(optional_text(r.account_id.map(RawValue::get), "accountId")?),
-        account_name: some_text(optional_text(r.account_name.map(RawValue::get), "accountName")?),
-        opted_out: flag(r.opted_out.map(RawValue::get), "optedOut")?.unwrap_or(false),
+        name: some_text(optional_text(r.name, "name")?),
+        internal: flag(r.internal, "internal")?,
+        department: some_text(optional_text(r.department, "department")?),
+        account: some_text(optional_text(r.account_id, "accountId")?),
+        account_name: some_text(optional_text(r.account_name, "accountName")?),
+        opted_out: flag(r.opted_out, "optedOut")?.unwrap_or(false),
         aliases,
         kind,
         id,
