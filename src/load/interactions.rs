@@ -21,8 +21,9 @@ use crate::time::{from_epoch_ms, parse_rfc3339};
 const MAX_DURATION_MINUTES: f64 = (crate::time::MAX_DURATION_MS / crate::time::MINUTE_MS) as f64;
 
 flat_record! {
-    /// Each member's JSON text of a SPEC 2.2 record.
-    RawInteraction {
+    /// Each member's JSON text of a SPEC 2.2 record (the batch reads the
+    /// same members: `MEMBERS`).
+    RawInteraction, pub const MEMBERS {
         id: "id",
         kind: "kind",
         from: "from",

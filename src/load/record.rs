@@ -8,7 +8,15 @@
 /// the struct holds each member's JSON text (`None` when absent or `null`)
 /// and `read` reads one record. For the record types of `load`'s own modules
 /// (the expansion names `super::fields` and `super::scan`).
+///
+/// `$names`, when given, is a constant of the members' names in that order
+/// (the batch reads the interactions' columns by those names).
 macro_rules! flat_record {
+    ($(#[$doc:meta])* $raw:ident, $vis:vis const $names:ident { $($field:ident: $name:literal),* $(,)? }) => {
+        /// The members' names, in the order of the record's fields.
+        $vis const $names: [&str; [$($name),*].len()] = [$($name),*];
+        flat_record! { $(#[$doc])* $raw { $($field: $name),* } }
+    };
     ($(#[$doc:meta])* $raw:ident { $($field:ident: $name:literal),* $(,)? }) => {
         $(#[$doc])*
         struct $raw<'a> {
