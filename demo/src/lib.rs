@@ -79,9 +79,9 @@ pub struct DemoDataset {
 
 /// Generates the dataset described by `opts`.
 pub fn demo_dataset(opts: &DemoOptions) -> DemoDataset {
-    let mut stream = DemoStream::with_format(opts, opts.format);
-    let interactions = stream.next_chunk(usize::MAX).map(str::to_owned).unwrap_or_default();
-    let DemoStream { people, viewer, now, .. } = stream;
+    let stream = DemoStream::with_format(opts, opts.format);
+    let DemoStream { people, viewer, now, records } = stream;
+    let interactions = records.whole_text();
     DemoDataset { people, interactions, viewer, internal_domains: vec![INTERNAL_DOMAIN.to_string()], now }
 }
 

@@ -73,21 +73,18 @@ impl Gen {
     }
 
     /// The next piece of the text: whole records, at least one and at least
-    /// `min_bytes` of them unless the text ends first; `None` once all of it was given.
-    /// Pieces follow one another: together they are the whole text.
+    /// `min_bytes` of them unless the text ends first; `None` once all of it
+    /// was given. Together the pieces are the whole text.
     pub(super) fn next_chunk(&mut self, min_bytes: usize) -> Option<&str> {
         self.out.clear();
-        let done = self.remaining == [0; 3];
-        if done && (self.ndjson || self.chunks > 0) {
+        if self.remaining == [0; 3] && (self.ndjson || self.chunks > 0) {
             return None;
         }
         if !self.ndjson && self.chunks == 0 {
             self.out.push('[');
         }
         self.chunks += 1;
-        // A record is a few hundred bytes: the room for the piece, reserved
-        // once (the whole text's, about 205 bytes a record, when it is asked
-        // for at once).
+        // Room for the piece, reserved once: about 205 bytes a record.
         let left = self.remaining.iter().sum::<usize>();
         self.out.reserve(min_bytes.min(left.saturating_mul(205)).min(1 << 30).saturating_add(4096));
         // At least one record a piece, whatever `min_bytes`.
@@ -96,6 +93,12 @@ impl Gen {
             self.out.push_str(if self.written == 0 { "]" } else { "\n]" });
         }
         Some(self.out.as_str())
+    }
+
+    /// The whole text at once, not copied out of the generator.
+    pub(super) fn whole_text(mut self) -> String {
+        self.next_chunk(usize::MAX);
+        self.out
     }
 
     /// Writes the next e-mail thread, meeting or call; false when none is left.
