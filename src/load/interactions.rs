@@ -64,7 +64,7 @@ fn parse<'a>(raw: &'a str, people: &mut Vec<Cow<'a, str>>, owner: Option<&str>) 
 fn read<'a>(raw: &'a str, people: &mut Vec<Cow<'a, str>>, owner: Option<&str>) -> Result<Parsed<'a>, Fault> {
     let r = RawInteraction::read(raw)?;
     let id = required_text(r.id, "id")?;
-    let version = match r.modified_at.filter(|&v| v != "null") {
+    let version = match r.modified_at {
         Some(raw) => instant(raw, "modifiedAt")?,
         None => NO_VERSION,
     };
