@@ -119,6 +119,31 @@ pub struct View<'s> {
     latest: Option<(i64, Option<i64>)>,
 }
 
+/// The rows of a view (`View::rows`): every row, or a list of them. (Not
+/// a boxed iterator: the scans of every row call `next` a million times.)
+pub enum Rows<'s> {
+    All(std::ops::Range<u32>),
+    Listed(std::slice::Iter<'s, u32>),
+}
+
+impl Iterator for Rows<'_> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        match self {
+            Rows::All(rows) => rows.next().map(Row),
+            Rows::Listed(rows) => rows.next().map(|&r| Row(r)),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            Rows::All(rows) => rows.size_hint(),
+            Rows::Listed(rows) => rows.size_hint(),
+        }
+    }
+}
+
 impl<'s> View<'s> {
     /// The consent that opened this view: every result states it (provenance).
     pub fn basis(&self) -> ConsentBasis {
@@ -141,12 +166,13 @@ impl<'s> View<'s> {
         }
     }
 
-    /// Every row the view allows, in load order.
-    pub fn rows(&self) -> Box<dyn Iterator<Item = Row> + '_> {
+    /// Every row the view allows: in load order, or the viewer's own in
+    /// time order.
+    pub fn rows(&self) -> Rows<'s> {
         match (self.scope, self.viewer) {
-            (Scope::Own, Some(v)) => Box::new(self.store.rows_of(v).iter().map(|&r| Row(r))),
-            (Scope::Own, None) => Box::new(std::iter::empty()),
-            _ => Box::new((0..self.store.rows().len() as u32).map(Row)),
+            (Scope::Own, Some(v)) => Rows::Listed(self.store.rows_of(v).iter()),
+            (Scope::Own, None) => Rows::Listed([].iter()),
+            _ => Rows::All(0..self.store.rows().len() as u32),
         }
     }
 

@@ -214,6 +214,15 @@ impl PersonFlags {
         PersonFlags(people.map(flag).collect())
     }
 
+    /// One more than the highest key.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     pub fn internal(&self, p: PersonKey) -> bool {
         self.0[p.index()] & Self::INTERNAL != 0
     }

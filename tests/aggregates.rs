@@ -157,9 +157,18 @@ fn engine(demo: &rapport_demo::DemoDataset, min_group_size: u32) -> Engine {
 fn every_emitted_cell_has_enough_people_and_equals_a_naive_recomputation() {
     let demo = demo_dataset(&DemoOptions { seed: 42, interactions: 100_000, format: DemoFormat::Json });
     let (mut shown, mut hidden) = (0, 0);
-    for (k, period) in [(5, Period::Week), (10, Period::Week), (5, Period::Month), (40, Period::Week)] {
+    // 400 days of weeks: more than 64 parts (the days a week shares with a
+    // month), more than a word of the bits the engine keeps per person.
+    let cases = [
+        (5, Period::Week, None),
+        (10, Period::Week, None),
+        (5, Period::Month, None),
+        (40, Period::Week, None),
+    ];
+    for (k, period, days) in cases.into_iter().chain([(5, Period::Week, Some(400))]) {
         let e = engine(&demo, k);
-        let table = e.aggregates(&departments(period)).unwrap();
+        let table = e.aggregates(&AggregatesRequest { days, ..departments(period) }).unwrap();
+        assert!(days.is_none() || table.periods.len() > 56, "{} weeks", table.periods.len());
         let (cells, links) = naive(&demo.people, &demo.interactions, &table);
         assert_eq!(table.rows.len(), table.groups.len() * table.periods.len(), "the fixed key set");
         // A cell is also hidden when a part of it (the days it shares with a

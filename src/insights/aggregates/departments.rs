@@ -2,10 +2,10 @@
 //! external contacts per department and period, and the department ×
 //! department collaboration matrix.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use super::periods::CalendarPeriod;
-use super::suppression::{distinct, suppression, Cuts, Groups, Members, PartPeople};
+use super::suppression::{suppression, Cuts, Groups, Members, PartPeople};
 use super::table::{table, AggregateRow, AggregateTable, DepartmentMetrics, MatrixCell, Metrics};
 use crate::consent::{Row, View};
 use crate::model::{Kind, PersonKey};
@@ -63,19 +63,64 @@ pub(super) fn department_groups(view: &View) -> Groups {
 }
 
 /// What the records add up to: per department and period (`cells`,
-/// group-major) the figures, per department and part (`active`) the people,
-/// and per pair of departments and part (`links`) the matrix's.
+/// group-major) the figures, the parts each member was active in
+/// (`active`), and per pair of departments and part (`links`) the matrix's.
 struct Tallies {
     cells: Vec<Tally>,
-    active: Vec<FxHashSet<PersonKey>>,
-    links: FxHashMap<(usize, usize, usize), Link>,
+    active: PartBits,
+    links: Links,
+}
+
+/// The parts each member was active in, a bit a part: a member belongs to
+/// one department, so these bits are every department's people per part
+/// (a hash set per department and part was a tenth of the table's time).
+struct PartBits {
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl PartBits {
+    fn new(members: usize, parts: usize) -> PartBits {
+        let words = parts.div_ceil(64);
+        PartBits { words, bits: vec![0; members * words] }
+    }
+
+    fn set(&mut self, p: PersonKey, part: usize) {
+        self.bits[p.index() * self.words + part / 64] |= 1 << (part % 64);
+    }
+
+    /// The people per group and part, and per group and period (a period's
+    /// parts together), each group-major.
+    fn count(&self, member: &Members, cuts: &Cuts, groups: usize) -> (Vec<usize>, Vec<usize>) {
+        let (parts, periods) = (cuts.parts(), cuts.runs.len());
+        let (mut by_part, mut by_period) = (vec![0; groups * parts], vec![0; groups * periods]);
+        for (i, person) in self.bits.chunks_exact(self.words.max(1)).enumerate() {
+            let Some(g) = member.get(&PersonKey::new(i as u32)) else { continue };
+            let mut last_period = usize::MAX;
+            for (w, &word) in person.iter().enumerate() {
+                let mut word = word;
+                while word != 0 {
+                    let f = w * 64 + word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    by_part[g * parts + f] += 1;
+                    // Parts come in time order, a period's together.
+                    let pi = cuts.period_of(f);
+                    if pi != last_period {
+                        by_period[g * periods + pi] += 1;
+                        last_period = pi;
+                    }
+                }
+            }
+        }
+        (by_part, by_period)
+    }
 }
 
 fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tallies {
     let (n, member) = (groups.names.len(), &groups.of);
     let (periods, parts) = (cuts.runs.len(), cuts.parts());
     let mut cells: Vec<Tally> = (0..n * periods).map(|_| Tally::default()).collect();
-    let mut active: Vec<FxHashSet<PersonKey>> = (0..n * parts).map(|_| FxHashSet::default()).collect();
+    let mut active = PartBits::new(member.len(), parts);
     let mut present: Vec<(usize, PersonKey)> = Vec::new();
     // `present` is sorted through keys group · 2^32 + person: the same order,
     // by the i64 sort that the response delays (kpis.rs) compile anyway
@@ -83,8 +128,12 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
     let mut keys: Vec<i64> = Vec::new();
     // Reused from row to row: a list allocated a row was a fifth of the time.
     let mut externals: Vec<PersonKey> = Vec::new();
-    let mut links = Links::default();
     let flags = view.person_flags();
+    let mut links = Links::new(n, parts, flags.len());
+    // The cell each external person was last added to: a person's records
+    // mostly follow one another into the same cell, and adding to a set
+    // costs more than this look.
+    let mut last_cell = vec![u32::MAX; flags.len()];
     for r in view.rows() {
         let at = view.at(r);
         let kind = view.kind(r);
@@ -104,13 +153,18 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
         let from_group = member.get(&from);
         let mut seen_group = usize::MAX;
         for (i, &(g, p)) in present.iter().enumerate() {
-            active[g * parts + part].insert(p);
+            active.set(p, part);
             if g == seen_group {
                 continue;
             }
             seen_group = g;
-            let cell = &mut cells[g * periods + pi];
-            cell.external.extend(externals.iter().copied());
+            let at_cell = g * periods + pi;
+            let cell = &mut cells[at_cell];
+            for &x in &externals {
+                if std::mem::replace(&mut last_cell[x.index()], at_cell as u32) != at_cell as u32 {
+                    cell.external.insert(x);
+                }
+            }
             match kind {
                 Kind::Meeting => {
                     cell.metrics.meetings += 1;
@@ -133,7 +187,7 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
         }
         link(view, r, kind, member, &present, part, &mut links);
     }
-    Tallies { cells, active, links: links.by_pair }
+    Tallies { cells, active, links }
 }
 
 /// A link's people as its matrix cell counts them: a department with
@@ -158,11 +212,11 @@ pub fn departments(
 ) -> (AggregateTable, PartPeople) {
     let Tallies { cells, active, links } = tally(view, cuts, groups, hours);
     let n = groups.names.len();
-    let parts = cuts.parts();
+    let (by_part, by_period) = active.count(&groups.of, cuts, n);
     let mut rows = Vec::with_capacity(cells.len());
     for (i, cell) in cells.into_iter().enumerate() {
         let (g, pi) = (i / periods.len().max(1), i % periods.len().max(1));
-        let people = distinct(cuts.runs[pi].clone().map(|f| &active[g * parts + f]));
+        let people = by_period[g * periods.len() + pi];
         let reason = suppression(people, min_group_size, ROW_WHY);
         let metrics = reason.is_none().then(|| {
             let mut m = cell.metrics;
@@ -188,7 +242,7 @@ pub fn departments(
             for (period, run) in periods.iter().zip(&cuts.runs) {
                 // The period's link: its parts' together.
                 let mut link = Link::default();
-                for l in run.clone().filter_map(|f| links.get(&(a, b, f))) {
+                for l in run.clone().filter_map(|f| links.get(a, b, f)) {
                     link.interactions += l.interactions;
                     for side in 0..2 {
                         link.active[side].extend(l.active[side].iter().copied());
@@ -208,21 +262,72 @@ pub fn departments(
     }
 
     let people = PartPeople {
-        rows: active.iter().map(FxHashSet::len).collect(),
-        matrix: links.iter().map(|(&(a, b, f), link)| ((a, b, f), fewest(link, a == b))).collect(),
+        rows: by_part,
+        matrix: links.list.iter().map(|&(key, ref link)| (key, fewest(link, key.0 == key.1))).collect(),
     };
     (table(view, "department", periods, min_group_size, groups.names.clone(), rows, matrix), people)
 }
 
 /// The matrix's links per pair of departments and part, and the lists
 /// `link` reuses from row to row.
-#[derive(Default)]
 struct Links {
-    by_pair: FxHashMap<(usize, usize, usize), Link>,
+    n: usize,
+    parts: usize,
+    /// Per pair of departments `a ≤ b` and part, one more than where its
+    /// link is in `list` (0: none yet). A table's size bounds the pairs and
+    /// parts, so a list rather than a hash table keyed by three numbers.
+    slot: Vec<u32>,
+    list: Vec<((usize, usize, usize), Link)>,
+    /// Per person, the link and side they were last added to (`at · 2 +
+    /// side`): a person's records mostly follow one another into the same
+    /// link, and adding to a set costs more than this look.
+    last: Vec<u32>,
     /// Where each group's run of `present` ends.
     ends: Vec<usize>,
     /// The links an e-mail counted already.
-    counted: Vec<(usize, usize, usize)>,
+    counted: Vec<usize>,
+}
+
+impl Links {
+    fn new(n: usize, parts: usize, people: usize) -> Links {
+        let (slot, last) = (vec![0; n * n * parts], vec![u32::MAX; people]);
+        Links { n, parts, slot, list: Vec::new(), last, ends: Vec::new(), counted: Vec::new() }
+    }
+
+    fn index(&self, a: usize, b: usize, part: usize) -> usize {
+        (a * self.n + b) * self.parts + part
+    }
+
+    fn get(&self, a: usize, b: usize, part: usize) -> Option<&Link> {
+        let at = self.slot[self.index(a, b, part)];
+        (at > 0).then(|| &self.list[at as usize - 1].1)
+    }
+
+    /// Where the link of `a ≤ b` in `part` is, made when it is the first.
+    fn entry(&mut self, a: usize, b: usize, part: usize) -> usize {
+        let i = self.index(a, b, part);
+        if self.slot[i] == 0 {
+            self.list.push(((a, b, part), Link::default()));
+            self.slot[i] = self.list.len() as u32;
+        }
+        self.slot[i] as usize - 1
+    }
+
+    /// Counts an interaction on link `at`.
+    fn count(&mut self, at: usize) {
+        self.list[at].1.interactions += 1;
+    }
+
+    /// Adds `people` to a side of link `at`.
+    fn add(&mut self, at: usize, side: usize, people: impl Iterator<Item = PersonKey>) {
+        let key = (at * 2 + side) as u32;
+        let set = &mut self.list[at].1.active[side];
+        for p in people {
+            if std::mem::replace(&mut self.last[p.index()], key) != key {
+                set.insert(p);
+            }
+        }
+    }
 }
 
 /// Adds a row to the collaboration matrix: an e-mail links its sender's
@@ -242,7 +347,7 @@ fn link(
 ) {
     if kind == Kind::Meeting {
         // `present` is sorted by group: one run of members a group.
-        let (ends, links) = (&mut links.ends, &mut links.by_pair);
+        let mut ends = std::mem::take(&mut links.ends);
         ends.clear();
         ends.extend((1..=present.len()).filter(|&i| i == present.len() || present[i].0 != present[i - 1].0));
         let run = |k: usize| &present[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
@@ -251,35 +356,45 @@ fn link(
             let ga = xs[0].0;
             if xs.len() >= 2 {
                 // Within a group only the union of both ends counts.
-                let l = links.entry((ga, ga, part)).or_default();
-                l.active[0].extend(people(xs));
-                l.interactions += 1;
+                let at = links.entry(ga, ga, part);
+                links.add(at, 0, people(xs));
+                links.count(at);
             }
             for k in i + 1..ends.len() {
                 let ys = run(k);
-                let l = links.entry((ga, ys[0].0, part)).or_default();
-                l.active[0].extend(people(xs));
-                l.active[1].extend(people(ys));
-                l.interactions += 1;
+                let at = links.entry(ga, ys[0].0, part);
+                links.add(at, 0, people(xs));
+                links.add(at, 1, people(ys));
+                links.count(at);
             }
         }
+        links.ends = ends;
         return;
     }
     let from = view.from(r);
     let Some(gs) = member.get(&from) else { return };
-    let (counted, links) = (&mut links.counted, &mut links.by_pair);
+    let mut counted = std::mem::take(&mut links.counted);
     counted.clear();
     for &q in view.participants(r) {
         let Some(gq) = member.get(&q) else { continue };
-        let (key, sides) = if gs <= gq { ((gs, gq, part), [from, q]) } else { ((gq, gs, part), [q, from]) };
-        let l = links.entry(key).or_default();
-        l.active[0].insert(sides[0]);
-        l.active[1].insert(sides[1]);
-        if !counted.contains(&key) {
-            counted.push(key);
-            l.interactions += 1;
+        // The sender's side: the first unless theirs is the later group;
+        // within a group one side holds both ends (only their union counts).
+        let (a, b, ours, theirs) = match gs.cmp(&gq) {
+            std::cmp::Ordering::Less => (gs, gq, 0, 1),
+            std::cmp::Ordering::Equal => (gs, gq, 0, 0),
+            std::cmp::Ordering::Greater => (gq, gs, 1, 0),
+        };
+        let at = links.entry(a, b, part);
+        links.add(at, theirs, std::iter::once(q));
+        // The sender and the e-mail count once a link, however many of
+        // its recipients the other side has.
+        if !counted.contains(&at) {
+            counted.push(at);
+            links.add(at, ours, std::iter::once(from));
+            links.count(at);
         }
     }
+    links.counted = counted;
 }
 
 /// The people of a run of `present`.

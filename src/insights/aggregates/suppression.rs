@@ -4,6 +4,7 @@
 //! the weeks inside it must not give a few days away), and the bound on a
 //! table's size.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -43,6 +44,11 @@ impl Members {
     pub fn get(&self, p: &PersonKey) -> Option<usize> {
         self.0.get(p.index()).filter(|&&g| g != u32::MAX).map(|&g| g as usize)
     }
+
+    /// One more than the highest key of a member.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
 }
 
 /// The people a table over parts would count in each cell: per group and
@@ -62,6 +68,9 @@ pub(super) struct Cuts<'p> {
     period_of: Vec<usize>,
     /// The parts of each period.
     pub runs: Vec<Range<usize>>,
+    /// The part `of` found last: records come mostly in time order, so
+    /// the next one is most often in the same part.
+    last: Cell<usize>,
 }
 
 impl<'p> Cuts<'p> {
@@ -74,7 +83,7 @@ impl<'p> Cuts<'p> {
         for (pi, run) in runs.iter().enumerate() {
             period_of[run.clone()].fill(pi);
         }
-        Cuts { parts, period_of, runs }
+        Cuts { parts, period_of, runs, last: Cell::new(0) }
     }
 
     pub fn parts(&self) -> usize {
@@ -87,8 +96,18 @@ impl<'p> Cuts<'p> {
         if at < first.start || at >= last.end {
             return None;
         }
-        let part = self.parts.partition_point(|f| f.end <= at);
+        let last = self.last.get();
+        let part = match self.parts.get(last) {
+            Some(f) if f.start <= at && at < f.end => last,
+            _ => self.parts.partition_point(|f| f.end <= at),
+        };
+        self.last.set(part);
         Some((part, self.period_of[part]))
+    }
+
+    /// The period part `f` lies in.
+    pub fn period_of(&self, f: usize) -> usize {
+        self.period_of[f]
     }
 }
 
