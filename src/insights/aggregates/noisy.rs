@@ -28,8 +28,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
-
 use super::accounts::score_engagement;
 use super::periods::CalendarPeriod;
 use super::question::{Caps, GroupBy, Question, MAX_GROUPS_PER_RECORD};
@@ -256,17 +254,29 @@ enum Seat {
     Side(usize, usize, usize),
 }
 
-/// The seats each person has taken per period, so that each counts once per
-/// cell and in at most `groupsPerRecord` rows and as many sides.
+/// The seats each person has taken in their current period, so that each
+/// counts once per cell and in at most `groupsPerRecord` rows and as many
+/// sides; and the matrix's sums (`Pairs`).
 struct People<'c> {
-    seats: FxHashMap<(PersonKey, usize), Vec<Seat>>,
+    /// By person key: their period (plus one, 0 for none yet) and its
+    /// seats. Records come in time order, so a person's period only moves
+    /// on, and a list by key replaces a hash map keyed by person and period.
+    seats: Vec<(u32, Vec<Seat>)>,
+    pairs: Pairs,
     caps: &'c Caps,
     family: usize,
 }
 
 impl People<'_> {
     fn seat(&mut self, sums: &mut CappedSums, person: PersonKey, pi: usize, seat: Seat) {
-        let taken = self.seats.entry((person, pi)).or_default();
+        if self.seats.len() <= person.index() {
+            self.seats.resize_with(person.index() + 1, Default::default);
+        }
+        let (period, taken) = &mut self.seats[person.index()];
+        if *period != pi as u32 + 1 {
+            *period = pi as u32 + 1;
+            taken.clear();
+        }
         let same_kind = taken.iter().filter(|s| matches!(s, Seat::Row(_)) == matches!(seat, Seat::Row(_)));
         if taken.contains(&seat) || same_kind.count() >= self.caps.groups_per_record as usize {
             return;
@@ -274,7 +284,10 @@ impl People<'_> {
         taken.push(seat);
         match seat {
             Seat::Row(g) => sums.add(g, pi, self.family, 1),
-            Seat::Side(a, b, side) => sums.matrix_people.entry((a, b, pi)).or_default()[side] += 1,
+            Seat::Side(a, b, side) => {
+                let i = self.pairs.index(a, b, pi);
+                self.pairs.people[i][side] += 1;
+            }
         }
     }
 
@@ -289,6 +302,46 @@ impl People<'_> {
     ) {
         if own == a || own == b {
             self.seat(sums, person, pi, Seat::Side(a, b, usize::from(own != a)));
+        }
+    }
+}
+
+/// The matrix's sums while records are read: per pair of groups `a ≤ b`
+/// and period, the interactions and the people of either side, in lists
+/// indexed by pair and period (a table's size bounds them; a tree map
+/// looked up a record was a fifth of the table's time). Empty by account.
+#[derive(Default)]
+struct Pairs {
+    n: usize,
+    periods: usize,
+    interactions: Vec<u64>,
+    people: Vec<[u64; 2]>,
+}
+
+impl Pairs {
+    fn new(n: usize, periods: usize) -> Pairs {
+        Pairs { n, periods, interactions: vec![0; n * n * periods], people: vec![[0; 2]; n * n * periods] }
+    }
+
+    fn index(&self, a: usize, b: usize, pi: usize) -> usize {
+        (a * self.n + b) * self.periods + pi
+    }
+
+    fn count(&mut self, a: usize, b: usize, pi: usize) {
+        let i = self.index(a, b, pi);
+        self.interactions[i] += 1;
+    }
+
+    /// Into `sums`: the pairs and periods with something to count.
+    fn into_sums(self, sums: &mut CappedSums) {
+        for (i, (&n, &people)) in self.interactions.iter().zip(&self.people).enumerate() {
+            let key = (i / self.periods / self.n, i / self.periods % self.n, i % self.periods);
+            if n > 0 {
+                sums.matrix.insert(key, n);
+            }
+            if people != [0; 2] {
+                sums.matrix_people.insert(key, people);
+            }
         }
     }
 }
@@ -316,7 +369,11 @@ pub(super) fn sums_of(
         GroupBy::Department => DEPARTMENT_PEOPLE,
         GroupBy::Account => ACCOUNT_PEOPLE,
     };
-    let mut people = People { seats: FxHashMap::default(), caps, family };
+    let pairs = match by {
+        GroupBy::Department => Pairs::new(groups.names.len(), periods.len()),
+        GroupBy::Account => Pairs::default(),
+    };
+    let mut people = People { seats: Vec::new(), pairs, caps, family };
     for (r, pi) in counted_records(view, periods, caps, senders) {
         match by {
             GroupBy::Department => {
@@ -325,6 +382,7 @@ pub(super) fn sums_of(
             GroupBy::Account => account_record(view, r, pi, &groups.of, caps, &mut sums, &mut people),
         }
     }
+    people.pairs.into_sums(&mut sums);
     sums
 }
 
@@ -353,14 +411,14 @@ fn department_record(
         for (i, &a) in groups.iter().enumerate() {
             let everyone = std::iter::once(from).chain(view.participants(r).iter().copied());
             if everyone.filter(|p| member.get(p) == Some(a)).nth(1).is_some() {
-                *sums.matrix.entry((a, a, pi)).or_default() += 1;
+                people.pairs.count(a, a, pi);
                 if let Some(o) = own {
                     people.side(sums, from, pi, o, (a, a));
                 }
             }
             for &b in &groups[i + 1..] {
                 let pair = (a.min(b), a.max(b));
-                *sums.matrix.entry((pair.0, pair.1, pi)).or_default() += 1;
+                people.pairs.count(pair.0, pair.1, pi);
                 if let Some(o) = own {
                     people.side(sums, from, pi, o, pair);
                 }
@@ -378,7 +436,7 @@ fn department_record(
         sums.add(g, pi, 2, 1);
         if let Some(s) = own {
             let pair = (s.min(g), s.max(g));
-            *sums.matrix.entry((pair.0, pair.1, pi)).or_default() += 1;
+            people.pairs.count(pair.0, pair.1, pi);
             people.side(sums, from, pi, s, pair);
         }
     }
