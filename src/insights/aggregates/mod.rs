@@ -20,6 +20,7 @@
 //! - a table has at most `MAX_CELLS` cells, refused before any is built.
 
 mod accounts;
+mod capped;
 mod departments;
 pub mod noisy;
 pub use noisy::CappedSums;
@@ -94,7 +95,7 @@ pub fn noisy_aggregate(
     let sums = match given {
         Some(sums) => sums,
         None => {
-            own = noisy::sums_of(view, q.by, &chosen, &groups, q.hours, caps, |_| true);
+            own = capped::sums_of(view, q.by, &chosen, &groups, q.hours, caps, |_| true);
             &own
         }
     };
@@ -113,7 +114,7 @@ pub fn partial_sums(
     let chosen = q.periods();
     let groups = groups(view, q.by);
     check_size(q.by, groups.names.len(), chosen.len(), 0)?;
-    let sums = noisy::sums_of(view, q.by, &chosen, &groups, q.hours, caps, senders);
+    let sums = capped::sums_of(view, q.by, &chosen, &groups, q.hours, caps, senders);
     Ok((groups.names, sums))
 }
 
@@ -126,7 +127,7 @@ pub fn capped_sums(
     hours: &WorkingHours,
     caps: &Caps,
 ) -> CappedSums {
-    noisy::sums_of(view, by, periods, &groups(view, by), hours, caps, |_| true)
+    capped::sums_of(view, by, periods, &groups(view, by), hours, caps, |_| true)
 }
 
 /// The groups of a table: the directory's departments, or its accounts.

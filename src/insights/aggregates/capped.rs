@@ -1,0 +1,332 @@
+//! What a noisy table's records add to its capped sums (`CappedSums`, see
+//! `noisy` for the caps and why): which records count (a sender's earliest
+//! in each period), the groups each counts for, and the seats each person
+//! takes among a cell's people, read in time order.
+
+use std::collections::BTreeMap;
+
+use super::noisy::{families, CappedSums, ACCOUNT_PEOPLE, DEPARTMENT_PEOPLE};
+use super::periods::CalendarPeriod;
+use super::question::{Caps, GroupBy, MAX_GROUPS_PER_RECORD};
+use super::suppression::{Groups, Members};
+use crate::consent::{Row, View};
+use crate::model::{Kind, PersonKey};
+use crate::time::WorkingHours;
+
+/// Each counted record of the senders `senders` keeps (all, but in a part of
+/// a partitioned run) with its period, in time order: at most
+/// `records_per_period` per sender (or organizer) and period, the earliest.
+fn counted_records(
+    view: &View,
+    periods: &[CalendarPeriod],
+    caps: &Caps,
+    senders: impl Fn(PersonKey) -> bool,
+) -> Vec<(Row, usize)> {
+    let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
+    let mut rows: Vec<(i64, Row)> = view
+        .rows()
+        .filter(|&r| view.kind(r) != Kind::Call && senders(view.from(r)))
+        .map(|r| (view.at(r), r))
+        .filter(|&(at, _)| first <= at && at < last)
+        .collect();
+    rows.sort_unstable();
+    // Per sender, by key: the period of their last record (plus one, 0 for
+    // none yet) and how many of theirs it counted. Records come in time
+    // order, so a sender's period only moves on.
+    let mut used: Vec<(u32, u32)> = Vec::new();
+    rows.into_iter()
+        .filter_map(|(at, r)| {
+            let pi = periods.partition_point(|p| p.end <= at);
+            let sender = view.from(r).index();
+            if used.len() <= sender {
+                used.resize(sender + 1, (0, 0));
+            }
+            let (period, n) = &mut used[sender];
+            if *period != pi as u32 + 1 {
+                (*period, *n) = (pi as u32 + 1, 0);
+            }
+            *n += 1;
+            (*n <= caps.records_per_period).then_some((r, pi))
+        })
+        .collect()
+}
+
+/// The groups a record counts for: the sender's own group first (when it has
+/// one), then the others in table order, at most `groups_per_record`. Kept
+/// in place, not in a list of its own: a table reads a million records.
+fn record_groups(view: &View, r: Row, group_of: &Members, include_sender: bool, caps: &Caps) -> RecordGroups {
+    let own = group_of.get(&view.from(r)).filter(|_| include_sender);
+    let mut out = RecordGroups { list: [0; MAX_GROUPS_PER_RECORD], len: 0 };
+    let cap = (caps.groups_per_record as usize).min(MAX_GROUPS_PER_RECORD);
+    if let Some(own) = own.filter(|_| cap > 0) {
+        out.list[0] = own;
+        out.len = 1;
+    }
+    // The smallest other groups, in order, without repeats.
+    let first = out.len;
+    for g in view.participants(r).iter().filter_map(|p| group_of.get(p)).filter(|&g| Some(g) != own) {
+        let kept = &out.list[first..out.len];
+        let at = first + kept.partition_point(|&x| x < g);
+        if at >= cap || kept.get(at - first) == Some(&g) {
+            continue;
+        }
+        out.len = (out.len + 1).min(cap);
+        out.list.copy_within(at..out.len - 1, at + 1);
+        out.list[at] = g;
+    }
+    out
+}
+
+/// The groups of a record (see `record_groups`).
+struct RecordGroups {
+    list: [usize; MAX_GROUPS_PER_RECORD],
+    len: usize,
+}
+
+impl std::ops::Deref for RecordGroups {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        &self.list[..self.len]
+    }
+}
+
+fn capped_minutes(view: &View, r: Row, caps: &Caps) -> u64 {
+    (u64::from(view.duration_s(r)) / 60).min(u64::from(caps.minutes_per_meeting))
+}
+
+/// Where a person counts among a cell's people: a row, or their side of a pair.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Seat {
+    Row(usize),
+    Side(usize, usize, usize),
+}
+
+/// The seats each person has taken in their current period, so that each
+/// counts once per cell and in at most `groupsPerRecord` rows and as many
+/// sides; and the matrix's sums (`Pairs`).
+struct People<'c> {
+    /// By person key: their period (plus one, 0 for none yet) and its
+    /// seats. Records come in time order, so a person's period only moves
+    /// on, and a list by key replaces a hash map keyed by person and period.
+    seats: Vec<(u32, Vec<Seat>)>,
+    pairs: Pairs,
+    caps: &'c Caps,
+    family: usize,
+}
+
+impl People<'_> {
+    fn seat(&mut self, sums: &mut CappedSums, person: PersonKey, pi: usize, seat: Seat) {
+        if self.seats.len() <= person.index() {
+            self.seats.resize_with(person.index() + 1, Default::default);
+        }
+        let (period, taken) = &mut self.seats[person.index()];
+        if *period != pi as u32 + 1 {
+            *period = pi as u32 + 1;
+            taken.clear();
+        }
+        let same_kind = taken.iter().filter(|s| matches!(s, Seat::Row(_)) == matches!(seat, Seat::Row(_)));
+        if taken.contains(&seat) || same_kind.count() >= self.caps.groups_per_record as usize {
+            return;
+        }
+        taken.push(seat);
+        match seat {
+            Seat::Row(g) => sums.add(g, pi, self.family, 1),
+            Seat::Side(a, b, side) => {
+                let i = self.pairs.index(a, b, pi);
+                self.pairs.people[i][side] += 1;
+            }
+        }
+    }
+
+    /// `person` of group `own` on their side of the pair `a`, `b` (a ≤ b).
+    fn side(
+        &mut self,
+        sums: &mut CappedSums,
+        person: PersonKey,
+        pi: usize,
+        own: usize,
+        (a, b): (usize, usize),
+    ) {
+        if own == a || own == b {
+            self.seat(sums, person, pi, Seat::Side(a, b, usize::from(own != a)));
+        }
+    }
+}
+
+/// The matrix's sums while records are read: per pair of groups `a ≤ b`
+/// and period, the interactions and the people of either side, in lists
+/// indexed by pair and period (a table's size bounds them; a tree map
+/// looked up a record was a fifth of the table's time). Empty by account.
+#[derive(Default)]
+struct Pairs {
+    n: usize,
+    periods: usize,
+    interactions: Vec<u64>,
+    people: Vec<[u64; 2]>,
+}
+
+impl Pairs {
+    fn new(n: usize, periods: usize) -> Pairs {
+        Pairs { n, periods, interactions: vec![0; n * n * periods], people: vec![[0; 2]; n * n * periods] }
+    }
+
+    fn index(&self, a: usize, b: usize, pi: usize) -> usize {
+        (a * self.n + b) * self.periods + pi
+    }
+
+    fn count(&mut self, a: usize, b: usize, pi: usize) {
+        let i = self.index(a, b, pi);
+        self.interactions[i] += 1;
+    }
+
+    /// Into `sums`: the pairs and periods with something to count.
+    fn into_sums(self, sums: &mut CappedSums) {
+        for (i, (&n, &people)) in self.interactions.iter().zip(&self.people).enumerate() {
+            let key = (i / self.periods / self.n, i / self.periods % self.n, i % self.periods);
+            if n > 0 {
+                sums.matrix.insert(key, n);
+            }
+            if people != [0; 2] {
+                sums.matrix_people.insert(key, people);
+            }
+        }
+    }
+}
+
+/// The capped sums for a department or account table of `groups` over
+/// `periods`, of the records sent or organized by the people `senders`
+/// keeps (everyone, but in a part of a partitioned run).
+pub(super) fn sums_of(
+    view: &View,
+    by: GroupBy,
+    periods: &[CalendarPeriod],
+    groups: &Groups,
+    hours: &WorkingHours,
+    caps: &Caps,
+    senders: impl Fn(PersonKey) -> bool,
+) -> CappedSums {
+    let k = families(by).len();
+    let mut sums = CappedSums {
+        periods: periods.len(),
+        cells: vec![vec![0; k]; groups.names.len() * periods.len()],
+        matrix: BTreeMap::new(),
+        matrix_people: BTreeMap::new(),
+    };
+    let family = match by {
+        GroupBy::Department => DEPARTMENT_PEOPLE,
+        GroupBy::Account => ACCOUNT_PEOPLE,
+    };
+    let pairs = match by {
+        GroupBy::Department => Pairs::new(groups.names.len(), periods.len()),
+        GroupBy::Account => Pairs::default(),
+    };
+    let mut people = People { seats: Vec::new(), pairs, caps, family };
+    for (r, pi) in counted_records(view, periods, caps, senders) {
+        match by {
+            GroupBy::Department => {
+                department_record(view, r, pi, &groups.of, hours, caps, &mut sums, &mut people)
+            }
+            GroupBy::Account => account_record(view, r, pi, &groups.of, caps, &mut sums, &mut people),
+        }
+    }
+    people.pairs.into_sums(&mut sums);
+    sums
+}
+
+#[allow(clippy::too_many_arguments)]
+fn department_record(
+    view: &View,
+    r: Row,
+    pi: usize,
+    member: &Members,
+    hours: &WorkingHours,
+    caps: &Caps,
+    sums: &mut CappedSums,
+    people: &mut People,
+) {
+    let from = view.from(r);
+    let own = member.get(&from);
+    if let Some(o) = own {
+        people.seat(sums, from, pi, Seat::Row(o));
+    }
+    if view.kind(r) == Kind::Meeting {
+        let groups = record_groups(view, r, member, true, caps);
+        for &g in groups.iter() {
+            sums.add(g, pi, 3, 1);
+            sums.add(g, pi, 4, capped_minutes(view, r, caps));
+        }
+        for (i, &a) in groups.iter().enumerate() {
+            let everyone = std::iter::once(from).chain(view.participants(r).iter().copied());
+            if everyone.filter(|p| member.get(p) == Some(a)).nth(1).is_some() {
+                people.pairs.count(a, a, pi);
+                if let Some(o) = own {
+                    people.side(sums, from, pi, o, (a, a));
+                }
+            }
+            for &b in &groups[i + 1..] {
+                let pair = (a.min(b), a.max(b));
+                people.pairs.count(pair.0, pair.1, pi);
+                if let Some(o) = own {
+                    people.side(sums, from, pi, o, pair);
+                }
+            }
+        }
+        return;
+    }
+    if let Some(g) = own {
+        sums.add(g, pi, 0, 1);
+        if !hours.contains(view.at(r)) {
+            sums.add(g, pi, 1, 1);
+        }
+    }
+    for &g in record_groups(view, r, member, false, caps).iter() {
+        sums.add(g, pi, 2, 1);
+        if let Some(s) = own {
+            let pair = (s.min(g), s.max(g));
+            people.pairs.count(pair.0, pair.1, pi);
+            people.side(sums, from, pi, s, pair);
+        }
+    }
+}
+
+fn account_record(
+    view: &View,
+    r: Row,
+    pi: usize,
+    account_of: &Members,
+    caps: &Caps,
+    sums: &mut CappedSums,
+    people: &mut People,
+) {
+    let from = view.from(r);
+    let internal_from = view.person(from).internal;
+    if !internal_from && !view.participants(r).iter().any(|&p| view.person(p).internal) {
+        return;
+    }
+    // Only people count toward a cell's size (a shared mailbox sends, but is nobody).
+    let sender_counts = internal_from && view.person(from).is_person();
+    let mut counted = |sums: &mut CappedSums, g: usize| {
+        if sender_counts {
+            people.seat(sums, from, pi, Seat::Row(g));
+        }
+    };
+    match view.kind(r) {
+        Kind::Meeting => {
+            for &g in record_groups(view, r, account_of, true, caps).iter() {
+                sums.add(g, pi, 2, 1);
+                sums.add(g, pi, 3, capped_minutes(view, r, caps));
+                counted(sums, g);
+            }
+        }
+        _ => {
+            if let Some(g) = account_of.get(&from) {
+                sums.add(g, pi, 1, 1);
+            } else if internal_from {
+                for &g in record_groups(view, r, account_of, false, caps).iter() {
+                    sums.add(g, pi, 0, 1);
+                    counted(sums, g);
+                }
+            }
+        }
+    }
+}
