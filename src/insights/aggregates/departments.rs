@@ -142,14 +142,18 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
         }
         let Some((part, pi)) = cuts.of(at) else { continue };
         let from = view.from(r);
-        let everyone = || std::iter::once(from).chain(view.participants(r).iter().copied());
-        keys.clear();
-        keys.extend(everyone().filter_map(|p| member.get(&p).map(|g| (g as i64) << 32 | i64::from(p.raw()))));
+        // One pass over the row's people: members by group, and externals.
+        (keys.clear(), externals.clear());
+        for p in std::iter::once(from).chain(view.participants(r).iter().copied()) {
+            if !flags.internal(p) {
+                externals.push(p);
+            } else if let Some(g) = member.get(&p) {
+                keys.push((g as i64) << 32 | i64::from(p.raw()));
+            }
+        }
         keys.sort_unstable();
         present.clear();
         present.extend(keys.iter().map(|&k| ((k >> 32) as usize, PersonKey::new(k as u32))));
-        externals.clear();
-        externals.extend(everyone().filter(|&p| !flags.internal(p)));
         let from_group = member.get(&from);
         let mut seen_group = usize::MAX;
         for (i, &(g, p)) in present.iter().enumerate() {
