@@ -5,6 +5,7 @@
 use rustc_hash::FxHashSet;
 
 use super::periods::CalendarPeriod;
+use super::person_bits::{PeoplePerCell, PersonBits};
 use super::suppression::{suppression, Cuts, Groups, Members, PartPeople};
 use super::table::{table, AggregateRow, AggregateTable, DepartmentMetrics, MatrixCell, Metrics};
 use crate::consent::{Row, View};
@@ -17,7 +18,6 @@ struct Tally {
     metrics: DepartmentMetrics,
     after_hours: u32,
     minutes_s: u64,
-    external: FxHashSet<PersonKey>,
 }
 
 /// Why a cell is suppressed: too few people in it, or in a part of it (the
@@ -67,60 +67,42 @@ pub(super) fn department_groups(view: &View) -> Groups {
 /// (`active`), and per pair of departments and part (`links`) the matrix's.
 struct Tallies {
     cells: Vec<Tally>,
-    active: PartBits,
+    active: PersonBits,
+    external: PeoplePerCell,
     links: Links,
 }
 
-/// The parts each member was active in, a bit a part: a member belongs to
-/// one department, so these bits are every department's people per part
-/// (a hash set per department and part was a tenth of the table's time).
-struct PartBits {
-    words: usize,
-    bits: Vec<u64>,
-}
-
-impl PartBits {
-    fn new(members: usize, parts: usize) -> PartBits {
-        let words = parts.div_ceil(64);
-        PartBits { words, bits: vec![0; members * words] }
-    }
-
-    fn set(&mut self, p: PersonKey, part: usize) {
-        self.bits[p.index() * self.words + part / 64] |= 1 << (part % 64);
-    }
-
-    /// The people per group and part, and per group and period (a period's
-    /// parts together), each group-major.
-    fn count(&self, member: &Members, cuts: &Cuts, groups: usize) -> (Vec<usize>, Vec<usize>) {
-        let (parts, periods) = (cuts.parts(), cuts.runs.len());
-        let (mut by_part, mut by_period) = (vec![0; groups * parts], vec![0; groups * periods]);
-        for (i, person) in self.bits.chunks_exact(self.words.max(1)).enumerate() {
-            let Some(g) = member.get(&PersonKey::new(i as u32)) else { continue };
-            let mut last_period = usize::MAX;
-            for (w, &word) in person.iter().enumerate() {
-                let mut word = word;
-                while word != 0 {
-                    let f = w * 64 + word.trailing_zeros() as usize;
-                    word &= word - 1;
-                    by_part[g * parts + f] += 1;
-                    // Parts come in time order, a period's together.
-                    let pi = cuts.period_of(f);
-                    if pi != last_period {
-                        by_period[g * periods + pi] += 1;
-                        last_period = pi;
-                    }
-                }
-            }
+/// The people per group and part, and per group and period (a period's
+/// parts together), each group-major, from the parts each member was active
+/// in (`active`: a member belongs to one department, so a bit a member and
+/// part holds every department's people per part).
+fn count_active(
+    active: &PersonBits,
+    member: &Members,
+    cuts: &Cuts,
+    groups: usize,
+) -> (Vec<usize>, Vec<usize>) {
+    let (parts, periods) = (cuts.parts(), cuts.runs.len());
+    let (mut by_part, mut by_period) = (vec![0; groups * parts], vec![0; groups * periods]);
+    let mut last = (PersonKey::new(crate::ids::NONE), usize::MAX);
+    active.each_one(|p, f| {
+        let Some(g) = member.get(&p) else { return };
+        by_part[g * parts + f] += 1;
+        // A person's parts come in time order, a period's together.
+        let pi = cuts.period_of(f);
+        if last != (p, pi) {
+            by_period[g * periods + pi] += 1;
+            last = (p, pi);
         }
-        (by_part, by_period)
-    }
+    });
+    (by_part, by_period)
 }
 
 fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tallies {
     let (n, member) = (groups.names.len(), &groups.of);
     let (periods, parts) = (cuts.runs.len(), cuts.parts());
     let mut cells: Vec<Tally> = (0..n * periods).map(|_| Tally::default()).collect();
-    let mut active = PartBits::new(member.len(), parts);
+    let mut active = PersonBits::new(member.len(), parts);
     let mut present: Vec<(usize, PersonKey)> = Vec::new();
     // `present` is sorted through keys group · 2^32 + person: the same order,
     // by the i64 sort that the response delays (kpis.rs) compile anyway
@@ -131,9 +113,10 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
     let flags = view.person_flags();
     let mut links = Links::new(n, parts, flags.len());
     // The cell each external person was last added to: a person's records
-    // mostly follow one another into the same cell, and adding to a set
-    // costs more than this look.
+    // mostly follow one another into the same cell, so this look spares a
+    // large table's list (`PeoplePerCell`) most of its entries.
     let mut last_cell = vec![u32::MAX; flags.len()];
+    let mut external = PeoplePerCell::new(flags.len(), n * periods);
     for r in view.rows() {
         let at = view.at(r);
         let kind = view.kind(r);
@@ -143,7 +126,8 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
         let Some((part, pi)) = cuts.of(at) else { continue };
         let from = view.from(r);
         // One pass over the row's people: members by group, and externals.
-        (keys.clear(), externals.clear());
+        keys.clear();
+        externals.clear();
         for p in std::iter::once(from).chain(view.participants(r).iter().copied()) {
             if !flags.internal(p) {
                 externals.push(p);
@@ -166,7 +150,7 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
             let cell = &mut cells[at_cell];
             for &x in &externals {
                 if std::mem::replace(&mut last_cell[x.index()], at_cell as u32) != at_cell as u32 {
-                    cell.external.insert(x);
+                    external.add(at_cell, x);
                 }
             }
             match kind {
@@ -191,7 +175,7 @@ fn tally(view: &View, cuts: &Cuts, groups: &Groups, hours: &WorkingHours) -> Tal
         }
         link(view, r, kind, member, &present, part, &mut links);
     }
-    Tallies { cells, active, links }
+    Tallies { cells, active, external, links }
 }
 
 /// A link's people as its matrix cell counts them: a department with
@@ -214,9 +198,10 @@ pub fn departments(
     min_group_size: u32,
     hours: &WorkingHours,
 ) -> (AggregateTable, PartPeople) {
-    let Tallies { cells, active, links } = tally(view, cuts, groups, hours);
+    let Tallies { cells, active, external, links } = tally(view, cuts, groups, hours);
+    let external = external.counts(cells.len());
     let n = groups.names.len();
-    let (by_part, by_period) = active.count(&groups.of, cuts, n);
+    let (by_part, by_period) = count_active(&active, &groups.of, cuts, n);
     let mut rows = Vec::with_capacity(cells.len());
     for (i, cell) in cells.into_iter().enumerate() {
         let (g, pi) = (i / periods.len().max(1), i % periods.len().max(1));
@@ -228,7 +213,7 @@ pub fn departments(
             m.after_hours_share = (m.emails_sent > 0).then(|| {
                 ((f64::from(cell.after_hours) / f64::from(m.emails_sent)) * 10_000.0).round() / 10_000.0
             });
-            m.external_contacts = Some(cell.external.len() as u32);
+            m.external_contacts = Some(external[i]);
             m
         });
         rows.push(AggregateRow {

@@ -25,6 +25,7 @@ mod departments;
 pub mod noisy;
 pub use noisy::CappedSums;
 mod periods;
+mod person_bits;
 mod question;
 mod suppression;
 mod table;
