@@ -10,7 +10,7 @@ use super::periods::CalendarPeriod;
 use super::question::{Caps, GroupBy, MAX_GROUPS_PER_RECORD};
 use super::suppression::{Groups, Members};
 use crate::consent::{Row, View};
-use crate::model::{Kind, PersonKey};
+use crate::model::{Kind, PersonFlags, PersonKey};
 use crate::time::WorkingHours;
 
 /// Each counted record of the senders `senders` keeps (all, but in a part of
@@ -221,12 +221,14 @@ pub(super) fn sums_of(
         GroupBy::Account => Pairs::default(),
     };
     let mut people = People { seats: Vec::new(), pairs, caps, family };
+    // A byte a person: each record's people are read, and their records lie scattered.
+    let flags = view.person_flags();
     for (r, pi) in counted_records(view, periods, caps, senders) {
         match by {
             GroupBy::Department => {
                 department_record(view, r, pi, &groups.of, hours, caps, &mut sums, &mut people)
             }
-            GroupBy::Account => account_record(view, r, pi, &groups.of, caps, &mut sums, &mut people),
+            GroupBy::Account => account_record(view, r, pi, &groups.of, &flags, caps, &mut sums, &mut people),
         }
     }
     people.pairs.into_sums(&mut sums);
@@ -289,22 +291,24 @@ fn department_record(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn account_record(
     view: &View,
     r: Row,
     pi: usize,
     account_of: &Members,
+    flags: &PersonFlags,
     caps: &Caps,
     sums: &mut CappedSums,
     people: &mut People,
 ) {
     let from = view.from(r);
-    let internal_from = view.person(from).internal;
-    if !internal_from && !view.participants(r).iter().any(|&p| view.person(p).internal) {
+    let internal_from = flags.internal(from);
+    if !internal_from && !view.participants(r).iter().any(|&p| flags.internal(p)) {
         return;
     }
     // Only people count toward a cell's size (a shared mailbox sends, but is nobody).
-    let sender_counts = internal_from && view.person(from).is_person();
+    let sender_counts = internal_from && flags.person(from);
     let mut counted = |sums: &mut CappedSums, g: usize| {
         if sender_counts {
             people.seat(sums, from, pi, Seat::Row(g));
