@@ -80,9 +80,10 @@ pub struct DemoDataset {
 /// Generates the dataset described by `opts`.
 pub fn demo_dataset(opts: &DemoOptions) -> DemoDataset {
     let stream = DemoStream::with_format(opts, opts.format);
+    let internal_domains = stream.internal_domains();
     let DemoStream { people, viewer, now, records } = stream;
     let interactions = records.whole_text();
-    DemoDataset { people, interactions, viewer, internal_domains: vec![INTERNAL_DOMAIN.to_string()], now }
+    DemoDataset { people, interactions, viewer, internal_domains, now }
 }
 
 /// The dataset of `opts` made piece by piece: the people directory, the
