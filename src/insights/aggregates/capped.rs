@@ -221,19 +221,14 @@ pub(super) fn sums_of(
         GroupBy::Account => Pairs::default(),
     };
     let mut people = People { seats: Vec::new(), pairs, caps, family };
-    // Account tables read whether each record's people are internal: a byte
-    // a person, made once on the first account record (a department table
-    // does not read it).
-    let mut flags: Option<PersonFlags> = None;
+    // A byte a person: each record's people are read, and their records lie scattered.
+    let flags = view.person_flags();
     for (r, pi) in counted_records(view, periods, caps, senders) {
         match by {
             GroupBy::Department => {
                 department_record(view, r, pi, &groups.of, hours, caps, &mut sums, &mut people)
             }
-            GroupBy::Account => {
-                let flags = flags.get_or_insert_with(|| view.person_flags());
-                account_record(view, r, pi, &groups.of, flags, caps, &mut sums, &mut people)
-            }
+            GroupBy::Account => account_record(view, r, pi, &groups.of, &flags, caps, &mut sums, &mut people),
         }
     }
     people.pairs.into_sums(&mut sums);
