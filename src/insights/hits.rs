@@ -31,11 +31,13 @@ pub struct Hit {
     /// keeps a hit at 32 bytes.)
     detail: u32,
     /// Where the hit's people of our side (the sender first when ours) and
-    /// of theirs start in the people list. Two offsets, not one: the contact
-    /// index lists a row's colleagues once for all the contacts on it, so a
-    /// meeting of a thousand colleagues and a thousand contacts costs two
-    /// thousand entries, not a million. A count cut at `u16::MAX` (loads
-    /// allow about 2,000 people a row) only shortens its own list.
+    /// of theirs start in the relationship's people list. Two offsets, not
+    /// one: the contact index lists a row's colleagues, when there are more
+    /// than `COPY_MAX`, once in a list shared by all the contacts on it
+    /// (`us_at` then has the `SHARED` bit), so a meeting of a thousand
+    /// colleagues and a thousand contacts costs two thousand entries, not a
+    /// million. A count cut at `u16::MAX` (loads allow about 2,000 people a
+    /// row) only shortens its own list.
     us_at: u32,
     them_at: u32,
     n_us: u16,
@@ -45,7 +47,15 @@ pub struct Hit {
     /// The row is an e-mail that answers an earlier e-mail, whoever sent
     /// it: an account's hits look up what it answers only then.
     replies: bool,
+    /// In the contact index, on an e-mail the contact sent: how many other
+    /// contacts took part (listed after theirs, which is the sender), or
+    /// `ALSO_UNLISTED` when too many to list. It counts for none of them,
+    /// but for their account, whose hit lists them (`push_merged`).
+    also: u8,
 }
+
+/// `Hit::also` of a row with more contacts than a `u8` counts: read again.
+const ALSO_UNLISTED: u8 = u8::MAX;
 
 impl Hit {
     fn new(
@@ -58,7 +68,7 @@ impl Hit {
         them: (usize, usize),
     ) -> Hit {
         let ((us_at, n_us), (them_at, n_them)) = (span(us.0, us.1), span(them.0, them.1));
-        Hit { at, row, detail, us_at, them_at, n_us, n_them, class, started, replies }
+        Hit { at, row, detail, us_at, them_at, n_us, n_them, class, started, replies, also: 0 }
     }
 
     pub fn duration_s(&self) -> u32 {
@@ -78,15 +88,24 @@ impl Hit {
 }
 
 /// One relationship's hits, oldest first (ties in row order), and the
-/// people of either side they point into: every contact of the contact
-/// index shares one list for both, and an account's hits share its list of
-/// our people (the row's, whichever contact's hit lists them).
+/// people of either side they point into: its own list, and for the
+/// colleagues of the largest rows, the contact index's shared one. Its own
+/// list keeps the people of its hits together in memory: the figures read
+/// them hit after hit, and in one list for all they were a cache miss each.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Hits {
     pub list: Vec<Hit>,
-    us: Rc<Vec<PersonKey>>,
-    them: Rc<Vec<PersonKey>>,
+    people: Vec<PersonKey>,
+    shared: Rc<Vec<PersonKey>>,
 }
+
+/// Above this many colleagues, a row's colleagues are listed once for all
+/// its contacts (`ContactHits::shared`), not copied into each contact's
+/// list: the copies then stay within a few entries a hit.
+const COPY_MAX: usize = 8;
+
+/// The bit of `Hit::us_at` that says the offset is in the shared list.
+const SHARED: u32 = 1 << 31;
 
 /// A slice of the people list as a hit stores it: its start and length.
 fn span(start: usize, len: usize) -> (u32, u16) {
@@ -129,8 +148,8 @@ impl Hits {
         // Only people are listed (a colleague, a counterpart): a list or a
         // shared mailbox still makes the row count, but is nobody.
         let person = |p: PersonKey| view.person(p).is_person();
-        let us = extend(&mut self.us, on_row().filter(|&p| sides.is_us(p) && person(p)));
-        let them = extend(&mut self.them, on_row().filter(|&p| sides.is_them(p) && person(p)));
+        let us = extend(&mut self.people, on_row().filter(|&p| sides.is_us(p) && person(p)));
+        let them = extend(&mut self.people, on_row().filter(|&p| sides.is_them(p) && person(p)));
         self.list.push(Hit::new(view.at(r), r, class, started, detail, us, them));
         true
     }
@@ -140,10 +159,11 @@ impl Hits {
     }
 
     /// Adds the account's hit for one row from its contacts' hits on it
-    /// (`group`: each contact with their hit, in key order).
-    fn push_merged(&mut self, view: &View, group: &[(PersonKey, &Hit)], sides: &impl Sides) {
-        let h = group[0].1;
-        let sender = group.iter().find(|(_, o)| o.started == Started::Them);
+    /// (`group`: each contact with their hit and where their people list
+    /// starts in this one's, in key order).
+    fn push_merged(&mut self, view: &View, group: &[(PersonKey, &Hit, usize)], sides: &impl Sides) {
+        let (_, h, base) = group[0];
+        let sender = group.iter().find(|(_, o, _)| o.started == Started::Them);
         let started = if sender.is_some() { Started::Them } else { h.started };
         // A reply of ours answers their e-mail if any contact of theirs sent it.
         let detail = match h.class {
@@ -151,31 +171,54 @@ impl Hits {
             _ => (h.detail, h.replies),
         };
         // A contact's hit lists them (no other) unless they were only copied.
-        let others = group.iter().filter(|(_, o)| o.started != Started::Them);
-        let people = sender.into_iter().chain(others).filter(|(_, o)| o.n_them > 0).map(|&(c, _)| c);
-        let them = extend(&mut self.them, people);
-        let us = (h.us_at as usize, usize::from(h.n_us));
+        let others = group.iter().filter(|(_, o, _)| o.started != Started::Them);
+        let people = sender.into_iter().chain(others).filter(|(_, o, _)| o.n_them > 0).map(|&(c, ..)| c);
+        let them = extend(&mut self.people, people);
+        // The other contacts on an e-mail from one of theirs: listed by the
+        // sender's hit, as the row was not theirs (see `Hit::also`).
+        let them = match sender {
+            Some(&(_, s, _)) if s.also == ALSO_UNLISTED => {
+                // After the sender (`took_part` starts with them, as `them` does).
+                let on_row = view.took_part(s.row).skip(1).filter(|&p| sides.is_them(p));
+                self.people.extend(on_row);
+                (them.0, self.people.len() - them.0)
+            }
+            Some(&(_, s, base)) if s.also > 0 => {
+                let at = base + s.them_at as usize + usize::from(s.n_them);
+                for i in at..at + usize::from(s.also) {
+                    let p = self.people[i];
+                    if sides.is_them(p) {
+                        self.people.push(p);
+                    }
+                }
+                (them.0, self.people.len() - them.0)
+            }
+            _ => them,
+        };
+        // Our people: in the shared list, or in the contact's, copied whole.
+        let at = if h.us_at & SHARED != 0 { h.us_at as usize } else { h.us_at as usize + base };
+        let us = (at, usize::from(h.n_us));
         self.list.push(Hit::new(h.at, h.row, h.class, started, detail, us, them));
     }
 
     /// Our people on the hit's row, the sender first when ours.
     pub fn us(&self, h: &Hit) -> &[PersonKey] {
-        slice(&self.us, h.us_at, h.n_us)
+        if h.us_at & SHARED != 0 {
+            slice(&self.shared, h.us_at & !SHARED, h.n_us)
+        } else {
+            slice(&self.people, h.us_at, h.n_us)
+        }
     }
 
     /// Their people on the hit's row, the sender first when theirs.
     pub fn them(&self, h: &Hit) -> &[PersonKey] {
-        slice(&self.them, h.them_at, h.n_them)
+        slice(&self.people, h.them_at, h.n_them)
     }
 
-    /// Bytes of the hits; the people lists count where they are owned
-    /// (`ContactHits` counts its shared one once).
-    fn list_bytes(&self) -> usize {
-        self.list.capacity() * std::mem::size_of::<Hit>()
-    }
-
+    /// Bytes of the hits and of their own people list (`ContactHits`
+    /// counts its shared one once).
     pub fn heap_bytes(&self) -> usize {
-        self.list_bytes() + (self.us.capacity() + self.them.capacity()) * 4
+        self.list.capacity() * std::mem::size_of::<Hit>() + self.people.capacity() * 4
     }
 }
 
@@ -185,8 +228,7 @@ fn slice(list: &[PersonKey], at: u32, n: u16) -> &[PersonKey] {
 }
 
 /// Adds `people` to a people list; returns where they start, and how many.
-fn extend(list: &mut Rc<Vec<PersonKey>>, people: impl Iterator<Item = PersonKey>) -> (usize, usize) {
-    let list = Rc::make_mut(list);
+fn extend(list: &mut Vec<PersonKey>, people: impl Iterator<Item = PersonKey>) -> (usize, usize) {
     let at = list.len();
     list.extend(people);
     (at, list.len() - at)
@@ -219,19 +261,23 @@ fn detail(view: &View, r: Row, class: Class, parent: Option<Option<Row>>, sides:
 }
 
 /// Every external contact's hits, from one pass over the rows of a view.
-/// A row's colleagues are listed once, for all the contacts on it: the
-/// index is linear in the participants of the rows, however large a meeting.
+/// A large row's colleagues are listed once, for all the contacts on it:
+/// the index is linear in the participants of the rows, however large a meeting.
 pub struct ContactHits {
     by_contact: FxHashMap<PersonKey, Hits>,
+    /// The colleagues of the rows with more than `COPY_MAX`.
+    shared: Rc<Vec<PersonKey>>,
     /// The hits of a contact no row counts for.
     none: Hits,
 }
 
 impl ContactHits {
     pub fn build(view: &View) -> ContactHits {
-        // By person key: a list, not a map, looked up for every hit.
-        let mut lists: Vec<Vec<Hit>> = Vec::new();
-        let mut people: Vec<PersonKey> = Vec::new();
+        // By person key: lists, not a map, looked up for every hit.
+        let mut lists: Vec<Hits> = Vec::new();
+        let mut shared: Vec<PersonKey> = Vec::new();
+        let mut colleagues: Vec<PersonKey> = Vec::new();
+        let mut others: Vec<PersonKey> = Vec::new();
         let flags = view.person_flags();
         for r in view.rows() {
             let from = view.from(r);
@@ -239,9 +285,16 @@ impl ContactHits {
             // Our side of any contact's relationship: the row's internal
             // people (lists and shared mailboxes make it count, unlisted).
             let ours_on_row = on_row().any(|p| flags.internal(p));
-            let us_at = people.len();
-            people.extend(view.took_part(r).filter(|&p| flags.colleague(p)));
-            let us = (us_at, people.len() - us_at);
+            colleagues.clear();
+            others.clear();
+            for p in view.took_part(r) {
+                if flags.colleague(p) {
+                    colleagues.push(p);
+                } else if flags.contact(p) && p != from {
+                    others.push(p);
+                }
+            }
+            let mut in_shared = None;
             let ours_sent = flags.internal(from);
             // What the row answers: looked up once, for all its contacts.
             let mut parent = None;
@@ -263,31 +316,44 @@ impl ContactHits {
                     parent.get_or_insert_with(|| reply_of(view, r));
                 }
                 let detail = detail(view, r, class, parent, &(view, &Them::Contact(c)));
-                // A contact only copied is on the row but took no part in it.
-                let them = if !copied {
-                    people.push(c);
-                    (people.len() - 1, 1)
-                } else {
-                    (people.len(), 0)
-                };
                 if c.index() >= lists.len() {
-                    lists.resize_with(c.index() + 1, Vec::new);
+                    lists.resize_with(c.index() + 1, Hits::default);
                 }
-                lists[c.index()].push(Hit::new(view.at(r), r, class, started, detail, us, them));
+                let hits = &mut lists[c.index()];
+                let us = if colleagues.len() > COPY_MAX {
+                    let at =
+                        *in_shared.get_or_insert_with(|| extend(&mut shared, colleagues.iter().copied()).0);
+                    (at | SHARED as usize, colleagues.len())
+                } else {
+                    extend(&mut hits.people, colleagues.iter().copied())
+                };
+                // A contact only copied is on the row but took no part in it.
+                let them = extend(&mut hits.people, std::iter::once(c).filter(|_| !copied));
+                let mut hit = Hit::new(view.at(r), r, class, started, detail, us, them);
+                if class == Class::Received && c == from && !others.is_empty() {
+                    hit.also = match u8::try_from(others.len()) {
+                        Ok(n) if n < ALSO_UNLISTED => {
+                            hits.people.extend_from_slice(&others);
+                            n
+                        }
+                        _ => ALSO_UNLISTED,
+                    };
+                }
+                hits.list.push(hit);
             }
         }
-        let people = Rc::new(people);
+        let shared = Rc::new(shared);
         let by_contact = lists
             .into_iter()
             .enumerate()
-            .filter(|(_, list)| !list.is_empty())
-            .map(|(c, list)| {
-                let mut hits = Hits { list, us: people.clone(), them: people.clone() };
+            .filter(|(_, hits)| !hits.list.is_empty())
+            .map(|(c, mut hits)| {
+                hits.shared = shared.clone();
                 hits.sort();
                 (PersonKey::new(c as u32), hits)
             })
             .collect();
-        ContactHits { by_contact, none: Hits::default() }
+        ContactHits { by_contact, shared, none: Hits::default() }
     }
 
     /// An account's hits, from its contacts' (`Them::Account`, contacts in
@@ -299,7 +365,7 @@ impl ContactHits {
     /// up only for a reply), and their people on it: the contacts whose hits
     /// list them, the sender first, the others in key order (not the row's:
     /// only counted, never listed, so the row is not read again). Our people
-    /// are the row's, listed by any contact's hit: the index's list is shared.
+    /// are the row's, listed by any contact's hit.
     /// `None` for an account with a contact who is not a person (a shared
     /// mailbox counts for its account, but has no hits here).
     pub fn account(&self, view: &View, them: &Them) -> Option<Hits> {
@@ -307,27 +373,26 @@ impl ContactHits {
         if contacts.iter().any(|&c| !view.person(c).is_person()) {
             return None;
         }
-        let (owners, lists): (Vec<PersonKey>, Vec<&[Hit]>) =
-            contacts.iter().map(|&c| (c, &self.of(c).list[..])).filter(|(_, l)| !l.is_empty()).unzip();
+        let owners: Vec<(PersonKey, &Hits)> =
+            contacts.iter().map(|&c| (c, self.of(c))).filter(|(_, h)| !h.list.is_empty()).collect();
+        let lists: Vec<&[Hit]> = owners.iter().map(|(_, h)| &h.list[..]).collect();
         let sides = (view, them);
-        let mut hits = Hits { us: self.shared_people(), ..Hits::default() };
-        let mut group: Vec<(PersonKey, &Hit)> = Vec::new();
+        let mut hits = Hits { shared: self.shared.clone(), ..Hits::default() };
+        // The contacts' people lists, one after the other, each hit's where its own was.
+        let bases: Vec<usize> =
+            owners.iter().map(|(_, o)| extend(&mut hits.people, o.people.iter().copied()).0).collect();
+        let mut group: Vec<(PersonKey, &Hit, usize)> = Vec::new();
         for (h, l) in merged(&lists) {
-            if group.first().is_some_and(|(_, g)| g.row != h.row) {
+            if group.first().is_some_and(|(_, g, _)| g.row != h.row) {
                 hits.push_merged(view, &group, &sides);
                 group.clear();
             }
-            group.push((owners[l], h));
+            group.push((owners[l].0, h, bases[l]));
         }
         if !group.is_empty() {
             hits.push_merged(view, &group, &sides);
         }
         Some(hits)
-    }
-
-    /// The people list every contact's hits point into.
-    fn shared_people(&self) -> Rc<Vec<PersonKey>> {
-        self.by_contact.values().next().map_or_else(Rc::default, |h| h.us.clone())
     }
 
     /// A contact's hits (none when no row counts for them).
@@ -341,9 +406,8 @@ impl ContactHits {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        let shared = self.shared_people().capacity() * 4;
-        shared
-            + self.by_contact.values().map(Hits::list_bytes).sum::<usize>()
+        self.shared.capacity() * 4
+            + self.by_contact.values().map(Hits::heap_bytes).sum::<usize>()
             + self.by_contact.capacity() * (std::mem::size_of::<(PersonKey, Hits)>() + 1)
     }
 }

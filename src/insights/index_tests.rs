@@ -25,6 +25,65 @@ fn demo_store() -> (Store, PersonKey) {
     (store, viewer)
 }
 
+/// The demo and five meetings and an e-mail, each with twelve colleagues
+/// and three contacts of one account: more colleagues than a contact's
+/// own people list copies, so the index lists them in its shared list. The
+/// e-mail, from one of the contacts to the others, counts for its account
+/// and its sender only: the others took part, with no hit to say so.
+fn demo_store_with_large_rows() -> (Store, PersonKey) {
+    let (mut store, viewer) = demo_store();
+    let person = |p: PersonKey| store.person(p).is_person() && store.rows_of(p).len() > 3;
+    let ids =
+        |ps: Vec<PersonKey>| ps.iter().map(|&p| format!("{:?}", store.person_id(p))).collect::<Vec<_>>();
+    let colleagues =
+        ids(store.people().filter(|&p| store.person(p).internal && person(p)).take(13).collect());
+    let mut accounts: std::collections::BTreeMap<&str, Vec<PersonKey>> = Default::default();
+    for p in store.people().filter(|&p| !store.person(p).internal && person(p)) {
+        if let Some(a) = store.person(p).account.as_deref() {
+            accounts.entry(a).or_default().push(p);
+        }
+    }
+    let contacts = ids(accounts.into_values().find(|c| c.len() >= 3).unwrap()[..3].to_vec());
+    assert_eq!(colleagues.len(), 13);
+    let last = store.rows().at.iter().copied().max().unwrap();
+    let record = |i: i64, kind: &str, from: &str, to: &[String]| {
+        let at = crate::time::format_rfc3339(last - i * 9 * DAY_MS);
+        format!(
+            r#"{{"id":"large-{i}","kind":"{kind}","from":{from},"to":[{}],"at":"{at}","durationMinutes":45}}"#,
+            to.join(",")
+        )
+    };
+    let mut records: Vec<String> = (0..5)
+        .map(|i| record(i, "meeting", &colleagues[0], &[&colleagues[1..], &contacts[..]].concat()))
+        .collect();
+    records.push(
+        record(5, "email", &contacts[0], &[&colleagues[..12], &contacts[1..]].concat())
+            .replace(r#","durationMinutes":45"#, ""),
+    );
+    // And an e-mail from one of them to more contacts of theirs than its hit lists.
+    let (account, domain) = {
+        let first = store.lookup(contacts[0].trim_matches('"')).unwrap();
+        let id = store.person_id(first);
+        (store.person(first).account.clone().unwrap(), id[id.find('@').unwrap() + 1..].to_string())
+    };
+    let extra: Vec<String> = (0..300).map(|i| format!(r#""extra-{i}@{domain}""#)).collect();
+    let directory: Vec<String> =
+        extra.iter().map(|id| format!(r#"{{"id":{id},"accountId":"{account}"}}"#)).collect();
+    let directory = format!("[{}]", directory.join(","));
+    load::people::load(&mut store, &directory, LoadOptions::default(), &[]).unwrap();
+    let to = [&colleagues[..1], &extra[..]].concat();
+    records.push(record(6, "email", &contacts[0], &to).replace(r#","durationMinutes":45"#, ""));
+    let retention = Retention { viewer: Some(viewer), others: true };
+    let json = format!("[{}]", records.join(","));
+    load::load_interactions(&mut store, &json, LoadOptions::default(), &retention).unwrap();
+    (store, viewer)
+}
+
+/// How many hits of the index list more than eight of our people.
+fn large(index: &ContactHits) -> usize {
+    index.contacts().map(|(_, hits)| hits.list.iter().filter(|h| hits.us(h).len() > 8).count()).sum()
+}
+
 /// What a tally can read of each hit (people by value, not by offset).
 type Seen = (i64, Row, Class, Started, u32, Option<u32>, Vec<PersonKey>, Vec<PersonKey>);
 fn seen(hits: &Hits) -> Vec<Seen> {
@@ -44,7 +103,7 @@ fn seen_of(hits: &Hits, list: &[Hit]) -> Vec<Seen> {
 /// the hits built from that contact's own rows.
 #[test]
 fn the_index_matches_each_contacts_own_rows() {
-    let (store, viewer) = demo_store();
+    let (store, viewer) = demo_store_with_large_rows();
     let consent = Consent { aggregated: false, identifiable: true };
     for scope in [Scope::Own, Scope::Identifiable] {
         let view = Gate::new(&store, consent, Some(viewer)).open(scope).unwrap();
@@ -57,13 +116,15 @@ fn the_index_matches_each_contacts_own_rows() {
             compared += own.list.len();
         }
         assert!(compared > 500, "{scope:?}: only {compared} hits compared");
+        // Each contact's five meetings, and the e-mail for its sender only.
+        assert_eq!(large(&index), 16, "{scope:?}: the large rows' hits");
     }
 }
 
 /// An account's hits merged from its contacts' are the hits of its rows.
 #[test]
 fn account_hits_from_the_index_match_the_accounts_own_rows() {
-    let (store, viewer) = demo_store();
+    let (store, viewer) = demo_store_with_large_rows();
     let consent = Consent { aggregated: false, identifiable: true };
     for scope in [Scope::Own, Scope::Identifiable] {
         let view = Gate::new(&store, consent, Some(viewer)).open(scope).unwrap();

@@ -85,11 +85,15 @@ pub fn next_step(view: &View, t: &Tally, now: i64, health: &Health) -> Option<Ne
     if idle_days > QUIET_DAYS {
         return step("quiet", format!("No interaction in {idle_days} days: get back in touch."), None);
     }
-    let met = t.hits.list.iter().any(|h| {
-        matches!(h.class, Class::Meeting | Class::Call) && h.at <= now && h.at > now - MEETING_DAYS * DAY_MS
-    });
-    let ranked = colleagues_by_interactions(view, t);
+    // The hits are in time order: only those of the last `MEETING_DAYS` are read.
+    let list = &t.hits.list;
+    let since = list.partition_point(|h| h.at <= now - MEETING_DAYS * DAY_MS);
+    let met = list[since..]
+        .iter()
+        .take_while(|h| h.at <= now)
+        .any(|h| matches!(h.class, Class::Meeting | Class::Call));
     if !met {
+        let ranked = colleagues_by_interactions(view, t);
         let best = ranked.iter().map(|&(p, _)| p).find(|&p| view.may_suggest(p));
         let text = match best {
             Some(p) if view.viewer() == Some(p) => {
@@ -111,7 +115,7 @@ pub fn next_step(view: &View, t: &Tally, now: i64, health: &Health) -> Option<Ne
             .map_or("-", |f| f.factor);
         return step("declining", format!("Health fell {} points; weakest: {weakest}.", -change), None);
     }
-    if let [(only, n)] = ranked.as_slice() {
+    if let [(only, n)] = colleagues_by_interactions(view, t).as_slice() {
         if *n >= SINGLE_THREAD_MIN {
             let named = view.may_suggest(*only).then_some(*only);
             let text = match named {
