@@ -97,8 +97,8 @@ pub fn load(
     // Every id and alias of the batch names one person only: name → whether
     // it is an entry's own id (a repeated id is a duplicate entry).
     let mut claimed: FxHashMap<&str, bool> = FxHashMap::default();
-    let mut staged = vec![false; parsed.len()];
-    for (i, (index, entry)) in parsed.iter().enumerate() {
+    let mut staged: Vec<&Entry> = Vec::with_capacity(parsed.len());
+    for (index, entry) in &parsed {
         let known = store.lookup(&entry.id);
         let conflict = match claimed.get(entry.id.as_str()) {
             Some(true) => {
@@ -126,17 +126,11 @@ pub fn load(
         for alias in &entry.aliases {
             claimed.insert(alias, false);
         }
-        staged[i] = true;
-        report.accepted += 1;
+        staged.push(entry);
     }
 
     let mut rewrite = false;
-    // The staged entries' strings move into the people (not copied: a
-    // directory of 16,000 allocated every name, department and account twice).
-    for (i, (_, entry)) in parsed.into_iter().enumerate() {
-        if !staged[i] {
-            continue;
-        }
+    for entry in &staged {
         // Opting out any address of a person opts out the person: an id or
         // alias remembered as opted out, or (folded in below) an alias held
         // for someone flagged opted out.
@@ -153,12 +147,12 @@ pub fn load(
         person.in_directory = true;
         if entry.name.is_some() {
             // The directory's name wins over one learned from items.
-            person.name = entry.name;
+            person.name.clone_from(&entry.name);
             person.name_from_data = false;
             person.name_own = false;
         }
         if entry.account_name.is_some() {
-            person.account_name = entry.account_name;
+            person.account_name.clone_from(&entry.account_name);
         }
         if let Some(internal) = entry.internal {
             person.internal = internal;
@@ -166,13 +160,13 @@ pub fn load(
             person.internal = person.internal || is_internal_domain(d, internal_domains);
         }
         if entry.department.is_some() {
-            person.department = entry.department;
+            person.department.clone_from(&entry.department);
         }
         if let Some(kind) = entry.kind {
             person.kind = kind;
         }
-        person.account = match (entry.account, person.internal) {
-            (Some(a), _) => Some(a),
+        person.account = match (&entry.account, person.internal) {
+            (Some(a), _) => Some(a.clone()),
             (None, true) => None,
             (None, false) => person.account.take().or_else(|| domain.map(str::to_string)),
         };
@@ -182,5 +176,6 @@ pub fn load(
             rewrite = true;
         }
     }
+    report.accepted = staged.len();
     Ok((report, rewrite))
 }
