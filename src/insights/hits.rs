@@ -367,15 +367,33 @@ impl ContactHits {
     /// only counted, never listed, so the row is not read again). Our people
     /// are the row's, listed by any contact's hit.
     /// `None` for an account with a contact who is not a person (a shared
-    /// mailbox counts for its account, but has no hits here).
-    pub fn account(&self, view: &View, them: &Them) -> Option<Hits> {
+    /// mailbox counts for its account, but has no hits here). With `span`,
+    /// only the hits in it and the nearest one either side of it (each
+    /// contact's: all that a `tally` of a window in the span reads), as
+    /// `Hits::around` gives them; an account's hits outside it may then
+    /// miss the people of contacts whose nearest hit is another.
+    pub fn account(&self, view: &View, them: &Them, span: Option<Window>) -> Option<Hits> {
         let Them::Account(_, contacts) = them else { return None };
         if contacts.iter().any(|&c| !view.person(c).is_person()) {
             return None;
         }
         let owners: Vec<(PersonKey, &Hits)> =
             contacts.iter().map(|&c| (c, self.of(c))).filter(|(_, h)| !h.list.is_empty()).collect();
-        let lists: Vec<&[Hit]> = owners.iter().map(|(_, h)| &h.list[..]).collect();
+        let within = |list: &'_ [Hit]| match span {
+            Some(w) => {
+                let start = list.partition_point(|h| h.at <= w.start).saturating_sub(1);
+                let end = (list.partition_point(|h| h.at <= w.end) + 1).min(list.len());
+                (start, end)
+            }
+            None => (0, list.len()),
+        };
+        let lists: Vec<&[Hit]> = owners
+            .iter()
+            .map(|(_, h)| {
+                let (start, end) = within(&h.list);
+                &h.list[start..end]
+            })
+            .collect();
         let sides = (view, them);
         let mut hits = Hits { shared: self.shared.clone(), ..Hits::default() };
         // The contacts' people lists, one after the other, each hit's where its own was.

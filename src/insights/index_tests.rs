@@ -84,6 +84,18 @@ fn large(index: &ContactHits) -> usize {
     index.contacts().map(|(_, hits)| hits.list.iter().filter(|h| hits.us(h).len() > 8).count()).sum()
 }
 
+/// Every account's contacts, in key order (as `Them::Account` holds them).
+fn accounts(store: &Store) -> std::collections::BTreeMap<String, Vec<PersonKey>> {
+    let mut by_account: std::collections::BTreeMap<String, Vec<PersonKey>> = Default::default();
+    for c in store.people().filter(|&p| !store.person(p).internal) {
+        if let Some(a) = &store.person(c).account {
+            by_account.entry(super::peers::account_key(a)).or_default().push(c);
+        }
+    }
+    by_account.values_mut().for_each(|contacts| contacts.sort_unstable());
+    by_account
+}
+
 /// What a tally can read of each hit (people by value, not by offset).
 type Seen = (i64, Row, Class, Started, u32, Option<u32>, Vec<PersonKey>, Vec<PersonKey>);
 fn seen(hits: &Hits) -> Vec<Seen> {
@@ -129,18 +141,11 @@ fn account_hits_from_the_index_match_the_accounts_own_rows() {
     for scope in [Scope::Own, Scope::Identifiable] {
         let view = Gate::new(&store, consent, Some(viewer)).open(scope).unwrap();
         let index = ContactHits::build(&view);
-        let mut by_account: std::collections::BTreeMap<String, Vec<PersonKey>> = Default::default();
-        for c in store.people().filter(|&p| !store.person(p).internal) {
-            if let Some(a) = &store.person(c).account {
-                by_account.entry(super::peers::account_key(a)).or_default().push(c);
-            }
-        }
         let (mut compared, mut merged) = (0, 0);
-        for (name, mut contacts) in by_account {
-            contacts.sort_unstable();
+        for (name, contacts) in accounts(&store) {
             let them = Them::Account(name.clone(), contacts);
             let own = Hits::of(&view, super::sides::rows(&view, &them).into_iter(), &(&view, &them));
-            if let Some(hits) = index.account(&view, &them) {
+            if let Some(hits) = index.account(&view, &them, None) {
                 // Their people after the sender are in key order, not the row's.
                 let key_order = |hits: &Hits| {
                     let mut seen = seen(hits);
@@ -154,6 +159,36 @@ fn account_hits_from_the_index_match_the_accounts_own_rows() {
         }
         assert!(compared > 300 && merged > 10, "{scope:?}: {compared} hits, {merged} accounts");
     }
+}
+
+/// An account's hits merged only around a span tally every window in the
+/// span (its last and next interaction included) as all of its hits do.
+#[test]
+fn account_hits_around_a_span_tally_it_like_all_of_them() {
+    let (store, viewer) = demo_store_with_large_rows();
+    let consent = Consent { aggregated: false, identifiable: true };
+    let view = Gate::new(&store, consent, Some(viewer)).open(Scope::Identifiable).unwrap();
+    let index = ContactHits::build(&view);
+    let last = store.rows().at.iter().copied().max().unwrap();
+    let mut tallied = 0;
+    for (name, contacts) in accounts(&store) {
+        let them = Them::Account(name, contacts);
+        let Some(all) = index.account(&view, &them, None) else { continue };
+        for (back, days) in [(0, 60), (45, 20), (200, 90)] {
+            let span = Window { start: last - (back + days) * DAY_MS, end: last - back * DAY_MS };
+            let near = index.account(&view, &them, Some(span)).unwrap();
+            for w in [span, Window { start: span.start + 5 * DAY_MS, end: span.end - 5 * DAY_MS }] {
+                let (a, b) = (tally(&all, w, true), tally(&near, w, true));
+                assert_eq!(
+                    (a.kpis, a.weekly, a.last_at, a.next_at),
+                    (b.kpis, b.weekly, b.last_at, b.next_at)
+                );
+                assert_eq!(seen_of(&all, a.counted), seen_of(&near, b.counted));
+                tallied += a.counted.len();
+            }
+        }
+    }
+    assert!(tallied > 300, "only {tallied} hits tallied");
 }
 
 /// Merging time-ordered lists gives what a stable sort of them one after

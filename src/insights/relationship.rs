@@ -10,7 +10,7 @@ use super::freshness::data_as_of;
 use super::health::{health, score, Health, HealthInputs, HealthOptions};
 use super::hits::{ContactHits, Hits};
 use super::kpis::{tally, Kpis, Tally, Week};
-use super::next_step::{next_step, NextStep};
+use super::next_step::{next_step, NextStep, MEETING_DAYS};
 use super::peers::{account_key, Peers};
 use super::sides::{rows, Started, Them};
 use super::WindowOut;
@@ -194,12 +194,19 @@ fn distinct<'p>(lists: impl Iterator<Item = &'p [PersonKey]>) -> usize {
 }
 
 /// The hits of one relationship: a contact's from the index when there is
-/// one, otherwise (and an account's) built from its rows into `built`.
-fn hits_of<'a>(view: &View, them: &Them, index: Option<&'a ContactHits>, built: &'a mut Hits) -> &'a Hits {
+/// one, otherwise (and an account's) built from its rows into `built`; an
+/// account's from the index only around `span` when one is given.
+fn hits_of<'a>(
+    view: &View,
+    them: &Them,
+    index: Option<&'a ContactHits>,
+    span: Option<Window>,
+    built: &'a mut Hits,
+) -> &'a Hits {
     if let (Them::Contact(c), Some(index)) = (them, index) {
         return index.of(*c);
     }
-    *built = match index.and_then(|index| index.account(view, them)) {
+    *built = match index.and_then(|index| index.account(view, them, span)) {
         Some(hits) => hits,
         None => Hits::of(view, rows(view, them).into_iter(), &(view, them)),
     };
@@ -305,7 +312,7 @@ pub fn relationship(
     s: Scoring,
 ) -> Relationship {
     let mut built = Hits::default();
-    let hits = hits_of(view, them, index, &mut built);
+    let hits = hits_of(view, them, index, None, &mut built);
     let (t, health) = assess(them, hits, window, days, s, true);
     let health_history = history(them, hits, window, days, s);
     let next = next_step(view, &t, window.end, &health);
@@ -374,12 +381,17 @@ pub fn summaries(
         sort::by(&mut list, |&a, &b| view.person_id(a).cmp(view.person_id(b)));
         list.into_iter().map(Them::Contact).collect()
     };
+    // What a line reads: the window, the trend's, and `next_step`'s last
+    // `MEETING_DAYS` (an account's hits are merged only there).
+    let trend = i64::from(s.options.trend_days) * DAY_MS;
+    let span =
+        Window { start: (window.start - trend).min(window.end - MEETING_DAYS * DAY_MS), end: window.end };
     let now = format_rfc3339(window.end);
     targets
         .iter()
         .filter_map(|them| {
             let mut built = Hits::default();
-            let hits = hits_of(view, them, Some(index), &mut built);
+            let hits = hits_of(view, them, Some(index), Some(span), &mut built);
             let (t, health) = assess(them, hits, window, days, s, false);
             if t.counted.is_empty() {
                 return None;
