@@ -364,8 +364,10 @@ impl ContactHits {
     /// it), the e-mail of theirs a row of ours answers (any contact's: looked
     /// up only for a reply), and their people on it: the contacts whose hits
     /// list them, the sender first, the others in key order (not the row's:
-    /// only counted, never listed, so the row is not read again). Our people
-    /// are the row's, listed by any contact's hit.
+    /// only counted, never listed, so the row is not read again); on an
+    /// e-mail from one of them, the others its sender's hit lists (or, past
+    /// 254 of them, the row's: see `Hit::also`). Our people are the row's,
+    /// listed by any contact's hit.
     /// `None` for an account with a contact who is not a person (a shared
     /// mailbox counts for its account, but has no hits here). With `span`,
     /// only the hits in it and the nearest one either side of it (each
