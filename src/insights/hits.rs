@@ -287,10 +287,12 @@ impl ContactHits {
             let ours_on_row = on_row().any(|p| flags.internal(p));
             colleagues.clear();
             others.clear();
+            // The other contacts matter only on an e-mail a contact sent (`Hit::also`).
+            let from_contact = view.kind(r) == Kind::Email && flags.contact(from);
             for p in view.took_part(r) {
                 if flags.colleague(p) {
                     colleagues.push(p);
-                } else if flags.contact(p) && p != from {
+                } else if from_contact && flags.contact(p) && p != from {
                     others.push(p);
                 }
             }
@@ -381,21 +383,7 @@ impl ContactHits {
         }
         let owners: Vec<(PersonKey, &Hits)> =
             contacts.iter().map(|&c| (c, self.of(c))).filter(|(_, h)| !h.list.is_empty()).collect();
-        let within = |list: &'_ [Hit]| match span {
-            Some(w) => {
-                let start = list.partition_point(|h| h.at <= w.start).saturating_sub(1);
-                let end = (list.partition_point(|h| h.at <= w.end) + 1).min(list.len());
-                (start, end)
-            }
-            None => (0, list.len()),
-        };
-        let lists: Vec<&[Hit]> = owners
-            .iter()
-            .map(|(_, h)| {
-                let (start, end) = within(&h.list);
-                &h.list[start..end]
-            })
-            .collect();
+        let lists: Vec<&[Hit]> = owners.iter().map(|(_, h)| around(&h.list, span)).collect();
         let sides = (view, them);
         let mut hits = Hits { shared: self.shared.clone(), ..Hits::default() };
         // The contacts' people lists, one after the other, each hit's where its own was.
@@ -430,6 +418,15 @@ impl ContactHits {
             + self.by_contact.values().map(Hits::heap_bytes).sum::<usize>()
             + self.by_contact.capacity() * (std::mem::size_of::<(PersonKey, Hits)>() + 1)
     }
+}
+
+/// The time-ordered `list`'s hits in `span` and the nearest one either side
+/// of it (all of them without a span).
+fn around(list: &[Hit], span: Option<Window>) -> &[Hit] {
+    let Some(w) = span else { return list };
+    let start = list.partition_point(|h| h.at <= w.start).saturating_sub(1);
+    let end = (list.partition_point(|h| h.at <= w.end) + 1).min(list.len());
+    &list[start..end]
 }
 
 /// The hits of the time-ordered `lists`, each with the number of its list,

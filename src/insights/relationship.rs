@@ -221,6 +221,12 @@ pub struct Scoring<'a> {
     pub peers: Option<&'a Peers>,
 }
 
+/// The window a trend compares with: the same days, `trend_days` earlier.
+fn trend_window(window: Window, o: &HealthOptions) -> Window {
+    let back = i64::from(o.trend_days) * DAY_MS;
+    Window { start: window.start - back, end: window.end - back }
+}
+
 /// The figures of one relationship, for the window and, for its trend,
 /// the same window `trend_days` earlier.
 fn assess<'h>(
@@ -233,10 +239,7 @@ fn assess<'h>(
 ) -> (Tally<'h>, Health) {
     let o = s.options;
     let now = tally(hits, window, weeks);
-    let earlier = Window {
-        start: window.start - i64::from(o.trend_days) * DAY_MS,
-        end: window.end - i64::from(o.trend_days) * DAY_MS,
-    };
+    let earlier = trend_window(window, o);
     let before = tally(hits, earlier, false);
     let h = health(
         &health_inputs(them, &now, window, days, s),
@@ -383,9 +386,8 @@ pub fn summaries(
     };
     // What a line reads: the window, the trend's, and `next_step`'s last
     // `MEETING_DAYS` (an account's hits are merged only there).
-    let trend = i64::from(s.options.trend_days) * DAY_MS;
-    let span =
-        Window { start: (window.start - trend).min(window.end - MEETING_DAYS * DAY_MS), end: window.end };
+    let start = trend_window(window, s.options).start.min(window.end - MEETING_DAYS * DAY_MS);
+    let span = Window { start, end: window.end };
     let now = format_rfc3339(window.end);
     targets
         .iter()
