@@ -212,9 +212,13 @@ async function dataLoaded(load) {
  */
 export async function start(firstLoad) {
   setState("loading");
-  setStatus(el("span", { class: "dot busy", "aria-hidden": "true" }), "Starting the analytics worker…");
+  // One busy line, its text changed by each report (one a chunk loaded):
+  // rebuilding it each time restarted its animation and laid it out anew,
+  // on the thread that also draws the first card.
+  const busyText = document.createTextNode("Starting the analytics worker…");
+  setStatus(el("span", { class: "dot busy", "aria-hidden": "true" }), busyText);
   /** @param {{ message: string }} p */
-  const progress = (p) => setStatus(el("span", { class: "dot busy", "aria-hidden": "true" }), p.message);
+  const progress = (p) => (busyText.data = p.message);
   try {
     const load = await firstLoad(progress);
     setStatus(...(load.source === "stored" ? storedSummary(load) : loadSummary(load)));

@@ -7,6 +7,8 @@
 
 import { call } from "./rpc.js";
 import { readParams } from "./params.js";
+import { startGenerator } from "./demo-generator.js";
+import { mayHoldSnapshot } from "./worker/store.js";
 
 /**
  * @typedef {import("./protocol.js").Progress} Progress
@@ -35,10 +37,21 @@ function firstLoad(progress) {
 const showPage = () => (page ??= import("./app.js").then((app) => app.start(firstLoad)));
 
 const { seed, interactions, epsilonBudget, grant, requireNoise } = readParams();
-const loading = call("load", { seed, interactions, consent: grant, epsilonBudget, requireNoise }, (p) => {
+// Where this browser has no database of ours (a new profile, or after
+// "Forget stored data"), nothing stored can be reopened and the demo will be
+// made: its generator starts beside the worker, and the worker, handed it,
+// does not look for stored data. Else the stored copy is reopened, and a
+// generator would only take a core from it; the worker starts one of its own
+// if the copy turns out not to be usable.
+const generator = (await mayHoldSnapshot()) ? null : startGenerator({ seed, interactions });
+const port = generator?.port ?? null;
+const params = { seed, interactions, consent: grant, epsilonBudget, requireNoise, generator: port };
+const onProgress = (/** @type {Progress} */ p) => {
   latest = p;
   shown?.(p);
   showPage();
-});
+};
+const loading = call("load", params, onProgress, port ? [port] : []);
+if (generator) loading.finally(generator.stop).catch(() => {});
 // The page shows a failure too (app.js's start).
 loading.then(showPage, showPage);

@@ -77,6 +77,8 @@
  * @property {ConsentFlags} consent
  * @property {number} [epsilonBudget] what the engine's noisy aggregates may spend together (the engine's default 10)
  * @property {boolean} [requireNoise]  the deployment's noise policy (the engine's `requireNoise`)
+ * @property {MessagePort | null} [generator]  a demo generator the page started (demo-generator.js), transferred;
+ *   handed over only when the page found no database of ours in this browser, so nothing stored to reopen
  */
 
 /**

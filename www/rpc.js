@@ -33,8 +33,8 @@ import { codedError } from "./errors.js";
 
 /**
  * @typedef {object} Client
- * @property {<T extends RequestType>(type: T, params?: Params<T>, onProgress?: OnProgress) => Promise<Result<T>>} call
- *   sends a request; resolves with its value or rejects with its coded error
+ * @property {<T extends RequestType>(type: T, params?: Params<T>, onProgress?: OnProgress, transfer?: Transferable[]) => Promise<Result<T>>} call
+ *   sends a request (`transfer`: what in its params moves to the worker); resolves with its value or rejects with its coded error
  * @property {(handler: FailureHandler) => void} onFailure
  *   what to do when this worker fails by itself (its pending requests are rejected too)
  * @property {(code?: string, message?: string) => void} terminate
@@ -94,12 +94,12 @@ function createClient() {
   worker.addEventListener("messageerror", () => fail("A message from the analytics worker could not be read."));
 
   return {
-    call(type, params = /** @type {any} */ ({}), onProgress = null) {
+    call(type, params = /** @type {any} */ ({}), onProgress = null, transfer = []) {
       if (closed) return Promise.reject(closed);
       const id = nextRequestId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject, onProgress });
-        worker.postMessage({ id, type, params });
+        worker.postMessage({ id, type, params }, transfer);
       });
     },
     onFailure(handler) {
@@ -122,10 +122,11 @@ let current = createClient();
  * @param {T} type
  * @param {Params<T>} [params]
  * @param {OnProgress} [onProgress]
+ * @param {Transferable[]} [transfer]  what in `params` moves to the worker
  * @returns {Promise<Result<T>>}
  */
-export function call(type, params, onProgress = null) {
-  return current.call(type, params, onProgress);
+export function call(type, params, onProgress = null, transfer = []) {
+  return current.call(type, params, onProgress, transfer);
 }
 
 /**

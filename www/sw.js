@@ -10,7 +10,7 @@
 // files on install and deletes the old caches on activate; without a bump,
 // browsers that have the shell keep the old one.
 
-const VERSION = "rapport-shell-v9";
+const VERSION = "rapport-shell-v10";
 const PREFIX = "rapport-shell-";
 const SHELL = [
   "./",
@@ -21,6 +21,7 @@ const SHELL = [
   "./app.js",
   "./boot.js",
   "./charts.js",
+  "./demo-generator.js",
   "./domains.js",
   "./errors.js",
   "./load-report.js",

@@ -3,7 +3,9 @@
 // making the next, on the other core. Before, the analytics worker made all
 // of it (0.26 s at 200,000 interactions on a 2-core machine) and only then
 // loaded it (0.42 s), holding the 37.6 MB text and a copy of it; the chunks
-// are loaded as they come and then dropped.
+// are loaded as they come and then dropped. The page starts one ahead
+// (demo-generator.js) and hands over its port with the first load; later
+// loads start their own, inside this worker.
 
 import { codedError } from "../errors.js";
 import { addReport, emptyReport } from "./reports.js";
@@ -17,20 +19,24 @@ import { addReport, emptyReport } from "./reports.js";
 
 /** Text a chunk holds at least: 4 MiB chunks loaded 200,000 interactions faster than one call or 1 MiB chunks. */
 const CHUNK_BYTES = 4 << 20;
-/** The first is small: loading starts sooner, and runs the engine's code once before the big chunks. */
+/**
+ * The first is small, and each next one twice the last up to CHUNK_BYTES
+ * (generator.js): loading starts sooner, and the engine's loader, whose
+ * first calls run in the browser's baseline code, reaches its optimized
+ * code after a few small calls rather than one large one.
+ */
 const FIRST_CHUNK_BYTES = 256 << 10;
 
 /**
  * A demo source: `header` (people, viewer, internal domains, reference time)
  * once the world is made, then `load` adds the interactions to an engine as
  * they are made. `close` stops the generator (done by `load` when it ends).
+ * `port`: a generator's, started by the page; else one is started here.
  * @param {{ seed: number, interactions: number }} options
+ * @param {MessagePort | null} [port]
  */
-export function demoSource({ seed, interactions }) {
-  if (typeof Worker !== "function") {
-    throw codedError("UNSUPPORTED", "This browser cannot start the demo's generator (a worker inside a worker).");
-  }
-  const worker = new Worker(new URL("./generator.js", import.meta.url), { type: "module" });
+export function demoSource({ seed, interactions }, port = null) {
+  const generator = port ?? startGenerator();
   /** @type {GeneratorMessage[]} */
   const arrived = [];
   /** @type {(() => void) | null} */
@@ -40,12 +46,16 @@ export function demoSource({ seed, interactions }) {
     arrived.push(msg);
     wake?.();
   };
-  worker.addEventListener("message", (event) => receive(event.data));
-  worker.addEventListener("error", (event) => {
-    event.preventDefault();
-    receive({ type: "error", error: { name: "Error", code: "WORKER_FAILED", message: `The demo's generator stopped: ${event.message || "it could not be started"}.` } });
-  });
-  worker.postMessage({ seed, interactions, chunkBytes: CHUNK_BYTES, firstChunkBytes: FIRST_CHUNK_BYTES });
+  generator.addEventListener("message", (event) => receive(/** @type {MessageEvent} */ (event).data));
+  if (port) port.start();
+  else {
+    generator.addEventListener("error", (event) => {
+      event.preventDefault();
+      const message = `The demo's generator stopped: ${/** @type {ErrorEvent} */ (event).message || "it could not be started"}.`;
+      receive({ type: "error", error: { name: "Error", code: "WORKER_FAILED", message } });
+    });
+  }
+  generator.postMessage({ seed, interactions, chunkBytes: CHUNK_BYTES, firstChunkBytes: FIRST_CHUNK_BYTES });
 
   /** @returns {Promise<GeneratorMessage>} the next message, in order */
   const next = async () => {
@@ -53,13 +63,14 @@ export function demoSource({ seed, interactions }) {
     wake = null;
     const msg = /** @type {GeneratorMessage} */ (arrived.shift());
     if (msg.type === "error") {
-      worker.terminate();
+      close();
       throw Object.assign(new Error(msg.error.message), msg.error);
     }
     return msg;
   };
 
-  const close = () => worker.terminate();
+  // The page stops a generator it started, once the load has answered.
+  const close = () => (port ? port.close() : /** @type {Worker} */ (generator).terminate());
   /** @type {Promise<DemoHeader>} */
   const header = next().then((msg) => {
     if (msg.type !== "header") throw codedError("INTERNAL", `the demo's generator sent "${msg.type}" first`);
@@ -91,4 +102,12 @@ export function demoSource({ seed, interactions }) {
   }
 
   return { header, load, close };
+}
+
+/** A generator started by this worker (a worker inside a worker). */
+function startGenerator() {
+  if (typeof Worker !== "function") {
+    throw codedError("UNSUPPORTED", "This browser cannot start the demo's generator (a worker inside a worker).");
+  }
+  return new Worker(new URL("./generator.js", import.meta.url), { type: "module" });
 }

@@ -1,6 +1,7 @@
 // The dashboard's storage: one IndexedDB object store holding one record, the
-// engine's latest snapshot. Used by the analytics worker only (workers have
-// IndexedDB), so that no snapshot bytes cross to the page's thread.
+// engine's latest snapshot. Read and written by the analytics worker only
+// (workers have IndexedDB), so that no snapshot bytes cross to the page's
+// thread; the page only asks whether there may be one (mayHoldSnapshot).
 //
 // The record (StoredRecord below) keeps, beside the bytes of
 // Engine.exportSnapshot(): viewer and internalDomains, because
@@ -60,6 +61,21 @@ export const KEY = "snapshot";
 /** Bumped when the record's shape changes; a record of another format is ignored and replaced. */
 export const FORMAT = 1;
 
+/**
+ * Whether this browser may hold a snapshot: false only when the database does
+ * not exist (a new profile, or after "Forget stored data"), which is found
+ * without opening it (opening creates it). True when that cannot be told.
+ * @returns {Promise<boolean>}
+ */
+export async function mayHoldSnapshot() {
+  try {
+    const databases = await indexedDB.databases();
+    return databases.some((d) => d.name === DB_NAME);
+  } catch {
+    return true;
+  }
+}
+
 /** @type {Promise<IDBDatabase> | null} */
 let opening = null;
 
@@ -68,23 +84,41 @@ let opening = null;
  * @returns {Promise<IDBDatabase>}
  */
 function db() {
-  opening ??= new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-    req.onsuccess = () => {
-      const conn = req.result;
-      // Another tab's "Forget stored data" deletes the database: let it, and
-      // open a fresh connection on the next use.
-      conn.onversionchange = () => {
-        conn.close();
-        opening = null;
-      };
-      resolve(conn);
+  opening ??= connect().then(async (conn) => {
+    // A database of this name without our store: created empty by whoever
+    // opened the name first without creating it (a script of this origin,
+    // a test polling for the record). Upgraded to hold it, or nothing could
+    // ever be stored.
+    if (conn.objectStoreNames.contains(STORE)) return conn;
+    conn.close();
+    return connect(conn.version + 1);
+  });
+  opening.then((conn) => {
+    // Another tab's "Forget stored data" deletes the database: let it, and
+    // open a fresh connection on the next use.
+    conn.onversionchange = () => {
+      conn.close();
+      opening = null;
     };
+  }, () => (opening = null));
+  return opening;
+}
+
+/**
+ * Opens the database at `version` (default: as it is, or created at 1),
+ * creating the store when it is created or upgraded without it.
+ * @param {number} [version]
+ * @returns {Promise<IDBDatabase>}
+ */
+function connect(version) {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, version);
+    req.onupgradeneeded = () => {
+      if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE);
+    };
+    req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
-  opening.catch(() => (opening = null));
-  return opening;
 }
 
 /**
