@@ -306,3 +306,38 @@ fn the_contact_index_answers_alike_and_goes_with_new_data() {
     e.relationship_summaries(false, DataScope::Team, Some(30), &h).unwrap();
     assert_eq!(relationship(&e, cleo(), DataScope::Team), after);
 }
+
+/// `prepare` builds ahead what the first relationship of the widest view
+/// the consent opens reads: that relationship then builds nothing more and
+/// answers as without it; a view consent does not open is not built.
+#[test]
+fn prepare_builds_ahead_what_the_widest_open_view_reads() {
+    let cleo = || Target::Contact(CLEO.into());
+    let cold = loaded(team());
+    let (team_answer, own_answer) =
+        (relationship(&cold, cleo(), DataScope::Team), relationship(&cold, cleo(), DataScope::Own));
+
+    let e = loaded(team());
+    assert_eq!(e.index_bytes(), 0);
+    e.prepare();
+    let built = e.index_bytes();
+    assert!(built > 0, "prepare built the index");
+    assert_eq!(relationship(&e, cleo(), DataScope::Team), team_answer);
+    assert_eq!(e.index_bytes(), built, "the team view was built ahead: its relationship built nothing more");
+    e.prepare();
+    assert_eq!(e.index_bytes(), built, "built once");
+    assert_eq!(relationship(&e, cleo(), DataScope::Own), own_answer);
+    assert!(e.index_bytes() > built, "the own view is left to its first use");
+
+    // Without consent to others' data: the viewer's own view, and the team
+    // view still refused.
+    let own_cold = relationship(&loaded(Consent::default()), cleo(), DataScope::Own);
+    let own = loaded(Consent::default());
+    own.prepare();
+    let own_built = own.index_bytes();
+    assert!(own_built > 0, "the own view was built");
+    let err = own.relationship(&cleo(), DataScope::Team, Some(30), &HealthOptions::default()).unwrap_err();
+    assert_eq!(err.code(), "CONSENT_REQUIRED");
+    assert_eq!(relationship(&own, cleo(), DataScope::Own), own_cold);
+    assert_eq!(own.index_bytes(), own_built, "its relationship built nothing more");
+}

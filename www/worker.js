@@ -32,23 +32,26 @@ wasmReady.catch(() => {});
  * The jobs, imported once the module's download has begun (above): imported
  * statically, the .wasm's download waited for every module of the worker,
  * fetched level by level as each one's imports came to light (130 ms on a
- * new profile).
- * @type {Promise<Handlers>}
+ * new profile). `prepare` runs after each answer (queries.js prepareViews).
+ * @type {Promise<{ handlers: Handlers, prepare: () => void }>}
  */
-const handlersReady = Promise.all([
+const jobsReady = Promise.all([
   import("./worker/demo.js"),
   import("./worker/ingest.js"),
   import("./worker/consent.js"),
   import("./worker/persist.js"),
   import("./worker/queries.js"),
 ]).then(([demo, ingest, consent, storage, queries]) => ({
-  ...demo.demoHandlers,
-  ...ingest.ingestHandlers,
-  ...consent.consentHandlers,
-  ...storage.storageHandlers,
-  ...queries.queryHandlers,
+  handlers: {
+    ...demo.demoHandlers,
+    ...ingest.ingestHandlers,
+    ...consent.consentHandlers,
+    ...storage.storageHandlers,
+    ...queries.queryHandlers,
+  },
+  prepare: queries.prepareViews,
 }));
-handlersReady.catch(() => {});
+jobsReady.catch(() => {});
 
 /** Requests are chained so that each one sees the state the previous left. */
 let queue = Promise.resolve();
@@ -71,12 +74,13 @@ async function run(id, type, params) {
   /** @type {Report} */
   const progress = (stage, message, extra = {}) => send({ id, type: "progress", stage, message, ...extra });
   try {
-    const handlers = await handlersReady;
+    const { handlers, prepare } = await jobsReady;
     if (!Object.hasOwn(handlers, type)) throw codedError("UNKNOWN_REQUEST", `unknown request type "${type}"`);
     const handler = /** @type {(params: object, progress: Report) => unknown} */ (handlers[/** @type {RequestType} */ (type)]);
     await wasmReady;
     const value = await handler(params, progress);
     send({ id, type: "result", ok: true, value });
+    prepare();
   } catch (err) {
     send({ id, type: "result", ok: false, error: plainError(err) });
   }

@@ -292,6 +292,14 @@ impl Engine {
         to_js(&self.inner.relationship(&target, req.scope, req.days, &req.health).map_err(js_error)?)
     }
 
+    /// Builds ahead what relationships and list views start from, for each
+    /// view the consent opens: call it when idle (after a load, while the
+    /// page draws the answer), so that the first view does not wait for it.
+    pub fn prepare(&mut self) {
+        self.observe_clock();
+        self.inner.prepare();
+    }
+
     /// Every contact or account with its figures, without weekly detail (SPEC 3.1 list views).
     #[wasm_bindgen(js_name = relationshipSummaries, unchecked_return_type = "RelationshipSummary[]")]
     pub fn relationship_summaries(
