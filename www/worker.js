@@ -12,6 +12,11 @@
 
 import init from "./pkg/rapport.js";
 import { codedError, plainError } from "./errors.js";
+import { demoHandlers } from "./worker/demo.js";
+import { ingestHandlers } from "./worker/ingest.js";
+import { consentHandlers } from "./worker/consent.js";
+import { storageHandlers } from "./worker/persist.js";
+import { queryHandlers, prepareViews } from "./worker/queries.js";
 
 /**
  * @typedef {import("./protocol.js").Handlers} Handlers
@@ -20,6 +25,9 @@ import { codedError, plainError } from "./errors.js";
  * @typedef {import("./protocol.js").WorkerMessage} WorkerMessage
  */
 
+/** @type {Handlers} */
+const handlers = { ...demoHandlers, ...ingestHandlers, ...consentHandlers, ...storageHandlers, ...queryHandlers };
+
 /**
  * The wasm module, instantiated at once: compiling it overlaps the page's own
  * start. A failure is reported by the first request, which awaits it.
@@ -27,31 +35,6 @@ import { codedError, plainError } from "./errors.js";
  */
 const wasmReady = init();
 wasmReady.catch(() => {});
-
-/**
- * The jobs, imported once the module's download has begun (above): imported
- * statically, the .wasm's download waited for every module of the worker,
- * fetched level by level as each one's imports came to light (130 ms on a
- * new profile). `prepare` runs after each answer (queries.js prepareViews).
- * @type {Promise<{ handlers: Handlers, prepare: () => void }>}
- */
-const jobsReady = Promise.all([
-  import("./worker/demo.js"),
-  import("./worker/ingest.js"),
-  import("./worker/consent.js"),
-  import("./worker/persist.js"),
-  import("./worker/queries.js"),
-]).then(([demo, ingest, consent, storage, queries]) => ({
-  handlers: {
-    ...demo.demoHandlers,
-    ...ingest.ingestHandlers,
-    ...consent.consentHandlers,
-    ...storage.storageHandlers,
-    ...queries.queryHandlers,
-  },
-  prepare: queries.prepareViews,
-}));
-jobsReady.catch(() => {});
 
 /** Requests are chained so that each one sees the state the previous left. */
 let queue = Promise.resolve();
@@ -74,13 +57,13 @@ async function run(id, type, params) {
   /** @type {Report} */
   const progress = (stage, message, extra = {}) => send({ id, type: "progress", stage, message, ...extra });
   try {
-    const { handlers, prepare } = await jobsReady;
     if (!Object.hasOwn(handlers, type)) throw codedError("UNKNOWN_REQUEST", `unknown request type "${type}"`);
     const handler = /** @type {(params: object, progress: Report) => unknown} */ (handlers[/** @type {RequestType} */ (type)]);
     await wasmReady;
     const value = await handler(params, progress);
     send({ id, type: "result", ok: true, value });
-    prepare();
+    // While the page draws the answer: what the next view starts from.
+    prepareViews();
   } catch (err) {
     send({ id, type: "result", ok: false, error: plainError(err) });
   }
