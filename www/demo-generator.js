@@ -2,8 +2,8 @@
 // rather than inside it: a worker started by a worker waits on its parent,
 // which is busy compiling its own .wasm, so the nested generator was ready
 // 150 ms after the analytics worker asked for it (on a new profile, the
-// critical path to the first card). Started here, its module compiles while
-// the analytics worker starts and looks for stored data; the analytics
+// critical path to the first card). Started here, its module compiles and
+// the demo's world is made while the analytics worker starts; the analytics
 // worker then talks to it over a MessageChannel (worker/demo-source.js),
 // exactly as to a generator of its own.
 //

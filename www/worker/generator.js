@@ -7,7 +7,8 @@
 // messages to this worker). A request is { seed, interactions, chunkBytes,
 // firstChunkBytes }; the answers: "header" (people, viewer,
 // internalDomains, now), then "chunk" (UTF-8 NDJSON bytes, whole lines,
-// transferred), then "end"; or "error" (a WireError) at any point.
+// transferred; the first of firstChunkBytes, each next one twice the last
+// up to chunkBytes), then "end"; or "error" (a WireError) at any point.
 
 import init, { DemoStream } from "../pkg/rapport_demo.js";
 import { plainError } from "../errors.js";
