@@ -292,9 +292,11 @@ impl Engine {
         to_js(&self.inner.relationship(&target, req.scope, req.days, &req.health).map_err(js_error)?)
     }
 
-    /// Builds ahead what relationships and list views start from, for each
-    /// view the consent opens: call it when idle (after a load, while the
-    /// page draws the answer), so that the first view does not wait for it.
+    /// Builds ahead what relationships and list views start from (every
+    /// contact's hits, and the frequencies a percentile compares with) for
+    /// the widest view the consent opens: call it when idle (after a load,
+    /// while the page draws the answer), so that the first view does not
+    /// wait for it.
     pub fn prepare(&mut self) {
         self.observe_clock();
         self.inner.prepare();

@@ -84,7 +84,7 @@ let opening = null;
  * @returns {Promise<IDBDatabase>}
  */
 function db() {
-  opening ??= connect().then(async (conn) => {
+  opening ??= connect().then((conn) => {
     // A database of this name without our store: created empty by whoever
     // opened the name first without creating it (a script of this origin,
     // a test polling for the record). Upgraded to hold it, or nothing could
