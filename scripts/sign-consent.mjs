@@ -11,9 +11,10 @@
 //   node scripts/sign-consent.mjs sign --key private.pem --tenant T --sub user@example.com
 //       --scopes aggregated,identifiable [--days 1] [--eps 5] [--jti id] [--now epoch-seconds]
 //       prints the token (header {"alg":"EdDSA","typ":"JWT"}).
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { signConsentToken } from "./consent-token.mjs";
 
 const SCOPES = new Set(["aggregated", "identifiable"]);
 
@@ -26,7 +27,6 @@ const fail = (message) => {
   console.error(`sign-consent: ${message}`);
   process.exit(1);
 };
-const b64url = (value) => Buffer.from(value).toString("base64url");
 const consentKey = (publicKey) => publicKey.export({ format: "jwk" }).x; // the raw 32 bytes, base64url
 
 const [command, ...rest] = process.argv.slice(2);
@@ -72,8 +72,7 @@ if (command === "keygen") {
     claims.eps = Number(opt.eps);
     if (!(claims.eps >= 0.001 && claims.eps <= 100)) fail("--eps must be 0.001 to 100");
   }
-  const input = `${b64url(JSON.stringify({ alg: "EdDSA", typ: "JWT" }))}.${b64url(JSON.stringify(claims))}`;
-  console.log(`${input}.${b64url(sign(null, Buffer.from(input), key))}`);
+  console.log(signConsentToken(key, claims));
 } else {
   usage();
 }

@@ -10,7 +10,8 @@
 // check of every view and state is card-states.test.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { generateKeyPairSync, sign as edSign } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
+import { signConsentToken } from "../../scripts/consent-token.mjs";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -240,10 +241,7 @@ test("introductions: each path through a colleague opens a drafted e-mail to the
 
 /** A token for `claims`, signed by a key the dashboard does not trust. */
 function forged(claims) {
-  const { privateKey } = generateKeyPairSync("ed25519");
-  const b64 = (v) => Buffer.from(v).toString("base64url");
-  const input = `${b64(JSON.stringify({ alg: "EdDSA", typ: "JWT" }))}.${b64(JSON.stringify(claims))}`;
-  return `${input}.${b64(edSign(null, Buffer.from(input), privateKey))}`;
+  return signConsentToken(generateKeyPairSync("ed25519").privateKey, claims);
 }
 
 /** Replaces the stored record's consent token, in the page's IndexedDB. */

@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { generateKeyPairSync, sign } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
+import { signConsentToken } from "../../scripts/consent-token.mjs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -20,15 +21,11 @@ const { demoDataset } = require("../../pkg/node/rapport_demo.js");
 
 const bin = join(process.env.CARGO_TARGET_DIR ?? "target", "debug", "rapport-batch");
 
-const b64 = (s) => Buffer.from(s).toString("base64url");
-
 function signedToken(viewer) {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const t = Math.floor(Date.now() / 1000);
   const claims = { aud: "rapport", tid: "node-batch", sub: viewer, scp: ["identifiable", "aggregated"], iat: t - 60, exp: t + 3600, jti: "node-batch-1" };
-  const input = `${b64(JSON.stringify({ alg: "EdDSA", typ: "JWT" }))}.${b64(JSON.stringify(claims))}`;
-  const token = `${input}.${sign(null, Buffer.from(input), privateKey).toString("base64url")}`;
-  return { key: publicKey.export({ format: "jwk" }).x, token };
+  return { key: publicKey.export({ format: "jwk" }).x, token: signConsentToken(privateKey, claims) };
 }
 
 test("rapport-batch gives the wasm module's aggregate tables and list views on 100,000 demo interactions", () => {
