@@ -5,9 +5,10 @@
 // loaded it (0.42 s), holding the 37.6 MB text and a copy of it; the chunks
 // are loaded as they come and then dropped. The page starts one ahead
 // (demo-generator.js) and hands over its port with the first load; later
-// loads start their own, inside this worker.
+// loads start their own, inside this worker, the same way.
 
 import { codedError } from "../errors.js";
+import { startGenerator } from "../demo-generator.js";
 import { addReport, emptyReport } from "./reports.js";
 
 /**
@@ -36,7 +37,11 @@ const FIRST_CHUNK_BYTES = 256 << 10;
  * @param {MessagePort | null} [port]
  */
 export function demoSource({ seed, interactions }, port = null) {
-  const generator = port ?? startGenerator();
+  const started = port ? null : startGenerator({ seed, interactions });
+  const channel = port ?? started?.port;
+  if (!channel) {
+    throw codedError("UNSUPPORTED", "This browser cannot start the demo's generator (a worker inside a worker).");
+  }
   /** @type {GeneratorMessage[]} */
   const arrived = [];
   /** @type {(() => void) | null} */
@@ -46,16 +51,9 @@ export function demoSource({ seed, interactions }, port = null) {
     arrived.push(msg);
     wake?.();
   };
-  generator.addEventListener("message", (event) => receive(/** @type {MessageEvent} */ (event).data));
-  if (port) port.start();
-  else {
-    generator.addEventListener("error", (event) => {
-      event.preventDefault();
-      const message = `The demo's generator stopped: ${/** @type {ErrorEvent} */ (event).message || "it could not be started"}.`;
-      receive({ type: "error", error: { name: "Error", code: "WORKER_FAILED", message } });
-    });
-  }
-  generator.postMessage({ seed, interactions, chunkBytes: CHUNK_BYTES, firstChunkBytes: FIRST_CHUNK_BYTES });
+  channel.addEventListener("message", (event) => receive(event.data));
+  channel.start();
+  channel.postMessage({ seed, interactions, chunkBytes: CHUNK_BYTES, firstChunkBytes: FIRST_CHUNK_BYTES });
 
   /** @returns {Promise<GeneratorMessage>} the next message, in order */
   const next = async () => {
@@ -70,7 +68,10 @@ export function demoSource({ seed, interactions }, port = null) {
   };
 
   // The page stops a generator it started, once the load has answered.
-  const close = () => (port ? port.close() : /** @type {Worker} */ (generator).terminate());
+  const close = () => {
+    channel.close();
+    started?.stop();
+  };
   /** @type {Promise<DemoHeader>} */
   const header = next().then((msg) => {
     if (msg.type !== "header") throw codedError("INTERNAL", `the demo's generator sent "${msg.type}" first`);
@@ -102,12 +103,4 @@ export function demoSource({ seed, interactions }, port = null) {
   }
 
   return { header, load, close };
-}
-
-/** A generator started by this worker (a worker inside a worker). */
-function startGenerator() {
-  if (typeof Worker !== "function") {
-    throw codedError("UNSUPPORTED", "This browser cannot start the demo's generator (a worker inside a worker).");
-  }
-  return new Worker(new URL("./generator.js", import.meta.url), { type: "module" });
 }

@@ -1,11 +1,10 @@
 // The demo's generator, a worker of its own: it makes the demo dataset a
 // chunk at a time (the demo module's DemoStream) and posts each chunk as it
 // is made, so that the analytics worker loads one while this one makes the
-// next, on the other core. Started by the page (demo-generator.js: "hello",
-// then its requests come on the MessagePort it hands over in "port"), or by
-// the analytics worker itself (worker/demo-source.js: requests come as
-// messages to this worker). A request is { seed, interactions, chunkBytes,
-// firstChunkBytes }; the answers: "header" (people, viewer,
+// next, on the other core. Started by demo-generator.js, from the page or
+// from the analytics worker: "hello", then the requests come on the
+// MessagePort it hands over in "port". A request is { seed, interactions,
+// chunkBytes, firstChunkBytes }; the answers: "header" (people, viewer,
 // internalDomains, now), then "chunk" (UTF-8 NDJSON bytes, whole lines,
 // transferred; the first of firstChunkBytes, each next one twice the last
 // up to chunkBytes), then "end"; or "error" (a WireError) at any point.
@@ -35,8 +34,6 @@ self.addEventListener("message", (event) => {
     const port = msg.port;
     port.addEventListener("message", (e) => generate(e.data ?? {}, port));
     port.start();
-  } else {
-    generate(msg, self);
   }
 });
 
