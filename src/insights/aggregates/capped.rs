@@ -9,7 +9,7 @@ use super::noisy::{families, CappedSums, ACCOUNT_PEOPLE, DEPARTMENT_PEOPLE};
 use super::periods::CalendarPeriod;
 use super::question::{Caps, GroupBy, MAX_GROUPS_PER_RECORD};
 use super::suppression::{Groups, Members};
-use crate::consent::{Row, View};
+use crate::consent::View;
 use crate::model::{Kind, PersonFlags, PersonKey};
 use crate::time::WorkingHours;
 
@@ -23,42 +23,50 @@ fn counted_records(
     senders: impl Fn(PersonKey) -> bool,
 ) -> Counted {
     let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
-    let mut rows: Vec<(i64, Row)> = view
-        .rows()
-        .filter(|&r| view.kind(r) != Kind::Call && senders(view.from(r)))
-        .map(|r| (view.at(r), r))
-        .filter(|&(at, _)| first <= at && at < last)
-        .collect();
-    rows.sort_unstable();
+    // The window's records, copied out of the columns as they lie (so the
+    // columns are read in order), then put in time order by their place in
+    // that copy: rows of one instant keep their order, as the rows do.
+    let mut window: Vec<Record> = Vec::new();
+    let mut parts: Vec<PersonKey> = Vec::new();
+    let mut order: Vec<(i64, u32)> = Vec::new();
+    for r in view.rows() {
+        let (kind, from, at) = (view.kind(r), view.from(r), view.at(r));
+        if kind == Kind::Call || !senders(from) || at < first || at >= last {
+            continue;
+        }
+        order.push((at, window.len() as u32));
+        let start = parts.len() as u32;
+        parts.extend_from_slice(view.participants(r));
+        let (duration_s, parts) = (view.duration_s(r), (start, parts.len() as u32));
+        window.push(Record { from, kind, at, duration_s, pi: 0, parts });
+    }
+    order.sort_unstable();
     // Per sender, by key: the period of their last record (plus one, 0 for
     // none yet) and how many of theirs it counted. Records come in time
     // order, so a sender's period only moves on.
     let mut used: Vec<(u32, u32)> = Vec::new();
-    let mut counted = Counted { records: Vec::new(), parts: Vec::new() };
-    for (at, r) in rows {
+    let mut records = Vec::new();
+    for (at, i) in order {
         let pi = periods.partition_point(|p| p.end <= at);
-        let from = view.from(r);
-        if used.len() <= from.index() {
-            used.resize(from.index() + 1, (0, 0));
+        let rec = window[i as usize];
+        if used.len() <= rec.from.index() {
+            used.resize(rec.from.index() + 1, (0, 0));
         }
-        let (period, n) = &mut used[from.index()];
+        let (period, n) = &mut used[rec.from.index()];
         if *period != pi as u32 + 1 {
             (*period, *n) = (pi as u32 + 1, 0);
         }
         *n += 1;
         if *n <= caps.records_per_period {
-            counted.parts.extend_from_slice(view.participants(r));
-            let (kind, duration_s, parts_end) =
-                (view.kind(r), view.duration_s(r), counted.parts.len() as u32);
-            counted.records.push(Record { from, kind, at, duration_s, pi: pi as u32, parts_end });
+            records.push(Record { pi: pi as u32, ..rec });
         }
     }
-    counted
+    Counted { records, parts }
 }
 
-/// A counted record's fields, copied out of the store's columns in time
-/// order while they are counted: the loop that sums them reads records that
-/// lie scattered over the columns, and in that long loop each one waited on
+/// A counted record's fields, copied out of the store's columns: the loop
+/// that sums the records reads them in time order, and read from the
+/// columns, where records in time order lie scattered, each one waited on
 /// memory (its participants were two thirds of `record_groups`' time).
 #[derive(Clone, Copy)]
 struct Record {
@@ -68,11 +76,11 @@ struct Record {
     duration_s: u32,
     /// Its period's index in the table.
     pi: u32,
-    /// Where its participants end in `Counted::parts` (they start where the previous record's end).
-    parts_end: u32,
+    /// Where its participants lie in `Counted::parts`.
+    parts: (u32, u32),
 }
 
-/// The counted records (see `counted_records`), in time order, and their participants.
+/// The counted records (see `counted_records`), in time order, and the participants of the window's records.
 struct Counted {
     records: Vec<Record>,
     parts: Vec<PersonKey>,
@@ -81,12 +89,7 @@ struct Counted {
 impl Counted {
     /// Each record with its participants.
     fn iter(&self) -> impl Iterator<Item = (&Record, &[PersonKey])> {
-        let mut start = 0;
-        self.records.iter().map(move |rec| {
-            let parts = &self.parts[start..rec.parts_end as usize];
-            start = rec.parts_end as usize;
-            (rec, parts)
-        })
+        self.records.iter().map(|rec| (rec, &self.parts[rec.parts.0 as usize..rec.parts.1 as usize]))
     }
 }
 
