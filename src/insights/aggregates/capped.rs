@@ -13,17 +13,57 @@ use crate::consent::View;
 use crate::model::{Kind, PersonFlags, PersonKey};
 use crate::time::WorkingHours;
 
-/// Each counted record of the senders `senders` keeps (all, but in a part of
-/// a partitioned run) with its period, in time order: at most
-/// `records_per_period` per sender (or organizer) and period, the earliest.
+/// The most records a table copies out at once (see `counted_records`):
+/// about 24 MB, where a year of a million interactions copied at once took
+/// a hundred megabytes of wasm memory, which never shrinks.
+pub(super) const BLOCK: usize = 1 << 18;
+
+/// The periods in blocks of consecutive periods of at most `limit` records
+/// that count (a period with more is a block alone): each block's range.
+fn blocks(
+    view: &View,
+    periods: &[CalendarPeriod],
+    senders: &impl Fn(PersonKey) -> bool,
+    limit: usize,
+) -> Vec<(usize, usize)> {
+    let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
+    let mut sizes = vec![0usize; periods.len()];
+    for r in view.rows() {
+        let (kind, at) = (view.kind(r), view.at(r));
+        if kind != Kind::Call && first <= at && at < last && senders(view.from(r)) {
+            sizes[periods.partition_point(|p| p.end <= at)] += 1;
+        }
+    }
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    while start < periods.len() {
+        let (mut end, mut n) = (start + 1, sizes[start]);
+        while end < periods.len() && n + sizes[end] <= limit {
+            n += sizes[end];
+            end += 1;
+        }
+        blocks.push((start, end));
+        start = end;
+    }
+    blocks
+}
+
+/// Each counted record of the periods `periods[block.0..block.1]`, of the
+/// senders `senders` keeps (all, but in a part of a partitioned run), with
+/// its period, in time order: at most `records_per_period` per sender (or
+/// organizer) and period, the earliest. `used` carries, by sender key, the
+/// period of their last record (plus one, 0 for none yet) and how many of
+/// theirs it counted, from one block to the next.
 fn counted_records(
     view: &View,
     periods: &[CalendarPeriod],
+    block: (usize, usize),
     caps: &Caps,
-    senders: impl Fn(PersonKey) -> bool,
+    senders: &impl Fn(PersonKey) -> bool,
+    used: &mut Vec<(u32, u32)>,
 ) -> Counted {
-    let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
-    // The window's records, copied out of the columns as they lie (so the
+    let (first, last) = (periods[block.0].start, periods[block.1 - 1].end);
+    // The block's records, copied out of the columns as they lie (so the
     // columns are read in order), then put in time order by their place in
     // that copy: rows of one instant keep their order, as the rows do.
     let mut window: Vec<Record> = Vec::new();
@@ -41,10 +81,7 @@ fn counted_records(
         window.push(Record { from, kind, at, duration_s, pi: 0, parts });
     }
     order.sort_unstable();
-    // Per sender, by key: the period of their last record (plus one, 0 for
-    // none yet) and how many of theirs it counted. Records come in time
-    // order, so a sender's period only moves on.
-    let mut used: Vec<(u32, u32)> = Vec::new();
+    // Records come in time order, so a sender's period only moves on.
     let mut records = Vec::new();
     for (at, i) in order {
         let pi = periods.partition_point(|p| p.end <= at);
@@ -80,7 +117,7 @@ struct Record {
     parts: (u32, u32),
 }
 
-/// The counted records (see `counted_records`), in time order, and the participants of the window's records.
+/// A block's counted records (see `counted_records`), in time order, and the participants of its records.
 struct Counted {
     records: Vec<Record>,
     parts: Vec<PersonKey>,
@@ -243,7 +280,9 @@ impl Pairs {
 
 /// The capped sums for a department or account table of `groups` over
 /// `periods`, of the records sent or organized by the people `senders`
-/// keeps (everyone, but in a part of a partitioned run).
+/// keeps (everyone, but in a part of a partitioned run), copying at most
+/// `limit` records at once (see `blocks`; `BLOCK` but in tests).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn sums_of(
     view: &View,
     by: GroupBy,
@@ -252,6 +291,7 @@ pub(super) fn sums_of(
     hours: &WorkingHours,
     caps: &Caps,
     senders: impl Fn(PersonKey) -> bool,
+    limit: usize,
 ) -> CappedSums {
     let k = families(by).len();
     let mut sums = CappedSums {
@@ -271,13 +311,18 @@ pub(super) fn sums_of(
     let mut people = People { seats: Vec::new(), pairs, caps, family };
     // A byte a person: each record's people are read, and their records lie scattered.
     let flags = view.person_flags();
-    let counted = counted_records(view, periods, caps, senders);
-    for (rec, parts) in counted.iter() {
-        match by {
-            GroupBy::Department => {
-                department_record(rec, parts, &groups.of, hours, caps, &mut sums, &mut people)
+    let mut used = Vec::new();
+    for block in blocks(view, periods, &senders, limit) {
+        let counted = counted_records(view, periods, block, caps, &senders, &mut used);
+        for (rec, parts) in counted.iter() {
+            match by {
+                GroupBy::Department => {
+                    department_record(rec, parts, &groups.of, hours, caps, &mut sums, &mut people)
+                }
+                GroupBy::Account => {
+                    account_record(rec, parts, &groups.of, &flags, caps, &mut sums, &mut people)
+                }
             }
-            GroupBy::Account => account_record(rec, parts, &groups.of, &flags, caps, &mut sums, &mut people),
         }
     }
     people.pairs.into_sums(&mut sums);
@@ -376,6 +421,53 @@ fn account_record(
                 for &g in record_groups(rec, parts, account_of, false, caps).iter() {
                     sums.add(g, pi, 0, 1);
                     counted(sums, g);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::accounts::account_groups;
+    use super::super::departments::department_groups;
+    use super::super::periods::periods;
+    use super::*;
+    use crate::consent::{Gate, Retention};
+    use crate::store::Store;
+    use crate::time::{Window, DAY_MS};
+    use crate::{load, Consent, LoadOptions, Scope};
+    use rapport_demo::{demo_dataset, DemoFormat, DemoOptions};
+
+    #[test]
+    fn sums_copied_in_blocks_equal_sums_copied_at_once() {
+        // Blocks of one period (a limit of 1) to several: each period's
+        // records must reach the sums once, in time order, whatever block
+        // holds them.
+        let demo = demo_dataset(&DemoOptions { seed: 11, interactions: 6_000, format: DemoFormat::Json });
+        let mut store = Store::new(demo.internal_domains.clone());
+        load::people::load(&mut store, &demo.people, LoadOptions::default(), &demo.internal_domains).unwrap();
+        let retention = Retention { viewer: None, others: true };
+        load::load_interactions(&mut store, &demo.interactions, LoadOptions::default(), &retention).unwrap();
+        let gate = Gate::new(&store, Consent { aggregated: true, identifiable: false }, None);
+        let view = gate.open(Scope::Aggregated).unwrap();
+        let now = crate::time::parse_rfc3339(&demo.now).unwrap();
+        let hours = WorkingHours::default();
+        for monthly in [false, true] {
+            let chosen = periods(Window { start: now - 365 * DAY_MS, end: now }, monthly);
+            for by in [GroupBy::Department, GroupBy::Account] {
+                let groups =
+                    if by == GroupBy::Department { department_groups(&view) } else { account_groups(&view) };
+                for caps in [
+                    Caps::defaults(monthly),
+                    Caps { records_per_period: 2, groups_per_record: 1, minutes_per_meeting: 30 },
+                ] {
+                    let whole = sums_of(&view, by, &chosen, &groups, &hours, &caps, |_| true, usize::MAX);
+                    assert!(whole.cells.iter().flatten().sum::<u64>() > 1000, "the demo fills the table");
+                    for limit in [1, 37, 400] {
+                        let blocks = sums_of(&view, by, &chosen, &groups, &hours, &caps, |_| true, limit);
+                        assert_eq!(blocks, whole, "{by:?}, monthly {monthly}, blocks of {limit}");
+                    }
                 }
             }
         }

@@ -96,7 +96,7 @@ pub fn noisy_aggregate(
     let sums = match given {
         Some(sums) => sums,
         None => {
-            own = capped::sums_of(view, q.by, &chosen, &groups, q.hours, caps, |_| true);
+            own = capped::sums_of(view, q.by, &chosen, &groups, q.hours, caps, |_| true, capped::BLOCK);
             &own
         }
     };
@@ -115,7 +115,7 @@ pub fn partial_sums(
     let chosen = q.periods();
     let groups = groups(view, q.by);
     check_size(q.by, groups.names.len(), chosen.len(), 0)?;
-    let sums = capped::sums_of(view, q.by, &chosen, &groups, q.hours, caps, senders);
+    let sums = capped::sums_of(view, q.by, &chosen, &groups, q.hours, caps, senders, capped::BLOCK);
     Ok((groups.names, sums))
 }
 
@@ -128,7 +128,7 @@ pub fn capped_sums(
     hours: &WorkingHours,
     caps: &Caps,
 ) -> CappedSums {
-    capped::sums_of(view, by, periods, &groups(view, by), hours, caps, |_| true)
+    capped::sums_of(view, by, periods, &groups(view, by), hours, caps, |_| true, capped::BLOCK)
 }
 
 /// The groups of a table: the directory's departments, or its accounts.
