@@ -433,11 +433,12 @@ mod tests {
     use super::super::departments::department_groups;
     use super::super::periods::periods;
     use super::*;
-    use crate::consent::{Gate, Retention};
+    use crate::consent::{Consent, Gate, Retention};
+    use crate::demo::{demo_dataset, DemoFormat, DemoOptions};
+    use crate::load::{self, LoadOptions};
+    use crate::model::Scope;
     use crate::store::Store;
     use crate::time::{Window, DAY_MS};
-    use crate::{load, Consent, LoadOptions, Scope};
-    use rapport_demo::{demo_dataset, DemoFormat, DemoOptions};
 
     #[test]
     fn sums_copied_in_blocks_equal_sums_copied_at_once() {
