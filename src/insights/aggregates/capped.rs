@@ -9,7 +9,7 @@ use super::noisy::{families, CappedSums, ACCOUNT_PEOPLE, DEPARTMENT_PEOPLE};
 use super::periods::CalendarPeriod;
 use super::question::{Caps, GroupBy, MAX_GROUPS_PER_RECORD};
 use super::suppression::{Groups, Members};
-use crate::consent::View;
+use crate::consent::{Row, View};
 use crate::model::{Kind, PersonFlags, PersonKey};
 use crate::time::WorkingHours;
 
@@ -17,6 +17,13 @@ use crate::time::WorkingHours;
 /// about 24 MB, where a year of a million interactions copied at once took
 /// a hundred megabytes of wasm memory, which never shrinks.
 pub(super) const BLOCK: usize = 1 << 18;
+
+/// Whether a table counts the row `r` between `span.0` and `span.1`: no
+/// calls, only what the senders `senders` keeps send or organize.
+fn counts(view: &View, r: Row, span: (i64, i64), senders: &impl Fn(PersonKey) -> bool) -> bool {
+    let at = view.at(r);
+    view.kind(r) != Kind::Call && span.0 <= at && at < span.1 && senders(view.from(r))
+}
 
 /// The periods in blocks of consecutive periods of at most `limit` records
 /// that count (a period with more is a block alone): each block's range.
@@ -28,11 +35,8 @@ fn blocks(
 ) -> Vec<(usize, usize)> {
     let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
     let mut sizes = vec![0usize; periods.len()];
-    for r in view.rows() {
-        let (kind, at) = (view.kind(r), view.at(r));
-        if kind != Kind::Call && first <= at && at < last && senders(view.from(r)) {
-            sizes[periods.partition_point(|p| p.end <= at)] += 1;
-        }
+    for r in view.rows().filter(|&r| counts(view, r, (first, last), senders)) {
+        sizes[periods.partition_point(|p| p.end <= view.at(r))] += 1;
     }
     let mut blocks = Vec::new();
     let mut start = 0;
@@ -69,11 +73,8 @@ fn counted_records(
     let mut window: Vec<Record> = Vec::new();
     let mut parts: Vec<PersonKey> = Vec::new();
     let mut order: Vec<(i64, u32)> = Vec::new();
-    for r in view.rows() {
+    for r in view.rows().filter(|&r| counts(view, r, (first, last), senders)) {
         let (kind, from, at) = (view.kind(r), view.from(r), view.at(r));
-        if kind == Kind::Call || !senders(from) || at < first || at >= last {
-            continue;
-        }
         order.push((at, window.len() as u32));
         let start = parts.len() as u32;
         parts.extend_from_slice(view.participants(r));
