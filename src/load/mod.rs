@@ -4,7 +4,8 @@
 //! `interactions` SPEC 2.2 records, `graph` Microsoft Graph pages (SPEC 2.3),
 //! `headers` Message-IDs and reply headers, and `staging` checks interaction
 //! records of either format (read into `parsed` records) against the store
-//! before anything is stored. Nothing here imports this facade.
+//! before anything is stored (`repeats`: which of a batch's ids it must
+//! follow through the batch). Nothing here imports this facade.
 
 mod batch;
 mod fields;
@@ -14,6 +15,7 @@ pub mod interactions;
 mod parsed;
 pub mod people;
 mod record;
+mod repeats;
 mod scan;
 mod staging;
 

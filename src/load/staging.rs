@@ -28,6 +28,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use super::batch::{reject_late, LoadOptions, LoadReport};
 use super::fields::Fault;
 use super::parsed::{Parsed, Records};
+use super::repeats::repeats;
 use crate::consent::Retention;
 use crate::error::Result;
 use crate::model::{Kind, PersonKey};
@@ -177,16 +178,19 @@ pub(super) fn stage<'t>(
 ) -> Result<Plan<'t>> {
     let parsed = &records.list;
     let mut plan = Plan { staged: Vec::with_capacity(parsed.len()), ..Plan::default() };
-    let mut touched = Touched::with_capacity(parsed.len());
+    let again = repeats(parsed.iter().map(|(_, r)| FxBuildHasher.hash_one(&*r.id)));
+    let followed = again.as_ref().map_or(parsed.len(), |a| a.iter().filter(|&&a| a).count());
+    let mut touched = Touched::with_capacity(followed);
     let mut people = People { store, new_ids: FxHashMap::default() };
     // Message-ID → the staged records claiming it, to find copies in the batch.
     let mut claims: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     // Compared only (`common_recipients` keeps the copy's own `Who`, with its id).
     let viewer = retention.viewer.map(|v| Who::Known(v, ""));
-    for (index, record) in parsed {
+    for (n, (index, record)) in parsed.iter().enumerate() {
         let id: &str = &record.id;
-        let hash = FxBuildHasher.hash_one(id);
-        let slot = touched.slot(hash, id);
+        // Only an id that occurs again in the batch is looked up or remembered.
+        let hash = again.as_ref().is_none_or(|a| a[n]).then(|| FxBuildHasher.hash_one(id));
+        let slot = hash.and_then(|h| touched.slot(h, id));
         let Touch { held, last } = match slot {
             Some(i) => touched.ids[i as usize].1,
             None => Touch { held: store.row_of(id).map(Held::Stored), last: None },
@@ -374,10 +378,10 @@ struct Touch<'t> {
     last: Option<&'t Parsed<'t>>,
 }
 
-/// The ids the batch touched so far. A table of small handles into a list
-/// of ids, not a map of ids: a large batch has a million ids, nearly all
-/// touched once, and a map of 40-byte entries at most 7/8 full (80 MB for a
-/// million) spent the staging of such a batch waiting on memory.
+/// The ids the batch touched so far, of those it names more than once
+/// ([`repeats`]). A table of small handles into a list of ids, not a map of
+/// ids: a map of 40-byte entries at most 7/8 full (80 MB for a million)
+/// spent the staging of a large batch waiting on memory.
 struct Touched<'t> {
     table: HashTable<u32>,
     ids: Vec<(&'t str, Touch<'t>)>,
@@ -393,11 +397,13 @@ impl<'t> Touched<'t> {
         self.table.find(h, |&i| self.ids[i as usize].0 == id).copied()
     }
 
-    /// Records what became of `id` (hashed `h`, in `slot` if it has one).
-    fn set(&mut self, slot: Option<u32>, h: u64, id: &'t str, touch: Touch<'t>) {
-        match slot {
-            Some(i) => self.ids[i as usize].1 = touch,
-            None => {
+    /// Records what became of `id` (hashed `h`, in `slot` if it has one);
+    /// `h` is `None` for an id that occurs once in the batch, never asked about.
+    fn set(&mut self, slot: Option<u32>, h: Option<u64>, id: &'t str, touch: Touch<'t>) {
+        match (slot, h) {
+            (Some(i), _) => self.ids[i as usize].1 = touch,
+            (None, None) => {}
+            (None, Some(h)) => {
                 let Touched { table, ids } = self;
                 table.insert_unique(h, ids.len() as u32, |&i| FxBuildHasher.hash_one(ids[i as usize].0));
                 ids.push((id, touch));
