@@ -8,6 +8,8 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
+use crate::words::same;
+
 /// A handle that stands for "no value" in `u32` columns.
 pub const NONE: u32 = u32::MAX;
 
@@ -39,13 +41,15 @@ impl Interner {
     }
 
     pub fn get(&self, s: &str) -> Option<u32> {
-        self.table.find(hash(s), |&i| slice(&self.text, &self.ends, i) == s).copied()
+        self.table
+            .find(hash(s), |&i| same(slice(&self.text, &self.ends, i).as_bytes(), s.as_bytes()))
+            .copied()
     }
 
     pub fn intern(&mut self, s: &str) -> u32 {
         let h = hash(s);
         let Interner { text, ends, table } = self;
-        if let Some(&i) = table.find(h, |&i| slice(text, ends, i) == s) {
+        if let Some(&i) = table.find(h, |&i| same(slice(text, ends, i).as_bytes(), s.as_bytes())) {
             return i;
         }
         let i = ends.len() as u32;
