@@ -1,5 +1,6 @@
 //! Reading bytes eight at a time, as one 64-bit word: the scans that run over
-//! every byte of a load (a record's end, a string's end, an id's case). Core's
+//! every byte of a load (a record's end, a string's end, an id's case), and
+//! the interners' string compares (`same`). Core's
 //! `memchr` reads a machine word, four bytes in wasm32, and a table lookup a
 //! byte is slower still.
 
