@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::noisy::{families, CappedSums, ACCOUNT_PEOPLE, DEPARTMENT_PEOPLE};
-use super::periods::CalendarPeriod;
+use super::periods::{period_of, CalendarPeriod};
 use super::question::{Caps, GroupBy, MAX_GROUPS_PER_RECORD};
 use super::suppression::{Groups, Members};
 use crate::consent::{Row, View};
@@ -36,7 +36,7 @@ fn blocks(
     let (first, last) = (periods.first().map_or(0, |p| p.start), periods.last().map_or(0, |p| p.end));
     let mut sizes = vec![0usize; periods.len()];
     for r in view.rows().filter(|&r| counts(view, r, (first, last), senders)) {
-        sizes[periods.partition_point(|p| p.end <= view.at(r))] += 1;
+        sizes[period_of(periods, view.at(r))] += 1;
     }
     let mut blocks = Vec::new();
     let mut start = 0;
@@ -85,7 +85,7 @@ fn counted_records(
     // Records come in time order, so a sender's period only moves on.
     let mut records = Vec::new();
     for (at, i) in order {
-        let pi = periods.partition_point(|p| p.end <= at);
+        let pi = period_of(periods, at);
         let rec = window[i as usize];
         if used.len() <= rec.from.index() {
             used.resize(rec.from.index() + 1, (0, 0));

@@ -35,6 +35,13 @@ pub fn periods(window: Window, monthly: bool) -> Vec<CalendarPeriod> {
     out
 }
 
+/// The place in `periods` (periods or parts: in time order, consecutive)
+/// of the one holding the instant `at`, which must lie in their span.
+#[inline]
+pub fn period_of(periods: &[CalendarPeriod], at: i64) -> usize {
+    periods.partition_point(|p| p.end <= at)
+}
+
 /// The parts that weeks and calendar months cut the span of `periods` into:
 /// each is the days one week shares with one month. Every week and every
 /// month is a run of whole parts.

@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::periods::CalendarPeriod;
+use super::periods::{period_of, CalendarPeriod};
 use super::question::GroupBy;
 use super::table::AggregateTable;
 use crate::error::{Error, Result};
@@ -99,7 +99,7 @@ impl<'p> Cuts<'p> {
         let last = self.last.get();
         let part = match self.parts.get(last) {
             Some(f) if f.start <= at && at < f.end => last,
-            _ => self.parts.partition_point(|f| f.end <= at),
+            _ => period_of(self.parts, at),
         };
         self.last.set(part);
         Some((part, self.period_of[part]))
