@@ -10,12 +10,13 @@ mod compact;
 mod conversation_index;
 mod crc32;
 mod digest;
+pub mod interned;
 mod messages;
 mod opt_outs;
 pub mod snapshot;
 pub(crate) mod threads;
 
-pub use columns::{Columns, NewRow, NO_VERSION};
+pub use columns::{Columns, Interned, NewRow, NO_VERSION};
 pub use conversation_index::{parent_index, INDEX_CHILD, INDEX_HEADER};
 pub use digest::OptOutDigest;
 
@@ -271,12 +272,17 @@ impl Store {
     /// Stores a row; `inferred_reply`: its `reply_to` was worked out from its
     /// conversation's order (see [`Columns::inferred`]).
     pub fn push_row(&mut self, new: NewRow<'_>, inferred_reply: bool) {
+        let interned = self.intern_row(new.id, new.reply_to, new.thread);
+        self.push_interned(new, inferred_reply, interned);
+    }
+
+    /// [`Store::push_row`] with the row's strings interned already (by
+    /// [`Store::intern_row`] or [`Store::intern_rows`]).
+    pub fn push_interned(&mut self, new: NewRow<'_>, inferred_reply: bool, interned: Interned) {
+        let Interned { id, reply_to, thread } = interned;
         let row = self.rows.len() as u32;
-        let id = self.interaction_ids.intern(new.id);
-        let reply_to = new.reply_to.map_or(NONE, |r| self.interaction_ids.intern(r));
         self.row_of_id.resize(self.interaction_ids.len(), NONE);
         self.row_of_id[id as usize] = row;
-        let thread = new.thread.map_or(NONE, |t| self.threads.intern(t));
         self.thread_last.resize(self.threads.len(), NONE);
         let prev = match thread {
             NONE => NONE,

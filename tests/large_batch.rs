@@ -145,3 +145,44 @@ fn a_large_batch_counts_and_holds_what_its_records_in_pieces_do() {
     };
     assert_eq!(list(&whole), list(&pieces), "every contact's summary");
 }
+
+/// A large batch's ids, the ids its e-mails answer and their conversations
+/// are interned in one sweep of each table, not one string after another:
+/// the store must come out the same, byte for byte, as from the same
+/// records in pieces (interned one by one). Replies to the e-mail before,
+/// to one far back, to one further on, and to none loaded; conversations
+/// of neighbours and of records far apart.
+#[test]
+fn a_large_batch_stores_what_its_records_in_pieces_do_byte_for_byte() {
+    const N: usize = 140_000;
+    let lines: Vec<Value> = (0..N)
+        .map(|i| {
+            let (from, to) =
+                if i % 3 == 0 { (ADA.to_string(), contact(i)) } else { (contact(i), ADA.to_string()) };
+            let thread = if i % 5 == 0 { format!("far{}", i % 3000) } else { format!("t{}", i / 4) };
+            let mut line = json!({ "id": format!("r{i}"), "kind": "email", "from": from, "to": [to],
+                                   "at": at(i), "threadId": thread });
+            let answers = match i % 8 {
+                1 | 5 => Some(format!("r{}", i - 1)),
+                2 => Some(format!("r{}", i / 2)),
+                3 if i + 50 < N => Some(format!("r{}", i + 50)),
+                4 => Some(format!("unknown{i}")),
+                _ => None,
+            };
+            if let Some(a) = answers {
+                line["inReplyTo"] = json!(a);
+            }
+            line
+        })
+        .collect();
+    assert!(lines.len() > 1 << 17, "a batch large enough to sort");
+    let ndjson = LoadOptions { format: Format::Ndjson, ..LoadOptions::default() };
+    let mut whole = fresh();
+    whole.load_interactions(text(&lines).as_bytes(), ndjson.clone()).expect("whole");
+    let mut pieces = fresh();
+    for piece in lines.chunks(1000) {
+        pieces.load_interactions(text(piece).as_bytes(), ndjson.clone()).expect("piece");
+    }
+    assert_eq!(whole.stats().0, N);
+    assert!(whole.export_snapshot() == pieces.export_snapshot(), "the same snapshot");
+}

@@ -28,7 +28,7 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 use super::batch::{reject_late, LoadOptions, LoadReport};
 use super::fields::Fault;
 use super::parsed::{Parsed, Records};
-use super::repeats::repeats;
+use super::repeats::{repeats, SORTED_FROM};
 use crate::consent::Retention;
 use crate::error::Result;
 use crate::model::{Kind, PersonKey};
@@ -520,6 +520,12 @@ pub(super) fn commit(store: &mut Store, plan: &Plan, inferred_replies: bool) {
     let parts: usize = staged.iter().map(|s| plan.pairs(s).len()).sum();
     let id_bytes: usize = staged.iter().map(|s| s.record.id.len()).sum();
     store.reserve(staged.len(), parts, id_bytes);
+    // A large batch's ids and conversations are interned in one sweep of
+    // each table, in the order the rows below would intern them.
+    let mut interned = (staged.len() >= SORTED_FROM).then(|| {
+        let stored = staged.iter().filter(|s| s.copy_of.is_none());
+        store.intern_rows(stored.map(|s| (&*s.record.id, s.reply_to.as_deref(), s.record.thread.as_deref())))
+    });
     let mut keys: Vec<PersonKey> = Vec::new();
     let mut copied: Vec<bool> = Vec::new();
     let mut merged: FxHashMap<u32, Vec<(PersonKey, bool)>> = FxHashMap::default();
@@ -567,7 +573,11 @@ pub(super) fn commit(store: &mut Store, plan: &Plan, inferred_replies: bool) {
             reply_message: s.record.mail().reply_message.as_deref(),
             conv_index: s.record.mail().conv_index.as_deref(),
         };
-        store.push_row(row, inferred);
+        let handles = match &mut interned {
+            Some(batch) => batch.next(row.reply_to.is_some(), row.thread.is_some()),
+            None => store.intern_row(row.id, row.reply_to, row.thread),
+        };
+        store.push_interned(row, inferred, handles);
     }
     store.sort_people_rows();
     // Rows keep their places: a rewrite drops no row (every list is non-empty).

@@ -87,6 +87,15 @@ impl Columns {
 /// The version of a row that was given none.
 pub const NO_VERSION: i64 = i64::MIN;
 
+/// A row's strings as handles: its id, the id it answers and its
+/// conversation (`NONE`: not given).
+#[derive(Clone, Copy)]
+pub struct Interned {
+    pub id: u32,
+    pub reply_to: u32,
+    pub thread: u32,
+}
+
 /// One interaction ready to be stored: persons already canonical.
 pub struct NewRow<'a> {
     pub id: &'a str,
