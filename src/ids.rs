@@ -96,7 +96,10 @@ impl Interner {
     /// places in it, in one sweep. At a million strings, `intern` finds
     /// each new string's place with a cache miss (its control bytes). Costs
     /// a sort of the strings' hashes and 16 bytes a string while it runs,
-    /// so it is for large batches.
+    /// so it is for large batches; and it ends with a pass over the whole
+    /// table (to give the batch's entries their handles), which a small
+    /// batch into a large table would pay for every batch.
+    // Compiled once for both of the store's tables that call it.
     #[inline(never)]
     pub fn intern_all(&mut self, strs: &[&str]) -> Vec<u32> {
         let n = strs.len();
