@@ -34,36 +34,20 @@ fn push(text: &mut String, ends: &mut Vec<u32>, s: &str) -> u32 {
 
 /// The hash of a table entry, for the table to move it when it grows: one
 /// function for every call, so that the table's growing is compiled once.
-fn rehasher<'a>(text: &'a str, ends: &'a [u32], batch: &'a [&'a str]) -> impl Fn(&u32) -> u64 + 'a {
-    move |&e| match e & MARK {
-        0 => hash(slice(text, ends, e)),
-        _ => hash(batch[(e & !MARK) as usize]),
-    }
+fn rehasher<'a>(text: &'a str, ends: &'a [u32]) -> impl Fn(&u32) -> u64 + 'a {
+    move |&e| hash(slice(text, ends, e))
 }
 
-/// `Interner::intern`, on its parts; `batch`: what the table's marked
-/// entries stand for (see `Interner::intern_all`), never equal to `s`.
-fn find_or_add(
-    table: &mut HashTable<u32>,
-    text: &mut String,
-    ends: &mut Vec<u32>,
-    s: &str,
-    batch: &[&str],
-) -> u32 {
+/// `Interner::intern`, on its parts.
+fn find_or_add(table: &mut HashTable<u32>, text: &mut String, ends: &mut Vec<u32>, s: &str) -> u32 {
     let h = hash(s);
-    if let Some(&i) = table.find(h, |&i| i & MARK == 0 && same(slice(text, ends, i).as_bytes(), s.as_bytes()))
-    {
+    if let Some(&i) = table.find(h, |&i| same(slice(text, ends, i).as_bytes(), s.as_bytes())) {
         return i;
     }
     let i = push(text, ends, s);
-    table.insert_unique(h, i, rehasher(text, ends, batch));
+    table.insert_unique(h, i, rehasher(text, ends));
     i
 }
-
-/// A table entry's bit saying it is a string's number in `intern_all`'s
-/// batch, not yet a handle (neither reaches 2^31: a string takes at least
-/// four bytes in `ends`, 8 GiB at 2^31).
-const MARK: u32 = 1 << 31;
 
 fn slice<'t>(text: &'t str, ends: &[u32], i: u32) -> &'t str {
     let i = i as usize;
@@ -88,25 +72,21 @@ impl Interner {
 
     pub fn intern(&mut self, s: &str) -> u32 {
         let Interner { text, ends, table } = self;
-        find_or_add(table, text, ends, s, &[])
+        find_or_add(table, text, ends, s)
     }
 
     /// The handles that `intern` gives `strs` one after another, the same
     /// handles, but the table read and written in the order of the strings'
-    /// places in it, in one sweep. At a million strings, `intern` finds
+    /// places in it, in two sweeps. At a million strings, `intern` finds
     /// each new string's place with a cache miss (its control bytes). Costs
     /// a sort of the strings' hashes and 16 bytes a string while it runs,
-    /// so it is for large batches; and it ends with a pass over the whole
-    /// table (to give the batch's entries their handles), which a small
-    /// batch into a large table would pay for every batch.
+    /// so it is for large batches.
     // Compiled once for both of the store's tables that call it.
     #[inline(never)]
     pub fn intern_all(&mut self, strs: &[&str]) -> Vec<u32> {
         let n = strs.len();
         let Interner { text, ends, table } = self;
-        // Strings of this batch are in the table as their number with
-        // `MARK` until their handles are known.
-        table.reserve(n, rehasher(text, ends, strs));
+        table.reserve(n, rehasher(text, ends));
         // A hash's place is its low bits (`bits` of them): keys hold the
         // hash turned so that those come first, then the string's number.
         let bits = (table.capacity() / 7 * 8).max(1).next_power_of_two().trailing_zeros();
@@ -127,35 +107,28 @@ impl Interner {
             false => u64::from(((k >> 32) as u32).rotate_left(bits)),
         };
         // `first[i]`: the first of `strs` with the hash of `strs[i]`, the
-        // one looked up or added here; `handle[i]`, once known.
+        // one looked up here; `handle[i]`, once known.
         let mut first: Vec<u32> = (0..n as u32).collect();
         let mut handle = vec![NONE; n];
         let mut run = 0;
         while run < n {
             let end = run + keys[run..].iter().take_while(|&&k| k >> 32 == keys[run] >> 32).count();
             let j = at(keys[run]);
-            let h = hash_of(keys[run]);
-            // Only stored strings are compared: an equal string of this batch is in this run.
-            match table
-                .find(h, |&e| e & MARK == 0 && same(slice(text, ends, e).as_bytes(), strs[j].as_bytes()))
-            {
-                Some(&found) => handle[j] = found,
-                None => {
-                    table.insert_unique(h, j as u32 | MARK, rehasher(text, ends, strs));
-                }
-            }
+            let found = table
+                .find(hash_of(keys[run]), |&e| same(slice(text, ends, e).as_bytes(), strs[j].as_bytes()));
+            handle[j] = found.copied().unwrap_or(NONE);
             for &k in &keys[run + 1..end] {
                 first[at(k)] = j as u32;
             }
             run = end;
         }
-        drop(keys);
         // In the order of `strs`: each string is its run's first (stored
-        // already, or new), or equal to it (compared now: a reply follows
-        // what it answers closely, so both are still in cache), or (rarely)
-        // another string with the same hash, looked up among the stored ones
-        // and those added here (a string of the batch equal to it would be
-        // its run's first).
+        // already, or new: added to the table below), or equal to it
+        // (compared now: a reply follows what it answers closely, so both
+        // are still in cache), or (rarely) another string with the same
+        // hash, looked up and added now (a string of the batch equal to it
+        // would be its run's first).
+        let old = ends.len() as u32;
         for i in 0..n {
             let j = first[i] as usize;
             handle[i] = if j == i {
@@ -166,11 +139,20 @@ impl Interner {
             } else if same(strs[i].as_bytes(), strs[j].as_bytes()) {
                 handle[j]
             } else {
-                find_or_add(table, text, ends, strs[i], strs)
+                find_or_add(table, text, ends, strs[i])
             };
         }
-        for e in table.iter_mut().filter(|e| **e & MARK != 0) {
-            *e = handle[(*e & !MARK) as usize];
+        drop(first);
+        // The new strings that were their run's first into the table, in place order.
+        let mut run = None;
+        for &k in &keys {
+            if run.replace(k >> 32) == Some(k >> 32) {
+                continue;
+            }
+            let h = handle[at(k)];
+            if h >= old {
+                table.insert_unique(hash_of(k), h, rehasher(text, ends));
+            }
         }
         handle
     }
@@ -181,7 +163,7 @@ impl Interner {
         let Interner { text, ends, table } = self;
         text.reserve(bytes);
         ends.reserve(n);
-        table.reserve(n, rehasher(text, ends, &[]));
+        table.reserve(n, rehasher(text, ends));
     }
 
     /// The string behind a handle this interner returned.
