@@ -520,7 +520,7 @@ pub(super) fn commit(store: &mut Store, plan: &Plan, inferred_replies: bool) {
     let parts: usize = staged.iter().map(|s| plan.pairs(s).len()).sum();
     let id_bytes: usize = staged.iter().map(|s| s.record.id.len()).sum();
     store.reserve(staged.len(), parts, id_bytes);
-    // A large batch's ids and conversations are interned in one sweep of
+    // A large batch's ids and conversations are interned in sweeps of
     // each table, in the order the rows below would intern them. From the
     // size `repeats` sorts from: the bench's 16 MiB chunks (about 80,000
     // records each) loaded no faster with it, their lists in cache.

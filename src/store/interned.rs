@@ -41,8 +41,8 @@ impl Store {
     }
 
     /// What [`Store::intern_row`] gives each of `rows` (id, the id it
-    /// answers, conversation), one row after another, found or added in one
-    /// sweep of each table instead (see [`Interner::intern_all`]): for a
+    /// answers, conversation), one row after another, found or added in
+    /// sweeps of each table instead (see [`Interner::intern_all`]): for a
     /// large batch, about a cache miss less a string.
     pub fn intern_rows<'r, R>(&mut self, rows: R) -> Handles
     where
