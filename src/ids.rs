@@ -106,21 +106,21 @@ impl Interner {
             true => hash(strs[at(k)]),
             false => u64::from(((k >> 32) as u32).rotate_left(bits)),
         };
-        // `first[i]`: the first of `strs` with the hash of `strs[i]`, the
-        // one looked up here; `handle[i]`, once known.
+        // `first[i]`: the first of `strs` with the hash of `strs[i]` (keys
+        // with one hash are a run), the one looked up here; `handle[i]`,
+        // once known.
         let mut first: Vec<u32> = (0..n as u32).collect();
         let mut handle = vec![NONE; n];
-        let mut run = 0;
-        while run < n {
-            let end = run + keys[run..].iter().take_while(|&&k| k >> 32 == keys[run] >> 32).count();
-            let j = at(keys[run]);
-            let found = table
-                .find(hash_of(keys[run]), |&e| same(slice(text, ends, e).as_bytes(), strs[j].as_bytes()));
-            handle[j] = found.copied().unwrap_or(NONE);
-            for &k in &keys[run + 1..end] {
+        let (mut run, mut j) = (None, 0);
+        for &k in &keys {
+            if run.replace(k >> 32) == Some(k >> 32) {
                 first[at(k)] = j as u32;
+                continue;
             }
-            run = end;
+            j = at(k);
+            let found =
+                table.find(hash_of(k), |&e| same(slice(text, ends, e).as_bytes(), strs[j].as_bytes()));
+            handle[j] = found.copied().unwrap_or(NONE);
         }
         // In the order of `strs`: each string is its run's first (stored
         // already, or new: added to the table below), or equal to it

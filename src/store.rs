@@ -265,19 +265,15 @@ impl Store {
         self.threads.get(thread)
     }
 
+    /// Stores a row whose reply is given, not inferred.
     pub fn push(&mut self, new: NewRow<'_>) {
-        self.push_row(new, false);
-    }
-
-    /// Stores a row; `inferred_reply`: its `reply_to` was worked out from its
-    /// conversation's order (see [`Columns::inferred`]).
-    pub fn push_row(&mut self, new: NewRow<'_>, inferred_reply: bool) {
         let interned = self.intern_row(new.id, new.reply_to, new.thread);
-        self.push_interned(new, inferred_reply, interned);
+        self.push_interned(new, false, interned);
     }
 
-    /// [`Store::push_row`] with the row's strings interned already (by
-    /// [`Store::intern_row`] or [`Store::intern_rows`]).
+    /// Stores a row, its strings interned already (by [`Store::intern_row`]
+    /// or [`Store::intern_rows`]); `inferred_reply`: its `reply_to` was
+    /// worked out from its conversation's order (see [`Columns::inferred`]).
     pub fn push_interned(&mut self, new: NewRow<'_>, inferred_reply: bool, interned: Interned) {
         let Interned { id, reply_to, thread } = interned;
         let row = self.rows.len() as u32;

@@ -33,6 +33,7 @@ use crate::consent::Retention;
 use crate::error::Result;
 use crate::model::{Kind, PersonKey};
 use crate::store::{NewRow, Store, NO_VERSION};
+use crate::words::same;
 
 /// A person as staging sees them: known to the store (with the id the
 /// record names them by), or new in this batch.
@@ -394,7 +395,7 @@ impl<'t> Touched<'t> {
 
     /// The slot of `id` (hashed `h`), if the batch touched it.
     fn slot(&self, h: u64, id: &str) -> Option<u32> {
-        self.table.find(h, |&i| self.ids[i as usize].0 == id).copied()
+        self.table.find(h, |&i| same(self.ids[i as usize].0.as_bytes(), id.as_bytes())).copied()
     }
 
     /// Records what became of `id` (hashed `h`, in `slot` if it has one);
