@@ -126,7 +126,7 @@ fn the_health_score_is_explained_factor_by_factor() {
     assert_eq!(h["factors"][2]["explanation"], "we started 5 and they started 3");
     assert_eq!(
         h["factors"][0]["explanation"],
-        "8 interactions in 30 days: more than 1 and as many as 0 of the 1 other active relationships"
+        "8 interactions in 30 days: more than the other active relationship"
     );
     // Nothing in the 30 days before: no score then, so the trend is "new",
     // not "improving +67".

@@ -163,6 +163,30 @@ impl Standing {
         Standing { below, tied, others }
     }
 
+    /// Where the count stands, as a reader takes it in at once: "more than
+    /// 40 and as many as 3 of the 82 other active relationships", "more than
+    /// all 82 …", "fewer than the other active relationship"; never "as many
+    /// as 0", which read as a wrong figure. Needs `others` ≥ 1.
+    pub fn in_words(&self) -> String {
+        let all = match self.others {
+            1 => "the other active relationship".to_string(),
+            n => format!("all {n} other active relationships"),
+        };
+        let some = |n: usize| if n == self.others { all.clone() } else { n.to_string() };
+        let mut parts = Vec::new();
+        if self.below > 0 {
+            parts.push(format!("more than {}", some(self.below)));
+        }
+        if self.tied > 0 {
+            parts.push(format!("as many as {}", some(self.tied)));
+        }
+        match parts.len() {
+            0 => format!("fewer than {all}"),
+            _ if self.below == self.others || self.tied == self.others => parts.join(""),
+            _ => format!("{} of the {} other active relationships", parts.join(" and "), self.others),
+        }
+    }
+
     /// The percentile rank, 0–1: the share of the others it outnumbers,
     /// ties counting half; 0.5 when there is nobody to compare with.
     pub fn percentile(&self) -> f64 {
@@ -232,10 +256,7 @@ fn factors(i: &HealthInputs, o: &HealthOptions) -> Vec<(&'static str, Option<f64
             if s.others == 0 {
                 format!("{counted} in {} days; no other active relationship to compare with", i.days)
             } else {
-                format!(
-                    "{counted} in {} days: more than {} and as many as {} of the {} other active relationships",
-                    i.days, s.below, s.tied, s.others
-                )
+                format!("{counted} in {} days: {}", i.days, s.in_words())
             },
         ),
         (expected, _) => {
@@ -412,6 +433,23 @@ mod tests {
             contacts: None,
             standing: None,
         }
+    }
+
+    /// The frequency line a salesperson reads: no "as many as 0", no "more
+    /// than 82 … of the 82" for the top relationship.
+    #[test]
+    fn a_standing_reads_as_words_without_a_zero_or_a_repeated_total() {
+        let words = |below, tied, others| Standing { below, tied, others }.in_words();
+        assert_eq!(words(40, 3, 82), "more than 40 and as many as 3 of the 82 other active relationships");
+        assert_eq!(words(40, 0, 82), "more than 40 of the 82 other active relationships");
+        assert_eq!(words(0, 3, 82), "as many as 3 of the 82 other active relationships");
+        assert_eq!(words(82, 0, 82), "more than all 82 other active relationships");
+        assert_eq!(words(0, 82, 82), "as many as all 82 other active relationships");
+        assert_eq!(words(0, 0, 82), "fewer than all 82 other active relationships");
+        assert_eq!(words(1, 0, 1), "more than the other active relationship");
+        assert_eq!(words(0, 1, 1), "as many as the other active relationship");
+        assert_eq!(words(0, 0, 1), "fewer than the other active relationship");
+        assert_eq!(words(1, 1, 2), "more than 1 and as many as 1 of the 2 other active relationships");
     }
 
     #[test]
