@@ -168,22 +168,20 @@ impl Standing {
     /// all 82 …", "fewer than the other active relationship"; never "as many
     /// as 0", which read as a wrong figure. Needs `others` ≥ 1.
     pub fn in_words(&self) -> String {
-        let all = match self.others {
+        let n = self.others;
+        let all = match n {
             1 => "the other active relationship".to_string(),
-            n => format!("all {n} other active relationships"),
+            _ => format!("all {n} other active relationships"),
         };
-        let some = |n: usize| if n == self.others { all.clone() } else { n.to_string() };
-        let mut parts = Vec::new();
-        if self.below > 0 {
-            parts.push(format!("more than {}", some(self.below)));
-        }
-        if self.tied > 0 {
-            parts.push(format!("as many as {}", some(self.tied)));
-        }
-        match parts.len() {
-            0 => format!("fewer than {all}"),
-            _ if self.below == self.others || self.tied == self.others => parts.join(""),
-            _ => format!("{} of the {} other active relationships", parts.join(" and "), self.others),
+        match (self.below, self.tied) {
+            (0, 0) => format!("fewer than {all}"),
+            (below, _) if below == n => format!("more than {all}"),
+            (_, tied) if tied == n => format!("as many as {all}"),
+            (below, 0) => format!("more than {below} of the {n} other active relationships"),
+            (0, tied) => format!("as many as {tied} of the {n} other active relationships"),
+            (below, tied) => {
+                format!("more than {below} and as many as {tied} of the {n} other active relationships")
+            }
         }
     }
 
