@@ -246,6 +246,27 @@ fn records_are_well_formed_at_several_sizes() {
     }
 }
 
+/// A salesperson knows an account by its name, not its id: every contact
+/// carries its account's name, the same for all of one account's contacts,
+/// and no two accounts share one (a company's later accounts are its
+/// divisions), up to the largest demo's 1,500 accounts.
+#[test]
+fn every_account_has_a_name_its_contacts_share_and_no_other_account_has() {
+    for n in [40, 10_000, 1_000_000] {
+        let d = gen(42, n, DemoFormat::Ndjson);
+        let mut names: HashMap<String, String> = HashMap::new();
+        for person in people(&d).iter().filter(|p| p["internal"] == Value::Bool(false)) {
+            let (account, name) = (s(person, "accountId"), s(person, "accountName"));
+            assert!(!name.is_empty() && name != account, "{person}");
+            let first = names.entry(account.to_string()).or_insert_with(|| name.to_string());
+            assert_eq!(first, name, "two names for {account}");
+        }
+        let distinct: std::collections::HashSet<&String> = names.values().collect();
+        assert_eq!(distinct.len(), names.len(), "two accounts share a name at {n}");
+        assert!(names.values().any(|v| v == "Woodgrove Bank") || n < 10_000, "{names:?}");
+    }
+}
+
 #[test]
 fn shape_at_ten_thousand() {
     let d = gen(42, 10_000, DemoFormat::Ndjson);

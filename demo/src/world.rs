@@ -59,6 +59,58 @@ const COMPANIES: &str = "\
     boreal kestrel meridian halcyon quarry sable tamarack upland verdant zephyr ironbark \
     oakhurst";
 
+/// The name a salesperson knows a company by, for each of `COMPANIES`
+/// (Microsoft's fictitious companies, then made-up ones, capitalised).
+fn company_name(base: &str) -> String {
+    let known = match base {
+        "adatum" => "A. Datum",
+        "tailspin" => "Tailspin Toys",
+        "wingtip" => "Wingtip Toys",
+        "woodgrove" => "Woodgrove Bank",
+        "lucerne" => "Lucerne Publishing",
+        "alpine" => "Alpine Ski House",
+        "fourthcoffee" => "Fourth Coffee",
+        "blueyonder" => "Blue Yonder Airlines",
+        "coho" => "Coho Winery",
+        "wideworld" => "Wide World Importers",
+        "humongous" => "Humongous Insurance",
+        "trey" => "Trey Research",
+        "margies" => "Margie's Travel",
+        "southridge" => "Southridge Video",
+        "vanarsdel" => "VanArsdel",
+        "lamna" => "Lamna Healthcare",
+        "consolidated" => "Consolidated Messenger",
+        _ => return capitalize(base),
+    };
+    known.to_string()
+}
+
+/// Where the later accounts of one company are: its first account is the
+/// company's name alone, the next ones its divisions ("Woodgrove Bank
+/// Nordics"), so that no two accounts share a name.
+const REGIONS: [&str; 10] = [
+    "Europe",
+    "Americas",
+    "Asia Pacific",
+    "Nordics",
+    "Iberia",
+    "Benelux",
+    "Canada",
+    "Japan",
+    "Australia",
+    "Gulf",
+];
+
+/// The display name of a company's `repeat`-th account (0 for its first).
+fn account_name(base: &str, repeat: usize) -> String {
+    let name = company_name(base);
+    match repeat {
+        0 => name,
+        r if r <= REGIONS.len() => format!("{name} {}", REGIONS[r - 1]),
+        r => format!("{name} {} {}", REGIONS[(r - 1) % REGIONS.len()], (r - 1) / REGIONS.len() + 1),
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Trend {
     Steady,
@@ -84,6 +136,9 @@ pub(super) struct Person {
 
 pub(super) struct Account {
     id: String,
+    /// The directory's `accountName`: no random draw, so that adding it
+    /// left every other byte of the data as it was.
+    name: String,
     pub(super) first_contact: usize,
     contacts: usize,
     contact_total: f64,
@@ -160,9 +215,13 @@ impl World {
         let mut accounts = Vec::with_capacity(n_acc);
         let mut acc_weights = Vec::with_capacity(n_acc);
         let mut teams: Vec<(usize, f64)> = Vec::with_capacity(n_acc * 4);
+        let mut repeats = vec![0usize; companies.len()];
         for a in 0..n_acc {
-            let base = companies[rng.below(companies.len() as u64) as usize];
+            let company = rng.below(companies.len() as u64) as usize;
+            let base = companies[company];
             let id = format!("{base}-{}", a + 1);
+            let name = account_name(base, repeats[company]);
+            repeats[company] += 1;
             let domain = format!("{id}.example");
             let trend = match rng.pick(&[0.58, 0.15, 0.14, 0.08, 0.05]) {
                 0 => Trend::Steady,
@@ -235,6 +294,7 @@ impl World {
             }
             accounts.push(Account {
                 id,
+                name,
                 first_contact,
                 contacts,
                 contact_total,
@@ -352,6 +412,8 @@ impl World {
             } else {
                 out.push_str(",\"internal\":false,\"accountId\":");
                 push_json_str(&mut out, &self.accounts[p.account].id);
+                out.push_str(",\"accountName\":");
+                push_json_str(&mut out, &self.accounts[p.account].name);
             }
             if p.opted_out {
                 out.push_str(",\"optedOut\":true");
